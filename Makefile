@@ -1,0 +1,67 @@
+# The two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export FLASK_APP := backend.app
+
+.PHONY: run test lint format openapi pwa migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+pwa/node_modules/.package-lock.json: pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+## pwa: build the web app into pwa/dist
+pwa: pwa/node_modules/.package-lock.json
+	cd pwa && npm run --silent build
+
+## migrate: apply database migrations
+migrate: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+## run: install, build, migrate, seed demo data if empty, serve with gunicorn on $PORT
+run: $(VENV)/.installed pwa migrate
+	$(BIN)/flask seed-demo --if-empty
+	@$(BIN)/flask banner --port $(PORT)
+	PORT=$(PORT) exec $(BIN)/gunicorn "backend.app:create_app()"
+
+## lint: ruff (lint + format check) and mypy
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## format: apply ruff's fixes and formatting
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## test: lint, build the PWA, then pytest on SQLite and (with TEST_DATABASE_URL) PostgreSQL
+test: lint pwa
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		$(BIN)/pytest -q; \
+	else \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
+	fi
+
+## openapi: write the served OpenAPI document to shared/schemas/openapi.json
+openapi: $(VENV)/.installed
+	$(BIN)/flask openapi write shared/schemas/openapi.json
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist

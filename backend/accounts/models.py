@@ -1,0 +1,160 @@
+"""Organisations, users, roles, sign-in codes, bearer tokens and organisation API keys."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.db import Base, UTCDateTime, utcnow
+
+
+class OrgKind(enum.StrEnum):
+    company = "company"
+    court = "court"
+    event_organiser = "event_organiser"
+    operator = "operator"
+
+
+class CourtLevel(enum.StrEnum):
+    high = "high"
+    intermediate = "intermediate"
+    basic = "basic"
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    member = "member"
+    judge = "judge"
+    clerk = "clerk"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'court') = (court_level IS NOT NULL)", name="court_level_iff_court"
+        ),
+        CheckConstraint("parent_id IS NULL OR kind = 'court'", name="parent_only_for_courts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    court_level: Mapped[CourtLevel | None] = mapped_column(_enum(CourtLevel, "court_level"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", order_by="Membership.organisation_id"
+    )
+
+
+class Membership(Base):
+    """One role of one user in one organisation."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class SignInCode(Base):
+    """A one-time sign-in code, stored as an HMAC; `attempts` is bounded by a constraint."""
+
+    __tablename__ = "sign_in_codes"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0 AND attempts <= max_attempts", name="attempts_bounded"),
+        Index("ix_sign_in_codes_phone_created", "phone", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccessToken(Base):
+    """An opaque bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class ApiKey(Base):
+    """An organisation's API key: visible prefix, hashed secret, scopes, revocable."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()

@@ -1,0 +1,92 @@
+"""Who is calling, and the authorization checks every domain reuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from backend.accounts.models import ApiKey, Role, User
+from backend.errors import Forbidden, NotFound, Unauthenticated
+
+SCOPES: dict[str, str] = {
+    "organisation:read": "Read the organisation and its members",
+    "footprints:write": "Create footprints",
+    "orders:read": "List and read the organisation's orders",
+    "orders:write": "Create and cancel orders",
+    "certificates:read": "Fetch certificates",
+    "points:report": "Report green-travel actions",
+    "webhooks:manage": "Manage webhook endpoints",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in user, an organisation API key, or nobody."""
+
+    user: User | None = None
+    api_key: ApiKey | None = None
+    roles: dict[int, frozenset[Role]] = field(default_factory=dict)
+    operator: bool = False
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user is None and self.api_key is None
+
+    def require_user(self) -> User:
+        """The signed-in user, or 401 (API keys act for organisations, not people)."""
+        if self.user is None:
+            raise Unauthenticated("Sign in with a bearer token to use this endpoint.")
+        return self.user
+
+    def require_operator(self) -> User:
+        """The signed-in operator, or 403."""
+        user = self.require_user()
+        if not self.operator:
+            raise Forbidden("Only operators may do this.")
+        return user
+
+    def authorize_org(
+        self, org_id: int, *, roles: Iterable[Role] = (), scope: str | None = None
+    ) -> None:
+        """Role check in one organisation. Outsiders get 404 so ids leak nothing."""
+        if self.anonymous:
+            raise Unauthenticated("Sign in or use an API key.")
+        if self.operator:
+            return
+        if self.api_key is not None:
+            if self.api_key.organisation_id != org_id:
+                raise NotFound("No such organisation.")
+            self._require_scope(scope)
+            return
+        held = self.roles.get(org_id)
+        if held is None:
+            raise NotFound("No such organisation.")
+        wanted = set(roles)
+        if wanted and not wanted & held:
+            names = ", ".join(sorted(r.value for r in wanted))
+            raise Forbidden(f"This needs one of these roles in the organisation: {names}.")
+
+    def authorize_owner(
+        self, owner_user_id: int | None, owner_org_id: int | None, *, scope: str | None = None
+    ) -> None:
+        """The owner, their organisation's admin (or its API key with `scope`), or an operator.
+
+        Everyone else gets 404: other people's objects do not exist for them.
+        """
+        if self.operator:
+            return
+        if self.user is not None:
+            if owner_user_id is not None and self.user.id == owner_user_id:
+                return
+            if owner_org_id is not None and Role.admin in self.roles.get(owner_org_id, ()):
+                return
+        elif self.api_key is not None and self.api_key.organisation_id == owner_org_id:
+            self._require_scope(scope)
+            return
+        raise NotFound("Not found.")
+
+    def _require_scope(self, scope: str | None) -> None:
+        assert self.api_key is not None  # noqa: S101 - callers check
+        if scope is None or scope not in self.api_key.scopes:
+            need = scope or "a user sign-in"
+            raise Forbidden(f"This API key lacks the scope this needs: {need}.")

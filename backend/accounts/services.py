@@ -1,0 +1,400 @@
+"""Accounts use cases: sign-in by phone code, tokens, organisations, members and API keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from backend.accounts import credentials
+from backend.accounts.models import (
+    AccessToken,
+    ApiKey,
+    CourtLevel,
+    Membership,
+    Organisation,
+    OrgKind,
+    Role,
+    SignInCode,
+    User,
+)
+from backend.accounts.principal import SCOPES, Principal
+from backend.accounts.sms import SmsSender
+from backend.db import utcnow
+from backend.errors import Conflict, InvalidCode, NotFound, Unauthenticated, ValidationFailed
+
+DEFAULT_REGION = "CN"
+API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+COURT_LEVEL_ORDER = [CourtLevel.high, CourtLevel.intermediate, CourtLevel.basic]
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """What sign-in needs from the configuration."""
+
+    secret_key: str
+    sandbox: bool
+    code_ttl: timedelta = timedelta(minutes=5)
+    max_attempts: int = 5
+    token_ttl: timedelta = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    phone: str
+    expires_at: datetime
+    code: str
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: AccessToken
+
+
+def normalise_phone(raw: str, field: str = "phone") -> str:
+    """E.164 form of a phone number; numbers without `+` are read as mainland China."""
+    try:
+        parsed = phonenumbers.parse(raw, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed(field, "Not a phone number.") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationFailed(field, "Not a valid phone number.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+
+def request_code(s: Session, cfg: AuthSettings, sms: SmsSender, raw_phone: str) -> IssuedCode:
+    """Issue a new code; any earlier unused code for the phone stops working."""
+    phone = normalise_phone(raw_phone)
+    now = utcnow()
+    s.execute(
+        update(SignInCode)
+        .where(SignInCode.phone == phone, SignInCode.consumed_at.is_(None))
+        .values(consumed_at=now)
+    )
+    code = credentials.new_code()
+    record = SignInCode(
+        phone=phone,
+        code_hash=credentials.code_mac(cfg.secret_key, phone, code),
+        max_attempts=cfg.max_attempts,
+        created_at=now,
+        expires_at=now + cfg.code_ttl,
+    )
+    s.add(record)
+    s.commit()
+    sms.send_code(phone, code)
+    return IssuedCode(phone=phone, expires_at=record.expires_at, code=code)
+
+
+def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedToken:
+    """Check a code (bounded attempts, single use) and issue a bearer token.
+
+    A first sign-in creates the user. A wrong guess is counted even though the request fails.
+    """
+    phone = normalise_phone(raw_phone)
+    now = utcnow()
+    challenge = s.scalars(
+        select(SignInCode)
+        .where(SignInCode.phone == phone, SignInCode.consumed_at.is_(None))
+        .order_by(SignInCode.id.desc())
+        .limit(1)
+    ).first()
+    if challenge is None:
+        raise InvalidCode("No code is pending for this phone; request a new one.")
+    if challenge.expires_at <= now:
+        raise InvalidCode("The code has expired; request a new one.", reason="expired")
+    # Count the attempt atomically: the database refuses more than max_attempts.
+    counted = s.execute(
+        update(SignInCode)
+        .where(SignInCode.id == challenge.id, SignInCode.attempts < SignInCode.max_attempts)
+        .values(attempts=SignInCode.attempts + 1)
+    )
+    s.commit()
+    if counted.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidCode("Too many wrong attempts; request a new code.", reason="locked")
+    if not credentials.same(challenge.code_hash, credentials.code_mac(cfg.secret_key, phone, code)):
+        s.refresh(challenge)
+        left = challenge.max_attempts - challenge.attempts
+        raise InvalidCode("The code is wrong.", reason="wrong", attempts_left=left)
+    consumed = s.execute(
+        update(SignInCode)
+        .where(SignInCode.id == challenge.id, SignInCode.consumed_at.is_(None))
+        .values(consumed_at=now)
+    )
+    if consumed.rowcount != 1:  # type: ignore[attr-defined]
+        s.rollback()
+        raise InvalidCode("The code was already used; request a new one.", reason="used")
+    user = s.scalars(select(User).where(User.phone == phone)).first()
+    if user is None:
+        user = User(phone=phone, display_name="")
+        s.add(user)
+        s.flush()
+    issued = _issue_token(s, cfg, user)
+    s.commit()
+    return issued
+
+
+def _issue_token(s: Session, cfg: AuthSettings, user: User) -> IssuedToken:
+    token = credentials.new_token()
+    record = AccessToken(
+        user=user,
+        token_hash=credentials.sha256(token),
+        expires_at=utcnow() + cfg.token_ttl,
+    )
+    s.add(record)
+    return IssuedToken(token=token, record=record)
+
+
+def sign_out(s: Session, token: AccessToken) -> None:
+    """Revoke the token used for this request."""
+    token.revoked_at = utcnow()
+    s.commit()
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+def principal_for_token(s: Session, raw: str) -> tuple[Principal, AccessToken]:
+    """The user behind a bearer token; 401 if it is unknown, expired or revoked."""
+    record = s.scalars(
+        select(AccessToken)
+        .where(AccessToken.token_hash == credentials.sha256(raw))
+        .options(selectinload(AccessToken.user))
+    ).first()
+    if record is None or record.revoked_at is not None:
+        raise Unauthenticated("The token is not valid or has been revoked.")
+    if record.expires_at <= utcnow():
+        raise Unauthenticated("The token has expired; sign in again.")
+    return principal_of_user(s, record.user), record
+
+
+def principal_of_user(s: Session, user: User) -> Principal:
+    """A principal carrying the user's roles by organisation."""
+    rows = s.execute(
+        select(Membership.organisation_id, Membership.role, Organisation.kind)
+        .join(Organisation)
+        .where(Membership.user_id == user.id)
+    ).all()
+    roles: dict[int, set[Role]] = {}
+    for org_id, role, _kind in rows:
+        roles.setdefault(org_id, set()).add(role)
+    operator = any(kind == OrgKind.operator for _o, _r, kind in rows)
+    return Principal(
+        user=user, roles={k: frozenset(v) for k, v in roles.items()}, operator=operator
+    )
+
+
+def principal_for_api_key(s: Session, raw: str) -> Principal:
+    """The organisation behind an API key; 401 if it is unknown or revoked."""
+    parts = credentials.split_api_key(raw)
+    key = s.scalars(select(ApiKey).where(ApiKey.prefix == parts[0])).first() if parts else None
+    if (
+        parts is None
+        or key is None
+        or key.revoked_at is not None
+        or not credentials.same(key.secret_hash, credentials.sha256(parts[1]))
+    ):
+        raise Unauthenticated("The API key is not valid or has been revoked.")
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
+        key.last_used_at = now
+        s.commit()
+    return Principal(api_key=key)
+
+
+# --- users and organisations ----------------------------------------------------------------
+
+
+def update_profile(s: Session, user: User, display_name: str) -> User:
+    """Change the display name."""
+    user.display_name = display_name.strip()
+    s.commit()
+    return user
+
+
+def create_organisation(
+    s: Session,
+    who: Principal,
+    *,
+    name: str,
+    kind: OrgKind,
+    court_level: CourtLevel | None = None,
+    parent_id: int | None = None,
+) -> Organisation:
+    """Create an organisation with the caller as its admin.
+
+    Companies and event organisers are self-service; courts and operators need an operator.
+    """
+    user = who.require_user()
+    if kind in (OrgKind.court, OrgKind.operator):
+        who.require_operator()
+    if kind == OrgKind.court:
+        parent = _check_court_shape(s, court_level, parent_id)
+    else:
+        if court_level is not None:
+            raise ValidationFailed("court_level", "Only courts have a level.")
+        if parent_id is not None:
+            raise ValidationFailed("parent_id", "Only courts have a parent.")
+        parent = None
+    org = Organisation(name=name.strip(), kind=kind, court_level=court_level, parent=parent)
+    s.add(org)
+    s.add(Membership(user=user, organisation=org, role=Role.admin))
+    s.commit()
+    return org
+
+
+def _check_court_shape(
+    s: Session, level: CourtLevel | None, parent_id: int | None
+) -> Organisation | None:
+    if level is None:
+        raise ValidationFailed("court_level", "A court needs a level: high, intermediate or basic.")
+    if level == CourtLevel.high:
+        if parent_id is not None:
+            raise ValidationFailed("parent_id", "A high court has no parent court.")
+        return None
+    if parent_id is None:
+        raise ValidationFailed("parent_id", "An intermediate or basic court needs a parent court.")
+    parent = s.get(Organisation, parent_id)
+    if parent is None or parent.kind != OrgKind.court or parent.court_level is None:
+        raise ValidationFailed("parent_id", "The parent must be an existing court.")
+    if COURT_LEVEL_ORDER.index(parent.court_level) != COURT_LEVEL_ORDER.index(level) - 1:
+        raise ValidationFailed("parent_id", "The parent court must be one level above.")
+    return parent
+
+
+def organisations_of(s: Session, who: Principal) -> list[Organisation]:
+    """The organisations the caller belongs to (all of them for operators)."""
+    query = select(Organisation).order_by(Organisation.id)
+    if not who.operator:
+        if who.api_key is not None:
+            query = query.where(Organisation.id == who.api_key.organisation_id)
+        else:
+            query = query.where(Organisation.id.in_(list(who.roles)))
+    return list(s.scalars(query))
+
+
+def get_organisation(s: Session, who: Principal, org_id: int) -> Organisation:
+    """One organisation, for its members, its API keys with `organisation:read`, or operators."""
+    who.authorize_org(org_id, scope="organisation:read")
+    org = s.get(Organisation, org_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org
+
+
+def list_members(s: Session, who: Principal, org_id: int) -> list[Membership]:
+    """The roles held in an organisation."""
+    who.authorize_org(org_id, scope="organisation:read")
+    return list(
+        s.scalars(
+            select(Membership)
+            .where(Membership.organisation_id == org_id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.user_id, Membership.role)
+        )
+    )
+
+
+def add_member(
+    s: Session, who: Principal, org_id: int, raw_phone: str, roles: list[Role]
+) -> list[Membership]:
+    """Give a person (by phone; created if new) roles in an organisation. Admins only."""
+    who.authorize_org(org_id, roles=[Role.admin])
+    org = get_organisation(s, who, org_id)
+    bad = [r for r in roles if r in (Role.judge, Role.clerk)] if org.kind != OrgKind.court else []
+    if bad:
+        raise ValidationFailed("roles", "Judges and clerks belong to courts only.")
+    phone = normalise_phone(raw_phone)
+    user = s.scalars(select(User).where(User.phone == phone)).first()
+    if user is None:
+        user = User(phone=phone, display_name="")
+        s.add(user)
+        s.flush()
+    held = set(
+        s.scalars(
+            select(Membership.role).where(
+                Membership.user_id == user.id, Membership.organisation_id == org_id
+            )
+        )
+    )
+    for role in sorted(set(roles) - held):
+        s.add(Membership(user=user, organisation=org, role=role))
+    s.commit()
+    return [m for m in list_members(s, who, org_id) if m.user_id == user.id]
+
+
+def create_api_key(
+    s: Session, who: Principal, org_id: int, name: str, scopes: list[str]
+) -> tuple[ApiKey, str]:
+    """A new key for an organisation; the full key is returned once and never stored."""
+    user = who.require_user()
+    who.authorize_org(org_id, roles=[Role.admin])
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise ValidationFailed("scopes", f"Unknown scopes: {', '.join(unknown)}.")
+    prefix, secret, full = credentials.new_api_key()
+    key = ApiKey(
+        organisation_id=org_id,
+        name=name.strip(),
+        prefix=prefix,
+        secret_hash=credentials.sha256(secret),
+        scopes=sorted(set(scopes)),
+        created_by_id=user.id,
+    )
+    s.add(key)
+    s.commit()
+    return key, full
+
+
+def list_api_keys(s: Session, who: Principal, org_id: int) -> list[ApiKey]:
+    """The organisation's keys, revoked ones included, newest first."""
+    who.require_user()
+    who.authorize_org(org_id, roles=[Role.admin])
+    return list(
+        s.scalars(select(ApiKey).where(ApiKey.organisation_id == org_id).order_by(ApiKey.id.desc()))
+    )
+
+
+def revoke_api_key(s: Session, who: Principal, org_id: int, key_id: int) -> ApiKey:
+    """Revoke a key; revoking twice is a conflict."""
+    who.require_user()
+    who.authorize_org(org_id, roles=[Role.admin])
+    key = s.get(ApiKey, key_id)
+    if key is None or key.organisation_id != org_id:
+        raise NotFound("No such API key.")
+    if key.revoked_at is not None:
+        raise Conflict("The API key is already revoked.")
+    key.revoked_at = utcnow()
+    s.commit()
+    return key
+
+
+def ensure_operator(s: Session, phone: str, display_name: str, org_name: str) -> User:
+    """Bootstrap: the operator organisation and an admin in it (idempotent)."""
+    number = normalise_phone(phone)
+    org = s.scalars(select(Organisation).where(Organisation.kind == OrgKind.operator)).first()
+    if org is None:
+        org = Organisation(name=org_name, kind=OrgKind.operator)
+        s.add(org)
+    user = s.scalars(select(User).where(User.phone == number)).first()
+    if user is None:
+        user = User(phone=number, display_name=display_name)
+        s.add(user)
+    s.flush()
+    exists = s.scalars(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == org.id,
+            Membership.role == Role.admin,
+        )
+    ).first()
+    if exists is None:
+        s.add(Membership(user=user, organisation=org, role=Role.admin))
+    s.commit()
+    return user

@@ -1,0 +1,67 @@
+"""The application factory: `gunicorn "backend.app:create_app()"`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from backend import errors, request_ids
+from backend.config import Config
+from backend.db import Database
+from backend.limiter import limiter
+from backend.openapi import (
+    API_SETTINGS,
+    ProblemSchema,
+    register_error_responses,
+    register_security_schemes,
+)
+from backend.routes import register_blueprints
+
+
+class DiandianApi(Api):
+    """flask-smorest's Api, documenting problem+json errors; the handlers live in errors.py."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        errors.register_error_handlers(self._app)
+
+    def _register_responses(self) -> None:
+        register_error_responses(self)
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, or from `config` (a Config or overrides of it)."""
+    if isinstance(config, Config):
+        cfg = config
+    else:
+        cfg = Config.from_env()
+        cfg.extra.update(config or {})
+        for key in list(cfg.extra):
+            if hasattr(cfg, key):
+                setattr(cfg, key, cfg.extra.pop(key))
+    cfg.finalise()
+    request_ids.configure_logging(cfg.LOG_LEVEL)
+
+    app = Flask(__name__, instance_path=cfg.INSTANCE_PATH)
+    app.config.update(cfg.as_flask())
+    app.config.update(API_SETTINGS)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if cfg.PROXY_FIX_X_FOR:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.PROXY_FIX_X_FOR)  # type: ignore[method-assign]
+
+    Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
+    request_ids.init_app(app)
+    limiter.init_app(app)
+    api = DiandianApi(app)
+    register_security_schemes(api)
+    register_blueprints(api)
+
+    from backend import cli, pwa
+
+    cli.init_app(app)
+    app.register_blueprint(pwa.blp)
+    return app

@@ -1,0 +1,64 @@
+"""Flask commands: `flask db …`, `flask seed-demo`, `flask create-operator`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from backend import db, demo
+from backend.accounts import services
+from backend.errors import DomainError
+from backend.migrate import db_cli
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when data already exists.")
+@with_appcontext
+def seed_demo_cmd(if_empty: bool) -> None:
+    """Load demo organisations and people."""
+    s = db.session()
+    if not demo.is_empty(s):
+        if if_empty:
+            click.echo("Database already has data; demo seed skipped.")
+            return
+        raise click.ClickException("The database is not empty; refusing to seed demo data.")
+    counts = demo.seed_demo(s)
+    click.echo("Seeded demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"Sign in as the demo operator with phone {demo.OPERATOR_PHONE}.")
+
+
+@click.command("create-operator")
+@click.option("--phone", required=True, help="The operator's phone (E.164 or mainland).")
+@click.option("--name", default="Operator", show_default=True, help="Display name.")
+@click.option("--organisation", default="点点运营中心 Diandian Operations", show_default=True)
+@with_appcontext
+def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
+    """Bootstrap the first operator (safe to run again)."""
+    try:
+        user = services.ensure_operator(db.session(), phone, name, organisation)
+    except DomainError as exc:
+        raise click.BadParameter(exc.detail, param_hint="--phone") from exc
+    click.echo(f"Operator {user.phone} (user {user.id}) is an admin of the operator organisation.")
+
+
+@click.command("banner")
+@click.option("--port", default=8000, show_default=True)
+@with_appcontext
+def banner_cmd(port: int) -> None:
+    """Say where the service listens and in which mode."""
+    cfg = current_app.config
+    click.echo(f"Diandian is serving at http://127.0.0.1:{port}/  (API docs: /api/v1/docs)")
+    if cfg["SANDBOX"]:
+        click.echo("SANDBOX mode: sign-in codes come back in the API response and payments are "
+                   "simulated. Set DIANDIAN_SANDBOX=0 and real keys for live mode.")
+    else:
+        click.echo("LIVE mode.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(db_cli)
+    app.cli.add_command(seed_demo_cmd)
+    app.cli.add_command(create_operator_cmd)
+    app.cli.add_command(banner_cmd)

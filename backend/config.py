@@ -1,0 +1,127 @@
+"""One configuration object, read from the environment."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable service."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres URLs (Heroku-style `postgres://`)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass
+class Config:
+    """Settings of one app instance; `from_env` is the production path."""
+
+    SQLALCHEMY_DATABASE_URI: str = ""
+    SECRET_KEY: str = ""
+    SANDBOX: bool = True
+    INSTANCE_PATH: str = str(DEFAULT_INSTANCE)
+    PWA_DIST: str = str(ROOT / "pwa" / "dist")
+    LOG_LEVEL: str = "INFO"
+    PROXY_FIX_X_FOR: int = 0
+    SMS_PROVIDER: str = "sandbox"
+    OTP_TTL_SECONDS: int = 300
+    OTP_MAX_ATTEMPTS: int = 5
+    TOKEN_TTL_SECONDS: int = 30 * 24 * 3600
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_OTP_PER_PHONE: str = "3 per minute;10 per hour"
+    RATELIMIT_OTP_PER_IP: str = "30 per hour"
+    RATELIMIT_SIGNIN_PER_PHONE: str = "10 per 10 minutes"
+    RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """Read every setting from the environment; see the README's table."""
+        instance = _str("INSTANCE_PATH", str(DEFAULT_INSTANCE))
+        sandbox = _flag("DIANDIAN_SANDBOX", True)
+        default_db = f"sqlite:///{Path(instance) / 'diandian.sqlite3'}"
+        cfg = cls(
+            SQLALCHEMY_DATABASE_URI=normalise_database_url(_str("DATABASE_URL", default_db)),
+            SECRET_KEY=os.environ.get("SECRET_KEY", ""),
+            SANDBOX=sandbox,
+            INSTANCE_PATH=instance,
+            PWA_DIST=_str("PWA_DIST", str(ROOT / "pwa" / "dist")),
+            LOG_LEVEL=_str("LOG_LEVEL", "INFO").upper(),
+            PROXY_FIX_X_FOR=_int("PROXY_FIX_X_FOR", 0),
+            SMS_PROVIDER=_str("SMS_PROVIDER", "sandbox"),
+            TOKEN_TTL_SECONDS=_int("TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            RATELIMIT_STORAGE_URI=_str(
+                "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://"
+            ),
+            RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
+        )
+        return cfg
+
+    def finalise(self) -> Config:
+        """Fill development secrets in sandbox mode; refuse to run live without them."""
+        if not self.SECRET_KEY:
+            if not self.SANDBOX:
+                raise ConfigError("SECRET_KEY must be set when DIANDIAN_SANDBOX=0")
+            self.SECRET_KEY = dev_secret(Path(self.INSTANCE_PATH), "SECRET_KEY")
+        if not self.SANDBOX and self.SMS_PROVIDER == "sandbox":
+            raise ConfigError(
+                "live mode needs a real SMS_PROVIDER; only 'sandbox' is implemented so far"
+            )
+        return self
+
+    def as_flask(self) -> dict[str, Any]:
+        """The mapping handed to `app.config.update`."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        out.update(self.extra)
+        return out
+
+
+def dev_secret(instance: Path, name: str) -> str:
+    """A development secret kept in `instance/dev-secrets.json` so all workers share it."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "dev-secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = secrets.token_urlsafe(48)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stored, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+        log.warning("generated a development %s in %s (sandbox mode only)", name, path)
+    return stored[name]

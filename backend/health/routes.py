@@ -1,0 +1,54 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from backend import db
+from backend.errors import DomainError
+from backend.migrate import migration_state
+
+blp = Blueprint("health", __name__, description="Liveness and readiness")
+
+
+class NotReady(DomainError):
+    status, slug, title = 503, "not-ready", "Service not ready"
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"example": "ok"})
+
+
+class ReadySchema(HealthSchema):
+    database = fields.String(metadata={"example": "ok"})
+    migration = fields.String(metadata={"description": "The database's Alembic revision"})
+
+
+@blp.route("/healthz")
+@blp.response(200, HealthSchema)
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz")
+@blp.response(200, ReadySchema)
+@blp.alt_response(503, description="Database unreachable or migrations not current")
+def readyz() -> dict[str, Any]:
+    """The database is reachable and its migrations are current."""
+    try:
+        with db.database().engine.connect() as conn:
+            current, heads = migration_state(conn)
+    except Exception as exc:
+        raise NotReady("The database is unreachable.", database="unreachable") from exc
+    if current != heads:
+        raise NotReady(
+            f"Migrations are not current: database at {sorted(current) or 'none'}, "
+            f"code at {sorted(heads)}. Run `flask db upgrade`.",
+            database="ok",
+            migration="behind",
+        )
+    return {"status": "ok", "database": "ok", "migration": ",".join(sorted(current))}

@@ -1,0 +1,78 @@
+"""OpenAPI 3.1 settings, the problem+json schema and the security schemes."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from flask_smorest import Api
+from marshmallow import Schema, fields
+
+from backend.errors import PROBLEM_MIMETYPE
+
+API_SETTINGS: dict[str, Any] = {
+    "API_TITLE": "Diandian 点点 API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "Consumer carbon neutrality: footprints, credit retirement and certificates. "
+                "Masses are integer grams CO2e (`mass_g`); money is integer fen with `currency`. "
+                "Errors are RFC 9457 `application/problem+json`."
+            ),
+        },
+    },
+}
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(metadata={"description": "Dotted field name", "example": "phone"})
+    detail = fields.String(metadata={"example": "Not a valid phone number."})
+    pointer = fields.String(
+        metadata={"description": "JSON Pointer into the body", "example": "#/phone"}
+    )
+    parameter = fields.String(metadata={"description": "Query, path or header parameter"})
+    location = fields.String(data_key="in")
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(metadata={"example": "/problems/validation-error"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+    request_id = fields.String()
+
+
+def register_error_responses(api: Api) -> None:
+    """Document every error status as problem+json (replaces flask-smorest's JSON default)."""
+    for status in http.HTTPStatus:
+        response: dict[str, Any] = {"description": status.phrase}
+        if status >= 400:
+            response["content"] = {PROBLEM_MIMETYPE: {"schema": ProblemSchema}}
+        api.spec.components.response(status.name, response, lazy=True)
+    api.spec.components.response(
+        "DEFAULT_ERROR",
+        {"description": "Error", "content": {PROBLEM_MIMETYPE: {"schema": ProblemSchema}}},
+        lazy=True,
+    )
+
+
+def register_security_schemes(api: Api) -> None:
+    """Bearer tokens (users) and API keys (organisations) share the Authorization header."""
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A user token (`ddt_…`) from POST /api/v1/auth/tokens, "
+            "or an organisation API key (`ddk_….…`).",
+        },
+    )

@@ -1,0 +1,35 @@
+"""Serves the built PWA at `/`, with a fallback to index.html for client-side routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, send_from_directory
+from werkzeug.exceptions import NotFound
+
+from backend.errors import DomainError
+
+blp = Blueprint("pwa", __name__)
+RESERVED = ("api/", "healthz", "readyz", "problems/")
+
+
+class PwaNotBuilt(DomainError):
+    status, slug, title = 503, "pwa-not-built", "The web app is not built"
+
+
+@blp.route("/", defaults={"path": ""})
+@blp.route("/<path:path>")
+def serve(path: str) -> Response:
+    """A file from the build, or index.html for app routes; API paths are never swallowed."""
+    dist = Path(current_app.config["PWA_DIST"])
+    if path.startswith(RESERVED):
+        raise NotFound()
+    if path and (dist / path).is_file():
+        return send_from_directory(dist, path)
+    if "." in path.rsplit("/", 1)[-1]:
+        raise NotFound()
+    if not (dist / "index.html").is_file():
+        raise PwaNotBuilt("Build it with `make run` (or `npm --prefix pwa run build`).")
+    resp = send_from_directory(dist, "index.html")
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp

@@ -1,0 +1,21 @@
+"""Every blueprint of the API, registered in one place."""
+
+from __future__ import annotations
+
+from flask_smorest import Api, Blueprint
+
+from backend.accounts import routes as accounts
+from backend.health import routes as health
+
+MODULES: tuple[Blueprint, ...] = (
+    health.blp,
+    accounts.auth_blp,
+    accounts.me_blp,
+    accounts.org_blp,
+)
+
+
+def register_blueprints(api: Api) -> None:
+    """Attach every module's blueprint to the API."""
+    for blp in MODULES:
+        api.register_blueprint(blp)

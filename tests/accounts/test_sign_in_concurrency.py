@@ -1,0 +1,84 @@
+"""Sign-in codes under concurrent use: the database, not Python, bounds attempts and use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.accounts import services
+from backend.accounts.models import AccessToken, SignInCode, User
+from backend.accounts.sms import SandboxSms
+from backend.errors import DomainError
+from tests.factories import new_phone
+
+CFG = services.AuthSettings(secret_key="concurrency", sandbox=True)
+THREADS = 12
+USED: list[str] = []
+
+
+@pytest.fixture
+def committing(engine, is_postgres) -> Iterator[sessionmaker[Session]]:
+    """Sessions that really commit (the rollback fixture would serialise everything)."""
+    if not is_postgres:
+        pytest.skip("concurrency invariants are proven on PostgreSQL")
+    factory = sessionmaker(engine, expire_on_commit=False)
+    yield factory
+    with factory() as s:
+        users = select(User.id).where(User.phone.in_(USED))
+        s.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
+        s.execute(delete(User).where(User.phone.in_(USED)))
+        s.execute(delete(SignInCode).where(SignInCode.phone.in_(USED)))
+        s.commit()
+    USED.clear()
+
+
+def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[Any]:
+    barrier = threading.Barrier(THREADS)
+    results: list[Any] = [None] * THREADS
+
+    def run(i: int) -> None:
+        with factory() as s:
+            barrier.wait()
+            try:
+                results[i] = fn(s)
+            except DomainError as exc:
+                results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_a_code_signs_in_exactly_once(committing):
+    phone = new_phone()
+    USED.append(phone)
+    with committing() as s:
+        code = services.request_code(s, CFG, SandboxSms(), phone).code
+    results = _race(committing, lambda s: services.sign_in(s, CFG, phone, code))
+    tokens = [r for r in results if isinstance(r, services.IssuedToken)]
+    assert len(tokens) == 1
+    with committing() as s:
+        assert s.scalar(select(User).where(User.phone == phone)) is not None
+
+
+def test_concurrent_guesses_never_exceed_the_limit(committing):
+    phone = new_phone()
+    USED.append(phone)
+    with committing() as s:
+        code = services.request_code(s, CFG, SandboxSms(), phone).code
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    results = _race(committing, lambda s: services.sign_in(s, CFG, phone, wrong))
+    reasons = sorted(r.extra.get("reason") for r in results)
+    assert reasons.count("wrong") == CFG.max_attempts
+    assert reasons.count("locked") == THREADS - CFG.max_attempts
+    with committing() as s:
+        stored = s.scalars(select(SignInCode).where(SignInCode.phone == phone)).one()
+        assert stored.attempts == CFG.max_attempts

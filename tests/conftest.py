@@ -1,0 +1,99 @@
+"""App and client fixtures; each test runs inside a transaction that is rolled back.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.app import create_app
+from backend.config import normalise_database_url
+from backend.db import make_engine
+from backend.limiter import limiter
+from backend.migrate import upgrade
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly migrated database: PostgreSQL from TEST_DATABASE_URL, else a SQLite file."""
+    raw = os.environ.get("TEST_DATABASE_URL")
+    url = (
+        normalise_database_url(raw)
+        if raw
+        else (f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}")
+    )
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    instance = tmp_path_factory.mktemp("instance")
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "index.html").write_text("<!doctype html><title>点点</title>")
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(instance),
+            "PWA_DIST": str(dist),
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(app: Flask) -> Engine:
+    e: Engine = app.extensions["db"].engine
+    return e
+
+
+@pytest.fixture(autouse=True)
+def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
+    """A session whose commits are savepoints inside one outer transaction, rolled back after."""
+    conn = engine.connect()
+    outer = conn.begin()
+    factory = sessionmaker(
+        bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    db = app.extensions["db"]
+    original = db.sessionmaker
+    db.sessionmaker = factory
+    limiter.reset()
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.close()
+        db.sessionmaker = original
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+ROOT = Path(__file__).resolve().parent.parent

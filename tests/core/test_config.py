@@ -1,0 +1,45 @@
+"""Configuration from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.config import Config, ConfigError, normalise_database_url
+
+
+def test_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    cfg = Config.from_env()
+    assert f"sqlite:///{tmp_path / 'diandian.sqlite3'}" == cfg.SQLALCHEMY_DATABASE_URI
+    assert cfg.SANDBOX is True
+
+
+def test_postgres_urls_use_psycopg3():
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_dev_secret_is_generated_once_and_shared(tmp_path):
+    a = Config(INSTANCE_PATH=str(tmp_path)).finalise()
+    b = Config(INSTANCE_PATH=str(tmp_path)).finalise()
+    assert a.SECRET_KEY == b.SECRET_KEY
+    assert len(a.SECRET_KEY) >= 48
+    assert (tmp_path / "dev-secrets.json").stat().st_mode & 0o077 == 0
+
+
+def test_live_mode_refuses_missing_secret(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False).finalise()
+
+
+def test_live_mode_refuses_sandbox_sms(tmp_path):
+    with pytest.raises(ConfigError, match="SMS_PROVIDER"):
+        Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k").finalise()
+
+
+def test_bad_integer_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("TOKEN_TTL_SECONDS", "soon")
+    with pytest.raises(ConfigError, match="TOKEN_TTL_SECONDS"):
+        Config.from_env()

@@ -1,0 +1,91 @@
+"""Every error is application/problem+json."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1/nothing-here", 404),
+        ("put", "/api/v1/me", 405),
+        ("get", "/api/v1/organisations/abc", 404),
+    ],
+)
+def test_http_errors_are_problems(client, method, path, status):
+    resp = getattr(client, method)(path)
+    assert resp.status_code == status
+    assert resp.content_type == "application/problem+json"
+    body = resp.get_json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"]
+    assert body["request_id"] == resp.headers["X-Request-ID"]
+
+
+def test_405_lists_allowed_methods(client):
+    resp = client.put("/api/v1/me")
+    assert set(resp.headers["Allow"].split(", ")) >= {"GET", "PATCH"}
+
+
+def test_malformed_json_is_400(client):
+    resp = client.post("/api/v1/auth/codes", data="{not json", content_type="application/json")
+    assert resp.status_code == 400
+    assert resp.content_type == "application/problem+json"
+    assert "JSON" in resp.get_json()["detail"]
+
+
+def test_unknown_fields_are_named(client):
+    resp = client.post("/api/v1/auth/codes", json={"phone": f.new_phone(), "admin": True})
+    assert resp.status_code == 422
+    body = resp.get_json()
+    assert body["errors"] == [{"field": "admin", "detail": "Unknown field.", "pointer": "#/admin"}]
+    assert "admin" in body["detail"]
+
+
+def test_wrong_types_are_named(client):
+    resp = client.post("/api/v1/auth/codes", json={"phone": 13800138000})
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"][0]["field"] == "phone"
+
+
+def test_body_must_be_an_object(client):
+    resp = client.post("/api/v1/auth/codes", json=["+8613800138000"])
+    assert resp.status_code == 422
+    assert resp.content_type == "application/problem+json"
+
+
+def test_unexpected_error_is_500_problem_without_trace(database_url, tmp_path):
+    from backend.app import create_app
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "LOG_LEVEL": "CRITICAL",
+        }
+    )
+
+    @app.route("/api/v1/_boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    resp = app.test_client().get("/api/v1/_boom")
+    assert resp.status_code == 500
+    assert resp.content_type == "application/problem+json"
+    text = resp.get_data(as_text=True)
+    assert "secret internals" not in text
+    assert "Traceback" not in text
+    assert "request id" in resp.get_json()["detail"]
+
+
+def test_request_id_is_echoed_or_made(client):
+    given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert made.headers["X-Request-ID"] != "bad id with spaces"
+    assert len(made.headers["X-Request-ID"]) == 32
