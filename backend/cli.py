@@ -50,8 +50,10 @@ def banner_cmd(port: int) -> None:
     cfg = current_app.config
     click.echo(f"Diandian is serving at http://127.0.0.1:{port}/  (API docs: /api/v1/docs)")
     if cfg["SANDBOX"]:
-        click.echo("SANDBOX mode: sign-in codes come back in the API response and payments are "
-                   "simulated. Set DIANDIAN_SANDBOX=0 and real keys for live mode.")
+        click.echo(
+            "SANDBOX mode: sign-in codes come back in the API response and payments are "
+            "simulated. Set DIANDIAN_SANDBOX=0 and real keys for live mode."
+        )
     else:
         click.echo("LIVE mode.")
 
