@@ -5,7 +5,9 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Threads, not gevent: certificate rendering is CPU-bound.
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Rate limits live in the worker's memory unless Redis is configured: one worker keeps them exact.
+_shared_limits = bool(os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "2" if _shared_limits else "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20

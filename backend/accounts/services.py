@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import phonenumbers
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.accounts import credentials
 from backend.accounts.models import (
@@ -162,29 +162,32 @@ def sign_out(s: Session, token: AccessToken) -> None:
 
 def principal_for_token(s: Session, raw: str) -> tuple[Principal, AccessToken]:
     """The user behind a bearer token; 401 if it is unknown, expired or revoked."""
-    record = s.scalars(
-        select(AccessToken)
-        .where(AccessToken.token_hash == credentials.sha256(raw))
-        .options(selectinload(AccessToken.user))
-    ).first()
+    record = (
+        s.scalars(
+            select(AccessToken)
+            .where(AccessToken.token_hash == credentials.sha256(raw))
+            .options(
+                joinedload(AccessToken.user)
+                .joinedload(User.memberships)
+                .joinedload(Membership.organisation)
+            )
+        )
+        .unique()
+        .first()
+    )
     if record is None or record.revoked_at is not None:
         raise Unauthenticated("The token is not valid or has been revoked.")
     if record.expires_at <= utcnow():
         raise Unauthenticated("The token has expired; sign in again.")
-    return principal_of_user(s, record.user), record
+    return principal_of_user(record.user), record
 
 
-def principal_of_user(s: Session, user: User) -> Principal:
+def principal_of_user(user: User) -> Principal:
     """A principal carrying the user's roles by organisation."""
-    rows = s.execute(
-        select(Membership.organisation_id, Membership.role, Organisation.kind)
-        .join(Organisation)
-        .where(Membership.user_id == user.id)
-    ).all()
     roles: dict[int, set[Role]] = {}
-    for org_id, role, _kind in rows:
-        roles.setdefault(org_id, set()).add(role)
-    operator = any(kind == OrgKind.operator for _o, _r, kind in rows)
+    for m in user.memberships:
+        roles.setdefault(m.organisation_id, set()).add(m.role)
+    operator = any(m.organisation.kind == OrgKind.operator for m in user.memberships)
     return Principal(
         user=user, roles={k: frozenset(v) for k, v in roles.items()}, operator=operator
     )
