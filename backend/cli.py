@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from backend import db, demo
 from backend.accounts import services
 from backend.errors import DomainError
+from backend.footprint import services as footprint_services
 from backend.migrate import db_cli
 
 
@@ -42,6 +43,18 @@ def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
     click.echo(f"Operator {user.phone} (user {user.id}) is an admin of the operator organisation.")
 
 
+@click.command("replay-footprints")
+@with_appcontext
+def replay_footprints_cmd() -> None:
+    """Recalculate every stored footprint with its own factor set; fail on any difference."""
+    checked, differ = footprint_services.replay_all(db.session())
+    for fid, stored, again in differ:
+        click.echo(f"{fid}: stored {stored} g, replayed {again} g")
+    click.echo(f"{checked} footprints replayed, {len(differ)} differ.")
+    if differ:
+        raise SystemExit(1)
+
+
 @click.command("banner")
 @click.option("--port", default=8000, show_default=True)
 @with_appcontext
@@ -64,3 +77,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_cmd)
     app.cli.add_command(create_operator_cmd)
     app.cli.add_command(banner_cmd)
+    app.cli.add_command(replay_footprints_cmd)

@@ -68,6 +68,7 @@ class Config:
     RATELIMIT_OTP_PER_IP: str = "30 per hour"
     RATELIMIT_SIGNIN_PER_PHONE: str = "10 per 10 minutes"
     RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
+    RATELIMIT_FOOTPRINTS_ANON: str = "30 per minute;500 per day"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

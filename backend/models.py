@@ -2,7 +2,8 @@
 
 from backend.accounts import models as accounts
 from backend.db import Base
+from backend.footprint import models as footprint
 
 metadata = Base.metadata
 
-__all__ = ["accounts", "metadata"]
+__all__ = ["accounts", "footprint", "metadata"]

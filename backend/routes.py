@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api, Blueprint
 
 from backend.accounts import routes as accounts
+from backend.footprint import routes as footprint
 from backend.health import routes as health
 
 MODULES: tuple[Blueprint, ...] = (
@@ -12,6 +13,7 @@ MODULES: tuple[Blueprint, ...] = (
     accounts.auth_blp,
     accounts.me_blp,
     accounts.org_blp,
+    footprint.blp,
 )
 
 

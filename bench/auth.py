@@ -9,26 +9,12 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
+from harness import server, sqlalchemy_url
 from sqlalchemy import create_engine, text
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def call(
@@ -92,48 +78,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=8)
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="dd-bench-"))
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(tmp),
-        "FLASK_APP": "backend.app",
-        "RATELIMIT_ENABLED": "0",
-        "LOG_LEVEL": "WARNING",
-        "WEB_CONCURRENCY": "2",
-    }
-    if url.startswith("postgres"):
-        engine0 = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-        with engine0.begin() as c:
-            c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine0.dispose()
-    subprocess.run(
-        [BIN / "flask", "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True
-    )
-    subprocess.run([BIN / "flask", "seed-demo"], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "backend.app:create_app()",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with server() as (port, url):
         conn = http.client.HTTPConnection("127.0.0.1", port)
         phone = "+8613800138002"
         _, body = call(conn, "POST", "/api/v1/auth/codes", {}, {"phone": phone})
@@ -175,24 +120,21 @@ def main() -> None:
             load(port, method, path, headers, args.concurrency * 20, args.concurrency, body_fn)
             rps, lat = load(port, method, path, headers, args.requests, args.concurrency, body_fn)
             rows.append((label, rps, statistics.median(lat), pct(lat, 95), pct(lat, 99)))
-    finally:
-        server.terminate()
-        server.wait(10)
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.connect() as c:
-        q = text(
-            "SELECT t.id, u.id FROM access_tokens t JOIN users u ON u.id = t.user_id "
-            "WHERE t.token_hash = :h"
-        )
-        h = c.execute(text("SELECT token_hash FROM access_tokens LIMIT 1")).scalar_one()
-        for _ in range(200):
-            c.execute(q, {"h": h}).all()
-        t0 = time.perf_counter()
-        n = 2000
-        for _ in range(n):
-            c.execute(q, {"h": h}).all()
-        sql_ms = (time.perf_counter() - t0) * 1000 / n
+        engine = create_engine(sqlalchemy_url(url))
+        with engine.connect() as c:
+            q = text(
+                "SELECT t.id, u.id FROM access_tokens t JOIN users u ON u.id = t.user_id "
+                "WHERE t.token_hash = :h"
+            )
+            h = c.execute(text("SELECT token_hash FROM access_tokens LIMIT 1")).scalar_one()
+            for _ in range(200):
+                c.execute(q, {"h": h}).all()
+            t0 = time.perf_counter()
+            n = 2000
+            for _ in range(n):
+                c.execute(q, {"h": h}).all()
+            sql_ms = (time.perf_counter() - t0) * 1000 / n
 
     base_rps, base_p50 = rows[0][1], rows[0][2]
     dialect = "PostgreSQL" if url.startswith("postgres") else "SQLite"

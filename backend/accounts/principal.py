@@ -10,6 +10,7 @@ from backend.errors import Forbidden, NotFound, Unauthenticated
 
 SCOPES: dict[str, str] = {
     "organisation:read": "Read the organisation and its members",
+    "footprints:read": "Read the organisation's footprints",
     "footprints:write": "Create footprints",
     "orders:read": "List and read the organisation's orders",
     "orders:write": "Create and cancel orders",

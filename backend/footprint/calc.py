@@ -1,0 +1,172 @@
+"""The arithmetic shared by every calculator: lines of terms × a factor, defaults, trail, rounding.
+
+Everything is Decimal. The total is rounded once, up to whole grams (we never under-state what must
+be offset), and the lines are apportioned by largest remainder so they add up to the total exactly.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from backend.footprint.factors import Factor, FactorSet
+
+GRAMS_PER_KG = Decimal(1000)
+
+
+class Category(enum.StrEnum):
+    travel = "travel"
+    accommodation = "accommodation"
+    venue_energy = "venue_energy"
+    fuel = "fuel"
+    catering = "catering"
+    materials = "materials"
+    waste = "waste"
+    water = "water"
+    digital = "digital"
+
+
+class Phase(enum.StrEnum):
+    """Phases of the MEE large-event guideline (2019): 筹备, 举办, 收尾."""
+
+    preparation = "preparation"
+    staging = "staging"
+    wrap_up = "wrap_up"
+
+
+SCOPE_OF = {
+    Category.fuel: 1,
+    Category.venue_energy: 2,
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One multiplicand (or divisor), with the words that explain it in the trail."""
+
+    value: Decimal
+    label: str
+    divide: bool = False
+
+
+@dataclass
+class Line:
+    """One breakdown line: the product of its terms and a factor."""
+
+    category: Category
+    phase: Phase
+    label: str
+    terms: list[Term]
+    factor: Factor | None
+    exact_g: Decimal
+    component: str = ""
+    mass_g: int = 0
+
+    @property
+    def scope(self) -> int:
+        return SCOPE_OF.get(self.category, 3)
+
+
+def fmt(value: Decimal) -> str:
+    """A number for people: no exponent, no trailing zeros."""
+    text = f"{value.normalize():f}"
+    return text
+
+
+@dataclass
+class Computation:
+    """Collects lines and the defaults used while one footprint is worked out."""
+
+    factors: FactorSet
+    lines: list[Line] = field(default_factory=list)
+    defaults_used: list[dict[str, Any]] = field(default_factory=list)
+    component: str = ""
+
+    def default(self, path: str, key: str) -> Decimal:
+        """The value of a documented default, recorded as applied to input `path`."""
+        d = self.factors.default(key)
+        self.defaults_used.append(
+            {"field": path, "value": str(d.value), "unit": d.unit, "source": d.source, "key": key}
+        )
+        return d.value
+
+    def assume(self, path: str, value: str, source: str) -> str:
+        """Record a non-numeric default (a city, a list of participants)."""
+        self.defaults_used.append(
+            {"field": path, "value": value, "unit": "", "source": source, "key": ""}
+        )
+        return value
+
+    def given_or_default(self, given: Decimal | int | None, path: str, key: str) -> Decimal:
+        """The input if given, else the named default (recorded)."""
+        return Decimal(given) if given is not None else self.default(path, key)
+
+    def add(
+        self,
+        category: Category,
+        phase: Phase,
+        label: str,
+        terms: list[Term],
+        factor: Factor,
+    ) -> Line | None:
+        """A line of `terms × factor` (factor in kg per unit); lines of zero are left out."""
+        kg = factor.value
+        for t in terms:
+            kg = kg / t.value if t.divide else kg * t.value
+        if kg == 0:
+            return None
+        line = Line(category, phase, label, terms, factor, kg * GRAMS_PER_KG, self.component)
+        self.lines.append(line)
+        return line
+
+    def add_grams(
+        self, category: Category, phase: Phase, label: str, grams: int, component: str
+    ) -> None:
+        """A line carried over from an existing footprint, already in whole grams."""
+        self.lines.append(Line(category, phase, label, [], None, Decimal(grams), component))
+
+
+@dataclass(frozen=True)
+class Result:
+    mass_g: int
+    lines: list[Line]
+    defaults_used: list[dict[str, Any]]
+
+    def by(self, attr: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for line in self.lines:
+            key = str(getattr(line, attr))
+            out[key] = out.get(key, 0) + line.mass_g
+        return out
+
+    def trail(self) -> list[str]:
+        return [trail_text(line) for line in self.lines]
+
+
+def trail_text(line: Line) -> str:
+    """'Local travel by metro: 50 attendees × 20 km × 0.0286 kgCO2e/pkm = 28.6 kg'."""
+    prefix = f"[{line.component}] " if line.component else ""
+    kg = fmt((line.exact_g / GRAMS_PER_KG).quantize(Decimal("0.001")))
+    if line.factor is None:
+        return f"{prefix}{line.label}: {kg} kg CO2e"
+    terms = "".join(f" {'÷' if t.divide else '×'} {fmt(t.value)} {t.label}" for t in line.terms)
+    f = line.factor
+    return f"{prefix}{line.label}:{terms[2:]} × {fmt(f.value)} {f.unit} = {kg} kg CO2e"
+
+
+def finish(comp: Computation) -> Result:
+    """Round the total once (up, to whole grams) and apportion it over the lines."""
+    exact = sum((line.exact_g for line in comp.lines), Decimal(0))
+    total = int(exact.to_integral_value(rounding=ROUND_CEILING))
+    floors = [int(line.exact_g) for line in comp.lines]
+    remainder = total - sum(floors)
+    order = sorted(
+        range(len(comp.lines)), key=lambda i: (comp.lines[i].exact_g - floors[i], -i), reverse=True
+    )
+    for i in order[:remainder]:
+        floors[i] += 1
+    for line, grams in zip(comp.lines, floors, strict=True):
+        line.mass_g = grams
+    return Result(mass_g=total, lines=comp.lines, defaults_used=comp.defaults_used)

@@ -1,0 +1,53 @@
+"""Footprints: immutable records of one calculation, its inputs and its factor-set version."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base, UTCDateTime, utcnow
+
+
+class Kind(enum.StrEnum):
+    meeting = "meeting"
+    flight = "flight"
+    hearing = "hearing"
+    venue = "venue"
+    event = "event"
+
+
+class Footprint(Base):
+    """Never updated: a recalculation is a new footprint."""
+
+    __tablename__ = "footprints"
+    __table_args__ = (
+        CheckConstraint("mass_g >= 0", name="mass_not_negative"),
+        Index("ix_footprints_user_created", "user_id", "created_at"),
+        Index("ix_footprints_org_created", "organisation_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[Kind] = mapped_column(
+        Enum(
+            Kind,
+            name="footprint_kind",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    name: Mapped[str] = mapped_column(String(200), default="")
+    factor_set: Mapped[str] = mapped_column(String(16))
+    mass_g: Mapped[int] = mapped_column(BigInteger)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,85 @@
+"""Footprint API: calculate, read back, and the factor sets behind the numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend import db
+from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.footprint import factors, services
+from backend.footprint.models import Footprint
+from backend.footprint.schemas import (
+    FactorQuerySchema,
+    FactorSetSchema,
+    FootprintCreateSchema,
+    FootprintSchema,
+)
+from backend.limiter import configured, limiter
+
+blp = Blueprint(
+    "footprints",
+    __name__,
+    url_prefix="/api/v1",
+    description="Footprints of meetings, flights, hearings, venues and events",
+)
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
+
+
+def _signed(footprint: Footprint) -> dict[str, Any]:
+    return {
+        "id": footprint.id,
+        "kind": footprint.kind,
+        "name": footprint.name,
+        "mass_g": footprint.mass_g,
+        "factor_set": footprint.factor_set,
+        "inputs": footprint.inputs,
+        "user_id": footprint.user_id,
+        "organisation_id": footprint.organisation_id,
+        "created_at": footprint.created_at,
+        **footprint.result,
+    }
+
+
+@blp.route("/footprints", methods=["POST"])
+@limiter.limit(
+    configured("RATELIMIT_FOOTPRINTS_ANON"),
+    scope="footprints-anon",
+    exempt_when=lambda: "Authorization" in request.headers,
+)
+@blp.arguments(FootprintCreateSchema)
+@blp.response(201, FootprintSchema)
+@blp.doc(security=OPTIONAL_AUTH)
+def create_footprint(body: dict[str, Any]) -> dict[str, Any]:
+    """Calculate a footprint (anonymous allowed, rate-limited); it is stored and never changes."""
+    canonical = FootprintCreateSchema().dump(body)
+    return _signed(services.create(db.session(), current_principal(), body, canonical))
+
+
+@blp.route("/footprints/<string:footprint_id>")
+class FootprintById(MethodView):
+    @blp.response(200, FootprintSchema)
+    @blp.doc(security=OPTIONAL_AUTH)
+    def get(self, footprint_id: str) -> dict[str, Any]:
+        """One footprint: anonymous ones by link, owned ones for their owners."""
+        return _signed(services.get(db.session(), current_principal(), footprint_id))
+
+
+@blp.route("/factors")
+class Factors(MethodView):
+    @blp.arguments(FactorQuerySchema, location="query")
+    @blp.response(200, FactorSetSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """A factor set (default: the latest) with every source, and the versions available."""
+        fs = services.factor_set(query.get("version"))
+        return {
+            "version": fs.version,
+            "published": fs.published,
+            "description": fs.description,
+            "factors": [f.describe() for f in fs.factors.values()],
+            "defaults": [d.describe() for d in fs.defaults.values()],
+            "versions": list(factors.all_sets().values()),
+        }

@@ -1,0 +1,349 @@
+"""Request and response shapes of the footprint API, with the documented input limits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.footprint.calc import Category, Phase
+from backend.footprint.models import Kind
+from backend.footprint.travel import Cabin, Mode
+
+# Input limits (README, "Footprint input limits"): anything above is a typo or an attack.
+MAX_PEOPLE = 1_000_000
+MAX_DAYS = 366
+MAX_KM = 40_075  # once around the Earth, one way
+MAX_KWH = 10**10
+MAX_MASS_KG = 10**10
+MAX_VOLUME = 10**10
+MAX_PAGES = 10**9
+MAX_MEALS = 10**9
+MAX_NIGHTS = 10**8
+MAX_HOURS = 24 * 366
+MAX_PASSENGERS = 10_000
+MAX_VIA = 8
+MAX_COMPONENTS = 200
+MAX_LEGS = 100
+
+
+def whole(maximum: int, *, required: bool = False, minimum: int = 0, **kw: Any) -> fields.Integer:
+    return fields.Integer(
+        required=required, strict=True, validate=validate.Range(min=minimum, max=maximum), **kw
+    )
+
+
+def quantity(maximum: int, **kw: Any) -> fields.Decimal:
+    return fields.Decimal(
+        places=None,
+        allow_nan=False,
+        as_string=True,
+        validate=validate.Range(min=Decimal(0), max=Decimal(maximum)),
+        **kw,
+    )
+
+
+def share(**kw: Any) -> fields.Decimal:
+    return quantity(1, **kw)
+
+
+def iata(**kw: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(r"^[A-Za-z]{3}$", error="Three letters."),
+        metadata={"example": "CTU"},
+        **kw,
+    )
+
+
+def place_name(**kw: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=50), **kw)
+
+
+def province(**kw: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(r"^CN-[A-Z]{2}$", error="An ISO 3166-2:CN code like CN-SC."),
+        metadata={"description": "Picks the provincial grid factor", "example": "CN-SC"},
+        **kw,
+    )
+
+
+def label() -> fields.String:
+    return fields.String(validate=validate.Length(max=200))
+
+
+class ModeShareSchema(Schema):
+    metro = share()
+    bus = share()
+    car = share()
+
+    @validates_schema
+    def _sums_to_one(self, data: dict[str, Any], **_: Any) -> None:
+        if data and len(data) == 3 and sum(data.values()) != 1:
+            raise ValidationError("Shares must add up to 1.", "_schema")
+        if data and len(data) != 3:
+            raise ValidationError("Give all three shares: metro, bus, car.", "_schema")
+
+
+class TravelLegSchema(Schema):
+    mode = fields.Enum(Mode, by_value=True, required=True)
+    people = whole(MAX_PEOPLE, required=True, minimum=1)
+    distance_km = quantity(MAX_KM, metadata={"description": "One way"})
+    origin = place_name(metadata={"description": "City the travellers come from"})
+    round_trip = fields.Boolean(load_default=True)
+    cabin = fields.Enum(Cabin, by_value=True)
+    radiative_forcing = fields.Boolean()
+
+
+class MeetingVenueSchema(Schema):
+    kwh = quantity(MAX_KWH, metadata={"description": "Metered electricity; else area × hours"})
+    area_m2 = quantity(10**7)
+    hours_per_day = quantity(24)
+    green_share = share(metadata={"description": "Share of green power (0–1), counted as zero"})
+
+
+class MealsSchema(Schema):
+    vegan = whole(MAX_MEALS)
+    vegetarian = whole(MAX_MEALS)
+    meat = whole(MAX_MEALS)
+
+
+class MeetingSchema(Schema):
+    name = label()
+    city = place_name(metadata={"example": "成都"})
+    province = province()
+    attendees = whole(MAX_PEOPLE, required=True, minimum=1)
+    days = whole(MAX_DAYS, minimum=1)
+    local_attendees = whole(MAX_PEOPLE)
+    out_of_town_attendees = whole(MAX_PEOPLE)
+    out_of_town_origin = place_name()
+    out_of_town_mode = fields.Enum(Mode, by_value=True)
+    local_trip_km = quantity(MAX_KM, metadata={"description": "Round trip per attendee per day"})
+    travel = fields.List(fields.Nested(TravelLegSchema), validate=validate.Length(max=MAX_LEGS))
+    hotel_nights = whole(MAX_NIGHTS)
+    venue = fields.Nested(MeetingVenueSchema)
+    meals = fields.Nested(MealsSchema)
+    printed_pages = whole(MAX_PAGES)
+    waste_kg = quantity(MAX_MASS_KG)
+
+
+class FlightSchema(Schema):
+    from_ = iata(required=True, data_key="from")
+    to = iata(required=True)
+    via = fields.List(iata(), validate=validate.Length(max=MAX_VIA))
+    cabin = fields.Enum(Cabin, by_value=True)
+    round_trip = fields.Boolean()
+    passengers = whole(MAX_PASSENGERS, minimum=1)
+    radiative_forcing = fields.Boolean()
+
+
+class ParticipantSchema(Schema):
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["judge", "clerk", "prosecutor", "party", "lawyer", "witness", "expert", "other"]
+        ),
+    )
+    count = whole(10_000, required=True, minimum=1)
+    remote = whole(10_000)
+    mode = fields.Enum(Mode, by_value=True)
+    distance_km = quantity(MAX_KM, metadata={"description": "One way"})
+
+    @validates_schema
+    def _remote_within_count(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("remote", 0) > data.get("count", 0):
+            raise ValidationError("Cannot exceed count.", "remote")
+
+
+class HearingSchema(Schema):
+    name = label()
+    case_number = fields.String(
+        validate=validate.Length(max=100), metadata={"example": "(2023)川1827刑初12号"}
+    )
+    city = place_name()
+    province = province()
+    hours = quantity(MAX_HOURS)
+    participants = fields.List(
+        fields.Nested(ParticipantSchema), validate=validate.Length(min=1, max=MAX_LEGS)
+    )
+    courtroom_kwh = quantity(MAX_KWH)
+    courtroom_m2 = quantity(10**5)
+    printed_pages = whole(MAX_PAGES)
+
+
+class SpectatorsSchema(Schema):
+    per_day = whole(MAX_PEOPLE, required=True)
+    trip_km = quantity(MAX_KM, metadata={"description": "Round trip"})
+    mode_share = fields.Nested(ModeShareSchema)
+
+
+class DelegationSchema(Schema):
+    label = label()
+    people = whole(MAX_PEOPLE, required=True, minimum=1)
+    from_ = iata(data_key="from")
+    to = iata()
+    flight_km = quantity(MAX_KM, metadata={"description": "One way, when airports are unknown"})
+    round_trip = fields.Boolean(load_default=True)
+    cabin = fields.Enum(Cabin, by_value=True)
+    radiative_forcing = fields.Boolean()
+    hotel_nights = whole(MAX_DAYS, metadata={"description": "Per person"})
+
+
+class VenueSchema(Schema):
+    name = label()
+    province = province()
+    days = whole(MAX_DAYS, minimum=1)
+    phase = fields.Enum(Phase, by_value=True)
+    electricity_kwh = quantity(MAX_KWH)
+    green_share = share()
+    natural_gas_m3 = quantity(MAX_VOLUME)
+    diesel_l = quantity(MAX_VOLUME)
+    water_m3 = quantity(MAX_VOLUME)
+    waste_kg = quantity(MAX_MASS_KG)
+    spectators = fields.Nested(SpectatorsSchema)
+    delegations = fields.List(
+        fields.Nested(DelegationSchema), validate=validate.Length(max=MAX_LEGS)
+    )
+
+
+SECTIONS = {
+    Kind.meeting: MeetingSchema,
+    Kind.flight: FlightSchema,
+    Kind.hearing: HearingSchema,
+    Kind.venue: VenueSchema,
+}
+
+
+def _one_section(data: dict[str, Any], kinds: list[Kind]) -> None:
+    kind = data.get("kind")
+    present = [k for k in kinds if data.get(k.value) is not None]
+    if kind is not None and kind not in present:
+        raise ValidationError(f"Required when kind is {kind.value}.", kind.value)
+    extra = [k.value for k in present if k != kind]
+    if extra:
+        raise ValidationError({k: [f"Not allowed when kind is {kind}."] for k in extra})
+
+
+class ComponentSchema(Schema):
+    kind = fields.Enum(Kind, by_value=True, required=True, validate=validate.OneOf(list(SECTIONS)))
+    meeting = fields.Nested(MeetingSchema)
+    flight = fields.Nested(FlightSchema)
+    hearing = fields.Nested(HearingSchema)
+    venue = fields.Nested(VenueSchema)
+
+    @validates_schema
+    def _one(self, data: dict[str, Any], **_: Any) -> None:
+        _one_section(data, list(SECTIONS))
+
+
+class EventSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    footprints = fields.List(
+        fields.String(validate=validate.Regexp(r"^fp_[A-Za-z0-9]{1,40}$")),
+        validate=validate.Length(max=MAX_COMPONENTS),
+        metadata={"description": "Ids of existing footprints to add up"},
+    )
+    components = fields.List(
+        fields.Nested(ComponentSchema), validate=validate.Length(max=MAX_COMPONENTS)
+    )
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("footprints") and not data.get("components"):
+            raise ValidationError("Give footprints, components or both.", "components")
+        ids = data.get("footprints") or []
+        if len(set(ids)) != len(ids):
+            raise ValidationError("A footprint can be counted once.", "footprints")
+
+
+class FootprintCreateSchema(Schema):
+    kind = fields.Enum(Kind, by_value=True, required=True)
+    meeting = fields.Nested(MeetingSchema)
+    flight = fields.Nested(FlightSchema)
+    hearing = fields.Nested(HearingSchema)
+    venue = fields.Nested(VenueSchema)
+    event = fields.Nested(EventSchema)
+    factor_set = fields.String(
+        validate=validate.Length(max=16),
+        metadata={"description": "Default: the latest published set"},
+    )
+    organisation_id = fields.Integer(
+        metadata={"description": "Organisation to own it (default: your only organisation, if one)"}
+    )
+
+    @validates_schema
+    def _one(self, data: dict[str, Any], **_: Any) -> None:
+        _one_section(data, list(Kind))
+
+
+class FactorRefSchema(Schema):
+    key = fields.String()
+    value = fields.String(metadata={"description": "Decimal, exact"})
+    unit = fields.String()
+    source = fields.String()
+    year = fields.Integer()
+    region = fields.String()
+    url = fields.String()
+    note = fields.String()
+
+
+class LineSchema(Schema):
+    category = fields.String(metadata={"enum": [c.value for c in Category]})
+    scope = fields.Integer(metadata={"description": "GHG Protocol scope: 1, 2 or 3"})
+    phase = fields.String(metadata={"enum": [p.value for p in Phase]})
+    label = fields.String()
+    component = fields.String()
+    mass_g = fields.Integer()
+    quantity = fields.String(metadata={"description": "Product of the terms, in the factor's unit"})
+    factor = fields.Nested(FactorRefSchema, allow_none=True)
+
+
+class BreakdownSchema(Schema):
+    lines = fields.List(fields.Nested(LineSchema))
+    by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_scope = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_phase = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DefaultUsedSchema(Schema):
+    field = fields.String(metadata={"example": "meeting.days"})
+    value = fields.String()
+    unit = fields.String()
+    source = fields.String()
+    key = fields.String(metadata={"description": "Key in the factor set's defaults"})
+
+
+class FootprintSchema(Schema):
+    id = fields.String(metadata={"example": "fp_3x9k2m4q8w7e5r6t"})
+    kind = fields.Enum(Kind, by_value=True)
+    name = fields.String()
+    mass_g = fields.Integer(metadata={"description": "Total, grams CO2e, rounded up once"})
+    factor_set = fields.String()
+    breakdown = fields.Nested(BreakdownSchema)
+    inputs = fields.Dict(metadata={"description": "The inputs as received"})
+    defaults = fields.List(fields.Nested(DefaultUsedSchema))
+    trail = fields.List(fields.String())
+    comparisons = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Hearings: online_hearing_mass_g and online_saving_g"},
+    )
+    user_id = fields.Integer(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class FactorSetSummarySchema(Schema):
+    version = fields.String()
+    published = fields.Date()
+    description = fields.String()
+
+
+class FactorSetSchema(FactorSetSummarySchema):
+    factors = fields.List(fields.Nested(FactorRefSchema))
+    defaults = fields.List(fields.Nested(FactorRefSchema))
+    versions = fields.List(fields.Nested(FactorSetSummarySchema))
+
+
+class FactorQuerySchema(Schema):
+    version = fields.String(validate=validate.Length(max=16))

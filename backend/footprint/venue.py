@@ -1,0 +1,128 @@
+"""A venue of a large event over several days: metered energy and fuel, water, waste,
+spectators' travel, and delegations' flights and hotel nights."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from backend.footprint.calc import Category, Computation, Phase, Term
+from backend.footprint.flight import resolve
+from backend.footprint.meeting import venue_energy
+from backend.footprint.travel import Cabin, Mode, flight_leg, ground_or_distance_leg
+
+SPECTATOR_MODES = (Mode.metro, Mode.bus, Mode.car)
+DEFAULT_PROVINCE = "CN-SC"
+DEFAULT_AIRPORT = "TFU"
+METERED = (
+    ("natural_gas_m3", Category.fuel, "Natural gas", "m³", "fuel.natural_gas"),
+    ("diesel_l", Category.fuel, "Diesel", "L", "fuel.diesel"),
+    ("water_m3", Category.water, "Water", "m³", "water.supply"),
+    ("waste_kg", Category.waste, "Waste", "kg", "waste.general"),
+)
+
+
+def compute(comp: Computation, data: dict[str, Any], path: str = "venue") -> None:
+    """All lines of one venue."""
+    phase = Phase(data.get("phase") or Phase.staging)
+    days = comp.given_or_default(data.get("days"), f"{path}.days", "meeting.days")
+    province = data.get("province") or comp.assume(
+        f"{path}.province", DEFAULT_PROVINCE, "Diandian default: Sichuan"
+    )
+    if data.get("electricity_kwh") is not None:
+        venue_energy(
+            comp,
+            kwh=Decimal(data["electricity_kwh"]),
+            area=Decimal(0),
+            hours=Decimal(0),
+            days=days,
+            green=Decimal(data.get("green_share") or 0),
+            region=province,
+            label="Venue electricity",
+        )
+    for field, category, label, unit, key in METERED:
+        if data.get(field):
+            comp.add(
+                category,
+                Phase.wrap_up if category == Category.waste else phase,
+                label,
+                [Term(Decimal(data[field]), unit)],
+                comp.factors.factor(key),
+            )
+    if data.get("spectators"):
+        _spectators(comp, data["spectators"], f"{path}.spectators", days, phase)
+    for i, group in enumerate(data.get("delegations") or []):
+        _delegation(comp, group, f"{path}.delegations.{i}", phase)
+
+
+def _spectators(
+    comp: Computation, s: dict[str, Any], path: str, days: Decimal, phase: Phase
+) -> None:
+    per_day = Decimal(s["per_day"])
+    trip = comp.given_or_default(s.get("trip_km"), f"{path}.trip_km", "venue.spectator_trip_km")
+    shares = s.get("mode_share") or {}
+    for mode in SPECTATOR_MODES:
+        share = (
+            Decimal(shares[mode])
+            if mode in shares
+            else comp.default(f"{path}.mode_share.{mode}", f"venue.spectator_mode_share.{mode}")
+        )
+        ground_or_distance_leg(
+            comp,
+            mode=mode,
+            people=per_day,
+            km=trip,
+            km_label="km round trip",
+            phase=phase,
+            label=f"Spectators by {mode}",
+            extra=[Term(days, "days"), Term(share, f"share by {mode}")],
+        )
+
+
+def _delegation(comp: Computation, g: dict[str, Any], path: str, phase: Phase) -> None:
+    people = Decimal(g["people"])
+    label = g.get("label") or "Delegation"
+    cabin = Cabin(g.get("cabin") or Cabin.economy)
+    rf = (
+        bool(g["radiative_forcing"])
+        if g.get("radiative_forcing") is not None
+        else (comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1)
+    )
+    ways = [(0, 1)] + ([(1, 0)] if g.get("round_trip", True) else [])
+    if g.get("from_"):
+        ends = [
+            resolve(g["from_"], f"{path}.from"),
+            resolve(g.get("to") or DEFAULT_AIRPORT, f"{path}.to"),
+        ]
+        for x, y in ways:
+            flight_leg(
+                comp,
+                a=ends[x],
+                b=ends[y],
+                people=people,
+                cabin=cabin,
+                rf=rf,
+                phase=phase,
+                label=f"{label}: flight {ends[x].code}→{ends[y].code}",
+            )
+    elif g.get("flight_km"):
+        ground_or_distance_leg(
+            comp,
+            mode=Mode.flight,
+            people=people,
+            km=Decimal(g["flight_km"]),
+            km_label="km one way",
+            phase=phase,
+            label=f"{label}: flights",
+            cabin=cabin,
+            rf=rf,
+            extra=[Term(Decimal(len(ways)), "ways")],
+        )
+    if g.get("hotel_nights"):
+        comp.add(
+            Category.accommodation,
+            phase,
+            f"{label}: hotel nights",
+            [Term(people, "people"), Term(Decimal(g["hotel_nights"]), "nights each")],
+            comp.factors.factor("hotel.night.CN"),
+        )
