@@ -20,9 +20,13 @@ def newer_set(monkeypatch):
     current = factors.get(factors.latest_version())
     grid = current.factors["electricity.grid.CN-SC"]
     newer = dataclasses.replace(
-        current, version="2099.1", published=date(2099, 1, 1),
-        factors={**current.factors,
-                 "electricity.grid.CN-SC": dataclasses.replace(grid, value=grid.value * 2)},
+        current,
+        version="2099.1",
+        published=date(2099, 1, 1),
+        factors={
+            **current.factors,
+            "electricity.grid.CN-SC": dataclasses.replace(grid, value=grid.value * 2),
+        },
     )
     sets = {**factors.all_sets(), "2099.1": newer}
     monkeypatch.setattr(factors, "all_sets", lambda: sets)
@@ -35,8 +39,11 @@ def test_each_set_gives_its_own_answer(client):
     assert old["factor_set"] == "2024.1"
     assert new["factor_set"] == "2025.1"
     assert old["mass_g"] != new["mass_g"]
-    grid = {line["factor"]["key"]: line["factor"]["value"] for line in old["breakdown"]["lines"]
-            if line["category"] == "venue_energy"}
+    grid = {
+        line["factor"]["key"]: line["factor"]["value"]
+        for line in old["breakdown"]["lines"]
+        if line["category"] == "venue_energy"
+    }
     assert grid == {"electricity.grid.CN-SC": "0.1404"}
 
 
@@ -49,8 +56,9 @@ def test_old_footprint_survives_a_factor_update(client, db_session, newer_set):
     assert client.get(f"/api/v1/footprints/{old['id']}").get_json() == old
     stored = db_session.get(Footprint, old["id"])
     assert services.replay(db_session, stored) == old["mass_g"]
-    grid_g = sum(line["mass_g"] for line in after["breakdown"]["lines"]
-                 if line["category"] == "venue_energy")
+    grid_g = sum(
+        line["mass_g"] for line in after["breakdown"]["lines"] if line["category"] == "venue_energy"
+    )
     assert Decimal(grid_g) > 0
 
 
@@ -58,9 +66,17 @@ def test_replay_command_checks_every_footprint(app, client, db_session):
     for body in (MEETING, {"kind": "flight", "flight": {"from": "CTU", "to": "PEK"}}):
         assert client.post("/api/v1/footprints", json=body).status_code == 201
     fp = client.post("/api/v1/footprints", json=MEETING).get_json()
-    client.post("/api/v1/footprints", json={"kind": "event", "event": {
-        "name": "x", "footprints": [fp["id"]],
-        "components": [{"kind": "venue", "venue": {"electricity_kwh": 10}}]}})
+    client.post(
+        "/api/v1/footprints",
+        json={
+            "kind": "event",
+            "event": {
+                "name": "x",
+                "footprints": [fp["id"]],
+                "components": [{"kind": "venue", "venue": {"electricity_kwh": 10}}],
+            },
+        },
+    )
     result = app.test_cli_runner().invoke(args=["replay-footprints"])
     assert result.exit_code == 0, result.output
     assert "0 differ" in result.output
