@@ -43,7 +43,7 @@ org_blp = Blueprint(
 @auth_blp.route("/codes", methods=["POST"])
 @limiter.limit(configured("RATELIMIT_OTP_PER_PHONE"), key_func=phone_key, scope="otp-phone")
 @limiter.limit(configured("RATELIMIT_OTP_PER_IP"), scope="otp-ip")
-@auth_blp.arguments(CodeRequestSchema)
+@auth_blp.arguments(CodeRequestSchema())
 @auth_blp.response(202, CodeIssuedSchema)
 def request_code(body: dict[str, Any]) -> dict[str, Any]:
     """Send a one-time sign-in code (returned in the body in sandbox mode only)."""
@@ -64,7 +64,7 @@ def request_code(body: dict[str, Any]) -> dict[str, Any]:
 @auth_blp.route("/tokens", methods=["POST"])
 @limiter.limit(configured("RATELIMIT_SIGNIN_PER_PHONE"), key_func=phone_key, scope="signin-phone")
 @limiter.limit(configured("RATELIMIT_SIGNIN_PER_IP"), scope="signin-ip")
-@auth_blp.arguments(SignInSchema)
+@auth_blp.arguments(SignInSchema())
 @auth_blp.response(201, TokenSchema)
 def sign_in(body: dict[str, Any]) -> dict[str, Any]:
     """Exchange a phone and its code for a bearer token."""
@@ -93,7 +93,7 @@ class Me(MethodView):
         """The signed-in user, their organisations and roles."""
         return _me()
 
-    @me_blp.arguments(ProfileUpdateSchema)
+    @me_blp.arguments(ProfileUpdateSchema())
     @me_blp.response(200, MeSchema)
     @me_blp.doc(security=BEARER_AUTH)
     def patch(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +131,7 @@ class Organisations(MethodView):
             who.require_user()
         return services.organisations_of(db.session(), who)
 
-    @org_blp.arguments(OrganisationCreateSchema)
+    @org_blp.arguments(OrganisationCreateSchema())
     @org_blp.response(201, OrganisationSchema)
     @org_blp.doc(security=BEARER_AUTH)
     def post(self, body: dict[str, Any]) -> Organisation:
@@ -156,7 +156,7 @@ class Members(MethodView):
         """Who holds which role."""
         return services.list_members(db.session(), current_principal(), org_id)
 
-    @org_blp.arguments(MemberAddSchema)
+    @org_blp.arguments(MemberAddSchema())
     @org_blp.response(201, MemberSchema(many=True))
     @org_blp.doc(security=BEARER_AUTH)
     def post(self, body: dict[str, Any], org_id: int) -> list[Any]:
@@ -174,7 +174,7 @@ class ApiKeys(MethodView):
         """The organisation's API keys, without secrets (admins only)."""
         return services.list_api_keys(db.session(), current_principal(), org_id)
 
-    @org_blp.arguments(ApiKeyCreateSchema)
+    @org_blp.arguments(ApiKeyCreateSchema())
     @org_blp.response(201, ApiKeyCreatedSchema)
     @org_blp.doc(security=BEARER_AUTH)
     def post(self, body: dict[str, Any], org_id: int) -> dict[str, Any]:

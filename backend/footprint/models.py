@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
@@ -44,10 +45,16 @@ class Footprint(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     factor_set: Mapped[str] = mapped_column(String(16))
     mass_g: Mapped[int] = mapped_column(BigInteger)
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The API representation, frozen at creation (inputs, breakdown, defaults, trail): served
+    # byte for byte, so a footprint reads back exactly as it was issued.
+    document: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def content(self) -> dict[str, Any]:
+        """The frozen document, parsed."""
+        parsed: dict[str, Any] = json.loads(self.document)
+        return parsed

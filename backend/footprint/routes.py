@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -29,19 +29,9 @@ blp = Blueprint(
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
 
 
-def _signed(footprint: Footprint) -> dict[str, Any]:
-    return {
-        "id": footprint.id,
-        "kind": footprint.kind,
-        "name": footprint.name,
-        "mass_g": footprint.mass_g,
-        "factor_set": footprint.factor_set,
-        "inputs": footprint.inputs,
-        "user_id": footprint.user_id,
-        "organisation_id": footprint.organisation_id,
-        "created_at": footprint.created_at,
-        **footprint.result,
-    }
+def _document(footprint: Footprint, status: int = 200) -> Response:
+    """The frozen document, byte for byte."""
+    return Response(footprint.document, status=status, mimetype="application/json")
 
 
 @blp.route("/footprints", methods=["POST"])
@@ -50,27 +40,27 @@ def _signed(footprint: Footprint) -> dict[str, Any]:
     scope="footprints-anon",
     exempt_when=lambda: "Authorization" in request.headers,
 )
-@blp.arguments(FootprintCreateSchema)
+@blp.arguments(FootprintCreateSchema())
 @blp.response(201, FootprintSchema)
 @blp.doc(security=OPTIONAL_AUTH)
-def create_footprint(body: dict[str, Any]) -> dict[str, Any]:
+def create_footprint(body: dict[str, Any]) -> Response:
     """Calculate a footprint (anonymous allowed, rate-limited); it is stored and never changes."""
-    canonical = FootprintCreateSchema().dump(body)
-    return _signed(services.create(db.session(), current_principal(), body, canonical))
+    fp = services.create(db.session(), current_principal(), body, request.get_json())
+    return _document(fp, 201)
 
 
 @blp.route("/footprints/<string:footprint_id>")
 class FootprintById(MethodView):
     @blp.response(200, FootprintSchema)
     @blp.doc(security=OPTIONAL_AUTH)
-    def get(self, footprint_id: str) -> dict[str, Any]:
+    def get(self, footprint_id: str) -> Response:
         """One footprint: anonymous ones by link, owned ones for their owners."""
-        return _signed(services.get(db.session(), current_principal(), footprint_id))
+        return _document(services.get(db.session(), current_principal(), footprint_id))
 
 
 @blp.route("/factors")
 class Factors(MethodView):
-    @blp.arguments(FactorQuerySchema, location="query")
+    @blp.arguments(FactorQuerySchema(), location="query")
     @blp.response(200, FactorSetSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """A factor set (default: the latest) with every source, and the versions available."""

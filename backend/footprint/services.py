@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
+from backend.db import utcnow
 from backend.errors import NotFound, ValidationFailed
 from backend.footprint import factors, flight, hearing, meeting, venue
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
@@ -25,12 +28,12 @@ CALCULATORS: dict[Kind, Calculator] = {
     Kind.hearing: hearing.compute,
     Kind.venue: venue.compute,
 }
-ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+TABLE = cast(Table, Footprint.__table__)
 
 
 def new_id() -> str:
-    """An unguessable id: anonymous footprints are shared by their link."""
-    return "fp_" + "".join(secrets.choice(ID_ALPHABET) for _ in range(20))
+    """An unguessable id (104 random bits): anonymous footprints are shared by their link."""
+    return "fp_" + base64.b32encode(secrets.token_bytes(13)).decode().rstrip("=").lower()
 
 
 def factor_set(version: str | None) -> FactorSet:
@@ -75,7 +78,7 @@ def calculate(
 
 def _carry_over(comp: Computation, fp: Footprint) -> None:
     label = f"{fp.id}" + (f" {fp.name}" if fp.name else "")
-    for line in fp.result["breakdown"]["lines"]:
+    for line in fp.content()["breakdown"]["lines"]:
         comp.add_grams(
             Category(line["category"]),
             Phase(line["phase"]),
@@ -136,12 +139,25 @@ def create(
         name=str(section.get("name") or ""),
         factor_set=fs.version,
         mass_g=result.mass_g,
-        inputs=canonical,
-        result=describe(result, comparisons),
         user_id=user_id,
         organisation_id=org_id,
+        created_at=utcnow(),
     )
-    s.add(fp)
+    document = {
+        "id": fp.id,
+        "kind": kind.value,
+        "name": fp.name,
+        "mass_g": fp.mass_g,
+        "factor_set": fp.factor_set,
+        "inputs": canonical,
+        "user_id": user_id,
+        "organisation_id": org_id,
+        "created_at": fp.created_at.isoformat(),
+        **describe(result, comparisons),
+    }
+    fp.document = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    # One Core INSERT: no unit-of-work bookkeeping on this hot path.
+    s.execute(insert(TABLE), {c.key: getattr(fp, c.key) for c in TABLE.columns})
     s.commit()
     return fp
 
@@ -197,7 +213,7 @@ def get(s: Session, who: Principal, footprint_id: str) -> Footprint:
 
 def replay(s: Session, fp: Footprint) -> int:
     """Recalculate a stored footprint from its stored inputs with its own factor set."""
-    body = FootprintCreateSchema().load(fp.inputs)
+    body = FootprintCreateSchema().load(fp.content()["inputs"])
     kind = Kind(fp.kind)
     section = body[kind.value]
     referenced = []

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 00:25:52.394327
+Create Date: 2026-11-24 00:39:35.667350
 
 """
 
@@ -42,8 +42,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("factor_set", sa.String(length=16), nullable=False),
         sa.Column("mass_g", sa.BigInteger(), nullable=False),
-        sa.Column("inputs", sa.JSON(), nullable=False),
-        sa.Column("result", sa.JSON(), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
