@@ -8,7 +8,7 @@ from typing import Any
 from backend.errors import ValidationFailed
 from backend.footprint.calc import Computation, Phase
 from backend.footprint.geo import Place, airport
-from backend.footprint.travel import Cabin, flight_leg
+from backend.footprint.travel import Cabin, flight_leg, radiative_forcing
 
 
 def resolve(code: str, path: str) -> Place:
@@ -17,13 +17,6 @@ def resolve(code: str, path: str) -> Place:
     if place is None:
         raise ValidationFailed(path, f"Unknown IATA airport code {code!r}.")
     return place
-
-
-def radiative_forcing(comp: Computation, data: dict[str, Any], path: str) -> bool:
-    """The flag as given, else the factor set's documented default."""
-    if data.get("radiative_forcing") is not None:
-        return bool(data["radiative_forcing"])
-    return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
 
 
 def compute(

@@ -10,6 +10,14 @@ from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.meeting import grid_region, printing, venue_city, venue_energy
 from backend.footprint.travel import Mode, ground_or_distance_leg
 
+PLURALS = {"party": "parties", "witness": "witnesses"}
+
+
+def plural(role: str) -> str:
+    """judges, clerks, parties, witnesses."""
+    return PLURALS.get(role, role + "s")
+
+
 DEFAULT_PARTICIPANTS = (("judge", 1), ("clerk", 1), ("party", 2), ("lawyer", 2))
 
 
@@ -51,14 +59,14 @@ def compute(
                 km=km,
                 km_label="km one way",
                 phase=Phase.staging,
-                label=f"Travel of {p['role']}s by {mode}",
+                label=f"Travel of {plural(p['role'])} by {mode}",
                 extra=[Term(Decimal(2), "ways")],
             )
         if remote:
             comp.add(
                 Category.digital,
                 Phase.staging,
-                f"Video link for remote {p['role']}s",
+                f"Video link for remote {plural(p['role'])}",
                 [Term(remote, "remote participants"), Term(hours, "hours")],
                 comp.factors.factor("digital.video_call_hour"),
             )

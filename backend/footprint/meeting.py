@@ -8,7 +8,13 @@ from typing import Any
 from backend.errors import ValidationFailed
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.geo import Place, city
-from backend.footprint.travel import Cabin, Mode, ground_or_distance_leg, route_km
+from backend.footprint.travel import (
+    Cabin,
+    Mode,
+    ground_or_distance_leg,
+    radiative_forcing,
+    route_km,
+)
 
 DEFAULT_CITY = "chengdu"
 LOCAL_MODES = (Mode.metro, Mode.bus, Mode.car)
@@ -124,7 +130,7 @@ def _travel(
             phase=Phase.staging,
             label=f"Out-of-town travel by {MODE_NAMES.get(mode, mode)}",
             extra=[Term(Decimal(2), "ways"), *corrections],
-            rf=_rf(comp, None, f"{path}.radiative_forcing", mode),
+            rf=mode == Mode.flight and radiative_forcing(comp, data, path),
         )
     return out
 
@@ -172,18 +178,9 @@ def _leg(comp: Computation, leg: dict[str, Any], path: str, host: Place) -> None
         phase=Phase.staging,
         label=f"Travel by {MODE_NAMES.get(mode, mode)}{where}",
         cabin=cabin,
-        rf=_rf(comp, leg.get("radiative_forcing"), f"{path}.radiative_forcing", mode),
+        rf=mode == Mode.flight and radiative_forcing(comp, leg, path),
         extra=([Term(ways, "ways")] if ways != 1 else []) + corrections,
     )
-
-
-def _rf(comp: Computation, given: bool | None, path: str, mode: Mode) -> bool:
-    """Radiative forcing for a flown leg: as given, else the factor set's default."""
-    if mode != Mode.flight:
-        return False
-    if given is not None:
-        return bool(given)
-    return comp.default(path, "flight.radiative_forcing_default") == 1
 
 
 MODE_NAMES = {Mode.high_speed_rail: "high-speed rail"}

@@ -118,6 +118,9 @@ class MeetingSchema(Schema):
     out_of_town_attendees = whole(MAX_PEOPLE)
     out_of_town_origin = place_name()
     out_of_town_mode = fields.Enum(Mode, by_value=True)
+    radiative_forcing = fields.Boolean(
+        metadata={"description": "For out-of-town travel by flight (default: on)"}
+    )
     local_trip_km = quantity(MAX_KM, metadata={"description": "Round trip per attendee per day"})
     travel = fields.List(fields.Nested(TravelLegSchema), validate=validate.Length(max=MAX_LEGS))
     hotel_nights = whole(MAX_NIGHTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.factors import Factor, FactorSet
@@ -95,6 +96,13 @@ def flight_km_term(km: Decimal, charged: Decimal, label: str) -> Term:
     if charged == km:
         return Term(km, label)
     return Term(charged, f"{label}, raised from {km} km at the DESNZ band edge")
+
+
+def radiative_forcing(comp: Computation, section: dict[str, Any], path: str) -> bool:
+    """A flight's `radiative_forcing` as given, else the factor set's documented default."""
+    if section.get("radiative_forcing") is not None:
+        return bool(section["radiative_forcing"])
+    return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
 
 
 def icao_correction(fs: FactorSet, gcd: Decimal) -> Decimal:

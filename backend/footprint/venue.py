@@ -9,7 +9,13 @@ from typing import Any
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.flight import resolve
 from backend.footprint.meeting import venue_energy
-from backend.footprint.travel import Cabin, Mode, flight_leg, ground_or_distance_leg
+from backend.footprint.travel import (
+    Cabin,
+    Mode,
+    flight_leg,
+    ground_or_distance_leg,
+    radiative_forcing,
+)
 
 SPECTATOR_MODES = (Mode.metro, Mode.bus, Mode.car)
 DEFAULT_PROVINCE = "CN-SC"
@@ -83,11 +89,7 @@ def _delegation(comp: Computation, g: dict[str, Any], path: str, phase: Phase) -
     people = Decimal(g["people"])
     label = g.get("label") or "Delegation"
     cabin = Cabin(g.get("cabin") or Cabin.economy)
-    rf = (
-        bool(g["radiative_forcing"])
-        if g.get("radiative_forcing") is not None
-        else (comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1)
-    )
+    rf = radiative_forcing(comp, g, path)
     ways = [(0, 1)] + ([(1, 0)] if g.get("round_trip", True) else [])
     if g.get("from_"):
         ends = [
