@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from backend import db, demo
 from backend.accounts import services
+from backend.credits.commands import credits_cli
 from backend.errors import DomainError
 from backend.footprint import services as footprint_services
 from backend.migrate import db_cli
@@ -78,3 +79,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_operator_cmd)
     app.cli.add_command(banner_cmd)
     app.cli.add_command(replay_footprints_cmd)
+    app.cli.add_command(credits_cli)

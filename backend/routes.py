@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api, Blueprint
 
 from backend.accounts import routes as accounts
+from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
 
@@ -14,6 +15,7 @@ MODULES: tuple[Blueprint, ...] = (
     accounts.me_blp,
     accounts.org_blp,
     footprint.blp,
+    credits.blp,
 )
 
 

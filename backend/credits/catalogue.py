@@ -1,0 +1,143 @@
+"""Projects and lots: what operators add and what anyone can browse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, ProjectType, Standard
+from backend.errors import Conflict, NotFound, ValidationFailed
+
+
+class OverlappingUnits(Conflict):
+    slug, title = "overlapping-units", "The unit range overlaps an existing lot"
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    standards: tuple[Standard, ...] = ()
+    types: tuple[ProjectType, ...] = ()
+    regions: tuple[str, ...] = ()
+    vintage_from: int | None = None
+    vintage_to: int | None = None
+    has_available: bool | None = None
+
+
+def create_project(s: Session, fields: dict[str, Any]) -> Project:
+    """A new project; (standard, registry id) is unique."""
+    project = Project(**fields)
+    s.add(project)
+    try:
+        s.commit()
+    except IntegrityError:
+        s.rollback()
+        raise Conflict(
+            f"{fields['standard']} project {fields['registry_id']} already exists."
+        ) from None
+    return project
+
+
+def new_lot(project: Project, fields: dict[str, Any]) -> Lot:
+    """A lot (not yet added) with all of its grams available."""
+    first, last = fields["first_unit"], fields["last_unit"]
+    if last < first:
+        raise ValidationFailed("last_unit", "Must not be below first_unit.")
+    return Lot(
+        project_id=project.id,
+        standard=project.standard,
+        vintage=fields["vintage"],
+        serial_range=fields["serial_range"].strip(),
+        first_unit=first,
+        last_unit=last,
+        acquisition_cost_fen=fields["acquisition_cost_fen"],
+        price_fen_per_t=fields["price_fen_per_t"],
+        available_g=(last - first + 1) * GRAMS_PER_TONNE,
+        reserved_g=0,
+        allocated_g=0,
+    )
+
+
+def overlapping(s: Session, lot: Lot) -> Lot | None:
+    """An existing lot of the same registry whose units overlap `lot`'s."""
+    return s.scalars(
+        select(Lot)
+        .where(
+            Lot.standard == lot.standard,
+            Lot.first_unit <= lot.last_unit,
+            Lot.last_unit >= lot.first_unit,
+        )
+        .limit(1)
+    ).first()
+
+
+def add_lot(s: Session, fields: dict[str, Any]) -> Lot:
+    """Add a lot; a unit range that overlaps another lot of the registry is a 409."""
+    project = s.get(Project, fields["project_id"])
+    if project is None:
+        raise ValidationFailed("project_id", "No such project.")
+    lot = new_lot(project, fields)
+    clash = overlapping(s, lot)
+    if clash is not None:
+        raise OverlappingUnits(f"Units {lot.first_unit}–{lot.last_unit} overlap lot {clash.id}.")
+    s.add(lot)
+    try:
+        s.commit()
+    except IntegrityError:  # a concurrent insert won the range: the database said no
+        s.rollback()
+        raise OverlappingUnits("The unit range overlaps another lot.") from None
+    return lot
+
+
+def projects(s: Session, f: ProjectFilter) -> list[tuple[Project, int]]:
+    """Projects with the grams available in lots matching the vintage range."""
+    lot_filter = [Lot.project_id == Project.id]
+    if f.vintage_from is not None:
+        lot_filter.append(Lot.vintage >= f.vintage_from)
+    if f.vintage_to is not None:
+        lot_filter.append(Lot.vintage <= f.vintage_to)
+    avail = (
+        select(func.coalesce(func.sum(Lot.available_g), 0))
+        .where(*lot_filter)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    q = select(Project, avail).order_by(Project.standard, Project.id)
+    if f.standards:
+        q = q.where(Project.standard.in_(f.standards))
+    if f.types:
+        q = q.where(Project.type.in_(f.types))
+    if f.regions:
+        q = q.where(Project.province.in_(f.regions) | Project.country.in_(f.regions))
+    if f.vintage_from is not None or f.vintage_to is not None:
+        q = q.where(select(Lot.id).where(*lot_filter).exists())
+    if f.has_available is True:
+        q = q.where(avail > 0)
+    elif f.has_available is False:
+        q = q.where(avail == 0)
+    return [(p, int(a)) for p, a in s.execute(q).tuples()]
+
+
+def project(s: Session, project_id: int) -> tuple[Project, list[tuple[int, int, int]]]:
+    """A project and (vintage, tonnes, grams available) per vintage."""
+    p = s.get(Project, project_id)
+    if p is None:
+        raise NotFound("No such project.")
+    rows = s.execute(
+        select(Lot.vintage, func.sum(Lot.last_unit - Lot.first_unit + 1), func.sum(Lot.available_g))
+        .where(Lot.project_id == project_id)
+        .group_by(Lot.vintage)
+        .order_by(Lot.vintage)
+    ).tuples()
+    return p, [(int(v), int(t), int(a)) for v, t, a in rows]
+
+
+def lots(s: Session, project_id: int | None) -> list[Lot]:
+    """Lots, optionally of one project, newest first."""
+    q = select(Lot).order_by(Lot.id.desc())
+    if project_id is not None:
+        q = q.where(Lot.project_id == project_id)
+    return list(s.scalars(q))

@@ -1,0 +1,47 @@
+"""`flask credits import|check|expire`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from backend import db
+from backend.credits import checks, importer, inventory
+
+credits_cli = AppGroup("credits", help="Credit inventory.")
+
+
+@credits_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_cmd(path: Path) -> None:
+    """Import lots from a CSV file: every row, or none."""
+    try:
+        lots = importer.import_lots(db.session(), path.read_text(encoding="utf-8-sig"))
+    except importer.ImportRejected as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(exc.errors)} errors; nothing was imported.") from None
+    tonnes = sum(lot.tonnes for lot in lots)
+    click.echo(f"Imported {len(lots)} lots, {tonnes} t.")
+
+
+@credits_cli.command("check")
+def check_cmd() -> None:
+    """Verify every inventory invariant; exit 1 on any violation."""
+    found = checks.violations(db.session())
+    for v in found:
+        click.echo(v, err=True)
+    if found:
+        raise SystemExit(1)
+    click.echo("Inventory invariants hold.")
+
+
+@credits_cli.command("expire")
+def expire_cmd() -> None:
+    """Release reservations past their expiry (run from cron)."""
+    total = 0
+    while n := inventory.expire_due(db.session()):
+        total += n
+    click.echo(f"Released {total} expired reservations.")

@@ -1,0 +1,167 @@
+"""Credits API: browse projects, quote, and (operators) manage lots and registry retirements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend import db
+from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.credits import catalogue, inventory, registry, reports
+from backend.credits.models import Lot, Project, RegistryRetirement, Unit
+from backend.credits.schemas import (
+    LotCreateSchema,
+    LotQuerySchema,
+    LotSchema,
+    ProjectCreateSchema,
+    ProjectDetailSchema,
+    ProjectQuerySchema,
+    ProjectSchema,
+    QuoteRequestSchema,
+    QuoteSchema,
+    RegistryRetirementCreateSchema,
+    RegistryRetirementSchema,
+    TotalsSchema,
+    UnitSchema,
+)
+
+blp = Blueprint(
+    "credits",
+    __name__,
+    url_prefix="/api/v1",
+    description="Projects, lots, quotes and registry retirements",
+)
+
+
+def _project(p: Project, available_g: int, **extra: Any) -> dict[str, Any]:
+    return {
+        **{c.key: getattr(p, c.key) for c in Project.__table__.columns},
+        "available_g": available_g,
+        **extra,
+    }
+
+
+@blp.route("/projects")
+class Projects(MethodView):
+    @blp.arguments(ProjectQuerySchema(), location="query")
+    @blp.response(200, ProjectSchema(many=True))
+    def get(self, q: dict[str, Any]) -> list[dict[str, Any]]:
+        """Projects with grams available; filter by standard, type, region, vintage."""
+        f = catalogue.ProjectFilter(
+            standards=tuple(q.get("standard") or ()),
+            types=tuple(q.get("type") or ()),
+            regions=tuple(q.get("region") or ()),
+            vintage_from=q.get("vintage_from"),
+            vintage_to=q.get("vintage_to"),
+            has_available=q.get("has_available"),
+        )
+        return [_project(p, a) for p, a in catalogue.projects(db.session(), f)]
+
+    @blp.arguments(ProjectCreateSchema())
+    @blp.response(201, ProjectSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Add a project (operators)."""
+        current_principal().require_operator()
+        return _project(catalogue.create_project(db.session(), body), 0)
+
+
+@blp.route("/projects/<int:project_id>")
+class ProjectById(MethodView):
+    @blp.response(200, ProjectDetailSchema)
+    def get(self, project_id: int) -> dict[str, Any]:
+        """A project with its tonnes and grams available by vintage."""
+        p, vintages = catalogue.project(db.session(), project_id)
+        return _project(
+            p,
+            sum(a for _, _, a in vintages),
+            vintages=[{"vintage": v, "tonnes": t, "available_g": a} for v, t, a in vintages],
+        )
+
+
+@blp.route("/lots")
+class Lots(MethodView):
+    @blp.arguments(LotQuerySchema(), location="query")
+    @blp.response(200, LotSchema(many=True))
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, q: dict[str, Any]) -> list[Lot]:
+        """Lots with their gram counters (operators)."""
+        current_principal().require_operator()
+        return catalogue.lots(db.session(), q.get("project_id"))
+
+    @blp.arguments(LotCreateSchema())
+    @blp.response(201, LotSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, body: dict[str, Any]) -> Lot:
+        """Add a lot of whole tonnes with its registry serial range (operators)."""
+        current_principal().require_operator()
+        return catalogue.add_lot(db.session(), body)
+
+
+@blp.route("/credits/quote", methods=["POST"])
+@blp.arguments(QuoteRequestSchema())
+@blp.response(200, QuoteSchema)
+@blp.alt_response(409, description="Not enough inventory (`insufficient_inventory`)")
+def quote(body: dict[str, Any]) -> dict[str, Any]:
+    """Price a mass under preferences, without holding anything."""
+    q = inventory.quote(
+        db.session(), inventory.Preferences.from_dict(body["preferences"]), body["mass_g"]
+    )
+    return {
+        "mass_g": q.mass_g,
+        "amount": q.amount_fen,
+        "currency": "CNY",
+        "lines": [
+            {
+                "lot_id": x.lot.id,
+                "project_id": x.lot.project_id,
+                "standard": x.lot.standard.value,
+                "project_name_zh": x.lot.project.name_zh,
+                "project_name_en": x.lot.project.name_en,
+                "vintage": x.lot.vintage,
+                "mass_g": x.mass_g,
+                "price_fen_per_t": x.lot.price_fen_per_t,
+                "amount": x.amount_fen,
+            }
+            for x in q.lines
+        ],
+    }
+
+
+@blp.route("/credits/totals")
+class Totals(MethodView):
+    @blp.response(200, TotalsSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self) -> dict[str, Any]:
+        """Grams by standard, project type, province, and allocated by month (operators)."""
+        current_principal().require_operator()
+        return reports.totals(db.session())
+
+
+@blp.route("/credits/units")
+class PendingUnits(MethodView):
+    @blp.response(200, UnitSchema(many=True))
+    @blp.doc(security=BEARER_AUTH)
+    def get(self) -> list[Unit]:
+        """Opened units awaiting retirement at their registry (operators)."""
+        current_principal().require_operator()
+        return registry.pending(db.session())
+
+
+@blp.route("/registry-retirements", methods=["POST"])
+@blp.arguments(RegistryRetirementCreateSchema())
+@blp.response(201, RegistryRetirementSchema)
+@blp.doc(security=BEARER_AUTH)
+def record_retirement(body: dict[str, Any]) -> RegistryRetirement:
+    """Record units retired at the registry under one reference (operators)."""
+    current_principal().require_operator()
+    return registry.record(
+        db.session(),
+        standard=body["standard"],
+        registry_ref=body["registry_ref"],
+        retired_on=body["retired_on"],
+        note=body["note"],
+        ranges=[(u["lot_id"], u["first_serial"], u["last_serial"]) for u in body["units"]],
+    )

@@ -1,0 +1,213 @@
+"""Request and response shapes of the credits API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.credits.models import ProjectType, Standard
+
+MAX_MASS_G = 10**15  # a billion tonnes
+MAX_UNIT = 10**15
+REGION = validate.Regexp(
+    r"^(CN-[A-Z]{2}|[A-Z]{2})$", error="A province (CN-SC) or a country code (CN)."
+)
+VINTAGE = validate.Range(min=1990, max=2100)
+MONEY = validate.Range(min=0, max=10**15)
+
+
+def _vintage_order(data: dict[str, Any]) -> None:
+    lo, hi = data.get("vintage_from"), data.get("vintage_to")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationError("Must not be after vintage_to.", "vintage_from")
+
+
+class PreferencesSchema(Schema):
+    """Which credits may be used. Default policy: cheapest first, then oldest vintage."""
+
+    standards = fields.List(fields.Enum(Standard, by_value=True), validate=validate.Length(max=4))
+    project_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        validate=validate.Length(max=100),
+    )
+    types = fields.List(fields.Enum(ProjectType, by_value=True), validate=validate.Length(max=20))
+    regions = fields.List(
+        fields.String(validate=REGION),
+        validate=validate.Length(max=50),
+        metadata={"description": "Provinces (CN-SC) or countries (CN)"},
+    )
+    vintage_from = fields.Integer(strict=True, validate=VINTAGE)
+    vintage_to = fields.Integer(strict=True, validate=VINTAGE)
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **_: Any) -> None:
+        _vintage_order(data)
+
+
+class QuoteRequestSchema(Schema):
+    mass_g = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_MASS_G)
+    )
+    preferences = fields.Nested(PreferencesSchema, load_default=dict)
+
+
+class QuoteLineSchema(Schema):
+    lot_id = fields.Integer()
+    project_id = fields.Integer()
+    project_name_zh = fields.String()
+    project_name_en = fields.String()
+    standard = fields.String()
+    vintage = fields.Integer()
+    mass_g = fields.Integer()
+    price_fen_per_t = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Fen, rounded down"})
+
+
+class QuoteSchema(Schema):
+    mass_g = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Total in fen"})
+    currency = fields.String(metadata={"example": "CNY"})
+    lines = fields.List(fields.Nested(QuoteLineSchema))
+
+
+class ProjectQuerySchema(Schema):
+    standard = fields.List(fields.Enum(Standard, by_value=True))
+    type = fields.List(fields.Enum(ProjectType, by_value=True))
+    region = fields.List(fields.String(validate=REGION))
+    vintage_from = fields.Integer(validate=VINTAGE)
+    vintage_to = fields.Integer(validate=VINTAGE)
+    has_available = fields.Boolean()
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **_: Any) -> None:
+        _vintage_order(data)
+
+
+class ProjectCreateSchema(Schema):
+    standard = fields.Enum(Standard, by_value=True, required=True)
+    registry_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name_zh = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name_en = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.Enum(ProjectType, by_value=True, required=True)
+    methodology = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    province = fields.String(
+        allow_none=True, load_default=None, validate=validate.Regexp(r"^CN-[A-Z]{2}$")
+    )
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+
+    @validates_schema
+    def _province_in_china(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("province") and data.get("country") != "CN":
+            raise ValidationError("Provinces are for projects in China.", "province")
+
+
+class ProjectSchema(ProjectCreateSchema):
+    id = fields.Integer()
+    available_g = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class VintageSchema(Schema):
+    vintage = fields.Integer()
+    tonnes = fields.Integer()
+    available_g = fields.Integer()
+
+
+class ProjectDetailSchema(ProjectSchema):
+    vintages = fields.List(fields.Nested(VintageSchema))
+
+
+class LotFieldsSchema(Schema):
+    vintage = fields.Integer(required=True, strict=True, validate=VINTAGE)
+    serial_range = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "As the registry writes it"},
+    )
+    first_unit = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_UNIT)
+    )
+    last_unit = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_UNIT)
+    )
+    acquisition_cost_fen = fields.Integer(required=True, strict=True, validate=MONEY)
+    price_fen_per_t = fields.Integer(required=True, strict=True, validate=MONEY)
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("last_unit", 0) < data.get("first_unit", 0):
+            raise ValidationError("Must not be below first_unit.", "last_unit")
+
+
+class LotCreateSchema(LotFieldsSchema):
+    project_id = fields.Integer(required=True, strict=True)
+
+
+class LotSchema(LotCreateSchema):
+    id = fields.Integer()
+    standard = fields.Enum(Standard, by_value=True)
+    tonnes = fields.Integer()
+    available_g = fields.Integer()
+    reserved_g = fields.Integer()
+    allocated_g = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class LotQuerySchema(Schema):
+    project_id = fields.Integer()
+
+
+class UnitRangeSchema(Schema):
+    lot_id = fields.Integer(required=True, strict=True)
+    first_serial = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    last_serial = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("last_serial", 0) < data.get("first_serial", 0):
+            raise ValidationError("Must not be below first_serial.", "last_serial")
+
+
+class RegistryRetirementCreateSchema(Schema):
+    standard = fields.Enum(Standard, by_value=True, required=True)
+    registry_ref = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    retired_on = fields.AwareDateTime(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    units = fields.List(
+        fields.Nested(UnitRangeSchema), required=True, validate=validate.Length(min=1, max=1000)
+    )
+
+
+class RegistryRetirementSchema(Schema):
+    id = fields.Integer()
+    standard = fields.Enum(Standard, by_value=True)
+    registry_ref = fields.String()
+    retired_on = fields.DateTime()
+    note = fields.String()
+
+
+class UnitSchema(Schema):
+    id = fields.Integer()
+    lot_id = fields.Integer()
+    serial = fields.Integer()
+    opened_at = fields.DateTime()
+    retirement_id = fields.Integer(allow_none=True)
+
+
+class GramTotalsSchema(Schema):
+    available_g = fields.Integer()
+    reserved_g = fields.Integer()
+    allocated_g = fields.Integer()
+
+
+class TotalsSchema(Schema):
+    by_standard = fields.Dict(keys=fields.String(), values=fields.Nested(GramTotalsSchema))
+    by_type = fields.Dict(keys=fields.String(), values=fields.Nested(GramTotalsSchema))
+    by_province = fields.Dict(keys=fields.String(), values=fields.Nested(GramTotalsSchema))
+    allocated_by_month = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "YYYY-MM → standard → grams"},
+    )
