@@ -96,4 +96,12 @@ def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
 
 
+@pytest.fixture
+def committing(engine: Engine, is_postgres: bool) -> sessionmaker[Session]:
+    """Sessions that really commit, for concurrency tests; the test cleans up what it made."""
+    if not is_postgres:
+        pytest.skip("concurrency invariants are proven on PostgreSQL")
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 ROOT = Path(__file__).resolve().parent.parent

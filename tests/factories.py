@@ -8,6 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
+from backend.credits.catalogue import new_lot
+from backend.credits.models import Lot, Project, ProjectType, Standard
 
 _phones = itertools.count(1)
 
@@ -68,3 +70,64 @@ def api_key(client: FlaskClient, admin_token: str, org_id: int, scopes: list[str
     assert resp.status_code == 201, resp.get_json()
     key: str = resp.get_json()["key"]
     return key
+
+
+# --- credits ---------------------------------------------------------------------------------
+
+_units = itertools.count(1)
+
+
+def project(
+    s: Session,
+    standard: str = "CCER",
+    ptype: str = "hydro",
+    province: str | None = "CN-SC",
+    **kw: object,
+) -> Project:
+    n = next(_units)
+    p = Project(
+        standard=Standard(standard),
+        registry_id=f"T-{n}",
+        name_zh=f"测试项目{n}",
+        name_en=f"Test project {n}",
+        type=ProjectType(ptype),
+        methodology="CM-001",
+        country="CN" if province or "country" not in kw else str(kw["country"]),
+        province=province,
+        description="",
+    )
+    s.add(p)
+    s.commit()
+    return p
+
+
+def lot(
+    s: Session,
+    p: Project,
+    tonnes: int = 100,
+    *,
+    price: int = 5000,
+    vintage: int = 2020,
+    first_unit: int | None = None,
+) -> Lot:
+    first = first_unit if first_unit is not None else next(_units) * 10_000_000
+    item = new_lot(
+        p,
+        {
+            "vintage": vintage,
+            "first_unit": first,
+            "last_unit": first + tonnes - 1,
+            "serial_range": f"TEST-{first}-{first + tonnes - 1}",
+            "acquisition_cost_fen": 0,
+            "price_fen_per_t": price,
+        },
+    )
+    s.add(item)
+    s.commit()
+    return item
+
+
+def operator_token(client: FlaskClient, s: Session) -> str:
+    op = user(s, "运营")
+    organisation(s, OrgKind.operator, admin=op)
+    return sign_in(client, op.phone)

@@ -118,7 +118,7 @@ def projects(s: Session, f: ProjectFilter) -> list[tuple[Project, int]]:
         q = q.where(avail > 0)
     elif f.has_available is False:
         q = q.where(avail == 0)
-    return [(p, int(a)) for p, a in s.execute(q).tuples()]
+    return [(p, int(a)) for p, a in s.execute(q)]
 
 
 def project(s: Session, project_id: int) -> tuple[Project, list[tuple[int, int, int]]]:
@@ -131,7 +131,7 @@ def project(s: Session, project_id: int) -> tuple[Project, list[tuple[int, int, 
         .where(Lot.project_id == project_id)
         .group_by(Lot.vintage)
         .order_by(Lot.vintage)
-    ).tuples()
+    )
     return p, [(int(v), int(t), int(a)) for v, t, a in rows]
 
 

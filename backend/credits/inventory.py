@@ -285,9 +285,7 @@ def _allocate(
             select(Unit.unit_index, Unit.id).where(
                 Unit.lot_id == lot.id, Unit.unit_index.between(first, last)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     out = []
     for i in range(first, last + 1):
