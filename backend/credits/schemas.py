@@ -135,9 +135,9 @@ class LotFieldsSchema(Schema):
     acquisition_cost_fen = fields.Integer(required=True, strict=True, validate=MONEY)
     price_fen_per_t = fields.Integer(required=True, strict=True, validate=MONEY)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _range(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("last_unit", 0) < data.get("first_unit", 0):
+        if "first_unit" in data and data.get("last_unit", data["first_unit"]) < data["first_unit"]:
             raise ValidationError("Must not be below first_unit.", "last_unit")
 
 
