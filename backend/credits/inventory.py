@@ -8,12 +8,13 @@ oldest vintage, then oldest lot.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Row, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -75,9 +76,12 @@ class Preferences:
             vintage_to=raw.get("vintage_to"),
         )
 
-    def lots(self) -> Select[Lot]:
-        """Eligible lots with grams available, in policy order."""
-        q = select(Lot).join(Project).where(Lot.available_g > 0)
+    def lots(self, *columns: Any) -> Select[Any]:
+        """Eligible lots (or the given columns of them) with grams available, in policy order."""
+        q = select(*columns) if columns else select(Lot)
+        q = q.where(Lot.available_g > 0)
+        if self.types or self.regions:
+            q = q.join(Project, Project.id == Lot.project_id)
         if self.standards:
             q = q.where(Lot.standard.in_(self.standards))
         if self.project_ids:
@@ -93,9 +97,13 @@ class Preferences:
         return q.order_by(Lot.price_fen_per_t, Lot.vintage, Lot.id)
 
 
+# Planning works on ORM lots (quotes) or on plain rows of their columns (reservations).
+S = TypeVar("S", Lot, Row[Any])
+
+
 @dataclass(frozen=True)
-class QuoteLine:
-    lot: Lot
+class QuoteLine(Generic[S]):
+    lot: S
     mass_g: int
 
     @property
@@ -105,17 +113,19 @@ class QuoteLine:
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(Generic[S]):
     mass_g: int
-    lines: list[QuoteLine] = field(default_factory=list)
+    lines: list[QuoteLine[S]] = field(default_factory=list)
 
     @property
     def amount_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines)
 
 
-def _plan(lots: list[Lot], mass_g: int) -> Quote:
-    lines, need = [], mass_g
+def _plan(lots: Iterable[S], mass_g: int) -> Quote[S]:
+    """Greedy over lots in policy order; 409 when they hold less than `mass_g`."""
+    lines: list[QuoteLine[S]] = []
+    need = mass_g
     for lot in lots:
         if need == 0:
             break
@@ -127,9 +137,123 @@ def _plan(lots: list[Lot], mass_g: int) -> Quote:
     return Quote(mass_g, lines)
 
 
-def quote(s: Session, prefs: Preferences, mass_g: int) -> Quote:
+def quote(s: Session, prefs: Preferences, mass_g: int) -> Quote[Lot]:
     """What `mass_g` would cost now under `prefs` (nothing is held)."""
-    return _plan(list(s.scalars(prefs.lots())), mass_g)
+    return _plan(s.scalars(prefs.lots()), mass_g)
+
+
+@dataclass(frozen=True)
+class HeldLine:
+    lot_id: int
+    mass_g: int
+    price_fen_per_t: int
+
+
+@dataclass(frozen=True)
+class Held:
+    """A reservation as the services see it (plain rows: the hot path skips the ORM)."""
+
+    id: int
+    mass_g: int
+    status: ReservationStatus
+    expires_at: datetime
+    lines: list[HeldLine]
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """Grams [gram_start, gram_end) of one unit."""
+
+    unit_id: int
+    serial: int
+    gram_start: int
+    gram_end: int
+
+    @property
+    def mass_g(self) -> int:
+        return self.gram_end - self.gram_start
+
+
+LOTS = cast(Table, Lot.__table__)
+RESERVATIONS = cast(Table, Reservation.__table__)
+LINES = cast(Table, ReservationLine.__table__)
+UNITS = cast(Table, Unit.__table__)
+ALLOCATIONS = cast(Table, Allocation.__table__)
+PLAN_COLUMNS = (LOTS.c.id, LOTS.c.available_g, LOTS.c.price_fen_per_t)
+
+# The hot path's statements are built once, with bound parameters.
+MOVES = {
+    (src, dst): update(LOTS)
+    .where(LOTS.c.id == bindparam("lot_id"), LOTS.c[src] >= bindparam("grams"))
+    .values({src: LOTS.c[src] - bindparam("grams"), dst: LOTS.c[dst] + bindparam("grams")})
+    .returning(LOTS.c[dst], LOTS.c.first_unit)
+    for src, dst in (
+        ("available_g", "reserved_g"),
+        ("reserved_g", "available_g"),
+        ("reserved_g", "allocated_g"),
+    )
+}
+NEW_RESERVATION = insert(RESERVATIONS).returning(RESERVATIONS.c.id)
+NEW_LINES = insert(LINES)
+LOCK = (  # the reservation row is locked; its lines come along in the same round trip
+    select(
+        RESERVATIONS.c.mass_g,
+        RESERVATIONS.c.status,
+        RESERVATIONS.c.expires_at,
+        LINES.c.lot_id,
+        LINES.c.mass_g.label("line_g"),
+        LINES.c.price_fen_per_t,
+    )
+    .join(LINES, LINES.c.reservation_id == RESERVATIONS.c.id)
+    .where(RESERVATIONS.c.id == bindparam("rid"))
+    .order_by(LINES.c.lot_id)
+    .with_for_update(of=RESERVATIONS)
+)
+CLOSE = (
+    update(RESERVATIONS)
+    .where(RESERVATIONS.c.id == bindparam("rid"))
+    .values(status=bindparam("status"), closed_at=bindparam("now"))
+)
+OPEN_UNITS = sqlite_insert(UNITS).on_conflict_do_nothing(index_elements=["lot_id", "unit_index"])
+UNIT_IDS = select(UNITS.c.unit_index, UNITS.c.id).where(
+    UNITS.c.lot_id == bindparam("lot_id"),
+    UNITS.c.unit_index.between(bindparam("first"), bindparam("last")),
+)
+NEW_ALLOCATIONS = insert(ALLOCATIONS)
+
+# PostgreSQL does a lot's part of a retirement in one statement, so the lot's row lock is held for
+# that statement and the commit only: take the next grams, open their units, record the grams.
+# ON CONFLICT DO UPDATE (not DO NOTHING) returns units another transaction opened after this
+# statement's snapshot was taken.
+ALLOCATE_PG = text("""
+WITH moved AS (
+    UPDATE lots SET reserved_g = reserved_g - :grams, allocated_g = allocated_g + :grams
+    WHERE id = :lot_id AND reserved_g >= :grams
+    RETURNING allocated_g - :grams AS g0, allocated_g AS g1, first_unit
+), spans AS (
+    SELECT i AS unit_index, m.first_unit + i AS serial,
+           GREATEST(m.g0, i * :t) - i * :t AS gram_start,
+           LEAST(m.g1, (i + 1) * :t) - i * :t AS gram_end
+    FROM moved m, generate_series(m.g0 / :t, (m.g1 - 1) / :t) AS i
+), opened AS (
+    INSERT INTO units (lot_id, unit_index, serial, opened_at)
+    SELECT :lot_id, unit_index, serial, :now FROM spans
+    ON CONFLICT (lot_id, unit_index) DO UPDATE SET lot_id = EXCLUDED.lot_id
+    RETURNING id, unit_index
+), allocated AS (
+    INSERT INTO allocations (reservation_id, unit_id, gram_start, gram_end, created_at)
+    SELECT :rid, o.id, s.gram_start, s.gram_end, :now FROM spans s JOIN opened o USING (unit_index)
+    RETURNING unit_id, gram_start
+)
+SELECT o.id, s.serial, s.gram_start, s.gram_end
+FROM spans s JOIN opened o USING (unit_index) JOIN allocated a ON a.unit_id = o.id
+ORDER BY s.unit_index
+""").bindparams(t=GRAMS_PER_TONNE)
+
+
+@lru_cache(maxsize=1024)
+def _plan_query(prefs: Preferences) -> Select[Any]:
+    return prefs.lots(*PLAN_COLUMNS)
 
 
 def reserve(
@@ -140,165 +264,191 @@ def reserve(
     reference: str = "",
     ttl: timedelta = DEFAULT_TTL,
     now: datetime | None = None,
-) -> Reservation:
+) -> Held:
     """Hold `mass_g` for a pending order; 409 `insufficient_inventory` if it is not there.
 
-    Plans against a snapshot, then applies conditional UPDATEs in lot id order; if another
-    transaction got there first, rolls back and plans again.
+    Plans against a snapshot, writes the reservation, then applies conditional UPDATEs in lot id
+    order (last, so row locks are held briefly); if another transaction got there first, rolls
+    back and plans again.
     """
     now = now or utcnow()
     for _ in range(MAX_ATTEMPTS):
         try:
-            plan = quote(s, prefs, mass_g)
+            plan = _plan(s.execute(_plan_query(prefs)), mass_g)
         except InsufficientInventory:
             s.rollback()
             if not expire_due(s, now):
                 raise
             continue
-        reservation = Reservation(
-            mass_g=mass_g,
-            reference=reference,
-            created_at=now,
-            expires_at=now + ttl,
-            status=ReservationStatus.active,
+        lines = sorted(
+            (HeldLine(x.lot.id, x.mass_g, x.lot.price_fen_per_t) for x in plan.lines),
+            key=lambda line: line.lot_id,
         )
-        reservation.lines = [
-            ReservationLine(
-                lot_id=line.lot.id, mass_g=line.mass_g, price_fen_per_t=line.lot.price_fen_per_t
-            )
-            for line in sorted(plan.lines, key=lambda x: x.lot.id)
-        ]
-        s.add(reservation)
-        s.flush()
-        if all(
-            _move(s, line.lot_id, line.mass_g, "available_g", "reserved_g")
-            for line in reservation.lines
-        ):
+        held = Held(0, mass_g, ReservationStatus.active, now + ttl, lines)
+        rid = s.execute(
+            NEW_RESERVATION,
+            {
+                "mass_g": mass_g,
+                "status": held.status,
+                "reference": reference,
+                "created_at": now,
+                "expires_at": held.expires_at,
+            },
+        ).scalar_one()
+        s.execute(
+            NEW_LINES,
+            [
+                {
+                    "reservation_id": rid,
+                    "lot_id": line.lot_id,
+                    "mass_g": line.mass_g,
+                    "price_fen_per_t": line.price_fen_per_t,
+                }
+                for line in lines
+            ],
+        )
+        if all(_move(s, line.lot_id, line.mass_g, "available_g", "reserved_g") for line in lines):
             s.commit()
-            return reservation
+            return Held(rid, mass_g, held.status, held.expires_at, lines)
         s.rollback()
     raise InsufficientInventory(mass_g, available(s, prefs))
 
 
-def _move(s: Session, lot_id: int, grams: int, source: str, target: str) -> int | None:
-    """Move grams between a lot's counters if the source holds them; the new target total."""
-    src, dst = getattr(Lot, source), getattr(Lot, target)
-    row = s.execute(
-        update(Lot)
-        .where(Lot.id == lot_id, src >= grams)
-        .values({src: src - grams, dst: dst + grams})
-        .returning(dst)
-    ).first()
-    return None if row is None else int(row[0])
+def _move(s: Session, lot_id: int, grams: int, source: str, target: str) -> Any:
+    """Move grams between a lot's counters if the source holds them.
+
+    Returns (new target total, first unit), or None when the lot no longer holds them.
+    """
+    return s.execute(MOVES[source, target], {"lot_id": lot_id, "grams": grams}).first()
 
 
 def available(s: Session, prefs: Preferences) -> int:
     """Grams available under `prefs` right now."""
-    sub = prefs.lots().order_by(None).subquery()
+    sub = prefs.lots(LOTS.c.available_g).order_by(None).subquery()
     return int(s.scalar(select(func.coalesce(func.sum(sub.c.available_g), 0))) or 0)
 
 
-def _lock(s: Session, reservation_id: int) -> Reservation:
-    r = s.scalars(
-        select(Reservation).where(Reservation.id == reservation_id).with_for_update()
-    ).first()
-    if r is None:
+def _lock(s: Session, reservation_id: int) -> Held:
+    rows = s.execute(LOCK, {"rid": reservation_id}).all()
+    if not rows:
         raise NotFound("No such reservation.")
-    if r.status != ReservationStatus.active:
-        raise ReservationClosed(f"The reservation is {r.status.value}.", status_now=r.status.value)
-    return r
+    status = ReservationStatus(rows[0].status)
+    if status != ReservationStatus.active:
+        raise ReservationClosed(f"The reservation is {status.value}.", status_now=status.value)
+    lines = [HeldLine(r.lot_id, r.line_g, r.price_fen_per_t) for r in rows]
+    return Held(reservation_id, rows[0].mass_g, status, rows[0].expires_at, lines)
 
 
-def _release(s: Session, r: Reservation, status: ReservationStatus, now: datetime) -> None:
-    for line in r.lines:
+def _close(s: Session, held: Held, status: ReservationStatus, now: datetime) -> Held:
+    s.execute(CLOSE, {"rid": held.id, "status": status, "now": now})
+    return Held(held.id, held.mass_g, status, held.expires_at, held.lines)
+
+
+def _release(s: Session, held: Held, status: ReservationStatus, now: datetime) -> Held:
+    closed = _close(s, held, status, now)
+    for line in held.lines:
         if _move(s, line.lot_id, line.mass_g, "reserved_g", "available_g") is None:
-            raise RuntimeError(f"lot {line.lot_id} holds less than reservation {r.id} reserved")
-    r.status = status
-    r.closed_at = now
+            raise RuntimeError(f"lot {line.lot_id} holds less than reservation {held.id} reserved")
+    return closed
 
 
-def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> Reservation:
+def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> Held:
     """Give the held mass back."""
-    r = _lock(s, reservation_id)
-    _release(s, r, ReservationStatus.cancelled, now or utcnow())
+    held = _release(s, _lock(s, reservation_id), ReservationStatus.cancelled, now or utcnow())
     s.commit()
-    return r
+    return held
 
 
 def expire_due(s: Session, now: datetime | None = None, limit: int = 200) -> int:
     """Release reservations past their expiry; returns how many (skips ones locked elsewhere)."""
     now = now or utcnow()
     due = s.scalars(
-        select(Reservation)
-        .where(Reservation.status == ReservationStatus.active, Reservation.expires_at <= now)
-        .order_by(Reservation.id)
+        select(RESERVATIONS.c.id)
+        .where(RESERVATIONS.c.status == ReservationStatus.active, RESERVATIONS.c.expires_at <= now)
+        .order_by(RESERVATIONS.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for r in due:
-        _release(s, r, ReservationStatus.expired, now)
+    for rid in due:
+        _release(s, _lock(s, rid), ReservationStatus.expired, now)
     s.commit()
     return len(due)
 
 
-def retire(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocation]:
+def retire(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocated]:
     """Turn a reservation into gram allocations of units, atomically.
 
     Each lot hands out the next contiguous grams of its gram space (one conditional UPDATE), and
     those grams are recorded against the units they fall in, opening units as needed.
     """
     now = now or utcnow()
-    r = _lock(s, reservation_id)
-    if r.expires_at <= now:
-        _release(s, r, ReservationStatus.expired, now)
+    held = _lock(s, reservation_id)
+    if held.expires_at <= now:
+        _release(s, held, ReservationStatus.expired, now)
         s.commit()
         raise ReservationClosed(
             "The reservation expired; its credits were released.", status_now="expired"
         )
-    r.status = ReservationStatus.retired
-    r.closed_at = now
-    allocations: list[Allocation] = []
-    for line in r.lines:
-        end = _move(s, line.lot_id, line.mass_g, "reserved_g", "allocated_g")
-        if end is None:
-            raise RuntimeError(f"lot {line.lot_id} holds less than reservation {r.id} reserved")
-        allocations += _allocate(s, r.id, line.lot, end - line.mass_g, end, now)
+    _close(s, held, ReservationStatus.retired, now)
+    out: list[Allocated] = []
+    for line in held.lines:
+        if s.get_bind().dialect.name == "postgresql":
+            pieces = [
+                Allocated(*row)
+                for row in s.execute(
+                    ALLOCATE_PG,
+                    {"grams": line.mass_g, "lot_id": line.lot_id, "rid": held.id, "now": now},
+                )
+            ]
+        else:
+            pieces = _allocate(s, held.id, line.lot_id, line.mass_g, now)
+        if sum(p.mass_g for p in pieces) != line.mass_g:
+            raise RuntimeError(f"lot {line.lot_id} holds less than reservation {held.id} reserved")
+        out += pieces
     s.commit()
-    return allocations
+    return out
 
 
 def _allocate(
-    s: Session, reservation_id: int, lot: Lot, start: int, end: int, now: datetime
-) -> list[Allocation]:
-    """Split the lot grams [start, end) over its units, opening the units they touch."""
+    s: Session, reservation_id: int, lot_id: int, grams: int, now: datetime
+) -> list[Allocated]:
+    """Take the lot's next grams and split them over its units, opening the units they touch."""
+    moved = _move(s, lot_id, grams, "reserved_g", "allocated_g")
+    if moved is None:
+        return []
+    end, first_unit = moved
+    start = end - grams
     first, last = start // GRAMS_PER_TONNE, (end - 1) // GRAMS_PER_TONNE
-    rows = [
-        {"lot_id": lot.id, "unit_index": i, "serial": lot.first_unit + i, "opened_at": now}
-        for i in range(first, last + 1)
-    ]
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     s.execute(
-        insert(Unit).values(rows).on_conflict_do_nothing(index_elements=["lot_id", "unit_index"])
+        OPEN_UNITS,
+        [
+            {"lot_id": lot_id, "unit_index": i, "serial": first_unit + i, "opened_at": now}
+            for i in range(first, last + 1)
+        ],
     )
-    ids = dict(
-        s.execute(
-            select(Unit.unit_index, Unit.id).where(
-                Unit.lot_id == lot.id, Unit.unit_index.between(first, last)
-            )
-        ).all()
-    )
+    ids = dict(s.execute(UNIT_IDS, {"lot_id": lot_id, "first": first, "last": last}).all())
     out = []
     for i in range(first, last + 1):
         base = i * GRAMS_PER_TONNE
-        lo, hi = max(start, base) - base, min(end, base + GRAMS_PER_TONNE) - base
         out.append(
-            Allocation(
-                reservation_id=reservation_id,
-                unit_id=ids[i],
-                gram_start=lo,
-                gram_end=hi,
-                created_at=now,
+            Allocated(
+                ids[i],
+                first_unit + i,
+                max(start, base) - base,
+                min(end, base + GRAMS_PER_TONNE) - base,
             )
         )
-    s.add_all(out)
+    s.execute(
+        NEW_ALLOCATIONS,
+        [
+            {
+                "reservation_id": reservation_id,
+                "unit_id": a.unit_id,
+                "gram_start": a.gram_start,
+                "gram_end": a.gram_end,
+                "created_at": now,
+            }
+            for a in out
+        ],
+    )
     return out
