@@ -52,6 +52,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+IMMEDIATE = "sqlite_begin_immediate"
+
+
+def write_lock_up_front(s: Session) -> None:
+    """On SQLite, begin the next transaction with BEGIN IMMEDIATE: a use case that reads, then
+    writes, then cannot fail on the read-to-write lock upgrade. No effect on PostgreSQL."""
+    if not s.in_transaction():
+        s.connection(execution_options={IMMEDIATE: True})
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with SQLite made to honour foreign keys and real transactions."""
     if url.startswith("sqlite"):
@@ -79,7 +89,8 @@ def _fix_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:

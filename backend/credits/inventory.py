@@ -30,7 +30,7 @@ from backend.credits.models import (
     Standard,
     Unit,
 )
-from backend.db import utcnow
+from backend.db import utcnow, write_lock_up_front
 from backend.errors import Conflict, DomainError, NotFound
 
 DEFAULT_TTL = timedelta(minutes=30)
@@ -273,6 +273,7 @@ def reserve(
     """
     now = now or utcnow()
     for _ in range(MAX_ATTEMPTS):
+        write_lock_up_front(s)
         try:
             plan = _plan(s.execute(_plan_query(prefs)), mass_g)
         except InsufficientInventory:
@@ -329,6 +330,7 @@ def available(s: Session, prefs: Preferences) -> int:
 
 
 def _lock(s: Session, reservation_id: int) -> Held:
+    write_lock_up_front(s)
     rows = s.execute(LOCK, {"rid": reservation_id}).all()
     if not rows:
         raise NotFound("No such reservation.")
@@ -362,6 +364,7 @@ def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> Held
 def expire_due(s: Session, now: datetime | None = None, limit: int = 200) -> int:
     """Release reservations past their expiry; returns how many (skips ones locked elsewhere)."""
     now = now or utcnow()
+    write_lock_up_front(s)
     due = s.scalars(
         select(RESERVATIONS.c.id)
         .where(RESERVATIONS.c.status == ReservationStatus.active, RESERVATIONS.c.expires_at <= now)

@@ -53,12 +53,18 @@ def race(factory: sessionmaker[Session], jobs: list[Callable[[Session], Any]]) -
 
 
 @pytest.fixture
-def fresh_project(committing) -> Iterator[Callable[[int, int], tuple[Project, Lot]]]:
+def writers(engine) -> sessionmaker[Session]:
+    """Sessions that really commit, on either database."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@pytest.fixture
+def fresh_project(writers) -> Iterator[Callable[[int, int], tuple[Project, Lot]]]:
     """Make committed projects with one lot each; delete everything they touched after."""
     made: list[int] = []
 
     def make(tonnes: int, first_unit: int) -> tuple[Project, Lot]:
-        with committing() as s:
+        with writers() as s:
             p = Project(
                 standard=Standard.CCER,
                 registry_id=f"RACE-{first_unit}",
@@ -88,7 +94,7 @@ def fresh_project(committing) -> Iterator[Callable[[int, int], tuple[Project, Lo
             return p, lot
 
     yield make
-    with committing() as s:
+    with writers() as s:
         lots = select(Lot.id).where(Lot.project_id.in_(made))
         units = select(Unit.id).where(Unit.lot_id.in_(lots))
         reservations = select(ReservationLine.reservation_id).where(
@@ -105,6 +111,27 @@ def fresh_project(committing) -> Iterator[Callable[[int, int], tuple[Project, Lo
         s.execute(delete(Lot).where(Lot.project_id.in_(made)))
         s.execute(delete(Project).where(Project.id.in_(made)))
         s.commit()
+
+
+def test_clients_race_on_either_database(writers, fresh_project):
+    """On SQLite too (BEGIN IMMEDIATE): twelve clients, ten tonnes, nothing oversold."""
+    project, lot = fresh_project(10, 950_000_000)
+    prefs = inventory.Preferences(project_ids=(project.id,))
+    sizes = [random.Random(7).randint(1, 3) * T for _ in range(12)]
+
+    def buy(size: int) -> Callable[[Session], int]:
+        def job(s: Session) -> int:
+            return sum(a.mass_g for a in inventory.retire(s, inventory.reserve(s, prefs, size).id))
+
+        return job
+
+    results = race(writers, [buy(n) for n in sizes])
+    assert all(isinstance(r, int | inventory.InsufficientInventory) for r in results), results
+    with writers() as s:
+        final = s.get(Lot, lot.id)
+        assert final.allocated_g == sum(r for r in results if isinstance(r, int))
+        assert final.allocated_g + final.available_g == 10 * T
+        assert checks.violations(s) == []
 
 
 @pytest.mark.parametrize("seed", range(20))
