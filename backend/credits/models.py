@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.db import Base, UTCDateTime, str_enum, utcnow
 
 GRAMS_PER_TONNE = 1_000_000
 
@@ -63,18 +62,6 @@ class ReservationStatus(enum.StrEnum):
     expired = "expired"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
 class Project(Base):
     __tablename__ = "projects"
     __table_args__ = (
@@ -83,11 +70,11 @@ class Project(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    standard: Mapped[Standard] = mapped_column(_enum(Standard, "credit_standard"))
+    standard: Mapped[Standard] = mapped_column(str_enum(Standard, "credit_standard"))
     registry_id: Mapped[str] = mapped_column(String(64))
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    type: Mapped[ProjectType] = mapped_column(_enum(ProjectType, "project_type"))
+    type: Mapped[ProjectType] = mapped_column(str_enum(ProjectType, "project_type"))
     methodology: Mapped[str] = mapped_column(String(100))
     country: Mapped[str] = mapped_column(String(2))
     province: Mapped[str | None] = mapped_column(String(6))
@@ -119,7 +106,7 @@ class Lot(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(Integer)
-    standard: Mapped[Standard] = mapped_column(_enum(Standard, "lot_standard"))
+    standard: Mapped[Standard] = mapped_column(str_enum(Standard, "lot_standard"))
     vintage: Mapped[int] = mapped_column(Integer)
     serial_range: Mapped[str] = mapped_column(String(200))
     first_unit: Mapped[int] = mapped_column(BigInteger)
@@ -169,7 +156,7 @@ class Reservation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mass_g: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[ReservationStatus] = mapped_column(
-        _enum(ReservationStatus, "reservation_status"), default=ReservationStatus.active
+        str_enum(ReservationStatus, "reservation_status"), default=ReservationStatus.active
     )
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -232,7 +219,7 @@ class RegistryRetirement(Base):
     __table_args__ = (UniqueConstraint("standard", "registry_ref"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    standard: Mapped[Standard] = mapped_column(_enum(Standard, "retirement_standard"))
+    standard: Mapped[Standard] = mapped_column(str_enum(Standard, "retirement_standard"))
     registry_ref: Mapped[str] = mapped_column(String(100))
     retired_on: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(Text, default="")

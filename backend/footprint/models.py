@@ -7,10 +7,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Kind(enum.StrEnum):
@@ -32,16 +32,7 @@ class Footprint(Base):
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    kind: Mapped[Kind] = mapped_column(
-        Enum(
-            Kind,
-            name="footprint_kind",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[Kind] = mapped_column(str_enum(Kind, "footprint_kind", length=16))
     name: Mapped[str] = mapped_column(String(200), default="")
     factor_set: Mapped[str] = mapped_column(String(16))
     mass_g: Mapped[int] = mapped_column(BigInteger)
