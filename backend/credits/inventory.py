@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Row, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from backend.credits.models import (
     GRAMS_PER_TONNE,
@@ -139,7 +139,7 @@ def _plan(lots: Iterable[S], mass_g: int) -> Quote[S]:
 
 def quote(s: Session, prefs: Preferences, mass_g: int) -> Quote[Lot]:
     """What `mass_g` would cost now under `prefs` (nothing is held)."""
-    return _plan(s.scalars(prefs.lots()), mass_g)
+    return _plan(s.scalars(prefs.lots().options(joinedload(Lot.project))), mass_g)
 
 
 @dataclass(frozen=True)
