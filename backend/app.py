@@ -18,6 +18,7 @@ from backend.openapi import (
     register_error_responses,
     register_security_schemes,
 )
+from backend.payments import providers
 from backend.routes import register_blueprints
 
 
@@ -56,6 +57,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
     request_ids.init_app(app)
     limiter.init_app(app)
+    providers.init_app(app)
     api = DiandianApi(app)
     register_security_schemes(api)
     register_blueprints(api)

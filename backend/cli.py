@@ -12,6 +12,8 @@ from backend.credits.commands import credits_cli
 from backend.errors import DomainError
 from backend.footprint import services as footprint_services
 from backend.migrate import db_cli
+from backend.orders.commands import orders_cli
+from backend.worker import worker_cmd
 
 
 @click.command("seed-demo")
@@ -80,3 +82,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(banner_cmd)
     app.cli.add_command(replay_footprints_cmd)
     app.cli.add_command(credits_cli)
+    app.cli.add_command(orders_cli)
+    app.cli.add_command(worker_cmd)

@@ -69,6 +69,14 @@ class Config:
     RATELIMIT_SIGNIN_PER_PHONE: str = "10 per 10 minutes"
     RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
     RATELIMIT_FOOTPRINTS_ANON: str = "30 per minute;500 per day"
+    PAYMENT_PROVIDER: str = ""  # "sandbox" or "stripe"; default: stripe when a key is set
+    STRIPE_SECRET_KEY: str = ""
+    STRIPE_PUBLISHABLE_KEY: str = ""
+    STRIPE_WEBHOOK_SECRET: str = ""
+    STRIPE_API_BASE: str = ""  # tests point the SDK at a local fake
+    STRIPE_MINIMUM_AMOUNT: int = 400  # fen: about USD 0.50, Stripe's smallest charge
+    ORDER_FEE_BPS: int = 0
+    ORDER_TTL_SECONDS: int = 1800
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +99,14 @@ class Config:
                 "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://"
             ),
             RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
+            PAYMENT_PROVIDER=_str("PAYMENT_PROVIDER", ""),
+            STRIPE_SECRET_KEY=_str("STRIPE_SECRET_KEY", ""),
+            STRIPE_PUBLISHABLE_KEY=_str("STRIPE_PUBLISHABLE_KEY", ""),
+            STRIPE_WEBHOOK_SECRET=_str("STRIPE_WEBHOOK_SECRET", ""),
+            STRIPE_API_BASE=_str("STRIPE_API_BASE", ""),
+            STRIPE_MINIMUM_AMOUNT=_int("STRIPE_MINIMUM_AMOUNT", 400),
+            ORDER_FEE_BPS=_int("ORDER_FEE_BPS", 0),
+            ORDER_TTL_SECONDS=_int("ORDER_TTL_SECONDS", 1800),
         )
         return cfg
 
@@ -104,7 +120,26 @@ class Config:
             raise ConfigError(
                 "live mode needs a real SMS_PROVIDER; only 'sandbox' is implemented so far"
             )
+        self._choose_payment_provider()
         return self
+
+    def _choose_payment_provider(self) -> None:
+        if not self.PAYMENT_PROVIDER:
+            self.PAYMENT_PROVIDER = "stripe" if self.STRIPE_SECRET_KEY else "sandbox"
+        if self.PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
+            raise ConfigError("PAYMENT_PROVIDER must be 'sandbox' or 'stripe'")
+        if self.PAYMENT_PROVIDER == "stripe":
+            missing = [
+                name
+                for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ConfigError(f"Stripe needs {', '.join(missing)}")
+        elif not self.SANDBOX:
+            raise ConfigError("live mode takes real payments: configure Stripe")
+        if not 0 <= self.ORDER_FEE_BPS <= 10_000:
+            raise ConfigError("ORDER_FEE_BPS must be between 0 and 10000")
 
     def as_flask(self) -> dict[str, Any]:
         """The mapping handed to `app.config.update`."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,6 +66,11 @@ def str_enum(cls: type[enum.Enum], name: str, length: int = 32) -> Enum:
 def utcnow() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def random_id(prefix: str) -> str:
+    """An unguessable id (104 random bits) such as `fp_…`: links to it can be shared."""
+    return prefix + base64.b32encode(secrets.token_bytes(13)).decode().rstrip("=").lower()
 
 
 IMMEDIATE = "sqlite_begin_immediate"

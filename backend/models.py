@@ -4,7 +4,20 @@ from backend.accounts import models as accounts
 from backend.credits import models as credits
 from backend.db import Base
 from backend.footprint import models as footprint
+from backend.idempotency import models as idempotency
+from backend.jobs import models as jobs
+from backend.orders import models as orders
+from backend.payments import models as payments
 
 metadata = Base.metadata
 
-__all__ = ["accounts", "credits", "footprint", "metadata"]
+__all__ = [
+    "accounts",
+    "credits",
+    "footprint",
+    "idempotency",
+    "jobs",
+    "metadata",
+    "orders",
+    "payments",
+]

@@ -8,6 +8,8 @@ from backend.accounts import routes as accounts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
+from backend.orders import routes as orders
+from backend.payments import routes as payments
 
 MODULES: tuple[Blueprint, ...] = (
     health.blp,
@@ -16,6 +18,8 @@ MODULES: tuple[Blueprint, ...] = (
     accounts.org_blp,
     footprint.blp,
     credits.blp,
+    orders.blp,
+    payments.blp,
 )
 
 

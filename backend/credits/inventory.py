@@ -265,11 +265,26 @@ def reserve(
     ttl: timedelta = DEFAULT_TTL,
     now: datetime | None = None,
 ) -> Held:
-    """Hold `mass_g` for a pending order; 409 `insufficient_inventory` if it is not there.
+    """Hold `mass_g` and commit; 409 `insufficient_inventory` if it is not there."""
+    held = hold(s, prefs, mass_g, reference=reference, ttl=ttl, now=now)
+    s.commit()
+    return held
+
+
+def hold(
+    s: Session,
+    prefs: Preferences,
+    mass_g: int,
+    *,
+    reference: str = "",
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> Held:
+    """Hold `mass_g` in the current transaction, which must begin here: it may be rolled back.
 
     Plans against a snapshot, writes the reservation, then applies conditional UPDATEs in lot id
     order (last, so row locks are held briefly); if another transaction got there first, rolls
-    back and plans again.
+    back and plans again. The caller commits.
     """
     now = now or utcnow()
     for _ in range(MAX_ATTEMPTS):
@@ -309,7 +324,6 @@ def reserve(
             ],
         )
         if all(_move(s, line.lot_id, line.mass_g, "available_g", "reserved_g") for line in lines):
-            s.commit()
             return Held(rid, mass_g, held.status, held.expires_at, lines)
         s.rollback()
     raise InsufficientInventory(mass_g, available(s, prefs))
@@ -355,8 +369,8 @@ def _release(s: Session, held: Held, status: ReservationStatus, now: datetime) -
 
 
 def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> Held:
-    """Give the held mass back."""
-    held = _release(s, _lock(s, reservation_id), ReservationStatus.cancelled, now or utcnow())
+    """Give the held mass back, and commit."""
+    held = release(s, reservation_id, ReservationStatus.cancelled, now)
     s.commit()
     return held
 
@@ -378,20 +392,42 @@ def expire_due(s: Session, now: datetime | None = None, limit: int = 200) -> int
     return len(due)
 
 
+def release(
+    s: Session, reservation_id: int, status: ReservationStatus, now: datetime | None = None
+) -> Held:
+    """Give an active reservation's mass back, closing it as `status`; the caller commits."""
+    return _release(s, _lock(s, reservation_id), status, now or utcnow())
+
+
 def retire(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocated]:
-    """Turn a reservation into gram allocations of units, atomically.
+    """Turn a reservation into gram allocations and commit; an expired one is released (409)."""
+    now = now or utcnow()
+    try:
+        out = allocate(s, reservation_id, now)
+    except ReservationClosed as exc:
+        if exc.extra.get("status_now") != "due":
+            raise
+        s.rollback()
+        release(s, reservation_id, ReservationStatus.expired, now)
+        s.commit()
+        raise ReservationClosed(
+            "The reservation expired; its credits were released.", status_now="expired"
+        ) from None
+    s.commit()
+    return out
+
+
+def allocate(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocated]:
+    """Turn a reservation into gram allocations of units in the current transaction.
 
     Each lot hands out the next contiguous grams of its gram space (one conditional UPDATE), and
-    those grams are recorded against the units they fall in, opening units as needed.
+    those grams are recorded against the units they fall in, opening units as needed. A
+    reservation past its expiry is refused (409, `status_now` "due") and left for the caller.
     """
     now = now or utcnow()
     held = _lock(s, reservation_id)
     if held.expires_at <= now:
-        _release(s, held, ReservationStatus.expired, now)
-        s.commit()
-        raise ReservationClosed(
-            "The reservation expired; its credits were released.", status_now="expired"
-        )
+        raise ReservationClosed("The reservation has expired.", status_now="due")
     _close(s, held, ReservationStatus.retired, now)
     out: list[Allocated] = []
     for line in held.lines:
@@ -408,7 +444,6 @@ def retire(s: Session, reservation_id: int, now: datetime | None = None) -> list
         if sum(p.mass_g for p in pieces) != line.mass_g:
             raise RuntimeError(f"lot {line.lot_id} holds less than reservation {held.id} reserved")
         out += pieces
-    s.commit()
     return out
 
 

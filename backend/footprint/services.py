@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import secrets
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
@@ -13,7 +11,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
-from backend.db import utcnow
+from backend.db import random_id, utcnow
 from backend.errors import NotFound, ValidationFailed
 from backend.footprint import factors, flight, hearing, meeting, venue
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
@@ -29,11 +27,6 @@ CALCULATORS: dict[Kind, Calculator] = {
     Kind.venue: venue.compute,
 }
 TABLE = cast(Table, Footprint.__table__)
-
-
-def new_id() -> str:
-    """An unguessable id (104 random bits): anonymous footprints are shared by their link."""
-    return "fp_" + base64.b32encode(secrets.token_bytes(13)).decode().rstrip("=").lower()
 
 
 def factor_set(version: str | None) -> FactorSet:
@@ -134,7 +127,7 @@ def create(
     result, comparisons = calculate(fs, kind, section, referenced)
     user_id, org_id = _owner(who, body.get("organisation_id"))
     fp = Footprint(
-        id=new_id(),
+        id=random_id("fp_"),  # anonymous footprints are shared by their link
         kind=kind,
         name=str(section.get("name") or ""),
         factor_set=fs.version,

@@ -1,0 +1,104 @@
+"""The `Idempotency-Key` header on POSTs that create money or retirement effects."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from backend import db
+from backend.accounts.auth import current_principal
+from backend.errors import DomainError
+from backend.idempotency import store
+
+HEADER = "Idempotency-Key"
+_VALID = re.compile(r"^[\x21-\x7e]{1,255}$")
+KEPT_HEADERS = ("Content-Type", "Location")
+PARAMETER: dict[str, Any] = {
+    "in": "header",
+    "name": HEADER,
+    "required": True,
+    "description": "A unique key per intended operation (a UUID is ideal), 1-255 printable "
+    "ASCII characters. Retrying with the same key and body replays the stored response "
+    "(`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first "
+    "request runs, 409. A failed request does not use up its key.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class KeyRequired(DomainError):
+    status, slug, title = 400, "idempotency-key-required", "Idempotency-Key required"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, errors=[{"field": HEADER, "detail": detail, "in": "header"}])
+
+
+def _scope() -> str:
+    who = current_principal()
+    if who.api_key is not None:
+        return f"key:{who.api_key.id}"
+    return f"user:{who.require_user().id}"
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    payload = (
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        if body is not None
+        else request.get_data()
+    )
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(payload)
+    return digest.hexdigest()
+
+
+def current_claim() -> store.Claim | None:
+    """The key this request owns, for services that record a recovery point."""
+    claim: store.Claim | None = g.get("idempotency_claim")
+    return claim
+
+
+def idempotent(view: F) -> F:
+    """Require the header; replay, refuse or run the view and keep its 2xx response."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        scope = _scope()
+        key = request.headers.get(HEADER)
+        if not key:
+            raise KeyRequired(f"Send an {HEADER} header (a UUID) so a retry cannot act twice.")
+        if not _VALID.match(key):
+            raise KeyRequired(f"{HEADER} must be 1-255 printable ASCII characters.")
+        s = db.session()
+        outcome = store.claim(s, scope, key, _fingerprint())
+        if isinstance(outcome, store.StoredResponse):
+            replay = Response(outcome.body, status=outcome.status, headers=outcome.headers)
+            replay.headers["Idempotent-Replayed"] = "true"
+            return replay
+        g.idempotency_claim = outcome
+        try:
+            resp = current_app.make_response(view(*args, **kwargs))
+        except (DomainError, HTTPException):
+            store.release(s, outcome, resumable=False)
+            raise
+        except Exception:
+            store.release(s, outcome, resumable=True)
+            raise
+        if resp.status_code >= 400:
+            store.release(s, outcome, resumable=False)
+            return resp
+        kept = {h: resp.headers[h] for h in KEPT_HEADERS if h in resp.headers}
+        store.store(
+            s, outcome, store.StoredResponse(resp.status_code, kept, resp.get_data(as_text=True))
+        )
+        return resp
+
+    return cast(F, wrapper)

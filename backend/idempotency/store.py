@@ -1,0 +1,155 @@
+"""Claiming a key, storing its response, releasing it on failure (no Flask here).
+
+A key belongs to one caller (`scope`: a user or an API key). Its first request claims it in a
+committed row, so a concurrent twin sees it running (409). A 2xx response is stored and
+replayed for 24 h; a failure releases the key so the same request can be retried.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from backend.db import utcnow, write_lock_up_front
+from backend.errors import Conflict, DomainError
+from backend.idempotency.models import IdempotencyKey, KeyStatus
+
+KEPT_FOR = timedelta(hours=24)
+# A running key older than this belongs to a request that died; a retry may take it over.
+LEASE = timedelta(seconds=60)
+KEYS = cast(Table, IdempotencyKey.__table__)
+
+
+class KeyReused(DomainError):
+    status, slug, title = 422, "idempotency-key-reused", "Idempotency-Key reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was used for a different request; use a new key.",
+            errors=[{"field": "Idempotency-Key", "detail": "Used for a different request."}],
+        )
+
+
+class KeyInFlight(Conflict):
+    slug, title = "idempotency-key-in-flight", "A request with this Idempotency-Key is running"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The first request with this Idempotency-Key is still running; retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A key this request owns; `resource_id` is set when resuming after a crash."""
+
+    scope: str
+    key: str
+    resource_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def claim(
+    s: Session, scope: str, key: str, fingerprint: str, now: datetime | None = None
+) -> Claim | StoredResponse:
+    """Own the key (committed), or get the stored response to replay; 422 or 409 otherwise."""
+    now = now or utcnow()
+    row = {
+        "scope": scope,
+        "key": key,
+        "fingerprint": fingerprint,
+        "status": KeyStatus.running,
+        "created_at": now,
+        "locked_at": now,
+        "expires_at": now + KEPT_FOR,
+    }
+    write_lock_up_front(s)
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    if s.execute(insert(KEYS).values(row).on_conflict_do_nothing()).rowcount == 1:  # type: ignore[attr-defined]
+        s.commit()
+        return Claim(scope, key)
+    found = s.execute(
+        select(KEYS).where(KEYS.c.scope == scope, KEYS.c.key == key).with_for_update()
+    ).one()
+    if found.expires_at <= now:  # a day-old key starts afresh
+        s.execute(_by(scope, key).values(row, resource_id=None, response_body=None))
+        s.commit()
+        return Claim(scope, key)
+    s.rollback()
+    if found.fingerprint != fingerprint:
+        raise KeyReused
+    if found.status == KeyStatus.done:
+        return StoredResponse(
+            found.response_status, json.loads(found.response_headers), found.response_body
+        )
+    if found.locked_at > now - LEASE:
+        raise KeyInFlight
+    taken = s.execute(
+        _by(scope, key)
+        .where(KEYS.c.status == KeyStatus.running, KEYS.c.locked_at == found.locked_at)
+        .values(locked_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    s.commit()
+    if not taken:
+        raise KeyInFlight
+    return Claim(scope, key, found.resource_id)
+
+
+def _by(scope: str, key: str) -> Any:
+    return update(KEYS).where(KEYS.c.scope == scope, KEYS.c.key == key)
+
+
+def record_resource(s: Session, claim: Claim | None, resource_id: str) -> None:
+    """Note what this request created, inside the transaction that creates it."""
+    if claim is not None:
+        s.execute(_by(claim.scope, claim.key).values(resource_id=resource_id))
+
+
+def store(s: Session, claim: Claim, response: StoredResponse) -> None:
+    """Keep a successful response for replay."""
+    s.execute(
+        _by(claim.scope, claim.key).values(
+            status=KeyStatus.done,
+            response_status=response.status,
+            response_headers=json.dumps(response.headers),
+            response_body=response.body,
+        )
+    )
+    s.commit()
+
+
+def release(s: Session, claim: Claim, *, resumable: bool) -> None:
+    """Free the key of a failed request so it can be retried.
+
+    A `resumable` failure (a crash, not a refusal) keeps a key that already created something:
+    after the lease, a retry resumes that object instead of making a second one.
+    """
+    s.rollback()
+    q = delete(KEYS).where(
+        KEYS.c.scope == claim.scope, KEYS.c.key == claim.key, KEYS.c.status == KeyStatus.running
+    )
+    if resumable:
+        q = q.where(KEYS.c.resource_id.is_(None))
+    s.execute(q)
+    s.commit()
+
+
+def purge(s: Session, now: datetime | None = None) -> int:
+    """Delete keys past their 24 hours; returns how many."""
+    n = s.execute(delete(KEYS).where(KEYS.c.expires_at <= (now or utcnow()))).rowcount  # type: ignore[attr-defined]
+    s.commit()
+    return int(n)

@@ -1,0 +1,140 @@
+"""Request and response shapes of the orders and payments API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
+from backend.orders.models import OrderStatus
+from backend.text_fields import Label
+
+MAX_AMOUNT = 10**12  # fen: ten billion yuan
+ONE_OF = ("footprint_id", "mass_g", "amount")
+
+
+class OrderCreateSchema(Schema):
+    footprint_id = fields.String(
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "Neutralise this footprint's whole mass"},
+    )
+    mass_g = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_MASS_G),
+        metadata={"description": "Or: this many grams CO2e"},
+    )
+    amount = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_AMOUNT),
+        metadata={"description": "Or: spend at most this many fen on as much mass as it buys"},
+    )
+    preferences = fields.Nested(PreferencesSchema, load_default=dict)
+    beneficiary = Label(
+        required=True,
+        min_length=1,
+        max_length=100,
+        metadata={"description": "The name on the certificate (may be someone else)"},
+    )
+    purpose = Label(
+        max_length=200, metadata={"description": "Default: the footprint's kind and name"}
+    )
+    note = Label(max_length=500)
+    organisation_id = fields.Integer(
+        strict=True, metadata={"description": "File the order under an organisation you belong to"}
+    )
+
+    @validates_schema
+    def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
+        given = [name for name in ONE_OF if data.get(name) is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                "Give exactly one of footprint_id, mass_g or amount.",
+                given[1] if given[1:] else "footprint_id",
+            )
+
+
+class OrderLineSchema(Schema):
+    lot_id = fields.Integer()
+    project_id = fields.Integer()
+    project_name_zh = fields.String()
+    project_name_en = fields.String()
+    project_type = fields.String()
+    province = fields.String(allow_none=True)
+    standard = fields.String()
+    vintage = fields.Integer()
+    mass_g = fields.Integer()
+    price_fen_per_t = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Fen, rounded down"})
+
+
+class PaymentInfoSchema(Schema):
+    provider = fields.String(metadata={"example": "sandbox"})
+    sandbox = fields.Boolean(metadata={"description": "True: no real money moves"})
+    status = fields.String(metadata={"example": "pending"})
+    reference = fields.String(allow_none=True)
+    last_error = fields.String()
+    instructions = fields.Dict(
+        metadata={
+            "description": "Sandbox: how to confirm. Stripe: publishable_key, client_secret and "
+            "payment_method_types for Stripe.js (while the order awaits payment)."
+        }
+    )
+
+
+class OrderEventSchema(Schema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    reason = fields.String()
+    at = fields.DateTime()
+
+
+class OrderSchema(Schema):
+    id = fields.String(metadata={"example": "ord_..."})
+    status = fields.Enum(OrderStatus, by_value=True)
+    mass_g = fields.Integer()
+    credits_amount = fields.Integer(metadata={"description": "Fen: the credits"})
+    fee_amount = fields.Integer(metadata={"description": "Fen: our fee"})
+    amount = fields.Integer(metadata={"description": "Fen: the total to pay"})
+    currency = fields.String(metadata={"example": "CNY"})
+    amount_cap = fields.Integer(allow_none=True)
+    lines = fields.List(fields.Nested(OrderLineSchema))
+    footprint_id = fields.String(allow_none=True)
+    beneficiary = fields.String()
+    purpose = fields.String()
+    note = fields.String()
+    preferences = fields.Dict()
+    organisation_id = fields.Integer(allow_none=True)
+    payment = fields.Nested(PaymentInfoSchema)
+    refund_reason = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    expires_at = fields.DateTime(metadata={"description": "The credits are held until then"})
+    paid_at = fields.DateTime(allow_none=True)
+    retired_at = fields.DateTime(allow_none=True)
+    events = fields.List(fields.Nested(OrderEventSchema))
+
+
+class OrderPageSchema(Schema):
+    items = fields.List(fields.Nested(OrderSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class OrderQuerySchema(Schema):
+    organisation_id = fields.Integer(metadata={"description": "An organisation's orders (admins)"})
+    status = fields.Enum(OrderStatus, by_value=True)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
+class ConfirmSchema(Schema):
+    outcome = fields.String(
+        load_default="succeeded",
+        validate=validate.OneOf(["succeeded", "declined"]),
+        metadata={"description": "Sandbox only: play a successful or a declined payment"},
+    )
+
+
+class WebhookAckSchema(Schema):
+    received = fields.Boolean()
+    outcome = fields.String(metadata={"example": "processed"})

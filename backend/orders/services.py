@@ -1,0 +1,403 @@
+"""Order use cases: create (reserve and price), read, list, cancel, the sandbox payment, expiry.
+
+Services take a Session, the caller's Principal and a PaymentProvider; they import nothing
+from Flask and raise DomainErrors.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Role
+from backend.accounts.principal import Principal
+from backend.credits import inventory
+from backend.credits.models import Lot, Project, ReservationStatus
+from backend.db import random_id, utcnow, write_lock_up_front
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.footprint import services as footprints
+from backend.idempotency import store as idempotency
+from backend.orders import pricing, settlement
+from backend.orders.models import LIVE, Order, OrderEvent, OrderStatus
+from backend.orders.states import IllegalTransition, transition
+from backend.payments.models import Payment, PaymentStatus
+from backend.payments.provider import PaymentProvider, PaymentRequest, ProviderError
+
+S = OrderStatus
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    fee_bps: int = 0
+    ttl: timedelta = timedelta(minutes=30)
+
+
+class AlreadyNeutralised(Conflict):
+    slug, title = "already-neutralised", "This footprint already has an order"
+
+
+class SandboxDisabled(Forbidden):
+    slug, title = "sandbox-disabled", "The sandbox payment is disabled"
+
+
+def create(
+    s: Session,
+    who: Principal,
+    body: dict[str, Any],
+    provider: PaymentProvider,
+    settings: OrderSettings,
+    claim: idempotency.Claim | None = None,
+) -> Order:
+    """Reserve the credits, freeze the price and start the payment (one order per claim)."""
+    if claim is not None and claim.resource_id is not None:
+        return _start_payment(s, get(s, who, claim.resource_id), provider)
+    user_id, org_id = _owner(who, body.get("organisation_id"))
+    key_id = who.api_key.id if who.api_key else None
+    prefs = inventory.Preferences.from_dict(body.get("preferences"))
+    cap: int | None = body.get("amount")
+    footprint = _footprint(s, who, body.get("footprint_id"))
+    field = "footprint_id" if footprint else "mass_g" if cap is None else "amount"
+    order_id, now = random_id("ord_"), utcnow()
+    s.rollback()  # end the reads: holding credits begins its own transaction
+    for _ in range(inventory.MAX_ATTEMPTS):
+        mass = (
+            footprint.mass_g
+            if footprint
+            else body.get("mass_g") or _affordable(s, prefs, cap, settings)
+        )
+        held = inventory.hold(s, prefs, mass, reference=order_id, ttl=settings.ttl, now=now)
+        lines = _lines(s, held)
+        price = pricing.price(sum(line["amount"] for line in lines), settings.fee_bps)
+        if cap is None or price.total <= cap:
+            break
+        s.rollback()  # prices moved under a spend cap: plan again
+    else:
+        raise Conflict("Prices changed while the order was made; try again.")
+    if price.total < provider.minimum_amount:
+        s.rollback()
+        raise ValidationFailed(
+            field,
+            f"This comes to {price.total} fen; the smallest payment is "
+            f"{provider.minimum_amount} fen.",
+        )
+    order = Order(
+        id=order_id,
+        status=S.awaiting_payment,
+        user_id=user_id,
+        organisation_id=org_id,
+        api_key_id=key_id,
+        footprint_id=footprint.id if footprint else None,
+        mass_g=mass,
+        amount_cap=cap,
+        credits_amount=price.credits,
+        fee_amount=price.fee,
+        amount=price.total,
+        currency="CNY",
+        lines=json.dumps(lines, ensure_ascii=False),
+        preferences=json.dumps(body.get("preferences") or {}, sort_keys=True),
+        beneficiary=body["beneficiary"],
+        purpose=body.get("purpose") or (footprint.purpose if footprint else ""),
+        note=body.get("note") or "",
+        reservation_id=held.id,
+        provider=provider.name,
+        refund_reason="",
+        created_at=now,
+        updated_at=now,
+        expires_at=held.expires_at,
+    )
+    payment = Payment(
+        order_id=order_id,
+        provider=provider.name,
+        amount=price.total,
+        currency="CNY",
+        status=PaymentStatus.pending,
+        last_error="",
+        created_at=now,
+        updated_at=now,
+    )
+    if provider.sandbox:  # nothing remote: one transaction does it all
+        payment.reference = provider.start(_request(order)).reference
+    s.add_all([order, payment])
+    s.add(OrderEvent(order_id=order_id, from_status=None, to_status=S.awaiting_payment, at=now))
+    idempotency.record_resource(s, claim, order_id)
+    try:
+        s.commit()
+    except IntegrityError:  # a concurrent order took the footprint first
+        s.rollback()
+        if footprint is None:
+            raise
+        raise AlreadyNeutralised("This footprint is already being neutralised.") from None
+    return _start_payment(s, order, provider)
+
+
+def _affordable(
+    s: Session, prefs: inventory.Preferences, cap: int | None, settings: OrderSettings
+) -> int:
+    budget = pricing.credits_budget(cap or 0, settings.fee_bps)
+    mass = pricing.affordable_mass(s.execute(prefs.lots(*inventory.PLAN_COLUMNS)), budget)
+    if mass == 0:
+        raise ValidationFailed("amount", "Too small to buy a gram of these credits.")
+    return mass
+
+
+@dataclass(frozen=True)
+class _Footprint:
+    id: str
+    mass_g: int
+    purpose: str
+
+
+def _footprint(s: Session, who: Principal, footprint_id: str | None) -> _Footprint | None:
+    if footprint_id is None:
+        return None
+    try:
+        fp = footprints.get(s, who, footprint_id)
+    except NotFound:
+        raise ValidationFailed("footprint_id", "No such footprint.") from None
+    if fp.mass_g <= 0:
+        raise ValidationFailed("footprint_id", "This footprint is zero; nothing to neutralise.")
+    live = s.scalar(select(Order.id).where(Order.footprint_id == fp.id, Order.status.in_(LIVE)))
+    if live is not None:
+        raise AlreadyNeutralised(
+            "This footprint is already being neutralised; see its order.", order_id=live
+        )
+    kind = fp.kind.value
+    return _Footprint(fp.id, fp.mass_g, f"{kind}: {fp.name}" if fp.name else kind)
+
+
+def _lines(s: Session, held: inventory.Held) -> list[dict[str, Any]]:
+    """The price breakdown by lot, frozen on the order."""
+    info = {
+        row.id: row
+        for row in s.execute(
+            select(
+                Lot.id,
+                Lot.project_id,
+                Lot.standard,
+                Lot.vintage,
+                Project.name_zh,
+                Project.name_en,
+                Project.type,
+                Project.province,
+            )
+            .join(Project, Project.id == Lot.project_id)
+            .where(Lot.id.in_([line.lot_id for line in held.lines]))
+        )
+    }
+    out = []
+    for line in held.lines:
+        lot = info[line.lot_id]
+        out.append(
+            {
+                "lot_id": line.lot_id,
+                "project_id": lot.project_id,
+                "project_name_zh": lot.name_zh,
+                "project_name_en": lot.name_en,
+                "project_type": str(lot.type),
+                "province": lot.province,
+                "standard": str(lot.standard),
+                "vintage": lot.vintage,
+                "mass_g": line.mass_g,
+                "price_fen_per_t": line.price_fen_per_t,
+                "amount": pricing.line_amount(line.mass_g, line.price_fen_per_t),
+            }
+        )
+    return out
+
+
+def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
+    if who.api_key is not None:
+        if org_id is not None and org_id != who.api_key.organisation_id:
+            raise ValidationFailed("organisation_id", "An API key acts for its own organisation.")
+        who.authorize_org(who.api_key.organisation_id, scope="orders:write")
+        return None, who.api_key.organisation_id
+    user = who.require_user()
+    if org_id is not None and org_id not in who.roles:
+        raise ValidationFailed("organisation_id", "You are not a member of it.")
+    return user.id, org_id
+
+
+def _request(order: Order) -> PaymentRequest:
+    return PaymentRequest(
+        order_id=order.id,
+        amount=order.amount,
+        currency=order.currency,
+        description=f"Diandian carbon neutrality {order.mass_g} g CO2e for {order.beneficiary}",
+        idempotency_key=f"{order.id}:start",
+    )
+
+
+def _start_payment(s: Session, order: Order, provider: PaymentProvider) -> Order:
+    """Create the provider's payment after the order is safely stored (no lock is held)."""
+    payment = payment_of(s, order.id)
+    if payment.reference is not None or order.status != S.awaiting_payment:
+        return order
+    try:
+        started = provider.start(_request(order))
+    except ProviderError:
+        _close(s, order.id, S.cancelled, "the payment provider failed")
+        raise
+    payment.reference, payment.client_secret = started.reference, started.client_secret
+    payment.updated_at = utcnow()
+    s.commit()
+    return order
+
+
+def payment_of(s: Session, order_id: str) -> Payment:
+    return s.scalars(select(Payment).where(Payment.order_id == order_id)).one()
+
+
+def get(s: Session, who: Principal, order_id: str) -> Order:
+    """An order for its owner, their organisation's admins (or API key) and operators; else 404."""
+    order = s.get(Order, order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    who.authorize_owner(order.user_id, order.organisation_id, scope="orders:read")
+    return order
+
+
+def events(s: Session, order_id: str) -> Sequence[OrderEvent]:
+    return s.scalars(
+        select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+    ).all()
+
+
+def listing(
+    s: Session,
+    who: Principal,
+    *,
+    organisation_id: int | None = None,
+    status: OrderStatus | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[Order], str | None]:
+    """My orders, or an organisation's (its admins, its API key, operators); newest first."""
+    q = select(Order)
+    if who.api_key is not None:
+        who.authorize_org(who.api_key.organisation_id, scope="orders:read")
+        q = q.where(Order.organisation_id == who.api_key.organisation_id)
+    elif organisation_id is not None:
+        who.authorize_org(organisation_id, roles=[Role.admin])
+        q = q.where(Order.organisation_id == organisation_id)
+    else:
+        q = q.where(Order.user_id == who.require_user().id)
+    if status is not None:
+        q = q.where(Order.status == status)
+    if cursor:
+        at, last_id = _decode(cursor)
+        q = q.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
+    rows = list(s.scalars(q.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, _encode(rows[-1]) if more else None
+
+
+def _encode(order: Order) -> str:
+    raw = f"{order.created_at.isoformat()}|{order.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, order_id = raw.split("|", 1)
+        return datetime.fromisoformat(at), order_id
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("cursor", "Not a cursor from this API.") from None
+
+
+def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider) -> Order:
+    """Cancel an unpaid order and release its credits (again: no effect)."""
+    order = get(s, who, order_id)
+    _require_write(who)
+    if order.status != S.cancelled:
+        _close(s, order_id, S.cancelled, "cancelled by the customer")
+        reference = payment_of(s, order_id).reference
+        if reference is not None:
+            # a payment that still succeeds is refunded by settlement
+            with contextlib.suppress(ProviderError):
+                provider.cancel(reference, f"{order_id}:cancel")
+    s.refresh(order)
+    return order
+
+
+def _require_write(who: Principal) -> None:
+    if who.api_key is not None:
+        who.authorize_org(who.api_key.organisation_id, scope="orders:write")
+
+
+def _close(s: Session, order_id: str, to: OrderStatus, reason: str) -> None:
+    """Cancel or expire an unpaid order, releasing its hold, in one transaction."""
+    now = utcnow()
+    write_lock_up_front(s)
+    transition(s, order_id, to, now, reason)
+    order = s.get_one(Order, order_id)
+    if order.reservation_id is not None:
+        # the inventory's own expiry may have swept it already
+        with contextlib.suppress(inventory.ReservationClosed):
+            inventory.release(s, order.reservation_id, ReservationStatus(to.value), now)
+    payment = payment_of(s, order_id)
+    if payment.status == PaymentStatus.pending:
+        payment.status, payment.updated_at = PaymentStatus.cancelled, now
+    s.commit()
+
+
+def abandon(s: Session, order_id: str) -> None:
+    """Cancel an order whose payment was never started (its request died before that)."""
+    if payment_of(s, order_id).reference is None:
+        _close(s, order_id, S.cancelled, "the payment was never started")
+    else:
+        s.rollback()
+
+
+def confirm_sandbox(
+    s: Session, who: Principal, order_id: str, provider: PaymentProvider, *, succeed: bool
+) -> Order:
+    """Play the customer paying (sandbox only): the order is paid, then retired at once."""
+    if not provider.sandbox:
+        raise SandboxDisabled("Sandbox payments are disabled: pay through the live provider.")
+    order = get(s, who, order_id)
+    _require_write(who)
+    if order.status in (S.paid, S.retired):
+        return order
+    if order.status != S.awaiting_payment:
+        raise IllegalTransition(order.id, order.status, S.paid)
+    if not succeed:
+        payment = payment_of(s, order_id)
+        payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
+        s.commit()
+        return order
+    settlement.capture(s, order_id)
+    settlement.settle(s, order_id, provider)
+    s.refresh(order)
+    return order
+
+
+def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int:
+    """Expire unpaid orders past their hold and release it; returns how many."""
+    now = now or utcnow()
+    write_lock_up_front(s)
+    due = s.scalars(
+        select(Order.id)
+        .where(Order.status == S.awaiting_payment, Order.expires_at <= now)
+        .order_by(Order.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    s.rollback()
+    for order_id in due:
+        try:
+            _close(s, order_id, S.expired, "not paid in time")
+        except IllegalTransition:
+            s.rollback()  # paid or cancelled meanwhile
+    return len(due)

@@ -1,0 +1,232 @@
+"""From money received to credits retired, or the money returned. Every function here is
+idempotent and safe to run concurrently: the request that took the payment, the provider's
+webhook, the outbox job and the reconciler may all reach the same order.
+
+The rule: a captured payment ends as a retired order or a refunded one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.credits import inventory
+from backend.credits.models import Reservation, ReservationStatus
+from backend.db import utcnow, write_lock_up_front
+from backend.errors import NotFound
+from backend.jobs import queue
+from backend.orders.models import Order, OrderStatus
+from backend.orders.states import transition
+from backend.payments.models import Payment, PaymentStatus
+from backend.payments.provider import PaymentProvider, RemotePayment
+
+log = logging.getLogger(__name__)
+SETTLE_JOB = "order.settle"
+S = OrderStatus
+UNSETTLED = (S.paid, S.expired, S.cancelled)
+
+
+def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
+    write_lock_up_front(s)
+    row = s.execute(
+        select(Order, Payment)
+        .join(Payment, Payment.order_id == Order.id)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        raise NotFound("No such order.")
+    return row[0], row[1]
+
+
+def capture(s: Session, order_id: str, now: datetime | None = None) -> None:
+    """Record that the order's money arrived, with a settle job in the same transaction."""
+    now = now or utcnow()
+    order, payment = _locked(s, order_id)
+    if payment.status in (PaymentStatus.succeeded, PaymentStatus.refunded):
+        s.rollback()
+        return
+    payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
+    payment.last_error = ""
+    if order.status == S.awaiting_payment:
+        transition(s, order.id, S.paid, now, "payment received", paid_at=now)
+    queue.enqueue(s, SETTLE_JOB, order.id)
+    s.commit()
+
+
+def settle(
+    s: Session, order_id: str, provider: PaymentProvider, now: datetime | None = None
+) -> None:
+    """Retire a paid order's credits (re-reserving if its hold expired), or refund it."""
+    for _ in range(3):
+        try:
+            _settle_once(s, order_id, provider, now or utcnow())
+            return
+        except inventory.ReservationClosed:
+            s.rollback()  # the hold was swept under us: look again
+    raise RuntimeError(f"order {order_id} could not be settled")
+
+
+def _settle_once(s: Session, order_id: str, provider: PaymentProvider, now: datetime) -> None:
+    order, payment = _locked(s, order_id)
+    if payment.status != PaymentStatus.succeeded or order.status not in UNSETTLED:
+        queue.finish(s, SETTLE_JOB, order.id, now)
+        s.commit()
+        return
+    if order.status == S.cancelled:
+        s.rollback()
+        refund(s, order_id, provider, "cancelled before the payment arrived", now)
+        return
+    hold = s.execute(
+        select(Reservation.id, Reservation.expires_at).where(
+            Reservation.id == order.reservation_id,
+            Reservation.status == ReservationStatus.active,
+        )
+    ).first()
+    if hold is not None:
+        if hold.expires_at > now:
+            _retire(s, order, hold.id, now)
+            return
+        inventory.release(s, hold.id, ReservationStatus.expired, now)
+    s.commit()
+    if not _rereserve(s, order, now) and _still_unsettled(s, order_id):
+        refund(s, order_id, provider, "no credits left for a payment that arrived late", now)
+
+
+def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
+    inventory.allocate(s, reservation_id, now)
+    if order.status == S.expired:
+        transition(s, order.id, S.paid, now, "late payment; credits reserved again", paid_at=now)
+    transition(s, order.id, S.retired, now, "credits retired", retired_at=now)
+    queue.finish(s, SETTLE_JOB, order.id, now)
+    s.commit()
+
+
+def _rereserve(s: Session, order: Order, now: datetime) -> bool:
+    """Hold the order's mass again, then retire it; False if the inventory is short."""
+    try:
+        held = inventory.hold(
+            s,
+            inventory.Preferences.from_dict(order.preference_dict()),
+            order.mass_g,
+            reference=order.id,
+            now=now,
+        )
+    except inventory.InsufficientInventory:
+        s.rollback()
+        return False
+    order, _ = _locked(s, order.id)
+    if order.status not in (S.paid, S.expired):
+        s.rollback()  # settled meanwhile by someone else
+        return True
+    order.reservation_id = held.id
+    _retire(s, order, held.id, now)
+    return True
+
+
+def _still_unsettled(s: Session, order_id: str) -> bool:
+    order, payment = _locked(s, order_id)
+    s.rollback()
+    return payment.status == PaymentStatus.succeeded and order.status in UNSETTLED
+
+
+def refund(
+    s: Session, order_id: str, provider: PaymentProvider, reason: str, now: datetime | None = None
+) -> None:
+    """Return a captured payment in full and close the order as refunded.
+
+    The provider is called with no lock held, under an idempotency key derived from the order,
+    so a retry (the settle job) refunds at most once.
+    """
+    _order, payment = _locked(s, order_id)
+    reference, amount = payment.reference, payment.amount
+    s.rollback()
+    if payment.status != PaymentStatus.succeeded or reference is None:
+        return
+    refund_ref = provider.refund(reference, amount, f"{order_id}:refund")
+    mark_refunded(s, order_id, reason, now or utcnow(), refund_ref)
+
+
+def mark_refunded(
+    s: Session, order_id: str, reason: str, now: datetime, refund_ref: str | None = None
+) -> None:
+    """Record a refund (ours or one made at the provider); the credits go back if not retired."""
+    order, payment = _locked(s, order_id)
+    if order.status == S.refunded:
+        s.rollback()
+        return
+    if order.status == S.awaiting_payment:
+        transition(s, order.id, S.cancelled, now, "refunded at the provider")
+    _release_if_active(s, order, now)
+    transition(s, order.id, S.refunded, now, reason, refund_reason=reason[:200])
+    payment.status, payment.refunded_at, payment.updated_at = PaymentStatus.refunded, now, now
+    payment.refund_reference = refund_ref or payment.refund_reference
+    queue.finish(s, SETTLE_JOB, order.id, now)
+    s.commit()
+    log.warning("order %s refunded: %s", order_id, reason)
+
+
+def _release_if_active(s: Session, order: Order, now: datetime) -> None:
+    if order.reservation_id is None:
+        return
+    status = s.scalar(select(Reservation.status).where(Reservation.id == order.reservation_id))
+    if status == ReservationStatus.active:
+        inventory.release(s, order.reservation_id, ReservationStatus.cancelled, now)
+
+
+def sync(
+    s: Session, provider: PaymentProvider, reference: str, now: datetime | None = None
+) -> RemotePayment | None:
+    """Make our record of a payment agree with the provider's, then settle what that implies."""
+    now = now or utcnow()
+    payment = s.scalar(
+        select(Payment).where(Payment.provider == provider.name, Payment.reference == reference)
+    )
+    s.rollback()
+    if payment is None:
+        log.info("%s payment %s is not ours; ignored", provider.name, reference)
+        return None
+    remote = provider.fetch(reference)
+    if remote is None:
+        return None
+    if (remote.amount, remote.currency) != (payment.amount, payment.currency):
+        log.error(
+            "payment %s: provider says %s %s, we asked %s %s; not acted on",
+            reference,
+            remote.amount,
+            remote.currency,
+            payment.amount,
+            payment.currency,
+        )
+        return remote
+    order_id = payment.order_id
+    if remote.amount_refunded >= remote.amount > 0:
+        mark_refunded(s, order_id, "refunded at the provider", now)
+    elif remote.status == "succeeded":
+        capture(s, order_id, now)
+        settle(s, order_id, provider, now)
+    else:
+        _note_pending(s, provider, order_id, remote, now)
+    return remote
+
+
+def _note_pending(
+    s: Session, provider: PaymentProvider, order_id: str, remote: RemotePayment, now: datetime
+) -> None:
+    """A payment not (yet) made: keep the failure to show, and stop one a closed order no
+    longer wants from being completed later."""
+    order, payment = _locked(s, order_id)
+    if payment.status != PaymentStatus.pending:
+        s.rollback()
+        return
+    payment.last_error, payment.updated_at = remote.failure[:300], now
+    closed = order.status in (S.expired, S.cancelled)
+    if remote.status == "cancelled" or closed:
+        payment.status = PaymentStatus.cancelled
+    s.commit()
+    if closed and remote.status == "pending" and payment.reference:
+        provider.cancel(payment.reference, f"{order_id}:cancel")

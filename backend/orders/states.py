@@ -1,0 +1,74 @@
+"""The order state machine: every status change goes through `transition`.
+
+awaiting_payment ──▶ paid ──▶ retired
+      │   │           │         │
+      │   └▶ expired ─┤         │      (a late payment re-reserves, or is refunded)
+      └▶ cancelled ───┴─────────┴──▶ refunded
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from backend.errors import Conflict, NotFound
+from backend.orders.models import Order, OrderEvent, OrderStatus
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.awaiting_payment: frozenset({S.paid, S.cancelled, S.expired}),
+    S.paid: frozenset({S.retired, S.refunded}),
+    S.expired: frozenset({S.paid, S.refunded}),
+    S.cancelled: frozenset({S.refunded}),
+    S.retired: frozenset({S.refunded}),  # refunded at the provider: the credits stay retired
+    S.refunded: frozenset(),
+}
+SOURCES: dict[OrderStatus, tuple[OrderStatus, ...]] = {
+    to: tuple(src for src, targets in TRANSITIONS.items() if to in targets) for to in OrderStatus
+}
+ORDERS = cast(Table, Order.__table__)
+EVENTS = cast(Table, OrderEvent.__table__)
+
+
+class IllegalTransition(Conflict):
+    slug, title = "illegal-transition", "The order cannot do that now"
+
+    def __init__(self, order_id: str, now: OrderStatus, to: OrderStatus) -> None:
+        super().__init__(
+            f"Order {order_id} is {now.value}; it cannot become {to.value}.",
+            status_now=now.value,
+        )
+
+
+def transition(
+    s: Session,
+    order_id: str,
+    to: OrderStatus,
+    now: datetime,
+    reason: str = "",
+    **values: Any,
+) -> OrderStatus:
+    """Move the order to `to` if its current status allows it (one conditional UPDATE), record
+    the event, and return the status it left; 409 otherwise. The caller commits."""
+    current = s.execute(
+        select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update()
+    ).scalar()
+    if current is None:
+        raise NotFound("No such order.")
+    current = OrderStatus(current)
+    if current not in SOURCES[to]:
+        raise IllegalTransition(order_id, current, to)
+    s.execute(
+        update(ORDERS)
+        .where(ORDERS.c.id == order_id, ORDERS.c.status == current)
+        .values(status=to, updated_at=now, **values)
+    )
+    s.execute(
+        insert(EVENTS).values(
+            order_id=order_id, from_status=current, to_status=to, reason=reason[:200], at=now
+        )
+    )
+    return current

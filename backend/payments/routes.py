@@ -1,0 +1,26 @@
+"""Provider webhooks: verified, deduplicated by event id, acted on from the provider's record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+
+from backend import db
+from backend.orders.schemas import WebhookAckSchema
+from backend.payments import providers, webhooks
+
+blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment provider webhooks")
+
+
+@blp.route("/payments/stripe/webhook", methods=["POST"])
+@blp.response(200, WebhookAckSchema)
+@blp.alt_response(400, description="Bad or stale `Stripe-Signature`")
+@blp.alt_response(404, description="Stripe is not the configured provider")
+def stripe_webhook() -> dict[str, Any]:
+    """Stripe events (signed): payment succeeded or failed, charge refunded; others ignored."""
+    outcome = webhooks.receive(
+        db.session(), providers.current(), "stripe", request.get_data(), dict(request.headers)
+    )
+    return {"received": True, "outcome": outcome}

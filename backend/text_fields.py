@@ -1,0 +1,24 @@
+"""Marshmallow fields for human text: trimmed, bounded, no control characters."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+
+class Label(fields.String):
+    """One line of text people read (a name on a certificate, a purpose)."""
+
+    def __init__(self, *, max_length: int, min_length: int = 0, **kw: Any) -> None:
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kw)
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kw: Any
+    ) -> str:
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kw)).strip()
+        if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text):
+            raise ValidationError("Must not contain control or unassigned characters.")
+        return text

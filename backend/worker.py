@@ -1,0 +1,94 @@
+"""`flask worker`: runs the outbox jobs and the periodic sweeps, safely beside other workers.
+
+Jobs are leased with SKIP LOCKED; every sweep is idempotent and locks what it changes, so two
+workers (or a worker and `flask orders reconcile` from cron) never do one thing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FrameType
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from backend import db
+from backend.credits import inventory
+from backend.idempotency import store as idempotency
+from backend.jobs import queue
+from backend.orders import reconcile, services, settlement
+from backend.payments import providers
+
+log = logging.getLogger(__name__)
+
+
+def handlers() -> dict[str, queue.Handler]:
+    """Job kinds and what runs them."""
+    provider = providers.current()
+    return {settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, provider)}
+
+
+@dataclass
+class Periodic:
+    every_s: float
+    run: Callable[[Session], object]
+    last: float = field(default=0.0)
+
+
+def sweeps() -> list[Periodic]:
+    provider = providers.current()
+    return [
+        Periodic(15, services.expire_due),
+        Periodic(15, inventory.expire_due),
+        Periodic(60, lambda s: log.info("reconciled: %s", reconcile.reconcile(s, provider))),
+        Periodic(3600, idempotency.purge),
+    ]
+
+
+def tick(s: Session, jobs: dict[str, queue.Handler], periodic: list[Periodic]) -> int:
+    """Run due jobs and due sweeps once; returns how many jobs ran."""
+    ran = queue.run_due(s, jobs)
+    now = time.monotonic()
+    for task in periodic:
+        if now - task.last >= task.every_s:
+            task.last = now
+            try:
+                task.run(s)
+            except Exception:
+                s.rollback()
+                log.exception("sweep failed; next time")
+    return ran
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="One pass of jobs and sweeps, then exit.")
+@click.option("--idle", default=1.0, show_default=True, help="Seconds to sleep when idle.")
+@with_appcontext
+def worker_cmd(once: bool, idle: float) -> None:
+    """Run background jobs: settlement, expiry, reconciliation, key purging."""
+    stop = False
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stop
+        stop = True
+        log.info("worker stopping (signal %s)", signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    jobs, periodic = handlers(), sweeps()
+    log.info("worker started")
+    while True:
+        s = db.database().sessionmaker()
+        try:
+            ran = tick(s, jobs, periodic)
+        finally:
+            s.close()
+        if once or stop:
+            return
+        if not ran:
+            time.sleep(idle)
