@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import uuid
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -131,3 +133,20 @@ def operator_token(client: FlaskClient, s: Session) -> str:
     op = user(s, "运营")
     organisation(s, OrgKind.operator, admin=op)
     return sign_in(client, op.phone)
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def order_headers(token: str, key: str | None = None) -> dict[str, str]:
+    """A bearer token and a fresh (or given) Idempotency-Key."""
+    return {**bearer(token), "Idempotency-Key": key or str(uuid.uuid4())}
+
+
+def place_order(client: FlaskClient, token: str, **body: object) -> dict[str, Any]:
+    """POST /orders (201 expected) with a beneficiary unless given."""
+    body.setdefault("beneficiary", "张三")
+    resp = client.post("/api/v1/orders", json=body, headers=order_headers(token))
+    assert resp.status_code == 201, resp.get_json()
+    out: dict[str, Any] = resp.get_json()
+    return out

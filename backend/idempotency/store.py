@@ -79,14 +79,19 @@ def claim(
     }
     write_lock_up_front(s)
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    if s.execute(insert(KEYS).values(row).on_conflict_do_nothing()).rowcount == 1:  # type: ignore[attr-defined]
+    fresh = insert(KEYS).values(row).on_conflict_do_nothing().returning(KEYS.c.key)
+    if s.execute(fresh).first() is not None:
         s.commit()
         return Claim(scope, key)
     found = s.execute(
         select(KEYS).where(KEYS.c.scope == scope, KEYS.c.key == key).with_for_update()
     ).one()
     if found.expires_at <= now:  # a day-old key starts afresh
-        s.execute(_by(scope, key).values(row, resource_id=None, response_body=None))
+        s.execute(
+            _by(scope, key).values(
+                {**row, "resource_id": None, "response_status": None, "response_body": None}
+            )
+        )
         s.commit()
         return Claim(scope, key)
     s.rollback()

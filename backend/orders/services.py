@@ -23,7 +23,7 @@ from backend.accounts.principal import Principal
 from backend.credits import inventory
 from backend.credits.models import Lot, Project, ReservationStatus
 from backend.db import random_id, utcnow, write_lock_up_front
-from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
 from backend.orders import pricing, settlement
@@ -129,14 +129,15 @@ def create(
         payment.reference = provider.start(_request(order)).reference
     s.add_all([order, payment])
     s.add(OrderEvent(order_id=order_id, from_status=None, to_status=S.awaiting_payment, at=now))
-    idempotency.record_resource(s, claim, order_id)
     try:
-        s.commit()
+        s.flush()
     except IntegrityError:  # a concurrent order took the footprint first
         s.rollback()
         if footprint is None:
             raise
         raise AlreadyNeutralised("This footprint is already being neutralised.") from None
+    idempotency.record_resource(s, claim, order_id)
+    s.commit()
     return _start_payment(s, order, provider)
 
 
@@ -259,6 +260,8 @@ def payment_of(s: Session, order_id: str) -> Payment:
 
 def get(s: Session, who: Principal, order_id: str) -> Order:
     """An order for its owner, their organisation's admins (or API key) and operators; else 404."""
+    if who.anonymous:
+        raise Unauthenticated("Sign in to see orders.")
     order = s.get(Order, order_id)
     if order is None:
         raise NotFound("No such order.")

@@ -1,0 +1,201 @@
+"""On PostgreSQL, through the real API with real commits: identical requests at once make one
+order, one footprint gets one live order, and settlement from every path at once retires once."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.accounts.models import AccessToken, SignInCode, User
+from backend.credits import checks
+from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
+from backend.footprint.models import Footprint
+from backend.idempotency.models import IdempotencyKey
+from backend.jobs import queue
+from backend.jobs.models import Job
+from backend.orders import reconcile
+from backend.orders.models import Order, OrderEvent, OrderStatus
+from backend.payments.models import Payment
+from backend.payments.sandbox import SandboxProvider
+from tests import factories as f
+
+T = 1_000_000
+THREADS = 8
+
+
+@dataclass
+class Live:
+    app: Flask
+    sessions: sessionmaker[Session]
+    token: str
+    user_id: int
+    project_id: int
+    lot_id: int
+    jobs: list[int] = field(default_factory=list)
+
+    @property
+    def prefs(self) -> dict[str, list[int]]:
+        return {"project_ids": [self.project_id]}
+
+
+def together(n: int, fn: Callable[[int], Any]) -> list[Any]:
+    """Run fn(i) in n threads released at once; exceptions are returned, not raised."""
+    barrier = threading.Barrier(n)
+    out: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            out[i] = fn(i)
+        except Exception as exc:
+            out[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return out
+
+
+@pytest.fixture
+def live(app, engine, committing) -> Iterator[Live]:
+    """The app on real, committing sessions; everything made is deleted afterwards."""
+    db = app.extensions["db"]
+    patched = db.sessionmaker
+    db.sessionmaker = committing
+    with committing() as s:
+        p = f.project(s)
+        lot = f.lot(s, p, 100, price=5000)
+        u = f.user(s)
+        ids = (p.id, lot.id, u.id, u.phone)
+    token = f.sign_in(app.test_client(), ids[3])
+    state = Live(app, committing, token, ids[2], ids[0], ids[1])
+    try:
+        yield state
+    finally:
+        db.sessionmaker = patched
+        _clean(committing, state, ids[3])
+
+
+def _clean(sessions: sessionmaker[Session], live: Live, phone: str) -> None:
+    with sessions() as s:
+        orders = select(Order.id).where(Order.user_id == live.user_id)
+        reservations = select(ReservationLine.reservation_id).where(
+            ReservationLine.lot_id == live.lot_id
+        )
+        res_ids = list(s.scalars(reservations))
+        s.execute(delete(Job).where(Job.ref.in_(orders) | Job.id.in_(live.jobs)))
+        s.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(orders)))
+        s.execute(delete(Payment).where(Payment.order_id.in_(orders)))
+        s.execute(delete(Order).where(Order.user_id == live.user_id))
+        s.execute(delete(Allocation).where(Allocation.reservation_id.in_(res_ids)))
+        s.execute(delete(Unit).where(Unit.lot_id == live.lot_id))
+        s.execute(delete(Reservation).where(Reservation.id.in_(res_ids)))
+        s.execute(delete(Lot).where(Lot.id == live.lot_id))
+        s.execute(delete(Project).where(Project.id == live.project_id))
+        s.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"user:{live.user_id}"))
+        s.execute(delete(Footprint).where(Footprint.user_id == live.user_id))
+        s.execute(delete(AccessToken).where(AccessToken.user_id == live.user_id))
+        s.execute(delete(SignInCode).where(SignInCode.phone == phone))
+        s.execute(delete(User).where(User.id == live.user_id))
+        s.commit()
+
+
+def post_order(live: Live, body: dict[str, Any], key: str) -> tuple[int, dict[str, Any]]:
+    resp = live.app.test_client().post(
+        "/api/v1/orders", json=body, headers=f.order_headers(live.token, key)
+    )
+    return resp.status_code, resp.get_json()
+
+
+def lot_grams(live: Live) -> tuple[int, int, int]:
+    with live.sessions() as s:
+        lot = s.get_one(Lot, live.lot_id)
+        return lot.available_g, lot.reserved_g, lot.allocated_g
+
+
+def test_identical_requests_at_once_create_one_order(live):
+    key = str(uuid.uuid4())
+    body = {"mass_g": T, "beneficiary": "张三", "preferences": live.prefs}
+    results = together(THREADS, lambda _i: post_order(live, body, key))
+    statuses = sorted(code for code, _ in results)
+    assert set(statuses) <= {201, 409}, results
+    assert 201 in statuses
+    created = {out["id"] for code, out in results if code == 201}
+    assert len(created) == 1
+    with live.sessions() as s:
+        assert s.scalar(select(func.count()).where(Order.user_id == live.user_id)) == 1
+    assert lot_grams(live) == (99 * T, T, 0)
+
+
+def test_one_footprint_gets_one_live_order_however_many_race(live):
+    client = live.app.test_client()
+    fp = client.post(
+        "/api/v1/footprints",
+        json={"kind": "meeting", "meeting": {"attendees": 20}},
+        headers=f.bearer(live.token),
+    ).get_json()
+    body = {"footprint_id": fp["id"], "beneficiary": "张三", "preferences": live.prefs}
+    results = together(THREADS, lambda _i: post_order(live, body, str(uuid.uuid4())))
+    codes = [code for code, _ in results]
+    assert codes.count(201) == 1, results
+    assert all(code == 409 for code in codes if code != 201)
+    assert lot_grams(live) == (100 * T - fp["mass_g"], fp["mass_g"], 0)
+
+
+def test_settling_from_every_path_at_once_retires_once(live):
+    code, order = post_order(
+        live, {"mass_g": 3 * T, "beneficiary": "张三", "preferences": live.prefs}, "settle"
+    )
+    assert code == 201
+    provider = SandboxProvider()
+
+    def path(i: int) -> Any:
+        if i % 2:
+            return (
+                live.app.test_client()
+                .post(
+                    f"/api/v1/orders/{order['id']}/confirm", json={}, headers=f.bearer(live.token)
+                )
+                .status_code
+            )
+        with live.sessions() as s:
+            return reconcile.reconcile(s, provider).failed
+
+    results = together(THREADS, path)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with live.sessions() as s:
+        assert s.get_one(Order, order["id"]).status == OrderStatus.retired
+        allocated = s.scalar(
+            select(func.sum(Allocation.gram_end - Allocation.gram_start))
+            .join(Unit, Unit.id == Allocation.unit_id)
+            .where(Unit.lot_id == live.lot_id)
+        )
+        assert allocated == 3 * T
+        assert checks.violations(s) == []
+    assert lot_grams(live) == (97 * T, 0, 3 * T)
+
+
+def test_workers_never_lease_the_same_job(live):
+    with live.sessions() as s:
+        for i in range(60):
+            queue.enqueue(s, "test.noop", f"lease-{i}")
+        s.commit()
+        live.jobs += list(s.scalars(select(Job.id).where(Job.kind == "test.noop")))
+
+    def lease(_i: int) -> list[int]:
+        with live.sessions() as s:
+            return [job.id for job in queue.lease(s, limit=10) if job.kind == "test.noop"]
+
+    results = together(THREADS, lease)
+    taken = [job for batch in results for job in batch]
+    assert len(taken) == len(set(taken)) == min(60, THREADS * 10)

@@ -1,0 +1,136 @@
+"""The order's states: paid then retired, cancelled, expired, and the transitions refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from itertools import product
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.credits import checks
+from backend.credits.models import Allocation
+from backend.db import utcnow
+from backend.orders import services
+from backend.orders.models import Order, OrderStatus
+from backend.orders.states import TRANSITIONS, IllegalTransition, transition
+from backend.payments.stripe_gateway import StripeProvider
+from tests import factories as f
+from tests.orders.conftest import grams
+
+T = 1_000_000
+
+
+def confirm(client, token, order_id, **body):
+    return client.post(f"/api/v1/orders/{order_id}/confirm", json=body, headers=f.bearer(token))
+
+
+def test_a_sandbox_payment_retires_the_credits_at_once(client, db_session, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=2_500_000, preferences=stock.prefs)
+    resp = confirm(client, buyer.token, order["id"])
+    assert resp.status_code == 200
+    done = resp.get_json()
+    assert done["status"] == "retired"
+    assert done["payment"]["status"] == "succeeded"
+    assert done["payment"]["instructions"] == {}
+    assert [e["to_status"] for e in done["events"]] == ["awaiting_payment", "paid", "retired"]
+    allocated = db_session.scalar(
+        select(func.sum(Allocation.gram_end - Allocation.gram_start)).where(
+            Allocation.reservation_id == db_session.get(Order, order["id"]).reservation_id
+        )
+    )
+    assert allocated == 2_500_000
+    assert grams(db_session, stock.lot) == (100 * T - 2_500_000, 0, 2_500_000)
+    assert checks.violations(db_session) == []
+
+
+def test_confirming_twice_changes_nothing(client, db_session, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    confirm(client, buyer.token, order["id"])
+    again = confirm(client, buyer.token, order["id"])
+    assert again.status_code == 200
+    assert again.get_json()["status"] == "retired"
+    assert grams(db_session, stock.lot) == (99 * T, 0, T)
+
+
+def test_a_declined_sandbox_payment_leaves_the_order_payable(client, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    declined = confirm(client, buyer.token, order["id"], outcome="declined").get_json()
+    assert declined["status"] == "awaiting_payment"
+    assert "declined" in declined["payment"]["last_error"]
+    assert confirm(client, buyer.token, order["id"]).get_json()["status"] == "retired"
+
+
+def test_cancelling_releases_the_credits_and_is_repeatable(client, db_session, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    url = f"/api/v1/orders/{order['id']}/cancel"
+    first = client.post(url, headers=f.bearer(buyer.token))
+    assert first.get_json()["status"] == "cancelled"
+    assert first.get_json()["payment"]["status"] == "cancelled"
+    assert grams(db_session, stock.lot) == (100 * T, 0, 0)
+    assert client.post(url, headers=f.bearer(buyer.token)).status_code == 200
+    refused = confirm(client, buyer.token, order["id"])
+    assert refused.status_code == 409
+    assert refused.get_json()["status_now"] == "cancelled"
+
+
+def test_a_retired_order_cannot_be_cancelled(client, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    confirm(client, buyer.token, order["id"])
+    resp = client.post(f"/api/v1/orders/{order['id']}/cancel", headers=f.bearer(buyer.token))
+    assert resp.status_code == 409
+    assert resp.get_json()["type"].endswith("illegal-transition")
+
+
+def test_unpaid_orders_expire_and_release_their_credits(client, db_session, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    assert services.expire_due(db_session, utcnow()) == 0
+    later = utcnow() + timedelta(minutes=31)
+    assert services.expire_due(db_session, later) == 1
+    assert db_session.get(Order, order["id"]).status == OrderStatus.expired
+    assert grams(db_session, stock.lot) == (100 * T, 0, 0)
+    assert confirm(client, buyer.token, order["id"]).status_code == 409
+
+
+def test_the_sandbox_confirm_is_off_when_stripe_is_configured(app, client, stock, buyer):
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    sandbox = app.extensions["payments"]
+    app.extensions["payments"] = StripeProvider(
+        "sk_test_x", "pk_test_x", "whsec_x", minimum_amount=1
+    )
+    try:
+        resp = confirm(client, buyer.token, order["id"])
+    finally:
+        app.extensions["payments"] = sandbox
+    assert resp.status_code == 403
+    assert resp.get_json()["type"].endswith("sandbox-disabled")
+
+
+@pytest.mark.parametrize(("start", "to"), list(product(OrderStatus, OrderStatus)))
+def test_every_transition_is_allowed_or_refused_in_one_place(db_session, start, to):
+    now = utcnow()
+    order = Order(
+        id=f"ord_t_{start.value}_{to.value}",
+        status=start,
+        mass_g=1,
+        credits_amount=1,
+        fee_amount=0,
+        amount=1,
+        currency="CNY",
+        lines="[]",
+        preferences=json.dumps({}),
+        beneficiary="x",
+        provider="sandbox",
+        expires_at=now,
+    )
+    db_session.add(order)
+    db_session.commit()
+    if to in TRANSITIONS[start]:
+        assert transition(db_session, order.id, to, now, "test") == start
+        db_session.commit()
+        db_session.refresh(order)
+        assert order.status == to
+    else:
+        with pytest.raises(IllegalTransition):
+            transition(db_session, order.id, to, now, "test")
