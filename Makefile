@@ -32,11 +32,12 @@ pwa: pwa/node_modules/.package-lock.json
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 
-## run: install, build, migrate, seed demo data if empty, serve with gunicorn on $PORT
+## run: install, build, migrate, seed demo data if empty, serve with gunicorn on $PORT plus the worker
 run: $(VENV)/.installed pwa migrate
 	$(BIN)/flask seed-demo --if-empty
 	@$(BIN)/flask banner --port $(PORT)
-	PORT=$(PORT) exec $(BIN)/gunicorn "backend.app:create_app()"
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	PORT=$(PORT) $(BIN)/gunicorn "backend.app:create_app()"
 
 ## lint: ruff (lint + format check) and mypy
 lint: $(VENV)/.installed-dev

@@ -72,6 +72,10 @@ def banner_cmd(port: int) -> None:
         )
     else:
         click.echo("LIVE mode.")
+    if cfg["PAYMENT_PROVIDER"] == "sandbox":
+        click.echo("Payments: SANDBOX, no real money (POST /api/v1/orders/{id}/confirm pays).")
+    else:
+        click.echo("Payments: Stripe (webhook: POST /api/v1/payments/stripe/webhook).")
 
 
 def init_app(app: Flask) -> None:

@@ -43,3 +43,29 @@ def test_bad_integer_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("TOKEN_TTL_SECONDS", "soon")
     with pytest.raises(ConfigError, match="TOKEN_TTL_SECONDS"):
         Config.from_env()
+
+
+def test_the_sandbox_pays_unless_a_stripe_key_is_set(tmp_path):
+    assert Config(INSTANCE_PATH=str(tmp_path)).finalise().PAYMENT_PROVIDER == "sandbox"
+    keys = {"STRIPE_PUBLISHABLE_KEY": "pk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+    cfg = Config(INSTANCE_PATH=str(tmp_path), STRIPE_SECRET_KEY="sk_test_x", **keys).finalise()
+    assert cfg.PAYMENT_PROVIDER == "stripe"
+
+
+def test_stripe_needs_all_three_keys(tmp_path):
+    with pytest.raises(ConfigError, match="STRIPE_WEBHOOK_SECRET"):
+        Config(
+            INSTANCE_PATH=str(tmp_path), STRIPE_SECRET_KEY="sk", STRIPE_PUBLISHABLE_KEY="pk"
+        ).finalise()
+
+
+def test_live_mode_refuses_sandbox_payments(tmp_path):
+    cfg = Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k", SMS_PROVIDER="x")
+    with pytest.raises(ConfigError, match="configure Stripe"):
+        cfg.finalise()
+
+
+@pytest.mark.parametrize("bad", [{"PAYMENT_PROVIDER": "paypal"}, {"ORDER_FEE_BPS": -1}])
+def test_bad_payment_settings_are_refused(tmp_path, bad):
+    with pytest.raises(ConfigError):
+        Config(INSTANCE_PATH=str(tmp_path), **bad).finalise()
