@@ -47,8 +47,12 @@ def test_bad_integer_is_a_clear_error(monkeypatch):
 
 def test_the_sandbox_pays_unless_a_stripe_key_is_set(tmp_path):
     assert Config(INSTANCE_PATH=str(tmp_path)).finalise().PAYMENT_PROVIDER == "sandbox"
-    keys = {"STRIPE_PUBLISHABLE_KEY": "pk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
-    cfg = Config(INSTANCE_PATH=str(tmp_path), STRIPE_SECRET_KEY="sk_test_x", **keys).finalise()
+    cfg = Config(
+        INSTANCE_PATH=str(tmp_path),
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_PUBLISHABLE_KEY="pk_test_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+    ).finalise()
     assert cfg.PAYMENT_PROVIDER == "stripe"
 
 
