@@ -83,6 +83,13 @@ def write_lock_up_front(s: Session) -> None:
         s.connection(execution_options={IMMEDIATE: True})
 
 
+def end_reads(s: Session) -> None:
+    """On SQLite, commit a read-only transaction (keeping loaded objects) so the next one can
+    begin IMMEDIATE; a deferred read cannot safely upgrade to a write. No effect on PostgreSQL."""
+    if s.in_transaction() and s.get_bind().dialect.name == "sqlite":
+        s.commit()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with SQLite made to honour foreign keys and real transactions."""
     if url.startswith("sqlite"):

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from backend.db import utcnow, write_lock_up_front
+from backend.db import end_reads, utcnow, write_lock_up_front
 from backend.errors import Conflict, DomainError
 from backend.idempotency.models import IdempotencyKey, KeyStatus
 
@@ -77,6 +77,7 @@ def claim(
         "locked_at": now,
         "expires_at": now + KEPT_FOR,
     }
+    end_reads(s)
     write_lock_up_front(s)
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     fresh = insert(KEYS).values(row).on_conflict_do_nothing().returning(KEYS.c.key)

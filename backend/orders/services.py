@@ -342,6 +342,7 @@ def _require_write(who: Principal) -> None:
 def _close(s: Session, order_id: str, to: OrderStatus, reason: str) -> None:
     """Cancel or expire an unpaid order, releasing its hold, in one transaction."""
     now = utcnow()
+    s.rollback()  # end any read: on SQLite the write transaction must begin IMMEDIATE
     write_lock_up_front(s)
     transition(s, order_id, to, now, reason)
     order = s.get_one(Order, order_id)
@@ -375,7 +376,9 @@ def confirm_sandbox(
         return order
     if order.status != S.awaiting_payment:
         raise IllegalTransition(order.id, order.status, S.paid)
+    s.rollback()  # end the reads: what follows begins write transactions
     if not succeed:
+        write_lock_up_front(s)
         payment = payment_of(s, order_id)
         payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
         s.commit()
