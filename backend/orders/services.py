@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.credits import inventory
-from backend.credits.models import Lot, Project, ReservationStatus
+from backend.credits.models import Lot, Project
 from backend.db import random_id, utcnow, write_lock_up_front
 from backend.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
 from backend.orders import pricing, settlement
 from backend.orders.models import LIVE, Order, OrderEvent, OrderStatus
-from backend.orders.states import IllegalTransition, transition
+from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.provider import PaymentProvider, PaymentRequest, ProviderError
 
@@ -246,7 +246,7 @@ def _start_payment(s: Session, order: Order, provider: PaymentProvider) -> Order
     try:
         started = provider.start(_request(order))
     except ProviderError:
-        _close(s, order.id, S.cancelled, "the payment provider failed")
+        settlement.close_unpaid(s, order.id, S.cancelled, "the payment provider failed")
         raise
     payment.reference, payment.client_secret = started.reference, started.client_secret
     payment.updated_at = utcnow()
@@ -324,12 +324,10 @@ def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider)
     order = get(s, who, order_id)
     _require_write(who)
     if order.status != S.cancelled:
-        _close(s, order_id, S.cancelled, "cancelled by the customer")
-        reference = payment_of(s, order_id).reference
-        if reference is not None:
-            # a payment that still succeeds is refunded by settlement
-            with contextlib.suppress(ProviderError):
-                provider.cancel(reference, f"{order_id}:cancel")
+        settlement.close_unpaid(s, order_id, S.cancelled, "cancelled by the customer")
+        # if the provider cannot be reached, the reconciler stops the payment later
+        with contextlib.suppress(ProviderError):
+            settlement.stop_payment(s, provider, order_id)
     s.refresh(order)
     return order
 
@@ -339,27 +337,10 @@ def _require_write(who: Principal) -> None:
         who.authorize_org(who.api_key.organisation_id, scope="orders:write")
 
 
-def _close(s: Session, order_id: str, to: OrderStatus, reason: str) -> None:
-    """Cancel or expire an unpaid order, releasing its hold, in one transaction."""
-    now = utcnow()
-    s.rollback()  # end any read: on SQLite the write transaction must begin IMMEDIATE
-    write_lock_up_front(s)
-    transition(s, order_id, to, now, reason)
-    order = s.get_one(Order, order_id)
-    if order.reservation_id is not None:
-        # the inventory's own expiry may have swept it already
-        with contextlib.suppress(inventory.ReservationClosed):
-            inventory.release(s, order.reservation_id, ReservationStatus(to.value), now)
-    payment = payment_of(s, order_id)
-    if payment.status == PaymentStatus.pending:
-        payment.status, payment.updated_at = PaymentStatus.cancelled, now
-    s.commit()
-
-
 def abandon(s: Session, order_id: str) -> None:
     """Cancel an order whose payment was never started (its request died before that)."""
     if payment_of(s, order_id).reference is None:
-        _close(s, order_id, S.cancelled, "the payment was never started")
+        settlement.close_unpaid(s, order_id, S.cancelled, "the payment was never started")
     else:
         s.rollback()
 
@@ -403,7 +384,7 @@ def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int
     s.rollback()
     for order_id in due:
         try:
-            _close(s, order_id, S.expired, "not paid in time")
+            settlement.close_unpaid(s, order_id, S.expired, "not paid in time", now)
         except IllegalTransition:
             s.rollback()  # paid or cancelled meanwhile
     return len(due)

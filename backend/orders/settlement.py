@@ -22,6 +22,7 @@ from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.provider import PaymentProvider, RemotePayment
+from backend.payments.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
 SETTLE_JOB = "order.settle"
@@ -170,12 +171,56 @@ def mark_refunded(
     log.warning("order %s refunded: %s", order_id, reason)
 
 
-def _release_if_active(s: Session, order: Order, now: datetime) -> None:
+def _release_if_active(
+    s: Session, order: Order, now: datetime, as_: ReservationStatus = ReservationStatus.cancelled
+) -> None:
     if order.reservation_id is None:
         return
     status = s.scalar(select(Reservation.status).where(Reservation.id == order.reservation_id))
     if status == ReservationStatus.active:
-        inventory.release(s, order.reservation_id, ReservationStatus.cancelled, now)
+        inventory.release(s, order.reservation_id, as_, now)
+
+
+def close_unpaid(
+    s: Session, order_id: str, to: OrderStatus, reason: str, now: datetime | None = None
+) -> None:
+    """Cancel or expire an unpaid order and release its hold, in one transaction.
+
+    A payment the provider could still complete stays pending until `stop_payment` (or the
+    reconciler) has stopped it there; the sandbox's, or one never started, is cancelled here.
+    """
+    now = now or utcnow()
+    s.rollback()  # end any read: on SQLite the write transaction must begin IMMEDIATE
+    order, payment = _locked(s, order_id)
+    transition(s, order_id, to, now, reason)
+    _release_if_active(s, order, now, ReservationStatus(to.value))
+    local = payment.reference is None or payment.provider == SandboxProvider.name
+    if payment.status == PaymentStatus.pending and local:
+        payment.status, payment.updated_at = PaymentStatus.cancelled, now
+    s.commit()
+
+
+def stop_payment(
+    s: Session, provider: PaymentProvider, order_id: str, now: datetime | None = None
+) -> None:
+    """Cancel a closed order's pending payment at the provider, then act on what the provider
+    says: if the customer paid first, settle (refund or re-reserve) instead."""
+    now = now or utcnow()
+    _, payment = _locked(s, order_id)
+    reference, pending = payment.reference, payment.status == PaymentStatus.pending
+    s.rollback()
+    if not pending or reference is None:
+        return
+    provider.cancel(reference, f"{order_id}:cancel")
+    remote = provider.fetch(reference)
+    if remote is not None and remote.status == "succeeded":
+        capture(s, order_id, now)
+        settle(s, order_id, provider, now)
+        return
+    _, payment = _locked(s, order_id)
+    if payment.status == PaymentStatus.pending:
+        payment.status, payment.updated_at = PaymentStatus.cancelled, now
+    s.commit()
 
 
 def sync(
@@ -217,16 +262,18 @@ def sync(
 def _note_pending(
     s: Session, provider: PaymentProvider, order_id: str, remote: RemotePayment, now: datetime
 ) -> None:
-    """A payment not (yet) made: keep the failure to show, and stop one a closed order no
-    longer wants from being completed later."""
+    """A payment not (yet) made: keep the failure to show; a payment cancelled at the provider
+    cancels its unpaid order; a closed order's payment is stopped at the provider."""
     order, payment = _locked(s, order_id)
     if payment.status != PaymentStatus.pending:
         s.rollback()
         return
     payment.last_error, payment.updated_at = remote.failure[:300], now
-    closed = order.status in (S.expired, S.cancelled)
-    if remote.status == "cancelled" or closed:
+    if remote.status == "cancelled":
         payment.status = PaymentStatus.cancelled
+    unpaid, closed = order.status == S.awaiting_payment, order.status in (S.expired, S.cancelled)
     s.commit()
-    if closed and remote.status == "pending" and payment.reference:
-        provider.cancel(payment.reference, f"{order_id}:cancel")
+    if remote.status == "cancelled" and unpaid:
+        close_unpaid(s, order_id, S.cancelled, "the payment was cancelled at the provider", now)
+    elif remote.status == "pending" and closed:
+        stop_payment(s, provider, order_id, now)

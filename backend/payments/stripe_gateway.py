@@ -112,7 +112,7 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise InvalidWebhook(str(exc) or "Bad Stripe-Signature.") from None
-        obj = event.data.object
+        obj = event.data.object.to_dict()  # StripeObjects are not dicts since stripe 16
         kind = obj.get("object")
         reference = (
             obj.get("id")
