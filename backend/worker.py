@@ -45,9 +45,14 @@ def sweeps() -> list[Periodic]:
     return [
         Periodic(15, services.expire_due),
         Periodic(15, inventory.expire_due),
-        Periodic(60, lambda s: log.info("reconciled: %s", reconcile.reconcile(s, provider))),
+        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, provider))),
         Periodic(3600, idempotency.purge),
     ]
+
+
+def _log_repairs(report: reconcile.Report) -> None:
+    if report.settled or report.checked or report.abandoned or report.expired or report.failed:
+        log.info("reconciled: %s", report)
 
 
 def tick(s: Session, jobs: dict[str, queue.Handler], periodic: list[Periodic]) -> int:
