@@ -22,7 +22,7 @@ from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
-from backend.db import random_id, utcnow, write_lock_up_front
+from backend.db import end_reads, random_id, utcnow, write_lock_up_front
 from backend.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
@@ -68,7 +68,7 @@ def create(
     footprint = _footprint(s, who, body.get("footprint_id"))
     field = "footprint_id" if footprint else "mass_g" if cap is None else "amount"
     order_id, now = random_id("ord_"), utcnow()
-    s.rollback()  # end the reads: holding credits begins its own transaction
+    end_reads(s)  # holding credits must be able to roll back to here
     for _ in range(inventory.MAX_ATTEMPTS):
         mass = (
             footprint.mass_g
@@ -138,7 +138,7 @@ def create(
         raise AlreadyNeutralised("This footprint is already being neutralised.") from None
     idempotency.record_resource(s, claim, order_id)
     s.commit()
-    return _start_payment(s, order, provider)
+    return _start_payment(s, order, provider, payment)
 
 
 def _affordable(
@@ -238,9 +238,11 @@ def _request(order: Order) -> PaymentRequest:
     )
 
 
-def _start_payment(s: Session, order: Order, provider: PaymentProvider) -> Order:
+def _start_payment(
+    s: Session, order: Order, provider: PaymentProvider, payment: Payment | None = None
+) -> Order:
     """Create the provider's payment after the order is safely stored (no lock is held)."""
-    payment = payment_of(s, order.id)
+    payment = payment or payment_of(s, order.id)
     if payment.reference is not None or order.status != S.awaiting_payment:
         return order
     try:
@@ -357,7 +359,7 @@ def confirm_sandbox(
         return order
     if order.status != S.awaiting_payment:
         raise IllegalTransition(order.id, order.status, S.paid)
-    s.rollback()  # end the reads: what follows begins write transactions
+    end_reads(s)
     if not succeed:
         write_lock_up_front(s)
         payment = payment_of(s, order_id)

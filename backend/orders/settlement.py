@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
-from backend.db import utcnow, write_lock_up_front
+from backend.db import end_reads, utcnow, write_lock_up_front
 from backend.errors import NotFound
 from backend.jobs import queue
 from backend.orders.models import Order, OrderStatus
@@ -54,7 +54,7 @@ def capture(s: Session, order_id: str, now: datetime | None = None) -> None:
     payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
     payment.last_error = ""
     if order.status == S.awaiting_payment:
-        transition(s, order.id, S.paid, now, "payment received", paid_at=now)
+        transition(s, order.id, S.paid, now, "payment received", locked=order.status, paid_at=now)
     queue.enqueue(s, SETTLE_JOB, order.id)
     s.commit()
 
@@ -99,10 +99,14 @@ def _settle_once(s: Session, order_id: str, provider: PaymentProvider, now: date
 
 
 def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
+    """Allocate the held credits and mark the order retired (its row is locked)."""
     inventory.allocate(s, reservation_id, now)
-    if order.status == S.expired:
-        transition(s, order.id, S.paid, now, "late payment; credits reserved again", paid_at=now)
-    transition(s, order.id, S.retired, now, "credits retired", retired_at=now)
+    status = order.status
+    if status == S.expired:
+        reason = "late payment; credits reserved again"
+        status = S.paid
+        transition(s, order.id, S.paid, now, reason, locked=S.expired, paid_at=now)
+    transition(s, order.id, S.retired, now, "credits retired", locked=status, retired_at=now)
     queue.finish(s, SETTLE_JOB, order.id, now)
     s.commit()
 
@@ -190,9 +194,9 @@ def close_unpaid(
     reconciler) has stopped it there; the sandbox's, or one never started, is cancelled here.
     """
     now = now or utcnow()
-    s.rollback()  # end any read: on SQLite the write transaction must begin IMMEDIATE
+    end_reads(s)
     order, payment = _locked(s, order_id)
-    transition(s, order_id, to, now, reason)
+    transition(s, order_id, to, now, reason, locked=order.status)
     _release_if_active(s, order, now, ReservationStatus(to.value))
     local = payment.reference is None or payment.provider == SandboxProvider.name
     if payment.status == PaymentStatus.pending and local:

@@ -49,16 +49,23 @@ def transition(
     to: OrderStatus,
     now: datetime,
     reason: str = "",
+    *,
+    locked: OrderStatus | None = None,
     **values: Any,
 ) -> OrderStatus:
     """Move the order to `to` if its current status allows it (one conditional UPDATE), record
-    the event, and return the status it left; 409 otherwise. The caller commits."""
-    current = s.execute(
-        select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update()
-    ).scalar()
+    the event, and return the status it left; 409 otherwise. The caller commits.
+
+    `locked` is the status a caller read with the row locked, saving a second read.
+    """
+    current = locked
     if current is None:
-        raise NotFound("No such order.")
-    current = OrderStatus(current)
+        found = s.execute(
+            select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update()
+        ).scalar()
+        if found is None:
+            raise NotFound("No such order.")
+        current = OrderStatus(found)
     if current not in SOURCES[to]:
         raise IllegalTransition(order_id, current, to)
     s.execute(
