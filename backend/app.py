@@ -9,6 +9,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import errors, request_ids
+from backend.certificates import issuers
 from backend.config import Config
 from backend.db import Database
 from backend.limiter import limiter
@@ -58,6 +59,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     request_ids.init_app(app)
     limiter.init_app(app)
     providers.init_app(app)
+    issuers.init_app(app)
     api = DiandianApi(app)
     register_security_schemes(api)
     register_blueprints(api)

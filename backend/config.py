@@ -77,6 +77,10 @@ class Config:
     STRIPE_MINIMUM_AMOUNT: int = 400  # fen: about USD 0.50, Stripe's smallest charge
     ORDER_FEE_BPS: int = 0
     ORDER_TTL_SECONDS: int = 1800
+    CERTIFICATE_SIGNING_KEYS: str = ""  # kid:base64url(seed),… the first signs
+    CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
+    CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -107,6 +111,12 @@ class Config:
             STRIPE_MINIMUM_AMOUNT=_int("STRIPE_MINIMUM_AMOUNT", 400),
             ORDER_FEE_BPS=_int("ORDER_FEE_BPS", 0),
             ORDER_TTL_SECONDS=_int("ORDER_TTL_SECONDS", 1800),
+            CERTIFICATE_SIGNING_KEYS=_str("CERTIFICATE_SIGNING_KEYS", ""),
+            CERTIFICATE_VERIFY_KEYS=_str("CERTIFICATE_VERIFY_KEYS", ""),
+            CERTIFICATE_ISSUER=_str(
+                "CERTIFICATE_ISSUER", "点点碳中和服务 Diandian Carbon Neutral Service"
+            ),
+            PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         )
         return cfg
 

@@ -1,6 +1,7 @@
 """Imports every domain's models so `Base.metadata` is complete (Alembic, tests)."""
 
 from backend.accounts import models as accounts
+from backend.certificates import models as certificates
 from backend.credits import models as credits
 from backend.db import Base
 from backend.footprint import models as footprint
@@ -13,6 +14,7 @@ metadata = Base.metadata
 
 __all__ = [
     "accounts",
+    "certificates",
     "credits",
     "footprint",
     "idempotency",

@@ -21,16 +21,15 @@ from backend import db
 from backend.credits import inventory
 from backend.idempotency import store as idempotency
 from backend.jobs import queue
-from backend.orders import reconcile, services, settlement
-from backend.payments import providers
+from backend.orders import context, reconcile, services, settlement
 
 log = logging.getLogger(__name__)
 
 
 def handlers() -> dict[str, queue.Handler]:
     """Job kinds and what runs them."""
-    provider = providers.current()
-    return {settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, provider)}
+    ctx = context.current()
+    return {settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, ctx)}
 
 
 @dataclass
@@ -41,11 +40,11 @@ class Periodic:
 
 
 def sweeps() -> list[Periodic]:
-    provider = providers.current()
+    ctx = context.current()
     return [
         Periodic(15, services.expire_due),
         Periodic(15, inventory.expire_due),
-        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, provider))),
+        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, ctx))),
         Periodic(3600, idempotency.purge),
     ]
 

@@ -6,8 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from backend import db
-from backend.orders import reconcile, services
-from backend.payments import providers
+from backend.orders import context, reconcile, services
 
 orders_cli = AppGroup("orders", help="Orders and payments.")
 
@@ -15,7 +14,7 @@ orders_cli = AppGroup("orders", help="Orders and payments.")
 @orders_cli.command("reconcile")
 def reconcile_cmd() -> None:
     """Settle paid-but-unretired orders, check stale payments, expire unpaid orders."""
-    report = reconcile.reconcile(db.session(), providers.current())
+    report = reconcile.reconcile(db.session(), context.current())
     click.echo(str(report))
     if report.failed:
         raise SystemExit(1)

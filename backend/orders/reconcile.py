@@ -21,7 +21,6 @@ from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
-from backend.payments.provider import PaymentProvider
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=5)
@@ -44,7 +43,7 @@ class Report:
 
 
 def reconcile(
-    s: Session, provider: PaymentProvider, now: datetime | None = None, limit: int = 500
+    s: Session, ctx: settlement.Context, now: datetime | None = None, limit: int = 500
 ) -> Report:
     """One pass; safe to run from several workers at once."""
     now = now or utcnow()
@@ -62,13 +61,13 @@ def reconcile(
     ).all()
     s.rollback()
     for order_id in unsettled:
-        report.failed += not _attempt(partial(settlement.settle, s, order_id, provider), s)
+        report.failed += not _attempt(partial(settlement.settle, s, order_id, ctx), s)
         report.settled += 1
     for order_id, reference in stale:
         if reference is None:
             report.abandoned += _attempt(partial(services.abandon, s, order_id), s)
-        elif not provider.sandbox:
-            report.failed += not _attempt(partial(settlement.sync, s, provider, reference), s)
+        elif not ctx.provider.sandbox:
+            report.failed += not _attempt(partial(settlement.sync, s, ctx, reference), s)
             report.checked += 1
     report.expired = services.expire_due(s, now)
     return report

@@ -13,7 +13,7 @@ from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.orders import services
+from backend.orders import context, services
 from backend.orders.models import Order
 from backend.orders.schemas import (
     ConfirmSchema,
@@ -114,7 +114,7 @@ class OrderById(MethodView):
 def cancel_order(order_id: str) -> dict[str, Any]:
     """Cancel an unpaid order and release its credits; cancelling twice is harmless."""
     s = db.session()
-    order = services.cancel(s, current_principal(), order_id, providers.current())
+    order = services.cancel(s, current_principal(), order_id, context.current())
     return represent(order, history=True)
 
 
@@ -131,7 +131,7 @@ def confirm_order(body: dict[str, Any], order_id: str) -> dict[str, Any]:
         s,
         current_principal(),
         order_id,
-        providers.current(),
+        context.current(),
         succeed=body["outcome"] == "succeeded",
     )
     return represent(order, history=True)

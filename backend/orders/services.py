@@ -321,7 +321,7 @@ def _decode(cursor: str) -> tuple[datetime, str]:
         raise ValidationFailed("cursor", "Not a cursor from this API.") from None
 
 
-def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider) -> Order:
+def cancel(s: Session, who: Principal, order_id: str, ctx: settlement.Context) -> Order:
     """Cancel an unpaid order and release its credits (again: no effect)."""
     order = get(s, who, order_id)
     _require_write(who)
@@ -329,7 +329,7 @@ def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider)
         settlement.close_unpaid(s, order_id, S.cancelled, "cancelled by the customer")
         # if the provider cannot be reached, the reconciler stops the payment later
         with contextlib.suppress(ProviderError):
-            settlement.stop_payment(s, provider, order_id)
+            settlement.stop_payment(s, ctx, order_id)
     s.refresh(order)
     return order
 
@@ -348,10 +348,10 @@ def abandon(s: Session, order_id: str) -> None:
 
 
 def confirm_sandbox(
-    s: Session, who: Principal, order_id: str, provider: PaymentProvider, *, succeed: bool
+    s: Session, who: Principal, order_id: str, ctx: settlement.Context, *, succeed: bool
 ) -> Order:
     """Play the customer paying (sandbox only): the order is paid, then retired at once."""
-    if not provider.sandbox:
+    if not ctx.provider.sandbox:
         raise SandboxDisabled("Sandbox payments are disabled: pay through the live provider.")
     order = get(s, who, order_id)
     _require_write(who)
@@ -367,7 +367,7 @@ def confirm_sandbox(
         s.commit()
         return order
     settlement.capture(s, order_id)
-    settlement.settle(s, order_id, provider)
+    settlement.settle(s, order_id, ctx)
     s.refresh(order)
     return order
 

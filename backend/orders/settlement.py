@@ -8,11 +8,14 @@ The rule: a captured payment ends as a retired order or a refunded one.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.certificates import issuing
+from backend.certificates.issuing import Issuer
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
 from backend.db import end_reads, utcnow, write_lock_up_front
@@ -25,6 +28,17 @@ from backend.payments.provider import PaymentProvider, RemotePayment
 from backend.payments.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What settling needs besides the database: the payment provider and the certificate
+    issuer."""
+
+    provider: PaymentProvider
+    issuer: Issuer
+
+
 SETTLE_JOB = "order.settle"
 S = OrderStatus
 UNSETTLED = (S.paid, S.expired, S.cancelled)
@@ -59,20 +73,18 @@ def capture(s: Session, order_id: str, now: datetime | None = None) -> None:
     s.commit()
 
 
-def settle(
-    s: Session, order_id: str, provider: PaymentProvider, now: datetime | None = None
-) -> None:
+def settle(s: Session, order_id: str, ctx: Context, now: datetime | None = None) -> None:
     """Retire a paid order's credits (re-reserving if its hold expired), or refund it."""
     for _ in range(3):
         try:
-            _settle_once(s, order_id, provider, now or utcnow())
+            _settle_once(s, order_id, ctx, now or utcnow())
             return
         except inventory.ReservationClosed:
             s.rollback()  # the hold was swept under us: look again
     raise RuntimeError(f"order {order_id} could not be settled")
 
 
-def _settle_once(s: Session, order_id: str, provider: PaymentProvider, now: datetime) -> None:
+def _settle_once(s: Session, order_id: str, ctx: Context, now: datetime) -> None:
     order, payment = _locked(s, order_id)
     if payment.status != PaymentStatus.succeeded or order.status not in UNSETTLED:
         queue.finish(s, SETTLE_JOB, order.id, now)
@@ -80,7 +92,7 @@ def _settle_once(s: Session, order_id: str, provider: PaymentProvider, now: date
         return
     if order.status == S.cancelled:
         s.rollback()
-        refund(s, order_id, provider, "cancelled before the payment arrived", now)
+        refund(s, order_id, ctx, "cancelled before the payment arrived", now)
         return
     hold = s.execute(
         select(Reservation.id, Reservation.expires_at).where(
@@ -90,17 +102,28 @@ def _settle_once(s: Session, order_id: str, provider: PaymentProvider, now: date
     ).first()
     if hold is not None:
         if hold.expires_at > now:
-            _retire(s, order, hold.id, now)
+            _retire(s, order, hold.id, ctx, now)
             return
         inventory.release(s, hold.id, ReservationStatus.expired, now)
     s.commit()
-    if not _rereserve(s, order, now) and _still_unsettled(s, order_id):
-        refund(s, order_id, provider, "no credits left for a payment that arrived late", now)
+    if not _rereserve(s, order, ctx, now) and _still_unsettled(s, order_id):
+        refund(s, order_id, ctx, "no credits left for a payment that arrived late", now)
 
 
-def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
-    """Allocate the held credits and mark the order retired (its row is locked)."""
+def _retire(s: Session, order: Order, reservation_id: int, ctx: Context, now: datetime) -> None:
+    """Allocate the held credits, issue the certificate and mark the order retired (its row is
+    locked), in one transaction."""
     inventory.allocate(s, reservation_id, now)
+    issuing.issue(
+        s,
+        ctx.issuer,
+        reservation_id=reservation_id,
+        beneficiary=order.beneficiary,
+        purpose=order.purpose,
+        now=now,
+        order_id=order.id,
+        footprint_mass_g=order.mass_g if order.footprint_id else None,
+    )
     status = order.status
     if status == S.expired:
         reason = "late payment; credits reserved again"
@@ -111,7 +134,7 @@ def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> Non
     s.commit()
 
 
-def _rereserve(s: Session, order: Order, now: datetime) -> bool:
+def _rereserve(s: Session, order: Order, ctx: Context, now: datetime) -> bool:
     """Hold the order's mass again, then retire it; False if the inventory is short."""
     try:
         held = inventory.hold(
@@ -129,7 +152,7 @@ def _rereserve(s: Session, order: Order, now: datetime) -> bool:
         s.rollback()  # settled meanwhile by someone else
         return True
     order.reservation_id = held.id
-    _retire(s, order, held.id, now)
+    _retire(s, order, held.id, ctx, now)
     return True
 
 
@@ -140,7 +163,7 @@ def _still_unsettled(s: Session, order_id: str) -> bool:
 
 
 def refund(
-    s: Session, order_id: str, provider: PaymentProvider, reason: str, now: datetime | None = None
+    s: Session, order_id: str, ctx: Context, reason: str, now: datetime | None = None
 ) -> None:
     """Return a captured payment in full and close the order as refunded.
 
@@ -152,7 +175,7 @@ def refund(
     s.rollback()
     if payment.status != PaymentStatus.succeeded or reference is None:
         return
-    refund_ref = provider.refund(reference, amount, f"{order_id}:refund")
+    refund_ref = ctx.provider.refund(reference, amount, f"{order_id}:refund")
     mark_refunded(s, order_id, reason, now or utcnow(), refund_ref)
 
 
@@ -204,9 +227,7 @@ def close_unpaid(
     s.commit()
 
 
-def stop_payment(
-    s: Session, provider: PaymentProvider, order_id: str, now: datetime | None = None
-) -> None:
+def stop_payment(s: Session, ctx: Context, order_id: str, now: datetime | None = None) -> None:
     """Cancel a closed order's pending payment at the provider, then act on what the provider
     says: if the customer paid first, settle (refund or re-reserve) instead."""
     now = now or utcnow()
@@ -215,11 +236,11 @@ def stop_payment(
     s.rollback()
     if not pending or reference is None:
         return
-    provider.cancel(reference, f"{order_id}:cancel")
-    remote = provider.fetch(reference)
+    ctx.provider.cancel(reference, f"{order_id}:cancel")
+    remote = ctx.provider.fetch(reference)
     if remote is not None and remote.status == "succeeded":
         capture(s, order_id, now)
-        settle(s, order_id, provider, now)
+        settle(s, order_id, ctx, now)
         return
     _, payment = _locked(s, order_id)
     if payment.status == PaymentStatus.pending:
@@ -228,18 +249,18 @@ def stop_payment(
 
 
 def sync(
-    s: Session, provider: PaymentProvider, reference: str, now: datetime | None = None
+    s: Session, ctx: Context, reference: str, now: datetime | None = None
 ) -> RemotePayment | None:
     """Make our record of a payment agree with the provider's, then settle what that implies."""
     now = now or utcnow()
     payment = s.scalar(
-        select(Payment).where(Payment.provider == provider.name, Payment.reference == reference)
+        select(Payment).where(Payment.provider == ctx.provider.name, Payment.reference == reference)
     )
     s.rollback()
     if payment is None:
-        log.info("%s payment %s is not ours; ignored", provider.name, reference)
+        log.info("%s payment %s is not ours; ignored", ctx.provider.name, reference)
         return None
-    remote = provider.fetch(reference)
+    remote = ctx.provider.fetch(reference)
     if remote is None:
         return None
     if (remote.amount, remote.currency) != (payment.amount, payment.currency):
@@ -257,14 +278,14 @@ def sync(
         mark_refunded(s, order_id, "refunded at the provider", now)
     elif remote.status == "succeeded":
         capture(s, order_id, now)
-        settle(s, order_id, provider, now)
+        settle(s, order_id, ctx, now)
     else:
-        _note_pending(s, provider, order_id, remote, now)
+        _note_pending(s, ctx, order_id, remote, now)
     return remote
 
 
 def _note_pending(
-    s: Session, provider: PaymentProvider, order_id: str, remote: RemotePayment, now: datetime
+    s: Session, ctx: Context, order_id: str, remote: RemotePayment, now: datetime
 ) -> None:
     """A payment not (yet) made: keep the failure to show; a payment cancelled at the provider
     cancels its unpaid order; a closed order's payment is stopped at the provider."""
@@ -280,4 +301,4 @@ def _note_pending(
     if remote.status == "cancelled" and unpaid:
         close_unpaid(s, order_id, S.cancelled, "the payment was cancelled at the provider", now)
     elif remote.status == "pending" and closed:
-        stop_payment(s, provider, order_id, now)
+        stop_payment(s, ctx, order_id, now)

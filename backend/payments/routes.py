@@ -8,8 +8,9 @@ from flask import request
 from flask_smorest import Blueprint
 
 from backend import db
+from backend.orders import context
 from backend.orders.schemas import WebhookAckSchema
-from backend.payments import providers, webhooks
+from backend.payments import webhooks
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment provider webhooks")
 
@@ -21,6 +22,6 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment
 def stripe_webhook() -> dict[str, Any]:
     """Stripe events (signed): payment succeeded or failed, charge refunded; others ignored."""
     outcome = webhooks.receive(
-        db.session(), providers.current(), "stripe", request.get_data(), dict(request.headers)
+        db.session(), context.current(), "stripe", request.get_data(), dict(request.headers)
     )
     return {"received": True, "outcome": outcome}

@@ -12,7 +12,6 @@ from backend.db import utcnow
 from backend.errors import NotFound
 from backend.orders import settlement
 from backend.payments.models import ProviderEvent
-from backend.payments.provider import PaymentProvider
 
 HANDLED = frozenset(
     {
@@ -25,9 +24,10 @@ HANDLED = frozenset(
 
 
 def receive(
-    s: Session, provider: PaymentProvider, name: str, payload: bytes, headers: dict[str, str]
+    s: Session, ctx: settlement.Context, name: str, payload: bytes, headers: dict[str, str]
 ) -> str:
     """Returns "processed", "duplicate" or "ignored" (unknown events get a 200 too)."""
+    provider = ctx.provider
     if provider.name != name:
         raise NotFound(f"{name} is not the configured payment provider.")
     event = provider.verify_webhook(payload, headers)
@@ -41,7 +41,7 @@ def receive(
         return "duplicate"
     handled = event.type in HANDLED and event.reference is not None
     if handled and event.reference is not None:
-        settlement.sync(s, provider, event.reference)
+        settlement.sync(s, ctx, event.reference)
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     s.execute(
         insert(ProviderEvent)

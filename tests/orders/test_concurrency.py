@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts.models import AccessToken, SignInCode, User
+from backend.certificates.models import Certificate
 from backend.credits import checks
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
 from backend.footprint.models import Footprint
@@ -23,6 +24,7 @@ from backend.jobs import queue
 from backend.jobs.models import Job
 from backend.orders import reconcile
 from backend.orders.models import Order, OrderEvent, OrderStatus
+from backend.orders.settlement import Context
 from backend.payments.models import Payment
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
@@ -94,6 +96,7 @@ def _clean(sessions: sessionmaker[Session], live: Live, phone: str) -> None:
         )
         res_ids = list(s.scalars(reservations))
         s.execute(delete(Job).where(Job.ref.in_(orders) | Job.id.in_(live.jobs)))
+        s.execute(delete(Certificate).where(Certificate.order_id.in_(orders)))
         s.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(orders)))
         s.execute(delete(Payment).where(Payment.order_id.in_(orders)))
         s.execute(delete(Order).where(Order.user_id == live.user_id))
@@ -157,7 +160,7 @@ def test_settling_from_every_path_at_once_retires_once(live):
         live, {"mass_g": 3 * T, "beneficiary": "张三", "preferences": live.prefs}, "settle"
     )
     assert code == 201
-    provider = SandboxProvider()
+    ctx = Context(SandboxProvider(), live.app.extensions["certificate_issuer"])
 
     def path(i: int) -> Any:
         if i % 2:
@@ -169,7 +172,7 @@ def test_settling_from_every_path_at_once_retires_once(live):
                 .status_code
             )
         with live.sessions() as s:
-            return reconcile.reconcile(s, provider).failed
+            return reconcile.reconcile(s, ctx).failed
 
     results = together(THREADS, path)
     assert not [r for r in results if isinstance(r, Exception)], results

@@ -14,6 +14,7 @@ from backend.jobs import queue
 from backend.jobs.models import Job
 from backend.orders import reconcile, services, settlement
 from backend.orders.models import Order, OrderStatus
+from backend.orders.settlement import Context
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.sandbox import SandboxProvider
 from backend.worker import handlers
@@ -21,7 +22,11 @@ from tests import factories as f
 from tests.orders.conftest import grams
 
 T = 1_000_000
-SANDBOX = SandboxProvider()
+
+
+@pytest.fixture
+def ctx(app) -> Context:
+    return Context(SandboxProvider(), app.extensions["certificate_issuer"])
 
 
 def status(s, order_id: str) -> OrderStatus:
@@ -39,22 +44,22 @@ def expire(s, order_id: str) -> None:
     assert status(s, order_id) == OrderStatus.expired
 
 
-def test_a_late_payment_is_reserved_again_and_retired(client, db_session, stock, buyer):
+def test_a_late_payment_is_reserved_again_and_retired(ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     expire(db_session, order["id"])
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], SANDBOX)
+    settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.retired
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
     assert checks.violations(db_session) == []
 
 
-def test_a_late_payment_with_no_credits_left_is_refunded(client, db_session, stock, buyer):
+def test_a_late_payment_with_no_credits_left_is_refunded(ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=60 * T, preferences=stock.prefs)
     expire(db_session, order["id"])
     f.place_order(client, buyer.token, mass_g=50 * T, preferences=stock.prefs)  # takes the rest
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], SANDBOX)
+    settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.refunded
     paid = payment(db_session, order["id"])
     assert paid.status == PaymentStatus.refunded
@@ -62,17 +67,17 @@ def test_a_late_payment_with_no_credits_left_is_refunded(client, db_session, sto
     assert grams(db_session, stock.lot) == (50 * T, 50 * T, 0)
 
 
-def test_a_payment_for_a_cancelled_order_is_refunded(client, db_session, stock, buyer):
+def test_a_payment_for_a_cancelled_order_is_refunded(ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     client.post(f"/api/v1/orders/{order['id']}/cancel", headers=f.bearer(buyer.token))
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], SANDBOX)
+    settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.refunded
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 
 
 def test_a_crash_after_payment_is_healed_by_the_reconciler(
-    client, db_session, stock, buyer, monkeypatch
+    ctx, client, db_session, stock, buyer, monkeypatch
 ):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
 
@@ -87,7 +92,7 @@ def test_a_crash_after_payment_is_healed_by_the_reconciler(
     assert status(db_session, order["id"]) == OrderStatus.paid
     assert payment(db_session, order["id"]).status == PaymentStatus.succeeded
     monkeypatch.undo()
-    report = reconcile.reconcile(db_session, SANDBOX)
+    report = reconcile.reconcile(db_session, ctx)
     assert report.settled == 1
     assert report.failed == 0
     assert status(db_session, order["id"]) == OrderStatus.retired
@@ -126,18 +131,18 @@ def test_a_failing_job_is_retried_with_backoff_then_left_for_operators(db_sessio
     assert [j.id for j in queue.stuck(db_session)] == [job.id]
 
 
-def test_settling_is_idempotent_from_every_path(client, db_session, stock, buyer):
+def test_settling_is_idempotent_from_every_path(ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     settlement.capture(db_session, order["id"])
     for _ in range(3):
         settlement.capture(db_session, order["id"])
-        settlement.settle(db_session, order["id"], SANDBOX)
-    reconcile.reconcile(db_session, SANDBOX)
+        settlement.settle(db_session, order["id"], ctx)
+    reconcile.reconcile(db_session, ctx)
     assert status(db_session, order["id"]) == OrderStatus.retired
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
 
 
-def test_an_order_whose_payment_never_started_is_cancelled(client, db_session, stock, buyer):
+def test_an_order_whose_payment_never_started_is_cancelled(ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     db_session.execute(
         update(Payment)
@@ -145,17 +150,17 @@ def test_an_order_whose_payment_never_started_is_cancelled(client, db_session, s
         .values(reference=None, created_at=utcnow() - timedelta(minutes=10))
     )
     db_session.commit()
-    assert reconcile.reconcile(db_session, SANDBOX).abandoned == 1
+    assert reconcile.reconcile(db_session, ctx).abandoned == 1
     assert status(db_session, order["id"]) == OrderStatus.cancelled
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 
 
 @pytest.mark.parametrize("flow", ["refund", "retire"])
-def test_a_refund_at_the_provider_is_recorded(client, db_session, stock, buyer, flow):
+def test_a_refund_at_the_provider_is_recorded(ctx, client, db_session, stock, buyer, flow):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     settlement.capture(db_session, order["id"])
     if flow == "retire":
-        settlement.settle(db_session, order["id"], SANDBOX)
+        settlement.settle(db_session, order["id"], ctx)
     settlement.mark_refunded(db_session, order["id"], "refunded at the provider", utcnow())
     assert status(db_session, order["id"]) == OrderStatus.refunded
     # retired credits stay retired; held ones go back

@@ -67,6 +67,12 @@ def provider(app: Flask, fake: FakeStripe) -> Iterator[StripeProvider]:
         app.extensions["payments"] = previous
 
 
+@pytest.fixture
+def ctx(app: Flask, provider: StripeProvider) -> settlement.Context:
+    """Settling through Stripe, with the app's certificate issuer."""
+    return settlement.Context(provider, app.extensions["certificate_issuer"])
+
+
 @dataclass(frozen=True)
 class Shop:
     token: str
@@ -377,13 +383,13 @@ def test_refund_at_stripe_marks_a_retired_order_refunded_and_its_credits_stay_re
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    provider: StripeProvider,
+    ctx: settlement.Context,
     shop: Shop,
 ) -> None:
     order = place(client, shop)
     pi_id = order["payment"]["reference"]
     fake.succeed(pi_id)
-    settlement.sync(db_session, provider, pi_id)
+    settlement.sync(db_session, ctx, pi_id)
     assert show(client, shop, order["id"])["status"] == "retired"
 
     charge = fake.refund(pi_id)  # refunded from Stripe's dashboard
@@ -424,7 +430,7 @@ def test_reconciler_retires_a_paid_order_whose_webhook_was_lost(
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    provider: StripeProvider,
+    ctx: settlement.Context,
     shop: Shop,
 ) -> None:
     order = place(client, shop)
@@ -436,7 +442,7 @@ def test_reconciler_retires_a_paid_order_whose_webhook_was_lost(
     )
     db_session.commit()
 
-    report = reconcile(db_session, provider)
+    report = reconcile(db_session, ctx)
 
     assert (report.checked, report.failed) == (1, 0)
     assert show(client, shop, order["id"])["status"] == "retired"
@@ -491,7 +497,7 @@ def test_reconciler_settles_a_late_payment_whose_webhook_was_lost(
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    provider: StripeProvider,
+    ctx: settlement.Context,
     shop: Shop,
 ) -> None:
     late = place(client, shop)
@@ -504,7 +510,7 @@ def test_reconciler_settles_a_late_payment_whose_webhook_was_lost(
     )
     db_session.commit()
 
-    reconcile(db_session, provider)
+    reconcile(db_session, ctx)
 
     shown = show(client, shop, late["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("retired", "succeeded")
@@ -525,7 +531,7 @@ def test_a_payment_cancelled_at_stripe_cancels_the_unpaid_order(
 
 
 def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
-    client: FlaskClient, db_session: Session, fake: FakeStripe, provider: StripeProvider, shop: Shop
+    client: FlaskClient, db_session: Session, fake: FakeStripe, ctx: settlement.Context, shop: Shop
 ) -> None:
     order = place(client, shop)
     expire(db_session, order["id"])
@@ -536,6 +542,6 @@ def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
         .values(created_at=utcnow() - timedelta(hours=1))
     )
     db_session.commit()
-    reconcile(db_session, provider)
+    reconcile(db_session, ctx)
     assert fake.payment_intent(order["payment"]["reference"])["status"] == "canceled"
     assert show(client, shop, order["id"])["payment"]["status"] == "cancelled"

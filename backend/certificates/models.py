@@ -1,0 +1,49 @@
+"""Certificates: numbered per year without gaps, signed, revocable until the registry retires."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.certificates.view import CertificateStatus
+from backend.db import Base, UTCDateTime, str_enum
+
+
+class Certificate(Base):
+    """One retirement's proof. `document` is the signed canonical JSON, never changed."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), unique=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
+    beneficiary: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(200))
+    footprint_mass_g: Mapped[int | None] = mapped_column(BigInteger)
+    mass_g: Mapped[int] = mapped_column(BigInteger)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    document: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(32))
+    signature: Mapped[str] = mapped_column(String(100))
+    judicial: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[CertificateStatus] = mapped_column(
+        str_enum(CertificateStatus, "certificate_status", 8), default=CertificateStatus.valid
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str] = mapped_column(String(300), default="")
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class NumberCounter(Base):
+    """The last number issued in a year; bumped in the issuing transaction, so no gaps."""
+
+    __tablename__ = "certificate_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,48 @@
+"""What a certificate shows: the one shape the PNG, the JSON and the verify page all read."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+
+class RegistryStatus(enum.StrEnum):
+    retired = "retired"  # retired at the registry under a reference
+    pending = "pending"  # allocated to this certificate; registry retirement pending
+
+
+class CertificateStatus(enum.StrEnum):
+    valid = "valid"
+    revoked = "revoked"
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """One lot's part of a certificate: its serial units and their registry status."""
+
+    standard: str  # CCER, CDCER, VCU, CER
+    project_name_zh: str
+    project_name_en: str
+    project_type: str
+    province: str | None
+    vintage: int
+    serials: str  # the unit range as the registry writes it, e.g. "…-000123 to …-000125"
+    mass_g: int
+    registry_status: RegistryStatus
+    registry_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    number: str  # DD-2026-000123
+    status: CertificateStatus
+    beneficiary: str
+    purpose: str  # e.g. "meeting: 2026 成都碳中和论坛"
+    footprint_mass_g: int | None  # the footprint's total, when the order came from one
+    mass_g: int  # grams retired
+    issued_on: date
+    issuer: str
+    credits: tuple[CreditLine, ...]
+    verify_url: str  # what the QR encodes
+    judicial: bool = False  # a court's restorative purchase: non-transferable
