@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := backend.app
 
-.PHONY: run test lint format openapi pwa migrate clean
+.PHONY: run test lint format openapi pwa migrate fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,33 @@ pwa/node_modules/.package-lock.json: pwa/package-lock.json
 pwa: pwa/node_modules/.package-lock.json
 	cd pwa && npm run --silent build
 
+# The certificate's CJK fonts (Noto Sans/Serif CJK, Simplified Chinese face); see
+# backend/certificates/fonts.py. CERTIFICATE_FONT_DIR may point at a directory holding them.
+FONT_FILES := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
+	/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+	/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+
+## fonts: install the certificate's CJK fonts (Debian's fonts-noto-cjk) when they are missing
+fonts:
+	@if [ -n "$$CERTIFICATE_FONT_DIR" ] && [ -f "$$CERTIFICATE_FONT_DIR/NotoSansCJK-Regular.ttc" ]; then \
+		exit 0; \
+	fi; \
+	for f in $(FONT_FILES); do [ -f "$$f" ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing fonts-noto-cjk (the certificate's CJK fonts)"; \
+		$(APT_INSTALL) fonts-noto-cjk \
+		|| { $(SUDO) apt-get update -q && $(APT_INSTALL) fonts-noto-cjk; }; \
+	fi
+
 ## migrate: apply database migrations
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 
 ## run: install, build, migrate, seed demo data if empty, serve with gunicorn on $PORT plus the worker
-run: $(VENV)/.installed pwa migrate
+run: $(VENV)/.installed pwa migrate fonts
 	$(BIN)/flask seed-demo --if-empty
 	@$(BIN)/flask banner --port $(PORT)
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -51,7 +72,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 ## test: lint, build the PWA, then pytest on SQLite and (with TEST_DATABASE_URL) PostgreSQL
-test: lint pwa
+test: lint pwa fonts
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \

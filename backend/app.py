@@ -65,7 +65,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     register_blueprints(api)
 
     from backend import cli, pwa
+    from backend.certificates import pages
 
     cli.init_app(app)
+    app.register_blueprint(pages.blp)
     app.register_blueprint(pwa.blp)
     return app

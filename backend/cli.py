@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from backend import db, demo
 from backend.accounts import services
+from backend.certificates.commands import certificates_cli
 from backend.credits.commands import credits_cli
 from backend.errors import DomainError
 from backend.footprint import services as footprint_services
@@ -87,4 +88,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(replay_footprints_cmd)
     app.cli.add_command(credits_cli)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(worker_cmd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api, Blueprint
 
 from backend.accounts import routes as accounts
+from backend.certificates import routes as certificates
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
@@ -20,6 +21,7 @@ MODULES: tuple[Blueprint, ...] = (
     credits.blp,
     orders.blp,
     payments.blp,
+    certificates.blp,
 )
 
 

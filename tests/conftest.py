@@ -20,6 +20,7 @@ from backend.config import normalise_database_url
 from backend.db import make_engine
 from backend.limiter import limiter
 from backend.migrate import upgrade
+from tests import factories
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +106,17 @@ def committing(engine: Engine, is_postgres: bool) -> sessionmaker[Session]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def stock(db_session: Session) -> factories.Stock:
+    """100 t at 50.00 CNY/t in a project of its own."""
+    p = factories.project(db_session)
+    return factories.Stock(p, factories.lot(db_session, p, 100, price=5000))
+
+
+@pytest.fixture
+def buyer(client: FlaskClient, db_session: Session) -> factories.Buyer:
+    """A signed-in person with no organisation."""
+    u = factories.user(db_session, "买家")
+    return factories.Buyer(u, factories.sign_in(client, u.phone))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -150,3 +151,38 @@ def place_order(client: FlaskClient, token: str, **body: object) -> dict[str, An
     assert resp.status_code == 201, resp.get_json()
     out: dict[str, Any] = resp.get_json()
     return out
+
+
+def neutralise(client: FlaskClient, token: str, **body: object) -> dict[str, Any]:
+    """Order and pay in the sandbox; returns the retired order (with its certificate number)."""
+    order = place_order(client, token, **body)
+    resp = client.post(f"/api/v1/orders/{order['id']}/confirm", json={}, headers=bearer(token))
+    assert resp.status_code == 200, resp.get_json()
+    done: dict[str, Any] = resp.get_json()
+    assert done["status"] == "retired", done
+    return done
+
+
+@dataclass
+class Stock:
+    """A lot in a project of its own, and the preferences that pick it."""
+
+    project: Project
+    lot: Lot
+
+    @property
+    def prefs(self) -> dict[str, list[int]]:
+        return {"project_ids": [self.project.id]}
+
+
+@dataclass
+class Buyer:
+    user: User
+    token: str
+
+
+def grams(s: Session, lot: Lot) -> tuple[int, int, int]:
+    """(available, reserved, allocated) of a lot, fresh from the database."""
+    s.expire_all()
+    fresh = s.get_one(Lot, lot.id)
+    return fresh.available_g, fresh.reserved_g, fresh.allocated_g

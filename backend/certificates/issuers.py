@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
+from backend.certificates.images import ImageCache
 from backend.certificates.issuing import Issuer
 from backend.certificates.signing import keyring
 
@@ -22,6 +24,9 @@ def build(cfg: Mapping[str, Any]) -> Issuer:
 
 def init_app(app: Flask) -> None:
     app.extensions["certificate_issuer"] = build(app.config)
+    app.extensions["certificate_images"] = ImageCache(
+        Path(app.config["INSTANCE_PATH"]) / "cache" / "certificates"
+    )
 
 
 def current() -> Issuer:

@@ -46,3 +46,13 @@ class CertificateView:
     credits: tuple[CreditLine, ...]
     verify_url: str  # what the QR encodes
     judicial: bool = False  # a court's restorative purchase: non-transferable
+    sandbox: bool = False  # paid through the sandbox: no real money, not a real offset
+
+
+def mass_label(grams: int) -> str:
+    """Grams as people read them, truncated (never more than was retired): 2.500 t, 198.33 kg."""
+    if grams >= 1_000_000:
+        return f"{grams // 1_000_000:,}.{grams % 1_000_000 // 1000:03d} t"
+    if grams >= 1000:
+        return f"{grams // 1000}.{grams % 1000 // 10:02d} kg"
+    return f"{grams} g"

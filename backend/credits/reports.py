@@ -11,7 +11,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from backend.credits.models import Allocation, Lot, Project, Unit
 
 
-def _month(s: Session, column: Any) -> ColumnElement[str]:
+def month(s: Session, column: Any) -> ColumnElement[str]:
+    """`YYYY-MM` of a timestamp column, on either database."""
     if s.get_bind().dialect.name == "postgresql":
         return func.to_char(column, "YYYY-MM")
     return func.strftime("%Y-%m", column)
@@ -36,13 +37,13 @@ def totals(s: Session) -> dict[str, Any]:
             }
             for k, a, r, al in rows
         }
-    month = _month(s, Allocation.created_at)
+    period = month(s, Allocation.created_at)
     month_rows = s.execute(
-        select(month, Lot.standard, func.sum(Allocation.gram_end - Allocation.gram_start))
+        select(period, Lot.standard, func.sum(Allocation.gram_end - Allocation.gram_start))
         .join(Unit, Unit.id == Allocation.unit_id)
         .join(Lot, Lot.id == Unit.lot_id)
-        .group_by(month, Lot.standard)
-        .order_by(month, Lot.standard)
+        .group_by(period, Lot.standard)
+        .order_by(period, Lot.standard)
     )
     by_month: dict[str, dict[str, int]] = {}
     for m, std, g in month_rows:

@@ -8,9 +8,11 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.certificates.models import Certificate
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
 from backend.orders import context, services
@@ -61,6 +63,9 @@ def represent(order: Order, *, history: bool = False) -> dict[str, Any]:
             if unpaid and payment.provider == provider.name
             else {},
         },
+    )
+    body["certificate_number"] = s.scalar(
+        select(Certificate.number).where(Certificate.order_id == order.id)
     )
     if history:
         body["events"] = services.events(s, order.id)

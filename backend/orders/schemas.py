@@ -112,6 +112,9 @@ class OrderSchema(Schema):
     expires_at = fields.DateTime(metadata={"description": "The credits are held until then"})
     paid_at = fields.DateTime(allow_none=True)
     retired_at = fields.DateTime(allow_none=True)
+    certificate_number = fields.String(
+        allow_none=True, metadata={"description": "Issued when the credits are retired"}
+    )
     events = fields.List(fields.Nested(OrderEventSchema))
 
 

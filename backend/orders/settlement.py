@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.certificates import issuing
+from backend.certificates import services as certificates
 from backend.certificates.issuing import Issuer
+from backend.certificates.models import Certificate
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
 from backend.db import end_reads, utcnow, write_lock_up_front
@@ -189,6 +191,8 @@ def mark_refunded(
         return
     if order.status == S.awaiting_payment:
         transition(s, order.id, S.cancelled, now, "refunded at the provider")
+    if order.status == S.retired:
+        _revoke_certificate(s, order.id, reason, now)
     _release_if_active(s, order, now)
     transition(s, order.id, S.refunded, now, reason, refund_reason=reason[:200])
     payment.status, payment.refunded_at, payment.updated_at = PaymentStatus.refunded, now, now
@@ -196,6 +200,19 @@ def mark_refunded(
     queue.finish(s, SETTLE_JOB, order.id, now)
     s.commit()
     log.warning("order %s refunded: %s", order_id, reason)
+
+
+def _revoke_certificate(s: Session, order_id: str, reason: str, now: datetime) -> None:
+    """A refunded retirement's certificate is revoked, unless the registry has retired it."""
+    number = s.scalar(select(Certificate.number).where(Certificate.order_id == order_id))
+    if number is None:
+        return
+    try:
+        certificates.revoke(s, number, f"payment refunded: {reason}", None, now)
+    except certificates.RegistryRetired:
+        log.warning(
+            "order %s refunded but certificate %s stays: registry-retired", order_id, number
+        )
 
 
 def _release_if_active(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from backend.orders.models import Order
 from tests import factories as f
-from tests.orders.conftest import grams
+from tests.factories import grams
 
 T = 1_000_000
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}

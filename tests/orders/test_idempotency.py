@@ -13,7 +13,7 @@ from backend.idempotency.models import IdempotencyKey
 from backend.orders import services
 from backend.orders.models import Order
 from tests import factories as f
-from tests.orders.conftest import grams
+from tests.factories import grams
 
 T = 1_000_000
 

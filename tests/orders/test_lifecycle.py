@@ -17,7 +17,7 @@ from backend.orders.models import Order, OrderStatus
 from backend.orders.states import TRANSITIONS, IllegalTransition, transition
 from backend.payments.stripe_gateway import StripeProvider
 from tests import factories as f
-from tests.orders.conftest import grams
+from tests.factories import grams
 
 T = 1_000_000
 

@@ -19,7 +19,7 @@ from backend.payments.models import Payment, PaymentStatus
 from backend.payments.sandbox import SandboxProvider
 from backend.worker import handlers
 from tests import factories as f
-from tests.orders.conftest import grams
+from tests.factories import grams
 
 T = 1_000_000
 

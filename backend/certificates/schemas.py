@@ -1,0 +1,125 @@
+"""Response and request shapes of the certificates, ledger and stats API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.text_fields import Label
+
+MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 600, 1240, 2480
+
+
+class CreditLineSchema(Schema):
+    standard = fields.String()
+    project_name_zh = fields.String()
+    project_name_en = fields.String()
+    project_type = fields.String()
+    province = fields.String(allow_none=True)
+    vintage = fields.Integer()
+    serials = fields.String(metadata={"description": "Registry unit serials, first–last"})
+    mass_g = fields.Integer()
+    registry_status = fields.String(
+        metadata={"description": "`retired` at the registry, or `pending` (allocated)"}
+    )
+    registry_ref = fields.String(allow_none=True)
+
+
+class CertificateSchema(Schema):
+    number = fields.String(metadata={"example": "DD-2026-000123"})
+    status = fields.String(metadata={"description": "`valid` or `revoked`"})
+    beneficiary = fields.String()
+    purpose = fields.String()
+    footprint_mass_g = fields.Integer(allow_none=True)
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
+    issued_at = fields.DateTime()
+    issuer = fields.String()
+    sandbox = fields.Boolean(
+        metadata={"description": "Paid through the sandbox: not a real offset"}
+    )
+    judicial = fields.Boolean()
+    credits = fields.List(fields.Nested(CreditLineSchema))
+    verify_url = fields.String(metadata={"description": "What the QR encodes"})
+    png_url = fields.String()
+    key_id = fields.String()
+    claim = fields.Dict(metadata={"description": "The signed claim (certificate-qr.v1 schema)"})
+    signature = fields.String(
+        metadata={"description": "Ed25519 over the canonical claim, base64url"}
+    )
+    revoked_at = fields.DateTime(allow_none=True)
+    revoked_reason = fields.String()
+
+
+class PngQuerySchema(Schema):
+    size = fields.Integer(
+        load_default=DEFAULT_WIDTH,
+        validate=validate.Range(min=MIN_WIDTH, max=MAX_WIDTH),
+        metadata={"description": "Width in pixels (A4 portrait); 2480 prints at 300 dpi"},
+    )
+
+
+class RevocationSchema(Schema):
+    reason = Label(required=True, min_length=3, max_length=300)
+
+
+class JwkSchema(Schema):
+    kty = fields.String()
+    crv = fields.String()
+    alg = fields.String()
+    use = fields.String()
+    kid = fields.String()
+    x = fields.String()
+    status = fields.String(metadata={"description": "`active` signs new certificates"})
+
+
+class KeysSchema(Schema):
+    keys = fields.List(fields.Nested(JwkSchema))
+
+
+class LedgerUnitSchema(Schema):
+    lot_id = fields.Integer()
+    standard = fields.String()
+    vintage = fields.Integer()
+    project_registry_id = fields.String()
+    project_name_en = fields.String()
+    serial = fields.Integer()
+    gram_start = fields.Integer()
+    gram_end = fields.Integer()
+    registry_ref = fields.String(allow_none=True)
+
+
+class LedgerEntrySchema(Schema):
+    certificate_number = fields.String()
+    issued_at = fields.DateTime()
+    mass_g = fields.Integer()
+    status = fields.String()
+    units = fields.List(fields.Nested(LedgerUnitSchema))
+
+
+class LedgerPageSchema(Schema):
+    items = fields.List(fields.Nested(LedgerEntrySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class LedgerQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
+class StatRowSchema(Schema):
+    key = fields.String()
+    mass_g = fields.Integer()
+
+
+class CountRowSchema(Schema):
+    key = fields.String()
+    count = fields.Integer()
+
+
+class StatsSchema(Schema):
+    neutralisations = fields.Integer()
+    mass_g = fields.Integer()
+    by_standard = fields.List(fields.Nested(StatRowSchema))
+    by_project_type = fields.List(fields.Nested(StatRowSchema))
+    by_province = fields.List(fields.Nested(StatRowSchema))
+    by_month = fields.List(fields.Nested(StatRowSchema))
+    neutralisations_by_month = fields.List(fields.Nested(CountRowSchema))
