@@ -14,6 +14,7 @@ from backend.errors import DomainError
 from backend.footprint import services as footprint_services
 from backend.migrate import db_cli
 from backend.orders.commands import orders_cli
+from backend.points.commands import points_cli
 from backend.worker import worker_cmd
 
 
@@ -89,4 +90,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(credits_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(points_cli)
     app.cli.add_command(worker_cmd)

@@ -11,6 +11,8 @@ from typing import Any
 from flask import Flask, g
 from flask import current_app as _app
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -81,6 +83,12 @@ def write_lock_up_front(s: Session) -> None:
     writes, then cannot fail on the read-to-write lock upgrade. No effect on PostgreSQL."""
     if not s.in_transaction():
         s.connection(execution_options={IMMEDIATE: True})
+
+
+def upsert(s: Session, table: Any) -> Any:
+    """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
+    dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table)
 
 
 def end_reads(s: Session) -> None:

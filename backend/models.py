@@ -9,6 +9,7 @@ from backend.idempotency import models as idempotency
 from backend.jobs import models as jobs
 from backend.orders import models as orders
 from backend.payments import models as payments
+from backend.points import models as points
 
 metadata = Base.metadata
 
@@ -22,4 +23,5 @@ __all__ = [
     "metadata",
     "orders",
     "payments",
+    "points",
 ]

@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.certificates.models import Certificate, NumberCounter
 from backend.certificates.signing import Keyring, b64url, canonical, digest
 from backend.credits.models import Allocation, Lot, Project, Unit
+from backend.db import upsert
 
 COUNTERS = cast(Table, NumberCounter.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
@@ -33,8 +32,7 @@ class Issuer:
 
 def next_number(s: Session, year: int) -> tuple[int, str]:
     """The year's next sequence number, taken under the counter row's lock."""
-    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    s.execute(insert_(COUNTERS).values(year=year, last=0).on_conflict_do_nothing())
+    s.execute(upsert(s, COUNTERS).values(year=year, last=0).on_conflict_do_nothing())
     seq = s.execute(
         update(COUNTERS)
         .where(COUNTERS.c.year == year)

@@ -13,11 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from backend.db import end_reads, utcnow, write_lock_up_front
+from backend.db import end_reads, upsert, utcnow, write_lock_up_front
 from backend.errors import Conflict, DomainError
 from backend.idempotency.models import IdempotencyKey, KeyStatus
 
@@ -79,8 +77,7 @@ def claim(
     }
     end_reads(s)
     write_lock_up_front(s)
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    fresh = insert(KEYS).values(row).on_conflict_do_nothing().returning(KEYS.c.key)
+    fresh = upsert(s, KEYS).values(row).on_conflict_do_nothing().returning(KEYS.c.key)
     if s.execute(fresh).first() is not None:
         s.commit()
         return Claim(scope, key)

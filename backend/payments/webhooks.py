@@ -4,11 +4,9 @@ from the provider (never trust the event body), then settle what that record imp
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from backend.db import utcnow
+from backend.db import upsert, utcnow
 from backend.errors import NotFound
 from backend.orders import settlement
 from backend.payments.models import ProviderEvent
@@ -42,9 +40,8 @@ def receive(
     handled = event.type in HANDLED and event.reference is not None
     if handled and event.reference is not None:
         settlement.sync(s, ctx, event.reference)
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     s.execute(
-        insert(ProviderEvent)
+        upsert(s, ProviderEvent)
         .values(
             provider=name,
             event_id=event.id,

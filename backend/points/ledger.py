@@ -1,0 +1,132 @@
+"""Moving points: one conditional UPDATE per account and an appended transfer, in the caller's
+transaction. The account that gives is updated only if it holds the amount (the CHECK backs it),
+so concurrent spends queue on its row lock and can never overdraw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from backend.db import upsert, utcnow
+from backend.errors import Conflict
+from backend.points.models import SYSTEM, AccountKind, PointAccount, PointTransfer, TransferKind
+
+ACCOUNTS = cast(Table, PointAccount.__table__)
+TRANSFERS = cast(Table, PointTransfer.__table__)
+FLOWS: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
+    TransferKind.earn: (AccountKind.issued, AccountKind.pending),
+    TransferKind.confirm: (AccountKind.pending, AccountKind.wallet),
+    TransferKind.reverse: (AccountKind.pending, AccountKind.issued),
+    TransferKind.redeem: (AccountKind.wallet, AccountKind.redeemed),
+    TransferKind.expire: (AccountKind.wallet, AccountKind.expired),
+}
+
+
+class InsufficientPoints(Conflict):
+    slug, title = "insufficient-points", "Not enough points"
+
+
+def account_id(s: Session, kind: AccountKind, user_id: int | None = None) -> int:
+    """The account's id, opening it (balance 0) on first use."""
+    owner = None if kind in SYSTEM else user_id
+    where = (ACCOUNTS.c.kind == kind) & (
+        ACCOUNTS.c.user_id.is_(None) if owner is None else ACCOUNTS.c.user_id == owner
+    )
+    found = s.execute(select(ACCOUNTS.c.id).where(where)).scalar()
+    if found is not None:
+        return int(found)
+    s.execute(
+        upsert(s, ACCOUNTS).values(user_id=owner, kind=kind, balance=0).on_conflict_do_nothing()
+    )
+    return int(s.execute(select(ACCOUNTS.c.id).where(where)).scalar_one())
+
+
+def transfer(
+    s: Session, kind: TransferKind, user_id: int, amount: int, reference: str = "", memo: str = ""
+) -> None:
+    """Move `amount` along the flow of `kind` for a person; 409 if the giver lacks it."""
+    if amount <= 0:
+        raise ValueError("a transfer moves a positive amount")
+    source, target = FLOWS[kind]
+    debit, credit = account_id(s, source, user_id), account_id(s, target, user_id)
+    for acc in sorted((debit, credit)):  # one lock order for every transaction: no deadlocks
+        if acc == debit:
+            q = update(ACCOUNTS).where(ACCOUNTS.c.id == debit)
+            if source != AccountKind.issued:
+                q = q.where(ACCOUNTS.c.balance >= amount)
+            done = s.execute(
+                q.values(balance=ACCOUNTS.c.balance - amount).returning(ACCOUNTS.c.id)
+            ).first()
+            if done is None:
+                raise InsufficientPoints(
+                    f"{amount} points needed in {source.value}.", account=source.value
+                )
+        else:
+            s.execute(
+                update(ACCOUNTS)
+                .where(ACCOUNTS.c.id == credit)
+                .values(balance=ACCOUNTS.c.balance + amount)
+            )
+    s.execute(
+        insert(TRANSFERS).values(
+            kind=kind,
+            debit_account_id=debit,
+            credit_account_id=credit,
+            amount=amount,
+            reference=reference,
+            memo=memo,
+            created_at=utcnow(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Balances:
+    wallet: int
+    pending: int
+
+
+def balances(s: Session, user_id: int) -> Balances:
+    rows = dict(
+        s.execute(
+            select(ACCOUNTS.c.kind, ACCOUNTS.c.balance).where(ACCOUNTS.c.user_id == user_id)
+        ).all()
+    )
+    return Balances(int(rows.get("wallet", 0)), int(rows.get("pending", 0)))
+
+
+def violations(s: Session) -> list[str]:
+    """Every account's balance equals its transfers; the ledger sums to zero; none negative."""
+    found = []
+    moved_in = (
+        select(TRANSFERS.c.credit_account_id.label("acc"), func.sum(TRANSFERS.c.amount).label("g"))
+        .group_by(TRANSFERS.c.credit_account_id)
+        .subquery()
+    )
+    moved_out = (
+        select(TRANSFERS.c.debit_account_id.label("acc"), func.sum(TRANSFERS.c.amount).label("g"))
+        .group_by(TRANSFERS.c.debit_account_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(
+            ACCOUNTS.c.id,
+            ACCOUNTS.c.kind,
+            ACCOUNTS.c.balance,
+            func.coalesce(moved_in.c.g, 0) - func.coalesce(moved_out.c.g, 0),
+        )
+        .outerjoin(moved_in, moved_in.c.acc == ACCOUNTS.c.id)
+        .outerjoin(moved_out, moved_out.c.acc == ACCOUNTS.c.id)
+    ).all()
+    for acc, kind, balance, from_ledger in rows:
+        if balance != from_ledger:
+            found.append(f"point account {acc} ({kind}): balance {balance}, ledger {from_ledger}")
+        if kind != AccountKind.issued and balance < 0:
+            found.append(f"point account {acc} ({kind}) is negative: {balance}")
+    total = sum(int(r[2]) for r in rows)
+    if total != 0:
+        found.append(f"point balances sum to {total}, not 0")
+    return found

@@ -1,0 +1,74 @@
+"""On PostgreSQL: 20 parallel redemptions against one wallet never overspend it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import delete, select, text
+
+from backend.accounts.models import User
+from backend.points import ledger
+from backend.points.ledger import InsufficientPoints
+from backend.points.models import PointAccount, PointTransfer, TransferKind
+from tests import factories as f
+
+THREADS = 20
+# The system accounts are shared: give them back the balances their remaining transfers say.
+RESTORE_SYSTEM_BALANCES = """
+UPDATE point_accounts a SET balance =
+    COALESCE((SELECT sum(amount) FROM point_transfers WHERE credit_account_id = a.id), 0)
+  - COALESCE((SELECT sum(amount) FROM point_transfers WHERE debit_account_id = a.id), 0)
+WHERE user_id IS NULL
+"""
+
+
+@pytest.fixture
+def wallet_owner(committing) -> Iterator[int]:
+    """A person with 10,000 confirmed points, really committed; removed afterwards."""
+    with committing() as s:
+        user_id = f.user(s).id
+        ledger.transfer(s, TransferKind.earn, user_id, 10_000)
+        ledger.transfer(s, TransferKind.confirm, user_id, 10_000)
+        s.commit()
+    yield user_id
+    with committing() as s:
+        s.execute(text("SET session_replication_role = replica"))  # past the append-only trigger
+        mine = select(PointAccount.id).where(PointAccount.user_id == user_id)
+        s.execute(
+            delete(PointTransfer).where(
+                PointTransfer.debit_account_id.in_(mine) | PointTransfer.credit_account_id.in_(mine)
+            )
+        )
+        s.execute(delete(PointAccount).where(PointAccount.user_id == user_id))
+        s.execute(delete(User).where(User.id == user_id))
+        s.execute(text(RESTORE_SYSTEM_BALANCES))
+        s.commit()
+
+
+def test_twenty_parallel_redemptions_spend_exactly_what_is_there(committing, wallet_owner):
+    barrier = threading.Barrier(THREADS)
+    results: list[object] = [None] * THREADS
+
+    def redeem(i: int) -> None:
+        with committing() as s:
+            barrier.wait()
+            try:
+                ledger.transfer(s, TransferKind.redeem, wallet_owner, 700, reference=f"r{i}")
+                s.commit()
+                results[i] = True
+            except InsufficientPoints as exc:
+                s.rollback()
+                results[i] = exc
+
+    threads = [threading.Thread(target=redeem, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results.count(True) == 10_000 // 700  # 14: exactly the affordable ones
+    assert all(r is True or isinstance(r, InsufficientPoints) for r in results)
+    with committing() as s:
+        assert ledger.balances(s, wallet_owner).wallet == 10_000 % 700
+        assert ledger.violations(s) == []
