@@ -81,6 +81,7 @@ class Config:
     CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    POINTS_INACTIVE_DAYS: int = 365
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -117,6 +118,7 @@ class Config:
                 "CERTIFICATE_ISSUER", "点点碳中和服务 Diandian Carbon Neutral Service"
             ),
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
         )
         return cfg
 

@@ -11,6 +11,7 @@ from backend.footprint import routes as footprint
 from backend.health import routes as health
 from backend.orders import routes as orders
 from backend.payments import routes as payments
+from backend.points import routes as points
 
 MODULES: tuple[Blueprint, ...] = (
     health.blp,
@@ -22,6 +23,7 @@ MODULES: tuple[Blueprint, ...] = (
     orders.blp,
     payments.blp,
     certificates.blp,
+    points.blp,
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from backend.credits import inventory
 from backend.idempotency import store as idempotency
 from backend.jobs import queue
 from backend.orders import context, reconcile, services, settlement
+from backend.points import earning, wallet
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +43,14 @@ class Periodic:
 
 def sweeps() -> list[Periodic]:
     ctx = context.current()
+    inactive_days = current_app.config["POINTS_INACTIVE_DAYS"]
     return [
         Periodic(15, services.expire_due),
         Periodic(15, inventory.expire_due),
         Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, ctx))),
         Periodic(3600, idempotency.purge),
+        Periodic(60, earning.confirm_due),
+        Periodic(24 * 3600, lambda s: wallet.expire_inactive(s, inactive_days)),
     ]
 
 

@@ -78,3 +78,81 @@ class PointTransfer(Base):
     reference: Mapped[str] = mapped_column(String(64), default="")  # action or redemption id
     memo: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActionSource(enum.StrEnum):
+    partner = "partner"  # reported by a transit operator, bike-share company or venue
+    self = "self"  # a venue QR scanned by the citizen
+
+
+class ActionStatus(enum.StrEnum):
+    pending = "pending"  # points in `pending` until the confirmation window closes
+    confirmed = "confirmed"  # points moved to the wallet
+    reversed = "reversed"  # withdrawn by the partner inside the window
+
+
+_LIVE_TRIP = text("status <> 'reversed' AND trip_key IS NOT NULL")
+
+
+class GreenAction(Base):
+    """One reported action and the points it earned; the points themselves live in the ledger."""
+
+    __tablename__ = "green_actions"
+    __table_args__ = (
+        CheckConstraint("units_milli > 0 AND points >= 0", name="amounts"),
+        Index("uq_green_actions_partner_external", "partner_id", "external_id", unique=True),
+        # one method per trip: a trip (or a venue-day) counts once, whoever reports it
+        Index(
+            "uq_green_actions_trip",
+            "user_id",
+            "trip_key",
+            unique=True,
+            postgresql_where=_LIVE_TRIP,
+            sqlite_where=_LIVE_TRIP,
+        ),
+        Index("ix_green_actions_user_day", "user_id", "occurred_on", "type"),
+        Index("ix_green_actions_status_confirm", "status", "confirm_after"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    type: Mapped[str] = mapped_column(String(16))
+    source: Mapped[ActionSource] = mapped_column(str_enum(ActionSource, "action_source", 8))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    trip_key: Mapped[str | None] = mapped_column(String(120))
+    units_milli: Mapped[int] = mapped_column(BigInteger)  # thousandths of km, steps, check-ins
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    occurred_on: Mapped[str] = mapped_column(String(10))  # the Chengdu date, for daily caps
+    points: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, "action_status", 10))
+    confirm_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    methodology: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PointsPartner(Base):
+    """An organisation allowed to report actions, with its HMAC signing secret (encrypted)."""
+
+    __tablename__ = "points_partners"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_encrypted: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Redemption(Base):
+    """Points spent on credits retired for the citizen, with the certificate it issued."""
+
+    __tablename__ = "point_redemptions"
+    __table_args__ = (CheckConstraint("points > 0 AND mass_g > 0", name="amounts"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    mass_g: Mapped[int] = mapped_column(BigInteger)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
+    certificate_number: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

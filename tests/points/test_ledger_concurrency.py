@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from backend.accounts.models import User
-from backend.points import ledger
+from backend.certificates.models import Certificate
+from backend.credits import checks
+from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
+from backend.points import ledger, methodology, wallet
 from backend.points.ledger import InsufficientPoints
-from backend.points.models import PointAccount, PointTransfer, TransferKind
+from backend.points.models import PointAccount, PointTransfer, Redemption, TransferKind
 from tests import factories as f
 
 THREADS = 20
@@ -72,3 +75,63 @@ def test_twenty_parallel_redemptions_spend_exactly_what_is_there(committing, wal
     with committing() as s:
         assert ledger.balances(s, wallet_owner).wallet == 10_000 % 700
         assert ledger.violations(s) == []
+
+
+def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_paid(
+    app, committing, wallet_owner
+):
+    """The whole use case: hold credits, spend points, allocate, certify; 14 of 20 fit."""
+    with committing() as s:
+        project = f.project(s, standard="CDCER")
+        lot = f.lot(s, project, 1, price=1290)
+        ids = (project.id, lot.id)
+    issuer = app.extensions["certificate_issuer"]
+    barrier = threading.Barrier(THREADS)
+    results: list[object] = [None] * THREADS
+
+    def redeem(i: int) -> None:
+        with committing() as s:
+            barrier.wait()
+            try:
+                results[i] = wallet.redeem(
+                    s,
+                    wallet_owner,
+                    issuer,
+                    methodology.load(),
+                    beneficiary="并发测试",
+                    points=700,
+                    preferences={"project_ids": [ids[0]]},
+                ).certificate_number
+            except InsufficientPoints as exc:
+                results[i] = exc
+
+    threads = [threading.Thread(target=redeem, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        numbers = [r for r in results if isinstance(r, str)]
+        assert len(numbers) == 14, results
+        assert len(set(numbers)) == 14
+        with committing() as s:
+            assert ledger.balances(s, wallet_owner).wallet == 200
+            assert s.get_one(Lot, ids[1]).allocated_g == 14 * 700
+            assert s.get_one(Lot, ids[1]).reserved_g == 0
+            assert ledger.violations(s) == []
+            assert checks.violations(s) == []
+    finally:
+        with committing() as s:
+            s.execute(text("SET session_replication_role = replica"))
+            reservations = select(Redemption.reservation_id).where(
+                Redemption.user_id == wallet_owner
+            )
+            s.execute(delete(Certificate).where(Certificate.reservation_id.in_(reservations)))
+            s.execute(delete(Allocation).where(Allocation.reservation_id.in_(reservations)))
+            s.execute(delete(ReservationLine).where(ReservationLine.lot_id == ids[1]))
+            s.execute(delete(Reservation).where(Reservation.id.in_(reservations)))
+            s.execute(delete(Redemption).where(Redemption.user_id == wallet_owner))
+            s.execute(delete(Unit).where(Unit.lot_id == ids[1]))
+            s.execute(delete(Lot).where(Lot.id == ids[1]))
+            s.execute(delete(Project).where(Project.id == ids[0]))
+            s.commit()

@@ -1,0 +1,313 @@
+"""Earning points from reported actions, a batch at a time and set-based: a few statements per
+batch however many actions it holds.
+
+Per action: the type must exist (and, self-reported, be a check-in); its distance, speed and
+units must be plausible; a (partner, external id) counts once, and so does a trip or venue-day
+(`trip_key`) whoever reports it; daily caps per person and type bound what it earns. Accepted
+actions earn into `pending`, confirmed when their window closes (`confirm_due`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.orm import Session
+
+from backend.db import random_id, upsert, utcnow, write_lock_up_front
+from backend.points import ledger
+from backend.points.methodology import ActionType, Methodology
+from backend.points.models import (
+    AccountKind,
+    ActionSource,
+    ActionStatus,
+    GreenAction,
+    PointAccount,
+    TransferKind,
+)
+
+ACTIONS = cast(Table, GreenAction.__table__)
+CHENGDU = ZoneInfo("Asia/Shanghai")
+MAX_AGE = timedelta(days=30)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One action as a partner or the app reports it."""
+
+    user_id: int | None
+    type: str
+    units: Decimal  # km for pkm types, steps, or 1 check-in
+    started_at: datetime
+    ended_at: datetime | None = None
+    external_id: str | None = None
+    venue: str | None = None
+
+
+@dataclass
+class Outcome:
+    status: str  # accepted, duplicate, rejected
+    reason: str | None = None
+    action_id: str | None = None
+    points: int = 0
+    capped: bool = False
+
+
+@dataclass
+class _Accepted:
+    index: int
+    row: dict[str, Any]
+    kind: ActionType = field(repr=False)
+
+
+def _reject(reason: str) -> Outcome:
+    return Outcome("rejected", reason)
+
+
+def _plausible(t: ActionType, r: Reported, now: datetime) -> str | None:
+    if r.units <= 0:
+        return "units_not_positive"
+    if r.started_at > now + CLOCK_SKEW:
+        return "in_the_future"
+    if r.started_at < now - MAX_AGE:
+        return "too_old"
+    if t.max_units is not None and r.units > t.max_units:
+        return "implausible_units"
+    if t.unit == "pkm":
+        if t.max_km is not None and r.units > t.max_km:
+            return "implausible_distance"
+        if r.ended_at is None or r.ended_at <= r.started_at:
+            return "missing_or_bad_ended_at"
+        hours = Decimal((r.ended_at - r.started_at).total_seconds()) / 3600
+        if t.max_speed_kmh is not None and r.units / hours > t.max_speed_kmh:
+            return "implausible_speed"
+    if t.unit == "checkin" and not r.venue:
+        return "missing_venue"
+    return None
+
+
+def _trip_key(t: ActionType, r: Reported, day: str) -> str | None:
+    """What makes two reports the same trip: a venue check-in counts once a day."""
+    return f"checkin:{r.venue}:{day}" if t.unit == "checkin" else None
+
+
+def earn(
+    s: Session,
+    reports: list[Reported],
+    m: Methodology,
+    *,
+    source: ActionSource,
+    partner_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    """Record a batch; returns one outcome per report, in order. The caller commits."""
+    now = now or utcnow()
+    out: list[Outcome | None] = [None] * len(reports)
+    write_lock_up_front(s)
+    users = sorted({r.user_id for r in reports if r.user_id is not None})
+    for user in users:  # lock each person's pending account: concurrent batches queue here
+        acc = ledger.account_id(s, AccountKind.pending, user)
+        s.execute(select(PointAccount.id).where(PointAccount.id == acc).with_for_update())
+    seen = _existing(s, partner_id, [r.external_id for r in reports if r.external_id])
+    used = _used_today(s, users, {_day(r.started_at) for r in reports}, source)
+    accepted: list[_Accepted] = []
+    for i, r in enumerate(reports):
+        t = m.types.get(r.type)
+        if r.user_id is None:
+            out[i] = _reject("unknown_user")
+        elif t is None:
+            out[i] = _reject("unknown_type")
+        elif source == ActionSource.self and r.type not in m.self_report_types:
+            out[i] = _reject("not_self_reportable")
+        elif r.external_id is not None and r.external_id in seen:
+            out[i] = Outcome("duplicate", action_id=seen[r.external_id])
+        elif reason := _plausible(t, r, now):
+            out[i] = _reject(reason)
+        else:
+            out[i] = _admit(i, r, t, m, source, partner_id, used, accepted, now)
+            if r.external_id is not None and out[i].status == "accepted":  # type: ignore[union-attr]
+                seen[r.external_id] = accepted[-1].row["id"]
+    _insert(s, accepted, out)
+    for user, points in _points_by_user(accepted, out).items():
+        ledger.transfer(s, TransferKind.earn, user, points, reference=f"earn:{now.isoformat()}")
+    return [o for o in out if o is not None]
+
+
+def _day(at: datetime) -> str:
+    return at.astimezone(CHENGDU).date().isoformat()
+
+
+def _existing(s: Session, partner_id: int | None, external_ids: list[str]) -> dict[str, str]:
+    if partner_id is None or not external_ids:
+        return {}
+    rows = s.execute(
+        select(ACTIONS.c.external_id, ACTIONS.c.id).where(
+            ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id.in_(external_ids)
+        )
+    ).all()
+    return {ext: action_id for ext, action_id in rows}
+
+
+def _used_today(
+    s: Session, users: list[int], days: set[str], source: ActionSource
+) -> dict[tuple[int, str, str, bool], int]:
+    """Points already earned per (user, type, day, self-reported?), reversals excluded."""
+    if not users:
+        return {}
+    rows = s.execute(
+        select(
+            ACTIONS.c.user_id,
+            ACTIONS.c.type,
+            ACTIONS.c.occurred_on,
+            ACTIONS.c.source == ActionSource.self,
+            func.sum(ACTIONS.c.points),
+        )
+        .where(
+            ACTIONS.c.user_id.in_(users),
+            ACTIONS.c.occurred_on.in_(days),
+            ACTIONS.c.status != ActionStatus.reversed,
+        )
+        .group_by(ACTIONS.c.user_id, ACTIONS.c.type, ACTIONS.c.occurred_on, ACTIONS.c.source)
+    ).all()
+    used: dict[tuple[int, str, str, bool], int] = defaultdict(int)
+    for user, kind, day, is_self, points in rows:
+        used[(user, kind, day, bool(is_self))] += int(points)
+    return used
+
+
+def _admit(
+    i: int,
+    r: Reported,
+    t: ActionType,
+    m: Methodology,
+    source: ActionSource,
+    partner_id: int | None,
+    used: dict[tuple[int, str, str, bool], int],
+    accepted: list[_Accepted],
+    now: datetime,
+) -> Outcome:
+    """Apply the daily caps; an accepted action gets its row (inserted with the batch)."""
+    assert r.user_id is not None  # noqa: S101 - checked by the caller
+    day = _day(r.started_at)
+    is_self = source == ActionSource.self
+    all_used = used[(r.user_id, t.name, day, False)] + used[(r.user_id, t.name, day, True)]
+    room = t.daily_cap_g - all_used
+    if is_self and t.self_daily_cap_g is not None:
+        room = min(room, t.self_daily_cap_g - used[(r.user_id, t.name, day, True)])
+    points = min(t.grams(r.units) // m.point_grams, max(room, 0))
+    if room <= 0:
+        return _reject("daily_cap_reached")
+    if points <= 0:
+        return _reject("too_small")
+    used[(r.user_id, t.name, day, is_self)] += points
+    window = t.self_confirm if is_self and t.self_confirm else t.confirm
+    row: dict[str, Any] = {
+        "id": random_id("act_"),
+        "user_id": r.user_id,
+        "type": t.name,
+        "source": source,
+        "partner_id": partner_id,
+        "external_id": r.external_id,
+        "trip_key": _trip_key(t, r, day),
+        "units_milli": int(r.units * 1000),
+        "occurred_at": r.started_at,
+        "occurred_on": day,
+        "points": points,
+        "status": ActionStatus.pending,
+        "confirm_after": now + window,
+        "methodology": m.version,
+        "created_at": now,
+    }
+    accepted.append(_Accepted(i, row, t))
+    return Outcome("accepted", action_id=row["id"], points=points, capped=points < t.grams(r.units))
+
+
+def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
+    """One INSERT for the batch; a row another batch got in first comes back as a duplicate."""
+    if not accepted:
+        return
+    inserted = set(
+        s.scalars(
+            upsert(s, ACTIONS)
+            .values([a.row for a in accepted])
+            .on_conflict_do_nothing()
+            .returning(ACTIONS.c.id)
+        ).all()
+    )
+    for a in accepted:
+        if a.row["id"] not in inserted:
+            out[a.index] = Outcome("duplicate", reason="already_counted")
+
+
+def _points_by_user(accepted: list[_Accepted], out: list[Outcome | None]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for a in accepted:
+        outcome = out[a.index]
+        if outcome is not None and outcome.status == "accepted":
+            totals[a.row["user_id"]] += a.row["points"]
+    return dict(sorted(totals.items()))
+
+
+def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> int:
+    """Move the points of actions whose window closed from pending to the wallet."""
+    now = now or utcnow()
+    write_lock_up_front(s)
+    due = (
+        select(ACTIONS.c.id)
+        .where(ACTIONS.c.status == ActionStatus.pending, ACTIONS.c.confirm_after <= now)
+        .order_by(ACTIONS.c.confirm_after)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = s.execute(
+        update(ACTIONS)
+        .where(ACTIONS.c.id.in_(due.scalar_subquery()), ACTIONS.c.status == ActionStatus.pending)
+        .values(status=ActionStatus.confirmed)
+        .returning(ACTIONS.c.user_id, ACTIONS.c.points)
+    ).all()
+    totals: dict[int, int] = defaultdict(int)
+    for user, points in rows:
+        totals[user] += points
+    for user, points in sorted(totals.items()):
+        if points:
+            ledger.transfer(s, TransferKind.confirm, user, points, reference="confirm")
+    s.commit()
+    return len(rows)
+
+
+def reverse(
+    s: Session, partner_id: int, external_ids: list[str], now: datetime | None = None
+) -> list[Outcome]:
+    """Withdraw a partner's actions still in their window: new ledger entries, never edits."""
+    write_lock_up_front(s)
+    out = []
+    for ext in external_ids:
+        row = s.execute(
+            update(ACTIONS)
+            .where(
+                ACTIONS.c.partner_id == partner_id,
+                ACTIONS.c.external_id == ext,
+                ACTIONS.c.status == ActionStatus.pending,
+            )
+            .values(status=ActionStatus.reversed)
+            .returning(ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
+        ).first()
+        if row is None:
+            known = s.scalar(
+                select(ACTIONS.c.status).where(
+                    ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id == ext
+                )
+            )
+            reason = "not_found" if known is None else f"already_{known}"
+            out.append(Outcome("rejected", reason))
+            continue
+        if row.points:
+            ledger.transfer(s, TransferKind.reverse, row.user_id, row.points, reference=row.id)
+        out.append(Outcome("reversed", action_id=row.id, points=row.points))
+    return out

@@ -1,0 +1,142 @@
+"""Request and response shapes of the points API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
+from backend.text_fields import Label
+
+MAX_BATCH = 1000
+
+
+class ReportedActionSchema(Schema):
+    external_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    phone = fields.String(
+        required=True,
+        validate=validate.Length(min=3, max=32),
+        metadata={"description": "The citizen's phone (E.164 or mainland)"},
+    )
+    type = fields.String(
+        required=True, metadata={"description": "metro, bus, bike, walk or checkin"}
+    )
+    units = fields.Decimal(
+        required=True,
+        places=3,
+        allow_nan=False,
+        as_string=True,
+        validate=validate.Range(min=0, min_inclusive=False, max=10**6),
+        metadata={"description": "km (metro, bus, bike), steps (walk) or 1 (checkin)"},
+    )
+    started_at = fields.AwareDateTime(required=True)
+    ended_at = fields.AwareDateTime(metadata={"description": "Required for km-based types"})
+    venue = fields.String(validate=validate.Length(min=1, max=60))
+
+
+class BatchSchema(Schema):
+    actions = fields.List(
+        fields.Nested(ReportedActionSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH),
+    )
+
+
+class OutcomeSchema(Schema):
+    index = fields.Integer()
+    status = fields.String(metadata={"description": "accepted, duplicate, rejected or reversed"})
+    reason = fields.String(allow_none=True)
+    action_id = fields.String(allow_none=True)
+    points = fields.Integer()
+    capped = fields.Boolean(metadata={"description": "Fewer points than the reduction: a cap"})
+
+
+class BatchResultSchema(Schema):
+    accepted = fields.Integer()
+    duplicates = fields.Integer()
+    rejected = fields.Integer()
+    results = fields.List(fields.Nested(OutcomeSchema))
+
+
+class ReversalSchema(Schema):
+    external_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH),
+    )
+
+
+class PartnerSecretSchema(Schema):
+    organisation_id = fields.Integer()
+    secret = fields.String(metadata={"description": "Shown once; sign batches with it"})
+    header = fields.String(metadata={"example": "Diandian-Signature: t=<unix>,v1=<hex>"})
+
+
+class CheckInSchema(Schema):
+    venue = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "The venue code from its QR"},
+    )
+
+
+class TransferSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "earn, confirm, reverse, redeem or expire"})
+    amount = fields.Integer()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    reference = fields.String()
+    at = fields.DateTime()
+
+
+class WalletSchema(Schema):
+    balance = fields.Integer(metadata={"description": "Spendable points (1 point = 1 g)"})
+    pending = fields.Integer(metadata={"description": "Earned, confirmed when the window closes"})
+    history = fields.List(fields.Nested(TransferSchema))
+    next_cursor = fields.Integer(allow_none=True)
+
+
+class PageQuerySchema(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=64))
+
+
+class ActionSchema(Schema):
+    id = fields.String()
+    type = fields.String()
+    source = fields.String()
+    status = fields.String()
+    points = fields.Integer()
+    units = fields.Method("_units")
+    occurred_at = fields.DateTime()
+    confirm_after = fields.DateTime()
+
+    def _units(self, action: Any) -> str:
+        return f"{action.units_milli / 1000:g}"
+
+
+class ActionPageSchema(Schema):
+    items = fields.List(fields.Nested(ActionSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class RedemptionRequestSchema(Schema):
+    points = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_MASS_G))
+    mass_g = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_MASS_G))
+    preferences = fields.Nested(PreferencesSchema, load_default=dict)
+    beneficiary = Label(max_length=100, metadata={"description": "Default: your display name"})
+
+    @validates_schema
+    def _one(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("points") is None) == (data.get("mass_g") is None):
+            raise ValidationError("Give exactly one of points or mass_g.", "points")
+
+
+class RedemptionSchema(Schema):
+    id = fields.String()
+    points = fields.Integer()
+    mass_g = fields.Integer()
+    certificate_number = fields.String()
+    created_at = fields.DateTime()

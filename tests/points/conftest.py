@@ -1,0 +1,63 @@
+"""A points partner (organisation, API key, signing secret) and citizens to credit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from backend.db import utcnow
+from backend.points import partners
+from tests import factories as f
+
+
+@dataclass
+class Partner:
+    client: FlaskClient
+    org_id: int
+    key: str
+    secret: str
+
+    def post(
+        self, path: str, body: dict[str, Any], *, secret: str | None = None, at: int | None = None
+    ):
+        raw = json.dumps(body).encode()
+        headers = {
+            **f.bearer(self.key),
+            "Content-Type": "application/json",
+            partners.HEADER: partners.sign(secret or self.secret, raw, at),
+        }
+        return self.client.post(path, data=raw, headers=headers)
+
+    def report(self, *actions: dict[str, Any], **kw: Any):
+        return self.post("/api/v1/points/actions", {"actions": list(actions)}, **kw)
+
+
+@pytest.fixture
+def partner(client: FlaskClient, db_session: Session) -> Partner:
+    admin = f.user(db_session)
+    org = f.organisation(db_session, name="成都地铁 Chengdu Metro", admin=admin)
+    key = f.api_key(client, f.sign_in(client, admin.phone), org.id, ["points:report"])
+    op = f.bearer(f.operator_token(client, db_session))
+    enrolled = client.post(f"/api/v1/organisations/{org.id}/points-partner", headers=op)
+    assert enrolled.status_code == 201, enrolled.get_json()
+    return Partner(client, org.id, key, enrolled.get_json()["secret"])
+
+
+def metro(
+    phone: str, km: str = "10", ext: str = "m-1", minutes: int = 30, ago: int = 60
+) -> dict[str, Any]:
+    start = utcnow() - timedelta(minutes=ago)
+    return {
+        "external_id": ext,
+        "phone": phone,
+        "type": "metro",
+        "units": km,
+        "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
+    }

@@ -1,0 +1,142 @@
+"""Partner-reported actions: signed batches, per-item outcomes, deduplication, caps,
+plausibility, the confirmation window and reversals; self-reported check-ins."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.db import utcnow
+from backend.points import earning, ledger
+from backend.points.models import GreenAction
+from tests import factories as f
+from tests.points.conftest import metro
+
+
+def wallet(client, token):
+    return client.get("/api/v1/wallet", headers=f.bearer(token)).get_json()
+
+
+def test_a_batch_earns_pending_points_per_the_methodology(client, db_session, partner, buyer):
+    resp = partner.report(metro(buyer.user.phone, "12.5", "trip-1"))
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 0, 0)
+    (item,) = body["results"]
+    assert item["points"] == 585  # 12.5 km × 46.8 g/pkm = 585 g, 1 point per g
+    shown = wallet(client, buyer.token)
+    assert (shown["balance"], shown["pending"]) == (0, 585)
+    assert ledger.violations(db_session) == []
+
+
+def test_a_duplicate_batch_adds_no_points(client, partner, buyer):
+    batch = [metro(buyer.user.phone, "5", "dup-1"), metro(buyer.user.phone, "6", "dup-2", ago=200)]
+    first = partner.report(*batch).get_json()
+    again = partner.report(*batch).get_json()
+    assert first["accepted"] == 2
+    assert (again["accepted"], again["duplicates"]) == (0, 2)
+    assert wallet(client, buyer.token)["pending"] == 234 + 280
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"type": "teleport"}, "unknown_type"),
+        ({"phone": "+8613999999999"}, "unknown_user"),
+        ({"units": "500"}, "implausible_distance"),
+        ({"units": "70"}, "implausible_speed"),  # 70 km in 30 minutes
+        ({"ended_at": None}, "missing_or_bad_ended_at"),
+    ],
+)
+def test_implausible_or_unknown_items_are_rejected_with_a_reason(partner, buyer, change, reason):
+    item = {**metro(buyer.user.phone, ext="bad"), **change}
+    if item.get("ended_at") is None:
+        item.pop("ended_at")
+    body = partner.report(item).get_json()
+    assert body["results"][0] == {**body["results"][0], "status": "rejected", "reason": reason}
+
+
+def test_daily_caps_bound_the_points(partner, buyer):
+    trips = [
+        metro(buyer.user.phone, "40", f"cap-{i}", minutes=45, ago=60 + 50 * i) for i in range(3)
+    ]
+    results = partner.report(*trips).get_json()["results"]
+    assert [r["points"] for r in results[:2]] == [1872, 1128]  # 3,000 a day for metro
+    assert results[1]["capped"] is True
+    assert (results[2]["status"], results[2]["reason"]) == ("rejected", "daily_cap_reached")
+
+
+def test_a_forged_or_stale_signature_is_a_401(partner, buyer):
+    item = metro(buyer.user.phone, ext="sig")
+    assert partner.report(item, secret="ddps_not-the-secret").status_code == 401
+    assert partner.report(item, at=int(time.time()) - 600).status_code == 401
+    raw_headers = {**f.bearer(partner.key), "Content-Type": "application/json"}
+    unsigned = partner.client.post(
+        "/api/v1/points/actions", json={"actions": [item]}, headers=raw_headers
+    )
+    assert unsigned.status_code == 401
+
+
+def test_only_partners_with_the_scope_report(client, db_session, partner, buyer):
+    assert (
+        client.post("/api/v1/points/actions", json={}, headers=f.bearer(buyer.token)).status_code
+        == 403
+    )
+
+
+def test_points_are_confirmed_when_the_window_closes_and_reversals_only_before(
+    client, db_session, partner, buyer
+):
+    partner.report(
+        metro(buyer.user.phone, "10", "w-1"), metro(buyer.user.phone, "10", "w-2", ago=120)
+    )
+    reversed_ = partner.post("/api/v1/points/actions/reversals", {"external_ids": ["w-2", "nope"]})
+    assert [r["status"] for r in reversed_.get_json()["results"]] == ["reversed", "rejected"]
+    assert earning.confirm_due(db_session, utcnow() + timedelta(hours=25)) == 1
+    shown = wallet(client, buyer.token)
+    assert (shown["balance"], shown["pending"]) == (468, 0)
+    late = partner.post("/api/v1/points/actions/reversals", {"external_ids": ["w-1"]}).get_json()
+    assert late["results"][0]["reason"] == "already_confirmed"
+    kinds = [h["kind"] for h in shown["history"]]
+    assert kinds == ["confirm", "reverse", "earn"]
+    assert ledger.violations(db_session) == []
+
+
+def test_a_check_in_counts_once_a_day_per_venue_and_self_reports_are_capped(
+    client, db_session, partner, buyer
+):
+    h = f.bearer(buyer.token)
+    first = client.post("/api/v1/wallet/checkins", json={"venue": "川西林盘-01"}, headers=h)
+    assert first.status_code == 201
+    assert first.get_json()["results"][0]["points"] == 20
+    again = client.post(
+        "/api/v1/wallet/checkins", json={"venue": "川西林盘-01"}, headers=h
+    ).get_json()
+    assert again["results"][0]["status"] == "duplicate"
+    client.post("/api/v1/wallet/checkins", json={"venue": "熊猫基地"}, headers=h)
+    third = client.post("/api/v1/wallet/checkins", json={"venue": "天府绿道"}, headers=h).get_json()
+    assert third["results"][0]["reason"] == "daily_cap_reached"  # 40 a day self-reported
+    venue = {
+        "external_id": "v-1",
+        "phone": buyer.user.phone,
+        "type": "checkin",
+        "units": "1",
+        "venue": "熊猫基地",
+        "started_at": utcnow().isoformat(),
+    }
+    by_partner = partner.report(venue).get_json()["results"][0]
+    assert (by_partner["status"], by_partner["reason"]) == ("duplicate", "already_counted")
+    actions = client.get("/api/v1/wallet/actions", headers=h).get_json()["items"]
+    assert {a["source"] for a in actions} == {"self"}
+    assert db_session.scalar(select(func.count()).select_from(GreenAction)) == 2
+
+
+def test_the_methodology_is_public_with_sources(client):
+    body = client.get("/api/v1/points/methodology").get_json()
+    metro_type = next(t for t in body["types"] if t["type"] == "metro")
+    assert metro_type["reduction_g"] == "46.8"
+    assert "深圳" in metro_type["source"]
+    assert body["point_grams"] == 1

@@ -1,0 +1,62 @@
+"""Redeeming points retires real credits (CDCER by default) with a personal certificate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from backend.db import utcnow
+from backend.points import earning, ledger, wallet
+from backend.points.models import TransferKind
+from tests import factories as f
+
+
+def give_points(db_session, user_id: int, points: int) -> None:
+    ledger.transfer(db_session, TransferKind.earn, user_id, points)
+    ledger.transfer(db_session, TransferKind.confirm, user_id, points)
+    db_session.commit()
+
+
+def redeem(client, token, key: str | None = None, **body):
+    return client.post("/api/v1/wallet/redemptions", json=body, headers=f.order_headers(token, key))
+
+
+def test_redeeming_retires_cdcer_and_issues_a_personal_certificate(client, db_session, buyer):
+    p = f.project(db_session, standard="CDCER", ptype="greenway")
+    lot = f.lot(db_session, p, 5, price=1290)
+    give_points(db_session, buyer.user.id, 5000)
+    resp = redeem(client, buyer.token, points=3000)
+    assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()
+    assert (body["points"], body["mass_g"]) == (3000, 3000)
+    cert = client.get(f"/api/v1/certificates/{body['certificate_number']}").get_json()
+    assert cert["beneficiary"] == "买家"
+    assert cert["mass_g"] == 3000
+    assert cert["credits"][0]["standard"] == "CDCER"
+    assert "积分" in cert["purpose"]
+    assert client.get("/api/v1/wallet", headers=f.bearer(buyer.token)).get_json()["balance"] == 2000
+    assert f.grams(db_session, lot) == (5_000_000 - 3000, 0, 3000)
+    assert ledger.violations(db_session) == []
+
+
+def test_redemption_is_idempotent_and_refuses_overspending(client, db_session, buyer):
+    p = f.project(db_session, standard="CDCER")
+    f.lot(db_session, p, 1, price=1290)
+    give_points(db_session, buyer.user.id, 1000)
+    first = redeem(client, buyer.token, "r-1", mass_g=600)
+    again = redeem(client, buyer.token, "r-1", mass_g=600)
+    assert again.get_data() == first.get_data()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    short = redeem(client, buyer.token, mass_g=600)
+    assert short.status_code == 409
+    assert short.get_json()["type"].endswith("insufficient-points")
+    assert client.get("/api/v1/wallet", headers=f.bearer(buyer.token)).get_json()["balance"] == 400
+    assert redeem(client, buyer.token, points=1, mass_g=1).status_code == 422
+
+
+def test_inactive_wallets_expire_through_the_ledger(db_session, buyer):
+    give_points(db_session, buyer.user.id, 250)
+    assert wallet.expire_inactive(db_session, 365) == 0
+    assert wallet.expire_inactive(db_session, 365, utcnow() + timedelta(days=366)) == 1
+    assert ledger.balances(db_session, buyer.user.id).wallet == 0
+    assert ledger.violations(db_session) == []
+    assert earning.confirm_due(db_session) == 0
