@@ -284,30 +284,43 @@ def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> i
 def reverse(
     s: Session, partner_id: int, external_ids: list[str], now: datetime | None = None
 ) -> list[Outcome]:
-    """Withdraw a partner's actions still in their window: new ledger entries, never edits."""
+    """Withdraw a partner's actions still in their window: new ledger entries, never edits.
+
+    One UPDATE takes them all; the ledger then moves each person's points in user id order,
+    the lock order every points transaction follows.
+    """
     write_lock_up_front(s)
+    wanted = list(dict.fromkeys(external_ids))
+    taken = s.execute(
+        update(ACTIONS)
+        .where(
+            ACTIONS.c.partner_id == partner_id,
+            ACTIONS.c.external_id.in_(wanted),
+            ACTIONS.c.status == ActionStatus.pending,
+        )
+        .values(status=ActionStatus.reversed)
+        .returning(ACTIONS.c.external_id, ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
+    ).all()
+    for _, action_id, user_id, points in sorted(taken, key=lambda r: (r.user_id, r.id)):
+        if points:
+            ledger.transfer(s, TransferKind.reverse, user_id, points, reference=action_id)
+    done = {r.external_id: r for r in taken}
+    known = dict(
+        s.execute(
+            select(ACTIONS.c.external_id, ACTIONS.c.status).where(
+                ACTIONS.c.partner_id == partner_id,
+                ACTIONS.c.external_id.in_([e for e in wanted if e not in done]),
+            )
+        ).all()
+    )
     out = []
     for ext in external_ids:
-        row = s.execute(
-            update(ACTIONS)
-            .where(
-                ACTIONS.c.partner_id == partner_id,
-                ACTIONS.c.external_id == ext,
-                ACTIONS.c.status == ActionStatus.pending,
-            )
-            .values(status=ActionStatus.reversed)
-            .returning(ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
-        ).first()
-        if row is None:
-            known = s.scalar(
-                select(ACTIONS.c.status).where(
-                    ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id == ext
-                )
-            )
-            reason = "not_found" if known is None else f"already_{known}"
-            out.append(Outcome("rejected", reason))
-            continue
-        if row.points:
-            ledger.transfer(s, TransferKind.reverse, row.user_id, row.points, reference=row.id)
-        out.append(Outcome("reversed", action_id=row.id, points=row.points))
+        if ext in done:
+            row = done.pop(ext)
+            known[ext] = ActionStatus.reversed  # a repeat in this request is already reversed
+            out.append(Outcome("reversed", action_id=row.id, points=row.points))
+        elif ext in known:
+            out.append(Outcome("rejected", f"already_{known[ext]}"))
+        else:
+            out.append(Outcome("rejected", "not_found"))
     return out

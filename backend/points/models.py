@@ -1,9 +1,10 @@
 """Carbon-inclusion points: a double-entry ledger of accounts and append-only transfers.
 
 Every transfer moves a positive amount from one account to another, so the ledger always sums
-to zero: the system `issued` account goes negative by every point ever issued. A person's
-`pending`, `wallet` accounts and the system `redeemed` and `expired` accounts can never go
-negative (a CHECK constraint), and transfers can be neither updated nor deleted (triggers).
+to zero: the system `issued` account stands at minus every point ever issued. A person's
+`pending` and `wallet` balances are stored and can never go negative (a CHECK constraint backs
+the conditional updates); the system accounts' balances are derived from their transfers (their
+column stays 0). Transfers can be neither updated nor deleted (triggers).
 """
 
 from __future__ import annotations

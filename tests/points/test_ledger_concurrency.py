@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, select, text
 
-from backend.accounts.models import User
+from backend.accounts.models import Organisation, User
 from backend.certificates.models import Certificate
 from backend.credits import checks
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
-from backend.points import ledger, methodology, wallet
+from backend.db import utcnow
+from backend.points import earning, ledger, methodology, wallet
 from backend.points.ledger import InsufficientPoints
-from backend.points.models import PointAccount, PointTransfer, Redemption, TransferKind
+from backend.points.models import (
+    ActionSource,
+    GreenAction,
+    PointAccount,
+    PointTransfer,
+    Redemption,
+    TransferKind,
+)
 from tests import factories as f
 
 THREADS = 20
-# The system accounts are shared: give them back the balances their remaining transfers say.
-RESTORE_SYSTEM_BALANCES = """
-UPDATE point_accounts a SET balance =
-    COALESCE((SELECT sum(amount) FROM point_transfers WHERE credit_account_id = a.id), 0)
-  - COALESCE((SELECT sum(amount) FROM point_transfers WHERE debit_account_id = a.id), 0)
-WHERE user_id IS NULL
-"""
 
 
 @pytest.fixture
@@ -46,7 +49,6 @@ def wallet_owner(committing) -> Iterator[int]:
         )
         s.execute(delete(PointAccount).where(PointAccount.user_id == user_id))
         s.execute(delete(User).where(User.id == user_id))
-        s.execute(text(RESTORE_SYSTEM_BALANCES))
         s.commit()
 
 
@@ -134,4 +136,79 @@ def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_
             s.execute(delete(Unit).where(Unit.lot_id == ids[1]))
             s.execute(delete(Lot).where(Lot.id == ids[1]))
             s.execute(delete(Project).where(Project.id == ids[0]))
+            s.commit()
+
+
+def test_batches_and_reversals_at_once_never_deadlock(committing):
+    """Earning locks each person's pending account in user order; reversals follow the same
+    order, and no system row is locked, so concurrent batches and reversals never deadlock."""
+    with committing() as s:
+        partner = f.organisation(s, name="并发伙伴").id
+        users = [f.user(s).id for _ in range(12)]
+    m = methodology.load()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def earner(k: int) -> None:
+        for n in range(15):
+            now = utcnow()
+            reports = [
+                earning.Reported(
+                    user_id=u,
+                    type="walk",
+                    units=Decimal(300),
+                    started_at=now - timedelta(hours=1),
+                    external_id=f"dl-{k}-{n}-{u}",
+                )
+                for u in (users if k % 2 else list(reversed(users)))
+            ]
+            with committing() as s:
+                try:
+                    earning.earn(s, reports, m, source=ActionSource.partner, partner_id=partner)
+                    s.commit()
+                except Exception as exc:
+                    errors.append(exc)
+        stop.set()
+
+    def reverser() -> None:
+        while not stop.is_set():
+            with committing() as s:
+                ext = list(
+                    s.scalars(
+                        select(GreenAction.external_id)
+                        .where(GreenAction.partner_id == partner, GreenAction.status == "pending")
+                        .limit(8)
+                    )
+                )
+                s.rollback()
+                try:
+                    earning.reverse(s, partner, [e for e in ext if e][::-1])
+                    s.commit()
+                except Exception as exc:
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=earner, args=(k,)) for k in range(2)]
+    threads += [threading.Thread(target=reverser) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    try:
+        assert errors == []
+        with committing() as s:
+            assert ledger.violations(s) == []
+    finally:
+        with committing() as s:
+            s.execute(text("SET session_replication_role = replica"))
+            mine = select(PointAccount.id).where(PointAccount.user_id.in_(users))
+            s.execute(
+                delete(PointTransfer).where(
+                    PointTransfer.debit_account_id.in_(mine)
+                    | PointTransfer.credit_account_id.in_(mine)
+                )
+            )
+            s.execute(delete(GreenAction).where(GreenAction.partner_id == partner))
+            s.execute(delete(PointAccount).where(PointAccount.user_id.in_(users)))
+            s.execute(delete(User).where(User.id.in_(users)))
+            s.execute(delete(Organisation).where(Organisation.id == partner))
             s.commit()
