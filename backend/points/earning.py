@@ -27,7 +27,6 @@ from backend.points.models import (
     ActionSource,
     ActionStatus,
     GreenAction,
-    PointAccount,
     TransferKind,
 )
 
@@ -111,9 +110,8 @@ def earn(
     out: list[Outcome | None] = [None] * len(reports)
     write_lock_up_front(s)
     users = sorted({r.user_id for r in reports if r.user_id is not None})
-    for user in users:  # lock each person's pending account: concurrent batches queue here
-        acc = ledger.account_id(s, AccountKind.pending, user)
-        s.execute(select(PointAccount.id).where(PointAccount.id == acc).with_for_update())
+    pending = ledger.open_accounts(s, AccountKind.pending, users)
+    ledger.lock(s, pending)  # concurrent batches for the same people queue here (caps)
     seen = _existing(s, partner_id, [r.external_id for r in reports if r.external_id])
     used = _used_today(s, users, {_day(r.started_at) for r in reports}, source)
     accepted: list[_Accepted] = []
@@ -134,8 +132,7 @@ def earn(
             if r.external_id is not None and out[i].status == "accepted":  # type: ignore[union-attr]
                 seen[r.external_id] = accepted[-1].row["id"]
     _insert(s, accepted, out)
-    for user, points in _points_by_user(accepted, out).items():
-        ledger.transfer(s, TransferKind.earn, user, points, reference=f"earn:{now.isoformat()}")
+    ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
     return [o for o in out if o is not None]
 
 
@@ -229,17 +226,16 @@ def _admit(
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
-    """One INSERT for the batch; a row another batch got in first comes back as a duplicate."""
+    """One executemany INSERT for the batch; a row another batch got in first (the same
+    external id or trip) is not inserted and comes back as a duplicate."""
     if not accepted:
         return
-    inserted = set(
-        s.scalars(
-            upsert(s, ACTIONS)
-            .values([a.row for a in accepted])
-            .on_conflict_do_nothing()
-            .returning(ACTIONS.c.id)
-        ).all()
-    )
+    rows = [a.row for a in accepted]
+    count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
+    if count == len(rows):
+        return
+    ours = {r["id"] for r in rows}
+    inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
             out[a.index] = Outcome("duplicate", reason="already_counted")

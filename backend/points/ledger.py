@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.db import upsert, utcnow
@@ -83,6 +83,67 @@ def transfer(
             created_at=utcnow(),
         )
     )
+
+
+def open_accounts(s: Session, kind: AccountKind, users: list[int]) -> dict[int, int]:
+    """Each person's account of `kind` (user id -> account id), opening the missing ones."""
+    if not users:
+        return {}
+    q = select(ACCOUNTS.c.user_id, ACCOUNTS.c.id).where(
+        ACCOUNTS.c.kind == kind, ACCOUNTS.c.user_id.in_(users)
+    )
+    found = dict(s.execute(q).all())
+    missing = [u for u in users if u not in found]
+    if missing:
+        s.execute(
+            upsert(s, ACCOUNTS).on_conflict_do_nothing(),
+            [{"user_id": u, "kind": kind, "balance": 0} for u in missing],
+        )
+        found = dict(s.execute(q).all())
+    return found
+
+
+def lock(s: Session, accounts: dict[int, int]) -> None:
+    """Lock these person accounts in user id order, the order every points transaction uses."""
+    s.execute(
+        select(ACCOUNTS.c.id)
+        .where(ACCOUNTS.c.id.in_(list(accounts.values())))
+        .order_by(ACCOUNTS.c.user_id)
+        .with_for_update()
+    ).all()
+
+
+CREDIT = (
+    update(ACCOUNTS)
+    .where(ACCOUNTS.c.id == bindparam("account"))
+    .values(balance=ACCOUNTS.c.balance + bindparam("amount"))
+)
+
+
+def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], reference: str) -> None:
+    """Issue points into many people's pending accounts (already locked): two statements.
+
+    Nothing can overdraw: the source is the system `issued` account, whose balance is derived.
+    """
+    if not points:
+        return
+    issued, now = account_id(s, AccountKind.issued), utcnow()
+    s.execute(
+        insert(TRANSFERS),
+        [
+            {
+                "kind": TransferKind.earn,
+                "debit_account_id": issued,
+                "credit_account_id": pending[user],
+                "amount": amount,
+                "reference": reference,
+                "memo": "",
+                "created_at": now,
+            }
+            for user, amount in sorted(points.items())
+        ],
+    )
+    s.execute(CREDIT, [{"account": pending[u], "amount": a} for u, a in sorted(points.items())])
 
 
 @dataclass(frozen=True)
