@@ -129,6 +129,11 @@ def _locate(face: Face, dirs: tuple[Path, ...]) -> FontFile:
 
 def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """The face at `size` pixels, loaded once per process (cached by path, size and index)."""
+    return _font(face, size, os.environ.get(ENV_DIR, ""))
+
+
+@lru_cache(maxsize=1024)
+def _font(face: Face, size: int, _override: str) -> ImageFont.FreeTypeFont:
     f = locate(face)
     return truetype(f.path, size, f.index)
 
@@ -147,7 +152,8 @@ def _cmap(path: str, index: int) -> frozenset[int]:
 
     tt: Any = TTFont(path, fontNumber=index, lazy=True)
     try:
-        return frozenset(cp for cp, glyph in (tt.getBestCmap() or {}).items() if glyph)
+        cmap = tt.getBestCmap() or {}
+        return frozenset(cp for cp, glyph in cmap.items() if glyph and glyph != ".notdef")
     finally:
         tt.close()
 

@@ -184,27 +184,13 @@ def test_a_short_url_gets_the_strongest_correction() -> None:
 @pytest.mark.parametrize(("level", "ec"), render.EC_LEVELS)
 def test_symbol_is_the_one_qrcode_makes(length: int, level: str, ec: int) -> None:
     data = (url(length) + "0123456789" * 5)[: 48 + length]
-    q = qrcode.QRCode(error_correction=ec, border=0)
-    q.add_data(data.encode())
+    q = qrcode.QRCode(error_correction=ec, border=0, mask_pattern=render.MASK)
+    q.add_data(data)
     q.make(fit=True)
     ours = render.qr_code(data, ec)
     assert ours.level == level
     assert ours.version == q.version
     assert ours.rows == tuple("".join("1" if v else "0" for v in row) for row in q.modules)
-
-
-def test_penalty_is_qrcodes_lost_point() -> None:
-    q = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    q.add_data(url().encode())
-    q.make(fit=True)
-    n = q.modules_count
-    for mask in range(8):
-        q.makeImpl(True, mask)
-        rows = [int("".join("1" if v else "0" for v in row), 2) for row in q.modules]
-        assert render.penalty(rows, n) == qrcode.util.lost_point(q.modules)
-
-
-# --- determinism, sizes, variants ------------------------------------------------------------
 
 
 def test_same_view_same_bytes_with_cold_or_warm_caches() -> None:
@@ -332,6 +318,21 @@ def test_only_the_dirty_box_is_drawn_on(width: int, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(render, "dirty_box", whole_page)
     assert [render.render_png(view, width) for view in views] == parts
+
+
+def test_render_processes_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make_view()
+    here = render.render_png(view, 600)
+    monkeypatch.setenv(render.RENDER_PROCESSES_ENV, "1")
+    try:
+        assert render.render_png(view, 600) == here
+        assert render._pools  # it did go through a child process
+        with pytest.raises(ValueError, match="600 and 2480"):
+            render.render_png(view, 599)
+    finally:
+        for pool in render._pools.values():
+            pool.shutdown()
+        render._pools.clear()
 
 
 def test_wrap_breaks_cjk_anywhere_and_urls_inside_long_words() -> None:

@@ -1,0 +1,529 @@
+"""Certificate PNGs: how long the first render takes, how fast a cached PNG is served, and what
+rendering does to a trivial endpoint's latency on the same server.
+
+1. In process: `render_png` at 1240 px on fresh views (a new name, number and verify URL each
+   time, so no per-certificate cache helps), p50/p99 after warm-up, and the cold first call in
+   a fresh interpreter (fonts loaded, the width's layer built). Goal: <= 20 ms. Also the PNG's
+   size and encoding time at each zlib level, on the same page.
+2. Through gunicorn: `GET /api/v1/certificates/{number}.png?size=1240`, already rendered and
+   cached, against `GET /healthz` on the same server and with the same clients. Goal: >= 0.8.
+3. `GET /healthz` p99 while 4 clients have certificates rendered (a size not rendered yet for
+   that certificate on every request), against its p99 on the idle server. Goal: <= 3x.
+
+Certificates come from sandbox orders (footprint -> order -> confirm), as in orders.py.
+Needs BENCH_DATABASE_URL (PostgreSQL; its public schema is dropped and rebuilt) for 2 and 3;
+`--render-only` runs 1 alone, without a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from harness import ROOT, server, wrk
+
+from backend.certificates import render
+from backend.certificates.view import (
+    CertificateStatus,
+    CertificateView,
+    CreditLine,
+    RegistryStatus,
+)
+
+MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
+SIG = "Qk2xR0hYdTZ1" * 7 + "Qk"  # 86 characters, the length of an Ed25519 signature
+
+
+# --- 1. in process ------------------------------------------------------------------------------
+
+
+def typical_view(i: int) -> CertificateView:
+    """A certificate like the sandbox issues: one or two credit lines, a ~290-character URL."""
+    credits: tuple[CreditLine, ...] = (
+        CreditLine(
+            "CCER",
+            "川西林盘生态碳汇项目",
+            "Chuanxi Linpan Ecological Carbon Sink",
+            "forestry",
+            "四川",
+            2021,
+            f"{100_234 + i}–{100_236 + i}",
+            198_330,
+            RegistryStatus.pending,
+        ),
+    )
+    if i % 2:
+        credits += (
+            CreditLine(
+                "CDCER",
+                "碳惠天府·熊猫栖息地保护",
+                "Tanhui Tianfu · Panda Habitat Protection",
+                "forestry",
+                "四川",
+                2023,
+                f"{500_011 + i}",
+                1_000,
+                RegistryStatus.retired,
+                "REF-1",
+            ),
+        )
+    claim = f"eyJiIjoi5byg5LiJ{i:08d}IiwiZCI6IjIwMjYtMDUtMTciLCJoIjoi" * 3
+    return CertificateView(
+        number=f"DD-2026-{i:06d}",
+        status=CertificateStatus.valid,
+        beneficiary=f"张三{i}",
+        purpose="meeting: 2026 成都碳中和论坛",
+        footprint_mass_g=198_330,
+        mass_g=sum(c.mass_g for c in credits),
+        issued_on=date(2026, 5, 17),
+        issuer="点点碳中和服务 Diandian Carbon Neutral Service",
+        credits=credits,
+        verify_url=f"https://diandian.example/verify/DD-2026-{i:06d}?c={claim[:160]}&s={SIG}",
+    )
+
+
+def pct(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+COLD = """
+import time, sys
+t0 = time.perf_counter()
+from backend.certificates import render
+t1 = time.perf_counter()
+sys.path.insert(0, {bench!r})
+from certificates import typical_view
+first, second = typical_view(0), typical_view(1)
+t2 = time.perf_counter()
+render.render_png(first, {width})
+t3 = time.perf_counter()
+render.render_png(second, {width})
+t4 = time.perf_counter()
+print((t1 - t0) * 1000, (t3 - t2) * 1000, (t4 - t3) * 1000)
+"""
+
+
+def cold(width: int) -> tuple[float, float, float]:
+    """(import ms, first render ms, second render ms) in a fresh interpreter."""
+    code = COLD.format(bench=str(ROOT / "bench"), width=width)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout.split()
+    return float(out[0]), float(out[1]), float(out[2])
+
+
+def in_process(renders: int) -> None:
+    print(f"\n### 1. First render, in process ({renders} fresh views per width)\n")
+    print(
+        "| width | cold import ms | cold first render ms | second ms | p50 ms | p99 ms "
+        "| PNG KiB | goal |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    start = 1000
+    for width in (600, 1240, 2480):
+        imp, first, second = cold(width)
+        for i in range(20):  # warm-up: fonts, layer, text masks of the recurring strings
+            render.render_png(typical_view(i), width)
+        times, sizes = [], []
+        for i in range(start, start + renders):
+            view = typical_view(i)
+            t0 = time.perf_counter()
+            png = render.render_png(view, width)
+            times.append((time.perf_counter() - t0) * 1000)
+            sizes.append(len(png))
+        start += renders
+        goal = "<= 20 ms" if width == 1240 else ""
+        print(
+            f"| {width} | {imp:.0f} | {first:.0f} | {second:.1f} | {pct(times, 50):.1f} "
+            f"| {pct(times, 99):.1f} | {statistics.median(sizes) / 1024:.0f} | {goal} |"
+        )
+    compression()
+
+
+def compression() -> None:
+    """PNG size and encoding time of one typical 1240 px page at each zlib level."""
+    from PIL import Image
+
+    part, box, _ = render._compose(typical_view(7), 1240)
+    page = render.layer_p(1240).copy()
+    page.paste(part.quantize(palette=render.palette_image(), dither=Image.Dither.NONE), box[:2])
+    rgb = page.convert("RGB")
+    print("\n#### PNG encoding of the same 1240 px page\n")
+    print("| encoding | KiB | ms (best of 5) |")
+    print("| --- | ---: | ---: |")
+    options: list[tuple[str, Image.Image, dict[str, Any]]] = [
+        (f"palette, compress_level={lvl}", page, {"compress_level": lvl}) for lvl in range(1, 10)
+    ]
+    options += [
+        ("palette, optimize=True", page, {"optimize": True}),
+        ("RGB, compress_level=1", rgb, {"compress_level": 1}),
+        ("RGB, compress_level=6", rgb, {"compress_level": 6}),
+    ]
+    for label, image, kw in options:
+        best, size = float("inf"), 0
+        for _ in range(5):
+            buf = io.BytesIO()
+            t0 = time.perf_counter()
+            image.save(buf, "PNG", **kw)
+            best = min(best, (time.perf_counter() - t0) * 1000)
+            size = len(buf.getvalue())
+        mark = " (used)" if kw.get("compress_level") == render.PNG_COMPRESS_LEVEL else ""
+        if image is rgb:
+            mark = ""
+        print(f"| {label}{mark} | {size / 1024:.0f} | {best:.1f} |")
+
+
+# --- through gunicorn ---------------------------------------------------------------------------
+
+
+def request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: dict[str, Any] | None = None,
+) -> tuple[int, bytes]:
+    payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    hdrs = dict(headers or {})
+    if payload is not None:
+        hdrs["Content-Type"] = "application/json"
+    conn.request(method, path, body=payload, headers=hdrs)
+    resp = conn.getresponse()
+    return resp.status, resp.read()
+
+
+def sign_in(port: int, phone: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    status, raw = request(conn, "POST", "/api/v1/auth/codes", body={"phone": phone})
+    if status != 202:
+        raise SystemExit(f"POST /auth/codes -> {status}: {raw[:200]!r}")
+    code = json.loads(raw)["code"]
+    status, raw = request(conn, "POST", "/api/v1/auth/tokens", body={"phone": phone, "code": code})
+    if status != 201:
+        raise SystemExit(f"POST /auth/tokens -> {status}: {raw[:200]!r}")
+    token: str = json.loads(raw)["access_token"]
+    return token
+
+
+def issue(port: int, token: str, beneficiary: str) -> str:
+    """A sandbox order for a meeting footprint, confirmed; its certificate's number."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    auth = {"Authorization": f"Bearer {token}"}
+    status, raw = request(conn, "POST", "/api/v1/footprints", auth, MEETING)
+    if status != 201:
+        raise SystemExit(f"POST /footprints -> {status}: {raw[:300]!r}")
+    fp = json.loads(raw)
+    status, raw = request(
+        conn,
+        "POST",
+        "/api/v1/orders",
+        {**auth, "Idempotency-Key": str(uuid.uuid4())},
+        {"footprint_id": fp["id"], "beneficiary": beneficiary},
+    )
+    if status not in (200, 201):
+        raise SystemExit(f"POST /orders -> {status}: {raw[:300]!r}")
+    order = json.loads(raw)
+    status, raw = request(conn, "POST", f"/api/v1/orders/{order['id']}/confirm", auth, {})
+    if status != 200:
+        raise SystemExit(f"POST /orders/{{id}}/confirm -> {status}: {raw[:300]!r}")
+    paid = json.loads(raw)
+    number = paid.get("certificate_number")
+    if not number:
+        status, raw = request(conn, "GET", f"/api/v1/orders/{order['id']}", auth)
+        number = json.loads(raw).get("certificate_number")
+    conn.close()
+    if not number:
+        raise SystemExit(f"the confirmed order carries no certificate_number: {paid}")
+    return str(number)
+
+
+@dataclass
+class Seen:
+    done: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+
+    def merge(self, other: Seen) -> None:
+        self.done += other.done
+        self.latencies += other.latencies
+        self.bytes += other.bytes
+        for k, v in other.errors.items():
+            self.errors[k] = self.errors.get(k, 0) + v
+
+
+def clients(job: tuple[int, list[str], int, float, float, float]) -> Seen:
+    """One client process: `threads` threads, each looping over new connections carrying 3
+    GETs of its paths (round robin) from `start_at`; what completes in the window counts."""
+    port, paths, threads, start_at, warmup, seconds = job
+    t0, t1 = start_at + warmup, start_at + warmup + seconds
+    total = Seen()
+    lock = threading.Lock()
+
+    def loop(k: int) -> None:
+        mine = Seen()
+        i = k
+        while time.time() < t1:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                for _ in range(3):
+                    path = paths[i % len(paths)]
+                    i += 1
+                    began = time.perf_counter()
+                    status, raw = request(conn, "GET", path)
+                    ms = (time.perf_counter() - began) * 1000
+                    if t0 <= time.time() <= t1:
+                        if status == 200:
+                            mine.done += 1
+                            mine.latencies.append(ms)
+                            mine.bytes += len(raw)
+                        else:
+                            mine.errors[str(status)] = mine.errors.get(str(status), 0) + 1
+            except (OSError, http.client.HTTPException) as exc:
+                name = type(exc).__name__
+                mine.errors[name] = mine.errors.get(name, 0) + 1
+            finally:
+                conn.close()
+        with lock:
+            total.merge(mine)
+
+    time.sleep(max(0.0, start_at - time.time()))
+    workers = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return total
+
+
+def load(
+    port: int, paths: list[str], processes: int, threads: int, warmup: float, seconds: float
+) -> Seen:
+    start_at = time.time() + 2
+    jobs = [(port, paths, threads, start_at, warmup, seconds) for _ in range(processes)]
+    total = Seen()
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        for part in pool.map(clients, jobs):
+            total.merge(part)
+    return total
+
+
+def probe(job: tuple[int, float, float, float]) -> list[float]:
+    """`GET /healthz` one at a time, a new connection each, every `gap` s; latencies in ms."""
+    port, start_at, seconds, gap = job
+    time.sleep(max(0.0, start_at - time.time()))
+    out = []
+    end = start_at + seconds
+    while time.time() < end:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        began = time.perf_counter()
+        status, _ = request(conn, "GET", "/healthz")
+        out.append((time.perf_counter() - began) * 1000)
+        conn.close()
+        if status != 200:
+            raise SystemExit(f"/healthz -> {status}")
+        time.sleep(gap)
+    return out
+
+
+def renderers(job: tuple[int, list[str], int, float, float, int]) -> Seen:
+    """`clients` threads asking for certificates at sizes not rendered yet: each request takes
+    the next (number, size) of a shuffled list no other request uses."""
+    port, numbers, count, start_at, seconds, seed = job
+    rng = random.Random(seed)  # noqa: S311 (a shuffle, not a secret)
+    pairs = [(n, w) for n in numbers for w in range(600, 2481)]
+    rng.shuffle(pairs)
+    lock = threading.Lock()
+    total = Seen()
+    end = start_at + seconds
+
+    def loop(k: int) -> None:
+        mine = Seen()
+        i = k
+        while time.time() < end and i < len(pairs):
+            number, width = pairs[i]
+            i += count
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            began = time.perf_counter()
+            try:
+                status, raw = request(
+                    conn, "GET", f"/api/v1/certificates/{number}.png?size={width}"
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                mine.errors[type(exc).__name__] = mine.errors.get(type(exc).__name__, 0) + 1
+                continue
+            finally:
+                conn.close()
+            if status == 200:
+                mine.done += 1
+                mine.latencies.append((time.perf_counter() - began) * 1000)
+                mine.bytes += len(raw)
+            else:
+                mine.errors[str(status)] = mine.errors.get(str(status), 0) + 1
+        with lock:
+            total.merge(mine)
+
+    time.sleep(max(0.0, start_at - time.time()))
+    threads = [threading.Thread(target=loop, args=(k,)) for k in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return total
+
+
+def under_rendering(
+    port: int, numbers: list[str], seconds: float, renderers_n: int, gap: float
+) -> tuple[list[float], list[float], Seen]:
+    """/healthz latencies idle, then while `renderers_n` clients render; and what they did."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        start = time.time() + 2
+        idle = pool.apply_async(probe, ((port, start, seconds, gap),)).get()
+        start = time.time() + 2
+        busy = pool.apply_async(probe, ((port, start + 1, seconds, gap),))
+        work = pool.apply_async(renderers, ((port, numbers, renderers_n, start, seconds + 2, 7),))
+        return idle, busy.get(), work.get()
+
+
+def served(args: argparse.Namespace) -> None:
+    if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database (or --render-only)")
+    # 3 is run under several configurations: where renders run, and how many threads serve
+    configs = [
+        ("in the serving worker (default)", 0, args.threads),
+        (f"in a child process per worker, nice +{render.RENDER_NICE}", 1, args.threads),
+        (f"in a child process per worker, nice +{render.RENDER_NICE}", 1, 2 * args.threads),
+        ("in the serving worker (default)", 0, 2 * args.threads),
+    ]
+    rows = []
+    try:
+        for i, (label, processes, threads) in enumerate(configs):
+            os.environ[render.RENDER_PROCESSES_ENV] = str(processes)
+            with server(args.workers, threads) as (port, _url):
+                numbers = certificates(port, args.certificates)
+                if i == 0:
+                    cached(port, numbers, args)
+                idle, busy, work = under_rendering(port, numbers, args.seconds, 4, args.probe_gap)
+            rows.append((f"{label}; {args.workers} × {threads} threads", idle, busy, work))
+    finally:
+        os.environ.pop(render.RENDER_PROCESSES_ENV, None)
+    print(
+        f"\n### 3. GET /healthz while 4 clients render certificates at sizes not rendered "
+        f"before; a new connection per probe, one every {args.probe_gap * 1000:.0f} ms; "
+        f"{args.seconds:g} s each\n"
+    )
+    print(
+        "| renders run | /healthz p50 ms idle → busy | p99 ms idle → busy | p99 ratio "
+        "| renders/s | render p50 ms | render p99 ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, idle, busy, work in rows:
+        print(
+            f"| {label} | {pct(idle, 50):.2f} → {pct(busy, 50):.2f} "
+            f"| {pct(idle, 99):.2f} → {pct(busy, 99):.2f} | {pct(busy, 99) / pct(idle, 99):.2f} "
+            f"| {work.done / (args.seconds + 2):.1f} | {pct(work.latencies, 50):.0f} "
+            f"| {pct(work.latencies, 99):.0f} |"
+        )
+        if work.errors:
+            print(f"errors: {work.errors}")
+    print("\nGoal: /healthz p99 while rendering <= 3 × idle.")
+
+
+def certificates(port: int, count: int) -> list[str]:
+    token = sign_in(port, "+8613900000001")
+    t0 = time.perf_counter()
+    numbers = [issue(port, token, f"成都碳中和论坛参会者{i}") for i in range(count)]
+    print(
+        f"\n{len(numbers)} certificates issued through sandbox orders in "
+        f"{time.perf_counter() - t0:.1f} s ({numbers[0]} …)"
+    )
+    return numbers
+
+
+def cached(port: int, numbers: list[str], args: argparse.Namespace) -> None:
+    """2: cached PNGs against /healthz, with the same clients."""
+    png_paths = [f"/api/v1/certificates/{n}.png?size=1240" for n in numbers]
+    for path in png_paths:  # render and cache each, in both workers
+        for _ in range(4):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            status, raw = request(conn, "GET", path)
+            conn.close()
+            if status != 200:
+                raise SystemExit(f"GET {path} -> {status}: {raw[:300]!r}")
+    per = args.clients // args.processes
+    base = load(port, ["/healthz"], args.processes, per, 1, args.seconds)
+    pngs = load(port, png_paths, args.processes, per, 1, args.seconds)
+    base_wrk = png_wrk = None
+    if shutil.which("wrk"):
+        secs = max(1, round(args.seconds))
+        base_wrk = wrk(port, "/healthz", seconds=secs, connections=args.clients)
+        png_wrk = wrk(port, png_paths[0], seconds=secs, connections=args.clients)
+    print(
+        f"\n### 2. Cached PNG (1240 px) against GET /healthz; gunicorn {args.workers} workers × "
+        f"{args.threads} threads; {args.clients} Python clients in {args.processes} processes, "
+        f"a new connection every 3 requests; {args.seconds:g} s each\n"
+    )
+    print("| measured | req/s | p50 ms | p99 ms | MiB/s | errors | ratio to /healthz |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    base_rps = base.done / args.seconds
+    for label, seen in (
+        ("GET /healthz, Python clients", base),
+        ("GET /api/v1/certificates/{n}.png, cached, Python clients", pngs),
+    ):
+        rps = seen.done / args.seconds
+        print(
+            f"| {label} | {rps:.0f} | {pct(seen.latencies, 50):.2f} | "
+            f"{pct(seen.latencies, 99):.2f} | {seen.bytes / args.seconds / 2**20:.1f} | "
+            f"{sum(seen.errors.values())} | {rps / base_rps:.2f} |"
+        )
+    if base_wrk and png_wrk:
+        for label, r, size in (
+            ("GET /healthz, wrk", base_wrk, 0),
+            ("cached PNG, wrk", png_wrk, pngs.bytes / max(1, pngs.done)),
+        ):
+            print(
+                f"| {label} | {r.rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
+                f"| {r.rps * size / 2**20:.1f} | {r.errors} | {r.rps / base_wrk.rps:.2f} |"
+            )
+    if pngs.errors or base.errors:
+        print(f"\nerrors: /healthz {base.errors}, PNG {pngs.errors}")
+    print("\nGoal: cached PNG ÷ /healthz >= 0.8.")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--renders", type=int, default=200, help="fresh renders per width (1)")
+    ap.add_argument("--render-only", action="store_true", help="only 1, no server")
+    ap.add_argument("--certificates", type=int, default=8, help="issued for 2 and 3")
+    ap.add_argument("--seconds", type=float, default=8, help="each measured window (2, 3)")
+    ap.add_argument("--clients", type=int, default=16, help="Python clients for 2")
+    ap.add_argument("--processes", type=int, default=4, help="client processes for 2")
+    ap.add_argument("--probe-gap", type=float, default=0.01, help="s between /healthz probes")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    args = ap.parse_args()
+    in_process(args.renders)
+    if not args.render_only:
+        served(args)
+
+
+if __name__ == "__main__":
+    main()
