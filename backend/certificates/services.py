@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from backend import cursors
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
@@ -168,18 +168,6 @@ def revoke(
     return cert
 
 
-def _encode(cert: Certificate) -> str:
-    return base64.urlsafe_b64encode(f"{cert.issued_at.isoformat()}|{cert.id}".encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, cid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), int(cid)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "Not a cursor from this API.") from None
-
-
 def ledger(
     s: Session, limit: int = 50, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
@@ -187,7 +175,10 @@ def ledger(
     grams it took. Names are left out: a certificate is traced by its number."""
     q = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if cursor:
-        at, cid = _decode(cursor)
+        at, raw_id = cursors.decode(cursor)
+        if not raw_id.isdigit():
+            raise ValidationFailed("cursor", "Not a cursor from this API.")
+        cid = int(raw_id)
         q = q.where(
             or_(
                 Certificate.issued_at < at,
@@ -241,7 +232,7 @@ def ledger(
         }
         for c in certs
     ]
-    return items, _encode(certs[-1]) if more else None
+    return items, cursors.encode(certs[-1].issued_at, certs[-1].id) if more else None
 
 
 def stats(s: Session) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from Flask and raise DomainErrors.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import cursors
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.credits import inventory
@@ -299,26 +299,12 @@ def listing(
     if status is not None:
         q = q.where(Order.status == status)
     if cursor:
-        at, last_id = _decode(cursor)
+        at, last_id = cursors.decode(cursor)
         q = q.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
     rows = list(s.scalars(q.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, _encode(rows[-1]) if more else None
-
-
-def _encode(order: Order) -> str:
-    raw = f"{order.created_at.isoformat()}|{order.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, order_id = raw.split("|", 1)
-        return datetime.fromisoformat(at), order_id
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "Not a cursor from this API.") from None
+    return rows, cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
 
 
 def cancel(s: Session, who: Principal, order_id: str, ctx: settlement.Context) -> Order:
