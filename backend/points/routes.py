@@ -12,6 +12,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -92,6 +93,26 @@ def _summary(outcomes: list[earning.Outcome]) -> dict[str, Any]:
     }
 
 
+def _people(s: Session, phones: list[str]) -> dict[str, int]:
+    """User ids by phone as the partner wrote it. A phone found verbatim is a stored E.164
+    number; only the others go through (the slower) normalisation."""
+    found = dict(s.execute(select(User.phone, User.id).where(User.phone.in_(set(phones)))).all())
+    normalised: dict[str, str] = {}
+    for raw in set(phones) - found.keys():
+        try:
+            normalised[raw] = normalise_phone(raw)
+        except DomainError:
+            continue
+    if normalised:
+        by_phone = dict(
+            s.execute(
+                select(User.phone, User.id).where(User.phone.in_(set(normalised.values())))
+            ).all()
+        )
+        found |= {raw: by_phone[e164] for raw, e164 in normalised.items() if e164 in by_phone}
+    return found
+
+
 @blp.route("/points/actions", methods=["POST"])
 @signed
 @blp.arguments(BatchSchema())
@@ -101,18 +122,10 @@ def report_actions(body: dict[str, Any], partner_id: int) -> dict[str, Any]:
     """Report up to 1,000 green actions (signed); each is accepted, a duplicate or rejected."""
     s = db.session()
     items = body["actions"]
-    phones: list[str | None] = []
-    for item in items:
-        try:
-            phones.append(normalise_phone(item["phone"]))
-        except DomainError:
-            phones.append(None)
-    users = dict(
-        s.execute(select(User.phone, User.id).where(User.phone.in_(set(phones) - {None}))).all()
-    )
+    users = _people(s, [item["phone"] for item in items])
     reports = [
         earning.Reported(
-            user_id=users.get(phone) if phone else None,
+            user_id=users.get(item["phone"]),
             type=item["type"],
             units=item["units"],
             started_at=item["started_at"],
@@ -120,7 +133,7 @@ def report_actions(body: dict[str, Any], partner_id: int) -> dict[str, Any]:
             external_id=item["external_id"],
             venue=item.get("venue"),
         )
-        for item, phone in zip(items, phones, strict=True)
+        for item in items
     ]
     outcomes = earning.earn(
         s, reports, methodology.load(), source=ActionSource.partner, partner_id=partner_id

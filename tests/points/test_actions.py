@@ -26,9 +26,9 @@ def test_a_batch_earns_pending_points_per_the_methodology(client, db_session, pa
     body = resp.get_json()
     assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 0, 0)
     (item,) = body["results"]
-    assert item["points"] == 585  # 12.5 km × 46.8 g/pkm = 585 g, 1 point per g
+    assert item["points"] == 583  # 12.5 km × 46.7 g/pkm = 583.75 g, rounded down; 1 point per g
     shown = wallet(client, buyer.token)
-    assert (shown["balance"], shown["pending"]) == (0, 585)
+    assert (shown["balance"], shown["pending"]) == (0, 583)
     assert ledger.violations(db_session) == []
 
 
@@ -38,7 +38,8 @@ def test_a_duplicate_batch_adds_no_points(client, partner, buyer):
     again = partner.report(*batch).get_json()
     assert first["accepted"] == 2
     assert (again["accepted"], again["duplicates"]) == (0, 2)
-    assert wallet(client, buyer.token)["pending"] == 234 + 280
+    # 5 km and 6 km × 46.7 g/pkm, each rounded down
+    assert wallet(client, buyer.token)["pending"] == 233 + 280
 
 
 @pytest.mark.parametrize(
@@ -59,12 +60,25 @@ def test_implausible_or_unknown_items_are_rejected_with_a_reason(partner, buyer,
     assert body["results"][0] == {**body["results"][0], "status": "rejected", "reason": reason}
 
 
+def test_phones_are_matched_in_any_form_a_partner_writes_them(partner, buyer):
+    e164 = buyer.user.phone
+    mainland = f"{e164[3:6]} {e164[6:10]} {e164[10:]}"  # "138 0013 8000", no +86
+    body = partner.report(
+        metro(e164, ext="f-1"),
+        metro(mainland, ext="f-2", ago=200),
+        metro("not a phone", ext="f-3"),
+    ).get_json()
+    assert [r["status"] for r in body["results"]] == ["accepted", "accepted", "rejected"]
+    assert body["results"][2]["reason"] == "unknown_user"
+
+
 def test_daily_caps_bound_the_points(partner, buyer):
     trips = [
         metro(buyer.user.phone, "40", f"cap-{i}", minutes=45, ago=60 + 50 * i) for i in range(3)
     ]
     results = partner.report(*trips).get_json()["results"]
-    assert [r["points"] for r in results[:2]] == [1872, 1128]  # 3,000 a day for metro
+    # 40 km × 46.7 = 1,868; 3,000 a day for metro
+    assert [r["points"] for r in results[:2]] == [1868, 1132]
     assert results[1]["capped"] is True
     assert (results[2]["status"], results[2]["reason"]) == ("rejected", "daily_cap_reached")
 
@@ -97,7 +111,7 @@ def test_points_are_confirmed_when_the_window_closes_and_reversals_only_before(
     assert [r["status"] for r in reversed_.get_json()["results"]] == ["reversed", "rejected"]
     assert earning.confirm_due(db_session, utcnow() + timedelta(hours=25)) == 1
     shown = wallet(client, buyer.token)
-    assert (shown["balance"], shown["pending"]) == (468, 0)
+    assert (shown["balance"], shown["pending"]) == (467, 0)  # 10 km × 46.7 g/pkm
     late = partner.post("/api/v1/points/actions/reversals", {"external_ids": ["w-1"]}).get_json()
     assert late["results"][0]["reason"] == "already_confirmed"
     kinds = [h["kind"] for h in shown["history"]]
@@ -137,6 +151,6 @@ def test_a_check_in_counts_once_a_day_per_venue_and_self_reports_are_capped(
 def test_the_methodology_is_public_with_sources(client):
     body = client.get("/api/v1/points/methodology").get_json()
     metro_type = next(t for t in body["types"] if t["type"] == "metro")
-    assert metro_type["reduction_g"] == "46.8"
+    assert metro_type["reduction_g"] == "46.7"
     assert "深圳" in metro_type["source"]
     assert body["point_grams"] == 1
