@@ -10,6 +10,8 @@ from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
 from backend.orders import routes as orders
+from backend.partners.webhooks import routes as webhooks
+from backend.partners.wechat import routes as wechat
 from backend.payments import routes as payments
 from backend.points import routes as points
 
@@ -24,6 +26,8 @@ MODULES: tuple[Blueprint, ...] = (
     payments.blp,
     certificates.blp,
     points.blp,
+    wechat.blp,
+    webhooks.blp,
 )
 
 

@@ -1,0 +1,1 @@
+"""Companies: the WeChat official-account callback, the partner API and outbound webhooks."""

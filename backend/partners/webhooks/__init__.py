@@ -1,0 +1,1 @@
+"""Signed outbound webhooks: endpoints, events, at-least-once delivery from the outbox."""

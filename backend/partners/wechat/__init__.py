@@ -1,0 +1,1 @@
+"""The WeChat official-account message server (plaintext, compatibility and safe mode)."""
