@@ -2,12 +2,15 @@
 
 from backend.accounts import models as accounts
 from backend.certificates import models as certificates
+from backend.courts import models as courts
 from backend.credits import models as credits
 from backend.db import Base
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
 from backend.jobs import models as jobs
 from backend.orders import models as orders
+from backend.partners.webhooks import models as webhooks
+from backend.partners.wechat import models as wechat
 from backend.payments import models as payments
 from backend.points import models as points
 
@@ -16,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "accounts",
     "certificates",
+    "courts",
     "credits",
     "footprint",
     "idempotency",
@@ -24,4 +28,6 @@ __all__ = [
     "orders",
     "payments",
     "points",
+    "webhooks",
+    "wechat",
 ]

@@ -6,6 +6,7 @@ from flask_smorest import Api, Blueprint
 
 from backend.accounts import routes as accounts
 from backend.certificates import routes as certificates
+from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
@@ -28,6 +29,7 @@ MODULES: tuple[Blueprint, ...] = (
     points.blp,
     wechat.blp,
     webhooks.blp,
+    courts.blp,
 )
 
 

@@ -1,0 +1,3 @@
+"""Tables of this part of the domain."""
+
+from __future__ import annotations
