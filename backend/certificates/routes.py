@@ -15,6 +15,8 @@ from backend.certificates.images import ImageCache
 from backend.certificates.models import Certificate
 from backend.certificates.render import render_png
 from backend.certificates.schemas import (
+    CertificatePageSchema,
+    CertificateQuerySchema,
     CertificateSchema,
     KeysSchema,
     LedgerPageSchema,
@@ -63,6 +65,39 @@ def represent(cert: Certificate) -> dict[str, Any]:
         "revoked_at": cert.revoked_at,
         "revoked_reason": cert.revoked_reason,
     }
+
+
+@blp.route("/certificates")
+class Certificates(MethodView):
+    @blp.arguments(CertificateQuerySchema(), location="query")
+    @blp.response(200, CertificatePageSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+        """My certificates, or an organisation's (its admins and API keys); newest first."""
+        certs, cursor = services.listing(
+            db.session(),
+            current_principal(),
+            organisation_id=q.get("organisation_id"),
+            limit=q["limit"],
+            cursor=q.get("cursor"),
+        )
+        issuer = issuers.current()
+        items = [
+            {
+                "number": c.number,
+                "status": c.status.value,
+                "beneficiary": c.beneficiary,
+                "purpose": c.purpose,
+                "mass_g": c.mass_g,
+                "issued_at": c.issued_at,
+                "judicial": c.judicial,
+                "order_id": c.order_id,
+                "verify_url": issuing.verify_url(issuer, c),
+                "png_url": f"/api/v1/certificates/{c.number}.png",
+            }
+            for c in certs
+        ]
+        return {"items": items, "next_cursor": cursor}
 
 
 @blp.route("/certificates/keys")

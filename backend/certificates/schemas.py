@@ -100,6 +100,32 @@ class LedgerPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class CertificateSummarySchema(Schema):
+    number = fields.String(metadata={"example": "DD-2026-000123"})
+    status = fields.String(metadata={"description": "`valid` or `revoked`"})
+    beneficiary = fields.String()
+    purpose = fields.String()
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
+    issued_at = fields.DateTime()
+    judicial = fields.Boolean()
+    order_id = fields.String(allow_none=True)
+    verify_url = fields.String()
+    png_url = fields.String()
+
+
+class CertificatePageSchema(Schema):
+    items = fields.List(fields.Nested(CertificateSummarySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class CertificateQuerySchema(Schema):
+    organisation_id = fields.Integer(
+        metadata={"description": "An organisation's certificates (its admins)"}
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
 class LedgerQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(max=200))

@@ -12,6 +12,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend import cursors
+from backend.accounts.models import Role
+from backend.accounts.principal import Principal
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
@@ -21,12 +23,49 @@ from backend.credits.models import Allocation, Lot, Project, RegistryRetirement,
 from backend.credits.reports import month
 from backend.db import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.orders.models import Order
+from backend.points.models import Redemption
 
 MAX_PAGE = 100
 
 
 class RegistryRetired(Conflict):
     slug, title = "registry-retired", "Retired at the registry"
+
+
+def listing(
+    s: Session,
+    who: Principal,
+    *,
+    organisation_id: int | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[Certificate], str | None]:
+    """My certificates (my orders and point redemptions), or an organisation's (its admins, its
+    API key with `certificates:read`, operators); newest first."""
+    q = select(Certificate).outerjoin(Order, Order.id == Certificate.order_id)
+    if who.api_key is not None:
+        who.authorize_org(who.api_key.organisation_id, scope="certificates:read")
+        q = q.where(Order.organisation_id == who.api_key.organisation_id)
+    elif organisation_id is not None:
+        who.authorize_org(organisation_id, roles=[Role.admin])
+        q = q.where(Order.organisation_id == organisation_id)
+    else:
+        me = who.require_user().id
+        redeemed = select(Redemption.reservation_id).where(Redemption.user_id == me)
+        q = q.where(or_(Order.user_id == me, Certificate.reservation_id.in_(redeemed)))
+    if cursor:
+        at, last = cursors.decode(cursor)
+        q = q.where(
+            or_(
+                Certificate.issued_at < at,
+                and_(Certificate.issued_at == at, Certificate.number < last),
+            )
+        )
+    order = (Certificate.issued_at.desc(), Certificate.number.desc())
+    rows = list(s.scalars(q.order_by(*order).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return rows, cursors.encode(rows[-1].issued_at, rows[-1].number) if more else None
 
 
 def get(s: Session, number: str) -> Certificate:
