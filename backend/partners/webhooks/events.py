@@ -1,0 +1,68 @@
+"""Emitting webhook events: an outbox written in the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from backend.db import random_id, utcnow
+from backend.jobs import queue
+from backend.partners.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+EVENT_TYPES = ("order.paid", "order.retired", "certificate.issued", "certificate.verified")
+API_VERSION = "2026-11-24"
+DELIVER_JOB = "webhook.deliver"
+JOB_MAX_ATTEMPTS = 3  # a job is one delivery attempt; these retries only cover crashes
+EVENTS = cast(Table, WebhookEvent.__table__)
+DELIVERIES = cast(Table, WebhookDelivery.__table__)
+
+
+def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any]) -> None:
+    """Record event `type` for the organisation, with a delivery and a job for each enabled
+    endpoint subscribed to it, in the caller's transaction (they exist iff it commits).
+
+    No effect when `organisation_id` is None or nobody subscribes. `data` must be plain JSON.
+    """
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {type!r}")
+    if organisation_id is None:
+        return
+    json.dumps(data, allow_nan=False)  # fail in the caller, not later in the worker
+    rows = s.execute(
+        select(WebhookEndpoint.id, WebhookEndpoint.events).where(
+            WebhookEndpoint.organisation_id == organisation_id, WebhookEndpoint.enabled
+        )
+    ).all()
+    targets = sorted(endpoint_id for endpoint_id, events in rows if type in events)
+    if not targets:
+        return
+    now, event_id = utcnow(), random_id("evt_")
+    s.execute(
+        insert(EVENTS).values(
+            id=event_id,
+            organisation_id=organisation_id,
+            type=type,
+            api_version=API_VERSION,
+            data=data,
+            created_at=now,
+        )
+    )
+    for endpoint_id in targets:
+        delivery_id = random_id("whd_")
+        s.execute(
+            insert(DELIVERIES).values(
+                id=delivery_id,
+                event_id=event_id,
+                endpoint_id=endpoint_id,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                last_error="",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        queue.enqueue(s, DELIVER_JOB, delivery_id, run_at=now, max_attempts=JOB_MAX_ATTEMPTS)
