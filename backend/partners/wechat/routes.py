@@ -1,7 +1,134 @@
-"""Routes of the wechat part of the partners domain."""
+"""Routes of the WeChat official-account link: registration by organisation admins, the
+callback WeChat calls, and followers linking their openid to their Diandian account."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Response, current_app, request
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
-blp = Blueprint("wechat", __name__, url_prefix="/api/v1", description="wechat")
+from backend import db
+from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.certificates import issuers
+from backend.errors import DomainError
+from backend.partners.wechat import callback, linking, registration
+from backend.partners.wechat.schemas import (
+    WechatAccountCreateSchema,
+    WechatAccountSchema,
+    WechatLinkRequestSchema,
+    WechatLinkSchema,
+    WechatMessageQuerySchema,
+    WechatVerifyQuerySchema,
+)
+from backend.partners.wechat.settings import Settings
+from backend.partners.wechat.xmlcodec import MAX_BYTES
+
+blp = Blueprint(
+    "wechat",
+    __name__,
+    url_prefix="/api/v1",
+    description="WeChat official accounts (公众号): registration, the message callback, links",
+)
+
+
+class TooLarge(DomainError):
+    status, slug, title = 413, "too-large", "The body is too large"
+
+
+def _settings() -> Settings:
+    cfg = current_app.config
+    return Settings(
+        secret_key=cfg["SECRET_KEY"],
+        base_url=cfg["PUBLIC_BASE_URL"],
+        window_s=cfg["WECHAT_TIMESTAMP_WINDOW_SECONDS"],
+        issuer=issuers.current(),
+    )
+
+
+def _shown(account: Any) -> dict[str, Any]:
+    url = registration.callback_url(current_app.config["PUBLIC_BASE_URL"], account)
+    return {
+        name: getattr(account, name)
+        for name in ("slug", "organisation_id", "appid", "name", "created_at")
+    } | {"callback_url": url}
+
+
+@blp.route("/organisations/<int:org_id>/wechat-accounts")
+class Accounts(MethodView):
+    @blp.response(200, WechatAccountSchema(many=True))
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, org_id: int) -> list[dict[str, Any]]:
+        """The organisation's official accounts, without their secrets (admins)."""
+        return [_shown(a) for a in registration.accounts(db.session(), current_principal(), org_id)]
+
+    @blp.arguments(WechatAccountCreateSchema())
+    @blp.response(201, WechatAccountSchema)
+    @blp.alt_response(409, description="The appid is linked already")
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, body: dict[str, Any], org_id: int) -> dict[str, Any]:
+        """Link an official account; enter the callback URL and token in the WeChat console."""
+        secret_key = current_app.config["SECRET_KEY"]
+        account = registration.register(
+            db.session(), secret_key, current_principal(), org_id, **body
+        )
+        return _shown(account)
+
+
+@blp.route("/organisations/<int:org_id>/wechat-accounts/<string:account>")
+class AccountById(MethodView):
+    @blp.response(204)
+    @blp.doc(security=BEARER_AUTH)
+    def delete(self, org_id: int, account: str) -> None:
+        """Unlink an official account: its callback answers 404 from now on."""
+        registration.unlink(db.session(), current_principal(), org_id, account)
+
+
+def _body() -> bytes:
+    body = request.stream.read(MAX_BYTES + 1)
+    if len(body) > MAX_BYTES:
+        raise TooLarge(f"WeChat messages are under {MAX_BYTES} bytes.")
+    return body
+
+
+@blp.route("/partners/wechat/<string:account>")
+class Callback(MethodView):
+    @blp.arguments(WechatVerifyQuerySchema(), location="query")
+    @blp.response(200, content_type="text/plain", description="echostr, as it came")
+    @blp.alt_response(403, description="The signature or the timestamp is wrong")
+    def get(self, q: dict[str, Any], account: str) -> Response:
+        """WeChat's check of the server URL: answers `echostr` when the signature is right."""
+        signed = callback.Signed(q["signature"], q["timestamp"], q["nonce"])
+        out = callback.echo(db.session(), _settings(), account, signed, q["echostr"])
+        return Response(out, mimetype="text/plain")
+
+    @blp.arguments(WechatMessageQuerySchema(), location="query")
+    @blp.response(200, content_type="application/xml", description="A reply, or `success`")
+    @blp.alt_response(400, description="Not a WeChat message (malformed XML, a DTD, entities)")
+    @blp.alt_response(403, description="The signature or the timestamp is wrong")
+    def post(self, q: dict[str, Any], account: str) -> Response:
+        """A message or event from WeChat (plaintext, compatibility or safe mode)."""
+        signed = callback.Signed(
+            q["signature"], q["timestamp"], q["nonce"], q["encrypt_type"], q["msg_signature"]
+        )
+        out = callback.receive(db.session(), _settings(), account, signed, _body())
+        plain = out == callback.SUCCESS
+        return Response(out, mimetype="text/plain" if plain else "application/xml")
+
+
+@blp.route("/me/wechat-links", methods=["POST"])
+@blp.arguments(WechatLinkRequestSchema())
+@blp.response(201, WechatLinkSchema)
+@blp.doc(security=BEARER_AUTH)
+def link(body: dict[str, Any]) -> dict[str, Any]:
+    """Link the WeChat follower of a 积分 link token to me (the token lives 15 minutes)."""
+    user = current_principal().require_user()
+    done = linking.link(db.session(), current_app.config["SECRET_KEY"], user.id, body["token"])
+    a = done.account
+    return {
+        "account_id": a.slug,
+        "account_name": a.name,
+        "organisation_id": a.organisation_id,
+        "linked_at": done.linked_at,
+    }

@@ -1,0 +1,127 @@
+"""What each command answers: a text or a news (article) reply, Chinese first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from backend.certificates import issuing
+from backend.certificates import services as certificates
+from backend.certificates.view import CertificateStatus, mass_label
+from backend.errors import NotFound
+from backend.partners.wechat import commands, followers, linking
+from backend.partners.wechat.commands import Command
+from backend.partners.wechat.models import WechatAccount
+from backend.partners.wechat.settings import Settings
+from backend.points import ledger
+
+MEETING_PATH = "/neutralise/meeting"
+PNG_WIDTH = 600  # the smallest certificate PNG: plenty for a news thumbnail
+
+HELP = (
+    "可以发送：\n"
+    "· 中和 会议 50人 1天 — 计算并中和一场会议的碳排放\n"
+    "· 积分 — 查看我的碳积分\n"
+    "· 证书 DD-2026-000123 — 查看一张碳中和证书\n"
+    "Send: 中和 会议 50人 1天 (neutralise a meeting), 积分 (my points), "
+    "证书 <number> (a certificate)."
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    content: str
+
+
+@dataclass(frozen=True)
+class News:
+    title: str
+    description: str
+    picurl: str
+    url: str
+
+
+Reply = Text | News
+
+
+def _link(url: str, label: str) -> str:
+    return f'<a href="{url}">{label}</a>'
+
+
+def meeting_url(settings: Settings, command: commands.NeutraliseMeeting) -> str:
+    """The PWA's meeting calculator, pre-filled with the meeting calculator's own fields."""
+    query = {
+        name: value
+        for name, value in (("attendees", command.attendees), ("days", command.days))
+        if value is not None
+    }
+    return settings.url(MEETING_PATH) + "?" + urlencode({**query, "via": "wechat"})
+
+
+def _neutralise(settings: Settings, command: commands.NeutraliseMeeting) -> Text:
+    url = meeting_url(settings, command)
+    if command.attendees is None:
+        return Text(
+            f"{_link(url, '打开会议碳中和计算器')}，"
+            "或发送“中和 会议 50人 1天”直接带入人数和天数。\n"
+            "Open the meeting calculator."
+        )
+    days = f"{command.days}天" if command.days else ""
+    return Text(
+        f"{command.attendees}人{days}的会议：{_link(url, '查看碳足迹并中和')}\n"
+        f"A meeting of {command.attendees}: see its footprint and neutralise it."
+    )
+
+
+def _wallet(s: Session, settings: Settings, account: WechatAccount, openid: str) -> Text:
+    user_id = followers.linked_user(s, account.id, openid)
+    if user_id is None:
+        url = linking.url(settings.base_url, linking.token(settings.secret_key, account.id, openid))
+        return Text(
+            f"请先{_link(url, '绑定点点账号')}（链接15分钟内有效），然后再发送“积分”。\n"
+            "Link your Diandian account first (the link works for 15 minutes)."
+        )
+    b = ledger.balances(s, user_id)
+    return Text(
+        f"我的碳积分：可用 {b.wallet} 分，待确认 {b.pending} 分。\n"
+        f"My points: {b.wallet} available, {b.pending} pending."
+    )
+
+
+def _certificate(s: Session, settings: Settings, number: str) -> Reply:
+    try:
+        cert = certificates.get(s, number)
+    except NotFound:
+        return Text(f"没有找到证书 {number}，请检查编号。\nNo certificate {number}.")
+    revoked = "（已撤销 revoked）" if cert.status == CertificateStatus.revoked else ""
+    return News(
+        title=f"碳中和证书 {cert.number}{revoked}",
+        description=(
+            f"受益人：{cert.beneficiary}\n中和量：{mass_label(cert.mass_g)} CO₂e\n"
+            f"Beneficiary {cert.beneficiary}, {mass_label(cert.mass_g)} CO₂e neutralised."
+        ),
+        picurl=settings.url(f"/api/v1/certificates/{cert.number}.png?size={PNG_WIDTH}"),
+        url=issuing.verify_url(settings.issuer, cert),
+    )
+
+
+def answer(
+    s: Session, settings: Settings, account: WechatAccount, openid: str, command: Command
+) -> Reply:
+    """The reply to a follower's command."""
+    match command:
+        case commands.NeutraliseMeeting():
+            return _neutralise(settings, command)
+        case commands.Wallet():
+            return _wallet(s, settings, account, openid)
+        case commands.Certificate(number):
+            return _certificate(s, settings, number)
+        case commands.Help(problem):
+            return Text(f"{problem}\n\n{HELP}" if problem else HELP)
+
+
+def welcome(account: WechatAccount, organisation: str) -> Text:
+    """The reply to a new follower."""
+    return Text(f"欢迎关注{account.name}！已关联到 {organisation}。\n\n{HELP}")

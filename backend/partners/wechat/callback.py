@@ -1,0 +1,131 @@
+"""The callback WeChat calls: check the signature and the time, open safe-mode messages, act
+once per message, and reply (encrypted when the message was).
+
+Plaintext mode signs only [token, timestamp, nonce]; compatibility and safe mode
+(`encrypt_type=aes`) sign the `Encrypt` text too (`msg_signature`), and we answer in kind.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.db import end_reads, utcnow, write_lock_up_front
+from backend.errors import DomainError, Forbidden, NotFound
+from backend.partners.wechat import dedup, dispatch, registration, xmlcodec
+from backend.partners.wechat.crypto import CryptoError, MessageCrypt, signature, signed
+from backend.partners.wechat.models import WechatAccount
+from backend.partners.wechat.settings import Settings
+
+SUCCESS = "success"  # what WeChat wants when there is nothing to say
+
+
+class BadSignature(Forbidden):
+    slug, title = "wechat-signature", "The WeChat signature does not match"
+
+
+class StaleTimestamp(Forbidden):
+    slug, title = "wechat-timestamp", "The WeChat timestamp is outside the accepted window"
+
+
+class BadMessage(DomainError):
+    status, slug, title = 400, "wechat-message", "Not a WeChat message"
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The query WeChat signs its calls with."""
+
+    signature: str
+    timestamp: str
+    nonce: str
+    encrypt_type: str = "raw"
+    msg_signature: str = ""
+
+
+@dataclass(frozen=True)
+class Opened:
+    account: WechatAccount
+    token: str
+    crypt: MessageCrypt
+
+
+def _open(s: Session, settings: Settings, slug: str) -> Opened:
+    account = s.scalar(select(WechatAccount).where(WechatAccount.slug == slug))
+    if account is None:
+        raise NotFound("No such WeChat account.")
+    token, aes_key = registration.secrets_of(settings.secret_key, account)
+    return Opened(account, token, MessageCrypt(aes_key, account.appid))
+
+
+def _check(opened: Opened, settings: Settings, q: Signed, now: datetime, *extra: str) -> None:
+    given = q.msg_signature if extra else q.signature
+    if not signed(given, opened.token, q.timestamp, q.nonce, *extra):
+        raise BadSignature("The signature was not made with this account's token.")
+    if abs(now.timestamp() - int(q.timestamp)) > settings.window_s:
+        raise StaleTimestamp(f"The timestamp is more than {settings.window_s} s from now.")
+
+
+def echo(s: Session, settings: Settings, slug: str, q: Signed, echostr: str) -> str:
+    """WeChat's check of the server URL: `echostr` back when the signature is right."""
+    _check(_open(s, settings, slug), settings, q, utcnow())
+    return echostr
+
+
+def _read(
+    opened: Opened, settings: Settings, q: Signed, body: bytes, now: datetime
+) -> dict[str, str]:
+    try:
+        if q.encrypt_type != "aes":
+            _check(opened, settings, q, now)
+            return xmlcodec.parse(body)
+        encrypted = xmlcodec.parse(body).get("Encrypt", "")
+        if not encrypted:
+            raise BadMessage("Safe mode needs an Encrypt element.")
+        _check(opened, settings, q, now, encrypted)
+        return xmlcodec.parse(opened.crypt.decrypt(encrypted))
+    except CryptoError as exc:
+        raise BadMessage(str(exc)) from exc
+    except xmlcodec.MalformedXml as exc:
+        raise BadMessage(str(exc)) from exc
+
+
+def _seal(opened: Opened, reply: str, now: datetime) -> str:
+    encrypted = opened.crypt.encrypt(reply)
+    timestamp, nonce = str(int(now.timestamp())), str(secrets.randbelow(10**10))
+    return xmlcodec.render(
+        {
+            "Encrypt": encrypted,
+            "MsgSignature": signature(opened.token, timestamp, nonce, encrypted),
+            "TimeStamp": int(timestamp),
+            "Nonce": nonce,
+        }
+    )
+
+
+def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -> str:
+    """Handle one call; the body to answer with (`success`, a reply, or its encrypted form)."""
+    now = utcnow()
+    opened = _open(s, settings, slug)
+    try:
+        msg = dispatch.Message.read(_read(opened, settings, q, body, now))
+    except dispatch.InvalidMessage as exc:
+        raise BadMessage(str(exc)) from exc
+    end_reads(s)
+    write_lock_up_front(s)
+    account_id = opened.account.id
+    claimed = dedup.claim(s, account_id, msg.key, now)
+    if claimed is None:
+        reply = dedup.replay(s, account_id, msg.key)
+    else:
+        answer = dispatch.handle(s, settings, opened.account, msg, now)
+        reply = dispatch.to_xml(answer, msg, now) if answer else None
+        dedup.remember(s, claimed, reply)
+    s.commit()
+    if reply is None:
+        return SUCCESS
+    return _seal(opened, reply, now) if q.encrypt_type == "aes" else reply

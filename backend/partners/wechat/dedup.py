@@ -1,0 +1,48 @@
+"""Answering WeChat's retries once: a row per handled message, unique per account and key,
+claimed in the transaction that acts on the message and holding the reply it got."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from backend.db import upsert, utcnow
+from backend.partners.wechat.models import WechatMessage
+
+KEEP = timedelta(days=3)  # WeChat retries within 15 seconds; days leave room for inquiries
+
+
+def claim(s: Session, account_id: int, key: str, now: datetime) -> int | None:
+    """The new row's id, or None when the message was handled (or is being handled) already.
+
+    On PostgreSQL a concurrent retry waits here until the first attempt commits or rolls back.
+    """
+    return s.execute(
+        upsert(s, WechatMessage)
+        .values(account_id=account_id, key=key, received_at=now)
+        .on_conflict_do_nothing(index_elements=["account_id", "key"])
+        .returning(WechatMessage.id)
+    ).scalar()
+
+
+def remember(s: Session, message_id: int, reply: str | None) -> None:
+    s.execute(update(WechatMessage).where(WechatMessage.id == message_id).values(reply=reply))
+
+
+def replay(s: Session, account_id: int, key: str) -> str | None:
+    """The reply a handled message got (None: it got `success`)."""
+    return s.scalar(
+        select(WechatMessage.reply).where(
+            WechatMessage.account_id == account_id, WechatMessage.key == key
+        )
+    )
+
+
+def purge(s: Session, now: datetime | None = None) -> int:
+    """Forget messages handled more than three days ago; returns how many."""
+    cutoff = (now or utcnow()) - KEEP
+    n = s.execute(delete(WechatMessage).where(WechatMessage.received_at < cutoff)).rowcount  # type: ignore[attr-defined]
+    s.commit()
+    return int(n)

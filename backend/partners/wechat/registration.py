@@ -1,0 +1,95 @@
+"""Organisation admins (and operators) link, list and unlink official accounts. The token and
+EncodingAESKey are sealed at rest and never shown again."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend import secretbox
+from backend.accounts.models import Role
+from backend.accounts.principal import Principal
+from backend.db import random_id
+from backend.errors import Conflict, NotFound
+from backend.partners.wechat.models import WechatAccount
+
+TOKEN_PURPOSE = "wechat-token"  # noqa: S105 - a secretbox purpose, not a secret
+AES_KEY_PURPOSE = "wechat-encoding-aes-key"
+SLUG_PREFIX = "wx_"
+CALLBACK_PATH = "/api/v1/partners/wechat/{slug}"
+
+
+def _authorize(who: Principal, org_id: int) -> int:
+    user = who.require_user()
+    who.authorize_org(org_id, roles=[Role.admin])
+    return user.id
+
+
+def register(
+    s: Session,
+    secret_key: str,
+    who: Principal,
+    org_id: int,
+    *,
+    appid: str,
+    token: str,
+    encoding_aes_key: str,
+    name: str,
+) -> WechatAccount:
+    """Link an official account to the organisation; an appid is linked once."""
+    user_id = _authorize(who, org_id)
+    account = WechatAccount(
+        slug=random_id(SLUG_PREFIX),
+        organisation_id=org_id,
+        appid=appid,
+        name=name.strip(),
+        token_sealed=secretbox.seal(secret_key, TOKEN_PURPOSE, token),
+        aes_key_sealed=secretbox.seal(secret_key, AES_KEY_PURPOSE, encoding_aes_key),
+        created_by_id=user_id,
+    )
+    s.add(account)
+    try:
+        s.commit()
+    except IntegrityError:
+        s.rollback()
+        raise Conflict(f"The official account {appid} is already linked.") from None
+    return account
+
+
+def accounts(s: Session, who: Principal, org_id: int) -> list[WechatAccount]:
+    """The organisation's accounts, oldest first."""
+    _authorize(who, org_id)
+    return list(
+        s.scalars(
+            select(WechatAccount)
+            .where(WechatAccount.organisation_id == org_id)
+            .order_by(WechatAccount.id)
+        )
+    )
+
+
+def unlink(s: Session, who: Principal, org_id: int, slug: str) -> None:
+    """Unlink an account: its callback stops answering, its followers and messages go."""
+    _authorize(who, org_id)
+    gone = s.execute(
+        delete(WechatAccount)
+        .where(WechatAccount.organisation_id == org_id, WechatAccount.slug == slug)
+        .returning(WechatAccount.id)
+    ).first()
+    if gone is None:
+        raise NotFound("No such WeChat account.")
+    s.commit()
+
+
+def secrets_of(secret_key: str, account: WechatAccount) -> tuple[str, str]:
+    """The account's token and EncodingAESKey, unsealed."""
+    return (
+        secretbox.unseal(secret_key, TOKEN_PURPOSE, account.token_sealed),
+        secretbox.unseal(secret_key, AES_KEY_PURPOSE, account.aes_key_sealed),
+    )
+
+
+def callback_url(base_url: str, account: WechatAccount) -> str:
+    """The URL to paste into the WeChat console's server configuration (服务器地址)."""
+    return base_url.rstrip("/") + CALLBACK_PATH.format(slug=account.slug)
