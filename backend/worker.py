@@ -23,6 +23,7 @@ from backend.credits import inventory
 from backend.idempotency import store as idempotency
 from backend.jobs import queue
 from backend.orders import context, reconcile, services, settlement
+from backend.partners.webhooks import delivery as webhooks
 from backend.points import earning, wallet
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,11 @@ log = logging.getLogger(__name__)
 def handlers() -> dict[str, queue.Handler]:
     """Job kinds and what runs them."""
     ctx = context.current()
-    return {settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, ctx)}
+    hooks = webhooks.Settings.from_config(current_app.config)
+    return {
+        settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, ctx),
+        webhooks.DELIVER_JOB: lambda s, ref: webhooks.deliver(s, ref, hooks),
+    }
 
 
 @dataclass

@@ -20,6 +20,11 @@ EVENTS = cast(Table, WebhookEvent.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
 
 
+def job_ref(delivery_id: str, attempt: int) -> str:
+    """The job of a delivery's `attempt`-th automatic attempt."""
+    return f"{delivery_id}/{attempt}"
+
+
 def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any]) -> None:
     """Record event `type` for the organisation, with a delivery and a job for each enabled
     endpoint subscribed to it, in the caller's transaction (they exist iff it commits).
@@ -65,4 +70,6 @@ def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any
                 updated_at=now,
             )
         )
-        queue.enqueue(s, DELIVER_JOB, delivery_id, run_at=now, max_attempts=JOB_MAX_ATTEMPTS)
+        queue.enqueue(
+            s, DELIVER_JOB, job_ref(delivery_id, 1), run_at=now, max_attempts=JOB_MAX_ATTEMPTS
+        )

@@ -2,6 +2,121 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
-blp = Blueprint("webhooks", __name__, url_prefix="/api/v1", description="webhooks")
+from backend import db
+from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.partners.webhooks import delivery, services
+from backend.partners.webhooks.models import WebhookEndpoint
+from backend.partners.webhooks.schemas import (
+    DeliveryPageSchema,
+    DeliveryQuerySchema,
+    DeliverySchema,
+    EndpointCreateSchema,
+    EndpointListSchema,
+    EndpointQuerySchema,
+    EndpointSchema,
+    EndpointUpdateSchema,
+    EndpointWithSecretSchema,
+    RotateSchema,
+)
+
+blp = Blueprint(
+    "webhooks",
+    __name__,
+    url_prefix="/api/v1",
+    description="Signed outbound webhooks: endpoints, secret rotation, deliveries",
+)
+
+
+def settings() -> delivery.Settings:
+    return delivery.Settings.from_config(current_app.config)
+
+
+def with_secret(endpoint: WebhookEndpoint, secret: str) -> dict[str, Any]:
+    shown = {name: getattr(endpoint, name) for name in EndpointSchema().fields}
+    return {**shown, "secret": secret}
+
+
+@blp.route("/webhook-endpoints")
+class Endpoints(MethodView):
+    @blp.arguments(EndpointCreateSchema())
+    @blp.response(201, EndpointWithSecretSchema)
+    @blp.alt_response(409, description="The organisation has the most endpoints allowed")
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Register an endpoint for signed events; its secret is shown only now."""
+        endpoint, secret = services.create(db.session(), current_principal(), body, settings())
+        location = f"/api/v1/webhook-endpoints/{endpoint.id}"
+        return with_secret(endpoint, secret), 201, {"Location": location}
+
+    @blp.arguments(EndpointQuerySchema(), location="query")
+    @blp.response(200, EndpointListSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+        """Your organisations' webhook endpoints (never their secrets)."""
+        items = services.listing(db.session(), current_principal(), q.get("organisation_id"))
+        return {"items": items}
+
+
+@blp.route("/webhook-endpoints/<string:endpoint_id>")
+class EndpointById(MethodView):
+    @blp.response(200, EndpointSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, endpoint_id: str) -> WebhookEndpoint:
+        """One webhook endpoint."""
+        return services.get(db.session(), current_principal(), endpoint_id)
+
+    @blp.arguments(EndpointUpdateSchema())
+    @blp.response(200, EndpointSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def patch(self, changes: dict[str, Any], endpoint_id: str) -> WebhookEndpoint:
+        """Change an endpoint's URL, events, description, or enable or disable it."""
+        return services.update(db.session(), current_principal(), endpoint_id, changes, settings())
+
+    @blp.response(204)
+    @blp.doc(security=BEARER_AUTH)
+    def delete(self, endpoint_id: str) -> None:
+        """Delete an endpoint and its deliveries."""
+        services.delete(db.session(), current_principal(), endpoint_id)
+
+
+@blp.route("/webhook-endpoints/<string:endpoint_id>/rotate-secret", methods=["POST"])
+@blp.arguments(RotateSchema())
+@blp.response(200, EndpointWithSecretSchema)
+@blp.doc(security=BEARER_AUTH)
+def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
+    """A new signing secret, shown only now; the old one also signs for a while."""
+    endpoint, secret = services.rotate(
+        db.session(), current_principal(), endpoint_id, body["previous_valid_hours"], settings()
+    )
+    return with_secret(endpoint, secret)
+
+
+@blp.route("/webhook-endpoints/<string:endpoint_id>/deliveries")
+@blp.arguments(DeliveryQuerySchema(), location="query")
+@blp.response(200, DeliveryPageSchema)
+@blp.doc(security=BEARER_AUTH)
+def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
+    """The endpoint's deliveries with their attempts, newest first."""
+    items, cursor = services.deliveries(
+        db.session(), current_principal(), endpoint_id, q["limit"], q.get("cursor")
+    )
+    return {"items": items, "next_cursor": cursor}
+
+
+@blp.route(
+    "/webhook-endpoints/<string:endpoint_id>/deliveries/<string:delivery_id>/redeliver",
+    methods=["POST"],
+)
+@blp.response(200, DeliverySchema)
+@blp.doc(security=BEARER_AUTH)
+def redeliver(endpoint_id: str, delivery_id: str) -> dict[str, Any]:
+    """Send the delivery again now (a manual attempt, in its log)."""
+    return services.redeliver(
+        db.session(), current_principal(), endpoint_id, delivery_id, settings()
+    )

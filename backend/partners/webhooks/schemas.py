@@ -1,0 +1,124 @@
+"""Request and response shapes of the webhook endpoints API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.partners.webhooks.events import EVENT_TYPES
+from backend.partners.webhooks.targets import MAX_URL_LENGTH
+from backend.text_fields import Label
+
+MAX_PREVIOUS_VALID_HOURS = 168
+
+
+def _events(required: bool) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(max=40), metadata={"enum": list(EVENT_TYPES)}),
+        required=required,
+        validate=[
+            validate.Length(min=1, max=len(EVENT_TYPES) * 2),
+            validate.ContainsOnly(EVENT_TYPES, error="Use event types from: {choices}."),
+        ],
+        metadata={"description": "The event types to receive"},
+    )
+
+
+def _url(required: bool) -> fields.String:
+    return fields.String(
+        required=required,
+        validate=validate.Length(min=1, max=MAX_URL_LENGTH),
+        metadata={
+            "description": "HTTPS URL on a public address (http and private ones: sandbox only)",
+            "example": "https://example.com/hooks/diandian",
+        },
+    )
+
+
+class EndpointCreateSchema(Schema):
+    url = _url(required=True)
+    events = _events(required=True)
+    description = Label(max_length=200, load_default="")
+    organisation_id = fields.Integer(
+        strict=True,
+        metadata={"description": "Needed when you administer several organisations"},
+    )
+
+
+class EndpointUpdateSchema(Schema):
+    url = _url(required=False)
+    events = _events(required=False)
+    description = Label(max_length=200)
+    enabled = fields.Boolean(metadata={"description": "A disabled endpoint gets no deliveries"})
+
+
+class EndpointQuerySchema(Schema):
+    organisation_id = fields.Integer(
+        metadata={"description": "One organisation's endpoints (default: all you administer)"}
+    )
+
+
+class EndpointSchema(Schema):
+    id = fields.String(metadata={"example": "we_..."})
+    organisation_id = fields.Integer()
+    url = fields.String()
+    events = fields.List(fields.String())
+    description = fields.String()
+    enabled = fields.Boolean()
+    previous_secret_expires_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Until then the secret rotated out also signs deliveries"},
+    )
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class EndpointWithSecretSchema(EndpointSchema):
+    secret = fields.String(
+        metadata={"description": "The signing secret; shown only in this response"}
+    )
+
+
+class EndpointListSchema(Schema):
+    items = fields.List(fields.Nested(EndpointSchema))
+
+
+class RotateSchema(Schema):
+    previous_valid_hours = fields.Integer(
+        strict=True,
+        load_default=24,
+        validate=validate.Range(min=0, max=MAX_PREVIOUS_VALID_HOURS),
+        metadata={"description": "How long the current secret keeps signing too (0: not at all)"},
+    )
+
+
+class AttemptSchema(Schema):
+    attempted_at = fields.DateTime()
+    manual = fields.Boolean()
+    status_code = fields.Integer(allow_none=True)
+    duration_ms = fields.Integer()
+    error = fields.String()
+    response_excerpt = fields.String(metadata={"description": "The start of the answer"})
+
+
+class DeliverySchema(Schema):
+    id = fields.String(metadata={"example": "whd_..."})
+    event_id = fields.String(metadata={"description": "Also sent as Diandian-Event-Id"})
+    event_type = fields.String()
+    status = fields.String(metadata={"enum": ["pending", "succeeded", "failed"]})
+    automatic_attempts = fields.Integer()
+    next_attempt_at = fields.DateTime(allow_none=True)
+    last_status_code = fields.Integer(allow_none=True)
+    last_error = fields.String()
+    created_at = fields.DateTime()
+    succeeded_at = fields.DateTime(allow_none=True)
+    attempts = fields.List(fields.Nested(AttemptSchema))
+
+
+class DeliveryPageSchema(Schema):
+    items = fields.List(fields.Nested(DeliverySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class DeliveryQuerySchema(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=200))

@@ -1,0 +1,251 @@
+"""Managing an organisation's webhook endpoints: register, change, rotate the secret, delete,
+and look at (or redo) deliveries. Organisation admins, the organisation's API keys with the
+`webhooks:manage` scope, and operators; everyone else sees 404."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from backend import cursors, secretbox
+from backend.accounts.models import Role
+from backend.accounts.principal import Principal
+from backend.db import end_reads, random_id, utcnow, write_lock_up_front
+from backend.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from backend.partners.webhooks import delivery, targets
+from backend.partners.webhooks.events import EVENT_TYPES
+from backend.partners.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+SCOPE = "webhooks:manage"
+MAX_ENDPOINTS = 16  # per organisation
+
+
+def _authorize(who: Principal, organisation_id: int) -> None:
+    if who.anonymous:
+        raise Unauthenticated("Sign in or use an API key.")
+    who.authorize_owner(None, organisation_id, scope=SCOPE)
+
+
+def _organisation(who: Principal, requested: int | None) -> int:
+    """The organisation a new endpoint belongs to: the one named, the API key's, or the only
+    one the user administers."""
+    if who.anonymous:
+        raise Unauthenticated("Sign in or use an API key.")
+    org = requested
+    if org is None and who.api_key is not None:
+        org = who.api_key.organisation_id
+    if org is None and not who.operator:
+        administered = [o for o, roles in who.roles.items() if Role.admin in roles]
+        if len(administered) == 1:
+            org = administered[0]
+    if org is None:
+        raise ValidationFailed("organisation_id", "Name the organisation the endpoint is for.")
+    _authorize(who, org)
+    return org
+
+
+def _events(names: list[str]) -> list[str]:
+    """The subscribed types, deduplicated, in the documented order."""
+    return [t for t in EVENT_TYPES if t in names]
+
+
+def _new_secret(secret_key: str) -> tuple[str, str]:
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    return secret, secretbox.seal(secret_key, delivery.SEAL_PURPOSE, secret)
+
+
+def create(
+    s: Session, who: Principal, body: dict[str, Any], settings: delivery.Settings
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; its signing secret is returned this once."""
+    org = _organisation(who, body.get("organisation_id"))
+    url = targets.vet(body["url"], settings.allow_private)
+    secret, sealed = _new_secret(settings.secret_key)
+    end_reads(s)
+    write_lock_up_front(s)
+    count = s.scalar(
+        select(func.count())
+        .select_from(WebhookEndpoint)
+        .where(WebhookEndpoint.organisation_id == org)
+    )
+    if count is not None and count >= MAX_ENDPOINTS:
+        raise Conflict(f"An organisation may have at most {MAX_ENDPOINTS} webhook endpoints.")
+    now = utcnow()
+    endpoint = WebhookEndpoint(
+        id=random_id("we_"),
+        organisation_id=org,
+        url=url,
+        events=_events(body["events"]),
+        description=body.get("description", ""),
+        enabled=True,
+        secret_sealed=sealed,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(endpoint)
+    s.commit()
+    return endpoint, secret
+
+
+def get(s: Session, who: Principal, endpoint_id: str) -> WebhookEndpoint:
+    """An endpoint its organisation may manage; 404 for everyone else."""
+    if who.anonymous:
+        raise Unauthenticated("Sign in or use an API key.")
+    endpoint = s.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise NotFound("No such webhook endpoint.")
+    _authorize(who, endpoint.organisation_id)
+    return endpoint
+
+
+def listing(s: Session, who: Principal, organisation_id: int | None) -> list[WebhookEndpoint]:
+    """The endpoints of one organisation, or of every organisation the user administers."""
+    if who.anonymous:
+        raise Unauthenticated("Sign in or use an API key.")
+    if organisation_id is None and who.api_key is not None:
+        organisation_id = who.api_key.organisation_id
+    if organisation_id is not None:
+        _authorize(who, organisation_id)
+        orgs = [organisation_id]
+    elif who.operator:
+        raise ValidationFailed("organisation_id", "Operators name the organisation.")
+    else:
+        orgs = [o for o, roles in who.roles.items() if Role.admin in roles]
+    return list(
+        s.scalars(
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.organisation_id.in_(orgs))
+            .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+        )
+    )
+
+
+def update(
+    s: Session,
+    who: Principal,
+    endpoint_id: str,
+    changes: dict[str, Any],
+    settings: delivery.Settings,
+) -> WebhookEndpoint:
+    """Change the URL, the events, the description or whether it is enabled."""
+    endpoint = get(s, who, endpoint_id)
+    if "url" in changes:
+        endpoint.url = targets.vet(changes["url"], settings.allow_private)
+    if "events" in changes:
+        endpoint.events = _events(changes["events"])
+    for key in ("description", "enabled"):
+        if key in changes:
+            setattr(endpoint, key, changes[key])
+    endpoint.updated_at = utcnow()
+    s.commit()
+    return endpoint
+
+
+def delete(s: Session, who: Principal, endpoint_id: str) -> None:
+    """Remove an endpoint with its deliveries; its pending retries stop."""
+    s.delete(get(s, who, endpoint_id))
+    s.commit()
+
+
+def rotate(
+    s: Session,
+    who: Principal,
+    endpoint_id: str,
+    previous_valid_hours: int,
+    settings: delivery.Settings,
+) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret, returned this once; the current one keeps signing beside it for
+    `previous_valid_hours` (0: revoked now). A secret rotated out earlier is dropped."""
+    endpoint = get(s, who, endpoint_id)
+    secret, sealed = _new_secret(settings.secret_key)
+    now = utcnow()
+    if previous_valid_hours > 0:
+        endpoint.previous_secret_sealed = endpoint.secret_sealed
+        endpoint.previous_secret_expires_at = now + timedelta(hours=previous_valid_hours)
+    else:
+        endpoint.previous_secret_sealed = endpoint.previous_secret_expires_at = None
+    endpoint.secret_sealed, endpoint.updated_at = sealed, now
+    s.commit()
+    return endpoint, secret
+
+
+def deliveries(
+    s: Session, who: Principal, endpoint_id: str, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The endpoint's deliveries, newest first, each with its attempts."""
+    get(s, who, endpoint_id)
+    q = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if cursor:
+        at, last_id = cursors.decode(cursor)
+        q = q.where(
+            or_(
+                WebhookDelivery.created_at < at,
+                and_(WebhookDelivery.created_at == at, WebhookDelivery.id < last_id),
+            )
+        )
+    rows = list(
+        s.scalars(
+            q.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()).limit(
+                limit + 1
+            )
+        )
+    )
+    more, rows = len(rows) > limit, rows[:limit]
+    following = cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
+    return _describe(s, rows), following
+
+
+def redeliver(
+    s: Session, who: Principal, endpoint_id: str, delivery_id: str, settings: delivery.Settings
+) -> dict[str, Any]:
+    """One more attempt now, logged as manual; a 2xx marks the delivery succeeded."""
+    get(s, who, endpoint_id)
+    found = s.get(WebhookDelivery, delivery_id)
+    if found is None or found.endpoint_id != endpoint_id:
+        raise NotFound("No such delivery of this endpoint.")
+    delivery.redeliver(s, delivery_id, settings)
+    return _describe(s, [s.get_one(WebhookDelivery, delivery_id)])[0]
+
+
+def _describe(s: Session, rows: list[WebhookDelivery]) -> list[dict[str, Any]]:
+    ids = [d.id for d in rows]
+    types = {
+        delivery_id: event_type
+        for delivery_id, event_type in s.execute(
+            select(WebhookDelivery.id, WebhookEvent.type)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.id.in_(ids))
+        )
+    }
+    attempts: dict[str, list[WebhookAttempt]] = {i: [] for i in ids}
+    for attempt in s.scalars(
+        select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id.in_(ids))
+        .order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
+    ):
+        attempts[attempt.delivery_id].append(attempt)
+    return [
+        {
+            "id": d.id,
+            "event_id": d.event_id,
+            "event_type": types[d.id],
+            "status": d.status.value,
+            "automatic_attempts": d.attempts,
+            "next_attempt_at": d.next_attempt_at,
+            "last_status_code": d.last_status_code,
+            "last_error": d.last_error,
+            "created_at": d.created_at,
+            "succeeded_at": d.succeeded_at,
+            "attempts": attempts[d.id],
+        }
+        for d in rows
+    ]
