@@ -25,6 +25,8 @@ from backend.errors import NotFound
 from backend.jobs import queue
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
+from backend.partners.webhooks import payloads
+from backend.partners.webhooks.events import emit
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.provider import PaymentProvider, RemotePayment
 from backend.payments.sandbox import SandboxProvider
@@ -71,6 +73,7 @@ def capture(s: Session, order_id: str, now: datetime | None = None) -> None:
     payment.last_error = ""
     if order.status == S.awaiting_payment:
         transition(s, order.id, S.paid, now, "payment received", locked=order.status, paid_at=now)
+        emit(s, order.organisation_id, "order.paid", payloads.order(s, order.id))
     queue.enqueue(s, SETTLE_JOB, order.id)
     s.commit()
 
@@ -116,7 +119,7 @@ def _retire(s: Session, order: Order, reservation_id: int, ctx: Context, now: da
     """Allocate the held credits, issue the certificate and mark the order retired (its row is
     locked), in one transaction."""
     inventory.allocate(s, reservation_id, now)
-    issuing.issue(
+    cert = issuing.issue(
         s,
         ctx.issuer,
         reservation_id=reservation_id,
@@ -131,7 +134,11 @@ def _retire(s: Session, order: Order, reservation_id: int, ctx: Context, now: da
         reason = "late payment; credits reserved again"
         status = S.paid
         transition(s, order.id, S.paid, now, reason, locked=S.expired, paid_at=now)
+        emit(s, order.organisation_id, "order.paid", payloads.order(s, order.id))
     transition(s, order.id, S.retired, now, "credits retired", locked=status, retired_at=now)
+    org = order.organisation_id
+    emit(s, org, "order.retired", payloads.order(s, order.id, cert.number))
+    emit(s, org, "certificate.issued", payloads.certificate(cert, ctx.issuer))
     queue.finish(s, SETTLE_JOB, order.id, now)
     s.commit()
 
