@@ -186,3 +186,58 @@ def grams(s: Session, lot: Lot) -> tuple[int, int, int]:
     s.expire_all()
     fresh = s.get_one(Lot, lot.id)
     return fresh.available_g, fresh.reserved_g, fresh.allocated_g
+
+
+# --- courts ----------------------------------------------------------------------------------
+
+
+def court(
+    s: Session,
+    name: str,
+    level: CourtLevel,
+    *,
+    province: str = "CN-SC",
+    parent: Organisation | None = None,
+) -> Organisation:
+    """A court organisation with its court record (in `province`)."""
+    from backend.courts.models import Court  # local: this section is appended to the file
+
+    org = organisation(s, OrgKind.court, name=name, court_level=level, parent=parent)
+    s.add(Court(organisation_id=org.id, province=province))
+    s.commit()
+    return org
+
+
+def court_staff(client: FlaskClient, s: Session, org: Organisation, role: Role) -> str:
+    """A signed-in judge or clerk of a court; returns their token."""
+    person = user(s, f"{org.name}{role.value}")
+    grant(s, person, org, role)
+    return sign_in(client, person.phone)
+
+
+def case_body(court_id: int, **overrides: object) -> dict[str, Any]:
+    """The seed's case: six defendants restoring 24,000 kg of carbon sink together."""
+    body: dict[str, Any] = {
+        "court_id": court_id,
+        "number": "(2023)川1827刑初12号",
+        "offence": "非法狩猎",
+        "site": {"place": "大熊猫国家公园宝兴片区", "province": "CN-SC"},
+        "defendants": [{"name": f"被告人{i}"} for i in "甲乙丙丁戊己"],
+        "mass_g": 24_000_000,
+        "mass_basis": "total",
+        "deadline": "2099-12-31",
+    }
+    body.update(overrides)
+    return body
+
+
+def open_case(
+    client: FlaskClient, token: str, court_id: int, **overrides: object
+) -> dict[str, Any]:
+    """POST /court-cases (201 expected)."""
+    resp = client.post(
+        "/api/v1/court-cases", json=case_body(court_id, **overrides), headers=bearer(token)
+    )
+    assert resp.status_code == 201, resp.get_json()
+    out: dict[str, Any] = resp.get_json()
+    return out

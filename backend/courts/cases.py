@@ -1,0 +1,186 @@
+"""Case use cases: open a case with its defendants and eligible credits, read, list, close."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from backend import cursors
+from backend.accounts.models import Role
+from backend.accounts.principal import Principal
+from backend.accounts.services import normalise_phone
+from backend.courts import access, audit, eligibility
+from backend.courts.models import CaseStatus, Court, CourtCase, Defendant
+from backend.courts.states import transition
+from backend.db import random_id, utcnow, write_lock_up_front
+from backend.errors import Conflict, NotFound, ValidationFailed
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class CaseNumberTaken(Conflict):
+    slug, title = "case-number-taken", "This court already has a case with this number"
+
+
+def today(now: datetime | None = None) -> date:
+    """The date in China: deadlines are calendar days there."""
+    return (now or utcnow()).astimezone(CHINA).date()
+
+
+def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
+    """Open a case (a judge or clerk of its court), each defendant with a purchase token."""
+    court_id: int = body["court_id"]
+    write_lock_up_front(s)
+    if s.get(Court, court_id) is None:
+        raise ValidationFailed("court_id", "No such court.")
+    try:
+        user_id = access.require_role(s, who, court_id, access.STAFF, "court")
+    except NotFound:
+        raise ValidationFailed("court_id", "No such court.") from None
+    now = utcnow()
+    if body["deadline"] < today(now):
+        raise ValidationFailed("deadline", "The deadline has already passed.")
+    number = body["number"]
+    taken = s.scalar(
+        select(CourtCase.id).where(CourtCase.court_id == court_id, CourtCase.number == number)
+    )
+    if taken is not None:
+        raise CaseNumberTaken(
+            f"Case {number} is already open in this court.",
+            errors=[{"field": "number", "detail": "Already used in this court."}],
+        )
+    province = body["site"]["province"]
+    if body.get("eligible"):
+        given = body["eligible"]
+        eligible = eligibility.spec(given["standards"], given["types"], given["regions"])
+        why = "set by the court"
+    else:
+        eligible, why = eligibility.default(s, province)
+    case = CourtCase(
+        id=random_id("case_"),
+        court_id=court_id,
+        number=number,
+        offence=body["offence"],
+        site_place=body["site"]["place"],
+        site_province=province,
+        mass_g=body["mass_g"],
+        mass_basis=body["mass_basis"],
+        eligible=eligible,
+        deadline=body["deadline"],
+        status=CaseStatus.open,
+        created_by_id=user_id,
+        created_at=now,
+        updated_at=now,
+        closed_reason="",
+    )
+    case.defendants = [
+        Defendant(
+            position=i,
+            name=d["name"],
+            phone=normalise_phone(d["phone"], f"defendants.{i - 1}.phone")
+            if d.get("phone")
+            else None,
+            token=random_id("cp_"),
+        )
+        for i, d in enumerate(body["defendants"], start=1)
+    ]
+    s.add(case)
+    s.flush()
+    audit.record(
+        s,
+        "case.created",
+        court_id=court_id,
+        case_id=case.id,
+        actor_id=user_id,
+        at=now,
+        number=number,
+        mass_g=case.mass_g,
+        mass_basis=str(case.mass_basis),
+        eligible=eligible,
+        eligible_because=why,
+        deadline=case.deadline.isoformat(),
+        defendants=len(case.defendants),
+    )
+    s.commit()
+    return case
+
+
+def get(s: Session, who: Principal, case_id: str, *, lock: bool = False) -> CourtCase:
+    """A case the caller sees (its court's staff, upper courts, operators); 404 otherwise."""
+    q = select(CourtCase).where(CourtCase.id == case_id).options(selectinload(CourtCase.defendants))
+    if lock:
+        q = q.with_for_update(of=CourtCase).execution_options(populate_existing=True)
+    case = s.scalar(q)
+    if case is None:
+        raise NotFound("No such case.")
+    access.require_visible(s, who, case.court_id)
+    return case
+
+
+def listing(
+    s: Session,
+    who: Principal,
+    *,
+    court_id: int | None = None,
+    status: CaseStatus | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[CourtCase], str | None]:
+    """The cases the caller sees (or one visible court's, lower courts included); newest first."""
+    visible = access.visible_courts(s, who)
+    q = select(CourtCase).options(selectinload(CourtCase.defendants))
+    if court_id is not None:
+        access.require_visible(s, who, court_id, "court")
+        q = q.where(CourtCase.court_id.in_(access.subtree(s, [court_id])))
+    elif visible is not None:
+        q = q.where(CourtCase.court_id.in_(visible))
+    if status is not None:
+        q = q.where(CourtCase.status == status)
+    if cursor:
+        at, last_id = cursors.decode(cursor)
+        q = q.where(
+            or_(
+                CourtCase.created_at < at,
+                and_(CourtCase.created_at == at, CourtCase.id < last_id),
+            )
+        )
+    q = q.order_by(CourtCase.created_at.desc(), CourtCase.id.desc()).limit(limit + 1)
+    rows = list(s.scalars(q))
+    more, rows = len(rows) > limit, rows[:limit]
+    return rows, cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
+
+
+def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
+    """Close a case (a judge of its court); closing one not yet fulfilled needs a reason."""
+    write_lock_up_front(s)
+    case = get(s, who, case_id, lock=True)
+    user_id = access.require_role(s, who, case.court_id, [Role.judge])
+    if case.status == CaseStatus.open and not reason:
+        raise ValidationFailed("reason", "Say why a case is closed before it is fulfilled.")
+    now = utcnow()
+    was = str(case.status)
+    transition(s, case, CaseStatus.closed, now, closed_at=now, closed_reason=reason)
+    audit.record(
+        s,
+        "case.closed",
+        court_id=case.court_id,
+        case_id=case.id,
+        actor_id=user_id,
+        at=now,
+        was=was,
+        reason=reason,
+    )
+    s.commit()
+    return case
+
+
+def defendant(case: CourtCase, defendant_id: int) -> Defendant:
+    """One defendant of a case; 404 otherwise."""
+    for d in case.defendants:
+        if d.id == defendant_id:
+            return d
+    raise NotFound("No such defendant in this case.")

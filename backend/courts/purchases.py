@@ -1,0 +1,157 @@
+"""A defendant's purchase: the public link shows what to buy; a signed-in person (the defendant
+or their family) orders it through the normal order flow, with the case as purpose, the
+defendant as beneficiary and the case's eligible credits forced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, selectinload
+
+from backend.accounts.principal import Principal
+from backend.courts import audit, eligibility
+from backend.courts.cases import today
+from backend.courts.models import CaseStatus, CourtCase, CourtOrder, Defendant
+from backend.courts.progress import Progress
+from backend.courts.progress import of as progress_of
+from backend.credits import inventory
+from backend.db import utcnow
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.idempotency.store import Claim
+from backend.orders import pricing
+from backend.orders import services as orders
+from backend.orders.models import Order
+from backend.payments.provider import PaymentProvider
+
+
+class PurchaseClosed(Conflict):
+    slug, title = "purchase-closed", "This purchase link no longer sells"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a defendant's link shows: their case, what is left to buy, and its price now."""
+
+    defendant: Defendant
+    case: CourtCase
+    progress: Progress
+    remaining_g: int
+    closed_because: str | None
+    quote: inventory.Quote[Any] | None
+    price: pricing.Price | None
+
+
+def find(s: Session, token: str) -> Defendant:
+    """The defendant of a purchase token; 404 for an unknown one."""
+    found = s.scalar(
+        select(Defendant)
+        .where(Defendant.token == token)
+        .options(selectinload(Defendant.case).selectinload(CourtCase.defendants))
+    )
+    if found is None:
+        raise NotFound("No such purchase link.")
+    return found
+
+
+def purpose(case: CourtCase) -> str:
+    """The purpose written on the order and its certificate."""
+    return f"生态修复 {case.number}"
+
+
+def _closed_because(case: CourtCase, remaining_g: int) -> str | None:
+    if case.status != CaseStatus.open:
+        return f"The case is {case.status}."
+    if today() > case.deadline:
+        return f"The deadline, {case.deadline.isoformat()}, has passed; ask the court."
+    if remaining_g == 0:
+        return "Everything required is already bought (or awaiting payment)."
+    return None
+
+
+def offer(s: Session, token: str, fee_bps: int) -> Offer:
+    """The public view of a link, with a price quote when the stock covers what is left."""
+    d = find(s, token)
+    progress = progress_of(s, d.case)
+    remaining = progress.remaining_to_buy(d.id)
+    closed = _closed_because(d.case, remaining)
+    quote = price = None
+    if closed is None:
+        try:
+            quote = inventory.quote(s, eligibility.preferences(d.case.eligible), remaining)
+            price = pricing.price(quote.amount_fen, fee_bps)
+        except inventory.InsufficientInventory:
+            pass  # shown as no quote: the platform must restock eligible credits
+    return Offer(d, d.case, progress, remaining, closed, quote, price)
+
+
+def order(
+    s: Session,
+    who: Principal,
+    token: str,
+    mass_g: int | None,
+    provider: PaymentProvider,
+    settings: orders.OrderSettings,
+    claim: Claim | None = None,
+) -> Order:
+    """Order the defendant's restoration; the order and its link to the defendant are written
+    in one transaction, so its certificate is judicial whenever the order exists."""
+    user = who.require_user()
+    d = find(s, token)
+    case = d.case
+    if claim is None or claim.resource_id is None:
+        remaining = progress_of(s, case).remaining_to_buy(d.id)
+        closed = _closed_because(case, remaining)
+        if closed is not None:
+            raise PurchaseClosed(closed, remaining_g=remaining)
+        if mass_g is not None and mass_g > remaining:
+            raise ValidationFailed("mass_g", f"At most {remaining} g is left to buy.")
+        body = {
+            "mass_g": mass_g or remaining,
+            "beneficiary": d.name,
+            "purpose": purpose(case),
+            "preferences": case.eligible,
+            "note": f"court case {case.id}, defendant {d.position}",
+        }
+    else:  # a retry after a crash: `create` resumes the order it made
+        body = {}
+    with _linked(s, d, user.id):
+        return orders.create(s, who, body, provider, settings, claim)
+
+
+@contextmanager
+def _linked(s: Session, d: Defendant, user_id: int) -> Iterator[None]:
+    """While `orders.create` runs, link the order it stores to the defendant (and audit it) in
+    the same transaction: the link is added as soon as the order row is written."""
+
+    def link(session: Session, instance: object) -> None:
+        if isinstance(instance, Order):
+            session.add(
+                CourtOrder(
+                    order_id=instance.id,
+                    defendant_id=d.id,
+                    case_id=d.case_id,
+                    created_at=instance.created_at,
+                )
+            )
+            audit.record(
+                session,
+                "purchase.ordered",
+                court_id=d.case.court_id,
+                case_id=d.case_id,
+                actor_id=user_id,
+                at=instance.created_at or utcnow(),
+                order_id=instance.id,
+                defendant=d.position,
+                mass_g=instance.mass_g,
+                amount=instance.amount,
+            )
+
+    event.listen(s, "pending_to_persistent", link)
+    try:
+        yield
+    finally:
+        event.remove(s, "pending_to_persistent", link)

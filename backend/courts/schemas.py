@@ -1,0 +1,290 @@
+"""Request and response shapes of the courts API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.accounts.models import CourtLevel
+from backend.courts.models import CaseStatus, MassBasis
+from backend.courts.provinces import PROVINCES
+from backend.credits.models import ProjectType, Standard
+from backend.credits.schemas import MAX_MASS_G, REGION
+from backend.text_fields import Label
+
+PROVINCE = validate.OneOf(sorted(PROVINCES), error="An ISO 3166-2:CN province code like CN-SC.")
+# Loose on purpose: a case number is stored exactly as the court writes it, (2023)川1827刑初12号
+CASE_NUMBER = validate.Regexp(
+    r"^[(（]\d{4}[)）]\S{2,50}号$",
+    error="A case number like (2023)川1827刑初12号: the year in brackets, ending in 号.",
+)
+MASS = validate.Range(min=1, max=MAX_MASS_G)
+
+
+def _province(**kw: object) -> fields.String:
+    return fields.String(validate=PROVINCE, metadata={"example": "CN-SC"}, **kw)  # type: ignore[arg-type]
+
+
+# --- courts -------------------------------------------------------------------------------
+
+
+class CourtCreateSchema(Schema):
+    name = Label(
+        required=True, min_length=1, max_length=200, metadata={"example": "宝兴县人民法院"}
+    )
+    level = fields.Enum(CourtLevel, by_value=True, required=True)
+    province = _province(required=True)
+    parent_id = fields.Integer(
+        strict=True, metadata={"description": "The court one level above (none for a high court)"}
+    )
+
+
+class CourtSchema(Schema):
+    id = fields.Integer(metadata={"description": "The court's organisation id"})
+    name = fields.String()
+    level = fields.Enum(CourtLevel, by_value=True)
+    parent_id = fields.Integer(allow_none=True)
+    province = fields.String()
+    province_name = fields.String(metadata={"example": "四川省"})
+    created_at = fields.DateTime()
+
+
+class MonthStatsSchema(Schema):
+    month = fields.String(metadata={"example": "2023-05"})
+    cases_opened = fields.Integer()
+    mass_required_g = fields.Integer()
+    mass_verified_g = fields.Integer()
+    certificates_verified = fields.Integer()
+
+
+class CourtStatsSchema(Schema):
+    court_id = fields.Integer()
+    courts = fields.List(fields.Integer(), metadata={"description": "This court and those below"})
+    cases = fields.Integer()
+    cases_by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    mass_required_g = fields.Integer()
+    mass_verified_g = fields.Integer()
+    certificates_verified = fields.Integer()
+    by_month = fields.List(fields.Nested(MonthStatsSchema))
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+class SiteSchema(Schema):
+    place = Label(required=True, min_length=1, max_length=200, metadata={"example": "宝兴县蜂桶寨"})
+    province = _province(required=True)
+    province_name = fields.String(dump_only=True)
+
+
+class DefendantInSchema(Schema):
+    name = Label(required=True, min_length=1, max_length=100)
+    phone = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "Optional; shown to court staff only"},
+    )
+
+
+class EligibleSchema(Schema):
+    standards = fields.List(
+        fields.Enum(Standard, by_value=True), required=True, validate=validate.Length(min=1, max=4)
+    )
+    types = fields.List(
+        fields.Enum(ProjectType, by_value=True),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+    )
+    regions = fields.List(
+        fields.String(validate=REGION),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Provinces (CN-SC) or countries (CN)"},
+    )
+
+
+class EligibleViewSchema(Schema):
+    standards = fields.List(fields.String(), metadata={"example": ["CCER", "CDCER"]})
+    types = fields.List(fields.String(), metadata={"example": ["forestry"]})
+    regions = fields.List(fields.String(), metadata={"example": ["CN-SC"]})
+
+
+class CaseCreateSchema(Schema):
+    court_id = fields.Integer(strict=True, required=True)
+    number = fields.String(
+        required=True,
+        validate=[validate.Length(max=60), CASE_NUMBER],
+        metadata={"example": "(2023)川1827刑初12号"},
+    )
+    offence = Label(required=True, min_length=1, max_length=200, metadata={"example": "非法狩猎"})
+    site = fields.Nested(SiteSchema, required=True)
+    defendants = fields.List(
+        fields.Nested(DefendantInSchema), required=True, validate=validate.Length(min=1, max=50)
+    )
+    mass_g = fields.Integer(
+        strict=True,
+        required=True,
+        validate=MASS,
+        metadata={"description": "Grams CO2e to restore", "example": 24_000_000},
+    )
+    mass_basis = fields.Enum(
+        MassBasis,
+        by_value=True,
+        required=True,
+        metadata={"description": "per_defendant: each owes mass_g; total: together"},
+    )
+    eligible = fields.Nested(
+        EligibleSchema,
+        metadata={
+            "description": "Default: CDCER or CCER forestry from the site's province, or from "
+            "anywhere in China when that province has none in stock"
+        },
+    )
+    deadline = fields.Date(required=True, metadata={"description": "Last day to buy (CST)"})
+
+
+class CaseQuerySchema(Schema):
+    court_id = fields.Integer(metadata={"description": "One court's cases, lower courts included"})
+    status = fields.Enum(CaseStatus, by_value=True)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
+class CloseSchema(Schema):
+    reason = Label(
+        max_length=300,
+        load_default="",
+        metadata={"description": "Required when the case is not fulfilled"},
+    )
+
+
+class PurchaseSchema(Schema):
+    order_id = fields.String()
+    status = fields.String()
+    mass_g = fields.Integer()
+    certificate_number = fields.String(allow_none=True)
+
+
+class DefendantSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    required_g = fields.Integer(allow_none=True, metadata={"description": "None: a total basis"})
+    bought_g = fields.Integer(
+        metadata={"description": "In orders awaiting payment, paid or retired"}
+    )
+    verified_g = fields.Integer()
+    purchase_url = fields.String(metadata={"description": "The defendant's link; print its QR"})
+    qr_url = fields.String()
+    orders = fields.List(fields.Nested(PurchaseSchema))
+
+
+class PersonSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class VerificationSchema(Schema):
+    certificate_number = fields.String()
+    defendant_id = fields.Integer()
+    mass_g = fields.Integer()
+    verified_by = fields.Nested(PersonSchema, allow_none=True)
+    verified_at = fields.DateTime()
+
+
+class CaseCourtSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CaseSchema(Schema):
+    id = fields.String(metadata={"example": "case_..."})
+    court = fields.Nested(CaseCourtSchema)
+    number = fields.String()
+    offence = fields.String()
+    site = fields.Nested(SiteSchema)
+    mass_g = fields.Integer()
+    mass_basis = fields.Enum(MassBasis, by_value=True)
+    required_g = fields.Integer(metadata={"description": "The whole case's requirement"})
+    verified_g = fields.Integer()
+    eligible = fields.Nested(EligibleViewSchema)
+    deadline = fields.Date()
+    status = fields.Enum(CaseStatus, by_value=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    fulfilled_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    closed_reason = fields.String()
+    defendants = fields.List(fields.Nested(DefendantSchema))
+    verifications = fields.List(fields.Nested(VerificationSchema))
+
+
+class CasePageSchema(Schema):
+    items = fields.List(fields.Nested(CaseSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class VerificationCreateSchema(Schema):
+    certificate_number = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"example": "DD-2026-000123"},
+    )
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    action = fields.String(metadata={"example": "certificate.verified"})
+    actor = fields.Nested(PersonSchema, allow_none=True)
+    at = fields.DateTime()
+    details = fields.Dict()
+
+
+class AuditSchema(Schema):
+    items = fields.List(fields.Nested(AuditEntrySchema))
+
+
+# --- purchases ----------------------------------------------------------------------------
+
+
+class OrderRequestSchema(Schema):
+    mass_g = fields.Integer(
+        strict=True,
+        validate=MASS,
+        metadata={"description": "Default: everything left to buy on this link"},
+    )
+
+
+class PurchaseQuoteLineSchema(Schema):
+    project_name_zh = fields.String()
+    project_name_en = fields.String()
+    standard = fields.String()
+    project_type = fields.String()
+    province = fields.String(allow_none=True)
+    vintage = fields.Integer()
+    mass_g = fields.Integer()
+
+
+class PurchaseQuoteSchema(Schema):
+    mass_g = fields.Integer()
+    credits_amount = fields.Integer()
+    fee_amount = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Fen, what the order would cost now"})
+    currency = fields.String()
+    lines = fields.List(fields.Nested(PurchaseQuoteLineSchema))
+
+
+class OfferSchema(Schema):
+    case_number = fields.String()
+    court = fields.String()
+    site = fields.Nested(SiteSchema)
+    defendant = fields.String(metadata={"description": "The name the certificate will carry"})
+    mass_basis = fields.Enum(MassBasis, by_value=True)
+    required_g = fields.Integer()
+    bought_g = fields.Integer()
+    remaining_g = fields.Integer()
+    deadline = fields.Date()
+    case_status = fields.Enum(CaseStatus, by_value=True)
+    open = fields.Boolean(metadata={"description": "False: this link sells nothing now"})
+    closed_because = fields.String(allow_none=True)
+    eligible = fields.Nested(EligibleViewSchema)
+    quote = fields.Nested(PurchaseQuoteSchema, allow_none=True)

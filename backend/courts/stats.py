@@ -1,0 +1,65 @@
+"""Court-wide statistics, the courts below included: cases by status, grams required and
+verified, by month (months in China Standard Time)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.principal import Principal
+from backend.courts import access
+from backend.courts.cases import CHINA
+from backend.courts.models import CaseStatus, CourtCase, Defendant, MassBasis, Verification
+
+
+def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
+    """The statistics of a court the caller sees and of every court below it."""
+    access.require_visible(s, who, court_id, "court")
+    courts = access.subtree(s, [court_id])
+    months: dict[str, Counter[str]] = defaultdict(Counter)
+    by_status: Counter[str] = Counter({status.value: 0 for status in CaseStatus})
+    required = 0
+    cases = s.execute(
+        select(
+            CourtCase.status,
+            CourtCase.mass_g,
+            CourtCase.mass_basis,
+            CourtCase.created_at,
+            func.count(Defendant.id),
+        )
+        .join(Defendant, Defendant.case_id == CourtCase.id)
+        .where(CourtCase.court_id.in_(courts))
+        .group_by(CourtCase.id)
+    )
+    for status, mass_g, basis, created_at, defendants in cases:
+        need = mass_g * (defendants if basis == MassBasis.per_defendant else 1)
+        by_status[str(status)] += 1
+        required += need
+        month = months[created_at.astimezone(CHINA).strftime("%Y-%m")]
+        month["cases_opened"] += 1
+        month["mass_required_g"] += need
+    verified = certificates = 0
+    for verified_at, mass_g in s.execute(
+        select(Verification.verified_at, Verification.mass_g).where(
+            Verification.court_id.in_(courts)
+        )
+    ):
+        verified += mass_g
+        certificates += 1
+        month = months[verified_at.astimezone(CHINA).strftime("%Y-%m")]
+        month["mass_verified_g"] += mass_g
+        month["certificates_verified"] += 1
+    keys = ("cases_opened", "mass_required_g", "mass_verified_g", "certificates_verified")
+    return {
+        "court_id": court_id,
+        "courts": sorted(courts),
+        "cases_by_status": dict(by_status),
+        "cases": sum(by_status.values()),
+        "mass_required_g": required,
+        "mass_verified_g": verified,
+        "certificates_verified": certificates,
+        "by_month": [{"month": m, **{k: months[m][k] for k in keys}} for m in sorted(months)],
+    }

@@ -1,0 +1,221 @@
+"""核销: a court's clerk or judge verifies a defendant's judicial certificate against the case.
+
+A certificate is verified once, ever, across all courts: `court_verifications` is UNIQUE on the
+certificate number and append-only. Refusals name their reason (a problem slug) and are audited
+too; the case becomes fulfilled when the verified mass reaches what is required.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.principal import Principal
+from backend.certificates import issuing
+from backend.certificates.issuing import Issuer
+from backend.certificates.models import Certificate
+from backend.certificates.services import document
+from backend.certificates.view import CertificateStatus
+from backend.courts import access, audit, cases, eligibility
+from backend.courts.models import CaseStatus, Court, CourtCase, CourtOrder, Verification
+from backend.courts.progress import of as progress_of
+from backend.courts.states import transition
+from backend.db import upsert, utcnow, write_lock_up_front
+from backend.errors import Conflict, DomainError
+from backend.orders.models import Order
+from backend.partners.webhooks.events import emit
+
+VERIFICATIONS = cast(Table, Verification.__table__)
+FIELD = "certificate_number"
+
+
+class Refused(DomainError):
+    """The certificate cannot serve this case; `slug` says why."""
+
+    status, title = 422, "The certificate cannot be verified for this case"
+
+    def __init__(self, slug: str, detail: str, **extra: Any) -> None:
+        super().__init__(
+            detail,
+            errors=[{"field": FIELD, "detail": detail, "pointer": f"#/{FIELD}"}],
+            **extra,
+        )
+        self.slug = slug
+
+
+class AlreadyVerified(Conflict):
+    slug, title = "already-verified", "This certificate is already verified"
+
+
+class CaseClosed(Conflict):
+    slug, title = "case-closed", "The case is closed"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A verification as anyone may see it: which court, which case, when (no personal data)."""
+
+    court: str
+    court_id: int
+    case_number: str
+    verified_at: datetime
+
+    @property
+    def verified_on(self) -> date:
+        """The day of the verification in China."""
+        return self.verified_at.astimezone(cases.CHINA).date()
+
+
+def record_of(s: Session, number: str) -> Record | None:
+    """The verification of a certificate, if it has one."""
+    row = s.execute(
+        select(Court.organisation_id, CourtCase.number, Verification.verified_at)
+        .join(CourtCase, CourtCase.id == Verification.case_id)
+        .join(Court, Court.organisation_id == Verification.court_id)
+        .where(Verification.certificate_number == number)
+    ).first()
+    if row is None:
+        return None
+    court = s.get_one(Court, row[0])
+    return Record(court.organisation.name, row[0], row[1], row[2])
+
+
+def _already(record: Record) -> AlreadyVerified:
+    when = record.verified_at.isoformat()
+    return AlreadyVerified(
+        f"Already verified by {record.court} for case {record.case_number} at {when}; "
+        "a certificate is verified once.",
+        verified_by_court=record.court,
+        verified_by_court_id=record.court_id,
+        verified_case_number=record.case_number,
+        verified_at=when,
+    )
+
+
+def verify(s: Session, who: Principal, case_id: str, number: str, issuer: Issuer) -> Verification:
+    """Verify `number` for the case, once ever; refusals are audited and raised."""
+    write_lock_up_front(s)
+    case = cases.get(s, who, case_id, lock=True)  # one verification of a case at a time
+    user_id = access.require_role(s, who, case.court_id, access.STAFF)
+    court_id = case.court_id
+    try:
+        return _verify(s, case, number, user_id, issuer)
+    except DomainError as refusal:
+        s.rollback()
+        audit.record(
+            s,
+            "verification.refused",
+            court_id=court_id,
+            case_id=case_id,
+            actor_id=user_id,
+            certificate_number=number,
+            reason=refusal.slug,
+            detail=refusal.detail,
+        )
+        s.commit()
+        raise
+
+
+def _verify(s: Session, case: CourtCase, number: str, user_id: int, issuer: Issuer) -> Verification:
+    if case.status == CaseStatus.closed:
+        raise CaseClosed("The case is closed; nothing more is verified for it.")
+    cert, link = _acceptable(s, case, number)
+    now = utcnow()
+    row = s.execute(
+        upsert(s, VERIFICATIONS)
+        .values(
+            certificate_number=number,
+            case_id=case.id,
+            court_id=case.court_id,
+            defendant_id=link.defendant_id,
+            mass_g=cert.mass_g,
+            verified_by_id=user_id,
+            verified_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[FIELD])
+        .returning(VERIFICATIONS.c.id)
+    ).first()
+    if row is None:  # another court's clerk won the race
+        found = record_of(s, number)
+        assert found is not None  # noqa: S101 - the conflict means a row exists
+        raise _already(found)
+    audit.record(
+        s,
+        "certificate.verified",
+        court_id=case.court_id,
+        case_id=case.id,
+        actor_id=user_id,
+        at=now,
+        certificate_number=number,
+        mass_g=cert.mass_g,
+        order_id=cert.order_id,
+        issued_at=cert.issued_at.isoformat(),
+    )
+    progress = progress_of(s, case)
+    if case.status == CaseStatus.open and progress.met:
+        transition(s, case, CaseStatus.fulfilled, now, fulfilled_at=now)
+        audit.record(
+            s,
+            "case.fulfilled",
+            court_id=case.court_id,
+            case_id=case.id,
+            at=now,
+            required_g=progress.required_g,
+            verified_g=progress.verified_g,
+        )
+    _notify(s, case, cert, now, issuer)
+    s.commit()
+    return s.get_one(Verification, row[0])
+
+
+def _acceptable(s: Session, case: CourtCase, number: str) -> tuple[Certificate, CourtOrder]:
+    """The certificate and its purchase link, if this case may verify it; else the refusal."""
+    cert = s.scalar(select(Certificate).where(Certificate.number == number))
+    if cert is None:
+        raise Refused("certificate-unknown", "No certificate has this number.")
+    prior = record_of(s, number)
+    if prior is not None:
+        raise _already(prior)
+    if cert.status == CertificateStatus.revoked:
+        raise Refused("certificate-revoked", "The certificate is revoked.")
+    if not cert.judicial:
+        raise Refused(
+            "certificate-not-judicial",
+            "Only a judicial restoration certificate, bought through a defendant's purchase "
+            "link, can be verified.",
+        )
+    link = s.get(CourtOrder, cert.order_id) if cert.order_id else None
+    if link is None or link.case_id != case.id:
+        raise Refused(
+            "certificate-other-case",
+            "The certificate was bought for another case; a judicial certificate serves only "
+            "the case and defendant it was bought for.",
+        )
+    bad = eligibility.ineligible(s, case.eligible, document(cert)["credits"])
+    if bad:
+        raise Refused(
+            "credits-ineligible",
+            "Some of its credits are not of a type, standard or region this case accepts.",
+            ineligible=bad,
+            eligible=case.eligible,
+        )
+    return cert, link
+
+
+def _notify(s: Session, case: CourtCase, cert: Certificate, now: datetime, issuer: Issuer) -> None:
+    """`certificate.verified` for the buyer's organisation (if any) and the court."""
+    buyer_org = s.scalar(select(Order.organisation_id).where(Order.id == cert.order_id))
+    data = {
+        "number": cert.number,
+        "mass_g": cert.mass_g,
+        "verified_at": now.isoformat(),
+        "court": case.court.organisation.name,
+        "case_number": case.number,
+        "verify_url": issuing.verify_url(issuer, cert),
+    }
+    for org_id in dict.fromkeys([buyer_org, case.court_id]):
+        emit(s, org_id, "certificate.verified", data)
