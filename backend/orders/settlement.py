@@ -18,6 +18,7 @@ from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
+from backend.courts.judicial import is_court_order
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
 from backend.db import end_reads, utcnow, write_lock_up_front
@@ -128,6 +129,7 @@ def _retire(s: Session, order: Order, reservation_id: int, ctx: Context, now: da
         now=now,
         order_id=order.id,
         footprint_mass_g=order.mass_g if order.footprint_id else None,
+        judicial=is_court_order(s, order.id),
     )
     status = order.status
     if status == S.expired:
