@@ -13,16 +13,16 @@ from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.partners.webhooks import delivery, services
 from backend.partners.webhooks.models import WebhookEndpoint
 from backend.partners.webhooks.schemas import (
-    DeliveryPageSchema,
-    DeliveryQuerySchema,
-    DeliverySchema,
-    EndpointCreateSchema,
-    EndpointListSchema,
-    EndpointQuerySchema,
-    EndpointSchema,
-    EndpointUpdateSchema,
-    EndpointWithSecretSchema,
-    RotateSchema,
+    WebhookDeliveryPageSchema,
+    WebhookDeliveryQuerySchema,
+    WebhookDeliverySchema,
+    WebhookEndpointCreateSchema,
+    WebhookEndpointListSchema,
+    WebhookEndpointQuerySchema,
+    WebhookEndpointSchema,
+    WebhookEndpointUpdateSchema,
+    WebhookEndpointWithSecretSchema,
+    WebhookRotateSchema,
 )
 
 blp = Blueprint(
@@ -38,14 +38,14 @@ def settings() -> delivery.Settings:
 
 
 def with_secret(endpoint: WebhookEndpoint, secret: str) -> dict[str, Any]:
-    shown = {name: getattr(endpoint, name) for name in EndpointSchema().fields}
+    shown = {name: getattr(endpoint, name) for name in WebhookEndpointSchema().fields}
     return {**shown, "secret": secret}
 
 
 @blp.route("/webhook-endpoints")
 class Endpoints(MethodView):
-    @blp.arguments(EndpointCreateSchema())
-    @blp.response(201, EndpointWithSecretSchema)
+    @blp.arguments(WebhookEndpointCreateSchema())
+    @blp.response(201, WebhookEndpointWithSecretSchema)
     @blp.alt_response(409, description="The organisation has the most endpoints allowed")
     @blp.doc(security=BEARER_AUTH)
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -54,8 +54,8 @@ class Endpoints(MethodView):
         location = f"/api/v1/webhook-endpoints/{endpoint.id}"
         return with_secret(endpoint, secret), 201, {"Location": location}
 
-    @blp.arguments(EndpointQuerySchema(), location="query")
-    @blp.response(200, EndpointListSchema)
+    @blp.arguments(WebhookEndpointQuerySchema(), location="query")
+    @blp.response(200, WebhookEndpointListSchema)
     @blp.doc(security=BEARER_AUTH)
     def get(self, q: dict[str, Any]) -> dict[str, Any]:
         """Your organisations' webhook endpoints (never their secrets)."""
@@ -65,14 +65,14 @@ class Endpoints(MethodView):
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>")
 class EndpointById(MethodView):
-    @blp.response(200, EndpointSchema)
+    @blp.response(200, WebhookEndpointSchema)
     @blp.doc(security=BEARER_AUTH)
     def get(self, endpoint_id: str) -> WebhookEndpoint:
         """One webhook endpoint."""
         return services.get(db.session(), current_principal(), endpoint_id)
 
-    @blp.arguments(EndpointUpdateSchema())
-    @blp.response(200, EndpointSchema)
+    @blp.arguments(WebhookEndpointUpdateSchema())
+    @blp.response(200, WebhookEndpointSchema)
     @blp.doc(security=BEARER_AUTH)
     def patch(self, changes: dict[str, Any], endpoint_id: str) -> WebhookEndpoint:
         """Change an endpoint's URL, events, description, or enable or disable it."""
@@ -86,8 +86,8 @@ class EndpointById(MethodView):
 
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/rotate-secret", methods=["POST"])
-@blp.arguments(RotateSchema())
-@blp.response(200, EndpointWithSecretSchema)
+@blp.arguments(WebhookRotateSchema())
+@blp.response(200, WebhookEndpointWithSecretSchema)
 @blp.doc(security=BEARER_AUTH)
 def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     """A new signing secret, shown only now; the old one also signs for a while."""
@@ -98,8 +98,8 @@ def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
 
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/deliveries")
-@blp.arguments(DeliveryQuerySchema(), location="query")
-@blp.response(200, DeliveryPageSchema)
+@blp.arguments(WebhookDeliveryQuerySchema(), location="query")
+@blp.response(200, WebhookDeliveryPageSchema)
 @blp.doc(security=BEARER_AUTH)
 def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     """The endpoint's deliveries with their attempts, newest first."""
@@ -113,7 +113,7 @@ def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     "/webhook-endpoints/<string:endpoint_id>/deliveries/<string:delivery_id>/redeliver",
     methods=["POST"],
 )
-@blp.response(200, DeliverySchema)
+@blp.response(200, WebhookDeliverySchema)
 @blp.doc(security=BEARER_AUTH)
 def redeliver(endpoint_id: str, delivery_id: str) -> dict[str, Any]:
     """Send the delivery again now (a manual attempt, in its log)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.targets import MAX_URL_LENGTH
@@ -11,14 +11,19 @@ from backend.text_fields import Label
 MAX_PREVIOUS_VALID_HOURS = 168
 
 
+def _known_types(names: list[str]) -> None:
+    unknown = sorted(set(names) - set(EVENT_TYPES))
+    if unknown:
+        raise ValidationError(
+            f"Unknown event types {', '.join(unknown)}; use {', '.join(EVENT_TYPES)}."
+        )
+
+
 def _events(required: bool) -> fields.List:
     return fields.List(
         fields.String(validate=validate.Length(max=40), metadata={"enum": list(EVENT_TYPES)}),
         required=required,
-        validate=[
-            validate.Length(min=1, max=len(EVENT_TYPES) * 2),
-            validate.ContainsOnly(EVENT_TYPES, error="Use event types from: {choices}."),
-        ],
+        validate=[validate.Length(min=1, max=len(EVENT_TYPES) * 2), _known_types],
         metadata={"description": "The event types to receive"},
     )
 
@@ -34,7 +39,7 @@ def _url(required: bool) -> fields.String:
     )
 
 
-class EndpointCreateSchema(Schema):
+class WebhookEndpointCreateSchema(Schema):
     url = _url(required=True)
     events = _events(required=True)
     description = Label(max_length=200, load_default="")
@@ -44,20 +49,20 @@ class EndpointCreateSchema(Schema):
     )
 
 
-class EndpointUpdateSchema(Schema):
+class WebhookEndpointUpdateSchema(Schema):
     url = _url(required=False)
     events = _events(required=False)
     description = Label(max_length=200)
     enabled = fields.Boolean(metadata={"description": "A disabled endpoint gets no deliveries"})
 
 
-class EndpointQuerySchema(Schema):
+class WebhookEndpointQuerySchema(Schema):
     organisation_id = fields.Integer(
         metadata={"description": "One organisation's endpoints (default: all you administer)"}
     )
 
 
-class EndpointSchema(Schema):
+class WebhookEndpointSchema(Schema):
     id = fields.String(metadata={"example": "we_..."})
     organisation_id = fields.Integer()
     url = fields.String()
@@ -72,17 +77,17 @@ class EndpointSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class EndpointWithSecretSchema(EndpointSchema):
+class WebhookEndpointWithSecretSchema(WebhookEndpointSchema):
     secret = fields.String(
         metadata={"description": "The signing secret; shown only in this response"}
     )
 
 
-class EndpointListSchema(Schema):
-    items = fields.List(fields.Nested(EndpointSchema))
+class WebhookEndpointListSchema(Schema):
+    items = fields.List(fields.Nested(WebhookEndpointSchema))
 
 
-class RotateSchema(Schema):
+class WebhookRotateSchema(Schema):
     previous_valid_hours = fields.Integer(
         strict=True,
         load_default=24,
@@ -91,7 +96,7 @@ class RotateSchema(Schema):
     )
 
 
-class AttemptSchema(Schema):
+class WebhookAttemptSchema(Schema):
     attempted_at = fields.DateTime()
     manual = fields.Boolean()
     status_code = fields.Integer(allow_none=True)
@@ -100,7 +105,7 @@ class AttemptSchema(Schema):
     response_excerpt = fields.String(metadata={"description": "The start of the answer"})
 
 
-class DeliverySchema(Schema):
+class WebhookDeliverySchema(Schema):
     id = fields.String(metadata={"example": "whd_..."})
     event_id = fields.String(metadata={"description": "Also sent as Diandian-Event-Id"})
     event_type = fields.String()
@@ -111,14 +116,14 @@ class DeliverySchema(Schema):
     last_error = fields.String()
     created_at = fields.DateTime()
     succeeded_at = fields.DateTime(allow_none=True)
-    attempts = fields.List(fields.Nested(AttemptSchema))
+    attempts = fields.List(fields.Nested(WebhookAttemptSchema))
 
 
-class DeliveryPageSchema(Schema):
-    items = fields.List(fields.Nested(DeliverySchema))
+class WebhookDeliveryPageSchema(Schema):
+    items = fields.List(fields.Nested(WebhookDeliverySchema))
     next_cursor = fields.String(allow_none=True)
 
 
-class DeliveryQuerySchema(Schema):
+class WebhookDeliveryQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(validate=validate.Length(max=200))
