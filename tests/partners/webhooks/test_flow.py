@@ -3,6 +3,10 @@ its endpoint receives order.paid, order.retired and certificate.issued, signed a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from backend.db import utcnow
+from backend.orders import services, settlement
 from backend.partners.webhooks.events import EVENT_TYPES
 from tests import factories as f
 from tests.partners.webhooks.conftest import create_endpoint
@@ -54,3 +58,29 @@ def test_orders_of_people_without_an_organisation_emit_nothing(
         f.neutralise(client, buyer.token, mass_g=1_000_000, preferences=stock.prefs)
         assert run_worker() == 0
     assert receiver.received == []
+
+
+def test_a_late_payment_is_announced_paid_then_retired(
+    app, client, db_session, company, stock, clock, run_worker
+):
+    ctx = settlement.Context(app.extensions["payments"], app.extensions["certificate_issuer"])
+    with Receiver() as receiver:
+        endpoint = create_endpoint(client, company.token, receiver.url)
+        order = f.place_order(
+            client,
+            company.token,
+            mass_g=1_000_000,
+            preferences=stock.prefs,
+            organisation_id=company.org.id,
+        )
+        assert services.expire_due(db_session, utcnow() + timedelta(minutes=31)) >= 1
+        settlement.capture(db_session, order["id"])  # expired: not announced as paid yet
+        settlement.settle(db_session, order["id"], ctx)  # reserved again, paid, retired
+        assert run_worker() == 3
+    kinds = [got.event["type"] for got in receiver.received]
+    assert sorted(kinds) == ["certificate.issued", "order.paid", "order.retired"]
+    for got in receiver.received:
+        got.verify([endpoint["secret"]], clock.now.timestamp())
+        validate(got.event)
+        data = got.event["data"]
+        assert order["id"] in (data.get("id"), data.get("order_id"))
