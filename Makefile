@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := backend.app
 
-.PHONY: run test lint format openapi pwa migrate fonts clean
+.PHONY: run test lint format openapi pwa pwa-test migrate fonts chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ fonts:
 		|| { $(SUDO) apt-get update -q && $(APT_INSTALL) fonts-noto-cjk; }; \
 	fi
 
+## chromium: install Debian's Chromium for the end-to-end tests when it is missing
+## (never `playwright install`: the tests drive the system browser; CHROMIUM_PATH may point elsewhere)
+chromium:
+	@if [ -z "$$CHROMIUM_PATH" ] && [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing chromium (the end-to-end tests' browser)"; \
+		$(APT_INSTALL) chromium || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium; }; \
+	fi
+
+## pwa-test: the web app's unit tests (vitest), including the OpenAPI types drift check
+pwa-test: pwa/node_modules/.package-lock.json
+	cd pwa && npm run --silent test
+
 ## migrate: apply database migrations
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
@@ -60,23 +72,25 @@ run: $(VENV)/.installed pwa migrate fonts
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(BIN)/gunicorn "backend.app:create_app()"
 
-## lint: ruff (lint + format check) and mypy
-lint: $(VENV)/.installed-dev
+## lint: ruff (lint + format check), mypy, and the web app's TypeScript check
+lint: $(VENV)/.installed-dev pwa/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd pwa && npm run --silent typecheck
 
 ## format: apply ruff's fixes and formatting
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## test: lint, build the PWA, then pytest on SQLite and (with TEST_DATABASE_URL) PostgreSQL
-test: lint pwa fonts
+## test: lint, build the PWA and unit-test it, then pytest on SQLite (with the end-to-end browser
+## tests) and, with TEST_DATABASE_URL, again on PostgreSQL (without them: they bring their own SQLite)
+test: lint pwa pwa-test fonts chromium
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		$(BIN)/pytest -q; \
+		$(BIN)/pytest -q -m "not e2e"; \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi

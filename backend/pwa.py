@@ -1,4 +1,9 @@
-"""Serves the built PWA at `/`, with a fallback to index.html for client-side routes."""
+"""Serves the built PWA at `/`, with a fallback to index.html for client-side routes.
+
+Vite names everything under `assets/` by its content hash, so those files are cached for a year
+as immutable. Everything else (index.html, the service worker, the manifest) is revalidated on
+every load, so a new deployment is picked up at once and the service worker can offer the update.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from backend.errors import DomainError
 
 blp = Blueprint("pwa", __name__)
 RESERVED = ("api/", "healthz", "readyz", "problems/")
+HASHED = "assets/"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 class PwaNotBuilt(DomainError):
@@ -25,7 +32,9 @@ def serve(path: str) -> Response:
     if path.startswith(RESERVED):
         raise NotFound()
     if path and (dist / path).is_file():
-        return send_from_directory(dist, path)
+        resp = send_from_directory(dist, path)
+        resp.headers["Cache-Control"] = IMMUTABLE if path.startswith(HASHED) else "no-cache"
+        return resp
     if "." in path.rsplit("/", 1)[-1]:
         raise NotFound()
     if not (dist / "index.html").is_file():

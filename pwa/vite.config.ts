@@ -2,6 +2,7 @@ import { cpSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The Flask backend runs on 127.0.0.1:8000 during development.
@@ -24,15 +25,38 @@ function swaggerUiAssets(): Plugin {
 
 export default defineConfig({
   base: "/",
-  build: {
-    outDir: "dist",
-  },
-  plugins: [swaggerUiAssets()],
+  build: { outDir: "dist", target: "es2022" },
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  plugins: [
+    VitePWA({
+      strategies: "injectManifest",
+      srcDir: "src/sw",
+      filename: "sw.ts",
+      injectRegister: false, // src/app/update.ts registers it and asks before reloading
+      manifest: {
+        name: "点点 碳中和 Diandian",
+        short_name: "点点",
+        description: "点点碳中和：会议、航班、庭审与场馆的碳足迹计算、碳中和证书与碳积分",
+        lang: "zh-CN",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        background_color: "#ffffff",
+        theme_color: "#1b5e20",
+        icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" }],
+      },
+      injectManifest: {
+        globPatterns: ["**/*.{js,css,html,svg,webmanifest}"],
+        globIgnores: ["vendor/**"],
+      },
+    }),
+    swaggerUiAssets(),
+  ],
   server: {
     proxy: {
       "/api": backend,
       "/healthz": backend,
-      "/readyz": backend,
+      "/verify": backend,
     },
   },
 });

@@ -1,0 +1,38 @@
+// The one place that talks to /api/v1: bearer token, JSON in and out, problem+json into ApiError.
+import { ApiError, networkError } from "./problem";
+import { session, signOutLocally } from "../session";
+
+export interface Call {
+  body?: unknown;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export async function api<T>(method: string, path: string, call: Call = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (call.body !== undefined) headers["Content-Type"] = "application/json";
+  if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;
+  const token = session.value?.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: call.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw networkError();
+  }
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    if (res.status === 401 && token) signOutLocally();
+    throw new ApiError(res.status, typeof data === "object" && data ? data : {});
+  }
+  return data as T;
+}
+
+/** A fresh key for a POST that moves money or points; kept by the caller to retry safely. */
+export const newIdempotencyKey = (): string => crypto.randomUUID();

@@ -1,0 +1,115 @@
+// The app shell: header with the language switch, the screen for the route, the tab bar,
+// and the "new version" prompt.
+import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
+import { lang, setLang, t } from "./i18n";
+import { match } from "./paths";
+import { here, navigate } from "./router";
+import { Calculator } from "./screens/Calculator";
+import { Certificate } from "./screens/Certificate";
+import { Certificates } from "./screens/Certificates";
+import { Checkout } from "./screens/Checkout";
+import { Home } from "./screens/Home";
+import { SignIn } from "./screens/SignIn";
+import { Stats } from "./screens/Stats";
+import { Wallet } from "./screens/Wallet";
+import { session } from "./session";
+import { applyUpdate, updateReady } from "./update";
+import type { Kind } from "./calculators";
+
+const KINDS: Kind[] = ["meeting", "flight", "hearing", "venue"];
+
+/** Screens that need a person: sign in first, then come back. */
+function Private({ children }: { children: ComponentChildren }) {
+  const signedIn = session.value !== null;
+  useEffect(() => {
+    if (!signedIn) {
+      const back = here.value.path + location.search;
+      navigate(`/sign-in?next=${encodeURIComponent(back)}`, true);
+    }
+  }, [signedIn]);
+  return signedIn ? <>{children}</> : null;
+}
+
+function Screen() {
+  const path = here.value.path;
+  let p: Record<string, string> | null;
+  if (match("/", path)) return <Home />;
+  if (match("/sign-in", path)) return <SignIn />;
+  if ((p = match("/neutralise/:kind", path)) && KINDS.includes(p.kind as Kind)) {
+    return <Calculator key={p.kind} kind={p.kind as Kind} />;
+  }
+  if ((p = match("/checkout/:id", path))) return <Private><Checkout id={p.id!} /></Private>;
+  if (match("/certificates", path)) return <Private><Certificates /></Private>;
+  if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
+  if (match("/wallet", path)) return <Private><Wallet /></Private>;
+  if (match("/stats", path)) return <Stats />;
+  return (
+    <section class="screen">
+      <h1>{t("notFound.title")}</h1>
+      <p>{t("notFound.text")}</p>
+      <a class="button primary" href="/">
+        {t("nav.home")}
+      </a>
+    </section>
+  );
+}
+
+const TABS = [
+  { href: "/", key: "nav.home", icon: "⌂" },
+  { href: "/certificates", key: "nav.certificates", icon: "▤" },
+  { href: "/wallet", key: "nav.wallet", icon: "✿" },
+  { href: "/stats", key: "nav.stats", icon: "▥" },
+] as const;
+
+export function App() {
+  const l = lang.value;
+  useEffect(() => {
+    document.documentElement.lang = l === "zh" ? "zh-CN" : "en";
+    document.title = t("app.title");
+  }, [l]);
+  const path = here.value.path;
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("nav.skip")}
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/">
+          {t("app.name")}
+        </a>
+        <button
+          class="lang"
+          type="button"
+          lang={l === "zh" ? "en" : "zh-CN"}
+          aria-label={t("lang.switchAria")}
+          onClick={() => setLang(l === "zh" ? "en" : "zh")}
+        >
+          {t("lang.switch")}
+        </button>
+      </header>
+      {updateReady.value && (
+        <div class="update" role="alert">
+          <span>{t("update.ready")}</span>
+          <button class="button small" type="button" onClick={applyUpdate}>
+            {t("update.reload")}
+          </button>
+        </div>
+      )}
+      <main id="main" tabIndex={-1}>
+        <Screen />
+      </main>
+      <nav class="tabbar" aria-label={t("nav.label")}>
+        {TABS.map((tab) => {
+          const active = tab.href === "/" ? path === "/" : path.startsWith(tab.href);
+          return (
+            <a key={tab.href} href={tab.href} aria-current={active ? "page" : undefined}>
+              <span aria-hidden="true">{tab.icon}</span>
+              {t(tab.key)}
+            </a>
+          );
+        })}
+      </nav>
+    </>
+  );
+}

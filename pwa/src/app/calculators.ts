@@ -1,0 +1,162 @@
+// The footprint calculators: their form fields with defaults, and the API body each one builds.
+import type { FootprintCreate } from "./api/types";
+
+export type Kind = "meeting" | "flight" | "hearing" | "venue";
+export type Values = Record<string, string | boolean>;
+
+export interface FieldSpec {
+  name: string;
+  type: "int" | "decimal" | "text" | "select" | "bool";
+  default: string | boolean;
+  options?: string[]; // select
+  min?: number;
+  max?: number;
+  optional?: boolean; // shown under "more details"
+}
+
+export interface CalculatorSpec {
+  kind: Kind;
+  fields: FieldSpec[];
+  body(v: Values): FootprintCreate;
+}
+
+const MODES = ["flight", "high_speed_rail", "coach", "bus", "metro", "car"];
+
+const str = (v: Values, k: string): string => String(v[k] ?? "").trim();
+const num = (v: Values, k: string): number => Number(str(v, k) || "0");
+/**
+ * Decimals travel as the typed strings, so no float rounding happens before the server's Decimal
+ * (the API accepts numbers or strings; the generated type only says number).
+ */
+const dec = (v: Values, k: string): number => (str(v, k) || "0") as unknown as number;
+const opt = <T>(cond: boolean, value: T): T | Record<string, never> => (cond ? value : {});
+
+export const CALCULATORS: Record<Kind, CalculatorSpec> = {
+  meeting: {
+    kind: "meeting",
+    fields: [
+      { name: "attendees", type: "int", default: "50", min: 1, max: 1_000_000 },
+      { name: "days", type: "int", default: "1", min: 1, max: 366 },
+      { name: "city", type: "text", default: "成都" },
+      { name: "out_of_town_attendees", type: "int", default: "0", min: 0, optional: true },
+      { name: "out_of_town_origin", type: "text", default: "北京", optional: true },
+      {
+        name: "out_of_town_mode",
+        type: "select",
+        default: "high_speed_rail",
+        options: MODES,
+        optional: true,
+      },
+      { name: "hotel_nights", type: "int", default: "0", min: 0, optional: true },
+      { name: "name", type: "text", default: "", optional: true },
+    ],
+    body: (v) => ({
+      kind: "meeting",
+      meeting: {
+        attendees: num(v, "attendees"),
+        days: num(v, "days"),
+        city: str(v, "city"),
+        ...opt(num(v, "out_of_town_attendees") > 0, {
+          out_of_town_attendees: num(v, "out_of_town_attendees"),
+          out_of_town_origin: str(v, "out_of_town_origin"),
+          out_of_town_mode: str(v, "out_of_town_mode") as "high_speed_rail",
+        }),
+        ...opt(num(v, "hotel_nights") > 0, { hotel_nights: num(v, "hotel_nights") }),
+        ...opt(str(v, "name") !== "", { name: str(v, "name") }),
+      },
+    }),
+  },
+  flight: {
+    kind: "flight",
+    fields: [
+      { name: "from", type: "text", default: "CTU" },
+      { name: "to", type: "text", default: "PEK" },
+      { name: "round_trip", type: "bool", default: true },
+      { name: "passengers", type: "int", default: "1", min: 1, max: 10_000 },
+      {
+        name: "cabin",
+        type: "select",
+        default: "economy",
+        options: ["economy", "premium_economy", "business", "first"],
+      },
+    ],
+    body: (v) => ({
+      kind: "flight",
+      flight: {
+        from: str(v, "from").toUpperCase(),
+        to: str(v, "to").toUpperCase(),
+        round_trip: v.round_trip === true,
+        passengers: num(v, "passengers"),
+        cabin: str(v, "cabin") as "economy",
+      },
+    }),
+  },
+  hearing: {
+    kind: "hearing",
+    fields: [
+      { name: "judges", type: "int", default: "3", min: 0 },
+      { name: "parties", type: "int", default: "2", min: 0 },
+      { name: "distance_km", type: "decimal", default: "30", min: 0 },
+      { name: "mode", type: "select", default: "car", options: MODES },
+      { name: "hours", type: "decimal", default: "2", min: 0 },
+      { name: "city", type: "text", default: "成都" },
+      { name: "case_number", type: "text", default: "", optional: true },
+    ],
+    body: (v) => ({
+      kind: "hearing",
+      hearing: {
+        city: str(v, "city"),
+        hours: dec(v, "hours"),
+        participants: [
+          ...(num(v, "judges") > 0 ? [{ role: "judge" as const, count: num(v, "judges") }] : []),
+          ...(num(v, "parties") > 0
+            ? [
+                {
+                  role: "party" as const,
+                  count: num(v, "parties"),
+                  distance_km: dec(v, "distance_km"),
+                  mode: str(v, "mode") as "car",
+                },
+              ]
+            : []),
+        ],
+        ...opt(str(v, "case_number") !== "", { case_number: str(v, "case_number") }),
+      },
+    }),
+  },
+  venue: {
+    kind: "venue",
+    fields: [
+      { name: "days", type: "int", default: "1", min: 1, max: 366 },
+      { name: "electricity_kwh", type: "decimal", default: "5000", min: 0 },
+      { name: "green_share", type: "decimal", default: "0", min: 0, max: 1 },
+      { name: "per_day", type: "int", default: "1000", min: 0 },
+      { name: "trip_km", type: "decimal", default: "20", min: 0 },
+      { name: "name", type: "text", default: "", optional: true },
+    ],
+    body: (v) => ({
+      kind: "venue",
+      venue: {
+        days: num(v, "days"),
+        electricity_kwh: dec(v, "electricity_kwh"),
+        green_share: dec(v, "green_share"),
+        spectators: {
+          per_day: num(v, "per_day"),
+          trip_km: dec(v, "trip_km"),
+        },
+        ...opt(str(v, "name") !== "", { name: str(v, "name") }),
+      },
+    }),
+  },
+};
+
+/** Defaults, then a saved draft, then the link's query (a WeChat deep link), later wins. */
+export function initialValues(spec: CalculatorSpec, draft: Values | undefined, query: URLSearchParams): Values {
+  const v: Values = Object.fromEntries(spec.fields.map((f) => [f.name, f.default]));
+  for (const f of spec.fields) {
+    if (draft && f.name in draft) v[f.name] = draft[f.name]!;
+    const q = query.get(f.name);
+    if (q !== null) v[f.name] = f.type === "bool" ? q === "true" || q === "1" : q;
+  }
+  return v;
+}

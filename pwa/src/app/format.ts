@@ -1,0 +1,50 @@
+// Display formatting for integer grams, integer fen, points and dates. No float reaches a total.
+import { locale, type Lang } from "./i18n";
+
+const group = (n: number, l: Lang): string => new Intl.NumberFormat(locale(l)).format(n);
+
+/** Grams CO2e as g, kg (one decimal) or t (two decimals), rounded half up for display only. */
+export function formatMass(g: number, l: Lang): string {
+  const sign = g < 0 ? "-" : "";
+  const abs = Math.abs(g);
+  if (abs < 1000) return `${sign}${group(abs, l)} g`;
+  if (abs < 1_000_000) return `${sign}${decimal(abs, 100, 1, l)} kg`;
+  return `${sign}${decimal(abs, 10_000, 2, l)} t`;
+}
+
+/** `value / (unit × 10^places)` with `places` decimals, computed on integers. */
+function decimal(value: number, unit: number, places: number, l: Lang): string {
+  const scaled = Math.floor((value + unit / 2) / unit); // in 10^-places of the display unit
+  const factor = 10 ** places;
+  const whole = Math.floor(scaled / factor);
+  const frac = String(scaled % factor).padStart(places, "0");
+  return `${group(whole, l)}.${frac}`;
+}
+
+/** Fen as a currency amount: "¥12.34" / "CN¥12.34"; the integer part grouped, exact cents. */
+export function formatMoney(fen: number, currency: string, l: Lang): string {
+  const abs = Math.abs(fen);
+  const whole = new Intl.NumberFormat(locale(l), {
+    style: "currency",
+    currency,
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 0,
+  }).format(Math.floor(abs / 100));
+  const cents = String(abs % 100).padStart(2, "0");
+  const withCents = whole.replace(/(\d)(?!.*\d)/, `$1.${cents}`); // after the last digit
+  return fen < 0 ? `-${withCents}` : withCents;
+}
+
+export function formatPoints(n: number, l: Lang): string {
+  return group(n, l);
+}
+
+export function formatDate(iso: string, l: Lang): string {
+  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium" }).format(new Date(iso));
+}
+
+export function formatDateTime(iso: string, l: Lang): string {
+  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(iso),
+  );
+}

@@ -1,0 +1,47 @@
+// UI strings in Simplified Chinese (first) and English, and the persisted language choice.
+import { signal } from "@preact/signals";
+import { en, zh, type Key } from "./messages";
+
+export type Lang = "zh" | "en";
+export type { Key };
+
+const STORAGE_KEY = "diandian.lang";
+const catalogues: Record<Lang, Record<Key, string>> = { zh, en };
+
+/** The saved choice, else Chinese. localStorage can throw (disabled storage), so guard it. */
+export function loadLang(): Lang {
+  try {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (saved === "zh" || saved === "en") return saved;
+  } catch {
+    // fall back to the default
+  }
+  return "zh";
+}
+
+export const lang = signal<Lang>(loadLang());
+
+export function setLang(next: Lang): void {
+  lang.value = next;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  } catch {
+    // the choice just won't be remembered
+  }
+}
+
+/** A message in the current language, with `{name}` placeholders filled from `vars`. */
+export function t(key: Key, vars: Record<string, string | number> = {}, in_: Lang = lang.value): string {
+  const text = catalogues[in_][key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** A message for a key built at run time (a category, a status), or the raw key if unknown. */
+export function tryT(key: string, in_: Lang = lang.value): string {
+  const cat = catalogues[in_] as Record<string, string>;
+  return cat[key] ?? key.replace(/_/g, " ");
+}
+
+export const locale = (l: Lang = lang.value): string => (l === "zh" ? "zh-CN" : "en");

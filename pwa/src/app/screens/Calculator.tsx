@@ -1,0 +1,257 @@
+// A footprint calculator: defaults filled in, recalculated as you type, a live breakdown chart,
+// the form kept as a draft offline, and "neutralise" into an order.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { api, newIdempotencyKey } from "../api/client";
+import type { Footprint, Order, Quote } from "../api/types";
+import { CALCULATORS, initialValues, type FieldSpec, type Kind, type Values } from "../calculators";
+import { BarChart } from "../components/charts";
+import { ErrorBox, Loading } from "../components/status";
+import { formatMass, formatMoney } from "../format";
+import { lang, t, tryT } from "../i18n";
+import { loadDraft, saveDraft } from "../offline/store";
+import { here, navigate } from "../router";
+import { session } from "../session";
+
+const DEBOUNCE_MS = 450;
+
+export function Calculator({ kind }: { kind: Kind }) {
+  const spec = CALCULATORS[kind];
+  const draftKey = `calculator.${kind}`;
+  const [values, setValues] = useState<Values | null>(null);
+  const [footprint, setFootprint] = useState<Footprint | null>(null);
+  const [quote, setQuote] = useState<Quote | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [beneficiary, setBeneficiary] = useState(session.value?.displayName ?? "");
+  const [orderError, setOrderError] = useState<unknown>(undefined);
+  const orderKeys = useRef(new Map<string, string>());
+  const via = here.value.query.get("via");
+
+  useEffect(() => {
+    const query = here.value.query;
+    void loadDraft<Values>(draftKey)
+      .catch(() => undefined)
+      .then((draft) => setValues(initialValues(spec, draft, query)));
+  }, [kind]);
+
+  useEffect(() => {
+    if (!values) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      void saveDraft(draftKey, values).catch(() => undefined);
+      setBusy(true);
+      api<Footprint>("POST", "/footprints", { body: spec.body(values), signal: ctrl.signal })
+        .then(async (fp) => {
+          setFootprint(fp);
+          setError(undefined);
+          setQuote(
+            fp.mass_g! > 0
+              ? await api<Quote>("POST", "/credits/quote", {
+                  body: { mass_g: fp.mass_g },
+                  signal: ctrl.signal,
+                }).catch(() => null)
+              : null,
+          );
+        })
+        .catch((e: unknown) => {
+          if (!ctrl.signal.aborted) setError(e);
+        })
+        .finally(() => !ctrl.signal.aborted && setBusy(false));
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [values, session.value?.token]);
+
+  if (!values) return <Loading />;
+
+  const set = (name: string, value: string | boolean): void =>
+    setValues({ ...values, [name]: value });
+
+  async function neutralise(e: Event): Promise<void> {
+    e.preventDefault();
+    if (!footprint?.id) return;
+    const key = orderKeys.current.get(footprint.id) ?? newIdempotencyKey();
+    orderKeys.current.set(footprint.id, key);
+    setOrderError(undefined);
+    try {
+      const order = await api<Order>("POST", "/orders", {
+        body: {
+          footprint_id: footprint.id,
+          beneficiary: beneficiary.trim(),
+          ...(via ? { note: `via=${via}` } : {}),
+        },
+        idempotencyKey: key,
+      });
+      navigate(`/checkout/${order.id}`);
+    } catch (err) {
+      setOrderError(err);
+    }
+  }
+
+  const main = spec.fields.filter((f) => !f.optional);
+  const more = spec.fields.filter((f) => f.optional);
+  return (
+    <section class="screen">
+      <h1>{t(`calc.${kind}.title`)}</h1>
+      {via === "wechat" && <p class="badge">{t("calc.viaWechat")}</p>}
+      <form class="card form" onSubmit={(e) => e.preventDefault()} aria-describedby="calc-hint">
+        <p id="calc-hint" class="hint">
+          {t("calc.hint")}
+        </p>
+        {main.map((f) => (
+          <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+        ))}
+        {more.length > 0 && (
+          <details>
+            <summary>{t("calc.more")}</summary>
+            {more.map((f) => (
+              <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+            ))}
+          </details>
+        )}
+      </form>
+      <Result footprint={footprint} quote={quote} error={error} busy={busy} />
+      {footprint && !error && (
+        <form class="card form" onSubmit={neutralise}>
+          <label class="field">
+            <span>{t("field.beneficiary")}</span>
+            <input
+              name="beneficiary"
+              value={beneficiary}
+              required
+              maxLength={100}
+              autocomplete="name"
+              onInput={(e) => setBeneficiary(e.currentTarget.value)}
+            />
+          </label>
+          {orderError !== undefined && <ErrorBox error={orderError} />}
+          {session.value ? (
+            <button class="button primary" type="submit" disabled={busy}>
+              {t("calc.neutralise")}
+            </button>
+          ) : (
+            <button
+              class="button primary"
+              type="button"
+              onClick={() => navigate(`/sign-in?next=${encodeURIComponent(here.value.path)}`)}
+            >
+              {t("calc.signInToNeutralise")}
+            </button>
+          )}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Field(props: {
+  spec: FieldSpec;
+  value: string | boolean;
+  onChange: (name: string, v: string | boolean) => void;
+}) {
+  const { spec, value, onChange } = props;
+  const id = `f-${spec.name}`;
+  const label = tryT(`field.${spec.name}`);
+  if (spec.type === "bool") {
+    return (
+      <label class="field check" for={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(spec.name, e.currentTarget.checked)}
+        />
+        <span>{label}</span>
+      </label>
+    );
+  }
+  if (spec.type === "select") {
+    return (
+      <label class="field" for={id}>
+        <span>{label}</span>
+        <select id={id} value={String(value)} onChange={(e) => onChange(spec.name, e.currentTarget.value)}>
+          {spec.options!.map((o) => (
+            <option key={o} value={o}>
+              {tryT(`mode.${o}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  }
+  const common = {
+    id,
+    name: spec.name,
+    value: String(value),
+    onInput: (e: Event) => onChange(spec.name, (e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <label class="field" for={id}>
+      <span>{label}</span>
+      {spec.type === "text" ? (
+        <input {...common} type="text" />
+      ) : (
+        <input
+          {...common}
+          type="number"
+          inputMode={spec.type === "int" ? "numeric" : "decimal"}
+          step={spec.type === "decimal" ? "any" : 1}
+          min={spec.min}
+          max={spec.max}
+        />
+      )}
+    </label>
+  );
+}
+
+function Result(props: { footprint: Footprint | null; quote: Quote | null; error: unknown; busy: boolean }) {
+  const { footprint, quote, error, busy } = props;
+  const l = lang.value;
+  const data = useMemo(
+    () =>
+      Object.entries(footprint?.breakdown?.by_category ?? {})
+        .filter(([, g]) => g > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([c, g]) => ({ label: tryT(`category.${c}`, l), value: g, text: formatMass(g, l) })),
+    [footprint, l],
+  );
+  if (error !== undefined) return <ErrorBox error={error} />;
+  if (!footprint) return <Loading label={t("calc.calculating")} />;
+  return (
+    <div class="card result" aria-busy={busy}>
+      <p class="result-label">{t("calc.total")}</p>
+      <p class="result-total" data-testid="total" aria-live="polite">
+        {formatMass(footprint.mass_g!, l)} CO₂e
+      </p>
+      {quote && (
+        <p class="result-price">
+          {t("calc.estimate", { price: formatMoney(quote.amount!, quote.currency ?? "CNY", l) })}
+        </p>
+      )}
+      {data.length > 0 && <BarChart data={data} title={t("calc.breakdown")} />}
+      <details>
+        <summary>{t("calc.trail")}</summary>
+        <ol class="trail">
+          {(footprint.trail ?? []).map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ol>
+        {(footprint.defaults ?? []).length > 0 && (
+          <>
+            <p>{t("calc.defaults")}</p>
+            <ul class="trail">
+              {footprint.defaults!.map((d) => (
+                <li key={d.field}>
+                  {d.field}: {d.value} {d.unit ?? ""} — {d.source}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <p class="hint">{t("calc.factorSet", { version: footprint.factor_set ?? "" })}</p>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+// One certificate: its image, save and share, a QR of its verify link to show on a screen.
+import { useState } from "preact/hooks";
+import { api } from "../api/client";
+import type { Certificate as Cert } from "../api/types";
+import { ErrorBox, Loading } from "../components/status";
+import { useLoad } from "../components/useLoad";
+import { formatDate, formatMass } from "../format";
+import { lang, t, tryT } from "../i18n";
+import { shareCertificate, type Shared } from "../share";
+
+export function Certificate({ number }: { number: string }) {
+  const { data: cert, error, loading, reload } = useLoad(
+    (signal) => api<Cert>("GET", `/certificates/${encodeURIComponent(number)}`, { signal }),
+    [number],
+  );
+  const [qr, setQr] = useState<string | null>(null);
+  const [shared, setShared] = useState<Shared | null>(null);
+  if (loading) return <Loading />;
+  if (error !== undefined || !cert) return <ErrorBox error={error} onRetry={reload} />;
+  const l = lang.value;
+  const png = `${cert.png_url}?size=1240`;
+  const title = t("cert.shareTitle", { number: cert.number! });
+  const text = t("cert.shareText", {
+    beneficiary: cert.beneficiary!,
+    mass: formatMass(cert.mass_g!, l),
+  });
+
+  async function showQr(): Promise<void> {
+    const { renderSVG } = await import("uqr");
+    setQr(renderSVG(cert!.verify_url!, { border: 2 }));
+  }
+
+  async function share(): Promise<void> {
+    setShared(
+      await shareCertificate({
+        title,
+        text,
+        url: cert!.verify_url!,
+        filename: `${cert!.number}.png`,
+        image: () => fetch(png).then((r) => r.blob()),
+      }),
+    );
+  }
+
+  return (
+    <section class="screen">
+      <h1>{t("cert.title")}</h1>
+      {cert.sandbox && <p class="notice">{t("cert.sandbox")}</p>}
+      {cert.status === "revoked" && (
+        <p class="error" role="alert">
+          {t("cert.revoked", { reason: cert.revoked_reason ?? "" })}
+        </p>
+      )}
+      <img
+        class="cert-image"
+        src={png}
+        width={1240}
+        height={1754}
+        alt={t("cert.imageAlt", { number: cert.number!, beneficiary: cert.beneficiary! })}
+      />
+      <div class="actions">
+        <a class="button primary" href={png} download={`${cert.number}.png`}>
+          {t("cert.save")}
+        </a>
+        <button class="button secondary" type="button" onClick={share}>
+          {t("cert.share")}
+        </button>
+        <button class="button secondary" type="button" onClick={showQr}>
+          {t("cert.showQr")}
+        </button>
+      </div>
+      {shared === "copied" && <p role="status">{t("cert.copied")}</p>}
+      {shared === "unsupported" && (
+        <p role="status">
+          {t("cert.copyThis")} <span class="mono">{cert.verify_url}</span>
+        </p>
+      )}
+      {qr && (
+        <div class="qr-overlay" role="dialog" aria-modal="true" aria-label={t("cert.qrTitle")}>
+          <div class="qr-box">
+            <div class="qr" data-testid="qr" dangerouslySetInnerHTML={{ __html: qr }} />
+            <p>{t("cert.qrHint", { number: cert.number! })}</p>
+            <button class="button primary" type="button" autoFocus onClick={() => setQr(null)}>
+              {t("action.close")}
+            </button>
+          </div>
+        </div>
+      )}
+      <div class="card">
+        <dl class="facts">
+          <dt>{t("cert.number")}</dt>
+          <dd data-testid="cert-number">{cert.number}</dd>
+          <dt>{t("field.beneficiary")}</dt>
+          <dd>{cert.beneficiary}</dd>
+          <dt>{t("checkout.purpose")}</dt>
+          <dd>{cert.purpose}</dd>
+          <dt>{t("checkout.mass")}</dt>
+          <dd>{formatMass(cert.mass_g!, l)} CO₂e</dd>
+          <dt>{t("cert.issued")}</dt>
+          <dd>{formatDate(cert.issued_at!, l)}</dd>
+        </dl>
+        <h2>{t("checkout.credits")}</h2>
+        <ul class="lines">
+          {(cert.credits ?? []).map((c) => (
+            <li key={c.serials}>
+              <span>
+                {c.standard} · {l === "zh" ? c.project_name_zh : c.project_name_en} · {c.vintage}
+              </span>
+              <span>
+                {formatMass(c.mass_g!, l)} · {tryT(`registry.${c.registry_status}`)}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <a href={cert.verify_url}>{t("cert.verifyPage")}</a>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,168 @@
+// Checkout: what the order retires and costs, then pay (sandbox confirm, or Stripe's element).
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api/client";
+import type { Order } from "../api/types";
+import { ErrorBox, Loading } from "../components/status";
+import { useLoad } from "../components/useLoad";
+import { formatDateTime, formatMass, formatMoney } from "../format";
+import { lang, t, tryT } from "../i18n";
+import { navigate } from "../router";
+import { mountPaymentElement, stripeInstructions } from "../stripe";
+
+const POLL_MS = 1500;
+
+export function Checkout({ id }: { id: string }) {
+  const { data, error, loading, reload } = useLoad(
+    (signal) => api<Order>("GET", `/orders/${encodeURIComponent(id)}`, { signal }),
+    [id],
+  );
+  const [order, setOrder] = useState<Order | undefined>(undefined);
+  const [payError, setPayError] = useState<unknown>(undefined);
+  const [paying, setPaying] = useState(false);
+  const current = order ?? data;
+
+  // Paid but not yet retired (a webhook or the worker finishes it): look again shortly.
+  useEffect(() => {
+    if (current?.status !== "paid") return;
+    const timer = setTimeout(
+      () => void api<Order>("GET", `/orders/${encodeURIComponent(id)}`).then(setOrder, () => {}),
+      POLL_MS,
+    );
+    return () => clearTimeout(timer);
+  }, [current]);
+
+  if (loading && !current) return <Loading />;
+  if (error !== undefined && !current) return <ErrorBox error={error} onRetry={reload} />;
+  if (!current) return null;
+  const l = lang.value;
+  const money = (fen: number): string => formatMoney(fen, current.currency ?? "CNY", l);
+
+  async function confirmSandbox(): Promise<void> {
+    setPaying(true);
+    setPayError(undefined);
+    try {
+      const done = await api<Order>("POST", `/orders/${encodeURIComponent(id)}/confirm`, { body: {} });
+      setOrder(done);
+      if (done.certificate_number) navigate(`/certificates/${done.certificate_number}`);
+    } catch (e) {
+      setPayError(e);
+    } finally {
+      setPaying(false);
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    try {
+      setOrder(await api<Order>("POST", `/orders/${encodeURIComponent(id)}/cancel`, { body: {} }));
+    } catch (e) {
+      setPayError(e);
+    }
+  }
+
+  const payment = current.payment;
+  const notice = (payment?.instructions?.notice ?? {}) as Record<string, string>;
+  const awaiting = current.status === "awaiting_payment";
+  return (
+    <section class="screen">
+      <h1>{t("checkout.title")}</h1>
+      <div class="card">
+        <p class="status-line">
+          <span class={`pill ${current.status}`}>{tryT(`order.${current.status}`)}</span>
+        </p>
+        <dl class="facts">
+          <dt>{t("field.beneficiary")}</dt>
+          <dd>{current.beneficiary}</dd>
+          <dt>{t("checkout.purpose")}</dt>
+          <dd>{current.purpose}</dd>
+          <dt>{t("checkout.mass")}</dt>
+          <dd>{formatMass(current.mass_g!, l)} CO₂e</dd>
+        </dl>
+        <h2>{t("checkout.credits")}</h2>
+        <ul class="lines">
+          {(current.lines ?? []).map((line) => (
+            <li key={line.lot_id}>
+              <span>
+                {line.standard} · {l === "zh" ? line.project_name_zh : line.project_name_en} ·{" "}
+                {line.vintage}
+              </span>
+              <span>
+                {formatMass(line.mass_g!, l)} · {money(line.amount!)}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {current.fee_amount! > 0 && (
+          <p class="row">
+            <span>{t("checkout.fee")}</span>
+            <span>{money(current.fee_amount!)}</span>
+          </p>
+        )}
+        <p class="row total">
+          <span>{t("checkout.total")}</span>
+          <span data-testid="amount">{money(current.amount!)}</span>
+        </p>
+        {awaiting && current.expires_at && (
+          <p class="hint">{t("checkout.heldUntil", { time: formatDateTime(current.expires_at, l) })}</p>
+        )}
+      </div>
+      {awaiting && payment?.sandbox && (
+        <div class="card">
+          <p class="notice">{notice[l] ?? t("checkout.sandbox")}</p>
+          {payError !== undefined && <ErrorBox error={payError} />}
+          <button class="button primary" type="button" disabled={paying} onClick={confirmSandbox}>
+            {t("checkout.confirmSandbox", { amount: money(current.amount!) })}
+          </button>
+          <button class="button secondary" type="button" onClick={cancel}>
+            {t("checkout.cancel")}
+          </button>
+        </div>
+      )}
+      {awaiting && !payment?.sandbox && (
+        <StripePay order={current} onError={setPayError} error={payError} />
+      )}
+      {current.status === "paid" && <Loading label={t("checkout.settling")} />}
+      {current.certificate_number && (
+        <a class="button primary" href={`/certificates/${current.certificate_number}`}>
+          {t("checkout.viewCertificate")}
+        </a>
+      )}
+    </section>
+  );
+}
+
+function StripePay(props: { order: Order; error: unknown; onError: (e: unknown) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [confirm, setConfirm] = useState<(() => Promise<string | null>) | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const ins = stripeInstructions(props.order.payment?.instructions);
+
+  useEffect(() => {
+    if (!ins || !host.current) return;
+    const back = `${location.origin}/checkout/${props.order.id}`;
+    mountPaymentElement(host.current, ins, lang.value === "zh" ? "zh" : "en", back).then(
+      (fn) => setConfirm(() => fn),
+      props.onError,
+    );
+  }, [ins?.client_secret]);
+
+  if (!ins) return <p class="notice">{t("checkout.noPayment")}</p>;
+  return (
+    <div class="card">
+      <div ref={host} class="stripe-element" />
+      {message && (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      )}
+      {props.error !== undefined && <ErrorBox error={props.error} />}
+      <button
+        class="button primary"
+        type="button"
+        disabled={!confirm}
+        onClick={async () => setMessage((await confirm?.()) ?? null)}
+      >
+        {t("checkout.pay", { amount: formatMoney(props.order.amount!, props.order.currency ?? "CNY", lang.value) })}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+// Home: the scenarios people neutralise, and the way into points and public figures.
+import { t } from "../i18n";
+
+const SCENARIOS = [
+  { href: "/neutralise/meeting", key: "meeting", icon: "👥" },
+  { href: "/neutralise/flight", key: "flight", icon: "✈️" },
+  { href: "/neutralise/hearing", key: "hearing", icon: "⚖️" },
+  { href: "/neutralise/venue", key: "venue", icon: "🏟️" },
+  { href: "/wallet", key: "points", icon: "🌱" },
+] as const;
+
+export function Home() {
+  return (
+    <section class="screen">
+      <div class="hero">
+        <h1>{t("home.title")}</h1>
+        <p>{t("home.tagline")}</p>
+      </div>
+      <ul class="tiles">
+        {SCENARIOS.map((s) => (
+          <li key={s.key}>
+            <a class="tile" href={s.href}>
+              <span class="tile-icon" aria-hidden="true">
+                {s.icon}
+              </span>
+              <span class="tile-title">{t(`home.${s.key}`)}</span>
+              <span class="tile-text">{t(`home.${s.key}.text`)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <p class="center">
+        <a href="/stats">{t("home.statsLink")}</a>
+      </p>
+    </section>
+  );
+}

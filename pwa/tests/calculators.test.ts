@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { CALCULATORS, initialValues } from "../src/app/calculators";
+import { venueFromQr } from "../src/app/checkin";
+import { match, safeNext } from "../src/app/paths";
+
+describe("calculators", () => {
+  it("start from defaults, then the draft, then the deep link's query", () => {
+    const spec = CALCULATORS.meeting;
+    const q = new URLSearchParams("attendees=50&days=1&via=wechat");
+    const v = initialValues(spec, { attendees: "12", city: "北京" }, q);
+    expect(v).toMatchObject({ attendees: "50", days: "1", city: "北京", hotel_nights: "0" });
+    expect(v).not.toHaveProperty("via");
+  });
+
+  it("build the API body the footprint endpoint takes", () => {
+    const spec = CALCULATORS.meeting;
+    const body = spec.body(initialValues(spec, undefined, new URLSearchParams("attendees=80")));
+    expect(body).toEqual({ kind: "meeting", meeting: { attendees: 80, days: 1, city: "成都" } });
+    const flight = CALCULATORS.flight;
+    expect(flight.body(initialValues(flight, undefined, new URLSearchParams("from=ctu")))).toEqual({
+      kind: "flight",
+      flight: { from: "CTU", to: "PEK", round_trip: true, passengers: 1, cabin: "economy" },
+    });
+  });
+
+  it("send decimals as typed, so no float rounding happens before the server", () => {
+    const spec = CALCULATORS.venue;
+    const body = spec.body(initialValues(spec, undefined, new URLSearchParams("green_share=0.1")));
+    expect(body.venue).toMatchObject({ green_share: "0.1", electricity_kwh: "5000" });
+  });
+});
+
+describe("routes and links", () => {
+  it("match paths with parameters", () => {
+    expect(match("/certificates/:number", "/certificates/DD-2026-000001")).toEqual({
+      number: "DD-2026-000001",
+    });
+    expect(match("/", "/")).toEqual({});
+    expect(match("/certificates", "/certificates/x")).toBeNull();
+  });
+
+  it("follow only in-app paths after sign-in", () => {
+    expect(safeNext("/wallet")).toBe("/wallet");
+    expect(safeNext("//evil.example")).toBe("/");
+    expect(safeNext("https://evil.example")).toBe("/");
+    expect(safeNext(null)).toBe("/");
+  });
+
+  it("read the venue code from a QR link or a bare code", () => {
+    expect(venueFromQr("https://diandian.example/checkin?venue=CD-LIB-01")).toBe("CD-LIB-01");
+    expect(venueFromQr("https://diandian.example/v/CD-LIB-02")).toBe("CD-LIB-02");
+    expect(venueFromQr("  CD-LIB-03 ")).toBe("CD-LIB-03");
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { formatMass, formatMoney } from "../src/app/format";
+
+describe("formatMass", () => {
+  it("keeps grams whole, kg to one decimal and tonnes to two, from integers", () => {
+    expect(formatMass(850, "zh")).toBe("850 g");
+    expect(formatMass(629_276, "zh")).toBe("629.3 kg");
+    expect(formatMass(1_200, "en")).toBe("1.2 kg");
+    expect(formatMass(206_500_000_000, "en")).toBe("206,500.00 t");
+    expect(formatMass(1_234_567, "en")).toBe("1.23 t");
+  });
+
+  it("rounds half up for display, at the unit boundary too", () => {
+    expect(formatMass(999_950, "en")).toBe("1,000.0 kg");
+    expect(formatMass(1_005_000, "en")).toBe("1.01 t");
+  });
+});
+
+describe("formatMoney", () => {
+  it("shows exact fen without going through floats", () => {
+    expect(formatMoney(503, "CNY", "zh")).toBe("¥5.03");
+    expect(formatMoney(123_456_789, "CNY", "zh")).toBe("¥1,234,567.89");
+    expect(formatMoney(7, "CNY", "en")).toBe("CN¥0.07");
+    expect(formatMoney(-250, "CNY", "zh")).toBe("-¥2.50");
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { en, zh } from "../src/app/messages";
+import { t, tryT } from "../src/app/i18n";
+
+describe("messages", () => {
+  it("has the same keys and placeholders in English as in Chinese", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+    const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
+      expect(holes(en[key]), key).toEqual(holes(zh[key]));
+    }
+  });
+
+  it("fills placeholders in the chosen language", () => {
+    expect(t("wallet.waiting", { n: 2 }, "zh")).toBe("2 条打卡等待联网后提交");
+    expect(t("update.ready", {}, "en")).toBe("A new version is available");
+    expect(t("update.ready", {}, "zh")).toBe("有新版本");
+  });
+
+  it("falls back to readable words for a key made at run time that has no message", () => {
+    expect(tryT("category.travel", "en")).toBe("Travel");
+    expect(tryT("brand_new_kind", "en")).toBe("brand new kind");
+  });
+});

@@ -1,0 +1,154 @@
+"""The real app on a free port (werkzeug in a thread) against a migrated SQLite database with the
+demo data, serving the built PWA, driven by Debian's Chromium on a phone viewport.
+
+These tests commit for real, so the rolled-back session of tests/conftest.py is switched off here.
+Screenshots go to tests/e2e/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from werkzeug.serving import make_server
+
+from backend import db, demo
+from backend.accounts.models import User
+from backend.app import create_app
+from backend.migrate import upgrade
+from backend.points import ledger
+from backend.points.models import TransferKind
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "pwa" / "dist"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder is `e2e`, so the PostgreSQL pass can leave it out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def db_session() -> None:
+    """Overrides the per-test rollback: the server thread commits through its own sessions."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Live:
+    def __init__(self, app: Flask, url: str) -> None:
+        self.app, self.url = app, url
+
+    def token(self, phone: str) -> str:
+        """A bearer token for a demo person, through the same API the app uses."""
+        code = requests.post(f"{self.url}/api/v1/auth/codes", json={"phone": phone}, timeout=10)
+        body = {"phone": phone, "code": code.json()["code"]}
+        got = requests.post(f"{self.url}/api/v1/auth/tokens", json=body, timeout=10).json()
+        return str(got["access_token"])
+
+    def give_points(self, phone: str, points: int) -> None:
+        """Earn and confirm points for a person, as a partner batch and the worker would."""
+        with self.app.app_context():
+            s = db.session()
+            user = s.query(User).filter_by(phone=phone).one()
+            ledger.transfer(s, TransferKind.earn, user.id, points, reference="e2e")
+            ledger.transfer(s, TransferKind.confirm, user.id, points, reference="e2e")
+            s.commit()
+
+    def get(self, path: str, token: str) -> Any:
+        headers = {"Authorization": f"Bearer {token}"}
+        return requests.get(f"{self.url}/api/v1{path}", headers=headers, timeout=10).json()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    if not (DIST / "index.html").is_file():
+        pytest.fail(f"The PWA is not built in {DIST}: run `make pwa` first.")
+    tmp = tmp_path_factory.mktemp("e2e")
+    database = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+    upgrade(database)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database,
+            "INSTANCE_PATH": str(tmp / "instance"),
+            "PWA_DIST": str(DIST),
+            "SECRET_KEY": "e2e-secret",
+            "PUBLIC_BASE_URL": url,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    with app.app_context():
+        demo.seed_demo(db.session())
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Live(app, url)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}: install Debian's package (`make chromium`, i.e. "
+            "apt-get install -y chromium) or set CHROMIUM_PATH. Never `playwright install`."
+        )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live: Live) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(
+        base_url=live.url,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        service_workers="allow",
+    )
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def signed_in(context: BrowserContext, live: Live, phone: str, name: str) -> None:
+    """Start the app already signed in (the session the sign-in screen would store)."""
+    token = live.token(phone)
+    session = json.dumps({"token": token, "displayName": name, "expiresAt": "2999-01-01T00:00:00Z"})
+    context.add_init_script(f"localStorage.setItem('diandian.session', {json.dumps(session)})")
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
