@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request
 from backend import db
 from backend.certificates import issuers, services
 from backend.certificates.view import mass_label
+from backend.courts.verification import record_of
 
 blp = Blueprint("verify", __name__, template_folder="templates")
 blp.add_app_template_filter(mass_label, "mass")
@@ -29,11 +30,13 @@ MESSAGES = {
 
 @blp.route("/verify/<string:number>")
 def verify_page(number: str) -> Response:
-    """Validity, beneficiary, mass, credits and their registry status."""
+    """Validity, beneficiary, mass, credits, their registry status, and the court
+    verification (court, case number, date) if the certificate has one."""
     s = db.session()
     issuer = issuers.current()
     verdict = services.verify(s, issuer, number[:40], request.args.get("c"), request.args.get("s"))
     view = services.view(s, issuer, verdict.certificate) if verdict.certificate else None
+    verified = record_of(s, verdict.certificate.number) if verdict.certificate else None
     html = render_template(
         "verify.html",
         number=number[:40],
@@ -41,6 +44,7 @@ def verify_page(number: str) -> Response:
         message=MESSAGES[verdict.outcome],
         cert=verdict.certificate,
         view=view,
+        verified=verified,
     )
     status = 404 if verdict.outcome == "unknown" else 200
     return Response(
