@@ -109,16 +109,25 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
     return case
 
 
-def get(s: Session, who: Principal, case_id: str, *, lock: bool = False) -> CourtCase:
+def get(s: Session, who: Principal, case_id: str) -> CourtCase:
     """A case the caller sees (its court's staff, upper courts, operators); 404 otherwise."""
-    q = select(CourtCase).where(CourtCase.id == case_id).options(selectinload(CourtCase.defendants))
-    if lock:
-        q = q.with_for_update(of=CourtCase).execution_options(populate_existing=True)
-    case = s.scalar(q)
+    case = s.scalar(
+        select(CourtCase).where(CourtCase.id == case_id).options(selectinload(CourtCase.defendants))
+    )
     if case is None:
         raise NotFound("No such case.")
     access.require_visible(s, who, case.court_id)
     return case
+
+
+def lock(s: Session, case_id: str) -> CourtCase:
+    """The case, re-read with its row locked until the transaction ends."""
+    return s.scalars(
+        select(CourtCase)
+        .where(CourtCase.id == case_id)
+        .with_for_update(of=CourtCase)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def listing(
@@ -157,8 +166,9 @@ def listing(
 def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
     """Close a case (a judge of its court); closing one not yet fulfilled needs a reason."""
     write_lock_up_front(s)
-    case = get(s, who, case_id, lock=True)
+    case = get(s, who, case_id)
     user_id = access.require_role(s, who, case.court_id, [Role.judge])
+    case = lock(s, case_id)
     if case.status == CaseStatus.open and not reason:
         raise ValidationFailed("reason", "Say why a case is closed before it is fulfilled.")
     now = utcnow()

@@ -60,7 +60,7 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
             select(Verification, User.display_name)
             .join(User, User.id == Verification.verified_by_id)
             .where(Verification.case_id == case.id)
-        ).tuples()
+        )
     }
     basis = (
         "每名被告人 per defendant"

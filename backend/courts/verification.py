@@ -99,7 +99,7 @@ def _already(record: Record) -> AlreadyVerified:
 def verify(s: Session, who: Principal, case_id: str, number: str, issuer: Issuer) -> Verification:
     """Verify `number` for the case, once ever; refusals are audited and raised."""
     write_lock_up_front(s)
-    case = cases.get(s, who, case_id, lock=True)  # one verification of a case at a time
+    case = cases.get(s, who, case_id)
     user_id = access.require_role(s, who, case.court_id, access.STAFF)
     court_id = case.court_id
     try:
@@ -121,8 +121,6 @@ def verify(s: Session, who: Principal, case_id: str, number: str, issuer: Issuer
 
 
 def _verify(s: Session, case: CourtCase, number: str, user_id: int, issuer: Issuer) -> Verification:
-    if case.status == CaseStatus.closed:
-        raise CaseClosed("The case is closed; nothing more is verified for it.")
     cert, link = _acceptable(s, case, number)
     now = utcnow()
     row = s.execute(
@@ -139,10 +137,15 @@ def _verify(s: Session, case: CourtCase, number: str, user_id: int, issuer: Issu
         .on_conflict_do_nothing(index_elements=[FIELD])
         .returning(VERIFICATIONS.c.id)
     ).first()
-    if row is None:  # another court's clerk won the race
+    if row is None:  # a concurrent verification of this certificate committed first
         found = record_of(s, number)
         assert found is not None  # noqa: S101 - the conflict means a row exists
         raise _already(found)
+    # The case row is locked only now, so racing verifications of one certificate meet at the
+    # unique index; the lock orders a case's verifications for the fulfilment sum below.
+    case = cases.lock(s, case.id)
+    if case.status == CaseStatus.closed:
+        raise CaseClosed("The case is closed; nothing more is verified for it.")
     audit.record(
         s,
         "certificate.verified",

@@ -1,0 +1,172 @@
+"""On PostgreSQL, through the real API with real commits: clerks verifying one certificate at
+the same moment meet at the unique index; exactly one wins and the others get 409 naming the
+court that verified it and when."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.accounts.models import (
+    AccessToken,
+    CourtLevel,
+    Membership,
+    Organisation,
+    Role,
+    SignInCode,
+    User,
+)
+from backend.certificates.models import Certificate
+from backend.courts.models import (
+    AuditEntry,
+    Court,
+    CourtCase,
+    CourtOrder,
+    Defendant,
+    Verification,
+)
+from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
+from backend.idempotency.models import IdempotencyKey
+from backend.jobs.models import Job
+from backend.orders.models import Order, OrderEvent
+from backend.payments.models import Payment
+from tests import factories as f
+
+THREADS = 6
+T = 1_000_000
+
+
+@dataclass
+class Live:
+    app: Flask
+    sessions: sessionmaker[Session]
+    case_id: str
+    number: str
+    clerks: list[str]
+
+
+@pytest.fixture
+def live(app, committing) -> Iterator[Live]:
+    """A court, two clerks, a case and a defendant's paid judicial certificate, all really
+    committed; deleted afterwards."""
+    db = app.extensions["db"]
+    patched = db.sessionmaker
+    db.sessionmaker = committing
+    client = app.test_client()
+    with committing() as s:
+        high = f.court(s, "并发高院", CourtLevel.high)
+        mid = f.court(s, "并发中院", CourtLevel.intermediate, parent=high)
+        basic = f.court(s, "并发基层法院", CourtLevel.basic, parent=mid)
+        project = f.project(s, standard="CDCER", ptype="forestry", province="CN-SC")
+        lot = f.lot(s, project, 10, price=1290)
+        family = f.user(s, "家属")
+        courts, ids = [high.id, mid.id, basic.id], (project.id, lot.id, family.id)
+        clerks = [f.court_staff(client, s, basic, Role.clerk) for _ in range(2)]
+    try:
+        case = f.open_case(
+            client, clerks[0], courts[2], defendants=[{"name": "被告人"}], mass_g=2 * T
+        )
+        token = f.sign_in(client, s.get_one(User, ids[2]).phone)
+        link = case["defendants"][0]["purchase_url"].rsplit("/", 1)[1]
+        order = client.post(
+            f"/api/v1/court-purchases/{link}/orders",
+            json={"mass_g": 2 * T},
+            headers=f.order_headers(token),
+        ).get_json()
+        paid = client.post(
+            f"/api/v1/orders/{order['id']}/confirm", json={}, headers=f.bearer(token)
+        ).get_json()
+        yield Live(app, committing, case["id"], paid["certificate_number"], clerks)
+    finally:
+        db.sessionmaker = patched
+        _clean(committing, courts, ids)
+
+
+def _clean(sessions: sessionmaker[Session], courts: list[int], ids: tuple[int, int, int]) -> None:
+    project_id, lot_id, family_id = ids
+    with sessions() as s:
+        s.execute(text("SET session_replication_role = replica"))  # past append-only and FKs
+        cases = select(CourtCase.id).where(CourtCase.court_id.in_(courts))
+        orders = select(Order.id).where(Order.user_id == family_id)
+        reservations = select(ReservationLine.reservation_id).where(
+            ReservationLine.lot_id == lot_id
+        )
+        staff = select(Membership.user_id).where(Membership.organisation_id.in_(courts))
+        people = [family_id, *s.scalars(staff)]
+        phones = select(User.phone).where(User.id.in_(people))
+        s.execute(delete(AuditEntry).where(AuditEntry.court_id.in_(courts)))
+        s.execute(delete(Verification).where(Verification.court_id.in_(courts)))
+        s.execute(delete(CourtOrder).where(CourtOrder.case_id.in_(cases)))
+        s.execute(delete(Defendant).where(Defendant.case_id.in_(cases)))
+        s.execute(delete(CourtCase).where(CourtCase.court_id.in_(courts)))
+        s.execute(delete(Court).where(Court.organisation_id.in_(courts)))
+        s.execute(delete(Certificate).where(Certificate.order_id.in_(orders)))
+        s.execute(delete(Job).where(Job.ref.in_(orders)))
+        s.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(orders)))
+        s.execute(delete(Payment).where(Payment.order_id.in_(orders)))
+        s.execute(delete(Order).where(Order.user_id == family_id))
+        s.execute(delete(Allocation).where(Allocation.reservation_id.in_(reservations)))
+        s.execute(delete(Reservation).where(Reservation.id.in_(reservations)))
+        s.execute(delete(ReservationLine).where(ReservationLine.lot_id == lot_id))
+        s.execute(delete(Unit).where(Unit.lot_id == lot_id))
+        s.execute(delete(Lot).where(Lot.id == lot_id))
+        s.execute(delete(Project).where(Project.id == project_id))
+        s.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"user:{family_id}"))
+        s.execute(delete(SignInCode).where(SignInCode.phone.in_(phones)))
+        s.execute(delete(AccessToken).where(AccessToken.user_id.in_(people)))
+        s.execute(delete(Membership).where(Membership.organisation_id.in_(courts)))
+        s.execute(delete(User).where(User.id.in_(people)))
+        s.execute(delete(Organisation).where(Organisation.id.in_(courts)))
+        s.commit()
+
+
+def test_clerks_verifying_one_certificate_at_once_make_one_verification(live):
+    barrier = threading.Barrier(THREADS)
+    results: list[Any] = [None] * THREADS
+
+    def attempt(i: int) -> None:
+        client = live.app.test_client()
+        barrier.wait()
+        try:
+            resp = client.post(
+                f"/api/v1/court-cases/{live.case_id}/verifications",
+                json={"certificate_number": live.number},
+                headers=f.bearer(live.clerks[i % 2]),
+            )
+            results[i] = (resp.status_code, resp.get_json())
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    codes = sorted(r[0] for r in results if isinstance(r, tuple))
+    assert codes == [201] + [409] * (THREADS - 1), results
+    winner = next(body for code, body in results if code == 201)
+    for code, body in results:
+        if code == 409:
+            assert body["type"] == "/problems/already-verified"
+            assert body["verified_by_court"] == "并发基层法院"
+            assert body["verified_at"] == winner["verified_at"]
+    with live.sessions() as s:
+        n = s.scalar(
+            select(func.count())
+            .select_from(Verification)
+            .where(Verification.certificate_number == live.number)
+        )
+        assert n == 1
+        actions = list(
+            s.scalars(select(AuditEntry.action).where(AuditEntry.case_id == live.case_id))
+        )
+        assert actions.count("certificate.verified") == 1
+        assert actions.count("verification.refused") == THREADS - 1
+        assert s.get_one(CourtCase, live.case_id).status == "fulfilled"
