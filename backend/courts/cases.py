@@ -26,6 +26,10 @@ class CaseNumberTaken(Conflict):
     slug, title = "case-number-taken", "This court already has a case with this number"
 
 
+class CaseNotOpen(Conflict):
+    slug, title = "case-not-open", "The case is no longer open"
+
+
 def today(now: datetime | None = None) -> date:
     """The date in China: deadlines are calendar days there."""
     return (now or utcnow()).astimezone(CHINA).date()
@@ -182,6 +186,35 @@ def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
         actor_id=user_id,
         at=now,
         was=was,
+        reason=reason,
+    )
+    s.commit()
+    return case
+
+
+def set_deadline(
+    s: Session, who: Principal, case_id: str, deadline: date, reason: str
+) -> CourtCase:
+    """Move an open case's purchase deadline (a judge of its court), with a reason."""
+    write_lock_up_front(s)
+    user_id = access.require_role(s, who, get(s, who, case_id).court_id, [Role.judge])
+    case = lock(s, case_id)
+    if case.status != CaseStatus.open:
+        raise CaseNotOpen(f"The case is {case.status}; its deadline no longer matters.")
+    now = utcnow()
+    if deadline < today(now):
+        raise ValidationFailed("deadline", "The deadline has already passed.")
+    was = case.deadline
+    case.deadline, case.updated_at = deadline, now
+    audit.record(
+        s,
+        "case.deadline_changed",
+        court_id=case.court_id,
+        case_id=case.id,
+        actor_id=user_id,
+        at=now,
+        was=was.isoformat(),
+        deadline=deadline.isoformat(),
         reason=reason,
     )
     s.commit()

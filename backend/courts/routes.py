@@ -23,6 +23,7 @@ from backend.courts.schemas import (
     CourtCreateSchema,
     CourtSchema,
     CourtStatsSchema,
+    DeadlineSchema,
     OfferSchema,
     OrderRequestSchema,
     VerificationCreateSchema,
@@ -131,6 +132,18 @@ def close_case(body: dict[str, Any], case_id: str) -> dict[str, Any]:
     """Close a case (a judge of its court); a reason is needed if it is not fulfilled."""
     s = db.session()
     case = cases.close(s, current_principal(), case_id, body["reason"])
+    return present.case(s, case, base_url())
+
+
+@blp.route("/court-cases/<string:case_id>/deadline", methods=["POST"])
+@blp.arguments(DeadlineSchema())
+@blp.response(200, CaseSchema)
+@blp.alt_response(409, description="The case is fulfilled or closed (`case-not-open`)")
+@blp.doc(security=BEARER_AUTH)
+def set_deadline(body: dict[str, Any], case_id: str) -> dict[str, Any]:
+    """Move an open case's purchase deadline (a judge of its court), with a reason."""
+    s = db.session()
+    case = cases.set_deadline(s, current_principal(), case_id, body["deadline"], body["reason"])
     return present.case(s, case, base_url())
 
 

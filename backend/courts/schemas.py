@@ -156,6 +156,11 @@ class CloseSchema(Schema):
     )
 
 
+class DeadlineSchema(Schema):
+    deadline = fields.Date(required=True, metadata={"description": "The new last day to buy"})
+    reason = Label(required=True, min_length=2, max_length=300)
+
+
 class PurchaseSchema(Schema):
     order_id = fields.String()
     status = fields.String()

@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from backend.accounts.models import Role
 from backend.courts.models import CourtCase, CourtOrder
 from tests import factories as f
 
@@ -185,16 +186,67 @@ def test_bad_purchase_input_is_422_naming_the_field(client, db_session, courts, 
     assert anonymous.status_code == 401
 
 
-def test_a_link_past_its_deadline_sells_nothing(client, db_session, courts, staff, forestry):
+def test_a_link_past_its_deadline_sells_until_a_judge_extends_it(
+    client, db_session, courts, staff, forestry
+):
     case = f.open_case(client, staff.clerk, courts.basic.id)
-    db_session.get(CourtCase, case["id"]).deadline = date(2020, 1, 1)
+    db_session.get_one(CourtCase, case["id"]).deadline = date(2020, 1, 1)
     db_session.commit()
     link = token_of(case["defendants"][0])
     offer = client.get(f"/api/v1/court-purchases/{link}").get_json()
     assert offer["open"] is False
     assert "deadline" in offer["closed_because"]
     buyer = f.sign_in(client, f.user(db_session).phone)
-    assert buy(client, buyer, link).status_code == 409
+    late = buy(client, buyer, link)
+    assert late.status_code == 409
+    assert late.get_json()["type"] == "/problems/purchase-closed"
+
+    path = f"/api/v1/court-cases/{case['id']}/deadline"
+    body = {"deadline": "2099-06-30", "reason": "被告人申请延期"}
+    assert client.post(path, json=body, headers=f.bearer(staff.clerk)).status_code == 403
+    past = client.post(path, json={**body, "deadline": "2021-01-01"}, headers=f.bearer(staff.judge))
+    assert past.status_code == 422
+    assert past.get_json()["errors"][0]["field"] == "deadline"
+    moved = client.post(path, json=body, headers=f.bearer(staff.judge))
+    assert moved.status_code == 200
+    assert moved.get_json()["deadline"] == "2099-06-30"
+    assert client.get(f"/api/v1/court-purchases/{link}").get_json()["open"] is True
+    assert buy(client, buyer, link).status_code == 201
+    audit = client.get(
+        f"/api/v1/court-cases/{case['id']}/audit", headers=f.bearer(staff.judge)
+    ).get_json()["items"]
+    changed = [e for e in audit if e["action"] == "case.deadline_changed"]
+    assert [e["details"]["reason"] for e in changed] == ["被告人申请延期"]
+    assert changed[0]["details"]["was"] == "2020-01-01"
+
+
+def test_the_court_admin_appoints_clerks_who_then_act(client, db_session, courts, forestry):
+    """Staff are the court organisation's members with the judge or clerk role."""
+    admin = f.user(db_session, "院办")
+    f.grant(db_session, admin, courts.basic, Role.admin)
+    admin_token = f.sign_in(client, admin.phone)
+    phone = f.new_phone()
+    added = client.post(
+        f"/api/v1/organisations/{courts.basic.id}/members",
+        json={"phone": phone, "roles": ["clerk"]},
+        headers=f.bearer(admin_token),
+    )
+    assert added.status_code == 201, added.get_json()
+    clerk = f.sign_in(client, phone)
+    assert (
+        client.post(
+            "/api/v1/court-cases", json=f.case_body(courts.basic.id), headers=f.bearer(clerk)
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/court-cases",
+            json=f.case_body(courts.basic.id, number="(2023)川1827刑初99号"),
+            headers=f.bearer(admin_token),
+        ).status_code
+        == 403
+    )  # an admin manages staff; judges and clerks handle cases
 
 
 def test_the_qr_code_carries_the_purchase_link(client, courts, staff):
