@@ -117,14 +117,11 @@ def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -
         raise BadMessage(str(exc)) from exc
     end_reads(s)
     write_lock_up_front(s)
-    account_id = opened.account.id
-    claimed = dedup.claim(s, account_id, msg.key, now)
-    if claimed is None:
-        reply = dedup.replay(s, account_id, msg.key)
-    else:
-        answer = dispatch.handle(s, settings, opened.account, msg, now)
-        reply = dispatch.to_xml(answer, msg, now) if answer else None
-        dedup.remember(s, claimed, reply)
+    answer = dispatch.handle(s, settings, opened.account, msg, now)
+    reply = dispatch.to_xml(answer, msg, now) if answer else None
+    if not dedup.record(s, opened.account.id, msg.key, now, reply):
+        s.rollback()  # a retry: undo what this attempt did, answer what the first one did
+        reply = dedup.replay(s, opened.account.id, msg.key)
     s.commit()
     if reply is None:
         return SUCCESS

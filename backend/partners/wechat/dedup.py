@@ -1,11 +1,11 @@
 """Answering WeChat's retries once: a row per handled message, unique per account and key,
-claimed in the transaction that acts on the message and holding the reply it got."""
+written in the transaction that acts on the message, with the reply it got."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.db import upsert, utcnow
@@ -14,21 +14,19 @@ from backend.partners.wechat.models import WechatMessage
 KEEP = timedelta(days=3)  # WeChat retries within 15 seconds; days leave room for inquiries
 
 
-def claim(s: Session, account_id: int, key: str, now: datetime) -> int | None:
-    """The new row's id, or None when the message was handled (or is being handled) already.
+def record(s: Session, account_id: int, key: str, now: datetime, reply: str | None) -> bool:
+    """Record the message and its reply (None: `success`) in the transaction that acted on it;
+    False when it was recorded already, and the caller must roll back what it did.
 
     On PostgreSQL a concurrent retry waits here until the first attempt commits or rolls back.
     """
-    return s.execute(
+    inserted = s.execute(
         upsert(s, WechatMessage)
-        .values(account_id=account_id, key=key, received_at=now)
+        .values(account_id=account_id, key=key, received_at=now, reply=reply)
         .on_conflict_do_nothing(index_elements=["account_id", "key"])
         .returning(WechatMessage.id)
-    ).scalar()
-
-
-def remember(s: Session, message_id: int, reply: str | None) -> None:
-    s.execute(update(WechatMessage).where(WechatMessage.id == message_id).values(reply=reply))
+    ).first()
+    return inserted is not None
 
 
 def replay(s: Session, account_id: int, key: str) -> str | None:

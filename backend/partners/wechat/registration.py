@@ -3,6 +3,8 @@ EncodingAESKey are sealed at rest and never shown again."""
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -82,11 +84,18 @@ def unlink(s: Session, who: Principal, org_id: int, slug: str) -> None:
     s.commit()
 
 
+@functools.lru_cache(maxsize=4096)
+def _unseal(secret_key: str, purpose: str, sealed: str) -> str:
+    # Keyed by the sealed value: a new token or an unlinked account is never served from here.
+    return secretbox.unseal(secret_key, purpose, sealed)
+
+
 def secrets_of(secret_key: str, account: WechatAccount) -> tuple[str, str]:
-    """The account's token and EncodingAESKey, unsealed."""
+    """The account's token and EncodingAESKey, unsealed (memoised per process: every callback
+    needs them)."""
     return (
-        secretbox.unseal(secret_key, TOKEN_PURPOSE, account.token_sealed),
-        secretbox.unseal(secret_key, AES_KEY_PURPOSE, account.aes_key_sealed),
+        _unseal(secret_key, TOKEN_PURPOSE, account.token_sealed),
+        _unseal(secret_key, AES_KEY_PURPOSE, account.aes_key_sealed),
     )
 
 
