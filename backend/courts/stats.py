@@ -12,12 +12,22 @@ from sqlalchemy.orm import Session
 from backend.accounts.principal import Principal
 from backend.courts import access
 from backend.courts.cases import CHINA
-from backend.courts.models import CaseStatus, CourtCase, Defendant, MassBasis, Verification
+from backend.courts.models import (
+    CaseStatus,
+    Court,
+    CourtCase,
+    Defendant,
+    MassBasis,
+    Verification,
+)
+from backend.errors import NotFound
 
 
 def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
     """The statistics of a court the caller sees and of every court below it."""
     access.require_visible(s, who, court_id, "court")
+    if s.get(Court, court_id) is None:
+        raise NotFound("No such court.")
     courts = access.subtree(s, [court_id])
     months: dict[str, Counter[str]] = defaultdict(Counter)
     by_status: Counter[str] = Counter({status.value: 0 for status in CaseStatus})

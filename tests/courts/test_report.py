@@ -94,3 +94,6 @@ def test_stats_add_up_lower_courts(client, db_session, courts, staff, forestry):
         f"/api/v1/courts/{courts.other.id}/stats", headers=f.bearer(staff.other_clerk)
     ).get_json()
     assert other["cases"] == 0
+    op = f.operator_token(client, db_session)
+    missing = client.get("/api/v1/courts/999999/stats", headers=f.bearer(op))
+    assert missing.status_code == 404
