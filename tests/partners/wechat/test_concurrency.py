@@ -37,7 +37,7 @@ def test_concurrent_deliveries_of_one_event_act_once(app, committing):
     settings = Settings("test-secret", "http://x", 300, app.extensions["certificate_issuer"])
     now = str(int(time.time()))
     q = callback.Signed(signature(TOKEN, now, "n"), now, "n")
-    event = {
+    event: dict[str, str | int] = {
         "ToUserName": ORIGINAL_ID,
         "FromUserName": "o_race",
         "CreateTime": int(now),
