@@ -95,7 +95,9 @@ def _body() -> bytes:
 @blp.route("/partners/wechat/<string:account>")
 class Callback(MethodView):
     @blp.arguments(WechatVerifyQuerySchema(), location="query")
-    @blp.response(200, content_type="text/plain", description="echostr, as it came")
+    @blp.response(
+        200, {"type": "string"}, content_type="text/plain", description="echostr, as it came"
+    )
     @blp.alt_response(403, description="The signature or the timestamp is wrong")
     def get(self, q: dict[str, Any], account: str) -> Response:
         """WeChat's check of the server URL: answers `echostr` when the signature is right."""
@@ -104,7 +106,12 @@ class Callback(MethodView):
         return Response(out, mimetype="text/plain")
 
     @blp.arguments(WechatMessageQuerySchema(), location="query")
-    @blp.response(200, content_type="application/xml", description="A reply, or `success`")
+    @blp.response(
+        200,
+        {"type": "string"},
+        content_type="application/xml",
+        description="The reply XML, or `success` (text/plain)",
+    )
     @blp.alt_response(400, description="Not a WeChat message (malformed XML, a DTD, entities)")
     @blp.alt_response(403, description="The signature or the timestamp is wrong")
     def post(self, q: dict[str, Any], account: str) -> Response:
