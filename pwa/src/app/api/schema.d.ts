@@ -2090,7 +2090,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
                 /** @description The signature or the timestamp is wrong */
                 403: {
@@ -2125,12 +2127,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A reply, or `success` */
+                /** @description The reply XML, or `success` (text/plain) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/xml": string;
+                    };
                 };
                 /** @description Not a WeChat message (malformed XML, a DTD, entities) */
                 400: {
@@ -2796,6 +2800,59 @@ export interface paths {
                     };
                 };
                 /** @description Already closed (`illegal-case-transition`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/court-cases/{case_id}/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an open case's purchase deadline (a judge of its court), with a reason. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Deadline"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Case"];
+                    };
+                };
+                /** @description The case is fulfilled or closed (`case-not-open`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4372,6 +4429,14 @@ export interface components {
              * @description Required when the case is not fulfilled
              * @default
              */
+            reason: string;
+        };
+        Deadline: {
+            /**
+             * Format: date
+             * @description The new last day to buy
+             */
+            deadline: string;
             reason: string;
         };
         VerificationCreate: {
