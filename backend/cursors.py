@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.errors import ValidationFailed
 
@@ -20,3 +24,23 @@ def decode(cursor: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(at), row_id
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("cursor", "Not a cursor from this API.") from None
+
+
+def newest_first(
+    s: Session,
+    q: Select[Any],
+    at: InstrumentedAttribute[Any],
+    key: InstrumentedAttribute[Any],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Any], str | None]:
+    """One page of `q`'s rows, newest first by (`at`, `key`), after `cursor`; and the next
+    page's cursor, or None on the last page."""
+    if cursor:
+        last_at, last_key = decode(cursor)
+        q = q.where(or_(at < last_at, and_(at == last_at, key < last_key)))
+    rows = list(s.scalars(q.order_by(at.desc(), key.desc()).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode(getattr(rows[-1], at.key), getattr(rows[-1], key.key))

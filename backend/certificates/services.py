@@ -54,18 +54,7 @@ def listing(
         me = who.require_user().id
         redeemed = select(Redemption.reservation_id).where(Redemption.user_id == me)
         q = q.where(or_(Order.user_id == me, Certificate.reservation_id.in_(redeemed)))
-    if cursor:
-        at, last = cursors.decode(cursor)
-        q = q.where(
-            or_(
-                Certificate.issued_at < at,
-                and_(Certificate.issued_at == at, Certificate.number < last),
-            )
-        )
-    order = (Certificate.issued_at.desc(), Certificate.number.desc())
-    rows = list(s.scalars(q.order_by(*order).limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    return rows, cursors.encode(rows[-1].issued_at, rows[-1].number) if more else None
+    return cursors.newest_first(s, q, Certificate.issued_at, Certificate.number, limit, cursor)
 
 
 def get(s: Session, number: str) -> Certificate:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from backend import cursors
@@ -153,18 +153,7 @@ def listing(
         q = q.where(CourtCase.court_id.in_(visible))
     if status is not None:
         q = q.where(CourtCase.status == status)
-    if cursor:
-        at, last_id = cursors.decode(cursor)
-        q = q.where(
-            or_(
-                CourtCase.created_at < at,
-                and_(CourtCase.created_at == at, CourtCase.id < last_id),
-            )
-        )
-    q = q.order_by(CourtCase.created_at.desc(), CourtCase.id.desc()).limit(limit + 1)
-    rows = list(s.scalars(q))
-    more, rows = len(rows) > limit, rows[:limit]
-    return rows, cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
+    return cursors.newest_first(s, q, CourtCase.created_at, CourtCase.id, limit, cursor)
 
 
 def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -298,13 +298,7 @@ def listing(
         q = q.where(Order.user_id == who.require_user().id)
     if status is not None:
         q = q.where(Order.status == status)
-    if cursor:
-        at, last_id = cursors.decode(cursor)
-        q = q.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
-    rows = list(s.scalars(q.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
+    return cursors.newest_first(s, q, Order.created_at, Order.id, limit, cursor)
 
 
 def cancel(s: Session, who: Principal, order_id: str, ctx: settlement.Context) -> Order:

@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend import cursors, secretbox
@@ -184,23 +184,9 @@ def deliveries(
     """The endpoint's deliveries, newest first, each with its attempts."""
     get(s, who, endpoint_id)
     q = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if cursor:
-        at, last_id = cursors.decode(cursor)
-        q = q.where(
-            or_(
-                WebhookDelivery.created_at < at,
-                and_(WebhookDelivery.created_at == at, WebhookDelivery.id < last_id),
-            )
-        )
-    rows = list(
-        s.scalars(
-            q.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()).limit(
-                limit + 1
-            )
-        )
+    rows, following = cursors.newest_first(
+        s, q, WebhookDelivery.created_at, WebhookDelivery.id, limit, cursor
     )
-    more, rows = len(rows) > limit, rows[:limit]
-    following = cursors.encode(rows[-1].created_at, rows[-1].id) if more else None
     return _describe(s, rows), following
 
 
