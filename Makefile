@@ -20,8 +20,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# npm 11's `npm ci` insists that the lock list rollup's native package for every platform, but a
+# registry mirror may hold only some (ours: Linux); `npm install --no-save` then installs the
+# locked versions without rewriting the lock.
 pwa/node_modules/.package-lock.json: pwa/package-lock.json
-	cd pwa && npm ci --no-audit --no-fund
+	cd pwa && { npm ci --no-audit --no-fund 2>/dev/null || npm install --no-save --no-audit --no-fund; }
 	touch $@
 
 ## pwa: build the web app into pwa/dist
