@@ -15,6 +15,7 @@ from backend.partners.webhooks import routes as webhooks
 from backend.partners.wechat import routes as wechat
 from backend.payments import routes as payments
 from backend.points import routes as points
+from backend.stats import routes as stats
 
 MODULES: tuple[Blueprint, ...] = (
     health.blp,
@@ -30,6 +31,7 @@ MODULES: tuple[Blueprint, ...] = (
     wechat.blp,
     webhooks.blp,
     courts.blp,
+    stats.blp,
 )
 
 

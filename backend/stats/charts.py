@@ -1,0 +1,202 @@
+"""The market report's charts as PNG: bars drawn with Pillow in Noto CJK, titles Chinese first.
+
+`render(chart, report)` draws one chart of a report from `services.report`: horizontal bars for
+the tables (scenario, standard, project type, province) and columns for the months. The bytes
+depend only on the figures and labels drawn (no time, no metadata), so the same report gives the
+same image and its digest is a strong ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from backend.certificates.fonts import Face, font
+from backend.certificates.view import mass_label
+from backend.errors import NotFound
+
+RENDER_VERSION = 1
+WIDTH = 1200
+PAPER = (250, 247, 239)
+INK = (27, 38, 33)
+JADE = (16, 82, 64)
+MIST = (232, 240, 233)
+GOLD = (171, 135, 66)
+MUTED = (104, 113, 108)
+
+MAX_BARS = 15  # rows drawn before the rest are summed into one "其他 Others" bar
+NO_DATA = "本年度暂无数据 · No data for this year"
+UNIT = "以二氧化碳当量计 · mass in CO2e"
+OTHERS = ("其他", "Others")
+SOURCE = "点点碳中和平台 Diandian · 数据来源：有效碳中和证书 (valid certificates)"
+
+
+@dataclass(frozen=True)
+class Chart:
+    table: str  # the report's key
+    title_zh: str
+    title_en: str
+
+
+CHARTS: dict[str, Chart] = {
+    "by-scenario": Chart("by_scenario", "按碳中和场景", "Mass by scenario"),
+    "by-standard": Chart("by_standard", "按碳信用标准", "Mass by credit standard"),
+    "by-type": Chart("by_project_type", "按项目类型", "Mass by project type"),
+    "by-province": Chart("by_province", "按项目来源地区", "Mass by project province"),
+    "by-month": Chart("by_month", "按月份", "Mass by month"),
+}
+
+
+def chart_of(name: str) -> Chart:
+    found = CHARTS.get(name)
+    if found is None:
+        raise NotFound(f"No chart {name!r}; charts: {', '.join(CHARTS)}.")
+    return found
+
+
+def texts(name: str, report: dict[str, Any]) -> list[str]:
+    """Every string a chart draws (the tests check each has its glyphs in the font)."""
+    chart = chart_of(name)
+    year = report["year"]
+    out = [_title(chart, year)[0], _title(chart, year)[1], UNIT, NO_DATA, SOURCE, *OTHERS]
+    out.append(_summary(report))
+    for row in report[chart.table]:
+        out += [*_labels(chart, row), mass_label(row["mass_g"])]
+    return out
+
+
+def _title(chart: Chart, year: int) -> tuple[str, str]:
+    return f"{year}年 点点碳中和 · {chart.title_zh}", f"Diandian {year}: {chart.title_en}"
+
+
+def _summary(report: dict[str, Any]) -> str:
+    return (
+        f"全年碳中和 {report['neutralisations']:,} 次，中和量 {mass_label(report['mass_g'])}"
+        f" · {report['neutralisations']:,} neutralisations, {mass_label(report['mass_g'])}"
+    )
+
+
+def _labels(chart: Chart, row: dict[str, Any]) -> tuple[str, str]:
+    if chart.table == "by_month":
+        m = int(row["key"][5:])
+        return f"{m}月", row["key"][5:]
+    return row["label_zh"], row["label_en"]
+
+
+def _bars(chart: Chart, report: dict[str, Any]) -> list[tuple[str, str, int]]:
+    rows = [(*_labels(chart, r), int(r["mass_g"])) for r in report[chart.table]]
+    if len(rows) > MAX_BARS:
+        rest = sum(g for _, _, g in rows[MAX_BARS - 1 :])
+        rows = [*rows[: MAX_BARS - 1], (*OTHERS, rest)]
+    return rows
+
+
+def render(name: str, report: dict[str, Any]) -> bytes:
+    """The chart `name` of `report` as an 8-bit palette PNG."""
+    chart = chart_of(name)
+    bars = _bars(chart, report)
+    columns = chart.table == "by_month"
+    height = 640 if columns else 230 + max(len(bars), 1) * 52 + 70
+    img = Image.new("RGB", (WIDTH, height), PAPER)
+    d = ImageDraw.Draw(img)
+    zh, en = _title(chart, report["year"])
+    d.text((48, 36), zh, font=font(Face.sans_bold, 34), fill=JADE)
+    d.text((48, 84), en, font=font(Face.sans, 22), fill=MUTED)
+    d.text((48, 122), _summary(report), font=font(Face.sans, 18), fill=INK)
+    d.text((WIDTH - 48, 122), UNIT, font=font(Face.sans, 16), fill=MUTED, anchor="ra")
+    d.line((48, 156, WIDTH - 48, 156), fill=GOLD, width=2)
+    top = max((g for _, _, g in bars), default=0)
+    if top == 0 and not columns:
+        d.text((WIDTH // 2, 200), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
+    if columns:
+        _columns(d, bars, top, height)
+    elif top > 0 or bars:
+        _horizontal(d, bars, top)
+    d.text((48, height - 40), SOURCE, font=font(Face.sans, 14), fill=MUTED)
+    out = io.BytesIO()
+    img.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, "PNG", compress_level=6
+    )
+    return out.getvalue()
+
+
+def _horizontal(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int) -> None:
+    left, right, y = 330, WIDTH - 190, 190
+    for zh, en, g in bars:
+        d.text((48, y + 2), zh, font=font(Face.sans, 20), fill=INK)
+        d.text((48, y + 28), en, font=font(Face.sans, 14), fill=MUTED)
+        d.rectangle((left, y + 6, right, y + 38), fill=MIST)
+        if g > 0 and top > 0:
+            d.rectangle((left, y + 6, left + max(2, (right - left) * g // top), y + 38), fill=JADE)
+        d.text((right + 12, y + 12), mass_label(g), font=font(Face.sans, 18), fill=INK)
+        y += 52
+
+
+def _columns(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int, h: int) -> None:
+    base, ceiling, left = h - 110, 230, 80
+    step = (WIDTH - 2 * left) // max(len(bars), 1)
+    d.line((left - 10, base, WIDTH - left + 10, base), fill=INK, width=2)
+    if top == 0:
+        d.text((WIDTH // 2, 300), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
+    for i, (zh, _, g) in enumerate(bars):
+        x = left + i * step + step // 2
+        bar = (base - ceiling) * g // top if top else 0
+        if g > 0:
+            d.rectangle((x - step // 3, base - max(bar, 2), x + step // 3, base), fill=JADE)
+        d.text((x, base + 12), zh, font=font(Face.sans, 18), fill=INK, anchor="mt")
+        value = mass_label(g) if g else "0"
+        d.text((x, base - max(bar, 2) - 8), value, font=font(Face.sans, 13), fill=INK, anchor="mb")
+
+
+@dataclass(frozen=True)
+class Png:
+    body: bytes
+    etag: str
+
+
+def content_key(name: str, report: dict[str, Any]) -> str:
+    """A digest of everything the chart shows (its rows, the year, the totals)."""
+    chart = chart_of(name)
+    drawn = repr(
+        (
+            RENDER_VERSION,
+            name,
+            report["year"],
+            report["neutralisations"],
+            report["mass_g"],
+            _bars(chart, report),
+        )
+    )
+    return hashlib.sha256(drawn.encode()).hexdigest()[:32]
+
+
+class ChartCache:
+    """The latest renders by content, so a chart is drawn once per change of its figures."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Png] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, draw: Callable[[], bytes]) -> Png:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        png = Png(draw(), key)
+        with self._lock:
+            self._items[key] = png
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return png
+
+
+CACHE = ChartCache()

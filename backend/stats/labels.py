@@ -1,0 +1,83 @@
+"""Chinese and English names of the report's keys: scenarios, standards, project types and
+provinces (Chinese first, as in the seed report)."""
+
+from __future__ import annotations
+
+from backend.courts.provinces import PROVINCES
+from backend.credits.models import ProjectType, Standard
+from backend.footprint.models import Kind
+
+# How a certificate came about. Footprint kinds first, then the two flows without a footprint.
+POINTS_REDEMPTION = "points_redemption"
+COURT_RESTORATION = "court_restoration"
+OTHER = "other"  # an order for a mass, without a footprint
+SCENARIOS: tuple[str, ...] = (*(k.value for k in Kind), POINTS_REDEMPTION, COURT_RESTORATION, OTHER)
+
+SCENARIO_LABELS: dict[str, tuple[str, str]] = {
+    Kind.meeting.value: ("零碳会议", "Meetings"),
+    Kind.flight.value: ("碳中和航班", "Flights"),
+    Kind.hearing.value: ("零碳法庭庭审", "Court hearings"),
+    Kind.venue.value: ("大型活动场馆", "Event venues"),
+    Kind.event.value: ("活动", "Events"),
+    POINTS_REDEMPTION: ("碳积分兑换", "Points redemptions"),
+    COURT_RESTORATION: ("司法生态修复", "Court restoration"),
+    OTHER: ("其他", "Other"),
+}
+
+STANDARD_LABELS: dict[str, tuple[str, str]] = {
+    Standard.CCER.value: ("国家核证自愿减排量", "China CER"),
+    Standard.CDCER.value: ("碳惠天府减排量", "Chengdu CDCER"),
+    Standard.VCU.value: ("核证碳单位", "Verra VCU"),
+    Standard.CER.value: ("核证减排量", "CDM CER"),
+}
+
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    ProjectType.hydro.value: ("水力发电", "Hydro"),
+    ProjectType.wind.value: ("风力发电", "Wind"),
+    ProjectType.solar_pv.value: ("光伏发电", "Solar PV"),
+    ProjectType.forestry.value: ("造林与林业经营", "Forestry"),
+    ProjectType.coal_bed_methane.value: ("煤层气发电", "Coal-bed methane"),
+    ProjectType.biogas.value: ("沼气利用", "Biogas"),
+    ProjectType.landfill_gas.value: ("垃圾填埋气", "Landfill gas"),
+    ProjectType.biomass.value: ("生物质发电", "Biomass"),
+    ProjectType.energy_efficiency.value: ("节能增效", "Energy efficiency"),
+    ProjectType.clean_energy_substitution.value: ("清洁能源替代", "Clean-energy substitution"),
+    ProjectType.greenway.value: ("天府绿道", "Tianfu greenway"),
+    ProjectType.linpan.value: ("川西林盘", "West-Sichuan Linpan"),
+    ProjectType.wetland.value: ("湖泊湿地", "Lakes and wetlands"),
+    ProjectType.soil_fertilisation.value: ("测土配方施肥", "Soil-test fertilisation"),
+    ProjectType.other.value: ("其他类型", "Other"),
+}
+
+# Countries of the foreign projects we are likely to hold (VCU, CER); others show their code.
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "CN": ("中国", "China"),
+    "IN": ("印度", "India"),
+    "ID": ("印度尼西亚", "Indonesia"),
+    "BR": ("巴西", "Brazil"),
+    "VN": ("越南", "Viet Nam"),
+    "KH": ("柬埔寨", "Cambodia"),
+    "TH": ("泰国", "Thailand"),
+    "PE": ("秘鲁", "Peru"),
+    "KE": ("肯尼亚", "Kenya"),
+    "TR": ("土耳其", "Türkiye"),
+}
+
+
+def scenario(key: str) -> tuple[str, str]:
+    return SCENARIO_LABELS.get(key, (key, key))
+
+
+def standard(key: str) -> tuple[str, str]:
+    return STANDARD_LABELS.get(key, (key, key))
+
+
+def project_type(key: str) -> tuple[str, str]:
+    return TYPE_LABELS.get(key, (key, key))
+
+
+def province(key: str) -> tuple[str, str]:
+    """A province code (CN-SC) or, for a project abroad, a country code (IN)."""
+    if key in PROVINCES:
+        return PROVINCES[key], key
+    return COUNTRIES.get(key, (key, key))
