@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, send_from_directory
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
 
 from backend.errors import DomainError
 
@@ -24,8 +26,21 @@ class PwaNotBuilt(DomainError):
     status, slug, title = 503, "pwa-not-built", "The web app is not built"
 
 
+class AppPathConverter(PathConverter):
+    """A path outside `/api/`: the fallback must not match API paths at all, or an API route's
+    OPTIONS advertised GET and a GET on a POST-only operation was a 404 instead of a 405 with
+    `Allow` (found by Schemathesis' allow_header_conformance)."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
+@blp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["app_path"] = AppPathConverter
+
+
 @blp.route("/", defaults={"path": ""})
-@blp.route("/<path:path>")
+@blp.route("/<app_path:path>")
 def serve(path: str) -> Response:
     """A file from the build, or index.html for app routes; API paths are never swallowed."""
     dist = Path(current_app.config["PWA_DIST"])
