@@ -9,6 +9,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import errors, request_ids
+from backend.accounts.auth import authenticate_documented
 from backend.certificates import issuers
 from backend.config import Config
 from backend.db import Database
@@ -17,6 +18,8 @@ from backend.openapi import (
     API_SETTINGS,
     ProblemSchema,
     register_error_responses,
+    register_field_converters,
+    register_id_converter,
     register_security_schemes,
 )
 from backend.payments import providers
@@ -62,7 +65,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     issuers.init_app(app)
     api = DiandianApi(app)
     register_security_schemes(api)
+    register_field_converters(api)
+    register_id_converter(app, api)
     register_blueprints(api)
+    app.before_request(authenticate_documented)
 
     from backend import cli, pwa
     from backend.certificates import pages
