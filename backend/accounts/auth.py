@@ -66,12 +66,11 @@ def current_token() -> AccessToken:
 def _documented_security(view: Callable[..., Any]) -> Any:
     """The `security` an operation declares with `@blp.doc(security=...)`, if any."""
     cls = getattr(view, "view_class", None)
+    handler: Any = view
     if cls is not None:
-        method = request.method.lower()
-        view = getattr(cls, method, None) or (
-            getattr(cls, "get", None) if method == "head" else None
-        )
-    return getattr(view, "_apidoc", {}).get("manual_doc", {}).get("security")
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        handler = getattr(cls, method, None)
+    return getattr(handler, "_apidoc", {}).get("manual_doc", {}).get("security")
 
 
 def authenticate_documented() -> None:
