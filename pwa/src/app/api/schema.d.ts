@@ -3146,6 +3146,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's market report: neutralisations, grams by standard, type, province, month. */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Calendar year in China Standard Time */
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarketReport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/report/charts/{chart}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chart: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A chart of the report: `by-standard`, `by-type`, `by-province`, `by-month`,
+         *     `by-scenario`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Calendar year in China Standard Time */
+                    year: number;
+                };
+                header?: never;
+                path: {
+                    chart: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A bar chart, 1200 px wide */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such chart */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4499,6 +4600,70 @@ export interface components {
         OrderRequest: {
             /** @description Default: everything left to buy on this link */
             mass_g?: number;
+        };
+        ReportTotals: {
+            neutralisations?: number;
+            mass_g?: number;
+        };
+        ReportScenario: {
+            /** @description A footprint kind (`meeting`, `flight`, `hearing`, `venue`, `event`), `points_redemption`, `court_restoration`, or `other` (a mass without a footprint) */
+            key?: string;
+            label_zh?: string;
+            label_en?: string;
+            neutralisations?: number;
+            mass_g?: number;
+        };
+        ReportRow: {
+            /** @description Standard, project type or province code */
+            key?: string;
+            label_zh?: string;
+            label_en?: string;
+            /** @description Grams CO2e retired */
+            mass_g?: number;
+        };
+        ReportMonth: {
+            /** @example 2024-03 */
+            key?: string;
+            neutralisations?: number;
+            mass_g?: number;
+        };
+        ReportProject: {
+            rank?: number;
+            project_id?: number;
+            registry_id?: string;
+            name_zh?: string;
+            name_en?: string;
+            standard?: string;
+            type?: string;
+            /** @description Province code, or country abroad */
+            province?: string;
+            mass_g?: number;
+            /** @description Certificates drawing on it */
+            neutralisations?: number;
+        };
+        MarketReport: {
+            year?: number;
+            /** @example Asia/Shanghai */
+            timezone?: string;
+            /** @description Valid certificates issued */
+            neutralisations?: number;
+            mass_g?: number;
+            /** @description Distinct beneficiary names */
+            beneficiaries?: number;
+            /** @description Distinct ordering organisations */
+            organisations?: number;
+            /** @description Distinct people who ordered or redeemed points for themselves */
+            people?: number;
+            projects?: number;
+            provinces?: number;
+            /** @description Everything to the end of the year */
+            cumulative?: components["schemas"]["ReportTotals"];
+            by_scenario?: components["schemas"]["ReportScenario"][];
+            by_standard?: components["schemas"]["ReportRow"][];
+            by_project_type?: components["schemas"]["ReportRow"][];
+            by_province?: components["schemas"]["ReportRow"][];
+            by_month?: components["schemas"]["ReportMonth"][];
+            top_projects?: components["schemas"]["ReportProject"][];
         };
     };
     responses: {
