@@ -25,7 +25,20 @@ function swaggerUiAssets(): Plugin {
 
 export default defineConfig({
   base: "/",
-  build: { outDir: "dist", target: "es2022" },
+  build: {
+    outDir: "dist",
+    target: "es2022",
+    rollupOptions: {
+      output: {
+        // The organisation and court desks (src/app/staff/) go to assets/staff/, left out of the
+        // service worker's precache so that citizens never download them.
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.length > 0 && chunk.moduleIds.every((id) => id.includes("/src/app/staff/"))
+            ? "assets/staff/[name]-[hash].js"
+            : "assets/[name]-[hash].js",
+      },
+    },
+  },
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   plugins: [
     VitePWA({
@@ -47,7 +60,7 @@ export default defineConfig({
       },
       injectManifest: {
         globPatterns: ["**/*.{js,css,html,svg,webmanifest}"],
-        globIgnores: ["vendor/**"],
+        globIgnores: ["vendor/**", "assets/staff/**"],
       },
     }),
     swaggerUiAssets(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMass, formatMoney } from "../src/app/format";
+import { formatDay, formatMass, formatMoney } from "../src/app/format";
 
 describe("formatMass", () => {
   it("keeps grams whole, kg to one decimal and tonnes to two, from integers", () => {
@@ -22,5 +22,12 @@ describe("formatMoney", () => {
     expect(formatMoney(123_456_789, "CNY", "zh")).toBe("¥1,234,567.89");
     expect(formatMoney(7, "CNY", "en")).toBe("CN¥0.07");
     expect(formatMoney(-250, "CNY", "zh")).toBe("-¥2.50");
+  });
+});
+
+describe("formatDay", () => {
+  it("shows a calendar day (a deadline) as that day in any time zone", () => {
+    expect(formatDay("2099-12-31", "zh")).toBe("2099年12月31日");
+    expect(formatDay("2099-12-31", "en")).toBe("Dec 31, 2099");
   });
 });

@@ -9,15 +9,23 @@ import { Calculator } from "./screens/Calculator";
 import { Certificate } from "./screens/Certificate";
 import { Certificates } from "./screens/Certificates";
 import { Checkout } from "./screens/Checkout";
+import { CourtPurchase } from "./screens/CourtPurchase";
 import { Home } from "./screens/Home";
+import { Me } from "./screens/Me";
 import { SignIn } from "./screens/SignIn";
 import { Stats } from "./screens/Stats";
 import { Wallet } from "./screens/Wallet";
+import { WechatLink } from "./screens/WechatLink";
+import { refreshMe } from "./account";
+import { Lazy, type DeskModule } from "./components/Lazy";
 import { session } from "./session";
 import { applyUpdate, updateReady } from "./update";
 import type { Kind } from "./calculators";
 
 const KINDS: Kind[] = ["meeting", "flight", "hearing", "venue"];
+// Separate chunks, loaded only by people who open them (and kept out of the precache).
+const orgDesk: DeskModule = () => import("./staff/OrgDesk");
+const courtDesk: DeskModule = () => import("./staff/CourtDesk");
 
 /** Screens that need a person: sign in first, then come back. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -44,6 +52,13 @@ function Screen() {
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
   if (match("/stats", path)) return <Stats />;
+  if (match("/me", path)) return <Private><Me /></Private>;
+  if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;
+  if (match("/wechat/link", path)) {
+    return <Private><WechatLink token={here.value.query.get("token") ?? ""} /></Private>;
+  }
+  if (path === "/org" || path.startsWith("/org/")) return <Private><Lazy load={orgDesk} path={path} /></Private>;
+  if (path === "/court" || path.startsWith("/court/")) return <Private><Lazy load={courtDesk} path={path} /></Private>;
   return (
     <section class="screen">
       <h1>{t("notFound.title")}</h1>
@@ -59,7 +74,7 @@ const TABS = [
   { href: "/", key: "nav.home", icon: "⌂" },
   { href: "/certificates", key: "nav.certificates", icon: "▤" },
   { href: "/wallet", key: "nav.wallet", icon: "✿" },
-  { href: "/stats", key: "nav.stats", icon: "▥" },
+  { href: "/me", key: "nav.me", icon: "☺" },
 ] as const;
 
 export function App() {
@@ -69,6 +84,8 @@ export function App() {
     document.title = t("app.title");
   }, [l]);
   const path = here.value.path;
+  const token = session.value?.token;
+  useEffect(refreshMe, [token]);
   return (
     <>
       <a class="skip" href="#main">
@@ -101,7 +118,7 @@ export function App() {
       </main>
       <nav class="tabbar" aria-label={t("nav.label")}>
         {TABS.map((tab) => {
-          const active = tab.href === "/" ? path === "/" : path.startsWith(tab.href);
+          const active = tab.href === "/" ? path === "/" : path.startsWith(tab.href) || (tab.href === "/me" && /^\/(org|court)(\/|$)/.test(path));
           return (
             <a key={tab.href} href={tab.href} aria-current={active ? "page" : undefined}>
               <span aria-hidden="true">{tab.icon}</span>

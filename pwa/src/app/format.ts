@@ -43,6 +43,13 @@ export function formatDate(iso: string, l: Lang): string {
   return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium" }).format(new Date(iso));
 }
 
+/** A calendar day as the API writes it ("2099-12-31", China time), the same day everywhere. */
+export function formatDay(day: string, l: Lang): string {
+  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}
+
 export function formatDateTime(iso: string, l: Lang): string {
   return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium", timeStyle: "short" }).format(
     new Date(iso),

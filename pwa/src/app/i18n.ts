@@ -6,7 +6,7 @@ export type Lang = "zh" | "en";
 export type { Key };
 
 const STORAGE_KEY = "diandian.lang";
-const catalogues: Record<Lang, Record<Key, string>> = { zh, en };
+const catalogues: Record<Lang, Record<Key, string>> = { zh: { ...zh }, en: { ...en } };
 
 /** The saved choice, else Chinese. localStorage can throw (disabled storage), so guard it. */
 export function loadLang(): Lang {
@@ -30,12 +30,26 @@ export function setLang(next: Lang): void {
   }
 }
 
+export type Vars = Record<string, string | number>;
+
+/** `{name}` placeholders filled from `vars`; unknown ones are left as they are. */
+const fill = (text: string, vars: Vars): string =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+
 /** A message in the current language, with `{name}` placeholders filled from `vars`. */
-export function t(key: Key, vars: Record<string, string | number> = {}, in_: Lang = lang.value): string {
-  const text = catalogues[in_][key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+export function t(key: Key, vars: Vars = {}, in_: Lang = lang.value): string {
+  return fill(catalogues[in_][key], vars);
+}
+
+/**
+ * The messages of a lazily loaded part of the app (organisation and court screens): merged into
+ * the catalogues when it loads, so field labels and problem texts work there too; returns its
+ * own typed `t`.
+ */
+export function addMessages<K extends string>(more: Record<Lang, Record<K, string>>) {
+  Object.assign(catalogues.zh, more.zh);
+  Object.assign(catalogues.en, more.en);
+  return (key: K, vars: Vars = {}, in_: Lang = lang.value): string => fill(more[in_][key], vars);
 }
 
 /** A message for a key built at run time (a category, a status), or the raw key if unknown. */

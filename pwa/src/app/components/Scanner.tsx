@@ -1,4 +1,5 @@
-// Scans a QR with the camera through BarcodeDetector; the caller offers typing the code instead.
+// Scans a QR with the camera through BarcodeDetector; the caller offers typing the code instead
+// (a venue code for check-ins, a certificate number for 核销).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 
@@ -10,7 +11,8 @@ type DetectorClass = new (options: { formats: string[] }) => Detector;
 export const canScan = (): boolean =>
   "BarcodeDetector" in globalThis && !!navigator.mediaDevices?.getUserMedia;
 
-export function Scanner({ onCode, onClose }: { onCode: (raw: string) => void; onClose: () => void }) {
+export function Scanner(props: { onCode: (raw: string) => void; onClose: () => void; failedText?: string }) {
+  const { onCode, onClose } = props;
   const video = useRef<HTMLVideoElement>(null);
   const [failed, setFailed] = useState(false);
 
@@ -46,7 +48,7 @@ export function Scanner({ onCode, onClose }: { onCode: (raw: string) => void; on
   return (
     <div class="scanner">
       {failed ? (
-        <p role="alert">{t("wallet.cameraFailed")}</p>
+        <p role="alert">{props.failedText ?? t("wallet.cameraFailed")}</p>
       ) : (
         <video ref={video} muted playsInline aria-label={t("wallet.cameraView")} />
       )}

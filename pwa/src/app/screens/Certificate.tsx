@@ -45,6 +45,11 @@ export function Certificate({ number }: { number: string }) {
   return (
     <section class="screen">
       <h1>{t("cert.title")}</h1>
+      {cert.judicial && (
+        <p class="notice" data-testid="judicial">
+          {t("cert.judicial")}
+        </p>
+      )}
       {cert.sandbox && <p class="notice">{t("cert.sandbox")}</p>}
       {cert.status === "revoked" && (
         <p class="error" role="alert">

@@ -1,4 +1,6 @@
 // Home: the scenarios people neutralise, and the way into points and public figures.
+import { me } from "../account";
+import { WorkLinks } from "../components/WorkLinks";
 import { t } from "../i18n";
 
 const SCENARIOS = [
@@ -29,6 +31,7 @@ export function Home() {
           </li>
         ))}
       </ul>
+      <WorkLinks who={me.value} />
       <p class="center">
         <a href="/stats">{t("home.statsLink")}</a>
       </p>

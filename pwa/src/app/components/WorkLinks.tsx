@@ -1,0 +1,33 @@
+// The ways into the organisation and court desks, only for people with those roles.
+import type { Me } from "../api/types";
+import { t } from "../i18n";
+import { adminOrgs, seesCourts } from "../roles";
+
+export function WorkLinks({ who }: { who: Me | null }) {
+  const orgs = adminOrgs(who);
+  const court = seesCourts(who);
+  if (orgs.length === 0 && !court) return null;
+  return (
+    <>
+      <h2>{t("me.work")}</h2>
+      <ul class="list">
+        {court && (
+          <li>
+            <a class="list-item" href="/court">
+              <span class="list-title">{t("me.court")}</span>
+              <span class="list-meta">{t("me.courtText")}</span>
+            </a>
+          </li>
+        )}
+        {orgs.map((o) => (
+          <li key={o.id}>
+            <a class="list-item" href={`/org/${o.id}`}>
+              <span class="list-title">{o.name}</span>
+              <span class="list-meta">{t("me.manageOrg")}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

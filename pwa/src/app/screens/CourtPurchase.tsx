@@ -1,0 +1,135 @@
+// The page a court's link or QR opens (`/court-purchase/{token}`): what this defendant must
+// buy, then sign in, order and pay like any order. The certificate is judicial.
+import { useState } from "preact/hooks";
+import { api } from "../api/client";
+import type { Offer, Order } from "../api/types";
+import { remember, remembered } from "../courtPurchase";
+import { ErrorBox, Loading } from "../components/status";
+import { useLoad } from "../components/useLoad";
+import { formatDay, formatMass, formatMoney } from "../format";
+import { lang, t, tryT } from "../i18n";
+import { navigate } from "../router";
+import { session } from "../session";
+
+export function CourtPurchase({ token }: { token: string }) {
+  const { data: offer, error, loading, reload } = useLoad(
+    (signal) => api<Offer>("GET", `/court-purchases/${encodeURIComponent(token)}`, { signal }),
+    [token],
+  );
+  const [mine] = useState(() => remembered(token));
+  const [busy, setBusy] = useState(false);
+  const [orderError, setOrderError] = useState<unknown>(undefined);
+  if (loading) return <Loading />;
+  if (error !== undefined || !offer) return <ErrorBox error={error} onRetry={reload} />;
+  const l = lang.value;
+  const quote = offer.quote;
+  const here = `/court-purchase/${encodeURIComponent(token)}`;
+
+  async function order(): Promise<void> {
+    setBusy(true);
+    setOrderError(undefined);
+    try {
+      const made = await api<Order>("POST", `/court-purchases/${encodeURIComponent(token)}/orders`, {
+        body: {},
+        idempotencyKey: mine.idempotencyKey,
+      });
+      remember(token, { ...mine, orderId: made.id });
+      navigate(`/checkout/${made.id}`);
+    } catch (e) {
+      setOrderError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="screen">
+      <h1>{t("purchase.title")}</h1>
+      <p class="notice" data-testid="judicial">
+        {t("purchase.judicial")}
+      </p>
+      <div class="card">
+        <dl class="facts">
+          <dt>{t("purchase.case")}</dt>
+          <dd data-testid="case-number">{offer.case_number}</dd>
+          <dt>{t("purchase.court")}</dt>
+          <dd>{offer.court}</dd>
+          <dt>{t("purchase.site")}</dt>
+          <dd>
+            {offer.site?.place} · {offer.site?.province_name}
+          </dd>
+          <dt>{t("purchase.defendant")}</dt>
+          <dd>{offer.defendant}</dd>
+          <dt>{t("purchase.required")}</dt>
+          <dd>{formatMass(offer.required_g!, l)} CO₂e</dd>
+          <dt>{t("purchase.bought")}</dt>
+          <dd>{formatMass(offer.bought_g!, l)}</dd>
+          <dt>{t("purchase.remaining")}</dt>
+          <dd data-testid="remaining">{formatMass(offer.remaining_g!, l)}</dd>
+          <dt>{t("purchase.deadline")}</dt>
+          <dd>{formatDay(offer.deadline!, l)}</dd>
+        </dl>
+        <h2>{t("purchase.eligible")}</h2>
+        <p class="hint">
+          {(offer.eligible?.standards ?? []).join(" / ")} ·{" "}
+          {(offer.eligible?.types ?? []).map((x) => tryT(`ptype.${x}`)).join(" / ")} ·{" "}
+          {(offer.eligible?.regions ?? []).map((r) => regionName(r, offer)).join(" / ")}
+        </p>
+        {quote && (
+          <>
+            <ul class="lines">
+              {(quote.lines ?? []).map((line, i) => (
+                <li key={i}>
+                  <span>
+                    {line.standard} · {l === "zh" ? line.project_name_zh : line.project_name_en} ·{" "}
+                    {line.vintage}
+                  </span>
+                  <span>{formatMass(line.mass_g!, l)}</span>
+                </li>
+              ))}
+            </ul>
+            <p class="row total">
+              <span>{t("purchase.price")}</span>
+              <span>{formatMoney(quote.amount!, quote.currency ?? "CNY", l)}</span>
+            </p>
+          </>
+        )}
+      </div>
+      {mine.orderId && (
+        <a class="button secondary" href={`/checkout/${mine.orderId}`}>
+          {t("purchase.continue")}
+        </a>
+      )}
+      {!offer.open || !quote ? (
+        <p class="notice" role="status">
+          {closedReason(offer)}
+        </p>
+      ) : session.value ? (
+        <>
+          {orderError !== undefined && <ErrorBox error={orderError} />}
+          <button class="button primary" type="button" disabled={busy} onClick={order}>
+            {t("purchase.buy", { mass: formatMass(offer.remaining_g!, l) })}
+          </button>
+        </>
+      ) : (
+        <a class="button primary" href={`/sign-in?next=${encodeURIComponent(here)}`}>
+          {t("purchase.signIn")}
+        </a>
+      )}
+    </section>
+  );
+}
+
+/** "CN" is all China; the site's own province has its name in the offer. */
+function regionName(code: string, offer: Offer): string {
+  if (code === "CN") return t("purchase.allChina");
+  return code === offer.site?.province ? (offer.site.province_name ?? code) : code;
+}
+
+/** Why this link sells nothing now, from the offer's fields (the server's text is English). */
+function closedReason(offer: Offer): string {
+  if (offer.case_status !== "open") return t("purchase.caseNotOpen", { status: tryT(`case.${offer.case_status}`) });
+  if (offer.remaining_g === 0) return t("purchase.nothingLeft");
+  if (!offer.open) return t("purchase.deadlinePassed");
+  return t("purchase.noStock");
+}

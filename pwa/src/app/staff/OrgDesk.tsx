@@ -1,0 +1,74 @@
+// The organisation desk (lazy chunk): choose one of the organisations I administer, then its
+// orders, API keys, webhook endpoints and WeChat official account.
+import { api } from "../api/client";
+import type { Me } from "../api/types";
+import { me } from "../account";
+import { Empty, ErrorBox, Loading } from "../components/status";
+import { useLoad } from "../components/useLoad";
+import { match } from "../paths";
+import { here } from "../router";
+import { adminOrgs } from "../roles";
+import { st } from "./messages";
+import "./desk.css";
+import { ApiKeys } from "./org/ApiKeys";
+import { Orders } from "./org/Orders";
+import { Webhooks } from "./org/Webhooks";
+import { Wechat } from "./org/Wechat";
+
+const TABS = ["orders", "keys", "webhooks", "wechat"] as const;
+type Tab = (typeof TABS)[number];
+
+export function Desk({ path }: { path: string }) {
+  const { data, error, reload } = useLoad(async (signal) => {
+    const got = await api<Me>("GET", "/me", { signal });
+    me.value = got;
+    return got;
+  }, []);
+  const who = data ?? me.value;
+  if (!who) return error !== undefined ? <ErrorBox error={error} onRetry={reload} /> : <Loading />;
+  const orgs = adminOrgs(who);
+  const p = match("/org/:id", path);
+  const org = p ? orgs.find((o) => String(o.id) === p.id) : undefined;
+  if (!org) {
+    return (
+      <section class="screen">
+        <h1>{st("org.choose")}</h1>
+        {orgs.length === 0 ? (
+          <Empty title={st("org.none")} />
+        ) : (
+          <ul class="list">
+            {orgs.map((o) => (
+              <li key={o.id}>
+                <a class="list-item" href={`/org/${o.id}`}>
+                  <span class="list-title">{o.name}</span>
+                  <span class="list-meta">{st(`kind.${o.kind}` as "kind.company")}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    );
+  }
+  const asked = here.value.query.get("tab") as Tab | null;
+  const tab: Tab = asked && TABS.includes(asked) ? asked : "orders";
+  return (
+    <section class="screen">
+      <p class="hint">
+        <a href="/org">{st("org.all")}</a>
+      </p>
+      <h1>{org.name}</h1>
+      <nav class="segmented" aria-label={st("org.sections")}>
+        {TABS.map((x) => (
+          <a key={x} href={`/org/${org.id}?tab=${x}`} aria-current={x === tab ? "page" : undefined}>
+            {st(`org.tab.${x}`)}
+          </a>
+        ))}
+      </nav>
+      {tab === "orders" && <Orders orgId={org.id} />}
+      {tab === "keys" && <ApiKeys orgId={org.id} />}
+      {tab === "webhooks" && <Webhooks orgId={org.id} />}
+      {tab === "wechat" && <Wechat orgId={org.id} />}
+    </section>
+  );
+}

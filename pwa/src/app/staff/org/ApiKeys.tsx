@@ -1,0 +1,134 @@
+// API keys: create one with scopes (the key is shown once), list them, revoke.
+import { useState } from "preact/hooks";
+import { api } from "../../api/client";
+import type { ApiKey, ApiKeyCreated } from "../../api/types";
+import { Empty, ErrorBox, Loading } from "../../components/status";
+import { useLoad } from "../../components/useLoad";
+import { formatDateTime } from "../../format";
+import { lang, t } from "../../i18n";
+import { SCOPES, apiKeyBody, fieldErrors, type Scope } from "../forms";
+import { st } from "../messages";
+import { FieldError, Secret, Section, invalid } from "../ui";
+
+export function ApiKeys({ orgId }: { orgId: number }) {
+  const base = `/organisations/${orgId}/api-keys`;
+  const { data, error, loading, reload } = useLoad(
+    (signal) => api<ApiKey[]>("GET", base, { signal }),
+    [orgId],
+  );
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  const l = lang.value;
+
+  async function revoke(key: ApiKey): Promise<void> {
+    if (!confirm(st("keys.revokeConfirm", { name: key.name ?? "" }))) return;
+    setActionError(undefined);
+    try {
+      await api("DELETE", `${base}/${key.id}`);
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  }
+
+  return (
+    <>
+      <CreateKey
+        base={base}
+        onCreated={(k) => {
+          setCreated(k);
+          reload();
+        }}
+      />
+      {created && <Secret title={st("keys.created", { name: created.name ?? "" })} value={created.key!} testId="new-key" />}
+      <Section title={st("keys.title")}>
+        {actionError !== undefined && <ErrorBox error={actionError} />}
+        {loading && !data ? (
+          <Loading />
+        ) : !data ? (
+          <ErrorBox error={error} onRetry={reload} />
+        ) : data.length === 0 ? (
+          <Empty title={st("keys.empty")} />
+        ) : (
+          <ul class="list">
+            {data.map((k) => (
+              <li key={k.id} class="list-item">
+                <span class="list-title">{k.name}</span>
+                <span class="list-value mono">{k.prefix}…</span>
+                <span class="list-meta">
+                  {(k.scopes ?? []).join(", ")}
+                  <br />
+                  {st("keys.createdAt", { at: formatDateTime(k.created_at!, l) })} ·{" "}
+                  {k.last_used_at ? st("keys.usedAt", { at: formatDateTime(k.last_used_at, l) }) : st("keys.neverUsed")}
+                </span>
+                {k.revoked_at ? (
+                  <span class="pill cancelled">{st("keys.revokedAt", { at: formatDateTime(k.revoked_at, l) })}</span>
+                ) : (
+                  <button class="button secondary" type="button" onClick={() => revoke(k)}>
+                    {st("keys.revoke")}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}
+
+function CreateKey({ base, onCreated }: { base: string; onCreated: (k: ApiKeyCreated) => void }) {
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<Set<Scope>>(new Set(["organisation:read"]));
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const errors = fieldErrors(error, lang.value);
+
+  function toggle(s: Scope, on: boolean): void {
+    const next = new Set(scopes);
+    if (on) next.add(s);
+    else next.delete(s);
+    setScopes(next);
+  }
+
+  async function submit(e: Event): Promise<void> {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onCreated(await api<ApiKeyCreated>("POST", base, { body: apiKeyBody(name, scopes) }));
+      setName("");
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card form" onSubmit={submit}>
+      <h2>{st("keys.new")}</h2>
+      <label class="field" for="key-name">
+        <span>{t("field.name")}</span>
+        <input id="key-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalid("name", errors)} />
+        <FieldError name="name" errors={errors} />
+      </label>
+      <fieldset class="choices" {...invalid("scopes", errors)}>
+        <legend>{st("keys.scopes")}</legend>
+        {SCOPES.map((s) => (
+          <label key={s} class="field check">
+            <input type="checkbox" checked={scopes.has(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} />
+            <span>
+              {st(`scope.${s}`)} <span class="mono hint">{s}</span>
+            </span>
+          </label>
+        ))}
+        <FieldError name="scopes" errors={errors} />
+      </fieldset>
+      {error !== undefined && Object.keys(errors).length === 0 && <ErrorBox error={error} />}
+      <button class="button primary" type="submit" disabled={busy || scopes.size === 0}>
+        {st("keys.create")}
+      </button>
+    </form>
+  );
+}
