@@ -16,6 +16,7 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from backend import db
@@ -81,6 +82,27 @@ def tick(s: Session, jobs: dict[str, queue.Handler], periodic: list[Periodic]) -
     return ran
 
 
+# Errors that mean the database is out of reach (restarting, failing over, network): the worker
+# waits and tries again, backing off up to this pause, instead of exiting.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+MAX_OUTAGE_PAUSE_S = 30.0
+
+
+def step(
+    make_session: Callable[[], Session], jobs: dict[str, queue.Handler], periodic: list[Periodic]
+) -> int | None:
+    """One `tick` in a session of its own: how many jobs ran, or None when the database could
+    not be reached (logged; a leased job is retried when its lease ends)."""
+    s = make_session()
+    try:
+        return tick(s, jobs, periodic)
+    except DATABASE_DOWN as exc:
+        log.warning("database unreachable, waiting: %s", getattr(exc, "orig", None) or exc)
+        return None
+    finally:
+        s.close()
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="One pass of jobs and sweeps, then exit.")
 @click.option("--idle", default=1.0, show_default=True, help="Seconds to sleep when idle.")
@@ -98,13 +120,15 @@ def worker_cmd(once: bool, idle: float) -> None:
     signal.signal(signal.SIGINT, _stop)
     jobs, periodic = handlers(), sweeps()
     log.info("worker started")
+    outages = 0
     while True:
-        s = db.database().sessionmaker()
-        try:
-            ran = tick(s, jobs, periodic)
-        finally:
-            s.close()
+        ran = step(db.database().sessionmaker, jobs, periodic)
+        if once and ran is None:
+            raise SystemExit(1)
         if once or stop:
             return
-        if not ran:
+        outages = outages + 1 if ran is None else 0
+        if outages:
+            time.sleep(min(MAX_OUTAGE_PAUSE_S, idle * 2**outages))
+        elif not ran:
             time.sleep(idle)
