@@ -1,7 +1,7 @@
 // Small pieces the organisation and court desks share: copy, secrets shown once, field errors,
 // images fetched with the token, "load more" lists.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox, Loading } from "../components/status";
 import { useImage } from "./blob";
 import { st } from "./messages";
@@ -32,8 +32,10 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
 
 /** A key or signing secret from the one response that carries it. */
 export function Secret({ title, value, testId }: { title: string; value: string; testId: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.focus(), [value]); // moved to, so it is seen and read out
   return (
-    <div class="card secret" role="status">
+    <div class="card secret" role="status" tabIndex={-1} ref={box}>
       <h3>{title}</h3>
       <p class="notice">{st("secretOnce")}</p>
       <p class="mono" data-testid={testId}>

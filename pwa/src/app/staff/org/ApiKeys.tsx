@@ -33,6 +33,7 @@ export function ApiKeys({ orgId }: { orgId: number }) {
 
   return (
     <>
+      {created && <Secret title={st("keys.created", { name: created.name ?? "" })} value={created.key!} testId="new-key" />}
       <CreateKey
         base={base}
         onCreated={(k) => {
@@ -40,7 +41,6 @@ export function ApiKeys({ orgId }: { orgId: number }) {
           reload();
         }}
       />
-      {created && <Secret title={st("keys.created", { name: created.name ?? "" })} value={created.key!} testId="new-key" />}
       <Section title={st("keys.title")}>
         {actionError !== undefined && <ErrorBox error={actionError} />}
         {loading && !data ? (

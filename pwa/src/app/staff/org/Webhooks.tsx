@@ -31,8 +31,8 @@ export function Webhooks({ orgId }: { orgId: number }) {
   };
   return (
     <>
-      <CreateEndpoint orgId={orgId} onCreated={shown} />
       {secret && <Secret title={st("hooks.secretFor", { url: secret.url ?? "" })} value={secret.secret!} testId="new-secret" />}
+      <CreateEndpoint orgId={orgId} onCreated={shown} />
       <Section title={st("hooks.title")}>
         {loading && !data ? (
           <Loading />
