@@ -802,7 +802,8 @@ def main() -> None:
         found = query_checks(st.url)
         told = client_checks(st.url, out)
         after = db_counts(st.url)
-        worker_tail = st.worker_log.read_text(errors="replace")[-3000:]
+        worker_tail_all = st.worker_log.read_text(errors="replace")
+        worker_tail = worker_tail_all[-3000:]
 
     # --- load held, by kind
     window = args.seconds
@@ -874,7 +875,11 @@ def main() -> None:
     )
     print(f"Database before reconcile: {before}")
     print(f"Database after: {after}")
-    print(f"`flask worker` alive at the end: {worker_alive}")
+    waits = worker_tail_all.count("database unreachable")
+    print(
+        f"`flask worker` alive at the end: {worker_alive}; exits: {len(st.worker_restarts)}; "
+        f"ticks that found the database unreachable and waited: {waits}"
+    )
     print(f"flask orders reconcile: exit {reconcile_rc}: {reconcile_out}")
     print(f"flask credits check: exit {credits_rc}: {credits_out}")
     print(f"flask points check: exit {points_rc}: {points_out}")
