@@ -159,6 +159,7 @@ def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
     if who.api_key is not None:
         if org_id is not None and org_id != who.api_key.organisation_id:
             raise ValidationFailed("organisation_id", "An API key acts for its own organisation.")
+        who.authorize_org(who.api_key.organisation_id, scope="footprints:write")
         return None, who.api_key.organisation_id
     if who.user is None:
         if org_id is not None:
