@@ -1,0 +1,894 @@
+"""Access control, endpoint by endpoint and caller by caller (OWASP API1 BOLA, API5 BFLA).
+
+MATRIX below has one row per (method, path) the app routes. Each row says what every caller of
+tests/security/world.py gets: the success status when allowed, 401 without the right kind of
+credentials, 403 for a known object without the role or scope, 404 for other people's objects
+(ids leak nothing). `test_every_route_is_in_the_matrix` fails when an endpoint is added without
+being classified here, and `test_cell` fails when any cell is wrong.
+
+Vocabulary used in the rows:
+- "person" endpoints need a signed-in user: API keys act for an organisation, never as a person,
+  so they get 401 like anonymous callers;
+- "operator" endpoints answer 403 to any other person;
+- Acme's objects (its member's footprint and orders, its webhook endpoint, its WeChat account)
+  are visible to the member who made them, Acme's admin, Acme's key with the scope (403
+  without it) and operators; everyone else gets 404;
+- court A's case is read by its staff, the courts above it and operators; court B and everyone
+  else get 404; only court A's staff act on it (judges alone close it or move its deadline).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backend.partners.wechat.linking import token as wechat_link_token
+from backend.payments.stripe_gateway import StripeProvider
+from tests import factories as f
+from tests.security.world import (
+    ADMIN,
+    ANON,
+    CITIZEN,
+    CLERK_A,
+    CLERK_B,
+    JUDGE_A,
+    KEY,
+    KEY_NOSCOPE,
+    MEMBER,
+    OPERATOR,
+    ROLES,
+    UPPER,
+    World,
+)
+
+PEOPLE = (CITIZEN, MEMBER, ADMIN, CLERK_A, JUDGE_A, CLERK_B, UPPER, OPERATOR)
+KEYS = (KEY, KEY_NOSCOPE)
+
+
+def expect(
+    *, anon: int, people: int | None = None, keys: int | None = None, **only: int
+) -> dict[str, int]:
+    """Every caller's status: `people` and `keys` set groups, named callers override them."""
+    unknown = set(only) - set(ROLES)
+    assert not unknown, f"not a caller: {unknown}"
+    table: dict[str, int | None] = {ANON: anon}
+    table |= {r: people for r in PEOPLE} | {r: keys for r in KEYS} | only
+    missing = [r for r in ROLES if table.get(r) is None]
+    assert not missing, f"no expectation for {missing}"
+    return {r: int(table[r]) for r in ROLES}  # type: ignore[arg-type]
+
+
+def public(status: int) -> dict[str, int]:
+    """Anyone, credentials or not: the same answer."""
+    return expect(anon=status, people=status, keys=status)
+
+
+def person(status: int, **only: int) -> dict[str, int]:
+    """Any signed-in person; API keys are not people (401)."""
+    return expect(anon=401, people=status, keys=401, **only)
+
+
+def operator(status: int) -> dict[str, int]:
+    """Operators only: other people 403, keys and anonymous 401."""
+    return expect(anon=401, people=403, keys=401, operator=status)
+
+
+def acme_object(status: int, *, anon: int = 401) -> dict[str, int]:
+    """An object of Acme made by its member: the member, Acme's admin, Acme's scoped key and
+    operators see it; the key without the scope gets 403; everyone else 404."""
+    return expect(
+        anon=anon,
+        people=404,
+        organiser=status,
+        org_admin=status,
+        api_key=status,
+        api_key_noscope=403,
+        operator=status,
+    )
+
+
+def acme_admin_object(status: int, *, member: int = 404, keys: int | None = None) -> dict[str, int]:
+    """Managed by Acme's admins, its key with the scope and operators (not by plain members);
+    `keys` when API keys may not manage it at all."""
+    return expect(
+        anon=401,
+        people=404,
+        organiser=member,
+        org_admin=status,
+        api_key=status if keys is None else keys,
+        api_key_noscope=403 if keys is None else keys,
+        operator=status,
+    )
+
+
+def court_a_read(status: int) -> dict[str, int]:
+    """Court A's staff and the courts above it read; operators read everything; others 404."""
+    return expect(
+        anon=401,
+        people=404,
+        keys=401,
+        clerk_a=status,
+        judge_a=status,
+        upper_judge=status,
+        operator=status,
+    )
+
+
+@dataclass
+class Req:
+    path: str
+    json: Any = None
+    data: bytes | str | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def metro_trip(w: World) -> dict[str, Any]:
+    """A plausible 5 km metro trip of the citizen, an hour ago."""
+    start = datetime.now(UTC) - timedelta(hours=1)
+    return {
+        "external_id": f"trip-{uuid.uuid4()}",
+        "phone": w["citizen_phone"],
+        "type": "metro",
+        "units": "5",
+        "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(minutes=20)).isoformat(),
+    }
+
+
+def idem() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def new_phone_code(client: FlaskClient) -> dict[str, str]:
+    phone = f.new_phone()
+    code = client.post("/api/v1/auth/codes", json={"phone": phone}).get_json()["code"]
+    return {"phone": phone, "code": code}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # as in the OpenAPI document: /api/v1/orders/{order_id}
+    expected: dict[str, int]
+    why: str
+    req: Callable[[World, FlaskClient], Req]
+    stripe: bool = False  # run with Stripe as the payment provider
+
+
+def row(
+    method: str,
+    path: str,
+    expected: dict[str, int],
+    why: str,
+    req: Callable[[World, FlaskClient], Req] | None = None,
+    **kw: Any,
+) -> Row:
+    return Row(method, path, expected, why, req or (lambda w, c: Req(path)), **kw)
+
+
+MATRIX: list[Row] = [
+    # --- health, docs and the PWA -----------------------------------------------------------
+    row("GET", "/healthz", public(200), "liveness is public"),
+    row("GET", "/readyz", public(200), "readiness is public"),
+    row("GET", "/api/v1/openapi.json", public(200), "the contract is public"),
+    row("GET", "/api/v1/docs", public(200), "Swagger UI is public"),
+    row("GET", "/", public(200), "the PWA shell is public"),
+    row(
+        "GET",
+        "/{path}",
+        public(200),
+        "app routes fall back to the PWA shell",
+        lambda w, c: Req("/neutralise/meeting"),
+    ),
+    row(
+        "GET",
+        "/static/{filename}",
+        public(404),
+        "Flask's default static route: there is no static folder, nothing is served",
+        lambda w, c: Req("/static/app.py"),
+    ),
+    row(
+        "GET",
+        "/verify/{number}",
+        public(200),
+        "the verify page is public: anyone holding a number may check it",
+        lambda w, c: Req(f"/verify/{w['acme_cert']}"),
+    ),
+    # --- sign-in and the current user -------------------------------------------------------
+    row(
+        "POST",
+        "/api/v1/auth/codes",
+        public(202),
+        "anyone may ask for a code (rate-limited per phone and IP)",
+        lambda w, c: Req("/api/v1/auth/codes", json={"phone": f.new_phone()}),
+    ),
+    row(
+        "POST",
+        "/api/v1/auth/tokens",
+        public(201),
+        "anyone holding the phone's code signs in",
+        lambda w, c: Req("/api/v1/auth/tokens", json=new_phone_code(c)),
+    ),
+    row(
+        "POST",
+        "/api/v1/auth/sign-out",
+        person(204),
+        "revokes the caller's own bearer token; an API key is not a sign-in",
+    ),
+    row("GET", "/api/v1/me", person(200), "the signed-in person"),
+    row(
+        "PATCH",
+        "/api/v1/me",
+        person(200),
+        "a person changes their own name",
+        lambda w, c: Req("/api/v1/me", json={"display_name": "新名字"}),
+    ),
+    row(
+        "POST",
+        "/api/v1/me/wechat-links",
+        person(201),
+        "a signed-in person links the follower named by a genuine link token",
+        lambda w, c: Req(
+            "/api/v1/me/wechat-links",
+            json={"token": wechat_link_token("test-secret", w["wechat_pk"], "o_follower")},
+        ),
+    ),
+    # --- organisations, members, API keys ---------------------------------------------------
+    row(
+        "GET",
+        "/api/v1/organisations",
+        expect(anon=401, people=200, keys=200),
+        "the caller's own organisations (a key: its own; operators: all)",
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations",
+        person(201),
+        "anyone signed in may create a company, becoming its admin",
+        lambda w, c: Req("/api/v1/organisations", json={"name": "新公司", "kind": "company"}),
+    ),
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}",
+        expect(
+            anon=401,
+            people=404,
+            organiser=200,
+            org_admin=200,
+            api_key=200,
+            api_key_noscope=200,  # its one scope is organisation:read
+            operator=200,
+        ),
+        "members, keys with organisation:read and operators; outsiders 404",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}/members",
+        expect(
+            anon=401,
+            people=404,
+            organiser=200,
+            org_admin=200,
+            api_key=200,
+            api_key_noscope=200,
+            operator=200,
+        ),
+        "members, keys with organisation:read and operators; outsiders 404",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/members"),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/members",
+        expect(anon=401, people=404, organiser=403, org_admin=201, keys=403, operator=201),
+        "admins appoint; a member is known (403); keys never manage people",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/members",
+            json={"phone": f.new_phone(), "roles": ["member"]},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}/api-keys",
+        expect(anon=401, people=404, organiser=403, org_admin=200, keys=401, operator=200),
+        "admins only; managing keys needs a person (a key is 401)",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/api-keys"),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/api-keys",
+        expect(anon=401, people=404, organiser=403, org_admin=201, keys=401, operator=201),
+        "admins only; a key cannot mint keys (401: it is not a person)",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/api-keys",
+            json={"name": "k", "scopes": ["orders:read"]},
+        ),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/organisations/{org_id}/api-keys/{key_id}",
+        expect(anon=401, people=404, organiser=403, org_admin=200, keys=401, operator=200),
+        "admins only; a key cannot revoke keys (401: it is not a person)",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/api-keys/{w['spare_key']}"),
+    ),
+    # --- footprints -------------------------------------------------------------------------
+    row(
+        "POST",
+        "/api/v1/footprints",
+        expect(anon=201, people=201, api_key=201, api_key_noscope=403),
+        "anyone may calculate (anonymous is rate-limited); a key needs footprints:write",
+        lambda w, c: Req(
+            "/api/v1/footprints", json={"kind": "meeting", "meeting": {"attendees": 3}}
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/footprints/{footprint_id}",
+        acme_object(200, anon=404),
+        "an owned footprint: owner, org admin, scoped key, operator; anonymous too gets 404",
+        lambda w, c: Req(f"/api/v1/footprints/{w['acme_footprint']}"),
+    ),
+    row("GET", "/api/v1/factors", public(200), "factor sets are public"),
+    # --- credits ----------------------------------------------------------------------------
+    row("GET", "/api/v1/projects", public(200), "the catalogue is public"),
+    row(
+        "POST",
+        "/api/v1/projects",
+        operator(201),
+        "operators keep the inventory",
+        lambda w, c: Req(
+            "/api/v1/projects",
+            json={
+                "standard": "VCU",
+                "registry_id": "VCS-9999",
+                "name_zh": "项目",
+                "name_en": "Project",
+                "type": "wind",
+                "methodology": "AMS-I.D",
+                "country": "IN",
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/projects/{project_id}",
+        public(200),
+        "the catalogue is public",
+        lambda w, c: Req(f"/api/v1/projects/{w['project']}"),
+    ),
+    row("GET", "/api/v1/lots", operator(200), "lots carry acquisition costs: operators"),
+    row(
+        "POST",
+        "/api/v1/lots",
+        operator(201),
+        "operators keep the inventory",
+        lambda w, c: Req(
+            "/api/v1/lots",
+            json={
+                "project_id": w["project"],
+                "vintage": 2021,
+                "serial_range": "X-1-10",
+                "first_unit": 9_000_000_000,
+                "last_unit": 9_000_000_009,
+                "acquisition_cost_fen": 0,
+                "price_fen_per_t": 100,
+            },
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/credits/quote",
+        public(200),
+        "a price without holding anything: public",
+        lambda w, c: Req("/api/v1/credits/quote", json={"mass_g": 1000, "preferences": w["prefs"]}),
+    ),
+    row("GET", "/api/v1/credits/totals", operator(200), "inventory figures: operators"),
+    row("GET", "/api/v1/credits/units", operator(200), "units awaiting the registry: operators"),
+    row(
+        "POST",
+        "/api/v1/registry-retirements",
+        operator(201),
+        "operators record registry batches",
+        lambda w, c: Req(
+            "/api/v1/registry-retirements",
+            json={
+                "standard": "CDCER",
+                "registry_ref": "REG-1",
+                "retired_on": "2026-01-02T00:00:00+08:00",
+                "units": [
+                    {"lot_id": w["lot"], "first_serial": w["unit"], "last_serial": w["unit"]},
+                ],
+            },
+        ),
+    ),
+    # --- orders -----------------------------------------------------------------------------
+    row(
+        "POST",
+        "/api/v1/orders",
+        expect(anon=401, people=201, api_key=201, api_key_noscope=403),
+        "a person, or a key with orders:write",
+        lambda w, c: Req(
+            "/api/v1/orders",
+            json={"mass_g": 1000, "beneficiary": "张三", "preferences": w["prefs"]},
+            headers=idem(),
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/orders",
+        expect(anon=401, people=200, api_key=200, api_key_noscope=403),
+        "my orders; a key lists its organisation's with orders:read",
+    ),
+    row(
+        "GET",
+        "/api/v1/orders/{order_id}",
+        acme_object(200),
+        "Acme's order: owner, Acme admin, scoped key, operator",
+        lambda w, c: Req(f"/api/v1/orders/{w['acme_order']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/orders/{order_id}/cancel",
+        acme_object(200),
+        "the same people who see it may cancel it",
+        lambda w, c: Req(f"/api/v1/orders/{w['acme_order']}/cancel"),
+    ),
+    row(
+        "POST",
+        "/api/v1/orders/{order_id}/confirm",
+        acme_object(200),
+        "sandbox payment: the same people who see the order",
+        lambda w, c: Req(f"/api/v1/orders/{w['acme_order']}/confirm", json={}),
+    ),
+    row(
+        "POST",
+        "/api/v1/payments/stripe/webhook",
+        public(400),
+        "Stripe's signature is the only credential: none is 400, whoever calls",
+        lambda w, c: Req(
+            "/api/v1/payments/stripe/webhook",
+            data=b'{"id": "evt_1", "type": "payment_intent.succeeded"}',
+            headers={"Content-Type": "application/json"},
+        ),
+        stripe=True,
+    ),
+    # --- certificates -----------------------------------------------------------------------
+    row(
+        "GET",
+        "/api/v1/certificates",
+        expect(anon=401, people=200, api_key=200, api_key_noscope=403),
+        "my certificates; a key lists its organisation's with certificates:read",
+    ),
+    row("GET", "/api/v1/certificates/keys", public(200), "public keys are public"),
+    row(
+        "GET",
+        "/api/v1/certificates/{number}",
+        public(200),
+        "a certificate is public by its number",
+        lambda w, c: Req(f"/api/v1/certificates/{w['acme_cert']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/certificates/{number}.png",
+        public(200),
+        "its image too",
+        lambda w, c: Req(f"/api/v1/certificates/{w['acme_cert']}.png"),
+    ),
+    row(
+        "POST",
+        "/api/v1/certificates/{number}/revocation",
+        operator(200),
+        "only operators revoke",
+        lambda w, c: Req(
+            f"/api/v1/certificates/{w['acme_cert']}/revocation", json={"reason": "测试撤销"}
+        ),
+    ),
+    row("GET", "/api/v1/ledger", public(200), "the ledger is public (no names)"),
+    row("GET", "/api/v1/stats", public(200), "public statistics"),
+    row(
+        "GET",
+        "/api/v1/stats/report",
+        public(200),
+        "the yearly market report is public",
+        lambda w, c: Req("/api/v1/stats/report", query={"year": "2026"}),
+    ),
+    row(
+        "GET",
+        "/api/v1/stats/report/charts/{chart}.png",
+        public(200),
+        "its charts too",
+        lambda w, c: Req("/api/v1/stats/report/charts/by-standard.png", query={"year": "2026"}),
+    ),
+    # --- points -----------------------------------------------------------------------------
+    row("GET", "/api/v1/points/methodology", public(200), "the methodology is public"),
+    row(
+        "POST",
+        "/api/v1/points/actions",
+        expect(anon=401, people=403, api_key=401, api_key_noscope=403),
+        "a partner's key with points:report AND a valid signature; unsigned is 401",
+        lambda w, c: Req("/api/v1/points/actions", json={"actions": [metro_trip(w)]}),
+    ),
+    row(
+        "POST",
+        "/api/v1/points/actions/reversals",
+        expect(anon=401, people=403, api_key=401, api_key_noscope=403),
+        "as for reporting: the partner's key and its signature",
+        lambda w, c: Req("/api/v1/points/actions/reversals", json={"external_ids": ["x"]}),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/points-partner",
+        operator(201),
+        "operators enrol partners and rotate their secrets",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/points-partner"),
+    ),
+    row("GET", "/api/v1/wallet", person(200), "a person's own wallet"),
+    row("GET", "/api/v1/wallet/actions", person(200), "a person's own actions"),
+    row(
+        "POST",
+        "/api/v1/wallet/checkins",
+        person(201),
+        "a person checks in for themself",
+        lambda w, c: Req("/api/v1/wallet/checkins", json={"venue": "VENUE-1"}),
+    ),
+    row(
+        "POST",
+        "/api/v1/wallet/redemptions",
+        person(409, citizen=201),
+        "a person spends their own points: only the citizen has any (others 409)",
+        lambda w, c: Req(
+            "/api/v1/wallet/redemptions",
+            json={"points": 100, "preferences": w["prefs"]},
+            headers=idem(),
+        ),
+    ),
+    # --- partners: WeChat -------------------------------------------------------------------
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}/wechat-accounts",
+        acme_admin_object(200, member=403, keys=401),
+        "Acme's admins and operators; a member is known (403); keys are not people (401)",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/wechat-accounts"),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/wechat-accounts",
+        acme_admin_object(201, member=403, keys=401),
+        "Acme's admins and operators link accounts",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/wechat-accounts",
+            json={
+                "appid": "wx0123456789abcdef",
+                "token": "othertoken",
+                "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                "name": "第二个服务号",
+            },
+        ),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/organisations/{org_id}/wechat-accounts/{account}",
+        acme_admin_object(204, member=403, keys=401),
+        "Acme's admins and operators unlink",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/wechat-accounts/{w['wechat']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/partners/wechat/{account}",
+        public(403),
+        "WeChat's URL check: a wrong signature is 403, whoever calls",
+        lambda w, c: Req(
+            f"/api/v1/partners/wechat/{w['wechat']}",
+            query={"signature": "0" * 40, "timestamp": "1", "nonce": "n", "echostr": "e"},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/partners/wechat/{account}",
+        public(403),
+        "a WeChat message: a wrong signature is 403, whoever calls",
+        lambda w, c: Req(
+            f"/api/v1/partners/wechat/{w['wechat']}",
+            query={"signature": "0" * 40, "timestamp": "1", "nonce": "n"},
+            data="<xml><MsgType>text</MsgType></xml>",
+        ),
+    ),
+    # --- partners: webhook endpoints --------------------------------------------------------
+    row(
+        "POST",
+        "/api/v1/webhook-endpoints",
+        acme_admin_object(201),
+        "for Acme: its admin, its key with webhooks:manage, operators; endpoints are owned "
+        "objects (authorize_owner), so a plain member gets 404 like an outsider",
+        lambda w, c: Req(
+            "/api/v1/webhook-endpoints",
+            json={
+                "url": "http://127.0.0.1:9/other",
+                "events": ["order.paid"],
+                "organisation_id": w["acme"],
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/webhook-endpoints",
+        acme_admin_object(200),
+        "Acme's endpoints, named by ?organisation_id: the same people as for creating one",
+        lambda w, c: Req("/api/v1/webhook-endpoints", query={"organisation_id": str(w["acme"])}),
+    ),
+    row(
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        acme_admin_object(200),
+        "Acme's admin, its key with webhooks:manage, operators",
+        lambda w, c: Req(f"/api/v1/webhook-endpoints/{w['hook']}"),
+    ),
+    row(
+        "PATCH",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        acme_admin_object(200),
+        "the same",
+        lambda w, c: Req(f"/api/v1/webhook-endpoints/{w['hook']}", json={"enabled": False}),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        acme_admin_object(204),
+        "the same",
+        lambda w, c: Req(f"/api/v1/webhook-endpoints/{w['hook']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+        acme_admin_object(200),
+        "the same",
+        lambda w, c: Req(f"/api/v1/webhook-endpoints/{w['hook']}/rotate-secret", json={}),
+    ),
+    row(
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries",
+        acme_admin_object(200),
+        "the same",
+        lambda w, c: Req(f"/api/v1/webhook-endpoints/{w['hook']}/deliveries"),
+    ),
+    row(
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+        acme_admin_object(200),
+        "the same",
+        lambda w, c: Req(
+            f"/api/v1/webhook-endpoints/{w['hook']}/deliveries/{w['delivery']}/redeliver"
+        ),
+    ),
+    # --- courts -----------------------------------------------------------------------------
+    row("GET", "/api/v1/courts", person(200), "the courts I see (none for non-staff)"),
+    row(
+        "POST",
+        "/api/v1/courts",
+        operator(201),
+        "operators create courts",
+        lambda w, c: Req(
+            "/api/v1/courts",
+            json={"name": "新法院", "level": "high", "province": "CN-GZ"},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/courts/{court_id}",
+        court_a_read(200),
+        "court A: its staff, the courts above, operators",
+        lambda w, c: Req(f"/api/v1/courts/{w['court_a']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/courts/{court_id}/stats",
+        court_a_read(200),
+        "court A's figures: the same readers",
+        lambda w, c: Req(f"/api/v1/courts/{w['court_a']}/stats"),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-cases",
+        person(200),
+        "the cases I see (an empty page for non-staff)",
+    ),
+    row(
+        "POST",
+        "/api/v1/court-cases",
+        expect(
+            anon=401,
+            people=422,
+            keys=401,
+            clerk_a=201,
+            judge_a=201,
+            upper_judge=403,
+            operator=403,
+        ),
+        "court A's clerk; the court above and operators see A (403); for anyone else court_id "
+        "names no court they see: 422 naming it, as for a court that does not exist",
+        lambda w, c: Req(
+            "/api/v1/court-cases", json=f.case_body(w["court_a"], number="(2026)川1827刑初1号")
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-cases/{case_id}",
+        court_a_read(200),
+        "court A's case: its staff, the courts above, operators",
+        lambda w, c: Req(f"/api/v1/court-cases/{w['case']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/court-cases/{case_id}/close",
+        expect(
+            anon=401,
+            people=404,
+            keys=401,
+            clerk_a=403,
+            judge_a=200,
+            upper_judge=403,
+            operator=403,
+        ),
+        "only a judge of court A; readers who see the case get 403",
+        lambda w, c: Req(f"/api/v1/court-cases/{w['case']}/close", json={"reason": "撤诉"}),
+    ),
+    row(
+        "POST",
+        "/api/v1/court-cases/{case_id}/deadline",
+        expect(
+            anon=401,
+            people=404,
+            keys=401,
+            clerk_a=403,
+            judge_a=200,
+            upper_judge=403,
+            operator=403,
+        ),
+        "only a judge of court A",
+        lambda w, c: Req(
+            f"/api/v1/court-cases/{w['case']}/deadline",
+            json={"deadline": "2099-06-30", "reason": "延期"},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/court-cases/{case_id}/verifications",
+        expect(
+            anon=401,
+            people=404,
+            keys=401,
+            clerk_a=201,
+            judge_a=201,
+            upper_judge=403,
+            operator=403,
+        ),
+        "核销 by court A's staff only; upper courts and operators only read",
+        lambda w, c: Req(
+            f"/api/v1/court-cases/{w['case']}/verifications",
+            json={"certificate_number": w["judicial_cert"]},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-cases/{case_id}/audit",
+        court_a_read(200),
+        "the audit log: court A's readers",
+        lambda w, c: Req(f"/api/v1/court-cases/{w['case']}/audit"),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-cases/{case_id}/report.png",
+        court_a_read(200),
+        "the case report: court A's readers",
+        lambda w, c: Req(f"/api/v1/court-cases/{w['case']}/report.png"),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-cases/{case_id}/defendants/{defendant_id}/qr.png",
+        court_a_read(200),
+        "a defendant's QR: court A's readers",
+        lambda w, c: Req(f"/api/v1/court-cases/{w['case']}/defendants/{w['defendant']}/qr.png"),
+    ),
+    row(
+        "GET",
+        "/api/v1/court-purchases/{token}",
+        public(200),
+        "the unguessable token is the capability: public",
+        lambda w, c: Req(f"/api/v1/court-purchases/{w['defendant_token']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/court-purchases/{token}/orders",
+        person(201),
+        "anyone signed in may buy a defendant's restoration (family pays too)",
+        lambda w, c: Req(
+            f"/api/v1/court-purchases/{w['defendant_token']}/orders",
+            json={"mass_g": 1000},
+            headers=idem(),
+        ),
+    ),
+]
+
+BY_KEY = {(r.method, r.path): r for r in MATRIX}
+
+
+def routes(app: Flask) -> set[tuple[str, str]]:
+    """Every (method, path) the app routes, in OpenAPI's path syntax."""
+    out = set()
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        out |= {(m, path) for m in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    return out
+
+
+def test_every_route_is_in_the_matrix(app: Flask, client: FlaskClient) -> None:
+    """A new endpoint fails here until its row says who may call it."""
+    assert len(BY_KEY) == len(MATRIX), "a (method, path) is listed twice"
+    served = routes(app)
+    assert sorted(served - BY_KEY.keys()) == [], "unclassified endpoints: add rows to MATRIX"
+    assert sorted(BY_KEY.keys() - served) == [], "rows for endpoints that no longer exist"
+    documented = {
+        (method.upper(), path)
+        for path, item in client.get("/api/v1/openapi.json").get_json()["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert documented, "the OpenAPI document lists no operation"
+    assert sorted(documented - served) == []
+
+
+CELLS = [
+    pytest.param(r, role, id=f"{r.method} {r.path} as {role}") for r in MATRIX for role in ROLES
+]
+
+
+@pytest.fixture
+def stripe_provider(app: Flask) -> Any:
+    previous = app.extensions["payments"]
+    app.extensions["payments"] = StripeProvider(
+        "sk_test_x", "pk_test_x", "whsec_test", minimum_amount=400, api_base="http://127.0.0.1:9"
+    )
+    try:
+        yield
+    finally:
+        app.extensions["payments"] = previous
+
+
+def send(app: Flask, world: World, r: Row, role: str, extra: dict[str, Any] | None = None) -> Any:
+    """The row's request as `role`; `extra` fields are added to its JSON body."""
+    client = app.test_client()
+    req = r.req(world, client)
+    body = req.json
+    if extra is not None:
+        body = {**(body or {}), **extra}
+    return client.open(
+        req.path,
+        method=r.method,
+        json=body,
+        data=req.data,
+        query_string=req.query,
+        headers={**world.auth(role), **req.headers},
+    )
+
+
+@pytest.mark.parametrize(("r", "role"), CELLS)
+def test_cell(app: Flask, world: World, r: Row, role: str, request: pytest.FixtureRequest) -> None:
+    if r.stripe:
+        request.getfixturevalue("stripe_provider")
+    resp = send(app, world, r, role)
+    want = r.expected[role]
+    assert resp.status_code == want, (
+        f"{r.method} {r.path} as {role}: expected {want} ({r.why}), got {resp.status_code}: "
+        f"{resp.get_data(as_text=True)[:300]}"
+    )
+    if want >= 400 and r.path.startswith("/api/"):
+        assert resp.mimetype == "application/problem+json"

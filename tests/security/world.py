@@ -1,0 +1,207 @@
+"""One world for the security tests, built once per module: every kind of caller, and objects
+owned by each of them.
+
+- a citizen (no organisation) with a footprint, a retired order, points, and a judicial
+  certificate bought for a defendant of the court case;
+- the company "Acme": an admin, a member (an event organiser working for it), an API key with
+  every scope and one with only `organisation:read`; a footprint and two orders of its member
+  (one awaiting payment, one retired with a certificate), a webhook endpoint with deliveries,
+  a linked WeChat account, and a points-partner enrolment;
+- court A (basic) under an upper court (intermediate), and an unrelated court B; a clerk and a
+  judge of A, a clerk of B, a judge of the upper court, and a case in court A with defendants;
+- an operator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import ApiKey, CourtLevel, OrgKind, Role
+from backend.partners.webhooks.events import EVENT_TYPES
+from backend.partners.webhooks.models import WebhookDelivery
+from backend.points import ledger
+from backend.points.models import TransferKind
+from tests import factories as f
+
+# The callers of the matrix, in the order the table lists them.
+ANON = "anonymous"
+CITIZEN = "citizen"
+MEMBER = "organiser"  # a member (not admin) of Acme
+ADMIN = "org_admin"  # admin of Acme
+KEY = "api_key"  # Acme's key with every scope
+KEY_NOSCOPE = "api_key_noscope"  # Acme's key with only organisation:read
+CLERK_A = "clerk_a"
+JUDGE_A = "judge_a"
+CLERK_B = "clerk_b"
+UPPER = "upper_judge"  # a judge of the court above A
+OPERATOR = "operator"
+ROLES = (ANON, CITIZEN, MEMBER, ADMIN, KEY, KEY_NOSCOPE, CLERK_A, JUDGE_A, CLERK_B, UPPER, OPERATOR)
+
+ALL_SCOPES = [
+    "organisation:read",
+    "footprints:read",
+    "footprints:write",
+    "orders:read",
+    "orders:write",
+    "certificates:read",
+    "points:report",
+    "webhooks:manage",
+]
+HOOK_URL = "http://127.0.0.1:9/hook"  # sandbox allows http and loopback; nothing listens
+
+
+@dataclass
+class World:
+    tokens: dict[str, str] = field(default_factory=dict)  # role -> bearer secret
+    ids: dict[str, Any] = field(default_factory=dict)  # named objects
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {} if role == ANON else f.bearer(self.tokens[role])
+
+    def __getitem__(self, name: str) -> Any:
+        return self.ids[name]
+
+
+def _ok(resp: Any, status: int) -> dict[str, Any]:
+    assert resp.status_code == status, (resp.status_code, resp.get_data(as_text=True)[:500])
+    out: dict[str, Any] = resp.get_json() if resp.is_json else {}
+    return out
+
+
+def build(app: Flask, client: FlaskClient, s: Session) -> World:
+    w = World()
+    ids = w.ids
+    forestry = f.project(s, standard="CDCER", ptype="forestry", province="CN-SC")
+    lot = f.lot(s, forestry, 1000, price=1290)
+    ids.update(
+        project=forestry.id, lot=lot.id, unit=lot.first_unit, prefs={"project_ids": [forestry.id]}
+    )
+
+    # operator
+    w.tokens[OPERATOR] = f.operator_token(client, s)
+    op = f.bearer(w.tokens[OPERATOR])
+
+    # Acme, its people and keys
+    admin, member = f.user(s, "Acme管理员"), f.user(s, "Acme会务")
+    acme = f.organisation(s, OrgKind.event_organiser, name="Acme", admin=admin)
+    f.grant(s, member, acme, Role.member)
+    w.tokens[ADMIN] = f.sign_in(client, admin.phone)
+    w.tokens[MEMBER] = f.sign_in(client, member.phone)
+    w.tokens[KEY] = f.api_key(client, w.tokens[ADMIN], acme.id, ALL_SCOPES)
+    w.tokens[KEY_NOSCOPE] = f.api_key(client, w.tokens[ADMIN], acme.id, ["organisation:read"])
+    f.api_key(client, w.tokens[ADMIN], acme.id, ["orders:read"])  # a spare key to revoke
+    spare = s.scalars(
+        select(ApiKey.id).where(ApiKey.organisation_id == acme.id).order_by(ApiKey.id.desc())
+    ).first()
+    ids.update(acme=acme.id, spare_key=spare, member_user=member.id)
+
+    # the citizen
+    citizen = f.user(s, "市民")
+    w.tokens[CITIZEN] = f.sign_in(client, citizen.phone)
+    ids["citizen_user"] = citizen.id
+    ids["citizen_phone"] = citizen.phone
+    ledger.transfer(s, TransferKind.earn, citizen.id, 5000, reference="security")
+    ledger.transfer(s, TransferKind.confirm, citizen.id, 5000, reference="security")
+    s.commit()
+    fp = _ok(
+        client.post(
+            "/api/v1/footprints",
+            json={"kind": "meeting", "meeting": {"attendees": 5}},
+            headers=w.auth(CITIZEN),
+        ),
+        201,
+    )
+    ids["citizen_footprint"] = fp["id"]
+    done = f.neutralise(client, w.tokens[CITIZEN], mass_g=1_000_000, preferences=ids["prefs"])
+    ids.update(citizen_order=done["id"], citizen_cert=done["certificate_number"])
+
+    # Acme's objects: a footprint, an unpaid order and a retired one, a webhook endpoint first so
+    # the retirement gives it deliveries, a WeChat account, the points-partner enrolment
+    hook = _ok(
+        client.post(
+            "/api/v1/webhook-endpoints",
+            json={"url": HOOK_URL, "events": list(EVENT_TYPES)},
+            headers=w.auth(ADMIN),
+        ),
+        201,
+    )
+    ids["hook"] = hook["id"]
+    fp = _ok(
+        client.post(
+            "/api/v1/footprints",
+            json={"kind": "meeting", "meeting": {"attendees": 50}},
+            headers=w.auth(MEMBER),
+        ),
+        201,
+    )
+    ids["acme_footprint"] = fp["id"]
+    mine = {"mass_g": 1_000_000, "preferences": ids["prefs"], "organisation_id": acme.id}
+    unpaid = f.place_order(client, w.tokens[MEMBER], **mine)
+    retired = f.neutralise(client, w.tokens[MEMBER], **mine)
+    ids.update(
+        acme_order=unpaid["id"],
+        acme_retired_order=retired["id"],
+        acme_cert=retired["certificate_number"],
+    )
+    ids["delivery"] = s.scalars(
+        select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == hook["id"])
+    ).first()
+    assert ids["delivery"] is not None
+    account = _ok(
+        client.post(
+            f"/api/v1/organisations/{acme.id}/wechat-accounts",
+            json={
+                "appid": "wxb11529c136998cb6",
+                "token": "pamtest",
+                "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                "name": "Acme服务号",
+            },
+            headers=w.auth(ADMIN),
+        ),
+        201,
+    )
+    ids["wechat"] = account["id"]
+    from backend.partners.wechat.models import WechatAccount
+
+    ids["wechat_pk"] = s.scalars(
+        select(WechatAccount.id).where(WechatAccount.slug == account["id"])
+    ).one()
+    enrolled = _ok(client.post(f"/api/v1/organisations/{acme.id}/points-partner", headers=op), 201)
+    ids["partner_secret"] = enrolled["secret"]
+
+    # courts: A under an upper court, and B elsewhere
+    high = f.court(s, "四川省高级人民法院", CourtLevel.high)
+    upper = f.court(s, "雅安市中级人民法院", CourtLevel.intermediate, parent=high)
+    court_a = f.court(s, "宝兴县人民法院", CourtLevel.basic, parent=upper)
+    court_b = f.court(s, "昆明市西山区人民法院", CourtLevel.basic, province="CN-YN")
+    w.tokens[CLERK_A] = f.court_staff(client, s, court_a, Role.clerk)
+    w.tokens[JUDGE_A] = f.court_staff(client, s, court_a, Role.judge)
+    w.tokens[CLERK_B] = f.court_staff(client, s, court_b, Role.clerk)
+    w.tokens[UPPER] = f.court_staff(client, s, upper, Role.judge)
+    ids.update(court_a=court_a.id, court_b=court_b.id, upper_court=upper.id, high_court=high.id)
+    case = f.open_case(client, w.tokens[CLERK_A], court_a.id)
+    ids["case"] = case["id"]
+    ids["defendant"] = case["defendants"][0]["id"]
+    ids["defendant_token"] = case["defendants"][0]["purchase_url"].rsplit("/", 1)[-1]
+    # the citizen buys the first defendant's restoration: a judicial certificate to verify
+    bought = _ok(
+        client.post(
+            f"/api/v1/court-purchases/{ids['defendant_token']}/orders",
+            json={"mass_g": 1_000_000},
+            headers=f.order_headers(w.tokens[CITIZEN]),
+        ),
+        201,
+    )
+    paid = _ok(
+        client.post(f"/api/v1/orders/{bought['id']}/confirm", json={}, headers=w.auth(CITIZEN)),
+        200,
+    )
+    ids["judicial_cert"] = paid["certificate_number"]
+    assert ids["judicial_cert"], paid
+    return w
