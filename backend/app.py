@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import errors, request_ids
+from backend import errors, request_ids, security_headers
 from backend.accounts.auth import authenticate_documented
 from backend.certificates import issuers
 from backend.config import Config
@@ -60,6 +60,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
 
     Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
     request_ids.init_app(app)
+    security_headers.init_app(app)
     limiter.init_app(app)
     providers.init_app(app)
     issuers.init_app(app)
