@@ -79,3 +79,23 @@ def test_the_swagger_page_is_not_frameable_and_has_no_pwa_csp(app: Flask) -> Non
     assert resp.status_code == 200
     assert resp.headers["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" not in resp.headers
+
+
+def test_no_cross_origin_reads_are_granted(app: Flask, world: World) -> None:
+    """No CORS: another site's script cannot read our answers, even with a token it stole
+    nothing to send (bearer tokens are not cookies, so there is no ambient credential)."""
+    client = app.test_client()
+    origin = {"Origin": "https://evil.example"}
+    pre = client.options(
+        "/api/v1/me",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    got = client.get("/api/v1/me", headers={**origin, **world.auth("citizen")})
+    for resp in (pre, got):
+        assert not [k for k, _ in resp.headers.items() if k.lower().startswith("access-control-")]
+    assert got.status_code == 200
+    assert "Set-Cookie" not in got.headers
