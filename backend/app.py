@@ -16,6 +16,7 @@ from backend.db import Database
 from backend.limiter import limiter
 from backend.openapi import (
     API_SETTINGS,
+    LinksPlugin,
     ProblemSchema,
     register_error_responses,
     register_field_converters,
@@ -64,7 +65,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     providers.init_app(app)
     issuers.init_app(app)
-    api = DiandianApi(app)
+    api = DiandianApi(app, spec_kwargs={"extra_plugins": [LinksPlugin()]})
     register_security_schemes(api)
     register_field_converters(api)
     register_id_converter(app, api)

@@ -6,9 +6,10 @@ import http
 from decimal import Decimal
 from typing import Any
 
+from apispec import BasePlugin
 from flask import Flask
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.routing import IntegerConverter, Map
 
 from backend.errors import PROBLEM_MIMETYPE
@@ -44,7 +45,14 @@ class FieldErrorSchema(Schema):
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details, open to extension members (RFC 9457 §3.2).
+
+    Conflicts add their own (`code`, `requested_g`, `available_g`); without INCLUDE the
+    document said `additionalProperties: false` (found by Schemathesis' response schema check).
+    """
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String(metadata={"example": "/problems/validation-error"})
     title = fields.String()
@@ -133,3 +141,79 @@ def _decimal_bounds(
 
 def register_field_converters(api: Api) -> None:
     api.ma_plugin.converter.add_attribute_function(_decimal_bounds)
+
+
+def _ref(method: str, path: str) -> str:
+    """A JSON Pointer operationRef to an operation of this document."""
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+# OpenAPI links (3.1 §4.8.20) for the neutralisation story: a footprint is ordered, the order
+# confirmed, its certificate fetched. Clients and Schemathesis' state machine follow them.
+_FOOTPRINT = "/api/v1/footprints/{footprint_id}"
+_ORDERS = "/api/v1/orders"
+_ORDER = "/api/v1/orders/{order_id}"
+_ORDER_ID = {"order_id": "$response.body#/id"}
+_CERTIFICATE_NUMBER = {"number": "$response.body#/certificate_number"}
+LINKS: dict[tuple[str, str, str], dict[str, Any]] = {
+    ("post", "/api/v1/footprints", "201"): {
+        "GetFootprint": {
+            "operationRef": _ref("get", _FOOTPRINT),
+            "parameters": {"footprint_id": "$response.body#/id"},
+        },
+        "OrderFootprint": {
+            "operationRef": _ref("post", _ORDERS),
+            "requestBody": {"footprint_id": "$response.body#/id", "beneficiary": "张三"},
+            "description": "Neutralise this footprint.",
+        },
+    },
+    **{
+        (method, path, status): {
+            "GetOrder": {"operationRef": _ref("get", _ORDER), "parameters": _ORDER_ID},
+            "ConfirmOrder": {
+                "operationRef": _ref("post", _ORDER + "/confirm"),
+                "parameters": _ORDER_ID,
+                "requestBody": {},
+                "description": "Pay in the sandbox; the order is retired with a certificate.",
+            },
+            "CancelOrder": {
+                "operationRef": _ref("post", _ORDER + "/cancel"),
+                "parameters": _ORDER_ID,
+            },
+        }
+        for method, path, status in (("post", _ORDERS, "201"), ("get", _ORDER, "200"))
+    },
+    ("post", _ORDER + "/confirm", "200"): {
+        "GetCertificate": {
+            "operationRef": _ref("get", "/api/v1/certificates/{number}"),
+            "parameters": _CERTIFICATE_NUMBER,
+        },
+        "GetCertificateImage": {
+            "operationRef": _ref("get", "/api/v1/certificates/{number}.png"),
+            "parameters": _CERTIFICATE_NUMBER,
+        },
+        "GetRetiredOrder": {"operationRef": _ref("get", _ORDER), "parameters": _ORDER_ID},
+    },
+}
+
+
+PROBLEM_CONTENT = {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+class LinksPlugin(BasePlugin):
+    """As each path is registered: adds LINKS to the responses they start from, and the
+    problem+json body to error responses documented with a description only
+    (`@blp.alt_response(409, description=...)` said nothing of the body; found by Schemathesis)."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        for method, operation in (operations or {}).items():
+            for status, response in operation.get("responses", {}).items():
+                if not isinstance(response, dict):
+                    continue
+                links = LINKS.get((method, path or "", str(status)))
+                if links:
+                    response["links"] = links
+                if str(status)[0] in "45" and "content" not in response and "$ref" not in response:
+                    response["content"] = PROBLEM_CONTENT

@@ -117,6 +117,7 @@ def _people(s: Session, phones: list[str]) -> dict[str, int]:
 @signed
 @blp.arguments(BatchSchema())
 @blp.response(200, BatchResultSchema)
+@blp.alt_response(403, description="Not a partner's API key, or a bad or stale signature")
 @blp.doc(security=BEARER_AUTH, parameters=[SIGNATURE])
 def report_actions(body: dict[str, Any], partner_id: int) -> dict[str, Any]:
     """Report up to 1,000 green actions (signed); each is accepted, a duplicate or rejected."""
@@ -146,6 +147,7 @@ def report_actions(body: dict[str, Any], partner_id: int) -> dict[str, Any]:
 @signed
 @blp.arguments(ReversalSchema())
 @blp.response(200, BatchResultSchema)
+@blp.alt_response(403, description="Not a partner's API key, or a bad or stale signature")
 @blp.doc(security=BEARER_AUTH, parameters=[SIGNATURE])
 def reverse_actions(body: dict[str, Any], partner_id: int) -> dict[str, Any]:
     """Withdraw actions still pending (signed); confirmed ones cannot be withdrawn."""

@@ -99,6 +99,7 @@ class Callback(MethodView):
         200, {"type": "string"}, content_type="text/plain", description="echostr, as it came"
     )
     @blp.alt_response(403, description="The signature or the timestamp is wrong")
+    @blp.alt_response(404, description="No such WeChat account")
     def get(self, q: dict[str, Any], account: str) -> Response:
         """WeChat's check of the server URL: answers `echostr` when the signature is right."""
         signed = callback.Signed(q["signature"], q["timestamp"], q["nonce"])
@@ -114,6 +115,8 @@ class Callback(MethodView):
     )
     @blp.alt_response(400, description="Not a WeChat message (malformed XML, a DTD, entities)")
     @blp.alt_response(403, description="The signature or the timestamp is wrong")
+    @blp.alt_response(404, description="No such WeChat account")
+    @blp.alt_response(413, description="A body over the size WeChat sends")
     def post(self, q: dict[str, Any], account: str) -> Response:
         """A message or event from WeChat (plaintext, compatibility or safe mode)."""
         signed = callback.Signed(
