@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
+from backend.courts.models import Court
 from backend.credits import inventory
 from backend.credits.catalogue import new_lot
 from backend.credits.models import Project, ProjectType, Standard
@@ -53,6 +54,7 @@ def seed_demo(s: Session) -> dict[str, int]:
         ("+8613800138004", basic, Role.judge),
     ]
     s.add_all([operator, company, organiser, high, mid, basic])
+    s.add_all(Court(organisation=court, province="CN-SC") for court in (high, mid, basic))
     s.add_all(Membership(user=users[p], organisation=o, role=r) for p, o, r in roles)
     s.commit()
     lots = seed_inventory(s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.accounts.models import Membership, Organisation, OrgKind, Role, User
-from tests.factories import bearer, sign_in
+from tests.factories import bearer, case_body, sign_in
 
 
 def test_seed_demo_only_when_empty(app, db_session):
@@ -29,6 +29,17 @@ def test_demo_courts_form_a_hierarchy(app, db_session):
     assert basic.parent is not None
     assert basic.parent.parent is not None
     assert basic.parent.parent.court_level == "high"
+
+
+def test_the_demo_clerk_can_open_a_case_in_the_demo_court(app, client, db_session):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    basic = db_session.scalars(
+        select(Organisation).where(Organisation.name == "宝兴县人民法院")
+    ).one()
+    clerk = sign_in(client, "+8613800138003")
+    resp = client.post("/api/v1/court-cases", json=case_body(basic.id), headers=bearer(clerk))
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["site"]["province"] == "CN-SC"
 
 
 def test_create_operator_is_idempotent_and_grants_operator(app, client, db_session):
