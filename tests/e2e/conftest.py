@@ -80,17 +80,9 @@ class Live:
         return requests.get(f"{self.url}/api/v1{path}", headers=headers, timeout=10).json()
 
     def open_case(self, clerk_token: str, **body: Any) -> Any:
-        """A case at the clerk's court, opened through the API; the demo court is given its
-        province (Sichuan) first, as an operator creating it through `POST /courts` would."""
-        from backend.courts.models import Court  # the courts domain, only these tests need it
-
+        """A case at the clerk's (demo) court, opened through the API."""
         orgs = [m["organisation"] for m in self.get("/me", clerk_token)["organisations"]]
         court_id = next(o["id"] for o in orgs if o["kind"] == "court")
-        with self.app.app_context():
-            s = db.session()
-            if s.get(Court, court_id) is None:
-                s.add(Court(organisation_id=court_id, province="CN-SC"))
-                s.commit()
         headers = {"Authorization": f"Bearer {clerk_token}"}
         resp = requests.post(
             f"{self.url}/api/v1/court-cases",
