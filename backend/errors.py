@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,19 @@ def _domain_error(exc: DomainError) -> Response:
     )
 
 
+def _database_unavailable(exc: OperationalError) -> Response:
+    """The database is restarting or unreachable (or the transaction lost a deadlock): nothing
+    was written, and the client may retry."""
+    log.warning("database unavailable: %s", str(exc.orig).strip().splitlines()[0])
+    return problem(
+        503,
+        "Service Unavailable",
+        "The service is briefly unavailable; nothing was saved. Retry shortly.",
+        slug="temporarily-unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
@@ -204,4 +218,5 @@ def register_error_handlers(app: Flask) -> None:
     """Every error leaves as problem+json: domain, HTTP (404, 405, 422, 429) and unexpected."""
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)

@@ -8,6 +8,7 @@ replayed for 24 h; a failure releases the key so the same request can be retried
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -38,10 +39,10 @@ class KeyReused(DomainError):
 class KeyInFlight(Conflict):
     slug, title = "idempotency-key-in-flight", "A request with this Idempotency-Key is running"
 
-    def __init__(self) -> None:
+    def __init__(self, retry_after_s: int = 1) -> None:
         super().__init__(
             "The first request with this Idempotency-Key is still running; retry shortly.",
-            headers={"Retry-After": "1"},
+            headers={"Retry-After": str(retry_after_s)},
         )
 
 
@@ -99,8 +100,8 @@ def claim(
         return StoredResponse(
             found.response_status, json.loads(found.response_headers), found.response_body
         )
-    if found.locked_at > now - LEASE:
-        raise KeyInFlight
+    if found.locked_at > now - LEASE:  # running, or its request died: free when the lease ends
+        raise KeyInFlight(math.ceil((found.locked_at + LEASE - now).total_seconds()))
     taken = s.execute(
         _by(scope, key)
         .where(KEYS.c.status == KeyStatus.running, KEYS.c.locked_at == found.locked_at)

@@ -83,6 +83,25 @@ def test_unexpected_error_is_500_problem_without_trace(database_url, tmp_path):
     assert "request id" in resp.get_json()["detail"]
 
 
+def test_an_unreachable_database_is_a_503_problem_to_retry(tmp_path):
+    from backend.app import create_app
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql://postgres@127.0.0.1:9/nowhere",
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "LOG_LEVEL": "CRITICAL",
+        }
+    )
+    resp = app.test_client().get("/api/v1/certificates/DD-2026-000001")
+    assert resp.status_code == 503
+    assert resp.content_type == "application/problem+json"
+    assert resp.get_json()["type"].endswith("/temporarily-unavailable")
+    assert resp.headers["Retry-After"] == "5"
+    assert "nowhere" not in resp.get_data(as_text=True)
+
+
 def test_request_id_is_echoed_or_made(client):
     given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert given.headers["X-Request-ID"] == "abc-123"

@@ -80,8 +80,9 @@ def test_a_running_key_is_a_409_until_its_lease_ends(db_session):
     now = utcnow()
     mine = store.claim(db_session, "user:1", "k", "fp1", now)
     assert isinstance(mine, store.Claim)
-    with pytest.raises(store.KeyInFlight):
+    with pytest.raises(store.KeyInFlight) as running:
         store.claim(db_session, "user:1", "k", "fp1", now + timedelta(seconds=5))
+    assert running.value.headers == {"Retry-After": "55"}  # what is left of the 60 s lease
     with pytest.raises(store.KeyReused):
         store.claim(db_session, "user:1", "k", "other", now + timedelta(seconds=5))
     store.record_resource(db_session, mine, "ord_x")
