@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 
 from backend.accounts import routes as accounts
+from backend.blueprint import Blueprint
 from backend.certificates import routes as certificates
 from backend.courts import routes as courts
 from backend.credits import routes as credits

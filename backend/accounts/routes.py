@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts import services
@@ -28,6 +27,7 @@ from backend.accounts.schemas import (
     TokenSchema,
 )
 from backend.accounts.sms import sender_for
+from backend.blueprint import Blueprint
 from backend.limiter import configured, limiter, phone_key
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in by phone")

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.certificates import issuers, issuing, services
 from backend.certificates.images import ImageCache
 from backend.certificates.models import Certificate

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.certificates import issuers
 from backend.courts import audit, cases, hierarchy, links, present, purchases, report, stats
 from backend.courts.schemas import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.credits import catalogue, inventory, registry, reports
 from backend.credits.models import Lot, Project, RegistryRetirement, Unit
 from backend.credits.schemas import (

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.footprint import factors, services
 from backend.footprint.models import Footprint
 from backend.footprint.schemas import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from backend import db
+from backend.blueprint import Blueprint
 from backend.errors import DomainError
 from backend.migrate import migration_state
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.certificates.models import Certificate
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent

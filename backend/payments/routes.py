@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from backend import db
+from backend.blueprint import Blueprint
 from backend.orders import context
 from backend.orders.schemas import WebhookAckSchema
 from backend.payments import webhooks

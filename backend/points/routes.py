@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
+from backend.blueprint import Blueprint
 from backend.certificates import issuers
 from backend.db import utcnow
 from backend.errors import DomainError, Forbidden

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
+from backend.blueprint import Blueprint
 from backend.stats import charts, services
 from backend.stats.schemas import MarketReportSchema, ReportQuerySchema
 

@@ -46,6 +46,14 @@ def test_unknown_fields_are_named(client):
     assert "admin" in body["detail"]
 
 
+def test_unknown_query_parameters_are_named_too(client):
+    resp = client.get("/api/v1/ledger?limit=5&admin=1")
+    assert resp.status_code == 422
+    (error,) = resp.get_json()["errors"]
+    assert (error["field"], error["detail"]) == ("admin", "Unknown field.")
+    assert client.get("/api/v1/ledger?limit=5").status_code == 200
+
+
 def test_wrong_types_are_named(client):
     resp = client.post("/api/v1/auth/codes", json={"phone": 13800138000})
     assert resp.status_code == 422

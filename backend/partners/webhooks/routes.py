@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.partners.webhooks import delivery, services
 from backend.partners.webhooks.models import WebhookEndpoint
 from backend.partners.webhooks.schemas import (

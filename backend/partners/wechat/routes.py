@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from marshmallow import EXCLUDE
 
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.blueprint import Blueprint
 from backend.certificates import issuers
 from backend.errors import DomainError
 from backend.partners.wechat import callback, linking, registration
@@ -94,7 +95,7 @@ def _body() -> bytes:
 
 @blp.route("/partners/wechat/<string:account>")
 class Callback(MethodView):
-    @blp.arguments(WechatVerifyQuerySchema(), location="query")
+    @blp.arguments(WechatVerifyQuerySchema(), location="query", unknown=EXCLUDE)
     @blp.response(
         200, {"type": "string"}, content_type="text/plain", description="echostr, as it came"
     )
@@ -106,7 +107,7 @@ class Callback(MethodView):
         out = callback.echo(db.session(), _settings(), account, signed, q["echostr"])
         return Response(out, mimetype="text/plain")
 
-    @blp.arguments(WechatMessageQuerySchema(), location="query")
+    @blp.arguments(WechatMessageQuerySchema(), location="query", unknown=EXCLUDE)
     @blp.response(
         200,
         {"type": "string"},
