@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.app import create_app
+from backend.certificates.images import ImageCache
 from backend.config import normalise_database_url
 from backend.db import make_engine
 from backend.limiter import limiter
@@ -77,6 +78,9 @@ def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
     original = db.sessionmaker
     db.sessionmaker = factory
     limiter.reset()
+    # Certificate numbers come back with each rollback, so no image may be "fresh" by number.
+    images = app.extensions["certificate_images"]
+    app.extensions["certificate_images"] = ImageCache(images.directory, images.max_bytes)
     session = factory()
     try:
         yield session
