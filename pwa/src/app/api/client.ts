@@ -1,5 +1,6 @@
 // The one place that talks to /api/v1: bearer token, JSON in and out, problem+json into ApiError.
 import { ApiError, networkError } from "./problem";
+import type { Problem } from "./types";
 import { session, signOutLocally } from "../session";
 
 export interface Call {
@@ -29,7 +30,7 @@ export async function api<T>(method: string, path: string, call: Call = {}): Pro
   const data: unknown = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (res.status === 401 && token) signOutLocally();
-    throw new ApiError(res.status, typeof data === "object" && data ? data : {});
+    throw new ApiError(res.status, typeof data === "object" && data ? (data as Problem) : {});
   }
   return data as T;
 }
