@@ -43,7 +43,6 @@ import shlex
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -56,7 +55,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness import BIN, ROOT, database_url, free_port, sqlalchemy_url
+from harness import BIN, ROOT, free_port, prepared, sqlalchemy_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -132,20 +131,7 @@ class Stack:
 @contextmanager
 def stack(workers: int, threads: int) -> Iterator[Stack]:
     """A migrated, seeded database, gunicorn on it and `flask worker` beside it."""
-    tmp = Path(tempfile.mkdtemp(prefix="dd-chaos-"))
-    url = database_url(tmp)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(tmp),
-        "FLASK_APP": "backend.app",
-        "RATELIMIT_ENABLED": "0",
-        "LOG_LEVEL": "WARNING",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-    }
-    for cmd in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([BIN / "flask", *cmd], env=env, check=True, cwd=ROOT, capture_output=True)
+    tmp, url, env = prepared("dd-chaos-", workers, threads)
     port = free_port()
     master = subprocess.Popen(
         [

@@ -43,10 +43,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
-    """A migrated, seeded database and gunicorn on it; yields (port, database URL)."""
-    tmp = Path(tempfile.mkdtemp(prefix="dd-bench-"))
+def prepared(prefix: str, workers: int, threads: int) -> tuple[Path, str, dict[str, str]]:
+    """A temp directory, a migrated and seeded database in it (or BENCH_DATABASE_URL), and the
+    environment to serve it with: (directory, database URL, env)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     url = database_url(tmp)
     env = {
         **os.environ,
@@ -60,6 +60,13 @@ def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
     }
     for cmd in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([BIN / "flask", *cmd], env=env, check=True, cwd=ROOT, capture_output=True)
+    return tmp, url, env
+
+
+@contextmanager
+def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
+    """A migrated, seeded database and gunicorn on it; yields (port, database URL)."""
+    tmp, url, env = prepared("dd-bench-", workers, threads)
     port = free_port()
     proc = subprocess.Popen(
         [
