@@ -64,6 +64,42 @@ export function FieldError({ name, errors }: { name: string; errors: Record<stri
 export const invalid = (name: string, errors: Record<string, string>) =>
   errors[name] ? { "aria-invalid": true, "aria-describedby": errorId(name) } : {};
 
+/** A set of checkboxes over `options` (API-key scopes, webhook events), with its field error. */
+export function CheckboxSet<T extends string>(props: {
+  name: string;
+  legend: string;
+  options: readonly T[];
+  selected: Set<T>;
+  onChange: (next: Set<T>) => void;
+  label: (option: T) => string;
+  errors: Record<string, string>;
+}) {
+  function toggle(option: T, on: boolean): void {
+    const next = new Set(props.selected);
+    if (on) next.add(option);
+    else next.delete(option);
+    props.onChange(next);
+  }
+  return (
+    <fieldset class="choices" {...invalid(props.name, props.errors)}>
+      <legend>{props.legend}</legend>
+      {props.options.map((option) => (
+        <label key={option} class="field check">
+          <input
+            type="checkbox"
+            checked={props.selected.has(option)}
+            onChange={(e) => toggle(option, e.currentTarget.checked)}
+          />
+          <span>
+            {props.label(option)} <span class="mono hint">{option}</span>
+          </span>
+        </label>
+      ))}
+      <FieldError name={props.name} errors={props.errors} />
+    </fieldset>
+  );
+}
+
 export function AuthImage(props: { path: string; alt: string; download?: string; class?: string }) {
   const { url, error } = useImage(props.path);
   if (error !== undefined) return <ErrorBox error={error} />;

@@ -8,7 +8,7 @@ import { formatDateTime } from "../../format";
 import { lang, t } from "../../i18n";
 import { SCOPES, apiKeyBody, fieldErrors, type Scope } from "../forms";
 import { st } from "../messages";
-import { FieldError, Secret, Section, invalid } from "../ui";
+import { CheckboxSet, FieldError, Secret, Section, invalid } from "../ui";
 
 export function ApiKeys({ orgId }: { orgId: number }) {
   const base = `/organisations/${orgId}/api-keys`;
@@ -84,13 +84,6 @@ function CreateKey({ base, onCreated }: { base: string; onCreated: (k: ApiKeyCre
   const [busy, setBusy] = useState(false);
   const errors = fieldErrors(error, lang.value);
 
-  function toggle(s: Scope, on: boolean): void {
-    const next = new Set(scopes);
-    if (on) next.add(s);
-    else next.delete(s);
-    setScopes(next);
-  }
-
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
     setBusy(true);
@@ -113,18 +106,15 @@ function CreateKey({ base, onCreated }: { base: string; onCreated: (k: ApiKeyCre
         <input id="key-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalid("name", errors)} />
         <FieldError name="name" errors={errors} />
       </label>
-      <fieldset class="choices" {...invalid("scopes", errors)}>
-        <legend>{st("keys.scopes")}</legend>
-        {SCOPES.map((s) => (
-          <label key={s} class="field check">
-            <input type="checkbox" checked={scopes.has(s)} onChange={(e) => toggle(s, e.currentTarget.checked)} />
-            <span>
-              {st(`scope.${s}`)} <span class="mono hint">{s}</span>
-            </span>
-          </label>
-        ))}
-        <FieldError name="scopes" errors={errors} />
-      </fieldset>
+      <CheckboxSet
+        name="scopes"
+        legend={st("keys.scopes")}
+        options={SCOPES}
+        selected={scopes}
+        onChange={setScopes}
+        label={(x) => st(`scope.${x}`)}
+        errors={errors}
+      />
       {error !== undefined && Object.keys(errors).length === 0 && <ErrorBox error={error} />}
       <button class="button primary" type="submit" disabled={busy || scopes.size === 0}>
         {st("keys.create")}

@@ -15,7 +15,7 @@ import { formatDateTime } from "../../format";
 import { lang } from "../../i18n";
 import { EVENTS, fieldErrors, webhookBody, type EventType } from "../forms";
 import { st } from "../messages";
-import { FieldError, MoreButton, Secret, Section, invalid } from "../ui";
+import { CheckboxSet, FieldError, MoreButton, Secret, Section, invalid } from "../ui";
 import { usePages } from "../usePages";
 
 export function Webhooks({ orgId }: { orgId: number }) {
@@ -56,13 +56,6 @@ function CreateEndpoint(props: { orgId: number; onCreated: (e: WebhookEndpointWi
   const [busy, setBusy] = useState(false);
   const errors = fieldErrors(error, lang.value);
 
-  function toggle(x: EventType, on: boolean): void {
-    const next = new Set(events);
-    if (on) next.add(x);
-    else next.delete(x);
-    setEvents(next);
-  }
-
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
     setBusy(true);
@@ -92,18 +85,15 @@ function CreateEndpoint(props: { orgId: number; onCreated: (e: WebhookEndpointWi
         <input id="hook-description" maxLength={200} value={description} onInput={(e) => setDescription(e.currentTarget.value)} {...invalid("description", errors)} />
         <FieldError name="description" errors={errors} />
       </label>
-      <fieldset class="choices" {...invalid("events", errors)}>
-        <legend>{st("field.events")}</legend>
-        {EVENTS.map((x) => (
-          <label key={x} class="field check">
-            <input type="checkbox" checked={events.has(x)} onChange={(e) => toggle(x, e.currentTarget.checked)} />
-            <span>
-              {st(`event.${x}`)} <span class="mono hint">{x}</span>
-            </span>
-          </label>
-        ))}
-        <FieldError name="events" errors={errors} />
-      </fieldset>
+      <CheckboxSet
+        name="events"
+        legend={st("field.events")}
+        options={EVENTS}
+        selected={events}
+        onChange={setEvents}
+        label={(x) => st(`event.${x}`)}
+        errors={errors}
+      />
       {error !== undefined && Object.keys(errors).length === 0 && <ErrorBox error={error} />}
       <button class="button primary" type="submit" disabled={busy || events.size === 0}>
         {st("hooks.create")}
