@@ -82,6 +82,7 @@ class Config:
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     POINTS_INACTIVE_DAYS: int = 365
+    MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
     WEBHOOK_TIMEOUT_SECONDS: int = 5
     WEBHOOK_MAX_ATTEMPTS: int = 8
@@ -123,6 +124,7 @@ class Config:
             ),
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
+            MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
             WEBHOOK_TIMEOUT_SECONDS=_int("WEBHOOK_TIMEOUT_SECONDS", 5),
             WEBHOOK_MAX_ATTEMPTS=_int("WEBHOOK_MAX_ATTEMPTS", 8),

@@ -54,6 +54,21 @@ def test_unknown_query_parameters_are_named_too(client):
     assert client.get("/api/v1/ledger?limit=5").status_code == 200
 
 
+def test_a_body_over_the_limit_is_a_413_problem_and_writes_nothing(app, client, db_session):
+    from sqlalchemy import func, select
+
+    from backend.footprint.models import Footprint
+
+    assert app.config["MAX_CONTENT_LENGTH"] == 2**20
+    huge = '{"kind": "meeting", "meeting": {"attendees": 5}, "note": "' + "x" * 2**20 + '"}'
+    resp = client.post(
+        "/api/v1/footprints", data=huge, headers={"Content-Type": "application/json"}
+    )
+    assert resp.status_code == 413
+    assert resp.content_type == "application/problem+json"
+    assert db_session.scalar(select(func.count()).select_from(Footprint)) == 0
+
+
 def test_wrong_types_are_named(client):
     resp = client.post("/api/v1/auth/codes", json={"phone": 13800138000})
     assert resp.status_code == 422
