@@ -25,6 +25,7 @@ from backend.idempotency import store as idempotency
 from backend.jobs import queue
 from backend.orders import context, reconcile, services, settlement
 from backend.partners.webhooks import delivery as webhooks
+from backend.partners.webhooks import events as webhook_events
 from backend.partners.wechat import dedup as wechat_messages
 from backend.points import earning, wallet
 
@@ -57,6 +58,7 @@ def sweeps() -> list[Periodic]:
         Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, ctx))),
         Periodic(3600, idempotency.purge),
         Periodic(3600, wechat_messages.purge),
+        Periodic(3600, webhook_events.purge),
         Periodic(60, earning.confirm_due),
         Periodic(24 * 3600, lambda s: wallet.expire_inactive(s, inactive_days)),
     ]

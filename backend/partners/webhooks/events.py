@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from backend.db import random_id, utcnow
 from backend.jobs import queue
-from backend.partners.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from backend.partners.webhooks.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 EVENT_TYPES = ("order.paid", "order.retired", "certificate.issued", "certificate.verified")
 API_VERSION = "2026-11-24"
 DELIVER_JOB = "webhook.deliver"
+KEEP = timedelta(days=30)  # how long the delivery log shows a settled event
 JOB_MAX_ATTEMPTS = 3  # a job is one delivery attempt; these retries only cover crashes
 EVENTS = cast(Table, WebhookEvent.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
@@ -73,3 +80,15 @@ def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any
         queue.enqueue(
             s, DELIVER_JOB, job_ref(delivery_id, 1), run_at=now, max_attempts=JOB_MAX_ATTEMPTS
         )
+
+
+def purge(s: Session, now: datetime | None = None) -> int:
+    """Forget events older than `KEEP` whose deliveries are all settled (succeeded or failed);
+    their deliveries and attempt logs go with them. Returns how many events."""
+    cutoff = (now or utcnow()) - KEEP
+    unsettled = select(DELIVERIES.c.event_id).where(DELIVERIES.c.status == DeliveryStatus.pending)
+    gone = s.execute(
+        delete(EVENTS).where(EVENTS.c.created_at < cutoff, EVENTS.c.id.not_in(unsettled))
+    ).rowcount  # type: ignore[attr-defined]
+    s.commit()
+    return int(gone)

@@ -3,12 +3,15 @@ endpoints of the organisation."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from backend.db import utcnow
 from backend.jobs.models import Job
-from backend.partners.webhooks.events import DELIVER_JOB, emit
-from backend.partners.webhooks.models import WebhookDelivery, WebhookEvent
+from backend.partners.webhooks.events import DELIVER_JOB, emit, purge
+from backend.partners.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from tests import factories as f
 from tests.partners.webhooks.conftest import create_endpoint
 
@@ -69,3 +72,21 @@ def test_unknown_types_and_data_that_is_not_json_fail_in_the_caller(db_session, 
         emit(db_session, company.org.id, "order.lost", {})
     with pytest.raises(TypeError):
         emit(db_session, company.org.id, "order.paid", {"at": object()})
+
+
+def test_settled_events_are_forgotten_after_30_days_with_their_deliveries(
+    client, db_session, company
+):
+    create_endpoint(client, company.token, URL, ["order.paid"])
+    emit(db_session, company.org.id, "order.paid", {"id": "ord_1"})
+    emit(db_session, company.org.id, "order.paid", {"id": "ord_2"})
+    db_session.commit()
+    settled, pending = db_session.scalars(
+        select(WebhookDelivery).order_by(WebhookDelivery.created_at, WebhookDelivery.id)
+    ).all()
+    settled.status = DeliveryStatus.succeeded
+    db_session.commit()
+    assert purge(db_session, utcnow() + timedelta(days=29)) == 0
+    assert purge(db_session, utcnow() + timedelta(days=31)) == 1
+    assert db_session.scalars(select(WebhookDelivery.id)).all() == [pending.id]
+    assert count(db_session, WebhookEvent) == 1
