@@ -55,6 +55,10 @@ class IssuedToken:
     record: AccessToken
 
 
+class KeyRevoked(Conflict):
+    slug, title = "api-key-revoked", "The API key is already revoked"
+
+
 def normalise_phone(raw: str, field: str = "phone") -> str:
     """E.164 form of a phone number; numbers without `+` are read as mainland China."""
     try:
@@ -372,7 +376,7 @@ def revoke_api_key(s: Session, who: Principal, org_id: int, key_id: int) -> ApiK
     if key is None or key.organisation_id != org_id:
         raise NotFound("No such API key.")
     if key.revoked_at is not None:
-        raise Conflict("The API key is already revoked.")
+        raise KeyRevoked("The API key is already revoked.")
     key.revoked_at = utcnow()
     s.commit()
     return key

@@ -78,6 +78,7 @@ def test_revoked_key_stops_working(client, db_session):
         f"/api/v1/organisations/{org.id}/api-keys/{key_id}", headers=f.bearer(token)
     )
     assert again.status_code == 409
+    assert again.get_json()["type"] == "/problems/api-key-revoked"
 
 
 def test_tampered_secret_is_refused(client, db_session):

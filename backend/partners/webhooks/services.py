@@ -29,6 +29,10 @@ SCOPE = "webhooks:manage"
 MAX_ENDPOINTS = 16  # per organisation
 
 
+class TooManyEndpoints(Conflict):
+    slug, title = "too-many-endpoints", "The organisation has as many endpoints as it may"
+
+
 def _authorize(who: Principal, organisation_id: int) -> None:
     if who.anonymous:
         raise Unauthenticated("Sign in or use an API key.")
@@ -78,7 +82,9 @@ def create(
         .where(WebhookEndpoint.organisation_id == org)
     )
     if count is not None and count >= MAX_ENDPOINTS:
-        raise Conflict(f"An organisation may have at most {MAX_ENDPOINTS} webhook endpoints.")
+        raise TooManyEndpoints(
+            f"An organisation may have at most {MAX_ENDPOINTS} webhook endpoints."
+        )
     now = utcnow()
     endpoint = WebhookEndpoint(
         id=random_id("we_"),

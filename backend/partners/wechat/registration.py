@@ -22,6 +22,10 @@ SLUG_PREFIX = "wx_"
 CALLBACK_PATH = "/api/v1/partners/wechat/{slug}"
 
 
+class AccountLinked(Conflict):
+    slug, title = "wechat-account-linked", "The official account is already linked"
+
+
 def _authorize(who: Principal, org_id: int) -> int:
     user = who.require_user()
     who.authorize_org(org_id, roles=[Role.admin])
@@ -55,7 +59,7 @@ def register(
         s.commit()
     except IntegrityError:
         s.rollback()
-        raise Conflict(f"The official account {appid} is already linked.") from None
+        raise AccountLinked(f"The official account {appid} is already linked.") from None
     return account
 
 

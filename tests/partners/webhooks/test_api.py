@@ -188,3 +188,4 @@ def test_an_organisation_has_at_most_sixteen_endpoints(client, company):
         create_endpoint(client, company.token, URL)
     resp = client.post(BASE, json={"url": URL, "events": ["order.paid"]}, headers=company.headers)
     assert resp.status_code == 409
+    assert resp.get_json()["type"] == "/problems/too-many-endpoints"

@@ -36,6 +36,7 @@ def test_registering_shows_the_callback_url_and_never_the_secrets(client, db_ses
 def test_an_appid_is_linked_once(client, company):
     again = register(client, company.admin_token, company.org_id)
     assert again.status_code == 409
+    assert again.get_json()["type"] == "/problems/wechat-account-linked"
 
 
 @pytest.mark.parametrize(

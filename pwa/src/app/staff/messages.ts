@@ -175,6 +175,9 @@ export const zh = {
   "problem.case-number-taken": "本院已有相同案号的案件。",
   "problem.case-not-open": "案件已不在进行中。",
   "problem.illegal-case-transition": "案件当前状态不允许此操作。",
+  "problem.too-many-endpoints": "每个机构最多 16 个 Webhook 端点，请先删除不用的端点。",
+  "problem.wechat-account-linked": "这个公众号已经关联过了。",
+  "problem.api-key-revoked": "这个 API 密钥已经吊销。",
 };
 
 export type StaffKey = keyof typeof zh;
@@ -352,6 +355,9 @@ export const en: Record<StaffKey, string> = {
   "problem.case-number-taken": "This court already has a case with this number.",
   "problem.case-not-open": "The case is no longer open.",
   "problem.illegal-case-transition": "The case cannot do that in its current status.",
+  "problem.too-many-endpoints": "An organisation may have at most 16 webhook endpoints: delete one you no longer use first.",
+  "problem.wechat-account-linked": "This official account is already linked.",
+  "problem.api-key-revoked": "This API key is already revoked.",
 };
 
 /** A desk message in the current language; loading this module adds them to the catalogues. */
