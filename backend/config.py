@@ -69,6 +69,7 @@ class Config:
     RATELIMIT_SIGNIN_PER_PHONE: str = "10 per 10 minutes"
     RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
     RATELIMIT_FOOTPRINTS_ANON: str = "30 per minute;500 per day"
+    RATELIMIT_WRITES: str = "30 per minute;600 per hour"
     PAYMENT_PROVIDER: str = ""  # "sandbox" or "stripe"; default: stripe when a key is set
     STRIPE_SECRET_KEY: str = ""
     STRIPE_PUBLISHABLE_KEY: str = ""
@@ -109,6 +110,7 @@ class Config:
                 "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://"
             ),
             RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
+            RATELIMIT_WRITES=_str("RATELIMIT_WRITES", "30 per minute;600 per hour"),
             PAYMENT_PROVIDER=_str("PAYMENT_PROVIDER", ""),
             STRIPE_SECRET_KEY=_str("STRIPE_SECRET_KEY", ""),
             STRIPE_PUBLISHABLE_KEY=_str("STRIPE_PUBLISHABLE_KEY", ""),

@@ -1,7 +1,8 @@
-"""Flask-Limiter, keyed by IP or by the phone number in the request body."""
+"""Flask-Limiter, keyed by IP, by the phone number in the request body, or by credential."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import phonenumbers
@@ -27,3 +28,17 @@ def phone_key() -> str:
 def configured(name: str) -> Callable[[], str]:
     """A limit read from the app config at request time, so tests and deployments can tune it."""
     return lambda: str(current_app.config[name])
+
+
+def credential_key() -> str:
+    """The caller's credential (bearer token or API key), hashed; the IP without one."""
+    given = request.headers.get("Authorization", "")
+    if not given:
+        return "ip:" + (get_remote_address() or "")
+    return "cred:" + hashlib.sha256(given.encode()).hexdigest()[:32]
+
+
+# Writes that hold credits, spend points or send requests out: one budget per credential.
+writes = limiter.shared_limit(
+    configured("RATELIMIT_WRITES"), scope="writes", key_func=credential_key
+)

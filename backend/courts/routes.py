@@ -32,6 +32,7 @@ from backend.courts.schemas import (
 from backend.courts.verification import verify
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
+from backend.limiter import writes
 from backend.orders import routes as orders
 from backend.orders.schemas import OrderSchema
 from backend.payments import providers
@@ -199,6 +200,7 @@ class Purchase(MethodView):
 
 @blp.route("/court-purchases/<string:token>/orders")
 class PurchaseOrders(MethodView):
+    @writes
     @idempotent
     @blp.arguments(OrderRequestSchema())
     @blp.response(201, OrderSchema)

@@ -15,6 +15,7 @@ from backend.blueprint import Blueprint
 from backend.certificates.models import Certificate
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
+from backend.limiter import writes
 from backend.orders import context, services
 from backend.orders.models import Order
 from backend.orders.schemas import (
@@ -74,6 +75,7 @@ def represent(order: Order, *, history: bool = False) -> dict[str, Any]:
 
 @blp.route("/orders")
 class Orders(MethodView):
+    @writes
     @idempotent
     @blp.arguments(OrderCreateSchema())
     @blp.response(201, OrderSchema)

@@ -23,6 +23,7 @@ from backend.db import utcnow
 from backend.errors import DomainError, Forbidden
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
+from backend.limiter import writes
 from backend.points import earning, ledger, methodology, partners, wallet
 from backend.points.models import ActionSource, Redemption
 from backend.points.schemas import (
@@ -211,6 +212,7 @@ class WalletActions(MethodView):
 
 
 @blp.route("/wallet/checkins", methods=["POST"])
+@writes
 @blp.arguments(CheckInSchema())
 @blp.response(201, BatchResultSchema)
 @blp.doc(security=BEARER_AUTH)
@@ -231,6 +233,7 @@ def check_in(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/wallet/redemptions", methods=["POST"])
+@writes
 @idempotent
 @blp.arguments(RedemptionRequestSchema())
 @blp.response(201, RedemptionSchema)

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.blueprint import Blueprint
+from backend.limiter import writes
 from backend.partners.webhooks import delivery, services
 from backend.partners.webhooks.models import WebhookEndpoint
 from backend.partners.webhooks.schemas import (
@@ -113,6 +114,7 @@ def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     "/webhook-endpoints/<string:endpoint_id>/deliveries/<string:delivery_id>/redeliver",
     methods=["POST"],
 )
+@writes
 @blp.response(200, WebhookDeliverySchema)
 @blp.doc(security=BEARER_AUTH)
 def redeliver(endpoint_id: str, delivery_id: str) -> dict[str, Any]:
