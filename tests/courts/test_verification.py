@@ -198,9 +198,9 @@ def test_verifications_and_the_audit_log_are_append_only(
     client, db_session, courts, staff, forestry, family, model
 ):
     case = f.open_case(client, staff.clerk, courts.basic.id)
-    verify(
-        client, staff.clerk, case["id"], judicial_certificate(client, family, case["defendants"][0])
-    )
+    number = judicial_certificate(client, family, case["defendants"][0])
+    verified = verify(client, staff.clerk, case["id"], number)
+    assert verified.status_code == 201, verified.get_json()
     table = model.__table__
     with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
         db_session.execute(update(table).values(court_id=courts.other.id))

@@ -92,7 +92,7 @@ def live(app, committing) -> Iterator[Live]:
 def _clean(sessions: sessionmaker[Session], courts: list[int], ids: tuple[int, int, int]) -> None:
     project_id, lot_id, family_id = ids
     with sessions() as s:
-        s.execute(text("SET session_replication_role = replica"))  # past append-only and FKs
+        s.execute(text("SET LOCAL session_replication_role = replica"))  # past append-only and FKs
         cases = select(CourtCase.id).where(CourtCase.court_id.in_(courts))
         orders = select(Order.id).where(Order.user_id == family_id)
         reservations = select(ReservationLine.reservation_id).where(

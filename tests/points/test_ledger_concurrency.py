@@ -40,7 +40,9 @@ def wallet_owner(committing) -> Iterator[int]:
         s.commit()
     yield user_id
     with committing() as s:
-        s.execute(text("SET session_replication_role = replica"))  # past the append-only trigger
+        s.execute(
+            text("SET LOCAL session_replication_role = replica")
+        )  # past the append-only trigger
         mine = select(PointAccount.id).where(PointAccount.user_id == user_id)
         s.execute(
             delete(PointTransfer).where(
@@ -124,7 +126,7 @@ def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_
             assert checks.violations(s) == []
     finally:
         with committing() as s:
-            s.execute(text("SET session_replication_role = replica"))
+            s.execute(text("SET LOCAL session_replication_role = replica"))
             reservations = select(Redemption.reservation_id).where(
                 Redemption.user_id == wallet_owner
             )
@@ -199,7 +201,7 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
             assert ledger.violations(s) == []
     finally:
         with committing() as s:
-            s.execute(text("SET session_replication_role = replica"))
+            s.execute(text("SET LOCAL session_replication_role = replica"))
             mine = select(PointAccount.id).where(PointAccount.user_id.in_(users))
             s.execute(
                 delete(PointTransfer).where(
