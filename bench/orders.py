@@ -30,6 +30,9 @@ from harness import BIN, ROOT, WrkResult, server, sqlalchemy_url, wrk
 from sqlalchemy import create_engine, text
 
 AVAILABLE = text("SELECT sum(available_g) FROM lots")
+XACTS = text(
+    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+)
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
 BENEFICIARY = "张三"
 STEPS = ("footprint", "order", "confirm")
@@ -274,7 +277,12 @@ def main() -> None:
             secs = max(1, round(args.baseline_seconds))
             wrk(port, "/healthz", seconds=1, connections=args.clients)
             base_wrk = wrk(port, "/healthz", seconds=secs, connections=args.clients)
+        with engine.connect() as c:
+            xacts_before = int(c.execute(XACTS).scalar_one())
         res = load("flow", port, tokens, processes, args.warmup, args.seconds)
+        time.sleep(1.5)  # PostgreSQL flushes its per-backend counters about once a second
+        with engine.connect() as c:
+            xacts = int(c.execute(XACTS).scalar_one()) - xacts_before - 1
 
         with engine.connect() as c:
             statuses: dict[str, int] = dict(
@@ -321,6 +329,10 @@ def main() -> None:
         f"\nComplete flows: {flows:.1f}/s (goal >= 300/s); their HTTP requests: {3 * flows:.0f}/s "
         f"= {3 * flows / base_rps:.2f} of /healthz with the same clients"
         + (f", {3 * flows / base_wrk.rps:.2f} of /healthz under wrk." if base_wrk else ".")
+    )
+    print(
+        f"Database transactions per complete flow (commits + rollbacks, warm-up included): "
+        f"{xacts / max(res.flows_total, 1):.1f}"
     )
     errors, samples = res.errors + base.errors, {**base.samples, **res.samples}
     if errors:
