@@ -8,13 +8,16 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import errors, request_ids, security_headers
 from backend.accounts.auth import authenticate_documented
 from backend.certificates import issuers
-from backend.config import Config
-from backend.db import Database
-from backend.limiter import limiter
-from backend.openapi import (
+from backend.core import errors
+from backend.core.config import Config
+from backend.core.db import Database
+from backend.payments import providers
+from backend.routes import register_blueprints
+from backend.web import request_ids, security_headers
+from backend.web.limiter import limiter
+from backend.web.openapi import (
     API_SETTINGS,
     LinksPlugin,
     ProblemSchema,
@@ -23,8 +26,6 @@ from backend.openapi import (
     register_id_converter,
     register_security_schemes,
 )
-from backend.payments import providers
-from backend.routes import register_blueprints
 
 
 class DiandianApi(Api):
@@ -72,8 +73,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     register_blueprints(api)
     app.before_request(authenticate_documented)
 
-    from backend import cli, pwa
+    from backend import cli
     from backend.certificates import pages
+    from backend.web import pwa
 
     cli.init_app(app)
     app.register_blueprint(pages.blp)

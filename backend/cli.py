@@ -6,13 +6,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from backend import db, demo
+from backend import demo
 from backend.accounts import services
 from backend.certificates.commands import certificates_cli
+from backend.core import db
+from backend.core.errors import DomainError
+from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
-from backend.errors import DomainError
 from backend.footprint import services as footprint_services
-from backend.migrate import db_cli
 from backend.orders.commands import orders_cli
 from backend.points.commands import points_cli
 from backend.worker import worker_cmd

@@ -2,12 +2,12 @@
 
 from backend.accounts import models as accounts
 from backend.certificates import models as certificates
+from backend.core.db import Base
+from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
-from backend.db import Base
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
-from backend.jobs import models as jobs
 from backend.orders import models as orders
 from backend.partners.webhooks import models as webhooks
 from backend.partners.wechat import models as wechat

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from backend.accounts import routes as accounts
-from backend.blueprint import Blueprint
 from backend.certificates import routes as certificates
 from backend.courts import routes as courts
 from backend.credits import routes as credits
@@ -17,6 +16,7 @@ from backend.partners.wechat import routes as wechat
 from backend.payments import routes as payments
 from backend.points import routes as points
 from backend.stats import routes as stats
+from backend.web.blueprint import Blueprint
 
 MODULES: tuple[Blueprint, ...] = (
     health.blp,

@@ -19,10 +19,10 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from backend import db
+from backend.core import db
+from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.idempotency import store as idempotency
-from backend.jobs import queue
 from backend.orders import context, reconcile, services, settlement
 from backend.partners.webhooks import delivery as webhooks
 from backend.partners.webhooks import events as webhook_events

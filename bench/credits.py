@@ -21,11 +21,11 @@ from harness import database_url, sqlalchemy_url
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core.db import make_engine
+from backend.core.migrate import upgrade
 from backend.credits import checks, inventory
 from backend.credits.catalogue import new_lot
 from backend.credits.models import GRAMS_PER_TONNE, Project, ProjectType, Standard
-from backend.db import make_engine
-from backend.migrate import upgrade
 
 RAW = (
     "UPDATE lots SET available_g = available_g - 1, reserved_g = reserved_g + 1 "

@@ -33,7 +33,7 @@ from schemathesis.core.failures import FailureGroup  # noqa: E402
 
 from backend.accounts.models import OrgKind  # noqa: E402
 from backend.app import create_app  # noqa: E402
-from backend.migrate import upgrade  # noqa: E402
+from backend.core.migrate import upgrade  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.fuzz.test_schemathesis import (  # noqa: E402
     CONFIG,

@@ -40,7 +40,7 @@ from typing import Any, cast
 from harness import BIN, ROOT, server, sqlalchemy_url
 from sqlalchemy import MetaData, Table, create_engine, insert, text
 
-from backend.db import random_id
+from backend.core.db import random_id
 from backend.points.earning import CHENGDU
 from backend.points.methodology import VERSION, load
 from backend.points.models import GreenAction

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.app import create_app
 from backend.certificates.images import ImageCache
-from backend.config import normalise_database_url
-from backend.db import make_engine
-from backend.limiter import limiter
-from backend.migrate import upgrade
+from backend.core.config import normalise_database_url
+from backend.core.db import make_engine
+from backend.core.migrate import upgrade
+from backend.web.limiter import limiter
 from tests import factories
 
 

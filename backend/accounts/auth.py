@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import current_app, g, request
 
-from backend import db
 from backend.accounts import credentials, services
 from backend.accounts.models import AccessToken
 from backend.accounts.principal import Principal
-from backend.errors import Unauthenticated
+from backend.core import db
+from backend.core.errors import Unauthenticated
 
 BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from backend.accounts.models import ApiKey, Role, User
-from backend.errors import Forbidden, NotFound, Unauthenticated
+from backend.core.errors import Forbidden, NotFound, Unauthenticated
 
 SCOPES: dict[str, str] = {
     "organisation:read": "Read the organisation and its members",

@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts import services
 from backend.accounts.auth import BEARER_AUTH, auth_settings, current_principal, current_token
 from backend.accounts.models import Organisation
@@ -27,8 +26,9 @@ from backend.accounts.schemas import (
     TokenSchema,
 )
 from backend.accounts.sms import sender_for
-from backend.blueprint import Blueprint
-from backend.limiter import configured, limiter, phone_key
+from backend.core import db
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import configured, limiter, phone_key
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in by phone")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user")

@@ -23,8 +23,8 @@ from backend.accounts.models import (
 )
 from backend.accounts.principal import SCOPES, Principal
 from backend.accounts.sms import SmsSender
-from backend.db import utcnow
-from backend.errors import Conflict, InvalidCode, NotFound, Unauthenticated, ValidationFailed
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, InvalidCode, NotFound, Unauthenticated, ValidationFailed
 
 DEFAULT_REGION = "CN"
 API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)

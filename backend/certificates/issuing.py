@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from backend.certificates.models import Certificate, NumberCounter
 from backend.certificates.signing import Keyring, b64url, canonical, digest
+from backend.core.db import upsert
 from backend.credits.models import Allocation, Lot, Project, Unit
-from backend.db import upsert
 
 COUNTERS = cast(Table, NumberCounter.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.certificates.view import CertificateStatus
-from backend.db import Base, UTCDateTime, str_enum
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class Certificate(Base):

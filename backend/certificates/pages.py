@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from backend import db
 from backend.certificates import issuers, services
 from backend.certificates.view import mass_label
+from backend.core import db
 from backend.courts.verification import record_of
 
 blp = Blueprint("verify", __name__, template_folder="templates")

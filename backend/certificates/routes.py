@@ -7,9 +7,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
 from backend.certificates import issuers, issuing, services
 from backend.certificates.images import ImageCache
 from backend.certificates.models import Certificate
@@ -26,6 +24,8 @@ from backend.certificates.schemas import (
     StatsSchema,
 )
 from backend.certificates.signing import b64url, canonical
+from backend.core import db
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "certificates",

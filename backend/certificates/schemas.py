@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from backend.text_fields import Label
+from backend.core.text_fields import Label
 
 MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 600, 1240, 2480
 

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from backend import cursors
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.certificates import issuing
@@ -19,10 +18,11 @@ from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.signing import canonical, unb64url
 from backend.certificates.view import CertificateStatus, CertificateView, CreditLine, RegistryStatus
+from backend.core import cursors
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
 from backend.credits.reports import month
-from backend.db import utcnow
-from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.orders.models import Order
 from backend.points.models import Redemption
 

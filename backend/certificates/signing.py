@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from backend.config import ConfigError, dev_secret
+from backend.core.config import ConfigError, dev_secret
 
 
 def canonical(obj: Any) -> bytes:

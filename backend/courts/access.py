@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, Role
 from backend.accounts.principal import Principal
+from backend.core.errors import Forbidden, NotFound
 from backend.courts.models import Court
-from backend.errors import Forbidden, NotFound
 
 READERS = frozenset({Role.judge, Role.clerk, Role.admin})
 STAFF = (Role.judge, Role.clerk)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.core.db import utcnow
 from backend.courts.models import AuditEntry
-from backend.db import utcnow
 
 
 def record(

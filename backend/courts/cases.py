@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from backend import cursors
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.accounts.services import normalise_phone
+from backend.core import cursors
+from backend.core.db import random_id, utcnow, write_lock_up_front
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import access, audit, eligibility
 from backend.courts.models import CaseStatus, Court, CourtCase, Defendant
 from backend.courts.states import transition
-from backend.db import random_id, utcnow, write_lock_up_front
-from backend.errors import Conflict, NotFound, ValidationFailed
 
 CHINA = ZoneInfo("Asia/Shanghai")
 

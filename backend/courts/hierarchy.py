@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import CourtLevel, Organisation, OrgKind
 from backend.accounts.principal import Principal
 from backend.accounts.services import COURT_LEVEL_ORDER
+from backend.core.db import utcnow, write_lock_up_front
+from backend.core.errors import NotFound, ValidationFailed
 from backend.courts import access, audit
 from backend.courts.models import Court
-from backend.db import utcnow, write_lock_up_front
-from backend.errors import NotFound, ValidationFailed
 
 
 def create(

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.accounts.models import Organisation
-from backend.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class CaseStatus(enum.StrEnum):

@@ -13,14 +13,14 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.principal import Principal
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import audit, eligibility
 from backend.courts.cases import today
 from backend.courts.models import CaseStatus, CourtCase, CourtOrder, Defendant
 from backend.courts.progress import Progress
 from backend.courts.progress import of as progress_of
 from backend.credits import inventory
-from backend.db import utcnow
-from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.idempotency.store import Claim
 from backend.orders import pricing
 from backend.orders import services as orders

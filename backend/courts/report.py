@@ -17,11 +17,11 @@ from backend.certificates.models import Certificate
 from backend.certificates.render import line_gap, wrap
 from backend.certificates.services import document
 from backend.certificates.view import mass_label
+from backend.core.db import utcnow
 from backend.courts import provinces
 from backend.courts.cases import CHINA
 from backend.courts.models import CourtCase, MassBasis, Verification
 from backend.courts.progress import of as progress_of
-from backend.db import utcnow
 
 WIDTH = 1240  # A4 at 150 dpi
 MARGIN = 90

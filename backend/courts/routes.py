@@ -8,10 +8,9 @@ from typing import Any
 from flask import Response, current_app
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
 from backend.certificates import issuers
+from backend.core import db
 from backend.courts import audit, cases, hierarchy, links, present, purchases, report, stats
 from backend.courts.schemas import (
     AuditSchema,
@@ -32,10 +31,11 @@ from backend.courts.schemas import (
 from backend.courts.verification import verify
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.limiter import writes
 from backend.orders import routes as orders
 from backend.orders.schemas import OrderSchema
 from backend.payments import providers
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import writes
 
 blp = Blueprint(
     "courts",

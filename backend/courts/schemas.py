@@ -5,11 +5,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from backend.accounts.models import CourtLevel
+from backend.core.text_fields import Label
 from backend.courts.models import CaseStatus, MassBasis
 from backend.courts.provinces import PROVINCES
 from backend.credits.models import ProjectType, Standard
 from backend.credits.schemas import MAX_MASS_G, REGION
-from backend.text_fields import Label
 
 PROVINCE = validate.OneOf(sorted(PROVINCES), error="An ISO 3166-2:CN province code like CN-SC.")
 # Loose on purpose: a case number is stored exactly as the court writes it, (2023)川1827刑初12号

@@ -12,8 +12,8 @@ from typing import Any, cast
 from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
+from backend.core.errors import Conflict
 from backend.courts.models import CaseStatus, CourtCase
-from backend.errors import Conflict
 
 S = CaseStatus
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
+from backend.core.errors import NotFound
 from backend.courts import access
 from backend.courts.cases import CHINA
 from backend.courts.models import (
@@ -20,7 +21,6 @@ from backend.courts.models import (
     MassBasis,
     Verification,
 )
-from backend.errors import NotFound
 
 
 def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:

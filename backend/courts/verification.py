@@ -20,12 +20,12 @@ from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.services import document
 from backend.certificates.view import CertificateStatus
+from backend.core.db import upsert, utcnow, write_lock_up_front
+from backend.core.errors import Conflict, DomainError
 from backend.courts import access, audit, cases, eligibility
 from backend.courts.models import CaseStatus, Court, CourtCase, CourtOrder, Verification
 from backend.courts.progress import of as progress_of
 from backend.courts.states import transition
-from backend.db import upsert, utcnow, write_lock_up_front
-from backend.errors import Conflict, DomainError
 from backend.orders.models import Order
 from backend.partners.webhooks.events import emit
 

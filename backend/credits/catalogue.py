@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, ProjectType, Standard
-from backend.errors import Conflict, NotFound, ValidationFailed
 
 
 class OverlappingUnits(Conflict):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from backend import db
+from backend.core import db
 from backend.credits import checks, importer, inventory
 
 credits_cli = AppGroup("credits", help="Credit inventory.")

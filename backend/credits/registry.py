@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.core.errors import Conflict, ValidationFailed
 from backend.credits.models import Lot, RegistryRetirement, Standard, Unit
-from backend.errors import Conflict, ValidationFailed
 
 
 class AlreadyRetired(Conflict):

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
+from backend.core import db
 from backend.credits import catalogue, inventory, registry, reports
 from backend.credits.models import Lot, Project, RegistryRetirement, Unit
 from backend.credits.schemas import (
@@ -26,6 +25,7 @@ from backend.credits.schemas import (
     TotalsSchema,
     UnitSchema,
 )
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "credits",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from backend.errors import ValidationFailed
+from backend.core.errors import ValidationFailed
 from backend.footprint.calc import Computation, Phase
 from backend.footprint.geo import Place, airport
 from backend.footprint.travel import Cabin, flight_leg, radiative_forcing

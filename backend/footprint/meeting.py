@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from backend.errors import ValidationFailed
+from backend.core.errors import ValidationFailed
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.geo import Place, city
 from backend.footprint.travel import (

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Kind(enum.StrEnum):

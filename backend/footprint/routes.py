@@ -7,9 +7,8 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
+from backend.core import db
 from backend.footprint import factors, services
 from backend.footprint.models import Footprint
 from backend.footprint.schemas import (
@@ -18,7 +17,8 @@ from backend.footprint.schemas import (
     FootprintCreateSchema,
     FootprintSchema,
 )
-from backend.limiter import configured, limiter
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import configured, limiter
 
 blp = Blueprint(
     "footprints",

@@ -11,8 +11,8 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
-from backend.db import random_id, utcnow
-from backend.errors import NotFound, ValidationFailed
+from backend.core.db import random_id, utcnow
+from backend.core.errors import NotFound, ValidationFailed
 from backend.footprint import factors, flight, hearing, meeting, venue
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
 from backend.footprint.factors import FactorSet

@@ -6,10 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from backend import db
-from backend.blueprint import Blueprint
-from backend.errors import DomainError
-from backend.migrate import migration_state
+from backend.core import db
+from backend.core.errors import DomainError
+from backend.core.migrate import migration_state
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 

@@ -12,9 +12,9 @@ from typing import Any, TypeVar, cast
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from backend import db
 from backend.accounts.auth import current_principal
-from backend.errors import DomainError
+from backend.core import db
+from backend.core.errors import DomainError
 from backend.idempotency import store
 
 HEADER = "Idempotency-Key"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, str_enum
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class KeyStatus(enum.StrEnum):

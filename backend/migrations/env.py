@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the app config (see backend.migrate)."""
+"""Alembic environment: the URL comes from the app config (see backend.core.migrate)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.pool import NullPool
 
-from backend.db import UTCDateTime, make_engine
+from backend.core.db import UTCDateTime, make_engine
 from backend.models import metadata
 
 config = context.config

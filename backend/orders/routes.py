@@ -9,13 +9,11 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
 from backend.certificates.models import Certificate
+from backend.core import db
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.limiter import writes
 from backend.orders import context, services
 from backend.orders.models import Order
 from backend.orders.schemas import (
@@ -26,6 +24,8 @@ from backend.orders.schemas import (
     OrderSchema,
 )
 from backend.payments import providers
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import writes
 
 blp = Blueprint(
     "orders",

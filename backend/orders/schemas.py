@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
 from backend.orders.models import OrderStatus
-from backend.text_fields import Label
 
 MAX_AMOUNT = 10**12  # fen: ten billion yuan
 ONE_OF = ("footprint_id", "mass_g", "amount")

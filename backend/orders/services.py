@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend import cursors
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
+from backend.core import cursors
+from backend.core.db import end_reads, random_id, utcnow, write_lock_up_front
+from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
-from backend.db import end_reads, random_id, utcnow, write_lock_up_front
-from backend.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
 from backend.orders import pricing, settlement

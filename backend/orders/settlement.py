@@ -18,12 +18,12 @@ from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
+from backend.core.db import end_reads, utcnow, write_lock_up_front
+from backend.core.errors import NotFound
+from backend.core.jobs import queue
 from backend.courts.judicial import is_court_order
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
-from backend.db import end_reads, utcnow, write_lock_up_front
-from backend.errors import NotFound
-from backend.jobs import queue
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
 from backend.partners.webhooks import payloads

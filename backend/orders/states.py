@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, NotFound
+from backend.core.errors import Conflict, NotFound
 from backend.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class PaymentStatus(enum.StrEnum):

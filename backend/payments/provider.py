@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 RemoteStatus = Literal["pending", "succeeded", "cancelled"]
 

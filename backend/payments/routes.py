@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import request
 
-from backend import db
-from backend.blueprint import Blueprint
+from backend.core import db
 from backend.orders import context
 from backend.orders.schemas import WebhookAckSchema
 from backend.payments import webhooks
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment provider webhooks")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.db import upsert, utcnow
-from backend.errors import NotFound
+from backend.core.db import upsert, utcnow
+from backend.core.errors import NotFound
 from backend.orders import settlement
 from backend.payments.models import ProviderEvent
 

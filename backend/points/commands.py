@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from backend import db
+from backend.core import db
 from backend.points import ledger
 
 points_cli = AppGroup("points", help="Carbon-inclusion points.")

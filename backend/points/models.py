@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class AccountKind(enum.StrEnum):

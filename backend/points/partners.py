@@ -11,9 +11,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import secretbox
-from backend.db import upsert, utcnow
-from backend.errors import Unauthenticated
+from backend.core import secretbox
+from backend.core.db import upsert, utcnow
+from backend.core.errors import Unauthenticated
 from backend.points.models import PointsPartner
 
 HEADER = "Diandian-Signature"

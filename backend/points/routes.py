@@ -13,17 +13,15 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
-from backend.blueprint import Blueprint
 from backend.certificates import issuers
-from backend.db import utcnow
-from backend.errors import DomainError, Forbidden
+from backend.core import db
+from backend.core.db import utcnow
+from backend.core.errors import DomainError, Forbidden
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.limiter import writes
 from backend.points import earning, ledger, methodology, partners, wallet
 from backend.points.models import ActionSource, Redemption
 from backend.points.schemas import (
@@ -38,6 +36,8 @@ from backend.points.schemas import (
     ReversalSchema,
     WalletSchema,
 )
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import writes
 
 blp = Blueprint(
     "points",

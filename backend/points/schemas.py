@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
-from backend.text_fields import Label
 
 MAX_BATCH = 1000
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
+from backend.core.db import end_reads, random_id, utcnow
 from backend.credits import inventory
 from backend.credits.models import Standard
-from backend.db import end_reads, random_id, utcnow
 from backend.idempotency import store as idempotency
 from backend.points import ledger
 from backend.points.methodology import Methodology

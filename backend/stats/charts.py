@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from backend.certificates.fonts import Face, font
 from backend.certificates.view import mass_label
-from backend.errors import NotFound
+from backend.core.errors import NotFound
 
 RENDER_VERSION = 1
 WIDTH = 1200

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 
-from backend import db
-from backend.blueprint import Blueprint
+from backend.core import db
 from backend.stats import charts, services
 from backend.stats.schemas import MarketReportSchema, ReportQuerySchema
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "stats",

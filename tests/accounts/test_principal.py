@@ -6,7 +6,7 @@ import pytest
 
 from backend.accounts.models import ApiKey, Role, User
 from backend.accounts.principal import Principal
-from backend.errors import Forbidden, NotFound, Unauthenticated
+from backend.core.errors import Forbidden, NotFound, Unauthenticated
 
 ALICE = User(id=1, phone="+8613900000001", display_name="Alice")
 BOB = User(id=2, phone="+8613900000002", display_name="Bob")

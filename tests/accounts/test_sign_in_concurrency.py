@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.accounts import services
 from backend.accounts.models import AccessToken, SignInCode, User
 from backend.accounts.sms import SandboxSms
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from tests.factories import new_phone
 
 CFG = services.AuthSettings(secret_key="concurrency", sandbox=True)

@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from backend.certificates import issuers, services
 from backend.certificates.models import Certificate
 from backend.certificates.signing import b64url, canonical, new_key_pair, unb64url
+from backend.core.db import utcnow
 from backend.credits import registry
 from backend.credits.models import Standard
-from backend.db import utcnow
 from backend.orders import settlement
 from tests import factories as f
 

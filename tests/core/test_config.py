@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.config import Config, ConfigError, normalise_database_url
+from backend.core.config import Config, ConfigError, normalise_database_url
 
 
 def test_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):

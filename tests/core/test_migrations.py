@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from backend.db import UTCDateTime
-from backend.migrate import migration_state
+from backend.core.db import UTCDateTime
+from backend.core.migrate import migration_state
 from backend.models import metadata
 
 

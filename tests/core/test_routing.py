@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.openapi import MAX_ID
+from backend.web.openapi import MAX_ID
 from tests import factories
 
 

@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from backend.jobs import queue
+from backend.core.jobs import queue
 from backend.worker import Periodic, step
 
 

@@ -24,6 +24,7 @@ from backend.accounts.models import (
     User,
 )
 from backend.certificates.models import Certificate
+from backend.core.jobs.models import Job
 from backend.courts.models import (
     AuditEntry,
     Court,
@@ -34,7 +35,6 @@ from backend.courts.models import (
 )
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
 from backend.idempotency.models import IdempotencyKey
-from backend.jobs.models import Job
 from backend.orders.models import Order, OrderEvent
 from backend.payments.models import Payment
 from tests import factories as f

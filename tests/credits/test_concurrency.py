@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core.errors import DomainError
 from backend.credits import checks, inventory, registry
 from backend.credits.catalogue import new_lot
 from backend.credits.models import (
@@ -26,7 +27,6 @@ from backend.credits.models import (
     Standard,
     Unit,
 )
-from backend.errors import DomainError
 
 T = GRAMS_PER_TONNE
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend.core.db import utcnow
 from backend.credits import checks, inventory
 from backend.credits.inventory import InsufficientInventory, Preferences, ReservationClosed
 from backend.credits.models import (
@@ -18,7 +19,6 @@ from backend.credits.models import (
     ReservationStatus,
     Unit,
 )
-from backend.db import utcnow
 from tests import factories as f
 
 T = GRAMS_PER_TONNE

@@ -17,10 +17,10 @@ from hypothesis.stateful import (
 )
 from sqlalchemy.orm import sessionmaker
 
+from backend.core.db import utcnow
 from backend.credits import checks, inventory
 from backend.credits.catalogue import new_lot
 from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, ProjectType, Standard
-from backend.db import utcnow
 
 T = GRAMS_PER_TONNE
 TTL = timedelta(minutes=30)

@@ -21,10 +21,11 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 from werkzeug.serving import make_server
 
-from backend import db, demo
+from backend import demo
 from backend.accounts.models import User
 from backend.app import create_app
-from backend.migrate import upgrade
+from backend.core import db
+from backend.core.migrate import upgrade
 from backend.points import ledger
 from backend.points.models import TransferKind
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import OrgKind
 from backend.app import create_app
-from backend.limiter import limiter
+from backend.web.limiter import limiter
 from tests import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts.models import AccessToken, SignInCode, User
 from backend.certificates.models import Certificate
+from backend.core.jobs import queue
+from backend.core.jobs.models import Job
 from backend.credits import checks
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
 from backend.footprint.models import Footprint
 from backend.idempotency.models import IdempotencyKey
-from backend.jobs import queue
-from backend.jobs.models import Job
 from backend.orders import reconcile
 from backend.orders.models import Order, OrderEvent, OrderStatus
 from backend.orders.settlement import Context

@@ -9,9 +9,9 @@ from itertools import product
 import pytest
 from sqlalchemy import func, select
 
+from backend.core.db import utcnow
 from backend.credits import checks
 from backend.credits.models import Allocation
-from backend.db import utcnow
 from backend.orders import services
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import TRANSITIONS, IllegalTransition, transition

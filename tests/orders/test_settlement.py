@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from backend.core.db import utcnow
+from backend.core.jobs import queue
+from backend.core.jobs.models import Job
 from backend.credits import checks, inventory
-from backend.db import utcnow
-from backend.jobs import queue
-from backend.jobs.models import Job
 from backend.orders import reconcile, services, settlement
 from backend.orders.models import Order, OrderStatus
 from backend.orders.settlement import Context

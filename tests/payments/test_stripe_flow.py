@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from backend.core.db import utcnow
 from backend.credits.models import GRAMS_PER_TONNE, Lot
-from backend.db import utcnow
 from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.reconcile import reconcile

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.limiter import limiter
+from backend.web.limiter import limiter
 from tests.security.world import World, build
 
 

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from backend.certificates.pages import CSP as VERIFY_CSP
-from backend.security_headers import PWA_CSP
+from backend.web.security_headers import PWA_CSP
 from tests.security.world import World
 
 

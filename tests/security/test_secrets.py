@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import secretbox
 from backend.accounts.models import ApiKey, User
+from backend.core import secretbox
 from backend.partners.webhooks.models import WebhookEndpoint
 from backend.points import partners
 from backend.points.models import PointsPartner

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import secretbox
-from backend.db import utcnow, write_lock_up_front
-from backend.jobs import queue
+from backend.core import secretbox
+from backend.core.db import utcnow, write_lock_up_front
+from backend.core.jobs import queue
 from backend.partners.webhooks import signing, transport
 from backend.partners.webhooks.events import DELIVER_JOB, JOB_MAX_ATTEMPTS, job_ref
 from backend.partners.webhooks.models import (

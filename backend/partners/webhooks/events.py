@@ -9,8 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from backend.db import random_id, utcnow
-from backend.jobs import queue
+from backend.core.db import random_id, utcnow
+from backend.core.jobs import queue
 from backend.partners.webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,

@@ -20,13 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class WebhookEndpoint(Base):
     """An HTTPS URL of an organisation and the event types it wants.
 
-    The signing secret is kept sealed (`backend.secretbox`); after a rotation the previous one
+    The signing secret is kept sealed (`backend.core.secretbox`); after a rotation the previous one
     also signs until `previous_secret_expires_at`.
     """
 

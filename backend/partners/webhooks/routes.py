@@ -7,10 +7,8 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
-from backend.limiter import writes
+from backend.core import db
 from backend.partners.webhooks import delivery, services
 from backend.partners.webhooks.models import WebhookEndpoint
 from backend.partners.webhooks.schemas import (
@@ -25,6 +23,8 @@ from backend.partners.webhooks.schemas import (
     WebhookEndpointWithSecretSchema,
     WebhookRotateSchema,
 )
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import writes
 
 blp = Blueprint(
     "webhooks",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from backend.core.text_fields import Label
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.targets import MAX_URL_LENGTH
-from backend.text_fields import Label
 
 MAX_PREVIOUS_VALID_HOURS = 168
 

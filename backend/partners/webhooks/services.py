@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend import cursors, secretbox
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.db import end_reads, random_id, utcnow, write_lock_up_front
-from backend.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from backend.core import cursors, secretbox
+from backend.core.db import end_reads, random_id, utcnow, write_lock_up_front
+from backend.core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from backend.partners.webhooks import delivery, targets
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.models import (

@@ -8,7 +8,7 @@ import socket
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from urllib.parse import SplitResult, urlsplit
 
-from backend.errors import ValidationFailed
+from backend.core.errors import ValidationFailed
 
 MAX_URL_LENGTH = 2048
 CGNAT = IPv4Network("100.64.0.0/10")

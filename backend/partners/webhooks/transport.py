@@ -13,7 +13,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool
 
-from backend.errors import ValidationFailed
+from backend.core.errors import ValidationFailed
 from backend.partners.webhooks import targets
 
 READ_LIMIT = 4096

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.certificates.view import CertificateStatus, mass_label
-from backend.errors import NotFound
+from backend.core.errors import NotFound
 from backend.partners.wechat import commands, followers, linking
 from backend.partners.wechat.commands import Command
 from backend.partners.wechat.models import WechatAccount

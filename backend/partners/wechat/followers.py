@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.db import upsert
+from backend.core.db import upsert
 from backend.partners.wechat.models import WechatFollower
 
 MAX_SCENE = 64

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from backend.db import utcnow, write_lock_up_front
-from backend.errors import NotFound, ValidationFailed
+from backend.core.db import utcnow, write_lock_up_front
+from backend.core.errors import NotFound, ValidationFailed
 from backend.partners.wechat import followers
 from backend.partners.wechat.models import WechatAccount
 

@@ -9,11 +9,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend import secretbox
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.db import random_id
-from backend.errors import Conflict, NotFound
+from backend.core import secretbox
+from backend.core.db import random_id
+from backend.core.errors import Conflict, NotFound
 from backend.partners.wechat.models import WechatAccount
 
 TOKEN_PURPOSE = "wechat-token"  # noqa: S105 - a secretbox purpose, not a secret

@@ -9,11 +9,10 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import EXCLUDE
 
-from backend import db
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.blueprint import Blueprint
 from backend.certificates import issuers
-from backend.errors import DomainError
+from backend.core import db
+from backend.core.errors import DomainError
 from backend.partners.wechat import callback, linking, registration
 from backend.partners.wechat.schemas import (
     WechatAccountCreateSchema,
@@ -25,6 +24,7 @@ from backend.partners.wechat.schemas import (
 )
 from backend.partners.wechat.settings import Settings
 from backend.partners.wechat.xmlcodec import MAX_BYTES
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "wechat",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from backend.core.text_fields import Label
 from backend.partners.wechat.crypto import aes_key
-from backend.text_fields import Label
 
 DIGITS = validate.Regexp(r"^\d{1,12}$", error="A unix time in seconds.")
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from backend import worker
 from backend.accounts.models import Organisation, User
-from backend.db import utcnow
-from backend.jobs import queue
+from backend.core.db import utcnow
+from backend.core.jobs import queue
 from backend.partners.webhooks import delivery
 from backend.partners.webhooks.events import EVENT_TYPES
 from tests import factories as f

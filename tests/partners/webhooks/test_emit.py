@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.db import utcnow
-from backend.jobs.models import Job
+from backend.core.db import utcnow
+from backend.core.jobs.models import Job
 from backend.partners.webhooks.events import DELIVER_JOB, emit, purge
 from backend.partners.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from tests import factories as f

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import delete, func, select
 
-from backend import secretbox
 from backend.accounts.models import Organisation, OrgKind
-from backend.db import random_id
+from backend.core import secretbox
+from backend.core.db import random_id
 from backend.partners.wechat import callback, registration
 from backend.partners.wechat.crypto import signature
 from backend.partners.wechat.models import WechatAccount, WechatFollower, WechatMessage

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import Connection
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 

@@ -12,7 +12,7 @@ from flask_smorest import Api
 from marshmallow import INCLUDE, Schema, fields
 from werkzeug.routing import IntegerConverter, Map
 
-from backend.errors import PROBLEM_MIMETYPE
+from backend.core.errors import PROBLEM_MIMETYPE
 
 API_SETTINGS: dict[str, Any] = {
     "API_TITLE": "Diandian 点点 API",

@@ -16,8 +16,8 @@ from typing import cast
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from backend.db import utcnow, write_lock_up_front
-from backend.jobs.models import Job
+from backend.core.db import utcnow, write_lock_up_front
+from backend.core.jobs.models import Job
 
 log = logging.getLogger(__name__)
 JOBS = cast(Table, Job.__table__)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from backend.errors import ValidationFailed
+from backend.core.errors import ValidationFailed
 
 
 def encode(at: datetime, row_id: object) -> str:

@@ -14,7 +14,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 blp = Blueprint("pwa", __name__)
 RESERVED = ("api/", "healthz", "readyz", "problems/")
