@@ -75,11 +75,13 @@ run: $(VENV)/.installed pwa migrate fonts
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(BIN)/gunicorn "backend.app:create_app()"
 
-## lint: ruff (lint + format check), mypy, and the web app's TypeScript check
+## lint: ruff (lint + format check, complexity), mypy, import-linter (the layers), and the web
+## app's TypeScript check
 lint: $(VENV)/.installed-dev pwa/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	cd pwa && npm run --silent typecheck
 
 ## format: apply ruff's fixes and formatting

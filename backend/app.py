@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.accounts.auth import authenticate_documented
 from backend.certificates import issuers
-from backend.core import errors
+from backend.core import errors, uow
 from backend.core.config import Config
 from backend.core.db import Database
 from backend.payments import providers
@@ -73,11 +73,13 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     register_blueprints(api)
     app.before_request(authenticate_documented)
 
-    from backend import cli
+    from backend import cli, wiring
     from backend.certificates import pages
     from backend.web import pwa
 
     cli.init_app(app)
+    wiring.subscribe_handlers()
     app.register_blueprint(pages.blp)
     app.register_blueprint(pwa.blp)
+    uow.init_app(app)
     return app

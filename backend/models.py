@@ -3,6 +3,7 @@
 from backend.accounts import models as accounts
 from backend.certificates import models as certificates
 from backend.core.db import Base
+from backend.core.events import models as outbox
 from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
@@ -26,6 +27,7 @@ __all__ = [
     "jobs",
     "metadata",
     "orders",
+    "outbox",
     "payments",
     "points",
     "webhooks",

@@ -94,7 +94,7 @@ def fuzz_test(tally: Tally, app: Any, strategy: Any, headers: dict, examples: in
     return run
 
 
-def main() -> int:
+def main() -> int:  # noqa: C901
     parser = argparse.ArgumentParser()
     parser.add_argument("--examples", type=int, default=200, help="per operation and mode")
     parser.add_argument("--scenarios", type=int, default=200, help="state machine scenarios")

@@ -140,7 +140,7 @@ def healthz(conn: http.client.HTTPConnection, _token: str) -> list[tuple[str, fl
     return out
 
 
-def run_process(job: tuple[str, int, list[str], float, float, float]) -> Stats:
+def run_process(job: tuple[str, int, list[str], float, float, float]) -> Stats:  # noqa: C901
     """One client process: a thread per token, looping over its workload (a flow, or as many
     `/healthz` requests, on one keep-alive connection each time) from `start_at`; what completes
     in [start_at + warmup, + seconds] counts."""

@@ -119,7 +119,7 @@ def check_reply(account: Account, mode: str, raw: bytes) -> bool:
     return WALLET_REPLY in reply
 
 
-def run_process(job: tuple[str, int, Account, int, int, float, float, float]) -> Stats:
+def run_process(job: tuple[str, int, Account, int, int, float, float, float]) -> Stats:  # noqa: C901
     """One client process: `threads` clients, each sending 3 requests per connection."""
     mode, port, account, threads, process, start_at, warmup, seconds = job
     t0, t1 = start_at + warmup, start_at + warmup + seconds

@@ -359,7 +359,7 @@ def points_check(url: str) -> tuple[int, str]:
     ).strip()
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--batches", default="100,1000", help="batch sizes, comma-separated")
     ap.add_argument("--seconds", type=float, default=20, help="measured window per row")

@@ -75,18 +75,16 @@ def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
         bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     db = app.extensions["db"]
-    original = db.sessionmaker
-    db.sessionmaker = factory
     limiter.reset()
     # Certificate numbers come back with each rollback, so no image may be "fresh" by number.
     images = app.extensions["certificate_images"]
     app.extensions["certificate_images"] = ImageCache(images.directory, images.max_bytes)
     session = factory()
     try:
-        yield session
+        with db.sessions_from(factory):
+            yield session
     finally:
         session.close()
-        db.sessionmaker = original
         outer.rollback()
         conn.close()
 

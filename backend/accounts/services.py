@@ -23,7 +23,7 @@ from backend.accounts.models import (
 )
 from backend.accounts.principal import SCOPES, Principal
 from backend.accounts.sms import SmsSender
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidCode, NotFound, Unauthenticated, ValidationFailed
 
 DEFAULT_REGION = "CN"

@@ -19,7 +19,7 @@ from backend.certificates.models import Certificate
 from backend.certificates.signing import canonical, unb64url
 from backend.certificates.view import CertificateStatus, CertificateView, CreditLine, RegistryStatus
 from backend.core import cursors
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
 from backend.credits.reports import month

@@ -88,6 +88,7 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS: int = 5
     WEBHOOK_MAX_ATTEMPTS: int = 8
     WEBHOOK_ALLOW_PRIVATE_TARGETS: bool = True  # loopback/private URLs: only in sandbox mode
+    WORKER_WEBHOOK_THREADS: int = 4
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -131,6 +132,7 @@ class Config:
             WEBHOOK_TIMEOUT_SECONDS=_int("WEBHOOK_TIMEOUT_SECONDS", 5),
             WEBHOOK_MAX_ATTEMPTS=_int("WEBHOOK_MAX_ATTEMPTS", 8),
             WEBHOOK_ALLOW_PRIVATE_TARGETS=sandbox,
+            WORKER_WEBHOOK_THREADS=_int("WORKER_WEBHOOK_THREADS", 4),
         )
         return cfg
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import enum
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from flask import current_app as _app
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -65,37 +67,35 @@ def str_enum(cls: type[enum.Enum], name: str, length: int = 32) -> Enum:
     )
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
-
-
 def random_id(prefix: str) -> str:
     """An unguessable id (104 random bits) such as `fp_…`: links to it can be shared."""
     return prefix + base64.b32encode(secrets.token_bytes(13)).decode().rstrip("=").lower()
 
 
 IMMEDIATE = "sqlite_begin_immediate"
+# Methods that only read: their transactions begin deferred; every other request (and every
+# command or job that writes) begins its transactions with the write lock on SQLite.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def write_lock_up_front(s: Session) -> None:
-    """On SQLite, begin the next transaction with BEGIN IMMEDIATE: a use case that reads, then
-    writes, then cannot fail on the read-to-write lock upgrade. No effect on PostgreSQL."""
+    """Transitional (writer sessions make it redundant): on SQLite, begin the next transaction
+    with BEGIN IMMEDIATE. No effect on PostgreSQL."""
     if not s.in_transaction():
         s.connection(execution_options={IMMEDIATE: True})
+
+
+def end_reads(s: Session) -> None:
+    """Transitional: on SQLite, commit a read-only transaction so the next one can begin
+    IMMEDIATE. No effect on PostgreSQL."""
+    if s.in_transaction() and s.get_bind().dialect.name == "sqlite":
+        s.commit()
 
 
 def upsert(s: Session, table: Any) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
     dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(table)
-
-
-def end_reads(s: Session) -> None:
-    """On SQLite, commit a read-only transaction (keeping loaded objects) so the next one can
-    begin IMMEDIATE; a deferred read cannot safely upgrade to a write. No effect on PostgreSQL."""
-    if s.in_transaction() and s.get_bind().dialect.name == "sqlite":
-        s.commit()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -130,11 +130,35 @@ def _fix_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """The engine and session factory of one app."""
+    """The engine and the session factories of one app.
+
+    On SQLite a transaction that may write must take the write lock when it begins (BEGIN
+    IMMEDIATE): a deferred one that reads first cannot upgrade its lock while another writer
+    waits, and fails at once with "database is locked" whatever the busy timeout. Sessions from
+    `writer` begin that way; `reader` sessions begin deferred, and WAL lets them run beside a
+    writer. On PostgreSQL the two are the same.
+    """
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessionmaker: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+        immediate = self.engine.execution_options(**{IMMEDIATE: True})
+        self.writer: sessionmaker[Session] = sessionmaker(immediate, expire_on_commit=False)
+
+    def session(self, *, write: bool) -> Session:
+        """A new session whose transactions may write (`write`) or only read."""
+        return (self.writer if write else self.sessionmaker)()
+
+    @contextmanager
+    def sessions_from(self, factory: sessionmaker[Session]) -> Iterator[None]:
+        """Make every session come from `factory` meanwhile (tests: one rolled-back connection,
+        or really committing sessions for the concurrency tests)."""
+        saved = self.sessionmaker, self.writer
+        self.sessionmaker = self.writer = factory
+        try:
+            yield
+        finally:
+            self.sessionmaker, self.writer = saved
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = self
@@ -148,9 +172,11 @@ def database() -> Database:
 
 
 def session() -> Session:
-    """The session of the current request (or app context), opened on first use."""
+    """The session of the current request (or app context), opened on first use: a writer
+    unless the request's method only reads."""
     if "db_session" not in g:
-        g.db_session = database().sessionmaker()
+        write = not (has_request_context() and request.method in SAFE_METHODS)
+        g.db_session = database().session(write=write)
     s: Session = g.db_session
     return s
 

@@ -105,6 +105,18 @@ def problem(
     return resp
 
 
+def _entry(path: list[str], location: str, msg: str) -> dict[str, Any]:
+    """One `errors` entry: a JSON pointer for the body, `parameter` and `in` elsewhere."""
+    field = ".".join(path) or "_schema"
+    entry: dict[str, Any] = {"field": field, "detail": msg}
+    if location == "json":
+        entry.update(_pointer(field) if path else {"pointer": "#/"})
+    else:
+        entry["parameter"] = field
+        entry["in"] = location
+    return entry
+
+
 def flatten_messages(messages: Any) -> list[dict[str, Any]]:
     """Turn webargs' nested {location: {field: [msg]}} into RFC 9457 `errors` entries."""
     out: list[dict[str, Any]] = []
@@ -114,15 +126,7 @@ def flatten_messages(messages: Any) -> list[dict[str, Any]]:
             for key, child in node.items():
                 walk(child, [*path, str(key)], location)
         elif isinstance(node, list) and all(isinstance(m, str) for m in node):
-            field = ".".join(path) or "_schema"
-            for msg in node:
-                entry: dict[str, Any] = {"field": field, "detail": msg}
-                if location == "json":
-                    entry.update(_pointer(field) if path else {"pointer": "#/"})
-                else:
-                    entry["parameter"] = field
-                    entry["in"] = location
-                out.append(entry)
+            out.extend(_entry(path, location, msg) for msg in node)
         elif isinstance(node, list):
             for child in node:
                 walk(child, path, location)

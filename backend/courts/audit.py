@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.courts.models import AuditEntry
 
 

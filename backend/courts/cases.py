@@ -13,7 +13,8 @@ from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.accounts.services import normalise_phone
 from backend.core import cursors
-from backend.core.db import random_id, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import random_id, write_lock_up_front
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import access, audit, eligibility
 from backend.courts.models import CaseStatus, Court, CourtCase, Defendant

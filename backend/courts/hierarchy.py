@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import CourtLevel, Organisation, OrgKind
 from backend.accounts.principal import Principal
 from backend.accounts.services import COURT_LEVEL_ORDER
-from backend.core.db import utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import write_lock_up_front
 from backend.core.errors import NotFound, ValidationFailed
 from backend.courts import access, audit
 from backend.courts.models import Court

@@ -27,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.accounts.models import Organisation
-from backend.core.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class CaseStatus(enum.StrEnum):

@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.principal import Principal
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import audit, eligibility
 from backend.courts.cases import today

@@ -17,7 +17,7 @@ from backend.certificates.models import Certificate
 from backend.certificates.render import line_gap, wrap
 from backend.certificates.services import document
 from backend.certificates.view import mass_label
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.courts import provinces
 from backend.courts.cases import CHINA
 from backend.courts.models import CourtCase, MassBasis, Verification

@@ -20,7 +20,8 @@ from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.services import document
 from backend.certificates.view import CertificateStatus
-from backend.core.db import upsert, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import upsert, write_lock_up_front
 from backend.core.errors import Conflict, DomainError
 from backend.courts import access, audit, cases, eligibility
 from backend.courts.models import CaseStatus, Court, CourtCase, CourtOrder, Verification

@@ -18,7 +18,8 @@ from sqlalchemy import Row, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from backend.core.db import utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import write_lock_up_front
 from backend.core.errors import Conflict, DomainError, NotFound
 from backend.credits.models import (
     GRAMS_PER_TONNE,

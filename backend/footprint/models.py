@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class Kind(enum.StrEnum):

@@ -11,7 +11,8 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
-from backend.core.db import random_id, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
 from backend.footprint import factors, flight, hearing, meeting, venue
 from backend.footprint.calc import Category, Computation, Phase, Result, finish

@@ -16,7 +16,8 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from backend.core.db import end_reads, upsert, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import end_reads, upsert, write_lock_up_front
 from backend.core.errors import Conflict, DomainError
 from backend.idempotency.models import IdempotencyKey, KeyStatus
 

@@ -16,7 +16,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.states import IllegalTransition

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.core import cursors
-from backend.core.db import end_reads, random_id, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import end_reads, random_id, write_lock_up_front
 from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.credits import inventory
 from backend.credits.models import Lot, Project

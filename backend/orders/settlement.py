@@ -18,7 +18,8 @@ from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
-from backend.core.db import end_reads, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import end_reads, write_lock_up_front
 from backend.core.errors import NotFound
 from backend.core.jobs import queue
 from backend.courts.judicial import is_court_order

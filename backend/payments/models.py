@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class PaymentStatus(enum.StrEnum):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.db import upsert, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import upsert
 from backend.core.errors import NotFound
 from backend.orders import settlement
 from backend.payments.models import ProviderEvent

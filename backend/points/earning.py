@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from backend.core.db import random_id, upsert, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import random_id, upsert, write_lock_up_front
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (

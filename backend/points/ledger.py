@@ -10,7 +10,8 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from backend.core.db import upsert, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import upsert
 from backend.core.errors import Conflict
 from backend.points.models import SYSTEM, AccountKind, PointAccount, PointTransfer, TransferKind
 

@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class AccountKind(enum.StrEnum):

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core import secretbox
-from backend.core.db import upsert, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import upsert
 from backend.core.errors import Unauthenticated
 from backend.points.models import PointsPartner
 

@@ -18,7 +18,7 @@ from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
 from backend.certificates import issuers
 from backend.core import db
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.errors import DomainError, Forbidden
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
-from backend.core.db import end_reads, random_id, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import end_reads, random_id
 from backend.credits import inventory
 from backend.credits.models import Standard
 from backend.idempotency import store as idempotency

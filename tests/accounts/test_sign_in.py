@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AccessToken, SignInCode, User
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from tests.factories import bearer, new_phone
 
 

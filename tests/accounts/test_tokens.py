@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.credentials import sha256
 from backend.accounts.models import AccessToken
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from tests.factories import bearer, new_phone, sign_in
 
 

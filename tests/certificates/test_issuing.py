@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from backend.certificates import issuing
 from backend.certificates.models import Certificate
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from tests.conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "shared/schemas/certificate-qr.v1.schema.json").read_text())

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from backend.certificates import issuers, services
 from backend.certificates.models import Certificate
 from backend.certificates.signing import b64url, canonical, new_key_pair, unb64url
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits import registry
 from backend.credits.models import Standard
 from backend.orders import settlement

@@ -56,9 +56,8 @@ class Live:
 def live(app, committing) -> Iterator[Live]:
     """A court, two clerks, a case and a defendant's paid judicial certificate, all really
     committed; deleted afterwards."""
-    db = app.extensions["db"]
-    patched = db.sessionmaker
-    db.sessionmaker = committing
+    using = app.extensions["db"].sessions_from(committing)
+    using.__enter__()
     client = app.test_client()
     with committing() as s:
         high = f.court(s, "并发高院", CourtLevel.high)
@@ -85,7 +84,7 @@ def live(app, committing) -> Iterator[Live]:
         ).get_json()
         yield Live(app, committing, case["id"], paid["certificate_number"], clerks)
     finally:
-        db.sessionmaker = patched
+        using.__exit__(None, None, None)
         _clean(committing, courts, ids)
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits import checks, inventory
 from backend.credits.inventory import InsufficientInventory, Preferences, ReservationClosed
 from backend.credits.models import (

@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy.orm import sessionmaker
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits import checks, inventory
 from backend.credits.catalogue import new_lot
 from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, ProjectType, Standard
@@ -41,8 +41,8 @@ class InventoryMachine(RuleBasedStateMachine):
         self.factory = sessionmaker(
             bind=self.conn, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
-        db = self.app.extensions["db"]
-        self.saved, db.sessionmaker = db.sessionmaker, self.factory
+        self.using = self.app.extensions["db"].sessions_from(self.factory)
+        self.using.__enter__()
         self.s = self.factory()
         p = Project(
             standard=Standard.CDCER,
@@ -156,7 +156,7 @@ class InventoryMachine(RuleBasedStateMachine):
         result = self.app.test_cli_runner().invoke(args=["credits", "check"])
         assert result.exit_code == 0, result.output
         self.s.close()
-        self.app.extensions["db"].sessionmaker = self.saved
+        self.using.__exit__(None, None, None)
         self.outer.rollback()
         self.conn.close()
 

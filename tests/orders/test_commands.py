@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.orders import settlement
 from backend.orders.models import Order, OrderStatus
 from tests import factories as f

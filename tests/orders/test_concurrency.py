@@ -71,9 +71,8 @@ def together(n: int, fn: Callable[[int], Any]) -> list[Any]:
 @pytest.fixture
 def live(app, engine, committing) -> Iterator[Live]:
     """The app on real, committing sessions; everything made is deleted afterwards."""
-    db = app.extensions["db"]
-    patched = db.sessionmaker
-    db.sessionmaker = committing
+    using = app.extensions["db"].sessions_from(committing)
+    using.__enter__()
     with committing() as s:
         p = f.project(s)
         lot = f.lot(s, p, 100, price=5000)
@@ -84,7 +83,7 @@ def live(app, engine, committing) -> Iterator[Live]:
     try:
         yield state
     finally:
-        db.sessionmaker = patched
+        using.__exit__(None, None, None)
         _clean(committing, state, ids[3])
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.idempotency import store
 from backend.idempotency.models import IdempotencyKey
 from backend.orders import services

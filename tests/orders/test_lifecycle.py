@@ -9,7 +9,7 @@ from itertools import product
 import pytest
 from sqlalchemy import func, select
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits import checks
 from backend.credits.models import Allocation
 from backend.orders import services

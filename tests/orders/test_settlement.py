@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.jobs import queue
 from backend.core.jobs.models import Job
 from backend.credits import checks, inventory

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits.models import GRAMS_PER_TONNE, Lot
 from backend.orders import services, settlement
 from backend.orders.models import Order

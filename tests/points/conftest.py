@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.points import partners
 from tests import factories as f
 

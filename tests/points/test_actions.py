@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.points import earning, ledger
 from backend.points.models import GreenAction
 from tests import factories as f

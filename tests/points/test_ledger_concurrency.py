@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, text
 
 from backend.accounts.models import Organisation, User
 from backend.certificates.models import Certificate
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.credits import checks
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
 from backend.points import earning, ledger, methodology, wallet

@@ -15,7 +15,7 @@ from tests import factories as f
 amounts = st.integers(1, 5_000)
 
 
-def test_ledger_state_machine(db_session):
+def test_ledger_state_machine(db_session):  # noqa: C901 - a Hypothesis state machine class
     class Ledger(RuleBasedStateMachine):
         @initialize()
         def open(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.points import earning, ledger, wallet
 from backend.points.models import TransferKind
 from tests import factories as f

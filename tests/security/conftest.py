@@ -26,13 +26,10 @@ def module_db(app: Flask, engine: Engine) -> Iterator[tuple[Connection, sessionm
     factory = sessionmaker(
         bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    db = app.extensions["db"]
-    original = db.sessionmaker
-    db.sessionmaker = factory
     try:
-        yield conn, factory
+        with app.extensions["db"].sessions_from(factory):
+            yield conn, factory
     finally:
-        db.sessionmaker = original
         outer.rollback()
         conn.close()
 

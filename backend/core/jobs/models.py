@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime
 
 
 class Job(Base):
@@ -22,6 +23,7 @@ class Job(Base):
         CheckConstraint("attempts >= 0 AND attempts <= max_attempts", name="attempts_bounded"),
         Index(
             "ix_jobs_due",
+            "queue",
             "run_at",
             postgresql_where=text("done_at IS NULL"),
             sqlite_where=text("done_at IS NULL"),
@@ -30,6 +32,7 @@ class Job(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    queue: Mapped[str] = mapped_column(String(20), default="default")
     kind: Mapped[str] = mapped_column(String(40))
     ref: Mapped[str] = mapped_column(String(100))
     run_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,12 +16,16 @@ from typing import cast
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from backend.core.db import utcnow, write_lock_up_front
+from backend.core import uow
+from backend.core.clock import utcnow
 from backend.core.jobs.models import Job
 
 log = logging.getLogger(__name__)
 JOBS = cast(Table, Job.__table__)
 LEASE = timedelta(minutes=2)
+# Jobs run in lanes: the worker gives each queue its own threads, so slow outbound deliveries
+# (their own queue) can never hold up settlement, expiry or reconciliation (the default one).
+DEFAULT_QUEUE = "default"
 Handler = Callable[[Session, str], None]
 
 
@@ -40,12 +44,19 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue(
-    s: Session, kind: str, ref: str, *, run_at: datetime | None = None, max_attempts: int = 8
+    s: Session,
+    kind: str,
+    ref: str,
+    *,
+    run_at: datetime | None = None,
+    max_attempts: int = 8,
+    queue_name: str = DEFAULT_QUEUE,
 ) -> None:
     """Add a job in the caller's transaction (the outbox): it exists iff its cause committed."""
     now = utcnow()
     s.execute(
         insert(JOBS).values(
+            queue=queue_name,
             kind=kind,
             ref=ref,
             run_at=run_at or now,
@@ -66,13 +77,15 @@ def finish(s: Session, kind: str, ref: str, now: datetime | None = None) -> None
     )
 
 
-def lease(s: Session, now: datetime | None = None, limit: int = 20) -> list[Leased]:
-    """Take up to `limit` due jobs for this worker, committed."""
+def lease(
+    s: Session, now: datetime | None = None, limit: int = 20, queue_name: str = DEFAULT_QUEUE
+) -> list[Leased]:
+    """Take up to `limit` due jobs of a queue for this worker, committed."""
     now = now or utcnow()
-    write_lock_up_front(s)
     due = (
         select(JOBS.c.id)
         .where(
+            JOBS.c.queue == queue_name,
             JOBS.c.done_at.is_(None),
             JOBS.c.run_at <= now,
             JOBS.c.attempts < JOBS.c.max_attempts,
@@ -88,15 +101,20 @@ def lease(s: Session, now: datetime | None = None, limit: int = 20) -> list[Leas
         .values(locked_until=now + LEASE, attempts=JOBS.c.attempts + 1)
         .returning(JOBS.c.id, JOBS.c.kind, JOBS.c.ref, JOBS.c.attempts, JOBS.c.max_attempts)
     ).all()
-    s.commit()
+    uow.step(s)
     return [Leased(*row) for row in rows]
 
 
 def run_due(
-    s: Session, handlers: Mapping[str, Handler], now: datetime | None = None, limit: int = 20
+    s: Session,
+    handlers: Mapping[str, Handler],
+    now: datetime | None = None,
+    limit: int = 20,
+    queue_name: str = DEFAULT_QUEUE,
 ) -> int:
-    """Run the due jobs once; a failure is recorded and retried later. Returns how many ran."""
-    jobs = lease(s, now, limit)
+    """Run a queue's due jobs once, each in its own transaction; a failure is recorded and
+    retried later. Returns how many ran."""
+    jobs = lease(s, now, limit, queue_name)
     for job in jobs:
         handler = handlers.get(job.kind)
         try:
@@ -104,7 +122,7 @@ def run_due(
                 raise LookupError(f"no handler for job kind {job.kind!r}")
             handler(s, job.ref)
         except Exception as exc:  # a job's failure must not stop the others
-            s.rollback()
+            uow.abandon(s)
             log.exception(
                 "job %s (%s %s) failed, attempt %s", job.id, job.kind, job.ref, job.attempts
             )
@@ -123,7 +141,7 @@ def run_due(
                 .where(JOBS.c.id == job.id, JOBS.c.done_at.is_(None))
                 .values(done_at=utcnow(), locked_until=None)
             )
-        s.commit()
+        uow.step(s)
     return len(jobs)
 
 

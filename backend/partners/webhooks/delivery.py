@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core import secretbox
-from backend.core.db import utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import write_lock_up_front
 from backend.core.jobs import queue
 from backend.partners.webhooks import signing, transport
-from backend.partners.webhooks.events import DELIVER_JOB, JOB_MAX_ATTEMPTS, job_ref
+from backend.partners.webhooks.events import DELIVER_JOB, JOB_MAX_ATTEMPTS, QUEUE, job_ref
 from backend.partners.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -204,6 +205,7 @@ def record(
                 job_ref(delivery_id, automatic + 1),
                 run_at=delivery.next_attempt_at,
                 max_attempts=JOB_MAX_ATTEMPTS,
+                queue_name=QUEUE,
             )
     s.commit()
 

@@ -9,7 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from backend.core.db import random_id, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import random_id
 from backend.core.jobs import queue
 from backend.partners.webhooks.models import (
     DeliveryStatus,
@@ -21,6 +22,7 @@ from backend.partners.webhooks.models import (
 EVENT_TYPES = ("order.paid", "order.retired", "certificate.issued", "certificate.verified")
 API_VERSION = "2026-11-24"
 DELIVER_JOB = "webhook.deliver"
+QUEUE = "webhooks"  # the worker's lane for deliveries, apart from settlement and expiry
 KEEP = timedelta(days=30)  # how long the delivery log shows a settled event
 JOB_MAX_ATTEMPTS = 3  # a job is one delivery attempt; these retries only cover crashes
 EVENTS = cast(Table, WebhookEvent.__table__)
@@ -78,7 +80,12 @@ def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any
             )
         )
         queue.enqueue(
-            s, DELIVER_JOB, job_ref(delivery_id, 1), run_at=now, max_attempts=JOB_MAX_ATTEMPTS
+            s,
+            DELIVER_JOB,
+            job_ref(delivery_id, 1),
+            run_at=now,
+            max_attempts=JOB_MAX_ATTEMPTS,
+            queue_name=QUEUE,
         )
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, str_enum, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime, str_enum
 
 
 class WebhookEndpoint(Base):

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core.db import end_reads, utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import end_reads, write_lock_up_front
 from backend.core.errors import DomainError, Forbidden, NotFound
 from backend.partners.wechat import dedup, dispatch, registration, xmlcodec
 from backend.partners.wechat.crypto import CryptoError, MessageCrypt, signature, signed

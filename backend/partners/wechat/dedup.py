@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backend.core.db import upsert, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import upsert
 from backend.partners.wechat.models import WechatMessage
 
 KEEP = timedelta(days=3)  # WeChat retries within 15 seconds; days leave room for inquiries

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from backend.core.db import utcnow, write_lock_up_front
+from backend.core.clock import utcnow
+from backend.core.db import write_lock_up_front
 from backend.core.errors import NotFound, ValidationFailed
 from backend.partners.wechat import followers
 from backend.partners.wechat.models import WechatAccount

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.db import Base, UTCDateTime, utcnow
+from backend.core.clock import utcnow
+from backend.core.db import Base, UTCDateTime
 
 
 class WechatAccount(Base):

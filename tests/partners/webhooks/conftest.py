@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from backend import worker
 from backend.accounts.models import Organisation, User
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.jobs import queue
-from backend.partners.webhooks import delivery
+from backend.partners.webhooks import delivery, events
 from backend.partners.webhooks.events import EVENT_TYPES
 from tests import factories as f
 
@@ -78,7 +78,9 @@ def run_worker(app: Flask, db_session: Session, clock: Clock) -> Callable[[], in
 
     def run() -> int:
         with app.app_context():
-            return queue.run_due(db_session, worker.handlers(), now=clock.now)
+            return queue.run_due(
+                db_session, worker.handlers(), now=clock.now, queue_name=events.QUEUE
+            )
 
     return run
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from backend.accounts.models import Role
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.partners.webhooks.events import emit
 from tests import factories as f
 from tests.partners.webhooks.conftest import create_endpoint

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.core.jobs.models import Job
 from backend.partners.webhooks.events import DELIVER_JOB, emit, purge
 from backend.partners.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.orders import services, settlement
 from backend.partners.webhooks.events import EVENT_TYPES
 from tests import factories as f

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import select
 
-from backend.core.db import utcnow
+from backend.core.clock import utcnow
 from backend.partners.wechat import dedup, linking
 from backend.partners.wechat.models import WechatFollower, WechatMessage
 from backend.points import ledger

@@ -1,0 +1,34 @@
+"""What certificates tell the domains above them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.core.events.bus import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateIssued(Event):
+    """A certificate was issued for retired credits (an order's or a points redemption's)."""
+
+    type = "certificate.issued"
+    number: str
+    order_id: str | None
+    user_id: int | None
+    organisation_id: int | None
+    mass_g: int
+    beneficiary: str
+    purpose: str
+    judicial: bool
+    issued_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateRevoked(Event):
+    """A certificate was revoked (a refund, or an operator's decision)."""
+
+    type = "certificate.revoked"
+    number: str
+    order_id: str | None
+    organisation_id: int | None
+    reason: str

@@ -1,0 +1,1 @@
+"""Domain events and the outbox they are written to (see `bus`)."""

@@ -1,0 +1,93 @@
+"""Units of work: who owns a transaction.
+
+Services flush and never commit or roll back. The caller owns the transaction, through this
+module only:
+- a route: `in_transaction` wraps every view (see `init_app`), so a request is one transaction,
+  committed when the view returns and rolled back when it raises;
+- a CLI command or a job: `transaction()` around the work.
+
+A use case that truly needs several transactions marks each boundary with `step`, and
+`docs/architecture.md` lists it with its reason (a test keeps the two in agreement). A service
+that must undo part of its own work without losing the rest uses `savepoint`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flask import Flask, g
+from sqlalchemy.orm import Session, SessionTransaction
+
+from backend.core import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_transaction(view: F) -> F:
+    """Run a view as one unit of work on the request's session."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            resp = view(*args, **kwargs)
+        except BaseException:
+            _rollback()
+            raise
+        s: Session | None = g.get("db_session")
+        if s is not None:
+            s.commit()
+        return resp
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _rollback() -> None:
+    s: Session | None = g.get("db_session")
+    if s is not None:
+        s.rollback()
+
+
+def init_app(app: Flask) -> None:
+    """Make every view of the app (API, pages) its own unit of work."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static" and not getattr(view, "_in_transaction", False):
+            wrapped: Any = in_transaction(view)
+            wrapped._in_transaction = True
+            app.view_functions[endpoint] = wrapped
+
+
+@contextmanager
+def transaction(s: Session | None = None, *, write: bool = True) -> Iterator[Session]:
+    """One unit of work for a command or a job: committed at the end of the block, rolled back
+    if it raises. Without `s`, a session of its own (closed afterwards)."""
+    own = s is None
+    session = db.database().session(write=write) if s is None else s
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if own:
+            session.close()
+
+
+def step(s: Session) -> None:
+    """Commit a step of a multi-transaction use case (listed in docs/architecture.md); what
+    follows begins a new transaction."""
+    s.commit()
+
+
+def abandon(s: Session) -> None:
+    """Roll back the current step of a multi-transaction use case: what it did is discarded,
+    the steps committed before it stay."""
+    s.rollback()
+
+
+def savepoint(s: Session) -> SessionTransaction:
+    """A nested transaction (`with savepoint(s):`): rolled back alone if its block raises."""
+    return s.begin_nested()
