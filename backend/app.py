@@ -15,7 +15,8 @@ from backend.core.config import Config
 from backend.core.db import Database
 from backend.payments import providers
 from backend.routes import register_blueprints
-from backend.web import request_ids, security_headers
+from backend.web import input_guard, request_ids, security_headers
+from backend.web.json_body import BoundedJSONProvider
 from backend.web.limiter import limiter
 from backend.web.openapi import (
     API_SETTINGS,
@@ -56,12 +57,14 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=cfg.INSTANCE_PATH)
     app.config.update(cfg.as_flask())
     app.config.update(API_SETTINGS)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = BoundedJSONProvider(app)
+    app.json.sort_keys = False
     if cfg.PROXY_FIX_X_FOR:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.PROXY_FIX_X_FOR)  # type: ignore[method-assign]
 
     Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
     request_ids.init_app(app)
+    input_guard.init_app(app)
     security_headers.init_app(app)
     limiter.init_app(app)
     providers.init_app(app)

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from backend import demo
 from backend.accounts import services
 from backend.certificates.commands import certificates_cli
-from backend.core import db
+from backend.core import db, uow
 from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
@@ -24,13 +24,13 @@ from backend.worker import worker_cmd
 @with_appcontext
 def seed_demo_cmd(if_empty: bool) -> None:
     """Load demo organisations and people."""
-    s = db.session()
-    if not demo.is_empty(s):
-        if if_empty:
-            click.echo("Database already has data; demo seed skipped.")
-            return
-        raise click.ClickException("The database is not empty; refusing to seed demo data.")
-    counts = demo.seed_demo(s)
+    with uow.transaction(db.session()) as s:
+        if not demo.is_empty(s):
+            if if_empty:
+                click.echo("Database already has data; demo seed skipped.")
+                return
+            raise click.ClickException("The database is not empty; refusing to seed demo data.")
+        counts = demo.seed_demo(s)
     click.echo("Seeded demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     click.echo(f"Sign in as the demo operator with phone {demo.OPERATOR_PHONE}.")
 

@@ -56,7 +56,7 @@ def seed_demo(s: Session) -> dict[str, int]:
     s.add_all([operator, company, organiser, high, mid, basic])
     s.add_all(Court(organisation=court, province="CN-SC") for court in (high, mid, basic))
     s.add_all(Membership(user=users[p], organisation=o, role=r) for p, o, r in roles)
-    s.commit()
+    s.flush()
     lots = seed_inventory(s)
     return {"organisations": 6, "users": len(users), "memberships": len(roles), "lots": lots}
 
@@ -218,9 +218,9 @@ def seed_inventory(s: Session) -> int:
                 )
             )
             count += 1
-    s.commit()
+    s.flush()
     for std, tonnes in DEMO_RETIREMENTS:
         prefs = inventory.Preferences(standards=(std,))
-        held = inventory.reserve(s, prefs, tonnes * 1_000_000 + 390_000, reference="demo")
-        inventory.retire(s, held.id)
+        held = inventory.hold(s, prefs, tonnes * 1_000_000 + 390_000, reference="demo")
+        inventory.allocate(s, held.id)
     return count

@@ -10,10 +10,10 @@ from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
+from backend.orders import payment_routes
 from backend.orders import routes as orders
 from backend.partners.webhooks import routes as webhooks
 from backend.partners.wechat import routes as wechat
-from backend.payments import routes as payments
 from backend.points import routes as points
 from backend.stats import routes as stats
 from backend.web.blueprint import Blueprint
@@ -26,7 +26,7 @@ MODULES: tuple[Blueprint, ...] = (
     footprint.blp,
     credits.blp,
     orders.blp,
-    payments.blp,
+    payment_routes.blp,
     certificates.blp,
     points.blp,
     wechat.blp,

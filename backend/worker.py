@@ -31,10 +31,11 @@ from backend.core.events import bus
 from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.idempotency import store as idempotency
-from backend.orders import context, reconcile, services, settlement
+from backend.orders import reconcile, services, settlement
 from backend.partners.webhooks import delivery as webhooks
 from backend.partners.webhooks import events as webhook_events
 from backend.partners.wechat import dedup as wechat_messages
+from backend.payments import providers
 from backend.points import earning, wallet
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,10 @@ log = logging.getLogger(__name__)
 
 def handlers() -> dict[str, queue.Handler]:
     """Job kinds and what runs them."""
-    ctx = context.current()
+    provider = providers.current()
     hooks = webhooks.Settings.from_config(current_app.config)
     return {
-        settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, ctx),
+        settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, provider),
         webhooks.DELIVER_JOB: lambda s, ref: webhooks.deliver(s, ref, hooks),
         bus.JOB_KIND: bus.run_deferred,
     }
@@ -59,12 +60,12 @@ class Periodic:
 
 
 def sweeps() -> list[Periodic]:
-    ctx = context.current()
+    provider = providers.current()
     inactive_days = current_app.config["POINTS_INACTIVE_DAYS"]
     return [
         Periodic(15, services.expire_due),
         Periodic(15, inventory.expire_due),
-        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, ctx))),
+        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, provider))),
         Periodic(3600, idempotency.purge),
         Periodic(3600, wechat_messages.purge),
         Periodic(3600, webhook_events.purge),

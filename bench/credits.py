@@ -84,8 +84,10 @@ def run_process(job: tuple[str, str, int, float, float, int, list[int], int, int
         prefs = inventory.Preferences(project_ids=(pid,))
 
         def step() -> None:
-            held = inventory.reserve(s, prefs, mass_g)
-            inventory.retire(s, held.id)
+            with uow.transaction(s):
+                held = inventory.hold(s, prefs, mass_g)
+            with uow.transaction(s):
+                inventory.allocate(s, held.id)
 
         return step
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
+from backend.core import uow
+from backend.credits import inventory
 from backend.credits.catalogue import new_lot
-from backend.credits.models import Lot, Project, ProjectType, Standard
+from backend.credits.inventory import Preferences
+from backend.credits.models import Lot, Project, ProjectType, ReservationStatus, Standard
 
 _phones = itertools.count(1)
 
@@ -179,6 +183,26 @@ class Stock:
 class Buyer:
     user: User
     token: str
+
+
+def reserve(s: Session, prefs: Preferences, mass_g: int, **kw: Any) -> inventory.Held:
+    """Hold credits in a unit of work of the test's own (it commits, as a route would)."""
+    with uow.transaction(s):
+        return inventory.hold(s, prefs, mass_g, **kw)
+
+
+def retire(
+    s: Session, reservation_id: int, now: datetime | None = None
+) -> list[inventory.Allocated]:
+    """Allocate a hold's grams, committed."""
+    with uow.transaction(s):
+        return inventory.allocate(s, reservation_id, now)
+
+
+def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> None:
+    """Give a hold back, committed."""
+    with uow.transaction(s):
+        inventory.release(s, reservation_id, ReservationStatus.cancelled, now)
 
 
 def grams(s: Session, lot: Lot) -> tuple[int, int, int]:

@@ -21,14 +21,3 @@ class CertificateIssued(Event):
     purpose: str
     judicial: bool
     issued_at: str  # ISO 8601, UTC
-
-
-@dataclass(frozen=True, kw_only=True)
-class CertificateRevoked(Event):
-    """A certificate was revoked (a refund, or an operator's decision)."""
-
-    type = "certificate.revoked"
-    number: str
-    order_id: str | None
-    organisation_id: int | None
-    reason: str

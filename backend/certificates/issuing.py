@@ -1,23 +1,33 @@
 """Issuing a certificate in the retirement's own transaction: the next number of the year (no
-gaps: a rolled-back retirement rolls its number back too), the credits it took, a signature."""
+gaps: a rolled-back retirement rolls its number back too), the credits it took, a signature.
+
+The year in the number and the date in the signed claim are China's (document version 2).
+Certificates of document version 1 signed the UTC date; their claims are rebuilt that way, so
+they still verify.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from backend.certificates.events import CertificateIssued
 from backend.certificates.models import Certificate, NumberCounter
 from backend.certificates.signing import Keyring, b64url, canonical, digest
+from backend.core.clock import china_date
 from backend.core.db import upsert
+from backend.core.events import bus
 from backend.credits.models import Allocation, Lot, Project, Unit
 
 COUNTERS = cast(Table, NumberCounter.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
 PREFIX = "DD"
+DOCUMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,13 @@ def credit_lines(s: Session, reservation_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def issued_on(cert: Certificate) -> date:
+    """The date a certificate states: China's (UTC's for version-1 documents)."""
+    if json.loads(cert.document)["v"] == 1:
+        return cert.issued_at.date()
+    return china_date(cert.issued_at)
+
+
 def claim(cert: Certificate) -> dict[str, Any]:
     """The compact statement the QR carries and the signature covers."""
     return {
@@ -96,7 +113,7 @@ def claim(cert: Certificate) -> dict[str, Any]:
         "n": cert.number,
         "b": cert.beneficiary,
         "m": cert.mass_g,
-        "d": cert.issued_at.date().isoformat(),
+        "d": issued_on(cert).isoformat(),
         "k": cert.key_id,
         "h": digest(cert.document.encode()),
     }
@@ -121,13 +138,17 @@ def issue(
     order_id: str | None = None,
     footprint_mass_g: int | None = None,
     judicial: bool = False,
+    user_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> Certificate:
-    """Number, describe and sign the retirement of `reservation_id`; the caller commits."""
-    seq, number = next_number(s, now.year)
+    """Number, describe and sign the retirement of `reservation_id` for its owner (a person or
+    an organisation), and publish `CertificateIssued`; the caller commits."""
+    year = china_date(now).year
+    seq, number = next_number(s, year)
     credits = credit_lines(s, reservation_id)
     mass = sum(line["mass_g"] for line in credits)
     document = {
-        "v": 1,
+        "v": DOCUMENT_VERSION,
         "number": number,
         "beneficiary": beneficiary,
         "purpose": purpose,
@@ -141,7 +162,7 @@ def issue(
     }
     cert = Certificate(
         number=number,
-        year=now.year,
+        year=year,
         seq=seq,
         order_id=order_id,
         reservation_id=reservation_id,
@@ -154,7 +175,25 @@ def issue(
         key_id=issuer.keyring.active.kid,
         judicial=judicial,
         revoked_reason="",
+        user_id=user_id,
+        organisation_id=organisation_id,
+        verified_by="",
+        verified_for="",
     )
     _, cert.signature = issuer.keyring.sign(canonical(claim(cert)))
     s.add(cert)
+    bus.publish(
+        s,
+        CertificateIssued(
+            number=number,
+            order_id=order_id,
+            user_id=user_id,
+            organisation_id=organisation_id,
+            mass_g=mass,
+            beneficiary=beneficiary,
+            purpose=purpose,
+            judicial=judicial,
+            issued_at=now.isoformat(),
+        ),
+    )
     return cert

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.certificates.view import CertificateStatus
@@ -15,7 +24,11 @@ class Certificate(Base):
     """One retirement's proof. `document` is the signed canonical JSON, never changed."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_certificates_user_issued", "user_id", "issued_at"),
+        Index("ix_certificates_org_issued", "organisation_id", "issued_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -38,6 +51,15 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str] = mapped_column(String(300), default="")
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Whose it is: the person or the organisation that bought it (or redeemed points for it).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    # 核销: used once for one purpose by a relying party (a court, for a case).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by: Mapped[str] = mapped_column(String(200), default="")
+    verified_for: Mapped[str] = mapped_column(String(100), default="")
 
 
 class NumberCounter(Base):

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, render_template, request
 from backend.certificates import issuers, services
 from backend.certificates.view import mass_label
 from backend.core import db
-from backend.courts.verification import record_of
+from backend.core.clock import china_date
 
 blp = Blueprint("verify", __name__, template_folder="templates")
 blp.add_app_template_filter(mass_label, "mass")
@@ -36,7 +36,12 @@ def verify_page(number: str) -> Response:
     issuer = issuers.current()
     verdict = services.verify(s, issuer, number[:40], request.args.get("c"), request.args.get("s"))
     view = services.view(s, issuer, verdict.certificate) if verdict.certificate else None
-    verified = record_of(s, verdict.certificate.number) if verdict.certificate else None
+    cert = verdict.certificate
+    verified = (
+        {"by": cert.verified_by, "reference": cert.verified_for, "on": china_date(cert.verified_at)}
+        if cert is not None and cert.verified_at is not None
+        else None
+    )
     html = render_template(
         "verify.html",
         number=number[:40],

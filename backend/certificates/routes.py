@@ -8,9 +8,8 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.certificates import issuers, issuing, services
+from backend.certificates import issuers, services
 from backend.certificates.images import ImageCache
-from backend.certificates.models import Certificate
 from backend.certificates.render import render_png
 from backend.certificates.schemas import (
     CertificatePageSchema,
@@ -23,8 +22,7 @@ from backend.certificates.schemas import (
     RevocationSchema,
     StatsSchema,
 )
-from backend.certificates.signing import b64url, canonical
-from backend.core import db
+from backend.core import db, uow
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -41,63 +39,21 @@ def images() -> ImageCache:
     return cache
 
 
-def represent(cert: Certificate) -> dict[str, Any]:
-    issuer = issuers.current()
-    view = services.view(db.session(), issuer, cert)
-    claim = issuing.claim(cert)
-    return {
-        "number": cert.number,
-        "status": cert.status.value,
-        "beneficiary": cert.beneficiary,
-        "purpose": cert.purpose,
-        "footprint_mass_g": cert.footprint_mass_g,
-        "mass_g": cert.mass_g,
-        "issued_at": cert.issued_at,
-        "issuer": view.issuer,
-        "sandbox": view.sandbox,
-        "judicial": cert.judicial,
-        "credits": view.credits,
-        "verify_url": view.verify_url,
-        "png_url": f"/api/v1/certificates/{cert.number}.png",
-        "key_id": cert.key_id,
-        "claim": {**claim, "encoded": b64url(canonical(claim))},
-        "signature": cert.signature,
-        "revoked_at": cert.revoked_at,
-        "revoked_reason": cert.revoked_reason,
-    }
-
-
 @blp.route("/certificates")
 class Certificates(MethodView):
     @blp.arguments(CertificateQuerySchema(), location="query")
     @blp.response(200, CertificatePageSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+    def get(self, q: dict[str, Any]) -> services.SummaryPage:
         """My certificates, or an organisation's (its admins and API keys); newest first."""
-        certs, cursor = services.listing(
+        page = services.listing(
             db.session(),
             current_principal(),
             organisation_id=q.get("organisation_id"),
             limit=q["limit"],
             cursor=q.get("cursor"),
         )
-        issuer = issuers.current()
-        items = [
-            {
-                "number": c.number,
-                "status": c.status.value,
-                "beneficiary": c.beneficiary,
-                "purpose": c.purpose,
-                "mass_g": c.mass_g,
-                "issued_at": c.issued_at,
-                "judicial": c.judicial,
-                "order_id": c.order_id,
-                "verify_url": issuing.verify_url(issuer, c),
-                "png_url": f"/api/v1/certificates/{c.number}.png",
-            }
-            for c in certs
-        ]
-        return {"items": items, "next_cursor": cursor}
+        return services.summaries(issuers.current(), page)
 
 
 @blp.route("/certificates/keys")
@@ -111,9 +67,10 @@ class Keys(MethodView):
 @blp.route("/certificates/<string:number>")
 class CertificateByNumber(MethodView):
     @blp.response(200, CertificateSchema)
-    def get(self, number: str) -> dict[str, Any]:
+    def get(self, number: str) -> services.Detail:
         """A certificate as JSON, with live registry status (public: anyone may verify)."""
-        return represent(services.get(db.session(), number))
+        s = db.session()
+        return services.detail(s, issuers.current(), services.get(s, number))
 
 
 @blp.route("/certificates/<string:number>.png")
@@ -146,29 +103,27 @@ class CertificatePng(MethodView):
 @blp.response(200, CertificateSchema)
 @blp.alt_response(409, description="Its credits are retired at the registry (`registry-retired`)")
 @blp.doc(security=BEARER_AUTH)
-def revoke(body: dict[str, Any], number: str) -> dict[str, Any]:
+def revoke(body: dict[str, Any], number: str) -> services.Detail:
     """Revoke a certificate, with a reason (operators), while no unit is registry-retired."""
     operator = current_principal().require_operator()
     s = db.session()
     cert = services.revoke(s, number, body["reason"], operator.id)
-    s.commit()
-    images().forget(number)
-    return represent(cert)
+    uow.on_commit(s, lambda: images().forget(number))
+    return services.detail(s, issuers.current(), cert)
 
 
 @blp.route("/ledger")
 class Ledger(MethodView):
     @blp.arguments(LedgerQuerySchema(), location="query")
     @blp.response(200, LedgerPageSchema)
-    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+    def get(self, q: dict[str, Any]) -> services.LedgerPage:
         """Every retirement, newest first: certificate number, serial units and grams."""
-        items, cursor = services.ledger(db.session(), q["limit"], q.get("cursor"))
-        return {"items": items, "next_cursor": cursor}
+        return services.ledger(db.session(), q["limit"], q.get("cursor"))
 
 
 @blp.route("/stats")
 class Stats(MethodView):
     @blp.response(200, StatsSchema)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> services.Stats:
         """Public figures: neutralisations, and mass by standard, project type, province, month."""
         return services.stats(db.session())

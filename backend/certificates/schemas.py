@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from backend.core.text_fields import Label
@@ -25,6 +27,21 @@ class CreditLineSchema(Schema):
 
 
 class CertificateSchema(Schema):
+    """Dumps a `services.Detail`: what is drawn from its view, the claim and links from the
+    detail, the rest from the certificate row."""
+
+    FROM_VIEW = frozenset({"issuer", "sandbox", "credits", "verify_url"})
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        source = (
+            obj.view
+            if attr in self.FROM_VIEW
+            else obj
+            if attr in ("claim", "png_url")
+            else obj.cert
+        )
+        return super().get_attribute(source, attr, default)
+
     number = fields.String(metadata={"example": "DD-2026-000123"})
     status = fields.String(metadata={"description": "`valid` or `revoked`"})
     beneficiary = fields.String()
@@ -47,6 +64,11 @@ class CertificateSchema(Schema):
     )
     revoked_at = fields.DateTime(allow_none=True)
     revoked_reason = fields.String()
+    verified_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When it was used (核销) for one purpose"}
+    )
+    verified_by = fields.String(metadata={"description": "Who used it: a court"})
+    verified_for = fields.String(metadata={"description": "For what: a case number"})
 
 
 class PngQuerySchema(Schema):
@@ -101,6 +123,12 @@ class LedgerPageSchema(Schema):
 
 
 class CertificateSummarySchema(Schema):
+    """Dumps a `services.Summary`."""
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        source = obj if attr in ("verify_url", "png_url") else obj.cert
+        return super().get_attribute(source, attr, default)
+
     number = fields.String(metadata={"example": "DD-2026-000123"})
     status = fields.String(metadata={"description": "`valid` or `revoked`"})
     beneficiary = fields.String()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
@@ -16,21 +16,24 @@ from backend.accounts.principal import Principal
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
-from backend.certificates.signing import canonical, unb64url
+from backend.certificates.signing import b64url, canonical, unb64url
 from backend.certificates.view import CertificateStatus, CertificateView, CreditLine, RegistryStatus
 from backend.core import cursors
-from backend.core.clock import utcnow
+from backend.core.clock import month_sql, utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
-from backend.credits.reports import month
-from backend.orders.models import Order
-from backend.points.models import Redemption
 
 MAX_PAGE = 100
 
 
 class RegistryRetired(Conflict):
     slug, title = "registry-retired", "Retired at the registry"
+
+
+class AlreadyVerified(Conflict):
+    """A certificate is used (核销) for one purpose, once."""
+
+    slug, title = "already-verified", "Already verified"
 
 
 def listing(
@@ -43,17 +46,15 @@ def listing(
 ) -> tuple[list[Certificate], str | None]:
     """My certificates (my orders and point redemptions), or an organisation's (its admins, its
     API key with `certificates:read`, operators); newest first."""
-    q = select(Certificate).outerjoin(Order, Order.id == Certificate.order_id)
+    q = select(Certificate)
     if who.api_key is not None:
         who.authorize_org(who.api_key.organisation_id, scope="certificates:read")
-        q = q.where(Order.organisation_id == who.api_key.organisation_id)
+        q = q.where(Certificate.organisation_id == who.api_key.organisation_id)
     elif organisation_id is not None:
         who.authorize_org(organisation_id, roles=[Role.admin])
-        q = q.where(Order.organisation_id == organisation_id)
+        q = q.where(Certificate.organisation_id == organisation_id)
     else:
-        me = who.require_user().id
-        redeemed = select(Redemption.reservation_id).where(Redemption.user_id == me)
-        q = q.where(or_(Order.user_id == me, Certificate.reservation_id.in_(redeemed)))
+        q = q.where(Certificate.user_id == who.require_user().id)
     return cursors.newest_first(s, q, Certificate.issued_at, Certificate.number, limit, cursor)
 
 
@@ -128,13 +129,62 @@ def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
         purpose=cert.purpose,
         footprint_mass_g=cert.footprint_mass_g,
         mass_g=cert.mass_g,
-        issued_on=cert.issued_at.date(),
+        issued_on=issuing.issued_on(cert),
         issuer=doc["issuer"],
         credits=tuple(lines),
         verify_url=issuing.verify_url(issuer, cert),
         judicial=cert.judicial,
         sandbox=bool(doc.get("sandbox")),
     )
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A certificate as its JSON shows it (CertificateSchema): the row, what the image shows,
+    and the signed claim."""
+
+    cert: Certificate
+    view: CertificateView
+
+    @property
+    def claim(self) -> dict[str, Any]:
+        statement = issuing.claim(self.cert)
+        return {**statement, "encoded": b64url(canonical(statement))}
+
+    @property
+    def png_url(self) -> str:
+        return png_url(self.cert.number)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A certificate in a list (CertificateSummarySchema)."""
+
+    cert: Certificate
+    verify_url: str
+
+    @property
+    def png_url(self) -> str:
+        return png_url(self.cert.number)
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    items: list[Summary]
+    next_cursor: str | None
+
+
+def png_url(number: str) -> str:
+    return f"/api/v1/certificates/{number}.png"
+
+
+def detail(s: Session, issuer: Issuer, cert: Certificate) -> Detail:
+    return Detail(cert, view(s, issuer, cert))
+
+
+def summaries(issuer: Issuer, page: tuple[list[Certificate], str | None]) -> SummaryPage:
+    certs, cursor = page
+    return SummaryPage([Summary(c, issuing.verify_url(issuer, c)) for c in certs], cursor)
 
 
 @dataclass(frozen=True)
@@ -196,9 +246,47 @@ def revoke(
     return cert
 
 
-def ledger(
-    s: Session, limit: int = 50, cursor: str | None = None
-) -> tuple[list[dict[str, Any]], str | None]:
+def mark_verified(s: Session, number: str, by: str, reference: str, at: datetime) -> None:
+    """Record that a relying party (a court) used the certificate for `reference` (a case), once
+    ever: a second use is refused by the conditional UPDATE."""
+    done = s.execute(
+        update(Certificate)
+        .where(Certificate.number == number, Certificate.verified_at.is_(None))
+        .values(verified_at=at, verified_by=by[:200], verified_for=reference[:100])
+    ).rowcount  # type: ignore[attr-defined]
+    if not done:
+        raise AlreadyVerified(f"Certificate {number} is already verified for another purpose.")
+
+
+@dataclass(frozen=True)
+class LedgerUnit:
+    lot_id: int
+    standard: str
+    vintage: int
+    project_registry_id: str
+    project_name_en: str
+    serial: int
+    gram_start: int
+    gram_end: int
+    registry_ref: str | None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    certificate_number: str
+    issued_at: datetime
+    mass_g: int
+    status: str
+    units: list[LedgerUnit]
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    items: list[LedgerEntry]
+    next_cursor: str | None
+
+
+def ledger(s: Session, limit: int = 50, cursor: str | None = None) -> LedgerPage:
     """Every retirement, newest first, with its certificate number and the serial units and
     grams it took. Names are left out: a certificate is traced by its number."""
     q = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
@@ -235,37 +323,48 @@ def ledger(
         .where(Allocation.reservation_id.in_([c.reservation_id for c in certs]))
         .order_by(Lot.id, Unit.serial)
     ).all()
-    by_reservation: dict[int, list[dict[str, Any]]] = {}
+    by_reservation: dict[int, list[LedgerUnit]] = {}
     for rid, lot_id, std, vintage, reg_id, name, serial, g0, g1, ref in units:
         by_reservation.setdefault(rid, []).append(
-            {
-                "lot_id": lot_id,
-                "standard": str(std),
-                "vintage": vintage,
-                "project_registry_id": reg_id,
-                "project_name_en": name,
-                "serial": serial,
-                "gram_start": g0,
-                "gram_end": g1,
-                "registry_ref": ref,
-            }
+            LedgerUnit(lot_id, str(std), vintage, reg_id, name, serial, g0, g1, ref)
         )
     items = [
-        {
-            "certificate_number": c.number,
-            "issued_at": c.issued_at,
-            "mass_g": c.mass_g,
-            "status": c.status.value,
-            "units": by_reservation.get(c.reservation_id, []),
-        }
+        LedgerEntry(
+            c.number,
+            c.issued_at,
+            c.mass_g,
+            c.status.value,
+            by_reservation.get(c.reservation_id, []),
+        )
         for c in certs
     ]
-    return items, cursors.encode(certs[-1].issued_at, certs[-1].id) if more else None
+    next_cursor = cursors.encode(certs[-1].issued_at, certs[-1].id) if more else None
+    return LedgerPage(items, next_cursor)
 
 
-def stats(s: Session) -> dict[str, Any]:
-    """Public figures from valid certificates: how many, and grams by standard, project type,
-    province and month (the 点点 report's tables)."""
+@dataclass(frozen=True)
+class Row:
+    key: str
+    mass_g: int = 0
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Public figures from valid certificates (the 点点 report's tables); months in China."""
+
+    neutralisations: int
+    mass_g: int
+    by_standard: list[Row]
+    by_project_type: list[Row]
+    by_province: list[Row]
+    by_month: list[Row]
+    neutralisations_by_month: list[Row]
+
+
+def stats(s: Session) -> Stats:
+    """How many valid certificates, and their grams by standard, project type, province and
+    month."""
     valid = Certificate.status == CertificateStatus.valid
     count, total = s.execute(
         select(func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)).where(valid)
@@ -280,18 +379,22 @@ def stats(s: Session) -> dict[str, Any]:
         .join(Project, Project.id == Lot.project_id)
         .where(valid)
     )
-    out: dict[str, Any] = {"neutralisations": int(count), "mass_g": int(total)}
+    months = month_sql(s, Certificate.issued_at)
+    by: dict[str, list[Row]] = {}
     for name, key in (
         ("by_standard", Lot.standard),
         ("by_project_type", Project.type),
         ("by_province", func.coalesce(Project.province, Project.country)),
-        ("by_month", month(s, Certificate.issued_at)),
+        ("by_month", months),
     ):
         rows = s.execute(base.add_columns(key).group_by(key).order_by(key)).all()
-        out[name] = [{"key": str(getattr(k, "value", k)), "mass_g": int(g)} for g, k in rows]
-    months = month(s, Certificate.issued_at)
+        by[name] = [Row(str(getattr(k, "value", k)), mass_g=int(g)) for g, k in rows]
     counts = s.execute(
         select(months, func.count()).where(valid).group_by(months).order_by(months)
     ).all()
-    out["neutralisations_by_month"] = [{"key": str(m), "count": int(n)} for m, n in counts]
-    return out
+    return Stats(
+        neutralisations=int(count),
+        mass_g=int(total),
+        neutralisations_by_month=[Row(str(m), count=int(n)) for m, n in counts],
+        **by,
+    )

@@ -78,6 +78,9 @@ class Config:
     STRIPE_MINIMUM_AMOUNT: int = 400  # fen: about USD 0.50, Stripe's smallest charge
     ORDER_FEE_BPS: int = 0
     ORDER_TTL_SECONDS: int = 1800
+    # Our assumption, not a rule of the exchange: enough for any real order, too little to hoard.
+    ORDER_UNPAID_MAX_COUNT: int = 10
+    ORDER_UNPAID_MAX_MASS_G: int = 200_000_000  # 200 t
     CERTIFICATE_SIGNING_KEYS: str = ""  # kid:base64url(seed),… the first signs
     CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
@@ -120,6 +123,8 @@ class Config:
             STRIPE_MINIMUM_AMOUNT=_int("STRIPE_MINIMUM_AMOUNT", 400),
             ORDER_FEE_BPS=_int("ORDER_FEE_BPS", 0),
             ORDER_TTL_SECONDS=_int("ORDER_TTL_SECONDS", 1800),
+            ORDER_UNPAID_MAX_COUNT=_int("ORDER_UNPAID_MAX_COUNT", 10),
+            ORDER_UNPAID_MAX_MASS_G=_int("ORDER_UNPAID_MAX_MASS_G", 200_000_000),
             CERTIFICATE_SIGNING_KEYS=_str("CERTIFICATE_SIGNING_KEYS", ""),
             CERTIFICATE_VERIFY_KEYS=_str("CERTIFICATE_VERIFY_KEYS", ""),
             CERTIFICATE_ISSUER=_str(

@@ -38,7 +38,7 @@ def in_transaction(view: F) -> F:
             raise
         s: Session | None = g.get("db_session")
         if s is not None:
-            s.commit()
+            _commit(s)
         return resp
 
     return wrapper  # type: ignore[return-value]
@@ -48,6 +48,22 @@ def _rollback() -> None:
     s: Session | None = g.get("db_session")
     if s is not None:
         s.rollback()
+        s.info.pop(ON_COMMIT, None)
+
+
+ON_COMMIT = "uow_on_commit"
+
+
+def on_commit(s: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` once the current unit of work has committed (never if it rolls back):
+    for effects outside the database, such as forgetting a cached image."""
+    s.info.setdefault(ON_COMMIT, []).append(callback)
+
+
+def _commit(s: Session) -> None:
+    s.commit()
+    for callback in s.info.pop(ON_COMMIT, []):
+        callback()
 
 
 def init_app(app: Flask) -> None:
@@ -67,9 +83,10 @@ def transaction(s: Session | None = None, *, write: bool = True) -> Iterator[Ses
     session = db.database().session(write=write) if s is None else s
     try:
         yield session
-        session.commit()
+        _commit(session)
     except BaseException:
         session.rollback()
+        session.info.pop(ON_COMMIT, None)
         raise
     finally:
         if own:
@@ -79,13 +96,14 @@ def transaction(s: Session | None = None, *, write: bool = True) -> Iterator[Ses
 def step(s: Session) -> None:
     """Commit a step of a multi-transaction use case (listed in docs/architecture.md); what
     follows begins a new transaction."""
-    s.commit()
+    _commit(s)
 
 
 def abandon(s: Session) -> None:
     """Roll back the current step of a multi-transaction use case: what it did is discarded,
     the steps committed before it stay."""
     s.rollback()
+    s.info.pop(ON_COMMIT, None)
 
 
 def savepoint(s: Session) -> SessionTransaction:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -13,14 +12,12 @@ from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.accounts.services import normalise_phone
 from backend.core import cursors
-from backend.core.clock import utcnow
-from backend.core.db import random_id, write_lock_up_front
+from backend.core.clock import china_today, utcnow
+from backend.core.db import random_id
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import access, audit, eligibility
-from backend.courts.models import CaseStatus, Court, CourtCase, Defendant
+from backend.courts.models import CaseStatus, Court, CourtCase, Defendant, MassBasis
 from backend.courts.states import transition
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class CaseNumberTaken(Conflict):
@@ -33,13 +30,12 @@ class CaseNotOpen(Conflict):
 
 def today(now: datetime | None = None) -> date:
     """The date in China: deadlines are calendar days there."""
-    return (now or utcnow()).astimezone(CHINA).date()
+    return china_today(now)
 
 
 def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
     """Open a case (a judge or clerk of its court), each defendant with a purchase token."""
     court_id: int = body["court_id"]
-    write_lock_up_front(s)
     if s.get(Court, court_id) is None:
         raise ValidationFailed("court_id", "No such court.")
     try:
@@ -81,7 +77,10 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
         created_at=now,
         updated_at=now,
         closed_reason="",
+        ordered_g=0,
+        purchase_limit_g=body["mass_g"] if body["mass_basis"] == MassBasis.total else None,
     )
+    each = body["mass_g"] if body["mass_basis"] == MassBasis.per_defendant else None
     case.defendants = [
         Defendant(
             position=i,
@@ -90,6 +89,8 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
             if d.get("phone")
             else None,
             token=random_id("cp_"),
+            ordered_g=0,
+            purchase_limit_g=each,
         )
         for i, d in enumerate(body["defendants"], start=1)
     ]
@@ -110,7 +111,6 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
         deadline=case.deadline.isoformat(),
         defendants=len(case.defendants),
     )
-    s.commit()
     return case
 
 
@@ -159,7 +159,6 @@ def listing(
 
 def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
     """Close a case (a judge of its court); closing one not yet fulfilled needs a reason."""
-    write_lock_up_front(s)
     case = get(s, who, case_id)
     user_id = access.require_role(s, who, case.court_id, [Role.judge])
     case = lock(s, case_id)
@@ -178,7 +177,6 @@ def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
         was=was,
         reason=reason,
     )
-    s.commit()
     return case
 
 
@@ -186,7 +184,6 @@ def set_deadline(
     s: Session, who: Principal, case_id: str, deadline: date, reason: str
 ) -> CourtCase:
     """Move an open case's purchase deadline (a judge of its court), with a reason."""
-    write_lock_up_front(s)
     user_id = access.require_role(s, who, get(s, who, case_id).court_id, [Role.judge])
     case = lock(s, case_id)
     if case.status != CaseStatus.open:
@@ -207,7 +204,6 @@ def set_deadline(
         deadline=deadline.isoformat(),
         reason=reason,
     )
-    s.commit()
     return case
 
 

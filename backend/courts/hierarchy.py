@@ -12,7 +12,6 @@ from backend.accounts.models import CourtLevel, Organisation, OrgKind
 from backend.accounts.principal import Principal
 from backend.accounts.services import COURT_LEVEL_ORDER
 from backend.core.clock import utcnow
-from backend.core.db import write_lock_up_front
 from backend.core.errors import NotFound, ValidationFailed
 from backend.courts import access, audit
 from backend.courts.models import Court
@@ -29,7 +28,6 @@ def create(
 ) -> Court:
     """A court organisation and its court record, in one transaction (operators only)."""
     operator = who.require_operator()
-    write_lock_up_front(s)
     _check_parent(s, level, parent_id, province)
     now = utcnow()
     org = Organisation(
@@ -49,7 +47,6 @@ def create(
         province=province,
         parent_id=parent_id,
     )
-    s.commit()
     return court
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -62,6 +63,10 @@ class CourtCase(Base):
         CheckConstraint(
             "(status = 'closed') = (closed_at IS NOT NULL)", name="closed_iff_closed_at"
         ),
+        CheckConstraint(
+            "ordered_g >= 0 AND (purchase_limit_g IS NULL OR ordered_g <= purchase_limit_g)",
+            name="ordered_within_limit",
+        ),
         Index("ix_court_cases_court_created", "court_id", "created_at"),
     )
 
@@ -84,6 +89,10 @@ class CourtCase(Base):
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Grams in live orders bought for the case, and (when the defendants restore `mass_g`
+    # together) the most they may be: the database refuses an order beyond it.
+    ordered_g: Mapped[int] = mapped_column(BigInteger, default=0)
+    purchase_limit_g: Mapped[int | None] = mapped_column(BigInteger)
 
     court: Mapped[Court] = relationship(lazy="joined")
     defendants: Mapped[list[Defendant]] = relationship(
@@ -95,7 +104,13 @@ class Defendant(Base):
     """A defendant of a case, with the unguessable token of their purchase link."""
 
     __tablename__ = "court_defendants"
-    __table_args__ = (UniqueConstraint("case_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "position"),
+        CheckConstraint(
+            "ordered_g >= 0 AND (purchase_limit_g IS NULL OR ordered_g <= purchase_limit_g)",
+            name="ordered_within_limit",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("court_cases.id"))
@@ -103,6 +118,10 @@ class Defendant(Base):
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20))  # court staff only, never public
     token: Mapped[str] = mapped_column(String(40), unique=True)
+    # Grams in live orders bought for this defendant, and (when each restores `mass_g`) the
+    # most they may be.
+    ordered_g: Mapped[int] = mapped_column(BigInteger, default=0)
+    purchase_limit_g: Mapped[int | None] = mapped_column(BigInteger)
 
     case: Mapped[CourtCase] = relationship(back_populates="defendants")
 
@@ -116,6 +135,9 @@ class CourtOrder(Base):
     defendant_id: Mapped[int] = mapped_column(ForeignKey("court_defendants.id"), index=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("court_cases.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Whether the order's mass counts in its defendant's and case's `ordered_g` now (while
+    # the order is live: awaiting payment, paid or retired).
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Verification(Base):

@@ -4,18 +4,15 @@ defendant as beneficiary and the case's eligible credits forced."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.principal import Principal
-from backend.core.clock import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
-from backend.courts import audit, eligibility
+from backend.courts import audit, counting, eligibility
 from backend.courts.cases import today
 from backend.courts.models import CaseStatus, CourtCase, CourtOrder, Defendant
 from backend.courts.progress import Progress
@@ -97,61 +94,44 @@ def order(
     settings: orders.OrderSettings,
     claim: Claim | None = None,
 ) -> Order:
-    """Order the defendant's restoration; the order and its link to the defendant are written
-    in one transaction, so its certificate is judicial whenever the order exists."""
-    user = who.require_user()
+    """Order the defendant's restoration through the normal order flow (judicial, for the
+    case's eligible credits). The order, its link to the defendant and the grams it adds to
+    what was ordered are written in one transaction; the database refuses grams beyond what
+    the defendant (or the case) still needs, however many people order at once."""
     d = find(s, token)
+    if claim is not None and claim.resource_id is not None:  # a retry after a crash
+        resumed = orders.OrderRequest(beneficiary=d.name, judicial=True)
+        return orders.create(s, who, resumed, provider, settings, claim)
+    user = who.require_user()
     case = d.case
-    if claim is None or claim.resource_id is None:
-        remaining = progress_of(s, case).remaining_to_buy(d.id)
-        closed = _closed_because(case, remaining)
-        if closed is not None:
-            raise PurchaseClosed(closed, remaining_g=remaining)
-        if mass_g is not None and mass_g > remaining:
-            raise ValidationFailed("mass_g", f"At most {remaining} g is left to buy.")
-        body = {
-            "mass_g": mass_g or remaining,
-            "beneficiary": d.name,
-            "purpose": purpose(case),
-            "preferences": case.eligible,
-            "note": f"court case {case.id}, defendant {d.position}",
-        }
-    else:  # a retry after a crash: `create` resumes the order it made
-        body = {}
-    with _linked(s, d, user.id):
-        return orders.create(s, who, body, provider, settings, claim)
-
-
-@contextmanager
-def _linked(s: Session, d: Defendant, user_id: int) -> Iterator[None]:
-    """While `orders.create` runs, link the order it stores to the defendant (and audit it) in
-    the same transaction: the link is added as soon as the order row is written."""
-
-    def link(session: Session, instance: object) -> None:
-        if isinstance(instance, Order):
-            session.add(
-                CourtOrder(
-                    order_id=instance.id,
-                    defendant_id=d.id,
-                    case_id=d.case_id,
-                    created_at=instance.created_at,
-                )
-            )
-            audit.record(
-                session,
-                "purchase.ordered",
-                court_id=d.case.court_id,
-                case_id=d.case_id,
-                actor_id=user_id,
-                at=instance.created_at or utcnow(),
-                order_id=instance.id,
-                defendant=d.position,
-                mass_g=instance.mass_g,
-                amount=instance.amount,
-            )
-
-    event.listen(s, "pending_to_persistent", link)
-    try:
-        yield
-    finally:
-        event.remove(s, "pending_to_persistent", link)
+    remaining = progress_of(s, case).remaining_to_buy(d.id)
+    closed = _closed_because(case, remaining)
+    if closed is not None:
+        raise PurchaseClosed(closed, remaining_g=remaining)
+    if mass_g is not None and mass_g > remaining:
+        raise ValidationFailed("mass_g", f"At most {remaining} g is left to buy.")
+    request = orders.OrderRequest(
+        mass_g=mass_g or remaining,
+        beneficiary=d.name,
+        purpose=purpose(case),
+        preferences=case.eligible,
+        note=f"court case {case.id}, defendant {d.position}",
+        judicial=True,
+    )
+    placed = orders.place(s, who, request, provider, settings, claim)
+    s.add(CourtOrder(order_id=placed.id, defendant_id=d.id, case_id=d.case_id, counted=False))
+    s.flush()
+    counting.count(s, placed.id, placed.mass_g)
+    audit.record(
+        s,
+        "purchase.ordered",
+        court_id=case.court_id,
+        case_id=d.case_id,
+        actor_id=user.id,
+        at=placed.created_at,
+        order_id=placed.id,
+        defendant=d.position,
+        mass_g=placed.mass_g,
+        amount=placed.amount,
+    )
+    return orders.start_payment(s, placed, provider)

@@ -17,9 +17,8 @@ from backend.certificates.models import Certificate
 from backend.certificates.render import line_gap, wrap
 from backend.certificates.services import document
 from backend.certificates.view import mass_label
-from backend.core.clock import utcnow
+from backend.core.clock import CHINA, utcnow
 from backend.courts import provinces
-from backend.courts.cases import CHINA
 from backend.courts.models import CourtCase, MassBasis, Verification
 from backend.courts.progress import of as progress_of
 

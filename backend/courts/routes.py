@@ -9,7 +9,6 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.certificates import issuers
 from backend.core import db
 from backend.courts import audit, cases, hierarchy, links, present, purchases, report, stats
 from backend.courts.schemas import (
@@ -31,8 +30,9 @@ from backend.courts.schemas import (
 from backend.courts.verification import verify
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.orders import routes as orders
+from backend.orders import services as order_services
 from backend.orders.schemas import OrderSchema
+from backend.orders.services import OrderView
 from backend.payments import providers
 from backend.web.blueprint import Blueprint
 from backend.web.limiter import writes
@@ -157,7 +157,7 @@ def set_deadline(body: dict[str, Any], case_id: str) -> dict[str, Any]:
 def create_verification(body: dict[str, Any], case_id: str) -> dict[str, Any]:
     """核销: verify a defendant's judicial certificate for this case, once ever."""
     s = db.session()
-    done = verify(s, current_principal(), case_id, body["certificate_number"], issuers.current())
+    done = verify(s, current_principal(), case_id, body["certificate_number"])
     return present.verification_of(s, done)
 
 
@@ -206,15 +206,17 @@ class PurchaseOrders(MethodView):
     @blp.response(201, OrderSchema)
     @blp.alt_response(409, description="The link sells nothing now, or the stock is short")
     @blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
-    def post(self, body: dict[str, Any], token: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def post(self, body: dict[str, Any], token: str) -> tuple[OrderView, int, dict[str, str]]:
         """Order the defendant's restoration (signed in); then pay it like any order."""
+        s, provider = db.session(), providers.current()
         order = purchases.order(
-            db.session(),
+            s,
             current_principal(),
             token,
             body.get("mass_g"),
-            providers.current(),
-            orders.settings(),
+            provider,
+            order_services.OrderSettings.from_config(current_app.config),
             current_claim(),
         )
-        return orders.represent(order), 201, {"Location": f"/api/v1/orders/{order.id}"}
+        view = order_services.view(s, order, provider, history=False)
+        return view, 201, {"Location": f"/api/v1/orders/{order.id}"}

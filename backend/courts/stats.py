@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
+from backend.core.clock import CHINA
 from backend.core.errors import NotFound
 from backend.courts import access
-from backend.courts.cases import CHINA
 from backend.courts.models import (
     CaseStatus,
     Court,

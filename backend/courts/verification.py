@@ -15,20 +15,20 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
-from backend.certificates import issuing
-from backend.certificates.issuing import Issuer
+from backend.certificates import services as certificates
 from backend.certificates.models import Certificate
 from backend.certificates.services import document
 from backend.certificates.view import CertificateStatus
-from backend.core.clock import utcnow
-from backend.core.db import upsert, write_lock_up_front
+from backend.core import uow
+from backend.core.clock import china_date, utcnow
+from backend.core.db import upsert
 from backend.core.errors import Conflict, DomainError
+from backend.core.events import bus
 from backend.courts import access, audit, cases, eligibility
+from backend.courts.events import CertificateVerified
 from backend.courts.models import CaseStatus, Court, CourtCase, CourtOrder, Verification
 from backend.courts.progress import of as progress_of
 from backend.courts.states import transition
-from backend.orders.models import Order
-from backend.partners.webhooks.events import emit
 
 VERIFICATIONS = cast(Table, Verification.__table__)
 FIELD = "certificate_number"
@@ -68,7 +68,7 @@ class Record:
     @property
     def verified_on(self) -> date:
         """The day of the verification in China."""
-        return self.verified_at.astimezone(cases.CHINA).date()
+        return china_date(self.verified_at)
 
 
 def record_of(s: Session, number: str) -> Record | None:
@@ -97,16 +97,16 @@ def _already(record: Record) -> AlreadyVerified:
     )
 
 
-def verify(s: Session, who: Principal, case_id: str, number: str, issuer: Issuer) -> Verification:
-    """Verify `number` for the case, once ever; refusals are audited and raised."""
-    write_lock_up_front(s)
+def verify(s: Session, who: Principal, case_id: str, number: str) -> Verification:
+    """Verify `number` for the case, once ever; refusals are audited and raised (the attempt is
+    rolled back and the refusal committed on its own)."""
     case = cases.get(s, who, case_id)
     user_id = access.require_role(s, who, case.court_id, access.STAFF)
     court_id = case.court_id
     try:
-        return _verify(s, case, number, user_id, issuer)
+        return _verify(s, case, number, user_id)
     except DomainError as refusal:
-        s.rollback()
+        uow.abandon(s)
         audit.record(
             s,
             "verification.refused",
@@ -117,11 +117,11 @@ def verify(s: Session, who: Principal, case_id: str, number: str, issuer: Issuer
             reason=refusal.slug,
             detail=refusal.detail,
         )
-        s.commit()
+        uow.step(s)
         raise
 
 
-def _verify(s: Session, case: CourtCase, number: str, user_id: int, issuer: Issuer) -> Verification:
+def _verify(s: Session, case: CourtCase, number: str, user_id: int) -> Verification:
     cert, link = _acceptable(s, case, number)
     now = utcnow()
     row = s.execute(
@@ -171,8 +171,21 @@ def _verify(s: Session, case: CourtCase, number: str, user_id: int, issuer: Issu
             required_g=progress.required_g,
             verified_g=progress.verified_g,
         )
-    _notify(s, case, cert, now, issuer)
-    s.commit()
+    court = case.court.organisation.name
+    certificates.mark_verified(s, number, court, case.number, now)
+    bus.publish(
+        s,
+        CertificateVerified(
+            number=number,
+            mass_g=cert.mass_g,
+            court_id=case.court_id,
+            court_name=court,
+            case_id=case.id,
+            case_number=case.number,
+            buyer_organisation_id=cert.organisation_id,
+            verified_at=now.isoformat(),
+        ),
+    )
     return s.get_one(Verification, row[0])
 
 
@@ -208,18 +221,3 @@ def _acceptable(s: Session, case: CourtCase, number: str) -> tuple[Certificate, 
             eligible=case.eligible,
         )
     return cert, link
-
-
-def _notify(s: Session, case: CourtCase, cert: Certificate, now: datetime, issuer: Issuer) -> None:
-    """`certificate.verified` for the buyer's organisation (if any) and the court."""
-    buyer_org = s.scalar(select(Order.organisation_id).where(Order.id == cert.order_id))
-    data = {
-        "number": cert.number,
-        "mass_g": cert.mass_g,
-        "verified_at": now.isoformat(),
-        "court": case.court.organisation.name,
-        "case_number": case.number,
-        "verify_url": issuing.verify_url(issuer, cert),
-    }
-    for org_id in dict.fromkeys([buyer_org, case.court_id]):
-        emit(s, org_id, "certificate.verified", data)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from backend.core import db
+from backend.core import db, uow
 from backend.credits import checks, importer, inventory
 
 credits_cli = AppGroup("credits", help="Credit inventory.")
@@ -41,7 +41,11 @@ def check_cmd() -> None:
 @credits_cli.command("expire")
 def expire_cmd() -> None:
     """Release reservations past their expiry (run from cron)."""
-    total = 0
-    while n := inventory.expire_due(db.session()):
+    total, s = 0, db.session()
+    while True:
+        with uow.transaction(s):
+            n = inventory.expire_due(s)
+        if not n:
+            break
         total += n
     click.echo(f"Released {total} expired reservations.")

@@ -18,8 +18,8 @@ from sqlalchemy import Row, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import write_lock_up_front
 from backend.core.errors import Conflict, DomainError, NotFound
 from backend.credits.models import (
     GRAMS_PER_TONNE,
@@ -79,8 +79,12 @@ class Preferences:
 
     def lots(self, *columns: Any) -> Select[Any]:
         """Eligible lots (or the given columns of them) with grams available, in policy order."""
+        q = self.matching(*columns).where(Lot.available_g > 0)
+        return q.order_by(Lot.price_fen_per_t, Lot.vintage, Lot.id)
+
+    def matching(self, *columns: Any) -> Select[Any]:
+        """Every lot (or the given columns) these preferences accept, available or not."""
         q = select(*columns) if columns else select(Lot)
-        q = q.where(Lot.available_g > 0)
         if self.types or self.regions:
             q = q.join(Project, Project.id == Lot.project_id)
         if self.standards:
@@ -95,7 +99,7 @@ class Preferences:
             q = q.where(Lot.vintage >= self.vintage_from)
         if self.vintage_to is not None:
             q = q.where(Lot.vintage <= self.vintage_to)
-        return q.order_by(Lot.price_fen_per_t, Lot.vintage, Lot.id)
+        return q
 
 
 # Planning works on ORM lots (quotes) or on plain rows of their columns (reservations).
@@ -257,21 +261,6 @@ def _plan_query(prefs: Preferences) -> Select[Any]:
     return prefs.lots(*PLAN_COLUMNS)
 
 
-def reserve(
-    s: Session,
-    prefs: Preferences,
-    mass_g: int,
-    *,
-    reference: str = "",
-    ttl: timedelta = DEFAULT_TTL,
-    now: datetime | None = None,
-) -> Held:
-    """Hold `mass_g` and commit; 409 `insufficient_inventory` if it is not there."""
-    held = hold(s, prefs, mass_g, reference=reference, ttl=ttl, now=now)
-    s.commit()
-    return held
-
-
 def hold(
     s: Session,
     prefs: Preferences,
@@ -281,19 +270,18 @@ def hold(
     ttl: timedelta = DEFAULT_TTL,
     now: datetime | None = None,
 ) -> Held:
-    """Hold `mass_g` in the current transaction, which must begin here: it may be rolled back.
+    """Hold `mass_g` in the caller's transaction; 409 `insufficient_inventory` if it is not
+    there (after releasing holds past their expiry).
 
-    Plans against a snapshot, writes the reservation, then applies conditional UPDATEs in lot id
-    order (last, so row locks are held briefly); if another transaction got there first, rolls
-    back and plans again. The caller commits.
+    Plans against the current state, writes the reservation, then applies conditional UPDATEs in
+    lot id order (last, so row locks are held briefly). If another transaction got there first,
+    this attempt's savepoint is rolled back and it plans again.
     """
     now = now or utcnow()
     for _ in range(MAX_ATTEMPTS):
-        write_lock_up_front(s)
         try:
             plan = _plan(s.execute(_plan_query(prefs)), mass_g)
         except InsufficientInventory:
-            s.rollback()
             if not expire_due(s, now):
                 raise
             continue
@@ -301,33 +289,51 @@ def hold(
             (HeldLine(x.lot.id, x.mass_g, x.lot.price_fen_per_t) for x in plan.lines),
             key=lambda line: line.lot_id,
         )
-        held = Held(0, mass_g, ReservationStatus.active, now + ttl, lines)
-        rid = s.execute(
-            NEW_RESERVATION,
-            {
-                "mass_g": mass_g,
-                "status": held.status,
-                "reference": reference,
-                "created_at": now,
-                "expires_at": held.expires_at,
-            },
-        ).scalar_one()
-        s.execute(
-            NEW_LINES,
-            [
-                {
-                    "reservation_id": rid,
-                    "lot_id": line.lot_id,
-                    "mass_g": line.mass_g,
-                    "price_fen_per_t": line.price_fen_per_t,
-                }
-                for line in lines
-            ],
-        )
-        if all(_move(s, line.lot_id, line.mass_g, "available_g", "reserved_g") for line in lines):
-            return Held(rid, mass_g, held.status, held.expires_at, lines)
-        s.rollback()
+        try:
+            with uow.savepoint(s):
+                return _reserve(s, mass_g, lines, reference, now + ttl, now)
+        except _Outrun:
+            continue
     raise InsufficientInventory(mass_g, available(s, prefs))
+
+
+class _Outrun(Exception):
+    """A lot no longer holds what the plan took from it: another transaction got there first."""
+
+
+def _reserve(
+    s: Session,
+    mass_g: int,
+    lines: list[HeldLine],
+    reference: str,
+    expires_at: datetime,
+    now: datetime,
+) -> Held:
+    rid = s.execute(
+        NEW_RESERVATION,
+        {
+            "mass_g": mass_g,
+            "status": ReservationStatus.active,
+            "reference": reference,
+            "created_at": now,
+            "expires_at": expires_at,
+        },
+    ).scalar_one()
+    s.execute(
+        NEW_LINES,
+        [
+            {
+                "reservation_id": rid,
+                "lot_id": line.lot_id,
+                "mass_g": line.mass_g,
+                "price_fen_per_t": line.price_fen_per_t,
+            }
+            for line in lines
+        ],
+    )
+    if not all(_move(s, line.lot_id, line.mass_g, "available_g", "reserved_g") for line in lines):
+        raise _Outrun
+    return Held(rid, mass_g, ReservationStatus.active, expires_at, lines)
 
 
 def _move(s: Session, lot_id: int, grams: int, source: str, target: str) -> Any:
@@ -345,7 +351,6 @@ def available(s: Session, prefs: Preferences) -> int:
 
 
 def _lock(s: Session, reservation_id: int) -> Held:
-    write_lock_up_front(s)
     rows = s.execute(LOCK, {"rid": reservation_id}).all()
     if not rows:
         raise NotFound("No such reservation.")
@@ -369,17 +374,9 @@ def _release(s: Session, held: Held, status: ReservationStatus, now: datetime) -
     return closed
 
 
-def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> Held:
-    """Give the held mass back, and commit."""
-    held = release(s, reservation_id, ReservationStatus.cancelled, now)
-    s.commit()
-    return held
-
-
 def expire_due(s: Session, now: datetime | None = None, limit: int = 200) -> int:
     """Release reservations past their expiry; returns how many (skips ones locked elsewhere)."""
     now = now or utcnow()
-    write_lock_up_front(s)
     due = s.scalars(
         select(RESERVATIONS.c.id)
         .where(RESERVATIONS.c.status == ReservationStatus.active, RESERVATIONS.c.expires_at <= now)
@@ -389,7 +386,6 @@ def expire_due(s: Session, now: datetime | None = None, limit: int = 200) -> int
     ).all()
     for rid in due:
         _release(s, _lock(s, rid), ReservationStatus.expired, now)
-    s.commit()
     return len(due)
 
 
@@ -398,24 +394,6 @@ def release(
 ) -> Held:
     """Give an active reservation's mass back, closing it as `status`; the caller commits."""
     return _release(s, _lock(s, reservation_id), status, now or utcnow())
-
-
-def retire(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocated]:
-    """Turn a reservation into gram allocations and commit; an expired one is released (409)."""
-    now = now or utcnow()
-    try:
-        out = allocate(s, reservation_id, now)
-    except ReservationClosed as exc:
-        if exc.extra.get("status_now") != "due":
-            raise
-        s.rollback()
-        release(s, reservation_id, ReservationStatus.expired, now)
-        s.commit()
-        raise ReservationClosed(
-            "The reservation expired; its credits were released.", status_now="expired"
-        ) from None
-    s.commit()
-    return out
 
 
 def allocate(s: Session, reservation_id: int, now: datetime | None = None) -> list[Allocated]:

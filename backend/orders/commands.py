@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from backend.core import db
-from backend.orders import context, reconcile, services
+from backend.core import db, uow
+from backend.orders import reconcile, services
+from backend.payments import providers
 
 orders_cli = AppGroup("orders", help="Orders and payments.")
 
@@ -14,7 +15,8 @@ orders_cli = AppGroup("orders", help="Orders and payments.")
 @orders_cli.command("reconcile")
 def reconcile_cmd() -> None:
     """Settle paid-but-unretired orders, check stale payments, expire unpaid orders."""
-    report = reconcile.reconcile(db.session(), context.current())
+    with uow.transaction(db.session()) as s:
+        report = reconcile.reconcile(s, providers.current())
     click.echo(str(report))
     if report.failed:
         raise SystemExit(1)
@@ -23,7 +25,11 @@ def reconcile_cmd() -> None:
 @orders_cli.command("expire")
 def expire_cmd() -> None:
     """Expire unpaid orders past their hold, releasing their credits."""
-    total = 0
-    while n := services.expire_due(db.session()):
+    total, s = 0, db.session()
+    while True:
+        with uow.transaction(s):
+            n = services.expire_due(s)
+        if not n:
+            break
         total += n
     click.echo(f"Expired {total} unpaid orders.")

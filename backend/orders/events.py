@@ -61,3 +61,12 @@ class OrderClosed(OrderChanged):
 
     type = "order.closed"
     reason: str
+
+
+class RefuseRetirement(Exception):
+    """Raised by an inline handler of `OrderPaid` (for an order revived by a late payment) when
+    the order must not be retired after all; settlement refunds the payment instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

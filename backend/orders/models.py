@@ -7,7 +7,17 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.clock import utcnow
@@ -78,11 +88,19 @@ class Order(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bought for a court case's defendant: its certificate is judicial, and unpaid consumer
+    # holds give way to it.
+    judicial: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by certificates when it issues the order's certificate (in the retirement's
+    # transaction), so orders can show it without importing certificates.
+    certificate_number: Mapped[str | None] = mapped_column(String(20))
 
+    @property
     def line_items(self) -> list[dict[str, Any]]:
         parsed: list[dict[str, Any]] = json.loads(self.lines)
         return parsed
 
+    @property
     def preference_dict(self) -> dict[str, Any]:
         parsed: dict[str, Any] = json.loads(self.preferences)
         return parsed

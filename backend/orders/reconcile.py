@@ -16,11 +16,13 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.core import uow
 from backend.core.clock import utcnow
 from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
+from backend.payments.provider import PaymentProvider
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=5)
@@ -43,7 +45,7 @@ class Report:
 
 
 def reconcile(
-    s: Session, ctx: settlement.Context, now: datetime | None = None, limit: int = 500
+    s: Session, provider: PaymentProvider, now: datetime | None = None, limit: int = 500
 ) -> Report:
     """One pass; safe to run from several workers at once."""
     now = now or utcnow()
@@ -59,29 +61,31 @@ def reconcile(
         .where(Payment.status == PaymentStatus.pending, Payment.created_at <= now - STALE)
         .limit(limit)
     ).all()
-    s.rollback()
+    uow.step(s)
     for order_id in unsettled:
-        report.failed += not _attempt(partial(settlement.settle, s, order_id, ctx), s)
+        report.failed += not _attempt(partial(settlement.settle, s, order_id, provider), s)
         report.settled += 1
     for order_id, reference in stale:
         if reference is None:
             report.abandoned += _attempt(partial(services.abandon, s, order_id), s)
-        elif not ctx.provider.sandbox:
-            report.failed += not _attempt(partial(settlement.sync, s, ctx, reference), s)
+        elif not provider.sandbox:
+            report.failed += not _attempt(partial(settlement.sync, s, provider, reference), s)
             report.checked += 1
     report.expired = services.expire_due(s, now)
     return report
 
 
-def _attempt(step: Callable[[], object], s: Session) -> bool:
-    """Run one repair; a failure is logged and left for the next pass."""
+def _attempt(repair: Callable[[], object], s: Session) -> bool:
+    """Run one repair in a transaction of its own; a failure is logged and left for the next
+    pass."""
     try:
-        step()
+        repair()
     except IllegalTransition:
-        s.rollback()
+        uow.abandon(s)
         return False
     except Exception:
-        s.rollback()
+        uow.abandon(s)
         log.exception("reconciler step failed; it will be retried")
         return False
+    uow.step(s)
     return True

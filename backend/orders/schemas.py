@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
 from backend.orders.models import OrderStatus
+from backend.orders.services import OrderRequest, OrderView
 
 MAX_AMOUNT = 10**12  # fen: ten billion yuan
 ONE_OF = ("footprint_id", "mass_g", "amount")
@@ -53,6 +62,10 @@ class OrderCreateSchema(Schema):
                 given[1] if given[1:] else "footprint_id",
             )
 
+    @post_load
+    def _request(self, data: dict[str, Any], **_: Any) -> OrderRequest:
+        return OrderRequest(**data)
+
 
 class OrderLineSchema(Schema):
     lot_id = fields.Integer()
@@ -90,6 +103,14 @@ class OrderEventSchema(Schema):
 
 
 class OrderSchema(Schema):
+    """Dumps an `OrderView`: its payment and history from the view, the rest from the order."""
+
+    def get_attribute(self, obj: OrderView, attr: str, default: Any) -> Any:
+        if attr == "events" and obj.events is None:
+            return missing  # lists and a new order leave out the history
+        source = obj if attr in ("payment", "events") else obj.order
+        return super().get_attribute(source, attr, default)
+
     id = fields.String(metadata={"example": "ord_..."})
     status = fields.Enum(OrderStatus, by_value=True)
     mass_g = fields.Integer()
@@ -98,12 +119,12 @@ class OrderSchema(Schema):
     amount = fields.Integer(metadata={"description": "Fen: the total to pay"})
     currency = fields.String(metadata={"example": "CNY"})
     amount_cap = fields.Integer(allow_none=True)
-    lines = fields.List(fields.Nested(OrderLineSchema))
+    lines = fields.List(fields.Nested(OrderLineSchema), attribute="line_items")
     footprint_id = fields.String(allow_none=True)
     beneficiary = fields.String()
     purpose = fields.String()
     note = fields.String()
-    preferences = fields.Dict()
+    preferences = fields.Dict(attribute="preference_dict")
     organisation_id = fields.Integer(allow_none=True)
     payment = fields.Nested(PaymentInfoSchema)
     refund_reason = fields.String()

@@ -1,33 +1,34 @@
-"""Order use cases: create (reserve and price), read, list, cancel, the sandbox payment, expiry.
+"""Order use cases: place (reserve and price), start the payment, read, list, cancel, the
+sandbox payment, expiry.
 
-Services take a Session, the caller's Principal and a PaymentProvider; they import nothing
-from Flask and raise DomainErrors.
+Services take a Session, the caller's Principal, typed requests and a PaymentProvider; they
+import nothing from Flask, raise DomainErrors, and flush: the caller owns the transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.core import cursors
+from backend.core import cursors, uow
 from backend.core.clock import utcnow
-from backend.core.db import end_reads, random_id, write_lock_up_front
+from backend.core.db import random_id
 from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
-from backend.orders import pricing, settlement
+from backend.orders import holds, pricing, settlement
 from backend.orders.models import LIVE, Order, OrderEvent, OrderStatus
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
@@ -41,6 +42,32 @@ MAX_PAGE = 100
 class OrderSettings:
     fee_bps: int = 0
     ttl: timedelta = timedelta(minutes=30)
+    unpaid: holds.UnpaidLimits = field(default_factory=holds.UnpaidLimits)
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> OrderSettings:
+        return cls(
+            fee_bps=cfg["ORDER_FEE_BPS"],
+            ttl=timedelta(seconds=cfg["ORDER_TTL_SECONDS"]),
+            unpaid=holds.UnpaidLimits(
+                cfg["ORDER_UNPAID_MAX_COUNT"], cfg["ORDER_UNPAID_MAX_MASS_G"]
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What to buy (exactly one of a footprint, a mass or a spend cap), for whom and why."""
+
+    beneficiary: str
+    footprint_id: str | None = None
+    mass_g: int | None = None
+    amount: int | None = None
+    preferences: dict[str, Any] = field(default_factory=dict)
+    purpose: str = ""
+    note: str = ""
+    organisation_id: int | None = None
+    judicial: bool = False
 
 
 class AlreadyNeutralised(Conflict):
@@ -54,40 +81,39 @@ class SandboxDisabled(Forbidden):
 def create(
     s: Session,
     who: Principal,
-    body: dict[str, Any],
+    req: OrderRequest,
     provider: PaymentProvider,
     settings: OrderSettings,
     claim: idempotency.Claim | None = None,
 ) -> Order:
-    """Reserve the credits, freeze the price and start the payment (one order per claim)."""
+    """Place the order, then start its payment (one order per idempotency claim)."""
     if claim is not None and claim.resource_id is not None:
-        return _start_payment(s, get(s, who, claim.resource_id), provider)
-    user_id, org_id = _owner(who, body.get("organisation_id"))
-    key_id = who.api_key.id if who.api_key else None
-    prefs = inventory.Preferences.from_dict(body.get("preferences"))
-    cap: int | None = body.get("amount")
-    footprint = _footprint(s, who, body.get("footprint_id"))
-    field = "footprint_id" if footprint else "mass_g" if cap is None else "amount"
+        return start_payment(s, get(s, who, claim.resource_id), provider)
+    return start_payment(s, place(s, who, req, provider, settings, claim), provider)
+
+
+def place(
+    s: Session,
+    who: Principal,
+    req: OrderRequest,
+    provider: PaymentProvider,
+    settings: OrderSettings,
+    claim: idempotency.Claim | None = None,
+) -> Order:
+    """Reserve the credits and freeze the price in the caller's transaction. A sandbox payment
+    starts here too; a remote one starts in `start_payment`, once this is committed."""
+    user_id, org_id = _owner(who, req.organisation_id)
+    prefs = inventory.Preferences.from_dict(req.preferences)
+    footprint = _footprint(s, who, req.footprint_id)
+    field_name = "footprint_id" if footprint else "mass_g" if req.amount is None else "amount"
     order_id, now = random_id("ord_"), utcnow()
-    end_reads(s)  # holding credits must be able to roll back to here
-    for _ in range(inventory.MAX_ATTEMPTS):
-        mass = (
-            footprint.mass_g
-            if footprint
-            else body.get("mass_g") or _affordable(s, prefs, cap, settings)
-        )
-        held = inventory.hold(s, prefs, mass, reference=order_id, ttl=settings.ttl, now=now)
-        lines = _lines(s, held)
-        price = pricing.price(sum(line["amount"] for line in lines), settings.fee_bps)
-        if cap is None or price.total <= cap:
-            break
-        s.rollback()  # prices moved under a spend cap: plan again
-    else:
-        raise Conflict("Prices changed while the order was made; try again.")
+    mass = footprint.mass_g if footprint else req.mass_g or _affordable(s, prefs, req, settings)
+    if not req.judicial:
+        holds.check_cap(s, user_id, org_id, mass, settings.unpaid, now)
+    held, mass, price = _hold(s, req, prefs, mass, order_id, settings, now)
     if price.total < provider.minimum_amount:
-        s.rollback()
         raise ValidationFailed(
-            field,
+            field_name,
             f"This comes to {price.total} fen; the smallest payment is "
             f"{provider.minimum_amount} fen.",
         )
@@ -96,19 +122,20 @@ def create(
         status=S.awaiting_payment,
         user_id=user_id,
         organisation_id=org_id,
-        api_key_id=key_id,
+        api_key_id=who.api_key.id if who.api_key else None,
         footprint_id=footprint.id if footprint else None,
         mass_g=mass,
-        amount_cap=cap,
+        amount_cap=req.amount,
         credits_amount=price.credits,
         fee_amount=price.fee,
         amount=price.total,
         currency="CNY",
-        lines=json.dumps(lines, ensure_ascii=False),
-        preferences=json.dumps(body.get("preferences") or {}, sort_keys=True),
-        beneficiary=body["beneficiary"],
-        purpose=body.get("purpose") or (footprint.purpose if footprint else ""),
-        note=body.get("note") or "",
+        lines=json.dumps(held.lines, ensure_ascii=False),
+        preferences=json.dumps(req.preferences or {}, sort_keys=True),
+        beneficiary=req.beneficiary,
+        purpose=req.purpose or (footprint.purpose if footprint else ""),
+        note=req.note,
+        judicial=req.judicial,
         reservation_id=held.id,
         provider=provider.name,
         refund_reason="",
@@ -133,19 +160,86 @@ def create(
     try:
         s.flush()
     except IntegrityError:  # a concurrent order took the footprint first
-        s.rollback()
         if footprint is None:
             raise
         raise AlreadyNeutralised("This footprint is already being neutralised.") from None
     idempotency.record_resource(s, claim, order_id)
-    s.commit()
-    return _start_payment(s, order, provider, payment)
+    return order
+
+
+@dataclass(frozen=True)
+class _Held:
+    id: int
+    expires_at: datetime
+    lines: list[dict[str, Any]]
+
+
+class _PricesMoved(Exception):
+    """Under a spend cap, the held credits now cost more than the cap."""
+
+
+def _hold(
+    s: Session,
+    req: OrderRequest,
+    prefs: inventory.Preferences,
+    mass: int,
+    order_id: str,
+    settings: OrderSettings,
+    now: datetime,
+) -> tuple[_Held, int, pricing.Price]:
+    """Hold the order's mass and price it; under a spend cap, plan again if prices moved."""
+    if req.amount is None:
+        return _priced(s, req, prefs, mass, order_id, settings, now)
+    for _ in range(inventory.MAX_ATTEMPTS):
+        try:
+            with uow.savepoint(s):
+                return _priced(s, req, prefs, mass, order_id, settings, now)
+        except _PricesMoved:
+            mass = _affordable(s, prefs, req, settings)
+    raise Conflict("Prices changed while the order was made; try again.")
+
+
+def _priced(
+    s: Session,
+    req: OrderRequest,
+    prefs: inventory.Preferences,
+    mass: int,
+    order_id: str,
+    settings: OrderSettings,
+    now: datetime,
+) -> tuple[_Held, int, pricing.Price]:
+    held = _reserve(s, prefs, mass, order_id, settings.ttl, now, judicial=req.judicial)
+    lines = _lines(s, held)
+    price = pricing.price(sum(line["amount"] for line in lines), settings.fee_bps)
+    if req.amount is not None and price.total > req.amount:
+        raise _PricesMoved
+    return _Held(held.id, held.expires_at, lines), mass, price
+
+
+def _reserve(
+    s: Session,
+    prefs: inventory.Preferences,
+    mass_g: int,
+    order_id: str,
+    ttl: timedelta,
+    now: datetime,
+    *,
+    judicial: bool,
+) -> inventory.Held:
+    """Hold the credits; a judicial order short of stock first expires unpaid consumer holds."""
+    try:
+        return inventory.hold(s, prefs, mass_g, reference=order_id, ttl=ttl, now=now)
+    except inventory.InsufficientInventory as short:
+        shortfall = mass_g - int(short.extra["available_g"])
+        if not judicial or not holds.make_room(s, prefs, shortfall, now):
+            raise
+    return inventory.hold(s, prefs, mass_g, reference=order_id, ttl=ttl, now=now)
 
 
 def _affordable(
-    s: Session, prefs: inventory.Preferences, cap: int | None, settings: OrderSettings
+    s: Session, prefs: inventory.Preferences, req: OrderRequest, settings: OrderSettings
 ) -> int:
-    budget = pricing.credits_budget(cap or 0, settings.fee_bps)
+    budget = pricing.credits_budget(req.amount or 0, settings.fee_bps)
     mass = pricing.affordable_mass(s.execute(prefs.lots(*inventory.PLAN_COLUMNS)), budget)
     if mass == 0:
         raise ValidationFailed("amount", "Too small to buy a gram of these credits.")
@@ -239,21 +333,23 @@ def _request(order: Order) -> PaymentRequest:
     )
 
 
-def _start_payment(
-    s: Session, order: Order, provider: PaymentProvider, payment: Payment | None = None
-) -> Order:
-    """Create the provider's payment after the order is safely stored (no lock is held)."""
-    payment = payment or payment_of(s, order.id)
-    if payment.reference is not None or order.status != S.awaiting_payment:
+def start_payment(s: Session, order: Order, provider: PaymentProvider) -> Order:
+    """Create the provider's payment once the order and its hold are committed (no lock is
+    held while the provider is called). Nothing to do for a sandbox payment."""
+    if provider.sandbox or order.status != S.awaiting_payment:
         return order
+    payment = payment_of(s, order.id)
+    if payment.reference is not None:
+        return order
+    uow.step(s)
     try:
         started = provider.start(_request(order))
     except ProviderError:
         settlement.close_unpaid(s, order.id, S.cancelled, "the payment provider failed")
+        uow.step(s)
         raise
     payment.reference, payment.client_secret = started.reference, started.client_secret
     payment.updated_at = utcnow()
-    s.commit()
     return order
 
 
@@ -270,6 +366,61 @@ def get(s: Session, who: Principal, order_id: str) -> Order:
         raise NotFound("No such order.")
     who.authorize_owner(order.user_id, order.organisation_id, scope="orders:read")
     return order
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    """An order's payment, with what the customer needs to pay it now."""
+
+    provider: str
+    sandbox: bool
+    status: str
+    reference: str | None
+    last_error: str
+    instructions: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as the API shows it (OrderSchema): the order, its payment, its history."""
+
+    order: Order
+    payment: PaymentView
+    events: Sequence[OrderEvent] | None = None
+
+
+def views(
+    s: Session, orders: Sequence[Order], provider: PaymentProvider, *, history: bool = False
+) -> list[OrderView]:
+    """The API's view of orders (their payments read in one query)."""
+    ids = [o.id for o in orders]
+    payments = {p.order_id: p for p in s.scalars(select(Payment).where(Payment.order_id.in_(ids)))}
+    out = []
+    for order in orders:
+        p = payments[order.id]
+        unpaid = order.status == S.awaiting_payment and p.provider == provider.name
+        payment = PaymentView(
+            provider=p.provider,
+            sandbox=p.provider == "sandbox",
+            status=p.status.value,
+            reference=p.reference,
+            last_error=p.last_error,
+            instructions=provider.instructions(order.id, p.reference, p.client_secret)
+            if unpaid
+            else {},
+        )
+        out.append(OrderView(order, payment, events(s, order.id) if history else None))
+    return out
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    items: list[OrderView]
+    next_cursor: str | None
+
+
+def view(s: Session, order: Order, provider: PaymentProvider, *, history: bool = True) -> OrderView:
+    return views(s, [order], provider, history=history)[0]
 
 
 def events(s: Session, order_id: str) -> Sequence[OrderEvent]:
@@ -302,7 +453,7 @@ def listing(
     return cursors.newest_first(s, q, Order.created_at, Order.id, limit, cursor)
 
 
-def cancel(s: Session, who: Principal, order_id: str, ctx: settlement.Context) -> Order:
+def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider) -> Order:
     """Cancel an unpaid order and release its credits (again: no effect)."""
     order = get(s, who, order_id)
     _require_write(who)
@@ -310,7 +461,7 @@ def cancel(s: Session, who: Principal, order_id: str, ctx: settlement.Context) -
         settlement.close_unpaid(s, order_id, S.cancelled, "cancelled by the customer")
         # if the provider cannot be reached, the reconciler stops the payment later
         with contextlib.suppress(ProviderError):
-            settlement.stop_payment(s, ctx, order_id)
+            settlement.stop_payment(s, provider, order_id)
     s.refresh(order)
     return order
 
@@ -324,15 +475,14 @@ def abandon(s: Session, order_id: str) -> None:
     """Cancel an order whose payment was never started (its request died before that)."""
     if payment_of(s, order_id).reference is None:
         settlement.close_unpaid(s, order_id, S.cancelled, "the payment was never started")
-    else:
-        s.rollback()
 
 
 def confirm_sandbox(
-    s: Session, who: Principal, order_id: str, ctx: settlement.Context, *, succeed: bool
+    s: Session, who: Principal, order_id: str, provider: PaymentProvider, *, succeed: bool
 ) -> Order:
-    """Play the customer paying (sandbox only): the order is paid, then retired at once."""
-    if not ctx.provider.sandbox:
+    """Play the customer paying (sandbox only): the order is paid, then retired at once, in
+    one transaction (there is no remote money to record first)."""
+    if not provider.sandbox:
         raise SandboxDisabled("Sandbox payments are disabled: pay through the live provider.")
     order = get(s, who, order_id)
     _require_write(who)
@@ -340,23 +490,24 @@ def confirm_sandbox(
         return order
     if order.status != S.awaiting_payment:
         raise IllegalTransition(order.id, order.status, S.paid)
-    end_reads(s)
     if not succeed:
-        write_lock_up_front(s)
         payment = payment_of(s, order_id)
         payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
-        s.commit()
         return order
-    settlement.capture(s, order_id)
-    settlement.settle(s, order_id, ctx)
+    settlement.capture(s, order_id, later=False)
+    settlement.settle(s, order_id, provider)
     s.refresh(order)
     return order
+
+
+def note_certificate(s: Session, order_id: str, number: str) -> None:
+    """Record the number of the certificate issued for the order's retirement."""
+    s.execute(update(Order).where(Order.id == order_id).values(certificate_number=number))
 
 
 def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int:
     """Expire unpaid orders past their hold and release it; returns how many."""
     now = now or utcnow()
-    write_lock_up_front(s)
     due = s.scalars(
         select(Order.id)
         .where(Order.status == S.awaiting_payment, Order.expires_at <= now)
@@ -364,10 +515,10 @@ def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    s.rollback()
     for order_id in due:
         try:
-            settlement.close_unpaid(s, order_id, S.expired, "not paid in time", now)
+            with uow.savepoint(s):
+                settlement.close_unpaid(s, order_id, S.expired, "not paid in time", now)
         except IllegalTransition:
-            s.rollback()  # paid or cancelled meanwhile
+            continue  # paid or cancelled meanwhile
     return len(due)

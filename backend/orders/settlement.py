@@ -3,47 +3,36 @@ idempotent and safe to run concurrently: the request that took the payment, the 
 webhook, the outbox job and the reconciler may all reach the same order.
 
 The rule: a captured payment ends as a retired order or a refunded one.
+
+Settlement talks to the payment provider, and never while it holds a lock or an open write
+transaction: before each call to the provider it commits what it has done (`uow.step`), so it is
+one of the multi-transaction use cases listed in docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.certificates import issuing
-from backend.certificates import services as certificates
-from backend.certificates.issuing import Issuer
-from backend.certificates.models import Certificate
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import end_reads, write_lock_up_front
 from backend.core.errors import NotFound
+from backend.core.events import bus
 from backend.core.jobs import queue
-from backend.courts.judicial import is_court_order
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
+from backend.orders import events
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
-from backend.partners.webhooks import payloads
-from backend.partners.webhooks.events import emit
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.provider import PaymentProvider, RemotePayment
 from backend.payments.sandbox import SandboxProvider
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Context:
-    """What settling needs besides the database: the payment provider and the certificate
-    issuer."""
-
-    provider: PaymentProvider
-    issuer: Issuer
-
 
 SETTLE_JOB = "order.settle"
 S = OrderStatus
@@ -51,7 +40,6 @@ UNSETTLED = (S.paid, S.expired, S.cancelled)
 
 
 def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
-    write_lock_up_front(s)
     row = s.execute(
         select(Order, Payment)
         .join(Payment, Payment.order_id == Order.id)
@@ -64,165 +52,154 @@ def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
     return row[0], row[1]
 
 
-def capture(s: Session, order_id: str, now: datetime | None = None) -> None:
-    """Record that the order's money arrived, with a settle job in the same transaction."""
+def announce(s: Session, kind: type[events.OrderChanged], order: Order, **changes: Any) -> None:
+    """Publish `kind` with the order as it stands after `changes` (what `transition` wrote)."""
+    state: dict[str, Any] = {
+        "order_id": order.id,
+        "status": order.status,
+        "user_id": order.user_id,
+        "organisation_id": order.organisation_id,
+        "footprint_id": order.footprint_id,
+        "mass_g": order.mass_g,
+        "amount": order.amount,
+        "currency": order.currency,
+        "beneficiary": order.beneficiary,
+        "purpose": order.purpose,
+        "judicial": order.judicial,
+        "reservation_id": order.reservation_id,
+        "paid_at": order.paid_at,
+        "retired_at": order.retired_at,
+        **changes,
+    }
+    state["status"] = OrderStatus(state["status"]).value
+    for name in ("paid_at", "retired_at"):
+        state[name] = state[name].isoformat() if state[name] is not None else None
+    bus.publish(s, kind(**state))
+
+
+def capture(s: Session, order_id: str, now: datetime | None = None, *, later: bool = True) -> None:
+    """Record that the order's money arrived; with `later`, a settle job makes sure it is
+    settled even if this process dies before it does."""
     now = now or utcnow()
     order, payment = _locked(s, order_id)
     if payment.status in (PaymentStatus.succeeded, PaymentStatus.refunded):
-        s.rollback()
         return
     payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
     payment.last_error = ""
     if order.status == S.awaiting_payment:
         transition(s, order.id, S.paid, now, "payment received", locked=order.status, paid_at=now)
-        emit(s, order.organisation_id, "order.paid", payloads.order(s, order.id))
-    queue.enqueue(s, SETTLE_JOB, order.id)
-    s.commit()
+        announce(s, events.OrderPaid, order, status=S.paid, paid_at=now)
+    if later:
+        queue.enqueue(s, SETTLE_JOB, order.id)
 
 
-def settle(s: Session, order_id: str, ctx: Context, now: datetime | None = None) -> None:
+class _Refund(Exception):
+    """Settling found that the money must go back, for `reason`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def settle(
+    s: Session, order_id: str, provider: PaymentProvider, now: datetime | None = None
+) -> None:
     """Retire a paid order's credits (re-reserving if its hold expired), or refund it."""
+    now = now or utcnow()
     for _ in range(3):
         try:
-            _settle_once(s, order_id, ctx, now or utcnow())
+            with uow.savepoint(s):
+                _settle_once(s, order_id, now)
             return
         except inventory.ReservationClosed:
-            s.rollback()  # the hold was swept under us: look again
+            continue  # the hold was swept under us: look again
+        except (_Refund, events.RefuseRetirement) as why:
+            refund(s, order_id, provider, why.reason, now)
+            return
     raise RuntimeError(f"order {order_id} could not be settled")
 
 
-def _settle_once(s: Session, order_id: str, ctx: Context, now: datetime) -> None:
+def _settle_once(s: Session, order_id: str, now: datetime) -> None:
     order, payment = _locked(s, order_id)
     if payment.status != PaymentStatus.succeeded or order.status not in UNSETTLED:
         queue.finish(s, SETTLE_JOB, order.id, now)
-        s.commit()
         return
     if order.status == S.cancelled:
-        s.rollback()
-        refund(s, order_id, ctx, "cancelled before the payment arrived", now)
-        return
+        raise _Refund("cancelled before the payment arrived")
     hold = s.execute(
         select(Reservation.id, Reservation.expires_at).where(
             Reservation.id == order.reservation_id,
             Reservation.status == ReservationStatus.active,
         )
     ).first()
+    if hold is not None and hold.expires_at > now:
+        _retire(s, order, hold.id, now)
+        return
     if hold is not None:
-        if hold.expires_at > now:
-            _retire(s, order, hold.id, ctx, now)
-            return
         inventory.release(s, hold.id, ReservationStatus.expired, now)
-    s.commit()
-    if not _rereserve(s, order, ctx, now) and _still_unsettled(s, order_id):
-        refund(s, order_id, ctx, "no credits left for a payment that arrived late", now)
-
-
-def _retire(s: Session, order: Order, reservation_id: int, ctx: Context, now: datetime) -> None:
-    """Allocate the held credits, issue the certificate and mark the order retired (its row is
-    locked), in one transaction."""
-    inventory.allocate(s, reservation_id, now)
-    cert = issuing.issue(
-        s,
-        ctx.issuer,
-        reservation_id=reservation_id,
-        beneficiary=order.beneficiary,
-        purpose=order.purpose,
-        now=now,
-        order_id=order.id,
-        footprint_mass_g=order.mass_g if order.footprint_id else None,
-        judicial=is_court_order(s, order.id),
-    )
-    status = order.status
-    if status == S.expired:
-        reason = "late payment; credits reserved again"
-        status = S.paid
-        transition(s, order.id, S.paid, now, reason, locked=S.expired, paid_at=now)
-        emit(s, order.organisation_id, "order.paid", payloads.order(s, order.id))
-    transition(s, order.id, S.retired, now, "credits retired", locked=status, retired_at=now)
-    org = order.organisation_id
-    emit(s, org, "order.retired", payloads.order(s, order.id, cert.number))
-    emit(s, org, "certificate.issued", payloads.certificate(cert, ctx.issuer))
-    queue.finish(s, SETTLE_JOB, order.id, now)
-    s.commit()
-
-
-def _rereserve(s: Session, order: Order, ctx: Context, now: datetime) -> bool:
-    """Hold the order's mass again, then retire it; False if the inventory is short."""
     try:
         held = inventory.hold(
             s,
-            inventory.Preferences.from_dict(order.preference_dict()),
+            inventory.Preferences.from_dict(order.preference_dict),
             order.mass_g,
             reference=order.id,
             now=now,
         )
     except inventory.InsufficientInventory:
-        s.rollback()
-        return False
-    order, _ = _locked(s, order.id)
-    if order.status not in (S.paid, S.expired):
-        s.rollback()  # settled meanwhile by someone else
-        return True
+        raise _Refund("no credits left for a payment that arrived late") from None
     order.reservation_id = held.id
-    _retire(s, order, held.id, ctx, now)
-    return True
+    _retire(s, order, held.id, now)
 
 
-def _still_unsettled(s: Session, order_id: str) -> bool:
-    order, payment = _locked(s, order_id)
-    s.rollback()
-    return payment.status == PaymentStatus.succeeded and order.status in UNSETTLED
+def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
+    """Allocate the held credits and mark the order retired (its row is locked). The
+    certificate is issued by the `OrderRetired` handler, in this same transaction."""
+    inventory.allocate(s, reservation_id, now)
+    status, paid_at = order.status, order.paid_at
+    if status == S.expired:
+        reason = "late payment; credits reserved again"
+        transition(s, order.id, S.paid, now, reason, locked=S.expired, paid_at=now)
+        announce(s, events.OrderPaid, order, status=S.paid, paid_at=now)
+        status, paid_at = S.paid, now
+    transition(s, order.id, S.retired, now, "credits retired", locked=status, retired_at=now)
+    announce(s, events.OrderRetired, order, status=S.retired, paid_at=paid_at, retired_at=now)
+    queue.finish(s, SETTLE_JOB, order.id, now)
 
 
 def refund(
-    s: Session, order_id: str, ctx: Context, reason: str, now: datetime | None = None
+    s: Session, order_id: str, provider: PaymentProvider, reason: str, now: datetime | None = None
 ) -> None:
     """Return a captured payment in full and close the order as refunded.
 
-    The provider is called with no lock held, under an idempotency key derived from the order,
-    so a retry (the settle job) refunds at most once.
+    What was done so far is committed first: the provider is called with no lock held, under an
+    idempotency key derived from the order, so a retry (the settle job) refunds at most once.
     """
     _order, payment = _locked(s, order_id)
-    reference, amount = payment.reference, payment.amount
-    s.rollback()
-    if payment.status != PaymentStatus.succeeded or reference is None:
+    reference, amount, captured = payment.reference, payment.amount, payment.status
+    uow.step(s)
+    if captured != PaymentStatus.succeeded or reference is None:
         return
-    refund_ref = ctx.provider.refund(reference, amount, f"{order_id}:refund")
+    refund_ref = provider.refund(reference, amount, f"{order_id}:refund")
     mark_refunded(s, order_id, reason, now or utcnow(), refund_ref)
 
 
 def mark_refunded(
     s: Session, order_id: str, reason: str, now: datetime, refund_ref: str | None = None
 ) -> None:
-    """Record a refund (ours or one made at the provider); the credits go back if not retired."""
+    """Record a refund (ours or one made at the provider); the credits go back if not retired,
+    and `OrderRefunded` lets the certificate be revoked."""
     order, payment = _locked(s, order_id)
     if order.status == S.refunded:
-        s.rollback()
         return
     if order.status == S.awaiting_payment:
         transition(s, order.id, S.cancelled, now, "refunded at the provider")
-    if order.status == S.retired:
-        _revoke_certificate(s, order.id, reason, now)
     _release_if_active(s, order, now)
     transition(s, order.id, S.refunded, now, reason, refund_reason=reason[:200])
     payment.status, payment.refunded_at, payment.updated_at = PaymentStatus.refunded, now, now
     payment.refund_reference = refund_ref or payment.refund_reference
+    announce(s, events.OrderRefunded, order, status=S.refunded, reason=reason[:200])
     queue.finish(s, SETTLE_JOB, order.id, now)
-    s.commit()
     log.warning("order %s refunded: %s", order_id, reason)
-
-
-def _revoke_certificate(s: Session, order_id: str, reason: str, now: datetime) -> None:
-    """A refunded retirement's certificate is revoked, unless the registry has retired it."""
-    number = s.scalar(select(Certificate.number).where(Certificate.order_id == order_id))
-    if number is None:
-        return
-    try:
-        certificates.revoke(s, number, f"payment refunded: {reason}", None, now)
-    except certificates.RegistryRetired:
-        log.warning(
-            "order %s refunded but certificate %s stays: registry-retired", order_id, number
-        )
 
 
 def _release_if_active(
@@ -238,56 +215,59 @@ def _release_if_active(
 def close_unpaid(
     s: Session, order_id: str, to: OrderStatus, reason: str, now: datetime | None = None
 ) -> None:
-    """Cancel or expire an unpaid order and release its hold, in one transaction.
+    """Cancel or expire an unpaid order and release its hold.
 
     A payment the provider could still complete stays pending until `stop_payment` (or the
     reconciler) has stopped it there; the sandbox's, or one never started, is cancelled here.
     """
     now = now or utcnow()
-    end_reads(s)
     order, payment = _locked(s, order_id)
     transition(s, order_id, to, now, reason, locked=order.status)
     _release_if_active(s, order, now, ReservationStatus(to.value))
     local = payment.reference is None or payment.provider == SandboxProvider.name
     if payment.status == PaymentStatus.pending and local:
         payment.status, payment.updated_at = PaymentStatus.cancelled, now
-    s.commit()
+    announce(s, events.OrderClosed, order, status=to, reason=reason[:200])
 
 
-def stop_payment(s: Session, ctx: Context, order_id: str, now: datetime | None = None) -> None:
+def stop_payment(
+    s: Session, provider: PaymentProvider, order_id: str, now: datetime | None = None
+) -> None:
     """Cancel a closed order's pending payment at the provider, then act on what the provider
     says: if the customer paid first, settle (refund or re-reserve) instead."""
     now = now or utcnow()
     _, payment = _locked(s, order_id)
     reference, pending = payment.reference, payment.status == PaymentStatus.pending
-    s.rollback()
+    uow.step(s)
     if not pending or reference is None:
         return
-    ctx.provider.cancel(reference, f"{order_id}:cancel")
-    remote = ctx.provider.fetch(reference)
+    provider.cancel(reference, f"{order_id}:cancel")
+    remote = provider.fetch(reference)
     if remote is not None and remote.status == "succeeded":
         capture(s, order_id, now)
-        settle(s, order_id, ctx, now)
+        uow.step(s)
+        settle(s, order_id, provider, now)
         return
-    _, payment = _locked(s, order_id)
-    if payment.status == PaymentStatus.pending:
-        payment.status, payment.updated_at = PaymentStatus.cancelled, now
-    s.commit()
+    s.execute(
+        update(Payment)
+        .where(Payment.order_id == order_id, Payment.status == PaymentStatus.pending)
+        .values(status=PaymentStatus.cancelled, updated_at=now)
+    )
 
 
 def sync(
-    s: Session, ctx: Context, reference: str, now: datetime | None = None
+    s: Session, provider: PaymentProvider, reference: str, now: datetime | None = None
 ) -> RemotePayment | None:
     """Make our record of a payment agree with the provider's, then settle what that implies."""
     now = now or utcnow()
     payment = s.scalar(
-        select(Payment).where(Payment.provider == ctx.provider.name, Payment.reference == reference)
+        select(Payment).where(Payment.provider == provider.name, Payment.reference == reference)
     )
-    s.rollback()
+    uow.step(s)
     if payment is None:
-        log.info("%s payment %s is not ours; ignored", ctx.provider.name, reference)
+        log.info("%s payment %s is not ours; ignored", provider.name, reference)
         return None
-    remote = ctx.provider.fetch(reference)
+    remote = provider.fetch(reference)
     if remote is None:
         return None
     if (remote.amount, remote.currency) != (payment.amount, payment.currency):
@@ -305,27 +285,26 @@ def sync(
         mark_refunded(s, order_id, "refunded at the provider", now)
     elif remote.status == "succeeded":
         capture(s, order_id, now)
-        settle(s, order_id, ctx, now)
+        uow.step(s)
+        settle(s, order_id, provider, now)
     else:
-        _note_pending(s, ctx, order_id, remote, now)
+        _note_pending(s, provider, order_id, remote, now)
     return remote
 
 
 def _note_pending(
-    s: Session, ctx: Context, order_id: str, remote: RemotePayment, now: datetime
+    s: Session, provider: PaymentProvider, order_id: str, remote: RemotePayment, now: datetime
 ) -> None:
     """A payment not (yet) made: keep the failure to show; a payment cancelled at the provider
     cancels its unpaid order; a closed order's payment is stopped at the provider."""
     order, payment = _locked(s, order_id)
     if payment.status != PaymentStatus.pending:
-        s.rollback()
         return
     payment.last_error, payment.updated_at = remote.failure[:300], now
     if remote.status == "cancelled":
         payment.status = PaymentStatus.cancelled
     unpaid, closed = order.status == S.awaiting_payment, order.status in (S.expired, S.cancelled)
-    s.commit()
     if remote.status == "cancelled" and unpaid:
         close_unpaid(s, order_id, S.cancelled, "the payment was cancelled at the provider", now)
     elif remote.status == "pending" and closed:
-        stop_payment(s, ctx, order_id, now)
+        stop_payment(s, provider, order_id, now)

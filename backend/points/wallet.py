@@ -108,7 +108,13 @@ def redeem(
         raise
     inventory.allocate(s, held.id, now)
     cert = issuing.issue(
-        s, issuer, reservation_id=held.id, beneficiary=beneficiary, purpose=PURPOSE, now=now
+        s,
+        issuer,
+        reservation_id=held.id,
+        beneficiary=beneficiary,
+        purpose=PURPOSE,
+        now=now,
+        user_id=user_id,
     )
     redemption = Redemption(
         id=rid,

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from backend.courts.models import AuditEntry, CourtOrder, Verification
+from backend.orders.models import Order
 from backend.partners.webhooks.models import WebhookEndpoint, WebhookEvent
 from tests import factories as f
 from tests.courts.test_purchase_flow import buy, pay, token_of, verify
@@ -56,6 +57,7 @@ def test_ineligible_credit_types_are_refused(client, db_session, courts, staff, 
             order_id=order["id"], defendant_id=case["defendants"][0]["id"], case_id=case["id"]
         )
     )
+    db_session.execute(update(Order).where(Order.id == order["id"]).values(judicial=True))
     db_session.commit()
     number = pay(client, buyer.token, order["id"])["certificate_number"]
     assert client.get(f"/api/v1/certificates/{number}").get_json()["judicial"] is True

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core.db import IMMEDIATE
 from backend.core.errors import DomainError
 from backend.credits import checks, inventory, registry
 from backend.credits.catalogue import new_lot
@@ -27,6 +28,7 @@ from backend.credits.models import (
     Standard,
     Unit,
 )
+from tests import factories as f
 
 T = GRAMS_PER_TONNE
 
@@ -54,8 +56,9 @@ def race(factory: sessionmaker[Session], jobs: list[Callable[[Session], Any]]) -
 
 @pytest.fixture
 def writers(engine) -> sessionmaker[Session]:
-    """Sessions that really commit, on either database."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that really commit, on either database; on SQLite they begin with BEGIN
+    IMMEDIATE, as the app's writer sessions do."""
+    return sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
 
 
 @pytest.fixture
@@ -121,7 +124,7 @@ def test_clients_race_on_either_database(writers, fresh_project):
 
     def buy(size: int) -> Callable[[Session], int]:
         def job(s: Session) -> int:
-            return sum(a.mass_g for a in inventory.retire(s, inventory.reserve(s, prefs, size).id))
+            return sum(a.mass_g for a in f.retire(s, f.reserve(s, prefs, size).id))
 
         return job
 
@@ -143,8 +146,8 @@ def test_fifty_clients_race_for_the_last_hundred_tonnes(committing, fresh_projec
 
     def buy(size: int) -> Callable[[Session], int]:
         def job(s: Session) -> int:
-            held = inventory.reserve(s, prefs, size)
-            return sum(a.mass_g for a in inventory.retire(s, held.id))
+            held = f.reserve(s, prefs, size)
+            return sum(a.mass_g for a in f.retire(s, held.id))
 
         return job
 
@@ -175,8 +178,8 @@ def test_fifty_clients_race_for_the_last_hundred_tonnes(committing, fresh_projec
 def test_overlapping_registry_retirements_one_wins(committing, fresh_project):
     _, lot = fresh_project(10, 900_000_000)
     with committing() as s:
-        held = inventory.reserve(s, inventory.Preferences(project_ids=(lot.project_id,)), 3 * T)
-        inventory.retire(s, held.id)
+        held = f.reserve(s, inventory.Preferences(project_ids=(lot.project_id,)), 3 * T)
+        f.retire(s, held.id)
     first, last = lot.first_unit, lot.first_unit + 2
 
     def claim(ref: str) -> Callable[[Session], Any]:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend.core import uow
 from backend.core.clock import utcnow
 from backend.credits import checks, inventory
 from backend.credits.inventory import InsufficientInventory, Preferences, ReservationClosed
@@ -101,15 +102,15 @@ def test_reserved_mass_is_not_available_to_others(db_session):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 10)
     prefs = Preferences(project_ids=(p.id,))
-    r = inventory.reserve(db_session, prefs, 7 * T)
+    r = f.reserve(db_session, prefs, 7 * T)
     assert grams(db_session, lot.id) == (3 * T, 7 * T, 0)
     with pytest.raises(InsufficientInventory) as exc:
-        inventory.reserve(db_session, prefs, 4 * T)
+        f.reserve(db_session, prefs, 4 * T)
     assert exc.value.extra["available_g"] == 3 * T
-    inventory.cancel(db_session, r.id)
+    f.cancel(db_session, r.id)
     assert grams(db_session, lot.id) == (10 * T, 0, 0)
     with pytest.raises(ReservationClosed):
-        inventory.cancel(db_session, r.id)
+        f.cancel(db_session, r.id)
 
 
 def test_failed_reservation_writes_nothing(db_session):
@@ -117,19 +118,22 @@ def test_failed_reservation_writes_nothing(db_session):
     f.lot(db_session, p, 1)
     before = db_session.scalar(select(func.count()).select_from(Reservation))
     with pytest.raises(InsufficientInventory):
-        inventory.reserve(db_session, Preferences(project_ids=(p.id,)), 2 * T)
+        f.reserve(db_session, Preferences(project_ids=(p.id,)), 2 * T)
     assert db_session.scalar(select(func.count()).select_from(Reservation)) == before
 
 
-def test_expiry_releases_and_blocks_retirement(db_session):
+def test_an_expired_hold_cannot_be_retired_and_the_sweep_releases_it(db_session):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 10)
     prefs = Preferences(project_ids=(p.id,))
     now = utcnow()
-    r = inventory.reserve(db_session, prefs, 10 * T, now=now, ttl=timedelta(minutes=30))
+    r = f.reserve(db_session, prefs, 10 * T, now=now, ttl=timedelta(minutes=30))
     later = now + timedelta(minutes=31)
     with pytest.raises(ReservationClosed):
-        inventory.retire(db_session, r.id, now=later)
+        f.retire(db_session, r.id, now=later)
+    assert grams(db_session, lot.id) == (0, 10 * T, 0)
+    with uow.transaction(db_session):
+        assert inventory.expire_due(db_session, later) == 1
     assert db_session.get(Reservation, r.id).status == ReservationStatus.expired
     assert grams(db_session, lot.id) == (10 * T, 0, 0)
 
@@ -139,8 +143,8 @@ def test_reserve_sweeps_expired_holds_when_short(db_session):
     lot = f.lot(db_session, p, 10)
     prefs = Preferences(project_ids=(p.id,))
     now = utcnow()
-    inventory.reserve(db_session, prefs, 10 * T, now=now, ttl=timedelta(minutes=1))
-    fresh = inventory.reserve(db_session, prefs, 10 * T, now=now + timedelta(minutes=2))
+    f.reserve(db_session, prefs, 10 * T, now=now, ttl=timedelta(minutes=1))
+    fresh = f.reserve(db_session, prefs, 10 * T, now=now + timedelta(minutes=2))
     assert fresh.status == ReservationStatus.active
     assert grams(db_session, lot.id) == (0, 10 * T, 0)
 
@@ -149,10 +153,10 @@ def test_retirement_allocates_contiguous_grams_across_units(db_session):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 5, first_unit=7_000)
     prefs = Preferences(project_ids=(p.id,))
-    first = inventory.reserve(db_session, prefs, 1_500_000)
-    second = inventory.reserve(db_session, prefs, 2_000_000)
-    a1 = inventory.retire(db_session, first.id)
-    a2 = inventory.retire(db_session, second.id)
+    first = f.reserve(db_session, prefs, 1_500_000)
+    second = f.reserve(db_session, prefs, 2_000_000)
+    a1 = f.retire(db_session, first.id)
+    a2 = f.retire(db_session, second.id)
     spans = [(db_session.get(Unit, a.unit_id).serial, a.gram_start, a.gram_end) for a in a1 + a2]
     assert spans == [
         (7000, 0, 1_000_000),
@@ -163,7 +167,7 @@ def test_retirement_allocates_contiguous_grams_across_units(db_session):
     ]
     assert grams(db_session, lot.id) == (1_500_000, 0, 3_500_000)
     with pytest.raises(ReservationClosed):
-        inventory.retire(db_session, first.id)
+        f.retire(db_session, first.id)
     assert checks.violations(db_session) == []
 
 
@@ -171,17 +175,17 @@ def test_reservation_can_span_lots(db_session):
     p = f.project(db_session)
     a = f.lot(db_session, p, 1, price=1)
     b = f.lot(db_session, p, 1, price=2)
-    r = inventory.reserve(db_session, Preferences(project_ids=(p.id,)), 1_600_000)
+    r = f.reserve(db_session, Preferences(project_ids=(p.id,)), 1_600_000)
     assert [(line.lot_id, line.mass_g) for line in r.lines] == [(a.id, T), (b.id, 600_000)]
-    allocations = inventory.retire(db_session, r.id)
+    allocations = f.retire(db_session, r.id)
     assert sum(x.mass_g for x in allocations) == 1_600_000
 
 
 def test_database_refuses_overlapping_or_oversized_allocations(db_session):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 2)
-    r = inventory.reserve(db_session, Preferences(project_ids=(p.id,)), 500_000)
-    (alloc,) = inventory.retire(db_session, r.id)
+    r = f.reserve(db_session, Preferences(project_ids=(p.id,)), 500_000)
+    (alloc,) = f.retire(db_session, r.id)
     for start, end in ((400_000, 600_000), (0, 1), (999_999, 1_000_001)):
         db_session.add(
             Allocation(reservation_id=r.id, unit_id=alloc.unit_id, gram_start=start, gram_end=end)
@@ -206,7 +210,7 @@ def test_database_refuses_counters_that_do_not_add_up(db_session):
 def test_check_finds_a_tampered_reservation(app, db_session):
     p = f.project(db_session)
     f.lot(db_session, p, 3)
-    r = inventory.reserve(db_session, Preferences(project_ids=(p.id,)), T)
+    r = f.reserve(db_session, Preferences(project_ids=(p.id,)), T)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["credits", "check"]).exit_code == 0
     db_session.execute(
@@ -221,9 +225,7 @@ def test_check_finds_a_tampered_reservation(app, db_session):
 def test_expire_command(app, db_session):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 3)
-    inventory.reserve(
-        db_session, Preferences(project_ids=(p.id,)), T, now=utcnow() - timedelta(hours=2)
-    )
+    f.reserve(db_session, Preferences(project_ids=(p.id,)), T, now=utcnow() - timedelta(hours=2))
     result = app.test_cli_runner().invoke(args=["credits", "expire"])
     assert "Released 1" in result.output
     assert grams(db_session, lot.id) == (3 * T, 0, 0)

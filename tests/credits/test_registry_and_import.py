@@ -14,8 +14,8 @@ T = GRAMS_PER_TONNE
 def _retired_units(db_session, tonnes=3):
     p = f.project(db_session)
     lot = f.lot(db_session, p, 10, first_unit=40_000)
-    r = inventory.reserve(db_session, inventory.Preferences(project_ids=(p.id,)), tonnes * T)
-    inventory.retire(db_session, r.id)
+    r = f.reserve(db_session, inventory.Preferences(project_ids=(p.id,)), tonnes * T)
+    f.retire(db_session, r.id)
     return lot
 
 

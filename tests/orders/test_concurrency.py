@@ -24,7 +24,6 @@ from backend.footprint.models import Footprint
 from backend.idempotency.models import IdempotencyKey
 from backend.orders import reconcile
 from backend.orders.models import Order, OrderEvent, OrderStatus
-from backend.orders.settlement import Context
 from backend.payments.models import Payment
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
@@ -159,7 +158,7 @@ def test_settling_from_every_path_at_once_retires_once(live):
         live, {"mass_g": 3 * T, "beneficiary": "张三", "preferences": live.prefs}, "settle"
     )
     assert code == 201
-    ctx = Context(SandboxProvider(), live.app.extensions["certificate_issuer"])
+    ctx = SandboxProvider()
 
     def path(i: int) -> Any:
         if i % 2:

@@ -114,13 +114,12 @@ def test_a_resumed_claim_starts_the_payment_if_it_never_started(db_session, stoc
         provider = app.extensions["payments"]
         claim = store.claim(db_session, f"user:{buyer.user.id}", "k2", "fp")
         assert isinstance(claim, store.Claim)
-        order = services.create(
-            db_session, who, body(stock), provider, services.OrderSettings(), claim
-        )
+        request = services.OrderRequest(**body(stock))
+        order = services.create(db_session, who, request, provider, services.OrderSettings(), claim)
         again = services.create(
             db_session,
             who,
-            body(stock),
+            request,
             provider,
             services.OrderSettings(),
             store.Claim(claim.scope, claim.key, order.id),

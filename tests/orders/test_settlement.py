@@ -14,7 +14,6 @@ from backend.core.jobs.models import Job
 from backend.credits import checks, inventory
 from backend.orders import reconcile, services, settlement
 from backend.orders.models import Order, OrderStatus
-from backend.orders.settlement import Context
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.sandbox import SandboxProvider
 from backend.worker import handlers
@@ -25,8 +24,8 @@ T = 1_000_000
 
 
 @pytest.fixture
-def ctx(app) -> Context:
-    return Context(SandboxProvider(), app.extensions["certificate_issuer"])
+def ctx(app) -> SandboxProvider:
+    return SandboxProvider()
 
 
 def status(s, order_id: str) -> OrderStatus:
@@ -44,22 +43,26 @@ def expire(s, order_id: str) -> None:
     assert status(s, order_id) == OrderStatus.expired
 
 
-def test_a_late_payment_is_reserved_again_and_retired(ctx, client, db_session, stock, buyer):
+def test_a_late_payment_is_reserved_again_and_retired(app, ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     expire(db_session, order["id"])
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], ctx)
+    with app.app_context():
+        settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.retired
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
     assert checks.violations(db_session) == []
 
 
-def test_a_late_payment_with_no_credits_left_is_refunded(ctx, client, db_session, stock, buyer):
+def test_a_late_payment_with_no_credits_left_is_refunded(
+    app, ctx, client, db_session, stock, buyer
+):
     order = f.place_order(client, buyer.token, mass_g=60 * T, preferences=stock.prefs)
     expire(db_session, order["id"])
     f.place_order(client, buyer.token, mass_g=50 * T, preferences=stock.prefs)  # takes the rest
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], ctx)
+    with app.app_context():
+        settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.refunded
     paid = payment(db_session, order["id"])
     assert paid.status == PaymentStatus.refunded
@@ -67,36 +70,37 @@ def test_a_late_payment_with_no_credits_left_is_refunded(ctx, client, db_session
     assert grams(db_session, stock.lot) == (50 * T, 50 * T, 0)
 
 
-def test_a_payment_for_a_cancelled_order_is_refunded(ctx, client, db_session, stock, buyer):
+def test_a_payment_for_a_cancelled_order_is_refunded(app, ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     client.post(f"/api/v1/orders/{order['id']}/cancel", headers=f.bearer(buyer.token))
     settlement.capture(db_session, order["id"])
-    settlement.settle(db_session, order["id"], ctx)
+    with app.app_context():
+        settlement.settle(db_session, order["id"], ctx)
     assert status(db_session, order["id"]) == OrderStatus.refunded
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 
 
-def test_a_crash_after_payment_is_healed_by_the_reconciler(
-    ctx, client, db_session, stock, buyer, monkeypatch
+def test_a_crash_while_confirming_writes_nothing_and_a_retry_retires(
+    client, db_session, stock, buyer, monkeypatch
 ):
+    """The sandbox payment is one unit of work: a crash between recording the payment and
+    retiring the credits leaves the order unpaid with its hold, and confirming again retires."""
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
 
     def crash(*_args, **_kw):
         raise RuntimeError("power cut between payment and retirement")
 
     monkeypatch.setattr(inventory, "allocate", crash)
-    resp = client.post(
-        f"/api/v1/orders/{order['id']}/confirm", json={}, headers=f.bearer(buyer.token)
-    )
-    assert resp.status_code == 500
-    assert status(db_session, order["id"]) == OrderStatus.paid
-    assert payment(db_session, order["id"]).status == PaymentStatus.succeeded
+    confirm = f"/api/v1/orders/{order['id']}/confirm"
+    assert client.post(confirm, json={}, headers=f.bearer(buyer.token)).status_code == 500
+    assert status(db_session, order["id"]) == OrderStatus.awaiting_payment
+    assert payment(db_session, order["id"]).status == PaymentStatus.pending
+    assert grams(db_session, stock.lot) == (99 * T, T, 0)
     monkeypatch.undo()
-    report = reconcile.reconcile(db_session, ctx)
-    assert report.settled == 1
-    assert report.failed == 0
-    assert status(db_session, order["id"]) == OrderStatus.retired
+    again = client.post(confirm, json={}, headers=f.bearer(buyer.token))
+    assert again.get_json()["status"] == "retired"
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
+    assert checks.violations(db_session) == []
 
 
 def test_the_outbox_job_settles_a_payment_the_request_did_not(
@@ -131,18 +135,22 @@ def test_a_failing_job_is_retried_with_backoff_then_left_for_operators(db_sessio
     assert [j.id for j in queue.stuck(db_session)] == [job.id]
 
 
-def test_settling_is_idempotent_from_every_path(ctx, client, db_session, stock, buyer):
+def test_settling_is_idempotent_from_every_path(app, ctx, client, db_session, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     settlement.capture(db_session, order["id"])
     for _ in range(3):
         settlement.capture(db_session, order["id"])
-        settlement.settle(db_session, order["id"], ctx)
-    reconcile.reconcile(db_session, ctx)
+        with app.app_context():
+            settlement.settle(db_session, order["id"], ctx)
+    with app.app_context():
+        reconcile.reconcile(db_session, ctx)
     assert status(db_session, order["id"]) == OrderStatus.retired
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
 
 
-def test_an_order_whose_payment_never_started_is_cancelled(ctx, client, db_session, stock, buyer):
+def test_an_order_whose_payment_never_started_is_cancelled(
+    app, ctx, client, db_session, stock, buyer
+):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     db_session.execute(
         update(Payment)
@@ -150,18 +158,21 @@ def test_an_order_whose_payment_never_started_is_cancelled(ctx, client, db_sessi
         .values(reference=None, created_at=utcnow() - timedelta(minutes=10))
     )
     db_session.commit()
-    assert reconcile.reconcile(db_session, ctx).abandoned == 1
+    with app.app_context():
+        assert reconcile.reconcile(db_session, ctx).abandoned == 1
     assert status(db_session, order["id"]) == OrderStatus.cancelled
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 
 
 @pytest.mark.parametrize("flow", ["refund", "retire"])
-def test_a_refund_at_the_provider_is_recorded(ctx, client, db_session, stock, buyer, flow):
+def test_a_refund_at_the_provider_is_recorded(app, ctx, client, db_session, stock, buyer, flow):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     settlement.capture(db_session, order["id"])
     if flow == "retire":
-        settlement.settle(db_session, order["id"], ctx)
-    settlement.mark_refunded(db_session, order["id"], "refunded at the provider", utcnow())
+        with app.app_context():
+            settlement.settle(db_session, order["id"], ctx)
+    with app.app_context():
+        settlement.mark_refunded(db_session, order["id"], "refunded at the provider", utcnow())
     assert status(db_session, order["id"]) == OrderStatus.refunded
     # retired credits stay retired; held ones go back
     expected = (99 * T, 0, T) if flow == "retire" else (100 * T, 0, 0)

@@ -68,9 +68,9 @@ def provider(app: Flask, fake: FakeStripe) -> Iterator[StripeProvider]:
 
 
 @pytest.fixture
-def ctx(app: Flask, provider: StripeProvider) -> settlement.Context:
+def ctx(app: Flask, provider: StripeProvider) -> StripeProvider:
     """Settling through Stripe, with the app's certificate issuer."""
-    return settlement.Context(provider, app.extensions["certificate_issuer"])
+    return provider
 
 
 @dataclass(frozen=True)
@@ -380,16 +380,18 @@ def test_failed_payment_keeps_the_order_payable_and_shows_the_error(
 
 
 def test_refund_at_stripe_marks_a_retired_order_refunded_and_its_credits_stay_retired(
+    app,
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    ctx: settlement.Context,
+    ctx: StripeProvider,
     shop: Shop,
 ) -> None:
     order = place(client, shop)
     pi_id = order["payment"]["reference"]
     fake.succeed(pi_id)
-    settlement.sync(db_session, ctx, pi_id)
+    with app.app_context():
+        settlement.sync(db_session, ctx, pi_id)
     assert show(client, shop, order["id"])["status"] == "retired"
 
     charge = fake.refund(pi_id)  # refunded from Stripe's dashboard
@@ -427,10 +429,11 @@ def test_webhook_endpoint_is_404_with_the_sandbox_provider(app: Flask, client: F
 
 
 def test_reconciler_retires_a_paid_order_whose_webhook_was_lost(
+    app,
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    ctx: settlement.Context,
+    ctx: StripeProvider,
     shop: Shop,
 ) -> None:
     order = place(client, shop)
@@ -442,7 +445,8 @@ def test_reconciler_retires_a_paid_order_whose_webhook_was_lost(
     )
     db_session.commit()
 
-    report = reconcile(db_session, ctx)
+    with app.app_context():
+        report = reconcile(db_session, ctx)
 
     assert (report.checked, report.failed) == (1, 0)
     assert show(client, shop, order["id"])["status"] == "retired"
@@ -494,10 +498,11 @@ def test_late_payment_with_credits_still_available_reserves_again_and_retires(
 
 
 def test_reconciler_settles_a_late_payment_whose_webhook_was_lost(
+    app,
     client: FlaskClient,
     db_session: Session,
     fake: FakeStripe,
-    ctx: settlement.Context,
+    ctx: StripeProvider,
     shop: Shop,
 ) -> None:
     late = place(client, shop)
@@ -510,7 +515,8 @@ def test_reconciler_settles_a_late_payment_whose_webhook_was_lost(
     )
     db_session.commit()
 
-    reconcile(db_session, ctx)
+    with app.app_context():
+        reconcile(db_session, ctx)
 
     shown = show(client, shop, late["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("retired", "succeeded")
@@ -531,7 +537,7 @@ def test_a_payment_cancelled_at_stripe_cancels_the_unpaid_order(
 
 
 def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
-    client: FlaskClient, db_session: Session, fake: FakeStripe, ctx: settlement.Context, shop: Shop
+    app, client: FlaskClient, db_session: Session, fake: FakeStripe, ctx: StripeProvider, shop: Shop
 ) -> None:
     order = place(client, shop)
     expire(db_session, order["id"])
@@ -542,6 +548,7 @@ def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
         .values(created_at=utcnow() - timedelta(hours=1))
     )
     db_session.commit()
-    reconcile(db_session, ctx)
+    with app.app_context():
+        reconcile(db_session, ctx)
     assert fake.payment_intent(order["payment"]["reference"])["status"] == "canceled"
     assert show(client, shop, order["id"])["payment"]["status"] == "cancelled"

@@ -78,6 +78,7 @@ class Subscription:
     handler: Handler
     deferred: bool
     queue: str
+    when: Callable[[Any], bool] | None
 
 
 _subscriptions: dict[str, list[Subscription]] = defaultdict(list)
@@ -89,13 +90,16 @@ def subscribe(
     *,
     deferred: bool = False,
     queue_name: str = queue.DEFAULT_QUEUE,
+    when: Callable[[E], bool] | None = None,
 ) -> None:
-    """Run `handler` for every `event` published from now on (once per handler)."""
+    """Run `handler` for every `event` published from now on (once per handler), or only for
+    those `when` accepts (decided at publication: a deferred handler's job is then not even
+    written)."""
     name = f"{handler.__module__}.{handler.__qualname__}"
     subs = _subscriptions[event.type]
     if any(sub.name == name for sub in subs):
         return
-    subs.append(Subscription(name, handler, deferred, queue_name))
+    subs.append(Subscription(name, handler, deferred, queue_name, when))
 
 
 def subscriptions(event: type[Event]) -> list[Subscription]:
@@ -112,6 +116,8 @@ def publish(s: Session, event: Event) -> None:
         )
     )
     for sub in _subscriptions.get(event.type, ()):
+        if sub.when is not None and not sub.when(event):
+            continue
         if sub.deferred:
             queue.enqueue(s, JOB_KIND, job_ref(sub.name, event.id), queue_name=sub.queue)
         else:

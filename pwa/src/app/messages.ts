@@ -36,6 +36,8 @@ export const zh = {
   "problem.not-found": "找不到该内容。",
   "problem.idempotency-key-in-flight": "上一次请求仍在处理中，请稍候。",
   "problem.purchase-closed": "此购买链接已停止销售，请联系法院。",
+  "problem.too-many-unpaid-orders": "您有太多未支付的订单，请先支付或取消其中一些。",
+  "problem.purchase-limit-reached": "其他人刚刚购买了本案仍需的数量，请刷新查看剩余数量。",
 
   "field.phone": "手机号",
   "field.code": "验证码",
@@ -297,6 +299,8 @@ export const en: Record<Key, string> = {
   "problem.not-found": "Not found.",
   "problem.idempotency-key-in-flight": "The previous request is still running. Please wait.",
   "problem.purchase-closed": "This purchase link no longer sells; please contact the court.",
+  "problem.too-many-unpaid-orders": "You have too many unpaid orders. Pay or cancel some first.",
+  "problem.purchase-limit-reached": "Others have just bought what this case still needs. Refresh to see what is left.",
 
   "field.phone": "Phone number",
   "field.code": "Code",

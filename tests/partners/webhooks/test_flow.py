@@ -63,7 +63,7 @@ def test_orders_of_people_without_an_organisation_emit_nothing(
 def test_a_late_payment_is_announced_paid_then_retired(
     app, client, db_session, company, stock, clock, run_worker
 ):
-    ctx = settlement.Context(app.extensions["payments"], app.extensions["certificate_issuer"])
+    ctx = app.extensions["payments"]
     with Receiver() as receiver:
         endpoint = create_endpoint(client, company.token, receiver.url)
         order = f.place_order(
@@ -75,7 +75,8 @@ def test_a_late_payment_is_announced_paid_then_retired(
         )
         assert services.expire_due(db_session, utcnow() + timedelta(minutes=31)) >= 1
         settlement.capture(db_session, order["id"])  # expired: not announced as paid yet
-        settlement.settle(db_session, order["id"], ctx)  # reserved again, paid, retired
+        with app.app_context():
+            settlement.settle(db_session, order["id"], ctx)  # reserved again, paid, retired
         assert run_worker() == 3
     kinds = [got.event["type"] for got in receiver.received]
     assert sorted(kinds) == ["certificate.issued", "order.paid", "order.retired"]

@@ -1085,7 +1085,7 @@ export interface paths {
                         "application/json": components["schemas"]["Order"];
                     };
                 };
-                /** @description Not enough credits, or the footprint already has an order */
+                /** @description Not enough credits, the footprint already has an order, or too many unpaid orders */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1231,7 +1231,7 @@ export interface paths {
                         "application/json": components["schemas"]["Order"];
                     };
                 };
-                /** @description Stripe is configured, so the sandbox is off */
+                /** @description A live provider is configured, so the sandbox is off */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4144,6 +4144,15 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
             revoked_reason?: string;
+            /**
+             * Format: date-time
+             * @description When it was used (核销) for one purpose
+             */
+            verified_at?: string | null;
+            /** @description Who used it: a court */
+            verified_by?: string;
+            /** @description For what: a case number */
+            verified_for?: string;
         };
         Revocation: {
             reason: string;

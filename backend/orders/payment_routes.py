@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import request
 
 from backend.core import db
-from backend.orders import context
+from backend.orders import payment_webhooks
 from backend.orders.schemas import WebhookAckSchema
-from backend.payments import webhooks
+from backend.payments import providers
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment provider webhooks")
@@ -19,9 +17,8 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment
 @blp.response(200, WebhookAckSchema)
 @blp.alt_response(400, description="Bad or stale `Stripe-Signature`")
 @blp.alt_response(404, description="Stripe is not the configured provider")
-def stripe_webhook() -> dict[str, Any]:
+def stripe_webhook() -> payment_webhooks.Ack:
     """Stripe events (signed): payment succeeded or failed, charge refunded; others ignored."""
-    outcome = webhooks.receive(
-        db.session(), context.current(), "stripe", request.get_data(), dict(request.headers)
+    return payment_webhooks.receive(
+        db.session(), providers.current(), "stripe", request.get_data(), dict(request.headers)
     )
-    return {"received": True, "outcome": outcome}

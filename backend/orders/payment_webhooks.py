@@ -1,7 +1,10 @@
-"""Handling a provider's webhook: verify, skip events already handled, re-fetch the payment
-from the provider (never trust the event body), then settle what that record implies."""
+"""Handling a payment provider's webhook: verify, skip events already handled, re-fetch the
+payment from the provider (never trust the event body), then settle the order that record
+implies. It lives with the orders it settles; payments below only verify and fetch."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +14,7 @@ from backend.core.db import upsert
 from backend.core.errors import NotFound
 from backend.orders import settlement
 from backend.payments.models import ProviderEvent
+from backend.payments.provider import PaymentProvider
 
 HANDLED = frozenset(
     {
@@ -22,11 +26,18 @@ HANDLED = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Ack:
+    """The answer to the provider: `outcome` is processed, duplicate or ignored."""
+
+    outcome: str
+    received: bool = True
+
+
 def receive(
-    s: Session, ctx: settlement.Context, name: str, payload: bytes, headers: dict[str, str]
-) -> str:
-    """Returns "processed", "duplicate" or "ignored" (unknown events get a 200 too)."""
-    provider = ctx.provider
+    s: Session, provider: PaymentProvider, name: str, payload: bytes, headers: dict[str, str]
+) -> Ack:
+    """Unknown events get a 200 too (`ignored`), so the provider stops sending them."""
     if provider.name != name:
         raise NotFound(f"{name} is not the configured payment provider.")
     event = provider.verify_webhook(payload, headers)
@@ -35,12 +46,11 @@ def receive(
             ProviderEvent.provider == name, ProviderEvent.event_id == event.id
         )
     )
-    s.rollback()
     if seen is not None:
-        return "duplicate"
+        return Ack("duplicate")
     handled = event.type in HANDLED and event.reference is not None
     if handled and event.reference is not None:
-        settlement.sync(s, ctx, event.reference)
+        settlement.sync(s, provider, event.reference)
     s.execute(
         upsert(s, ProviderEvent)
         .values(
@@ -52,5 +62,4 @@ def receive(
         )
         .on_conflict_do_nothing()
     )
-    s.commit()
-    return "processed" if handled else "ignored"
+    return Ack("processed" if handled else "ignored")

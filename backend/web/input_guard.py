@@ -1,0 +1,59 @@
+"""Checks every request's path parameters and query string before any view runs:
+
+- no control characters (or lone surrogates) in a path parameter, a query parameter's name or its
+  value: PostgreSQL cannot store a NUL, and no id or value we issue holds one;
+- on an API operation that declares no query parameters, any query parameter is unknown (those
+  that declare some are held to their schema by the blueprint's strict parser).
+
+Each refusal is a 422 problem naming the parameter and where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+
+from backend.core.errors import DomainError
+from backend.web.json_body import FORBIDDEN
+
+
+class ParameterRefused(DomainError):
+    status, slug, title = 422, "validation-error", "The request is not valid"
+
+    def __init__(self, where: str, name: str, detail: str) -> None:
+        safe = FORBIDDEN.sub("\ufffd", name)
+        super().__init__(
+            f"{safe}: {detail}",
+            errors=[{"field": safe, "detail": detail, "parameter": safe, "in": where}],
+        )
+
+
+def _declares_query(view: Any) -> bool:
+    """Whether the API operation handling this request takes query parameters."""
+    cls = getattr(view, "view_class", None)
+    handler = view
+    if cls is not None:
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        handler = getattr(cls, method, None)
+    arguments = getattr(handler, "_apidoc", {}).get("arguments") or {}
+    return any(p.get("in") in ("query", "querystring") for p in arguments.get("parameters", []))
+
+
+def check_request() -> None:
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and FORBIDDEN.search(value):
+            raise ParameterRefused("path", name, "Must not contain control characters.")
+    for name, value in request.args.items(multi=True):
+        if FORBIDDEN.search(name) or FORBIDDEN.search(value):
+            raise ParameterRefused("query", name, "Must not contain control characters.")
+    if not request.args or not request.path.startswith("/api/"):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    documented = hasattr(view, "_apidoc") or hasattr(view, "view_class")
+    if documented and not _declares_query(view):
+        raise ParameterRefused("query", next(iter(request.args)), "Unknown field.")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_request)
