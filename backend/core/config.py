@@ -1,4 +1,8 @@
-"""One configuration object, read from the environment."""
+"""One configuration object, read from the environment.
+
+Every variable `Config.from_env` reads has a row in docs/configuration.md, with its default;
+tests/core/test_config_docs.py fails when they disagree.
+"""
 
 from __future__ import annotations
 
@@ -96,7 +100,7 @@ class Config:
 
     @classmethod
     def from_env(cls) -> Config:
-        """Read every setting from the environment; see the README's table."""
+        """Read every setting from the environment (docs/configuration.md has the table)."""
         instance = _str("INSTANCE_PATH", str(DEFAULT_INSTANCE))
         sandbox = _flag("DIANDIAN_SANDBOX", True)
         default_db = f"sqlite:///{Path(instance) / 'diandian.sqlite3'}"
