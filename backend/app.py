@@ -8,15 +8,14 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend.accounts.auth import authenticate_documented
+from backend.accounts.auth import authenticate_documented, caller_subject
 from backend.certificates import issuers
 from backend.core import errors, uow
 from backend.core.config import Config
 from backend.core.db import Database
 from backend.payments import providers
 from backend.routes import register_blueprints
-from backend.web import request_ids, security_headers
-from backend.web.limiter import limiter
+from backend.web import limiter, request_ids, security_headers
 from backend.web.openapi import (
     API_SETTINGS,
     LinksPlugin,
@@ -63,7 +62,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
     request_ids.init_app(app)
     security_headers.init_app(app)
-    limiter.init_app(app)
+    limiter.init_app(app, caller_subject)
     providers.init_app(app)
     issuers.init_app(app)
     api = DiandianApi(app, spec_kwargs={"extra_plugins": [LinksPlugin()]})
