@@ -8,16 +8,15 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend.accounts.auth import authenticate_documented
+from backend.accounts.auth import authenticate_documented, caller_subject
 from backend.certificates import issuers
 from backend.core import errors, uow
 from backend.core.config import Config
 from backend.core.db import Database
 from backend.payments import providers
 from backend.routes import register_blueprints
-from backend.web import input_guard, request_ids, security_headers
+from backend.web import input_guard, limiter, request_ids, security_headers
 from backend.web.json_body import BoundedJSONProvider
-from backend.web.limiter import limiter
 from backend.web.openapi import (
     API_SETTINGS,
     LinksPlugin,
@@ -66,7 +65,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     request_ids.init_app(app)
     input_guard.init_app(app)
     security_headers.init_app(app)
-    limiter.init_app(app)
+    limiter.init_app(app, caller_subject)
     providers.init_app(app)
     issuers.init_app(app)
     api = DiandianApi(app, spec_kwargs={"extra_plugins": [LinksPlugin()]})

@@ -43,7 +43,8 @@ def seed_demo_cmd(if_empty: bool) -> None:
 def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
     """Bootstrap the first operator (safe to run again)."""
     try:
-        user = services.ensure_operator(db.session(), phone, name, organisation)
+        with uow.transaction(db.session()) as s:
+            user = services.ensure_operator(s, phone, name, organisation)
     except DomainError as exc:
         raise click.BadParameter(exc.detail, param_hint="--phone") from exc
     click.echo(f"Operator {user.phone} (user {user.id}) is an admin of the operator organisation.")

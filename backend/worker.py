@@ -26,6 +26,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from backend.accounts import memberships
 from backend.core import db, uow
 from backend.core.events import bus
 from backend.core.jobs import queue
@@ -67,6 +68,7 @@ def sweeps() -> list[Periodic]:
         Periodic(15, inventory.expire_due),
         Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, provider))),
         Periodic(3600, idempotency.purge),
+        Periodic(3600, memberships.purge_invitations),
         Periodic(3600, wechat_messages.purge),
         Periodic(3600, webhook_events.purge),
         Periodic(3600, bus.purge),

@@ -1,18 +1,32 @@
-"""Reading the caller from the `Authorization` header, once per request."""
+"""Reading the caller from the `Authorization` header, once per request.
+
+Authentication never writes in the request's transaction. A GET's session begins deferred on
+SQLite, and a read transaction that then writes may fail at once with "database is locked";
+so an API key's last use is noted after the response, in a short transaction of its own that
+waits at most NOTE_WAIT_MS for the database and is skipped, not retried, when it is busy.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from backend.accounts import credentials, services
-from backend.accounts.models import AccessToken
+from backend.accounts.models import AccessToken, ApiKey
 from backend.accounts.principal import Principal
-from backend.core import db
+from backend.core import db, uow
+from backend.core.clock import utcnow
 from backend.core.errors import Unauthenticated
+
+log = logging.getLogger(__name__)
+NOTE_WAIT_MS = 100
 
 BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
@@ -47,11 +61,55 @@ def current_principal() -> Principal:
             raise Unauthenticated("Use 'Authorization: Bearer <token or API key>'.")
         if raw.startswith(credentials.API_KEY_PREFIX):
             principal = services.principal_for_api_key(db.session(), raw)
+            _note_use_later(principal.api_key)
         else:
             principal, token = services.principal_for_token(db.session(), raw)
     g.principal = principal
     g.access_token = token
     return principal
+
+
+def caller_subject() -> str | None:
+    """Who is calling (`user:<id>`, `key:<id>`; None when anonymous), for the rate limiter: one
+    budget per principal however its credential is spelt. A bad credential is a 401."""
+    return current_principal().subject
+
+
+def _note_use_later(key: ApiKey | None) -> None:
+    now = utcnow()
+    if key is None or not services.api_key_use_due(key, now):
+        return
+    key_id = key.id
+
+    @after_this_request
+    def note(resp: Response) -> Response:
+        _note_use(key_id, now)
+        return resp
+
+
+def _note_use(key_id: int, now: datetime) -> None:
+    """Best effort: a busy database skips the note rather than delay or fail the request."""
+    try:
+        with uow.transaction(write=False) as s, _brief_lock_wait(s):
+            services.note_api_key_use(s, key_id, now)
+    except SQLAlchemyError as exc:
+        log.info("last use of API key %s not noted: %s", key_id, exc)
+
+
+@contextmanager
+def _brief_lock_wait(s: Session) -> Iterator[None]:
+    """On SQLite, wait at most NOTE_WAIT_MS for the write lock (then "database is locked")
+    instead of the connection's long busy timeout; PostgreSQL skips locked rows instead."""
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={NOTE_WAIT_MS}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(usual or 0)}")
 
 
 def current_token() -> AccessToken:

@@ -1,4 +1,4 @@
-"""Making and checking secrets: sign-in codes, bearer tokens and API keys."""
+"""Making and checking secrets: sign-in codes, bearer tokens, API keys, phone digests."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ def new_code() -> str:
 def code_mac(secret_key: str, phone: str, code: str) -> str:
     """HMAC-SHA256 of a code, keyed by the server secret: six digits alone are too few to hash."""
     msg = f"sign-in-code:{phone}:{code}".encode()
+    return hmac.new(secret_key.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def phone_digest(secret_key: str, phone: str) -> str:
+    """HMAC-SHA256 of an E.164 phone, keyed by the server secret: an invitation finds its
+    person by it without keeping the number (phone numbers are too few to hash bare)."""
+    msg = f"invitation-phone:{phone}".encode()
     return hmac.new(secret_key.encode(), msg, hashlib.sha256).hexdigest()
 
 

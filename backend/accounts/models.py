@@ -1,4 +1,4 @@
-"""Organisations, users, roles, sign-in codes, bearer tokens and organisation API keys."""
+"""Organisations, users, roles, invitations, sign-in codes, bearer tokens and API keys."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.accounts.phones import mask_phone
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
 
@@ -74,6 +75,11 @@ class User(Base):
         back_populates="user", order_by="Membership.organisation_id"
     )
 
+    @property
+    def phone_masked(self) -> str:
+        """The phone as others than its owner see it: `+86 139****0001`."""
+        return mask_phone(self.phone)
+
 
 class Membership(Base):
     """One role of one user in one organisation."""
@@ -91,6 +97,35 @@ class Membership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Invitation(Base):
+    """An admin's offer of roles to a phone: nothing is granted until its person accepts.
+
+    Only pending invitations exist: accepting, declining or withdrawing deletes the row, and
+    they lapse at `expires_at`. The phone is kept as a keyed digest (found again when its
+    person signs in) and a masked form for the admins' list, so a number that never signs in
+    is never stored, and no account is made for it.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("organisation_id", "phone_digest"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    phone_digest: Mapped[str] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str] = mapped_column(String(24))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def offered_roles(self) -> list[Role]:
+        """The roles offered, as `Role`s."""
+        return [Role(r) for r in self.roles]
 
 
 class SignInCode(Base):

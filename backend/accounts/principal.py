@@ -33,6 +33,16 @@ class Principal:
     def anonymous(self) -> bool:
         return self.user is None and self.api_key is None
 
+    @property
+    def subject(self) -> str | None:
+        """Who is calling, however the credential was spelt: `user:<id>` or `key:<id>`; None
+        for anonymous callers."""
+        if self.api_key is not None:
+            return f"key:{self.api_key.id}"
+        if self.user is not None:
+            return f"user:{self.user.id}"
+        return None
+
     def require_user(self) -> User:
         """The signed-in user, or 401 (API keys act for organisations, not people)."""
         if self.user is None:

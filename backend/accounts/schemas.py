@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from backend.accounts.models import CourtLevel, OrgKind, Role
 from backend.accounts.principal import SCOPES
@@ -26,6 +28,12 @@ class CodeIssuedSchema(Schema):
     expires_at = fields.DateTime()
     sandbox = fields.Boolean(metadata={"description": "True when no SMS is sent"})
     code = fields.String(metadata={"description": "Sandbox mode only: the code itself"})
+
+    @post_dump(pass_original=True)
+    def _code_in_sandbox_only(self, data: dict[str, Any], issued: Any, **_: Any) -> dict[str, Any]:
+        if not issued.sandbox:
+            data.pop("code", None)
+        return data
 
 
 class SignInSchema(Schema):
@@ -51,7 +59,11 @@ class UserSchema(Schema):
     created_at = fields.DateTime()
 
 
-class MeSchema(UserSchema):
+class MeSchema(Schema):
+    id = fields.Integer(attribute="user.id")
+    phone = fields.String(attribute="user.phone")
+    display_name = fields.String(attribute="user.display_name")
+    created_at = fields.DateTime(attribute="user.created_at")
     operator = fields.Boolean()
     organisations = fields.List(fields.Nested(MembershipSummarySchema))
 
@@ -83,17 +95,50 @@ class OrganisationSchema(Schema):
     created_at = fields.DateTime()
 
 
-class MemberAddSchema(Schema):
+def masked_phone_field() -> fields.String:
+    """A phone shown to others than its owner."""
+    return fields.String(metadata={"description": "Masked", "example": "+86 139****0001"})
+
+
+class MemberUserSchema(Schema):
+    """A member as the organisation sees them: no full phone number."""
+
+    id = fields.Integer()
+    display_name = fields.String()
+    phone_masked = masked_phone_field()
+
+
+class MemberSchema(Schema):
+    user = fields.Nested(MemberUserSchema)
+    role = fields.Enum(Role, by_value=True)
+    created_at = fields.DateTime()
+
+
+class InvitationCreateSchema(Schema):
     phone = phone_field()
     roles = fields.List(
         fields.Enum(Role, by_value=True), required=True, validate=validate.Length(min=1)
     )
 
 
-class MemberSchema(Schema):
-    user = fields.Nested(UserSchema)
-    role = fields.Enum(Role, by_value=True)
+class InvitationSchema(Schema):
+    """An invitation as its organisation's admins see it."""
+
+    id = fields.String()
+    phone_masked = masked_phone_field()
+    roles = fields.List(fields.Enum(Role, by_value=True), attribute="offered_roles")
     created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+class MyInvitationSchema(Schema):
+    """An invitation as its invited person sees it."""
+
+    id = fields.String()
+    organisation = fields.Nested(OrganisationRefSchema)
+    roles = fields.List(fields.Enum(Role, by_value=True), attribute="offered_roles")
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
 
 
 class ApiKeyCreateSchema(Schema):

@@ -1,13 +1,16 @@
-"""Accounts use cases: sign-in by phone code, tokens, organisations, members and API keys."""
+"""Accounts use cases: sign-in by phone code, tokens, organisations and API keys.
+
+Services flush and never commit: the route or command owns the transaction. Counting a wrong
+sign-in code is the one step committed on its own (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from backend.accounts import credentials
 from backend.accounts.models import (
@@ -21,12 +24,13 @@ from backend.accounts.models import (
     SignInCode,
     User,
 )
+from backend.accounts.phones import normalise_phone
 from backend.accounts.principal import SCOPES, Principal
 from backend.accounts.sms import SmsSender
+from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidCode, NotFound, Unauthenticated, ValidationFailed
 
-DEFAULT_REGION = "CN"
 API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
 COURT_LEVEL_ORDER = [CourtLevel.high, CourtLevel.intermediate, CourtLevel.basic]
 
@@ -44,30 +48,44 @@ class AuthSettings:
 
 @dataclass(frozen=True)
 class IssuedCode:
+    """A code sent to a phone; `code` is answered in sandbox mode only."""
+
     phone: str
     expires_at: datetime
     code: str
+    sandbox: bool
 
 
 @dataclass(frozen=True)
 class IssuedToken:
-    token: str
+    """A bearer token, shown once."""
+
+    access_token: str
     record: AccessToken
+    token_type: str = "Bearer"  # noqa: S105 - a scheme, not a secret
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.record.expires_at
+
+    @property
+    def user(self) -> User:
+        return self.record.user
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    """A new API key: its record, and the full key, shown once."""
+
+    record: ApiKey
+    key: str
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.record, name)  # the record's fields, for ApiKeySchema
 
 
 class KeyRevoked(Conflict):
     slug, title = "api-key-revoked", "The API key is already revoked"
-
-
-def normalise_phone(raw: str, field: str = "phone") -> str:
-    """E.164 form of a phone number; numbers without `+` are read as mainland China."""
-    try:
-        parsed = phonenumbers.parse(raw, DEFAULT_REGION)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed(field, "Not a phone number.") from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValidationFailed(field, "Not a valid phone number.")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- sign-in -------------------------------------------------------------------------------
@@ -91,15 +109,16 @@ def request_code(s: Session, cfg: AuthSettings, sms: SmsSender, raw_phone: str) 
         expires_at=now + cfg.code_ttl,
     )
     s.add(record)
-    s.commit()
+    s.flush()
     sms.send_code(phone, code)
-    return IssuedCode(phone=phone, expires_at=record.expires_at, code=code)
+    return IssuedCode(phone=phone, expires_at=record.expires_at, code=code, sandbox=cfg.sandbox)
 
 
 def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedToken:
     """Check a code (bounded attempts, single use) and issue a bearer token.
 
-    A first sign-in creates the user. A wrong guess is counted even though the request fails.
+    A first sign-in creates the user. The attempt is counted in a step of its own, committed
+    before the code is compared, so a wrong guess counts although its request then fails.
     """
     phone = normalise_phone(raw_phone)
     now = utcnow()
@@ -119,7 +138,7 @@ def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedT
         .where(SignInCode.id == challenge.id, SignInCode.attempts < SignInCode.max_attempts)
         .values(attempts=SignInCode.attempts + 1)
     )
-    s.commit()
+    uow.step(s)
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         raise InvalidCode("Too many wrong attempts; request a new code.", reason="locked")
     if not credentials.same(challenge.code_hash, credentials.code_mac(cfg.secret_key, phone, code)):
@@ -132,16 +151,13 @@ def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedT
         .values(consumed_at=now)
     )
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
-        s.rollback()
         raise InvalidCode("The code was already used; request a new one.", reason="used")
     user = s.scalars(select(User).where(User.phone == phone)).first()
     if user is None:
         user = User(phone=phone, display_name="")
         s.add(user)
         s.flush()
-    issued = _issue_token(s, cfg, user)
-    s.commit()
-    return issued
+    return _issue_token(s, cfg, user)
 
 
 def _issue_token(s: Session, cfg: AuthSettings, user: User) -> IssuedToken:
@@ -152,13 +168,14 @@ def _issue_token(s: Session, cfg: AuthSettings, user: User) -> IssuedToken:
         expires_at=utcnow() + cfg.token_ttl,
     )
     s.add(record)
-    return IssuedToken(token=token, record=record)
+    s.flush()
+    return IssuedToken(access_token=token, record=record)
 
 
 def sign_out(s: Session, token: AccessToken) -> None:
     """Revoke the token used for this request."""
     token.revoked_at = utcnow()
-    s.commit()
+    s.flush()
 
 
 # --- authentication -------------------------------------------------------------------------
@@ -208,11 +225,34 @@ def principal_for_api_key(s: Session, raw: str) -> Principal:
         or not credentials.same(key.secret_hash, credentials.sha256(parts[1]))
     ):
         raise Unauthenticated("The API key is not valid or has been revoked.")
-    now = utcnow()
-    if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
-        key.last_used_at = now
-        s.commit()
     return Principal(api_key=key)
+
+
+def api_key_use_due(key: ApiKey, now: datetime) -> bool:
+    """Whether a use of the key should be noted (at most once per API_KEY_TOUCH_INTERVAL)."""
+    return key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL
+
+
+def note_api_key_use(s: Session, key_id: int, now: datetime) -> None:
+    """Record that a key was used; skipped, not awaited, while another transaction holds its
+    row (SKIP LOCKED on PostgreSQL; SQLite has no row locks)."""
+    free = (
+        select(ApiKey.id)
+        .where(ApiKey.id == key_id)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    s.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == free,
+            or_(
+                ApiKey.last_used_at.is_(None),
+                ApiKey.last_used_at < now - API_KEY_TOUCH_INTERVAL,
+            ),
+        )
+        .values(last_used_at=now)
+    )
 
 
 # --- users and organisations ----------------------------------------------------------------
@@ -221,7 +261,7 @@ def principal_for_api_key(s: Session, raw: str) -> Principal:
 def update_profile(s: Session, user: User, display_name: str) -> User:
     """Change the display name."""
     user.display_name = display_name.strip()
-    s.commit()
+    s.flush()
     return user
 
 
@@ -252,7 +292,7 @@ def create_organisation(
     org = Organisation(name=name.strip(), kind=kind, court_level=court_level, parent=parent)
     s.add(org)
     s.add(Membership(user=user, organisation=org, role=Role.admin))
-    s.commit()
+    s.flush()
     return org
 
 
@@ -295,50 +335,9 @@ def get_organisation(s: Session, who: Principal, org_id: int) -> Organisation:
     return org
 
 
-def list_members(s: Session, who: Principal, org_id: int) -> list[Membership]:
-    """The roles held in an organisation."""
-    who.authorize_org(org_id, scope="organisation:read")
-    return list(
-        s.scalars(
-            select(Membership)
-            .where(Membership.organisation_id == org_id)
-            .options(selectinload(Membership.user))
-            .order_by(Membership.user_id, Membership.role)
-        )
-    )
-
-
-def add_member(
-    s: Session, who: Principal, org_id: int, raw_phone: str, roles: list[Role]
-) -> list[Membership]:
-    """Give a person (by phone; created if new) roles in an organisation. Admins only."""
-    who.authorize_org(org_id, roles=[Role.admin])
-    org = get_organisation(s, who, org_id)
-    bad = [r for r in roles if r in (Role.judge, Role.clerk)] if org.kind != OrgKind.court else []
-    if bad:
-        raise ValidationFailed("roles", "Judges and clerks belong to courts only.")
-    phone = normalise_phone(raw_phone)
-    user = s.scalars(select(User).where(User.phone == phone)).first()
-    if user is None:
-        user = User(phone=phone, display_name="")
-        s.add(user)
-        s.flush()
-    held = set(
-        s.scalars(
-            select(Membership.role).where(
-                Membership.user_id == user.id, Membership.organisation_id == org_id
-            )
-        )
-    )
-    for role in sorted(set(roles) - held):
-        s.add(Membership(user=user, organisation=org, role=role))
-    s.commit()
-    return [m for m in list_members(s, who, org_id) if m.user_id == user.id]
-
-
 def create_api_key(
-    s: Session, who: Principal, org_id: int, name: str, scopes: list[str]
-) -> tuple[ApiKey, str]:
+    s: Session, who: Principal, org_id: int, *, name: str, scopes: list[str]
+) -> IssuedApiKey:
     """A new key for an organisation; the full key is returned once and never stored."""
     user = who.require_user()
     who.authorize_org(org_id, roles=[Role.admin])
@@ -355,8 +354,8 @@ def create_api_key(
         created_by_id=user.id,
     )
     s.add(key)
-    s.commit()
-    return key, full
+    s.flush()
+    return IssuedApiKey(record=key, key=full)
 
 
 def list_api_keys(s: Session, who: Principal, org_id: int) -> list[ApiKey]:
@@ -378,7 +377,7 @@ def revoke_api_key(s: Session, who: Principal, org_id: int, key_id: int) -> ApiK
     if key.revoked_at is not None:
         raise KeyRevoked("The API key is already revoked.")
     key.revoked_at = utcnow()
-    s.commit()
+    s.flush()
     return key
 
 
@@ -403,5 +402,5 @@ def ensure_operator(s: Session, phone: str, display_name: str, org_name: str) ->
     ).first()
     if exists is None:
         s.add(Membership(user=user, organisation=org, role=Role.admin))
-    s.commit()
+    s.flush()
     return user

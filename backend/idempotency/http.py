@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from backend.accounts.auth import current_principal
 from backend.core import db
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, Unauthenticated
 from backend.idempotency import store
 
 HEADER = "Idempotency-Key"
@@ -44,10 +44,10 @@ class KeyRequired(DomainError):
 
 
 def _scope() -> str:
-    who = current_principal()
-    if who.api_key is not None:
-        return f"key:{who.api_key.id}"
-    return f"user:{who.require_user().id}"
+    subject = current_principal().subject
+    if subject is None:
+        raise Unauthenticated("Sign in with a bearer token to use this endpoint.")
+    return subject
 
 
 def _fingerprint() -> str:
@@ -69,7 +69,11 @@ def current_claim() -> store.Claim | None:
 
 
 def idempotent(view: F) -> F:
-    """Require the header; replay, refuse or run the view and keep its 2xx response."""
+    """Require the header; replay, refuse or run the view and keep its 2xx response.
+
+    The claim is committed before the view runs; the 2xx response is stored in the view's
+    transaction, which the request's unit of work commits after this returns.
+    """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:

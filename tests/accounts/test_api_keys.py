@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
+import time
+from collections.abc import Iterator
 
-from backend.accounts.models import ApiKey
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.accounts import credentials
+from backend.accounts.models import ApiKey, Organisation, OrgKind
+from backend.core.db import IMMEDIATE
 from tests import factories as f
 
 
@@ -113,3 +121,58 @@ def test_only_admins_manage_keys(client, db_session):
         json={"name": "k", "scopes": ["orders:read"]},
     )
     assert resp.status_code == 403
+
+
+@pytest.fixture
+def real_key(app, engine) -> Iterator[tuple[int, int, str]]:
+    """(organisation id, key id, full key), really committed; the app uses real sessions."""
+    real = sessionmaker(engine, expire_on_commit=False)
+    with real() as s:
+        org = Organisation(name="忙碌公司", kind=OrgKind.company)
+        prefix, secret, full = credentials.new_api_key()
+        key = ApiKey(
+            organisation=org,
+            name="reader",
+            prefix=prefix,
+            secret_hash=credentials.sha256(secret),
+            scopes=["organisation:read"],
+        )
+        s.add_all([org, key])
+        s.commit()
+        ids = org.id, key.id, full
+    try:
+        with app.extensions["db"].sessions_from(real):
+            yield ids
+    finally:
+        with real() as s:
+            s.execute(delete(ApiKey).where(ApiKey.id == ids[1]))
+            s.execute(delete(Organisation).where(Organisation.id == ids[0]))
+            s.commit()
+
+
+def hold_write_lock(engine, key_id: int, seconds: float):
+    """Another transaction holding what noting the key's use needs (SQLite: the database's
+    write lock; PostgreSQL: the key's row), released after `seconds`."""
+    conn = engine.execution_options(**{IMMEDIATE: True}).connect()
+    conn.begin()  # SQLite: BEGIN IMMEDIATE, the write lock
+    conn.execute(select(ApiKey.id).where(ApiKey.id == key_id).with_for_update())
+    timer = threading.Timer(seconds, lambda: (conn.rollback(), conn.close()))
+    timer.start()
+    return timer
+
+
+def test_a_busy_database_never_delays_or_fails_a_read_with_an_api_key(client, engine, real_key):
+    """Noting a key's last use waits for nobody: it is skipped while another writer holds on."""
+    org_id, key_id, full = real_key
+    holder = hold_write_lock(engine, key_id, seconds=2)
+    started = time.monotonic()
+    resp = client.get(f"/api/v1/organisations/{org_id}", headers=f.bearer(full))
+    elapsed = time.monotonic() - started
+    holder.join()
+    assert resp.status_code == 200
+    assert elapsed < 1.5
+    with Session(engine) as s:
+        assert s.get_one(ApiKey, key_id).last_used_at is None  # skipped, not awaited
+    assert client.get(f"/api/v1/organisations/{org_id}", headers=f.bearer(full)).status_code == 200
+    with Session(engine) as s:
+        assert s.get_one(ApiKey, key_id).last_used_at is not None  # noted once the way is free

@@ -111,12 +111,12 @@ def test_user_cannot_read_another_organisations_data(client, db_session):
         assert resp.status_code == 404, path
     listed = client.get("/api/v1/organisations", headers=h).get_json()
     assert [o["id"] for o in listed] == [org_a.id]
-    grant = client.post(
-        f"/api/v1/organisations/{org_b.id}/members",
+    invite = client.post(
+        f"/api/v1/organisations/{org_b.id}/invitations",
         headers=h,
         json={"phone": alice.phone, "roles": ["admin"]},
     )
-    assert grant.status_code == 404
+    assert invite.status_code == 404
     assert (
         client.get(f"/api/v1/organisations/{org_b.id}", headers=f.bearer(bob_token)).status_code
         == 200
@@ -131,31 +131,32 @@ def test_operator_sees_every_organisation(client, db_session):
     assert resp.status_code == 200
 
 
-def test_admin_adds_members_and_members_cannot(client, db_session):
+def test_admins_invite_members_cannot(client, db_session):
     admin, admin_token = _signed_in(client, db_session)
     member, member_token = _signed_in(client, db_session)
     org = f.organisation(db_session, admin=admin)
     f.grant(db_session, member, org, Role.member)
-    phone = f.new_phone()
     resp = client.post(
-        f"/api/v1/organisations/{org.id}/members",
+        f"/api/v1/organisations/{org.id}/invitations",
         headers=f.bearer(admin_token),
-        json={"phone": phone, "roles": ["member"]},
+        json={"phone": "13700000001", "roles": ["member"]},
     )
     assert resp.status_code == 201
-    assert resp.get_json()[0]["user"]["phone"] == phone
+    assert resp.get_json()["phone_masked"] == "+86 137****0001"
+    assert resp.get_json()["roles"] == ["member"]
     denied = client.post(
-        f"/api/v1/organisations/{org.id}/members",
+        f"/api/v1/organisations/{org.id}/invitations",
         headers=f.bearer(member_token),
         json={"phone": f.new_phone(), "roles": ["admin"]},
     )
     assert denied.status_code == 403
     court_role = client.post(
-        f"/api/v1/organisations/{org.id}/members",
+        f"/api/v1/organisations/{org.id}/invitations",
         headers=f.bearer(admin_token),
         json={"phone": f.new_phone(), "roles": ["judge"]},
     )
     assert court_role.status_code == 422
+    assert court_role.get_json()["errors"][0]["field"] == "roles"
 
 
 def test_mass_assignment_is_rejected(client, db_session):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.accounts import services
 from backend.accounts.models import AccessToken, SignInCode, User
 from backend.accounts.sms import SandboxSms
+from backend.core import uow
 from backend.core.errors import DomainError
 from tests.factories import new_phone
 
@@ -41,7 +42,8 @@ def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[
         with factory() as s:
             barrier.wait()
             try:
-                results[i] = fn(s)
+                with uow.transaction(s):  # what the request does around the service
+                    results[i] = fn(s)
             except DomainError as exc:
                 results[i] = exc
 
@@ -56,7 +58,7 @@ def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[
 def test_a_code_signs_in_exactly_once(committing, cleanup):
     phone = new_phone()
     USED.append(phone)
-    with committing() as s:
+    with committing() as s, uow.transaction(s):
         code = services.request_code(s, CFG, SandboxSms(), phone).code
     results = _race(committing, lambda s: services.sign_in(s, CFG, phone, code))
     tokens = [r for r in results if isinstance(r, services.IssuedToken)]
@@ -68,7 +70,7 @@ def test_a_code_signs_in_exactly_once(committing, cleanup):
 def test_concurrent_guesses_never_exceed_the_limit(committing, cleanup):
     phone = new_phone()
     USED.append(phone)
-    with committing() as s:
+    with committing() as s, uow.transaction(s):
         code = services.request_code(s, CFG, SandboxSms(), phone).code
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     results = _race(committing, lambda s: services.sign_in(s, CFG, phone, wrong))

@@ -226,13 +226,17 @@ def test_the_court_admin_appoints_clerks_who_then_act(client, db_session, courts
     f.grant(db_session, admin, courts.basic, Role.admin)
     admin_token = f.sign_in(client, admin.phone)
     phone = f.new_phone()
-    added = client.post(
-        f"/api/v1/organisations/{courts.basic.id}/members",
+    invited = client.post(
+        f"/api/v1/organisations/{courts.basic.id}/invitations",
         json={"phone": phone, "roles": ["clerk"]},
         headers=f.bearer(admin_token),
     )
-    assert added.status_code == 201, added.get_json()
+    assert invited.status_code == 201, invited.get_json()
     clerk = f.sign_in(client, phone)
+    accepted = client.post(
+        f"/api/v1/me/invitations/{invited.get_json()['id']}/accept", headers=f.bearer(clerk)
+    )
+    assert accepted.status_code == 200, accepted.get_json()
     assert (
         client.post(
             "/api/v1/court-cases", json=f.case_body(courts.basic.id), headers=f.bearer(clerk)

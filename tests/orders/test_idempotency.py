@@ -82,7 +82,10 @@ def test_a_running_key_is_a_409_until_its_lease_ends(db_session):
     assert isinstance(mine, store.Claim)
     with pytest.raises(store.KeyInFlight) as running:
         store.claim(db_session, "user:1", "k", "fp1", now + timedelta(seconds=5))
-    assert running.value.headers == {"Retry-After": "55"}  # what is left of the 60 s lease
+    assert running.value.headers == {"Retry-After": "1"}  # plausibly running: ask again soon
+    with pytest.raises(store.KeyInFlight) as stuck:
+        store.claim(db_session, "user:1", "k", "fp1", now + timedelta(seconds=45))
+    assert stuck.value.headers == {"Retry-After": "15"}  # looks dead: free when the lease ends
     with pytest.raises(store.KeyReused):
         store.claim(db_session, "user:1", "k", "other", now + timedelta(seconds=5))
     store.record_resource(db_session, mine, "ord_x")
@@ -133,8 +136,22 @@ def test_keys_are_kept_24_hours_then_purged_and_reusable(db_session):
     claim = store.claim(db_session, "user:2", "k", "fp1", now)
     assert isinstance(claim, store.Claim)
     store.store(db_session, claim, store.StoredResponse(201, {}, "{}"))
+    db_session.commit()
     replay = store.claim(db_session, "user:2", "k", "fp1", now + timedelta(hours=23))
     assert isinstance(replay, store.StoredResponse)
     fresh = store.claim(db_session, "user:2", "k", "other", now + timedelta(hours=24, seconds=1))
     assert fresh == store.Claim("user:2", "k")
     assert store.purge(db_session, now + timedelta(hours=49)) == 1
+
+
+def test_a_twin_in_flight_is_told_to_retry_in_a_second(client, db_session, stock, buyer):
+    """The first request ends in milliseconds: its twin is not sent away for a minute."""
+    headers = f.order_headers(buyer.token)
+    client.post("/api/v1/orders", json=body(stock), headers=headers)
+    key = db_session.scalars(select(IdempotencyKey)).one()
+    key.status, key.locked_at = store.KeyStatus.running, utcnow()  # as if still running
+    db_session.commit()
+    twin = client.post("/api/v1/orders", json=body(stock), headers=headers)
+    assert twin.status_code == 409
+    assert twin.get_json()["type"].endswith("idempotency-key-in-flight")
+    assert twin.headers["Retry-After"] == "1"

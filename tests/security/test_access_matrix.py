@@ -148,6 +148,18 @@ def idem() -> dict[str, str]:
     return {"Idempotency-Key": str(uuid.uuid4())}
 
 
+def citizen_invitation(w: World, client: FlaskClient) -> str:
+    """A fresh invitation of the citizen's phone to Acme, made by Acme's admin."""
+    resp = client.post(
+        f"/api/v1/organisations/{w['acme']}/invitations",
+        json={"phone": w["citizen_phone"], "roles": ["member"]},
+        headers=w.auth(ADMIN),
+    )
+    assert resp.status_code == 201, resp.get_json()
+    invitation_id: str = resp.get_json()["id"]
+    return invitation_id
+
+
 def new_phone_code(client: FlaskClient) -> dict[str, str]:
     phone = f.new_phone()
     code = client.post("/api/v1/auth/codes", json={"phone": phone}).get_json()["code"]
@@ -232,6 +244,28 @@ MATRIX: list[Row] = [
         "a person changes their own name",
         lambda w, c: Req("/api/v1/me", json={"display_name": "新名字"}),
     ),
+    row("GET", "/api/v1/me/invitations", person(200), "a person's own pending invitations"),
+    row(
+        "POST",
+        "/api/v1/me/invitations/{invitation_id}/accept",
+        person(404, citizen=200),
+        "only the invited phone's person accepts; everyone else's is 404",
+        lambda w, c: Req(f"/api/v1/me/invitations/{citizen_invitation(w, c)}/accept"),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/me/invitations/{invitation_id}",
+        person(404, citizen=204),
+        "only the invited phone's person declines; everyone else's is 404",
+        lambda w, c: Req(f"/api/v1/me/invitations/{citizen_invitation(w, c)}"),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/me/memberships/{org_id}",
+        person(404, organiser=204, org_admin=409),
+        "a member leaves Acme; its only admin may not (409); non-members 404",
+        lambda w, c: Req(f"/api/v1/me/memberships/{w['acme']}"),
+    ),
     row(
         "POST",
         "/api/v1/me/wechat-links",
@@ -287,13 +321,29 @@ MATRIX: list[Row] = [
         lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/members"),
     ),
     row(
+        "GET",
+        "/api/v1/organisations/{org_id}/invitations",
+        expect(anon=401, people=404, organiser=403, org_admin=200, keys=401, operator=200),
+        "admins see pending invitations; a member is known (403); keys never manage people",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/invitations"),
+    ),
+    row(
         "POST",
-        "/api/v1/organisations/{org_id}/members",
-        expect(anon=401, people=404, organiser=403, org_admin=201, keys=403, operator=201),
-        "admins appoint; a member is known (403); keys never manage people",
+        "/api/v1/organisations/{org_id}/invitations",
+        expect(anon=401, people=404, organiser=403, org_admin=201, keys=401, operator=201),
+        "admins invite; a member is known (403); keys never manage people",
         lambda w, c: Req(
-            f"/api/v1/organisations/{w['acme']}/members",
+            f"/api/v1/organisations/{w['acme']}/invitations",
             json={"phone": f.new_phone(), "roles": ["member"]},
+        ),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/organisations/{org_id}/invitations/{invitation_id}",
+        expect(anon=401, people=404, organiser=403, org_admin=204, keys=401, operator=204),
+        "admins withdraw an invitation; a member is known (403); keys never manage people",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/invitations/{citizen_invitation(w, c)}"
         ),
     ),
     row(

@@ -2,7 +2,7 @@
 order, the owner and the 核销 on the certificate
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0014"
-down_revision: Union[str, Sequence[str], None] = "0010"
+down_revision: Union[str, Sequence[str], None] = "0011"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

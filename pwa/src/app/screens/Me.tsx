@@ -1,5 +1,8 @@
-// "我的": my certificates and points, the organisations I run, the court desk, language, sign out.
+// "我的": my certificates and points, invitations to organisations, the organisations I run,
+// the court desk, language, sign out.
+import { useState } from "preact/hooks";
 import { api } from "../api/client";
+import type { components } from "../api/schema";
 import type { Me as MeData } from "../api/types";
 import { me } from "../account";
 import { ErrorBox, Loading } from "../components/status";
@@ -47,6 +50,7 @@ export function Me() {
           </a>
         </li>
       </ul>
+      <Invitations onAnswered={reload} />
       <WorkLinks who={who} />
       <div class="actions">
         <button
@@ -62,5 +66,54 @@ export function Me() {
         </button>
       </div>
     </section>
+  );
+}
+
+type Invitation = components["schemas"]["MyInvitation"];
+
+/** Invitations waiting for my answer: nothing is granted until I accept. */
+function Invitations({ onAnswered }: { onAnswered: () => void }) {
+  const { data, reload } = useLoad(
+    (signal) => api<Invitation[]>("GET", "/me/invitations", { signal }),
+    [],
+  );
+  const [failed, setFailed] = useState<unknown>(undefined);
+  if (!data || data.length === 0) return null;
+
+  async function answer(inv: Invitation, accept: boolean): Promise<void> {
+    setFailed(undefined);
+    try {
+      if (accept) await api("POST", `/me/invitations/${inv.id}/accept`, { body: {} });
+      else await api("DELETE", `/me/invitations/${inv.id}`);
+      reload();
+      onAnswered();
+    } catch (e) {
+      setFailed(e);
+    }
+  }
+
+  return (
+    <>
+      <h2>{t("me.invitations")}</h2>
+      {failed !== undefined && <ErrorBox error={failed} />}
+      <ul class="list">
+        {data.map((inv) => (
+          <li key={inv.id} class="list-item">
+            <span class="list-title">{inv.organisation?.name}</span>
+            <span class="list-meta">
+              {t("me.invitedAs", { roles: (inv.roles ?? []).map((r) => t(`role.${r}`)).join("、") })}
+            </span>
+            <div class="actions">
+              <button class="button primary" type="button" onClick={() => answer(inv, true)}>
+                {t("me.accept")}
+              </button>
+              <button class="button secondary" type="button" onClick={() => answer(inv, false)}>
+                {t("me.decline")}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
