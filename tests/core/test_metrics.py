@@ -232,8 +232,7 @@ else:
 
 def test_workers_share_their_samples_in_multiprocess_mode(tmp_path: Path) -> None:
     """What one gunicorn worker timed, another's scrape reports (PROMETHEUS_MULTIPROC_DIR)."""
-    shared = tmp_path / "prom"
-    shared.mkdir()
+    shared = tmp_path / "prom"  # made by the first process
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared), "PYTHONPATH": str(ROOT)}
     args = [f"sqlite:///{tmp_path / 'db.sqlite3'}", str(tmp_path)]
 

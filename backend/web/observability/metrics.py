@@ -50,8 +50,9 @@ blp = Blueprint("metrics", __name__)
 def build_registry() -> CollectorRegistry:
     """The app's registry: the workers' merged files in multiprocess mode, else this process."""
     registry = CollectorRegistry()
-    if os.environ.get(MULTIPROC_ENV):
-        MultiProcessCollector(registry)
+    if shared := os.environ.get(MULTIPROC_ENV):
+        os.makedirs(shared, exist_ok=True)  # `flask worker` may start before gunicorn makes it
+        MultiProcessCollector(registry, shared)
     else:
         for collector in (REQUEST_SECONDS, PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
             registry.register(collector)
