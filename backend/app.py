@@ -17,6 +17,7 @@ from backend.payments import providers
 from backend.routes import register_blueprints
 from backend.web import input_guard, limiter, request_ids, security_headers
 from backend.web.json_body import BoundedJSONProvider
+from backend.web.observability import metrics, sentry
 from backend.web.openapi import (
     API_SETTINGS,
     LinksPlugin,
@@ -51,7 +52,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
             if hasattr(cfg, key):
                 setattr(cfg, key, cfg.extra.pop(key))
     cfg.finalise()
-    request_ids.configure_logging(cfg.LOG_LEVEL)
+    request_ids.configure_logging(cfg.LOG_LEVEL, cfg.LOG_FORMAT)
+    sentry.init(cfg)
 
     app = Flask(__name__, instance_path=cfg.INSTANCE_PATH)
     app.config.update(cfg.as_flask())
@@ -62,6 +64,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.PROXY_FIX_X_FOR)  # type: ignore[method-assign]
 
     Database(cfg.SQLALCHEMY_DATABASE_URI).init_app(app)
+    metrics.init_app(app)
     request_ids.init_app(app)
     input_guard.init_app(app)
     security_headers.init_app(app)

@@ -7,28 +7,12 @@ token lookup as one raw SQL statement on the same database.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import statistics
 import threading
 import time
 
-from harness import server, sqlalchemy_url
+from harness import Client, pct, server, sqlalchemy_url
 from sqlalchemy import create_engine, text
-
-
-def call(
-    conn: http.client.HTTPConnection,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    body: dict[str, object] | None = None,
-) -> tuple[int, bytes]:
-    payload = json.dumps(body) if body is not None else None
-    hdrs = {**headers, **({"Content-Type": "application/json"} if body is not None else {})}
-    conn.request(method, path, body=payload, headers=hdrs)
-    resp = conn.getresponse()
-    return resp.status, resp.read()
 
 
 def load(
@@ -46,15 +30,14 @@ def load(
     per = total // workers
 
     def worker(wid: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
-        for i in range(per):
-            t0 = time.perf_counter()
-            status, data = call(conn, method, path, headers, body_fn(wid, i) if body_fn else None)
-            mine.append((time.perf_counter() - t0) * 1000)
-            if status >= 400:
-                raise SystemExit(f"{method} {path} -> {status}: {data[:200]!r}")
-        conn.close()
+        with Client(port) as client:
+            for i in range(per):
+                t0 = time.perf_counter()
+                answer = client.send(method, path, body_fn(wid, i) if body_fn else None, headers)
+                mine.append((time.perf_counter() - t0) * 1000)
+                if answer.status >= 400:
+                    raise SystemExit(f"{method} {path} -> {answer.status}: {answer.body[:200]!r}")
         with lock:
             latencies.extend(mine)
 
@@ -68,34 +51,22 @@ def load(
     return len(latencies) / elapsed, latencies
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=8)
     args = ap.parse_args()
 
-    with server() as (port, url):
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        phone = "+8613800138002"
-        _, body = call(conn, "POST", "/api/v1/auth/codes", {}, {"phone": phone})
-        code = json.loads(body)["code"]
-        _, body = call(conn, "POST", "/api/v1/auth/tokens", {}, {"phone": phone, "code": code})
-        token = json.loads(body)["access_token"]
+    with server() as (port, url), Client(port) as admin:
+        token = admin.sign_in("+8613800138002")
         auth = {"Authorization": f"Bearer {token}"}
-        _, body = call(conn, "GET", "/api/v1/me", auth)
-        org_id = json.loads(body)["organisations"][0]["organisation"]["id"]
-        _, body = call(
-            conn,
+        org_id = admin.call("GET", "/api/v1/me")["organisations"][0]["organisation"]["id"]
+        made = admin.call(
             "POST",
             f"/api/v1/organisations/{org_id}/api-keys",
-            auth,
             {"name": "bench", "scopes": ["organisation:read"]},
         )
-        key = {"Authorization": f"Bearer {json.loads(body)['key']}"}
+        key = {"Authorization": f"Bearer {made['key']}"}
 
         cases = [
             ("GET /healthz (baseline)", "GET", "/healthz", {}, None),
@@ -119,7 +90,15 @@ def main() -> None:
         for label, method, path, headers, body_fn in cases:
             load(port, method, path, headers, args.concurrency * 20, args.concurrency, body_fn)
             rps, lat = load(port, method, path, headers, args.requests, args.concurrency, body_fn)
-            rows.append((label, rps, statistics.median(lat), pct(lat, 95), pct(lat, 99)))
+            rows.append(
+                (
+                    label,
+                    rps,
+                    statistics.median(lat),
+                    pct(lat, 95, "exclusive"),
+                    pct(lat, 99, "exclusive"),
+                )
+            )
 
         engine = create_engine(sqlalchemy_url(url))
         with engine.connect() as c:

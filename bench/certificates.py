@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import io
-import json
 import multiprocessing
 import os
 import random
@@ -35,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from harness import ROOT, server, wrk
+from harness import ROOT, Answer, Client, pct, server, sign_in, wrk
 
 from backend.certificates import render
 from backend.certificates.view import (
@@ -95,12 +94,6 @@ def typical_view(i: int) -> CertificateView:
         credits=credits,
         verify_url=f"https://diandian.example/verify/DD-2026-{i:06d}?c={claim[:160]}&s={SIG}",
     )
-
-
-def pct(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 COLD = """
@@ -193,62 +186,22 @@ def compression() -> None:
 # --- through gunicorn ---------------------------------------------------------------------------
 
 
-def request(
-    conn: http.client.HTTPConnection,
-    method: str,
-    path: str,
-    headers: dict[str, str] | None = None,
-    body: dict[str, Any] | None = None,
-) -> tuple[int, bytes]:
-    payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    hdrs = dict(headers or {})
-    if payload is not None:
-        hdrs["Content-Type"] = "application/json"
-    conn.request(method, path, body=payload, headers=hdrs)
-    resp = conn.getresponse()
-    return resp.status, resp.read()
-
-
-def sign_in(port: int, phone: str) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    status, raw = request(conn, "POST", "/api/v1/auth/codes", body={"phone": phone})
-    if status != 202:
-        raise SystemExit(f"POST /auth/codes -> {status}: {raw[:200]!r}")
-    code = json.loads(raw)["code"]
-    status, raw = request(conn, "POST", "/api/v1/auth/tokens", body={"phone": phone, "code": code})
-    if status != 201:
-        raise SystemExit(f"POST /auth/tokens -> {status}: {raw[:200]!r}")
-    token: str = json.loads(raw)["access_token"]
-    return token
-
-
-def issue(port: int, token: str, beneficiary: str) -> str:
+def issue(client: Client, beneficiary: str) -> str:
     """A sandbox order for a meeting footprint, confirmed; its certificate's number."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    auth = {"Authorization": f"Bearer {token}"}
-    status, raw = request(conn, "POST", "/api/v1/footprints", auth, MEETING)
-    if status != 201:
-        raise SystemExit(f"POST /footprints -> {status}: {raw[:300]!r}")
-    fp = json.loads(raw)
-    status, raw = request(
-        conn,
+    fp = client.call("POST", "/api/v1/footprints", MEETING, expect={201})
+    order = client.call(
         "POST",
         "/api/v1/orders",
-        {**auth, "Idempotency-Key": str(uuid.uuid4())},
         {"footprint_id": fp["id"], "beneficiary": beneficiary},
+        {"Idempotency-Key": str(uuid.uuid4())},
+        expect={200, 201},
     )
-    if status not in (200, 201):
-        raise SystemExit(f"POST /orders -> {status}: {raw[:300]!r}")
-    order = json.loads(raw)
-    status, raw = request(conn, "POST", f"/api/v1/orders/{order['id']}/confirm", auth, {})
-    if status != 200:
-        raise SystemExit(f"POST /orders/{{id}}/confirm -> {status}: {raw[:300]!r}")
-    paid = json.loads(raw)
+    paid = client.call("POST", f"/api/v1/orders/{order['id']}/confirm", {}, expect={200})
     number = paid.get("certificate_number")
     if not number:
-        status, raw = request(conn, "GET", f"/api/v1/orders/{order['id']}", auth)
-        number = json.loads(raw).get("certificate_number")
-    conn.close()
+        number = (
+            client.send("GET", f"/api/v1/orders/{order['id']}").json().get("certificate_number")
+        )
     if not number:
         raise SystemExit(f"the confirmed order carries no certificate_number: {paid}")
     return str(number)
@@ -260,6 +213,17 @@ class Seen:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
+
+    def add(self, answer: Answer, ms: float) -> None:
+        if answer.status == 200:
+            self.done += 1
+            self.latencies.append(ms)
+            self.bytes += len(answer.body)
+        else:
+            self.error(str(answer.status))
+
+    def error(self, name: str) -> None:
+        self.errors[name] = self.errors.get(name, 0) + 1
 
     def merge(self, other: Seen) -> None:
         self.done += other.done
@@ -281,26 +245,18 @@ def clients(job: tuple[int, list[str], int, float, float, float]) -> Seen:
         mine = Seen()
         i = k
         while time.time() < t1:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:
-                for _ in range(3):
-                    path = paths[i % len(paths)]
-                    i += 1
-                    began = time.perf_counter()
-                    status, raw = request(conn, "GET", path)
-                    ms = (time.perf_counter() - began) * 1000
-                    if t0 <= time.time() <= t1:
-                        if status == 200:
-                            mine.done += 1
-                            mine.latencies.append(ms)
-                            mine.bytes += len(raw)
-                        else:
-                            mine.errors[str(status)] = mine.errors.get(str(status), 0) + 1
+                with Client(port) as client:
+                    for _ in range(3):
+                        path = paths[i % len(paths)]
+                        i += 1
+                        began = time.perf_counter()
+                        answer = client.send("GET", path)
+                        ms = (time.perf_counter() - began) * 1000
+                        if t0 <= time.time() <= t1:
+                            mine.add(answer, ms)
             except (OSError, http.client.HTTPException) as exc:
-                name = type(exc).__name__
-                mine.errors[name] = mine.errors.get(name, 0) + 1
-            finally:
-                conn.close()
+                mine.error(type(exc).__name__)
         with lock:
             total.merge(mine)
 
@@ -332,11 +288,10 @@ def probe(job: tuple[int, float, float, float]) -> list[float]:
     out = []
     end = start_at + seconds
     while time.time() < end:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        began = time.perf_counter()
-        status, _ = request(conn, "GET", "/healthz")
-        out.append((time.perf_counter() - began) * 1000)
-        conn.close()
+        with Client(port) as client:
+            began = time.perf_counter()
+            status = client.send("GET", "/healthz").status
+            out.append((time.perf_counter() - began) * 1000)
         if status != 200:
             raise SystemExit(f"/healthz -> {status}")
         time.sleep(gap)
@@ -360,23 +315,14 @@ def renderers(job: tuple[int, list[str], int, float, float, int]) -> Seen:
         while time.time() < end and i < len(pairs):
             number, width = pairs[i]
             i += count
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             began = time.perf_counter()
             try:
-                status, raw = request(
-                    conn, "GET", f"/api/v1/certificates/{number}.png?size={width}"
-                )
+                with Client(port, timeout=60) as client:
+                    answer = client.send("GET", f"/api/v1/certificates/{number}.png?size={width}")
             except (OSError, http.client.HTTPException) as exc:
-                mine.errors[type(exc).__name__] = mine.errors.get(type(exc).__name__, 0) + 1
+                mine.error(type(exc).__name__)
                 continue
-            finally:
-                conn.close()
-            if status == 200:
-                mine.done += 1
-                mine.latencies.append((time.perf_counter() - began) * 1000)
-                mine.bytes += len(raw)
-            else:
-                mine.errors[str(status)] = mine.errors.get(str(status), 0) + 1
+            mine.add(answer, (time.perf_counter() - began) * 1000)
         with lock:
             total.merge(mine)
 
@@ -450,7 +396,10 @@ def served(args: argparse.Namespace) -> None:
 def certificates(port: int, count: int) -> list[str]:
     token = sign_in(port, "+8613900000001")
     t0 = time.perf_counter()
-    numbers = [issue(port, token, f"成都碳中和论坛参会者{i}") for i in range(count)]
+    numbers = []
+    for i in range(count):
+        with Client(port, token) as client:
+            numbers.append(issue(client, f"成都碳中和论坛参会者{i}"))
     print(
         f"\n{len(numbers)} certificates issued through sandbox orders in "
         f"{time.perf_counter() - t0:.1f} s ({numbers[0]} …)"
@@ -463,11 +412,10 @@ def cached(port: int, numbers: list[str], args: argparse.Namespace) -> None:
     png_paths = [f"/api/v1/certificates/{n}.png?size=1240" for n in numbers]
     for path in png_paths:  # render and cache each, in both workers
         for _ in range(4):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            status, raw = request(conn, "GET", path)
-            conn.close()
-            if status != 200:
-                raise SystemExit(f"GET {path} -> {status}: {raw[:300]!r}")
+            with Client(port, timeout=60) as client:
+                answer = client.send("GET", path)
+            if answer.status != 200:
+                raise SystemExit(f"GET {path} -> {answer.status}: {answer.body[:300]!r}")
     per = args.clients // args.processes
     base = load(port, ["/healthz"], args.processes, per, 1, args.seconds)
     pngs = load(port, png_paths, args.processes, per, 1, args.seconds)

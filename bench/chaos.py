@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness import BIN, ROOT, free_port, prepared, sqlalchemy_url
+from harness import BIN, ROOT, Client, free_port, prepared, sign_in, sqlalchemy_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -170,11 +170,8 @@ def stack(workers: int, threads: int) -> Iterator[Stack]:
 
 def probe(port: int, path: str) -> int | str:
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        conn.request("GET", path)
-        status = conn.getresponse().status
-        conn.close()
-        return status
+        with Client(port, timeout=2) as client:
+            return client.send("GET", path).status
     except (OSError, http.client.HTTPException) as exc:
         return type(exc).__name__
 
@@ -268,13 +265,15 @@ def retryable(status: int | str, body: bytes) -> bool:
     return status == 409 and b"idempotency-key-in-flight" in body
 
 
-class Client:
+class Visitor:
+    """One citizen's mixed traffic, a request per connection, retried as a client should."""
+
     def __init__(self, job: Job, citizen: Citizen, out: Outcome, rng: random.Random) -> None:
         self.job, self.citizen, self.out, self.rng = job, citizen, out, rng
         self.auth = {"Authorization": f"Bearer {citizen.token}"}
         self.batch_n = 0
 
-    def call(
+    def once(
         self,
         kind: str,
         method: str,
@@ -288,15 +287,11 @@ class Client:
         if body is not None:
             headers["Content-Type"] = "application/json"
         began = time.time()
+        status: int | str
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.job.port, timeout=40)
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                status: int | str = resp.status
-                raw = resp.read()
-            finally:
-                conn.close()
+            with Client(self.job.port, timeout=40) as client:
+                answer = client.send(method, path, body, headers)
+            status, raw = answer.status, answer.body
         except (OSError, http.client.HTTPException) as exc:
             status, raw = type(exc).__name__, b""
         self.out.requests.append((kind, began, time.time(), status, attempt))
@@ -311,7 +306,7 @@ class Client:
         failure is retryable; returns the last status, body and attempt number."""
         body = json.dumps(payload, ensure_ascii=False).encode() if payload is not None else None
         for attempt in range(RETRIES + 1):
-            status, raw = self.call(kind, method, path, headers, body, attempt)
+            status, raw = self.once(kind, method, path, headers, body, attempt)
             if not retryable(status, raw) or attempt == RETRIES:
                 return status, raw, attempt
             time.sleep(RETRY_PAUSE * (attempt + 1))
@@ -319,7 +314,7 @@ class Client:
 
     def flow(self) -> None:
         body = json.dumps(MEETING, ensure_ascii=False).encode()
-        status, raw = self.call("footprint", "POST", "/api/v1/footprints", self.auth, body)
+        status, raw = self.once("footprint", "POST", "/api/v1/footprints", self.auth, body)
         if status != 201:
             return
         fp = json.loads(raw)
@@ -350,7 +345,7 @@ class Client:
 
     def footprint(self) -> None:
         body = json.dumps(MEETING, ensure_ascii=False).encode()
-        self.call("footprint", "POST", "/api/v1/footprints", self.auth, body)
+        self.once("footprint", "POST", "/api/v1/footprints", self.auth, body)
 
     def redemption(self) -> None:
         key = str(uuid.uuid4())
@@ -394,7 +389,7 @@ class Client:
                 "Authorization": f"Bearer {self.job.partner_key}",
                 HEADER: sign(self.job.partner_secret, body),
             }
-            status, raw = self.call("batch", "POST", "/api/v1/points/actions", headers, body)
+            status, raw = self.once("batch", "POST", "/api/v1/points/actions", headers, body)
             if status == 200:
                 self.out.actions_accepted += int(json.loads(raw)["accepted"])
                 return
@@ -407,13 +402,13 @@ class Client:
         pool = mine[-20:] + self.job.certificates
         number = self.rng.choice(pool)
         if png:
-            self.call("png", "GET", f"/api/v1/certificates/{number}.png?size=600")
+            self.once("png", "GET", f"/api/v1/certificates/{number}.png?size=600")
         else:
-            self.call("certificate", "GET", f"/api/v1/certificates/{number}")
+            self.once("certificate", "GET", f"/api/v1/certificates/{number}")
 
     def report(self) -> None:
         year = datetime.now(UTC).year
-        self.call("report", "GET", f"/api/v1/stats/report?year={year}")
+        self.once("report", "GET", f"/api/v1/stats/report?year={year}")
 
     def run(self, until: float) -> None:
         kinds, weights = list(MIX), list(MIX.values())
@@ -439,7 +434,7 @@ def run_process(job: Job) -> Outcome:
 
     def one(i: int, citizen: Citizen) -> None:
         out = Outcome()
-        Client(job, citizen, out, random.Random(job.seed * 1000 + i)).run(  # noqa: S311
+        Visitor(job, citizen, out, random.Random(job.seed * 1000 + i)).run(  # noqa: S311
             job.start_at + job.seconds
         )
         with lock:
@@ -457,71 +452,55 @@ def run_process(job: Job) -> Outcome:
 # --- set-up ---------------------------------------------------------------------------------
 
 
-def call(
-    port: int, method: str, path: str, body: dict[str, Any], token: str | None = None
-) -> dict[str, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, path, body=json.dumps(body).encode(), headers=headers)
-    resp = conn.getresponse()
-    raw = resp.read()
-    conn.close()
-    if not 200 <= resp.status < 300:
-        raise SystemExit(f"{method} {path} -> {resp.status}: {raw[:300]!r}")
-    out: dict[str, Any] = json.loads(raw)
-    return out
+def partner(port: int) -> tuple[str, str]:
+    """A company enrolled as a points partner by the operator: its API key and secret."""
+    with Client(port) as op:
+        op.sign_in(OPERATOR)
+        org = op.call("POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"})
+        key = op.call(
+            "POST",
+            f"/api/v1/organisations/{org['id']}/api-keys",
+            {"name": "chaos", "scopes": ["points:report"]},
+        )["key"]
+        secret = op.call("POST", f"/api/v1/organisations/{org['id']}/points-partner", {})
+    return key, secret["secret"]
 
 
-def sign_in(port: int, phone: str) -> str:
-    code = call(port, "POST", "/api/v1/auth/codes", {"phone": phone})["code"]
-    token: str = call(port, "POST", "/api/v1/auth/tokens", {"phone": phone, "code": code})[
-        "access_token"
-    ]
-    return token
-
-
-def set_up(st: Stack, n: int) -> tuple[list[Citizen], tuple[str, str], list[str]]:
-    """Citizens with points, a points partner, and a few certificates to read."""
-    op = sign_in(st.port, OPERATOR)
-    org = call(
-        st.port, "POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"}, op
-    )
-    key = call(
-        st.port,
-        "POST",
-        f"/api/v1/organisations/{org['id']}/api-keys",
-        {"name": "chaos", "scopes": ["points:report"]},
-        op,
-    )["key"]
-    secret = call(st.port, "POST", f"/api/v1/organisations/{org['id']}/points-partner", {}, op)
-    tokens = [sign_in(st.port, f"+86139{i:08d}") for i in range(1, n + 1)]
-    engine = create_engine(sqlalchemy_url(st.url))
+def given_points(url: str, tokens: list[str]) -> list[Citizen]:
+    """The signed-in citizens, each given POINTS_EACH through the ledger."""
+    engine = create_engine(sqlalchemy_url(url))
     with Session(engine) as s:
         ids: dict[str, int] = dict(
             s.execute(text("SELECT phone, id FROM users WHERE phone LIKE '+86139%'")).all()
         )
-        phones = [f"+86139{i:08d}" for i in range(1, n + 1)]
+        phones = [f"+86139{i:08d}" for i in range(1, len(tokens) + 1)]
         citizens = [Citizen(t, int(ids[p]), p) for t, p in zip(tokens, phones, strict=True)]
         for c in citizens:
             ledger.transfer(s, TransferKind.earn, c.user_id, POINTS_EACH, reference="chaos")
             ledger.transfer(s, TransferKind.confirm, c.user_id, POINTS_EACH, reference="chaos")
         s.commit()
     engine.dispose()
+    return citizens
+
+
+def set_up(st: Stack, n: int) -> tuple[list[Citizen], tuple[str, str], list[str]]:
+    """Citizens with points, a points partner, and a few certificates to read."""
+    key_and_secret = partner(st.port)
+    tokens = [sign_in(st.port, f"+86139{i:08d}") for i in range(1, n + 1)]
+    citizens = given_points(st.url, tokens)
     numbers = []
-    for _ in range(4):
-        fp = call(st.port, "POST", "/api/v1/footprints", MEETING, tokens[0])
-        order = call(
-            st.port,
-            "POST",
-            "/api/v1/orders",
-            {"footprint_id": fp["id"], "beneficiary": "熊猫保护协会"},
-            tokens[0],
-        )
-        done = call(st.port, "POST", f"/api/v1/orders/{order['id']}/confirm", {}, tokens[0])
-        numbers.append(done["certificate_number"])
-    return citizens, (key, secret["secret"]), numbers
+    with Client(st.port, tokens[0]) as client:
+        for _ in range(4):
+            fp = client.call("POST", "/api/v1/footprints", MEETING)
+            order = client.call(
+                "POST",
+                "/api/v1/orders",
+                {"footprint_id": fp["id"], "beneficiary": "熊猫保护协会"},
+                {"Idempotency-Key": str(uuid.uuid4())},
+            )
+            done = client.call("POST", f"/api/v1/orders/{order['id']}/confirm", {})
+            numbers.append(done["certificate_number"])
+    return citizens, key_and_secret, numbers
 
 
 # --- the faults -----------------------------------------------------------------------------
@@ -735,83 +714,91 @@ def ok(status: int | str) -> bool:
     return isinstance(status, int) and 200 <= status < 400
 
 
-def main() -> None:  # noqa: C901
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--seconds", type=float, default=60, help="traffic window")
-    ap.add_argument("--clients", type=int, default=12, help="client threads (a citizen each)")
-    ap.add_argument("--processes", type=int, default=3, help="client processes")
-    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    ap.add_argument("--kill-at", default="15,42", help="seconds at which to SIGKILL a worker")
-    ap.add_argument("--pg-restart-at", type=float, default=28, help="seconds; negative: no restart")
-    ap.add_argument("--pg-restart-cmd", default="", help="default: pg_ctlcluster … restart")
-    args = ap.parse_args()
-    if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database")
+@dataclass
+class Afterwards:
+    """What the checks after the traffic found."""
 
-    faults = Faults()
-    with stack(args.workers, args.threads) as st:
-        citizens, (key, secret), numbers = set_up(st, args.clients)
-        start_at = time.time() + 3
-        jobs = [
-            Job(
-                st.port,
-                citizens[p :: args.processes],
-                key,
-                secret,
-                numbers,
-                start_at,
-                args.seconds,
-                p,
-            )
-            for p in range(args.processes)
-        ]
-        stop = threading.Event()
-        ctl = threading.Thread(target=controller, args=(st, start_at, args, faults, stop))
-        out = Outcome()
-        with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-            pending = pool.map_async(run_process, jobs)
-            time.sleep(max(0.0, start_at - time.time()))
-            ctl.start()
-            for part in pending.get():
-                out.merge(part)
-        wall = time.time() - start_at
-        time.sleep(2)  # let the worker pick up what the last requests left
-        stop.set()
-        ctl.join()
-        st.watch_worker(start_at)
-        worker_alive = st.worker.poll() is None
-        before = db_counts(st.url)
-        reconcile_rc, reconcile_out = st.flask("orders", "reconcile")
-        credits_rc, credits_out = st.flask("credits", "check")
-        points_rc, points_out = st.flask("points", "check")
-        found = query_checks(st.url)
-        told = client_checks(st.url, out)
-        after = db_counts(st.url)
-        worker_tail_all = st.worker_log.read_text(errors="replace")
-        worker_tail = worker_tail_all[-3000:]
+    worker_alive: bool
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reconcile: tuple[int, str]
+    credits: tuple[int, str]
+    points: tuple[int, str]
+    found: dict[str, int]
+    told: dict[str, int]
+    worker_log: str
 
-    # --- load held, by kind
-    window = args.seconds
-    print(
-        f"\nPostgreSQL; gunicorn gthread {args.workers} workers × {args.threads} threads and "
-        f"`flask worker`; {args.clients} clients (a citizen each) in {args.processes} processes; "
-        f"{window:g} s of traffic ({wall:.1f} s until the last client stopped); RATELIMIT off\n"
+    @property
+    def failed(self) -> bool:
+        codes = (self.reconcile[0], self.credits[0], self.points[0])
+        return any(codes) or any(self.found.values()) or any(self.told.values())
+
+
+def traffic(
+    st: Stack, args: argparse.Namespace, faults: Faults, set_up_done: tuple[Any, ...]
+) -> tuple[Outcome, float, float]:
+    """The clients' traffic with the faults on schedule: (outcome, start, wall seconds)."""
+    citizens, (key, secret), numbers = set_up_done
+    start_at = time.time() + 3
+    jobs = [
+        Job(st.port, citizens[p :: args.processes], key, secret, numbers, start_at, args.seconds, p)
+        for p in range(args.processes)
+    ]
+    stop = threading.Event()
+    ctl = threading.Thread(target=controller, args=(st, start_at, args, faults, stop))
+    out = Outcome()
+    with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+        pending = pool.map_async(run_process, jobs)
+        time.sleep(max(0.0, start_at - time.time()))
+        ctl.start()
+        for part in pending.get():
+            out.merge(part)
+    wall = time.time() - start_at
+    time.sleep(2)  # let the worker pick up what the last requests left
+    stop.set()
+    ctl.join()
+    st.watch_worker(start_at)
+    return out, start_at, wall
+
+
+def check_afterwards(st: Stack, out: Outcome) -> Afterwards:
+    worker_alive = st.worker.poll() is None
+    before = db_counts(st.url)
+    reconcile = st.flask("orders", "reconcile")
+    credits = st.flask("credits", "check")
+    points = st.flask("points", "check")
+    found = query_checks(st.url)
+    told = client_checks(st.url, out)
+    return Afterwards(
+        worker_alive,
+        before,
+        db_counts(st.url),
+        reconcile,
+        credits,
+        points,
+        found,
+        told,
+        st.worker_log.read_text(errors="replace"),
     )
+
+
+def errors_by(bad: Counter[str]) -> str:
+    return ", ".join(f"{k}×{v}" for k, v in bad.most_common()) or "–"
+
+
+def report_load(out: Outcome, window: float) -> None:
     print("| request | ok | ok per s | errors | errors by status |")
     print("| --- | ---: | ---: | ---: | --- |")
     for kind in KINDS:
         mine = [r for r in out.requests if r[0] == kind]
         good = sum(ok(r[3]) for r in mine)
         bad = Counter(str(r[3]) for r in mine if not ok(r[3]))
-        print(
-            f"| {kind} | {good} | {good / window:.1f} | {sum(bad.values())} "
-            f"| {', '.join(f'{k}×{v}' for k, v in bad.most_common()) or '–'} |"
-        )
+        print(f"| {kind} | {good} | {good / window:.1f} | {sum(bad.values())} | {errors_by(bad)} |")
     total_ok = sum(ok(r[3]) for r in out.requests)
     print(f"| all | {total_ok} | {total_ok / window:.1f} | {len(out.requests) - total_ok} | |")
 
-    # --- errors by phase
+
+def report_phases(out: Outcome, start_at: float, faults: Faults) -> None:
     print("\n| phase | requests | ok | errors by status |")
     print("| --- | ---: | ---: | --- |")
     by_phase: dict[str, list[tuple[str, float, float, int | str, int]]] = {}
@@ -820,12 +807,10 @@ def main() -> None:  # noqa: C901
     for phase in ("steady", "worker kill", "PostgreSQL restart"):
         rows = by_phase.get(phase, [])
         bad = Counter(f"{r[0]} {r[3]}" for r in rows if not ok(r[3]))
-        print(
-            f"| {phase} | {len(rows)} | {sum(ok(r[3]) for r in rows)} "
-            f"| {', '.join(f'{k}×{v}' for k, v in bad.most_common()) or '–'} |"
-        )
+        print(f"| {phase} | {len(rows)} | {sum(ok(r[3]) for r in rows)} | {errors_by(bad)} |")
 
-    # --- the faults
+
+def report_faults(out: Outcome, start_at: float, faults: Faults, st: Stack) -> None:
     print("\n| fault | at s | effect |")
     print("| --- | ---: | --- |")
     for at, pid, back in faults.kills:
@@ -851,7 +836,8 @@ def main() -> None:  # noqa: C901
     for at, code in st.worker_restarts:
         print(f"| `flask worker` exited (code {code}), started again | {at:.1f} | see its log |")
 
-    # --- afterwards
+
+def report_afterwards(out: Outcome, done: Afterwards, st: Stack) -> None:
     print(
         f"\nClients: {len(out.retired)} orders retired, {len(out.paid_only)} answered `paid`, "
         f"{len(out.unconfirmed)} never confirmed; {len(out.redemptions)} redemptions; "
@@ -859,29 +845,63 @@ def main() -> None:  # noqa: C901
         f"{dict(out.replays) or 0}; keys given up on (outcome unknown to the client): "
         f"{out.abandoned_keys}"
     )
-    print(f"Database before reconcile: {before}")
-    print(f"Database after: {after}")
-    waits = worker_tail_all.count("database unreachable")
+    print(f"Database before reconcile: {done.before}")
+    print(f"Database after: {done.after}")
+    waits = done.worker_log.count("database unreachable")
     print(
-        f"`flask worker` alive at the end: {worker_alive}; exits: {len(st.worker_restarts)}; "
-        f"ticks that found the database unreachable and waited: {waits}"
+        f"`flask worker` alive at the end: {done.worker_alive}; exits: "
+        f"{len(st.worker_restarts)}; ticks that found the database unreachable and waited: "
+        f"{waits}"
     )
-    print(f"flask orders reconcile: exit {reconcile_rc}: {reconcile_out}")
-    print(f"flask credits check: exit {credits_rc}: {credits_out}")
-    print(f"flask points check: exit {points_rc}: {points_out}")
+    for name, (rc, text_out) in (
+        ("orders reconcile", done.reconcile),
+        ("credits check", done.credits),
+        ("points check", done.points),
+    ):
+        print(f"flask {name}: exit {rc}: {text_out}")
     print("\n| invariant after the faults | violations |")
     print("| --- | ---: |")
-    for name, n in {**found, **told}.items():
+    for name, n in {**done.found, **done.told}.items():
         print(f"| {name} | {n} |")
-    failed = reconcile_rc or credits_rc or points_rc or any(found.values()) or any(told.values())
     if out.samples:
         print("\nA sample body per error:")
         for k, v in sorted(out.samples.items()):
             print(f"  {k}: {v or '(none)'}")
     if st.worker_restarts:
-        print(f"\n`flask worker` log (tail):\n{worker_tail}")
-    print("\nResult:", "VIOLATED" if failed else "nothing lost or doubled")
-    if failed:
+        print(f"\n`flask worker` log (tail):\n{done.worker_log[-3000:]}")
+    print("\nResult:", "VIOLATED" if done.failed else "nothing lost or doubled")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seconds", type=float, default=60, help="traffic window")
+    ap.add_argument("--clients", type=int, default=12, help="client threads (a citizen each)")
+    ap.add_argument("--processes", type=int, default=3, help="client processes")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    ap.add_argument("--kill-at", default="15,42", help="seconds at which to SIGKILL a worker")
+    ap.add_argument("--pg-restart-at", type=float, default=28, help="seconds; negative: no restart")
+    ap.add_argument("--pg-restart-cmd", default="", help="default: pg_ctlcluster … restart")
+    args = ap.parse_args()
+    if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database")
+
+    faults = Faults()
+    with stack(args.workers, args.threads) as st:
+        out, start_at, wall = traffic(st, args, faults, set_up(st, args.clients))
+        done = check_afterwards(st, out)
+
+    print(
+        f"\nPostgreSQL; gunicorn gthread {args.workers} workers × {args.threads} threads and "
+        f"`flask worker`; {args.clients} clients (a citizen each) in {args.processes} processes; "
+        f"{args.seconds:g} s of traffic ({wall:.1f} s until the last client stopped); "
+        "RATELIMIT off\n"
+    )
+    report_load(out, args.seconds)
+    report_phases(out, start_at, faults)
+    report_faults(out, start_at, faults, st)
+    report_afterwards(out, done, st)
+    if done.failed:
         raise SystemExit(1)
 
 

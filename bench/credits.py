@@ -21,6 +21,7 @@ from harness import database_url, sqlalchemy_url
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core import uow
 from backend.core.db import make_engine
 from backend.core.migrate import upgrade
 from backend.credits import checks, inventory
@@ -83,13 +84,13 @@ def run_process(job: tuple[str, str, int, float, float, int, list[int], int, int
         pid = projects[0] if kind == "hot" else projects[(offset + i) % len(projects)]
         prefs = inventory.Preferences(project_ids=(pid,))
 
-        def step() -> None:
+        def cycle() -> None:
             with uow.transaction(s):
                 held = inventory.hold(s, prefs, mass_g)
             with uow.transaction(s):
                 inventory.allocate(s, held.id)
 
-        return step
+        return cycle
 
     return timed(threads, start_at, seconds, work)
 

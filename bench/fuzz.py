@@ -94,59 +94,58 @@ def fuzz_test(tally: Tally, app: Any, strategy: Any, headers: dict, examples: in
     return run
 
 
-def main() -> int:  # noqa: C901
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--examples", type=int, default=200, help="per operation and mode")
-    parser.add_argument("--scenarios", type=int, default=200, help="state machine scenarios")
-    args = parser.parse_args()
+class World:
+    """The app on a fresh database, with a project in stock, two citizens and a company admin."""
 
-    tmp = Path(tempfile.mkdtemp(prefix="dd-fuzz-"))
-    url = database_url(tmp)
-    upgrade(url)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "INSTANCE_PATH": str(tmp),
-            "PWA_DIST": str(tmp),
-            "SECRET_KEY": "bench-fuzz",
-            "RATELIMIT_ENABLED": False,
-            "LOG_LEVEL": "CRITICAL",
-        }
-    )
-    (tmp / "index.html").write_text("<!doctype html><title>点点</title>")
-    client = app.test_client()
-    with app.app_context():
-        s = app.extensions["db"].sessionmaker()
-        project = factories.project(s)
-        stock = factories.Stock(project, factories.lot(s, project, 100_000, price=5000))
-        a, b, admin = (factories.user(s, n) for n in ("市民甲", "市民乙", "企业管理员"))
-        phones = {"a": a.phone, "b": b.phone, "admin": admin.phone}
-        org_id = factories.organisation(s, OrgKind.company, admin=admin).id
-        s.close()
+    def __init__(self) -> None:
+        tmp = Path(tempfile.mkdtemp(prefix="dd-fuzz-"))
+        url = database_url(tmp)
+        upgrade(url)
+        self.app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "INSTANCE_PATH": str(tmp),
+                "PWA_DIST": str(tmp),
+                "SECRET_KEY": "bench-fuzz",
+                "RATELIMIT_ENABLED": False,
+                "LOG_LEVEL": "CRITICAL",
+            }
+        )
+        (tmp / "index.html").write_text("<!doctype html><title>点点</title>")
+        self.client = self.app.test_client()
+        with self.app.app_context():
+            s = self.app.extensions["db"].sessionmaker()
+            project = factories.project(s)
+            self.stock = factories.Stock(project, factories.lot(s, project, 100_000, price=5000))
+            a, b, admin = (factories.user(s, n) for n in ("市民甲", "市民乙", "企业管理员"))
+            self.phones = {"a": a.phone, "b": b.phone, "admin": admin.phone}
+            self.org_id = factories.organisation(s, OrgKind.company, admin=admin).id
+            s.close()
 
-    def sign_in_all() -> dict[str, Any]:
+    def sign_in_all(self) -> dict[str, Any]:
         """Fresh tokens: the fuzzed POST /auth/sign-out revokes the token it is called with."""
         return {
-            **{who: factories.sign_in(client, phone) for who, phone in phones.items()},
-            "org_id": org_id,
+            **{who: factories.sign_in(self.client, phone) for who, phone in self.phones.items()},
+            "org_id": self.org_id,
         }
 
-    load_all_checks()
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
-    tally = Tally()
-    started = time.perf_counter()
-    errors: list[str] = []
+
+def fuzz_operations(
+    world: World, schema: Any, tally: Tally, examples: int, errors: list[str]
+) -> tuple[int, list[str]]:
+    """Every operation, positive and negative data: (operations, those with nothing to negate)."""
+    app = world.app
     skipped: list[str] = []  # nothing to negate: no parameters, or unconstrained strings
-    operations = [r.ok() for r in schema.get_all_operations()]  # type: ignore[union-attr]
+    operations = [r.ok() for r in schema.get_all_operations()]
     for operation in operations:
-        people = sign_in_all()
+        people = world.sign_in_all()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             owner = "admin" if "{org_id}" in operation.path else "a"
             headers = bearer(people[owner])
             fixed = {"org_id": people["org_id"]} if owner == "admin" else None
 
             strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed)
-            run = fuzz_test(tally, app, strategy, headers, args.examples)
+            run = fuzz_test(tally, app, strategy, headers, examples)
             try:
                 run()
             except Unsatisfiable:
@@ -154,13 +153,14 @@ def main() -> int:  # noqa: C901
             except Exception as exc:  # a generation error is a finding too
                 errors.append(f"{operation.label} ({mode.value}): {exc!r}"[:200])
         print(f"  {operation.label}", file=sys.stderr)
-    fuzz_seconds = time.perf_counter() - started
+    return len(operations), skipped
 
-    # The story: footprint → order → confirm → certificate for A; B gets 404 on A's objects.
-    story = {"steps": 0, "cross_user": 0, "cross_user_failures": 0, "retired": 0}
-    people = sign_in_all()
-    base = story_machine(app, stock)
-    statuses: dict[str, int] = defaultdict(int)
+
+def two_users(world: World, tally: Tally, story: dict[str, int], statuses: dict[str, int]) -> type:
+    """The story state machine for A, each of A's objects it reaches asked for again by B."""
+    app = world.app
+    people = world.sign_in_all()
+    base = story_machine(app, world.stock)
 
     class TwoUsers(base):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
@@ -180,13 +180,16 @@ def main() -> int:  # noqa: C901
                 story["cross_user"] += 1
                 story["cross_user_failures"] += other.status_code != 404
 
-    started = time.perf_counter()
+    return TwoUsers
+
+
+def run_story(machine: type, scenarios: int, errors: list[str]) -> None:
     # Short independent runs: the database keeps what earlier scenarios made, and in one long
     # run Hypothesis eventually meets a choice prefix that now leads elsewhere and stops with
     # "flaky precondition or empty bundle" (a property of the harness, not of the API).
-    for _ in range(max(1, args.scenarios // 10)):
+    for _ in range(max(1, scenarios // 10)):
         try:
-            TwoUsers.run(
+            machine.run(  # type: ignore[attr-defined]
                 settings=settings(
                     max_examples=10,
                     stateful_step_count=10,
@@ -198,12 +201,9 @@ def main() -> int:  # noqa: C901
             )
         except Exception:
             errors.append("state machine: " + traceback.format_exc().splitlines()[-1][:200])
-    story_seconds = time.perf_counter() - started
 
-    print(
-        f"\n{len(operations)} operations, {args.examples} examples per operation and mode, "
-        f"{fuzz_seconds:.0f} s; state machine {args.scenarios} scenarios, {story_seconds:.0f} s"
-    )
+
+def report(tally: Tally, story: dict[str, int], statuses: dict[str, int]) -> None:
     print("\n| check | operations | examples | failures |\n| --- | ---: | ---: | ---: |")
     for name in sorted(tally.examples):
         print(
@@ -216,6 +216,36 @@ def main() -> int:  # noqa: C901
         f"{story['cross_user_failures']} not 404"
     )
     print("story responses: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--examples", type=int, default=200, help="per operation and mode")
+    parser.add_argument("--scenarios", type=int, default=200, help="state machine scenarios")
+    args = parser.parse_args()
+
+    world = World()
+    load_all_checks()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", world.app, config=CONFIG)
+    tally = Tally()
+    errors: list[str] = []
+    started = time.perf_counter()
+    n_operations, skipped = fuzz_operations(world, schema, tally, args.examples, errors)
+    fuzz_seconds = time.perf_counter() - started
+
+    # The story: footprint → order → confirm → certificate for A; B gets 404 on A's objects.
+    story = {"steps": 0, "cross_user": 0, "cross_user_failures": 0, "retired": 0}
+    statuses: dict[str, int] = defaultdict(int)
+    machine = two_users(world, tally, story, statuses)
+    started = time.perf_counter()
+    run_story(machine, args.scenarios, errors)
+    story_seconds = time.perf_counter() - started
+
+    print(
+        f"\n{n_operations} operations, {args.examples} examples per operation and mode, "
+        f"{fuzz_seconds:.0f} s; state machine {args.scenarios} scenarios, {story_seconds:.0f} s"
+    )
+    report(tally, story, statuses)
     print(f"no negative data possible for {len(skipped)}: " + ", ".join(skipped))
     for name, first in sorted(tally.first.items()):
         print(f"FAIL {name}: {first}")

@@ -1,20 +1,24 @@
-"""Shared by the benchmarks: a migrated database, a gunicorn server, and wrk."""
+"""Shared by the benchmarks: a migrated database, a gunicorn server, an HTTP client, and wrk."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -85,10 +89,9 @@ def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
     try:
         for _ in range(150):
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
+                with Client(port, timeout=1) as probe:
+                    if probe.send("GET", "/healthz").status == 200:
+                        break
             except OSError:
                 time.sleep(0.1)
         yield port, url
@@ -96,6 +99,126 @@ def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
         proc.terminate()
         proc.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def flask(url: str, *args: str) -> tuple[int, str, str]:
+    """`flask <args>` against the benchmark database: (exit code, stdout, stderr)."""
+    instance = tempfile.mkdtemp(prefix="dd-bench-check-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": instance,
+        "FLASK_APP": "backend.app",
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": os.urandom(16).hex(),  # no development secret file, no warning about it
+    }
+    done = subprocess.run([BIN / "flask", *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    shutil.rmtree(instance, ignore_errors=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def slug(self) -> str:
+        """The problem type's last segment ("" when the body is not a problem)."""
+        try:
+            return str(json.loads(self.body).get("type", "")).rsplit("/", 1)[-1]
+        except (ValueError, AttributeError):
+            return ""
+
+    def sample(self, size: int = 300) -> str:
+        return self.body[:size].decode(errors="replace")
+
+
+class Client:
+    """One keep-alive connection to the benchmark server: JSON in and out, and a bearer token
+    once `token` is set (or `sign_in` ran). Open one per unit of work whose connection use the
+    measurement depends on (a flow, three requests, one request)."""
+
+    def __init__(self, port: int, token: str | None = None, timeout: float = 30) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.token = token
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """One request, whatever its answer. `body` goes as JSON unless it is bytes (sent as
+        they are); `headers` are added last, so they may replace the token."""
+        hdrs = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        payload = body
+        if body is not None and not isinstance(body, bytes):
+            payload = json.dumps(body, ensure_ascii=False).encode()
+            hdrs["Content-Type"] = "application/json"
+        hdrs.update(headers or {})
+        self.conn.request(method, path, body=payload, headers=hdrs)
+        resp = self.conn.getresponse()
+        return Answer(resp.status, resp.read())
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        *,
+        expect: Container[int] = range(200, 300),
+    ) -> Any:
+        """The JSON answer of a request that must succeed; any other status ends the run."""
+        answer = self.send(method, path, body, headers)
+        if answer.status not in expect:
+            raise SystemExit(f"{method} {path} -> {answer.status}: {answer.body[:300]!r}")
+        return answer.json()
+
+    def sign_in(self, phone: str) -> str:
+        """A bearer token through the sandbox API (the code comes back in its answer), used by
+        this client from now on."""
+        self.token = None
+        code = self.call("POST", "/api/v1/auth/codes", {"phone": phone}, expect={202})["code"]
+        body = {"phone": phone, "code": code}
+        self.token = str(
+            self.call("POST", "/api/v1/auth/tokens", body, expect={201})["access_token"]
+        )
+        return self.token
+
+
+def sign_in(port: int, phone: str) -> str:
+    """A sandbox bearer token for `phone`, on a connection of its own."""
+    with Client(port) as client:
+        return client.sign_in(phone)
+
+
+def pct(values: list[float], q: int, method: str = "inclusive") -> float:
+    """The `q`th percentile (the one value when there is one, NaN when there is none)."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method=method)[q - 1]  # type: ignore[arg-type]
+
+
+# --- wrk ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

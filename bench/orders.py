@@ -16,9 +16,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import statistics
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -26,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import BIN, ROOT, WrkResult, server, sqlalchemy_url, wrk
+from harness import Client, WrkResult, flask, pct, server, sign_in, sqlalchemy_url, wrk
 from sqlalchemy import create_engine, text
 
 AVAILABLE = text("SELECT sum(available_g) FROM lots")
@@ -66,6 +63,16 @@ class Stats:
             self.samples.setdefault(key, sample)
         self.flows_total += other.flows_total
 
+    def failed(self, counted: bool, key: tuple[str, str], sample: str) -> None:
+        if counted:
+            self.errors[key] += 1
+            self.samples.setdefault(key, sample)
+
+    def completed(self, steps: list[tuple[str, float]]) -> None:
+        for name, ms in steps:
+            self.done[name] += 1
+            self.latencies.setdefault(name, []).append(ms)
+
 
 class Failed(Exception):
     """A step answered something other than what the flow needs."""
@@ -75,113 +82,88 @@ class Failed(Exception):
         self.step, self.what, self.sample = step, what, sample
 
 
-def request(
-    conn: http.client.HTTPConnection,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    body: dict[str, Any] | None = None,
-) -> tuple[int, bytes]:
-    payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    if payload is not None:
-        headers = {**headers, "Content-Type": "application/json"}
-    conn.request(method, path, body=payload, headers=headers)
-    resp = conn.getresponse()
-    return resp.status, resp.read()
-
-
-def step(
-    conn: http.client.HTTPConnection,
+def post(
+    client: Client,
     name: str,
     path: str,
-    headers: dict[str, str],
     body: dict[str, Any],
+    headers: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], float]:
     """One POST of the flow: its JSON body and latency in ms; any non-2xx raises Failed."""
     t0 = time.perf_counter()
-    status, raw = request(conn, "POST", path, headers, body)
+    answer = client.send("POST", path, body, headers)
     ms = (time.perf_counter() - t0) * 1000
-    if not 200 <= status < 300:
-        try:
-            slug = str(json.loads(raw).get("type", "")).rsplit("/", 1)[-1]
-        except ValueError:
-            slug = ""
-        raise Failed(name, f"{status} {slug}".strip(), raw[:300].decode(errors="replace"))
-    out: dict[str, Any] = json.loads(raw)
+    if not 200 <= answer.status < 300:
+        raise Failed(name, f"{answer.status} {answer.slug()}".strip(), answer.sample())
+    out: dict[str, Any] = answer.json()
     return out, ms
 
 
-def flow(conn: http.client.HTTPConnection, token: str) -> list[tuple[str, float]]:
+def flow(client: Client) -> list[tuple[str, float]]:
     """Footprint, order, confirm; the latency of each step in ms."""
-    auth = {"Authorization": f"Bearer {token}"}
-    fp, fp_ms = step(conn, "footprint", "/api/v1/footprints", auth, MEETING)
-    order, order_ms = step(
-        conn,
+    fp, fp_ms = post(client, "footprint", "/api/v1/footprints", MEETING)
+    order, order_ms = post(
+        client,
         "order",
         "/api/v1/orders",
-        {**auth, "Idempotency-Key": str(uuid.uuid4())},
         {"footprint_id": fp["id"], "beneficiary": BENEFICIARY},
+        {"Idempotency-Key": str(uuid.uuid4())},
     )
-    paid, confirm_ms = step(conn, "confirm", f"/api/v1/orders/{order['id']}/confirm", auth, {})
+    paid, confirm_ms = post(client, "confirm", f"/api/v1/orders/{order['id']}/confirm", {})
     if paid.get("status") != "retired":
         raise Failed("confirm", f"200 but status {paid.get('status')}", json.dumps(paid)[:300])
     return [("footprint", fp_ms), ("order", order_ms), ("confirm", confirm_ms)]
 
 
-def healthz(conn: http.client.HTTPConnection, _token: str) -> list[tuple[str, float]]:
+def healthz(client: Client) -> list[tuple[str, float]]:
     """As many `GET /healthz` as a flow has requests, on one connection like a flow."""
     out = []
     for _ in STEPS:
         t0 = time.perf_counter()
-        status, raw = request(conn, "GET", "/healthz", {})
+        answer = client.send("GET", "/healthz")
         out.append(("healthz", (time.perf_counter() - t0) * 1000))
-        if status != 200:
-            raise Failed("healthz", str(status), raw[:300].decode(errors="replace"))
+        if answer.status != 200:
+            raise Failed("healthz", str(answer.status), answer.sample())
     return out
 
 
-def run_process(job: tuple[str, int, list[str], float, float, float]) -> Stats:  # noqa: C901
+def client_loop(kind: str, port: int, token: str, t0: float, t1: float) -> Stats:
+    """One client: its workload over and over until `t1`; what completes in [t0, t1] counts."""
+    work, bearer = (flow, token) if kind == "flow" else (healthz, None)
+    mine = Stats()
+    while (now := time.time()) < t1:
+        # A connection per flow: gunicorn workers take connections as they come, and a few
+        # long-lived ones can all land on one worker for the whole run.
+        try:
+            with Client(port, bearer) as client:
+                began = time.perf_counter()
+                steps = work(client)
+                total = (time.perf_counter() - began) * 1000
+        except Failed as exc:
+            mine.failed(now >= t0, (exc.step, exc.what), exc.sample)
+            continue
+        except (OSError, http.client.HTTPException) as exc:
+            mine.failed(now >= t0, ("connection", type(exc).__name__), str(exc))
+            continue
+        mine.flows_total += 1
+        if t0 <= time.time() <= t1:
+            if kind == "flow":
+                steps.append(("flow", total))
+            mine.completed(steps)
+    return mine
+
+
+def run_process(job: tuple[str, int, list[str], float, float, float]) -> Stats:
     """One client process: a thread per token, looping over its workload (a flow, or as many
     `/healthz` requests, on one keep-alive connection each time) from `start_at`; what completes
     in [start_at + warmup, + seconds] counts."""
     kind, port, tokens, start_at, warmup, seconds = job
-    work = flow if kind == "flow" else healthz
     t0 = start_at + warmup
-    t1 = t0 + seconds
     stats = Stats(window=seconds)
     lock = threading.Lock()
 
     def client(token: str) -> None:
-        mine = Stats()
-        while (now := time.time()) < t1:
-            # A connection per flow: gunicorn workers take connections as they come, and a few
-            # long-lived ones can all land on one worker for the whole run.
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            began = time.perf_counter()
-            try:
-                steps = work(conn, token)
-            except Failed as exc:
-                key = (exc.step, exc.what)
-                if now >= t0:
-                    mine.errors[key] += 1
-                    mine.samples.setdefault(key, exc.sample)
-                continue
-            except (OSError, http.client.HTTPException) as exc:
-                key = ("connection", type(exc).__name__)
-                if now >= t0:
-                    mine.errors[key] += 1
-                    mine.samples.setdefault(key, str(exc))
-                continue
-            finally:
-                conn.close()
-            total = (time.perf_counter() - began) * 1000
-            mine.flows_total += 1
-            if t0 <= time.time() <= t1:
-                if kind == "flow":
-                    steps.append(("flow", total))
-                for name, ms in steps:
-                    mine.done[name] += 1
-                    mine.latencies.setdefault(name, []).append(ms)
+        mine = client_loop(kind, port, token, t0, t0 + seconds)
         with lock:
             stats.merge(mine)
 
@@ -205,45 +187,6 @@ def load(
         for part in pool.map(run_process, jobs):
             total.merge(part)
     return total
-
-
-def sign_in(port: int, phone: str) -> str:
-    """A bearer token through the sandbox API (the code comes back in the response)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    status, raw = request(conn, "POST", "/api/v1/auth/codes", {}, {"phone": phone})
-    if status != 202:
-        raise SystemExit(f"POST /auth/codes -> {status}: {raw[:200]!r}")
-    code = json.loads(raw)["code"]
-    status, raw = request(conn, "POST", "/api/v1/auth/tokens", {}, {"phone": phone, "code": code})
-    if status != 201:
-        raise SystemExit(f"POST /auth/tokens -> {status}: {raw[:200]!r}")
-    conn.close()
-    token: str = json.loads(raw)["access_token"]
-    return token
-
-
-def pct(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def credits_check(url: str) -> tuple[int, str]:
-    """`flask credits check` against the benchmark database: (exit code, output)."""
-    instance = tempfile.mkdtemp(prefix="dd-bench-check-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": instance,
-        "FLASK_APP": "backend.app",
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": uuid.uuid4().hex,  # no development secret file, no warning about it
-    }
-    done = subprocess.run(
-        [BIN / "flask", "credits", "check"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    shutil.rmtree(instance, ignore_errors=True)
-    return done.returncode, (done.stdout + done.stderr).strip()
 
 
 def main() -> None:
@@ -294,7 +237,8 @@ def main() -> None:
             ).scalar()
             used_g = stock_g - int(c.execute(AVAILABLE).scalar_one())
         engine.dispose()
-        check_rc, check_out = credits_check(url)
+        check_rc, stdout, stderr = flask(url, "credits", "check")
+        check_out = (stdout + stderr).strip()
 
     base_rps = base.done["healthz"] / base.window
     flows = res.done["flow"] / res.window

@@ -19,22 +19,19 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import itertools
-import json
 import multiprocessing
 import os
 import re
 import secrets
-import statistics
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
-from harness import server, sqlalchemy_url
+from harness import Client, pct, server, sqlalchemy_url
 from sqlalchemy import create_engine, text
 
 from backend.partners.wechat.crypto import MessageCrypt, signature
@@ -78,6 +75,14 @@ class Stats:
         for key, sample in other.samples.items():
             self.samples.setdefault(key, sample)
 
+    def record(self, good: bool, ms: float, err: str, raw: bytes) -> None:
+        self.latencies.append(ms)
+        if good:
+            self.done += 1
+        else:
+            self.errors[err] += 1
+            self.samples.setdefault(err, raw[:200].decode(errors="replace"))
+
 
 def message(msg_id: int) -> str:
     return (
@@ -119,48 +124,58 @@ def check_reply(account: Account, mode: str, raw: bytes) -> bool:
     return WALLET_REPLY in reply
 
 
-def run_process(job: tuple[str, int, Account, int, int, float, float, float]) -> Stats:  # noqa: C901
+def prepared(account: Account, mode: str, ids: Iterator[int]) -> tuple[str, str, bytes]:
+    """The method, path and body of the next request of `mode` (a callback, or `/healthz`)."""
+    if mode == "healthz":
+        return "GET", "/healthz", b""
+    path, body = signed_request(account, mode, next(ids))
+    return "POST", path, body
+
+
+def exchange(
+    client: Client, account: Account, mode: str, request: tuple[str, str, bytes]
+) -> tuple[bool, str, bytes]:
+    """Send a prepared request and check its answer: (good, error, body)."""
+    method, path, body = request
+    try:
+        answer = client.send(method, path, body or None)
+        good = answer.status == 200 and (
+            mode == "healthz" or check_reply(account, mode, answer.body)
+        )
+    except Exception as exc:  # counted, not fatal
+        return False, type(exc).__name__, str(exc).encode()
+    return good, "" if good else f"HTTP {answer.status}", answer.body
+
+
+def client_loop(job: tuple[str, int, Account], ids: Iterator[int], t0: float, t1: float) -> Stats:
+    """One client: 3 requests per connection until `t1`; what ends in [t0, t1] counts."""
+    mode, port, account = job
+    mine = Stats()
+    while time.time() < t1:
+        with Client(port) as client:
+            for _ in range(3):
+                request = prepared(account, mode, ids)
+                began = time.perf_counter()
+                good, err, raw = exchange(client, account, mode, request)
+                ms = (time.perf_counter() - began) * 1000
+                if good and mode != "healthz":
+                    mine.ok_total += 1
+                if t0 <= time.time() <= t1:
+                    mine.record(good, ms, err, raw)
+                if not good:
+                    break
+    return mine
+
+
+def run_process(job: tuple[str, int, Account, int, int, float, float, float]) -> Stats:
     """One client process: `threads` clients, each sending 3 requests per connection."""
     mode, port, account, threads, process, start_at, warmup, seconds = job
     t0, t1 = start_at + warmup, start_at + warmup + seconds
     stats, lock = Stats(window=seconds), threading.Lock()
 
     def client(i: int) -> None:
-        mine = Stats()
         ids = itertools.count((process * 100 + i) * 10**12 + int(start_at) % 10**6 * 10**6)
-        while time.time() < t1:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            for _ in range(3):
-                if mode == "healthz":
-                    method, path, body = "GET", "/healthz", b""
-                else:
-                    method = "POST"
-                    path, body = signed_request(account, mode, next(ids))
-                began = time.perf_counter()
-                try:
-                    conn.request(method, path, body=body or None)
-                    resp = conn.getresponse()
-                    raw = resp.read()
-                    good = resp.status == 200 and (
-                        mode == "healthz" or check_reply(account, mode, raw)
-                    )
-                    err = "" if good else f"HTTP {resp.status}"
-                except Exception as exc:  # counted, not fatal
-                    good, err, raw = False, type(exc).__name__, str(exc).encode()
-                ms = (time.perf_counter() - began) * 1000
-                end = time.time()
-                if good and mode != "healthz":
-                    mine.ok_total += 1
-                if t0 <= end <= t1:
-                    mine.latencies.append(ms)
-                    if good:
-                        mine.done += 1
-                    else:
-                        mine.errors[err] += 1
-                        mine.samples.setdefault(err, raw[:200].decode(errors="replace"))
-                if not good:
-                    break
-            conn.close()
+        mine = client_loop((mode, port, account), ids, t0, t1)
         with lock:
             stats.merge(mine)
 
@@ -186,55 +201,30 @@ def load(mode: str, port: int, account: Account, args: argparse.Namespace, secon
     return total
 
 
-def call(
-    port: int, method: str, path: str, body: Any, token: str | None = None, raw: bool = False
-) -> Any:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    data = body if raw else json.dumps(body).encode()
-    if not raw:
-        headers["Content-Type"] = "application/json"
-    conn.request(method, path, body=data, headers=headers)
-    resp = conn.getresponse()
-    out = resp.read()
-    conn.close()
-    if not 200 <= resp.status < 300:
-        raise SystemExit(f"{method} {path} -> {resp.status}: {out[:300]!r}")
-    return out if raw else json.loads(out)
-
-
-def sign_in(port: int, phone: str) -> str:
-    code = call(port, "POST", "/api/v1/auth/codes", {"phone": phone})["code"]
-    done = call(port, "POST", "/api/v1/auth/tokens", {"phone": phone, "code": code})
-    return str(done["access_token"])
-
-
 def linked_account(port: int) -> Account:
     """A company's official account, and the demo citizen linked as its follower."""
-    op = sign_in(port, OPERATOR)
-    org = call(
-        port, "POST", "/api/v1/organisations", {"name": "点点测试公司", "kind": "company"}, op
-    )
-    account = Account("", secrets.token_hex(8), base64.b64encode(os.urandom(32)).decode()[:43])
-    body = {
-        "appid": APPID,
-        "token": account.token,
-        "encoding_aes_key": account.aes_key,
-        "name": "点点测试服务号",
-    }
-    made = call(port, "POST", f"/api/v1/organisations/{org['id']}/wechat-accounts", body, op)
+    with Client(port) as op:
+        op.sign_in(OPERATOR)
+        org = op.call("POST", "/api/v1/organisations", {"name": "点点测试公司", "kind": "company"})
+        account = Account("", secrets.token_hex(8), base64.b64encode(os.urandom(32)).decode()[:43])
+        body = {
+            "appid": APPID,
+            "token": account.token,
+            "encoding_aes_key": account.aes_key,
+            "name": "点点测试服务号",
+        }
+        made = op.call("POST", f"/api/v1/organisations/{org['id']}/wechat-accounts", body)
     account = Account(made["id"], account.token, account.aes_key)
     path, msg = signed_request(account, "plain", 1)
-    reply = call(port, "POST", path, msg, raw=True).decode()
-    token = re.search(r"token=([^\"&]+)", reply).group(1)  # type: ignore[union-attr]
-    call(port, "POST", "/api/v1/me/wechat-links", {"token": token}, sign_in(port, CITIZEN))
+    with Client(port) as wechat:
+        answer = wechat.send("POST", path, msg)
+    if answer.status != 200:
+        raise SystemExit(f"POST {path} -> {answer.status}: {answer.body[:300]!r}")
+    token = re.search(r"token=([^\"&]+)", answer.body.decode()).group(1)  # type: ignore[union-attr]
+    with Client(port) as citizen:
+        citizen.sign_in(CITIZEN)
+        citizen.call("POST", "/api/v1/me/wechat-links", {"token": token})
     return account
-
-
-def pct(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def main() -> None:

@@ -18,18 +18,12 @@ endpoint accepted.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import multiprocessing
 import os
 import random
-import shutil
-import statistics
-import subprocess
-import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,8 +31,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from harness import BIN, ROOT, server, sqlalchemy_url
-from sqlalchemy import MetaData, Table, create_engine, insert, text
+from harness import Client, flask, pct, server, sqlalchemy_url
+from sqlalchemy import Engine, MetaData, Table, create_engine, insert, text
 
 from backend.core.db import random_id
 from backend.points.earning import CHENGDU
@@ -191,29 +185,16 @@ def raw_rows(actions: list[dict[str, Any]], partner_id: int) -> list[dict[str, A
 
 def post_batch(port: int, partner: Partner, body: bytes, size: int) -> tuple[int, str, str]:
     """One signed batch on a new connection: (accepted, error key or "", sample body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    try:
-        conn.request(
+    with Client(port, partner.key, timeout=300) as client:
+        answer = client.send(
             "POST",
             "/api/v1/points/actions",
-            body=body,
-            headers={
-                "Authorization": f"Bearer {partner.key}",
-                "Content-Type": "application/json",
-                HEADER: sign(partner.secret, body),
-            },
+            body,
+            {"Content-Type": "application/json", HEADER: sign(partner.secret, body)},
         )
-        resp = conn.getresponse()
-        raw = resp.read()
-    finally:
-        conn.close()
-    if resp.status != 200:
-        try:
-            slug = str(json.loads(raw).get("type", "")).rsplit("/", 1)[-1]
-        except ValueError:
-            slug = ""
-        return 0, f"HTTP {resp.status} {slug}".strip(), raw[:300].decode(errors="replace")
-    out = json.loads(raw)
+    if answer.status != 200:
+        return 0, f"HTTP {answer.status} {answer.slug()}".strip(), answer.sample()
+    out = answer.json()
     accepted = int(out["accepted"])
     if accepted == size:
         return accepted, "", ""
@@ -295,71 +276,25 @@ def load_run(kind: str, jobs_args: dict[str, Any], per_process: list[list[list[A
     return total
 
 
-def call(
-    port: int, method: str, path: str, body: dict[str, Any], token: str | None = None
-) -> dict[str, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, path, body=json.dumps(body).encode(), headers=headers)
-    resp = conn.getresponse()
-    raw = resp.read()
-    conn.close()
-    if not 200 <= resp.status < 300:
-        raise SystemExit(f"{method} {path} -> {resp.status}: {raw[:300]!r}")
-    out: dict[str, Any] = json.loads(raw)
-    return out
-
-
 def partner_through_api(port: int) -> Partner:
     """Operator sign-in, a company, its `points:report` key, and its enrolment as a partner."""
-    code = call(port, "POST", "/api/v1/auth/codes", {"phone": OPERATOR})["code"]
-    token = call(port, "POST", "/api/v1/auth/tokens", {"phone": OPERATOR, "code": code})
-    op = token["access_token"]
-    org = call(port, "POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"}, op)
-    key = call(
-        port,
-        "POST",
-        f"/api/v1/organisations/{org['id']}/api-keys",
-        {"name": "bench", "scopes": ["points:report"]},
-        op,
-    )["key"]
-    secret = call(port, "POST", f"/api/v1/organisations/{org['id']}/points-partner", {}, op)
+    with Client(port) as op:
+        op.sign_in(OPERATOR)
+        org = op.call("POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"})
+        key = op.call(
+            "POST",
+            f"/api/v1/organisations/{org['id']}/api-keys",
+            {"name": "bench", "scopes": ["points:report"]},
+        )["key"]
+        secret = op.call("POST", f"/api/v1/organisations/{org['id']}/points-partner", {})
     return Partner(org["id"], key, secret["secret"])
-
-
-def pct(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def share(value: float, base: float | None) -> float:
     return value / base if base else float("nan")
 
 
-def points_check(url: str) -> tuple[int, str]:
-    """`flask points check` against the benchmark database: (exit code, output)."""
-    instance = tempfile.mkdtemp(prefix="dd-bench-check-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": instance,
-        "FLASK_APP": "backend.app",
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": uuid.uuid4().hex,  # no development secret file, no warning about it
-    }
-    done = subprocess.run(
-        [BIN / "flask", "points", "check"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    shutil.rmtree(instance, ignore_errors=True)
-    return done.returncode, (
-        done.stdout if done.returncode == 0 else done.stdout + done.stderr
-    ).strip()
-
-
-def main() -> None:  # noqa: C901
+def arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--batches", default="100,1000", help="batch sizes, comma-separated")
     ap.add_argument("--seconds", type=float, default=20, help="measured window per row")
@@ -372,91 +307,99 @@ def main() -> None:  # noqa: C901
     args = ap.parse_args()
     if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database")
-    batches = [int(b) for b in args.batches.split(",")]
-    if max(batches) > 1000:
+    args.batch_sizes = [int(b) for b in args.batches.split(",")]
+    if max(args.batch_sizes) > 1000:
         raise SystemExit("the endpoint takes at most 1000 actions per request")
-    clients = args.processes * args.clients
-    per_block = max(args.users_per_client, max(batches))
-    n_users = len(batches) * clients * per_block
+    args.all_clients = args.processes * args.clients
+    args.per_block = max(args.users_per_client, max(args.batch_sizes))
+    args.n_users = len(args.batch_sizes) * args.all_clients * args.per_block
+    return args
 
+
+def people_and_raw_table(engine: Engine, n_users: int) -> list[tuple[int, str]]:
+    """`n_users` citizens inserted with SQL, and the baseline's table: (user id, phone)."""
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO users (phone, display_name, created_at) "
+                "SELECT '+86139' || lpad(i::text, 8, '0'), '市民' || i, now() "
+                "FROM generate_series(1, :n) AS i"
+            ),
+            {"n": n_users},
+        )
+        c.execute(text(f"CREATE TABLE {RAW} (LIKE green_actions INCLUDING ALL)"))
+        c.execute(
+            text(
+                f"ALTER TABLE {RAW} ADD FOREIGN KEY (user_id) REFERENCES users (id), "
+                "ADD FOREIGN KEY (partner_id) REFERENCES organisations (id)"
+            )
+        )
+        return [
+            (int(uid), phone)
+            for uid, phone in c.execute(
+                text("SELECT id, phone FROM users WHERE phone LIKE '+86139%' ORDER BY phone")
+            ).all()
+        ]
+
+
+def measure(
+    args: argparse.Namespace, common: dict[str, Any], people: list[tuple[int, str]]
+) -> list[tuple[int, str, Stats]]:
+    """Each batch size, the raw baseline then the endpoint, each client with people of its own."""
     results: list[tuple[int, str, Stats]] = []
-    with server(args.workers, args.threads) as (port, url):
-        partner = partner_through_api(port)
-        engine = create_engine(sqlalchemy_url(url))
-        with engine.begin() as c:
-            c.execute(
-                text(
-                    "INSERT INTO users (phone, display_name, created_at) "
-                    "SELECT '+86139' || lpad(i::text, 8, '0'), '市民' || i, now() "
-                    "FROM generate_series(1, :n) AS i"
-                ),
-                {"n": n_users},
-            )
-            c.execute(text(f"CREATE TABLE {RAW} (LIKE green_actions INCLUDING ALL)"))
-            c.execute(
-                text(
-                    f"ALTER TABLE {RAW} ADD FOREIGN KEY (user_id) REFERENCES users (id), "
-                    "ADD FOREIGN KEY (partner_id) REFERENCES organisations (id)"
-                )
-            )
-            people = [
-                (int(uid), phone)
-                for uid, phone in c.execute(
-                    text("SELECT id, phone FROM users WHERE phone LIKE '+86139%' ORDER BY phone")
-                ).all()
-            ]
-        common = {
-            "port": port,
-            "url": url,
-            "partner": partner,
-            "warmup": args.warmup,
-            "seconds": args.seconds,
-        }
-        for b_index, batch in enumerate(batches):
-            blocks = [
-                people[
-                    (b_index * clients + k) * per_block : (b_index * clients + k + 1) * per_block
-                ]
-                for k in range(clients)
-            ]
-            per_process = [blocks[p :: args.processes] for p in range(args.processes)]
-            for kind in ("raw", "api"):
-                stats = load_run(kind, {**common, "batch": batch}, per_process)
-                results.append((batch, kind, stats))
-                print(f"batch {batch} {kind}: {stats.actions / stats.window:.0f} actions/s")
+    clients, per_block = args.all_clients, args.per_block
+    for b_index, batch in enumerate(args.batch_sizes):
+        blocks = [
+            people[(b_index * clients + k) * per_block : (b_index * clients + k + 1) * per_block]
+            for k in range(clients)
+        ]
+        per_process = [blocks[p :: args.processes] for p in range(args.processes)]
+        for kind in ("raw", "api"):
+            stats = load_run(kind, {**common, "batch": batch}, per_process)
+            results.append((batch, kind, stats))
+            print(f"batch {batch} {kind}: {stats.actions / stats.window:.0f} actions/s")
+    return results
 
-        with engine.connect() as c:
-            by_status: dict[str, int] = dict(
+
+@dataclass
+class Counts:
+    """The database after the runs."""
+
+    by_status: dict[str, int]
+    from_endpoint: int
+    action_points: int
+    earned: int
+    raw_rows: int
+
+
+def counts(engine: Engine, partner: Partner) -> Counts:
+    """What the runs left, read before the baseline's table is dropped."""
+    with engine.connect() as c:
+
+        def one(sql: str, **params: Any) -> int:
+            return int(c.execute(text(sql), params).scalar_one())
+
+        found = Counts(
+            dict(
                 c.execute(
                     text("SELECT source || '/' || status, count(*) FROM green_actions GROUP BY 1")
                 ).all()
-            )
-            from_endpoint = int(
-                c.execute(
-                    text("SELECT count(*) FROM green_actions WHERE partner_id = :p"),
-                    {"p": partner.organisation_id},
-                ).scalar_one()
-            )
-            action_points = int(
-                c.execute(text("SELECT coalesce(sum(points), 0) FROM green_actions")).scalar_one()
-            )
-            earned = int(
-                c.execute(
-                    text("SELECT coalesce(sum(amount), 0) FROM point_transfers WHERE kind = 'earn'")
-                ).scalar_one()
-            )
-            raw_rows_n = int(c.execute(text(f"SELECT count(*) FROM {RAW}")).scalar_one())
-        with engine.begin() as c:
-            c.execute(text(f"DROP TABLE {RAW}"))
-        engine.dispose()
-        check_rc, check_out = points_check(url)
+            ),
+            one(
+                "SELECT count(*) FROM green_actions WHERE partner_id = :p",
+                p=partner.organisation_id,
+            ),
+            one("SELECT coalesce(sum(points), 0) FROM green_actions"),
+            one("SELECT coalesce(sum(amount), 0) FROM point_transfers WHERE kind = 'earn'"),
+            one(f"SELECT count(*) FROM {RAW}"),
+        )
+    with engine.begin() as c:
+        c.execute(text(f"DROP TABLE {RAW}"))
+    return found
 
-    print(
-        f"\nPostgreSQL; gunicorn gthread {args.workers} workers × {args.threads} threads, "
-        f"RATELIMIT_ENABLED=0; {clients} clients ({args.processes} processes × {args.clients} "
-        f"threads), each with its own {per_block} people ({n_users} users inserted with SQL); "
-        f"{args.seconds:g} s measured after {args.warmup:g} s warm-up per row\n"
-    )
+
+def report_rows(results: list[tuple[int, str, Stats]]) -> tuple[Counter[str], dict[int, float]]:
+    """The table, one row per (batch, kind); returns the errors and the baseline rates."""
     print("| batch | measured | actions/s | requests/s | p50 ms | p99 ms | errors | vs raw |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     base: dict[int, float] = {}
@@ -471,28 +414,62 @@ def main() -> None:  # noqa: C901
             if kind == "raw"
             else "POST /api/v1/points/actions"
         )
-        n_err = sum(st.errors.values())
         errors.update(st.errors)
         for key, sample in st.samples.items():
             samples.setdefault(key, sample)
         print(
             f"| {batch} | {label} | {per_s:.0f} | {st.requests / st.window:.1f} "
-            f"| {pct(st.latencies, 50):.1f} | {pct(st.latencies, 99):.1f} | {n_err} "
-            f"| {share(per_s, base.get(batch)):.2f} |"
+            f"| {pct(st.latencies, 50):.1f} | {pct(st.latencies, 99):.1f} "
+            f"| {sum(st.errors.values())} | {share(per_s, base.get(batch)):.2f} |"
         )
     if errors:
         print("\nErrors by outcome (a request whose `accepted` is not its batch size is one):")
         for key, n in errors.most_common():
             print(f"  {n:6d}  {key[:120]}  e.g. {samples[key][:160]}")
+    return errors, base
+
+
+def main() -> None:
+    args = arguments()
+    with server(args.workers, args.threads) as (port, url):
+        partner = partner_through_api(port)
+        engine = create_engine(sqlalchemy_url(url))
+        people = people_and_raw_table(engine, args.n_users)
+        common = {
+            "port": port,
+            "url": url,
+            "partner": partner,
+            "warmup": args.warmup,
+            "seconds": args.seconds,
+        }
+        results = measure(args, common, people)
+        found = counts(engine, partner)
+        engine.dispose()
+        check_rc, stdout, stderr = flask(url, "points", "check")
+        check_out = (stdout if check_rc == 0 else stdout + stderr).strip()
+
+    print(
+        f"\nPostgreSQL; gunicorn gthread {args.workers} workers × {args.threads} threads, "
+        f"RATELIMIT_ENABLED=0; {args.all_clients} clients ({args.processes} processes × "
+        f"{args.clients} threads), each with its own {args.per_block} people ({args.n_users} "
+        f"users inserted with SQL); {args.seconds:g} s measured after {args.warmup:g} s warm-up "
+        "per row\n"
+    )
+    errors, base = report_rows(results)
     accepted = sum(st.accepted_total for _, kind, st in results if kind == "api")
     inserted = sum(st.accepted_total for _, kind, st in results if kind == "raw")
-    ok = from_endpoint == accepted and action_points == earned and raw_rows_n == inserted
+    ok = (
+        found.from_endpoint == accepted
+        and found.action_points == found.earned
+        and found.raw_rows == inserted
+    )
     short = any("daily caps" in k for k in errors)  # the run ran out of people: not valid
     print(
-        f"\nInvariants: green_actions by source/status {by_status}; from the partner "
-        f"{from_endpoint}, accepted by the endpoint (warm-up included) {accepted}; points on "
-        f"the actions {action_points}, earn transfers {earned}; baseline rows in {RAW} "
-        f"{raw_rows_n} of {inserted} inserted (table dropped) -> {'OK' if ok else 'VIOLATED'}"
+        f"\nInvariants: green_actions by source/status {found.by_status}; from the partner "
+        f"{found.from_endpoint}, accepted by the endpoint (warm-up included) {accepted}; points "
+        f"on the actions {found.action_points}, earn transfers {found.earned}; baseline rows in "
+        f"{RAW} {found.raw_rows} of {inserted} inserted (table dropped) -> "
+        f"{'OK' if ok else 'VIOLATED'}"
     )
     print(f"flask points check: exit {check_rc}: {check_out}")
     ratios = ", ".join(

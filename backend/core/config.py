@@ -6,6 +6,7 @@ tests/core/test_config_docs.py fails when they disagree.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -96,6 +97,12 @@ class Config:
     WEBHOOK_MAX_ATTEMPTS: int = 8
     WEBHOOK_ALLOW_PRIVATE_TARGETS: bool = True  # loopback/private URLs: only in sandbox mode
     WORKER_WEBHOOK_THREADS: int = 4
+    LOG_FORMAT: str = "text"  # or "json": one object per line
+    METRICS_TOKEN: str = ""  # bearer token for /metrics
+    METRICS_ALLOW_FROM: str = ""  # addresses or networks that may read /metrics without it
+    SENTRY_DSN: str = ""  # empty: Sentry off
+    SENTRY_ENVIRONMENT: str = ""  # default: "sandbox" or "live"
+    SENTRY_RELEASE: str = ""  # default: what sentry-sdk detects (git, Heroku)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -142,6 +149,12 @@ class Config:
             WEBHOOK_MAX_ATTEMPTS=_int("WEBHOOK_MAX_ATTEMPTS", 8),
             WEBHOOK_ALLOW_PRIVATE_TARGETS=sandbox,
             WORKER_WEBHOOK_THREADS=_int("WORKER_WEBHOOK_THREADS", 4),
+            LOG_FORMAT=_str("LOG_FORMAT", "text").lower(),
+            METRICS_TOKEN=_str("METRICS_TOKEN", ""),
+            METRICS_ALLOW_FROM=_str("METRICS_ALLOW_FROM", ""),
+            SENTRY_DSN=_str("SENTRY_DSN", ""),
+            SENTRY_ENVIRONMENT=_str("SENTRY_ENVIRONMENT", ""),
+            SENTRY_RELEASE=_str("SENTRY_RELEASE", ""),
         )
         return cfg
 
@@ -156,7 +169,19 @@ class Config:
                 "live mode needs a real SMS_PROVIDER; only 'sandbox' is implemented so far"
             )
         self._choose_payment_provider()
+        self._check_observability()
         return self
+
+    def _check_observability(self) -> None:
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigError("LOG_FORMAT must be 'text' or 'json'")
+        for part in filter(None, (p.strip() for p in self.METRICS_ALLOW_FROM.split(","))):
+            try:
+                ipaddress.ip_network(part)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"METRICS_ALLOW_FROM: {part!r} is not an address or a network"
+                ) from exc
 
     def _choose_payment_provider(self) -> None:
         if not self.PAYMENT_PROVIDER:

@@ -17,7 +17,7 @@ from werkzeug.routing import PathConverter
 from backend.core.errors import DomainError
 
 blp = Blueprint("pwa", __name__)
-RESERVED = ("api/", "healthz", "readyz", "problems/")
+RESERVED = ("api/", "healthz", "readyz", "metrics", "problems/")
 HASHED = "assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 

@@ -1,4 +1,9 @@
-"""Request ids: taken from `X-Request-ID` or made up, echoed back, and put in every log line."""
+"""Request ids: taken from `X-Request-ID` or made up, echoed back, and put in every log line.
+
+Log lines are text by default, or one JSON object per line (`LOG_FORMAT=json`) with `time`
+(ISO 8601, UTC), `level`, `logger`, `message`, `request_id`, `exception` when there is one, and
+any `extra` fields.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 import uuid
 
 from flask import Flask, Response, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter
 
 HEADER = "X-Request-ID"
 _SAFE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -20,18 +26,33 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    """One stderr handler whose lines carry the request id."""
+TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+LOG_FORMATS = ("text", "json")
+
+
+def formatter(fmt: str) -> logging.Formatter:
+    """The formatter of a `LOG_FORMAT`."""
+    if fmt == "json":
+        return JsonFormatter(
+            ["levelname", "name", "message", "request_id"],
+            timestamp="time",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            json_ensure_ascii=False,
+        )
+    return logging.Formatter(TEXT_FORMAT)
+
+
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """One stderr handler whose lines carry the request id, as text or JSON."""
     root = logging.getLogger()
-    if any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
-        root.setLevel(level)
-        return
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
-    root.addHandler(handler)
+    ours = [h for h in root.handlers if any(isinstance(f, RequestIdFilter) for f in h.filters)]
+    if ours:
+        handler = ours[0]
+    else:
+        handler = logging.StreamHandler()
+        handler.addFilter(RequestIdFilter())
+        root.addHandler(handler)
+    handler.setFormatter(formatter(fmt))
     root.setLevel(level)
 
 

@@ -8,10 +8,12 @@ import re
 from tests.conftest import ROOT
 
 COMMITTED = ROOT / "shared" / "schemas" / "openapi.json"
-# Not JSON API operations: the docs themselves, the PWA, and the HTML verify page.
+# Not JSON API operations: the docs themselves, the PWA, the HTML verify page and the
+# Prometheus exposition (docs/observability.md).
 UNDOCUMENTED_OK = {
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
+    "metrics.metrics",
     "pwa.serve",
     "static",
     "verify.verify_page",

@@ -191,6 +191,7 @@ MATRIX: list[Row] = [
     # --- health, docs and the PWA -----------------------------------------------------------
     row("GET", "/healthz", public(200), "liveness is public"),
     row("GET", "/readyz", public(200), "readiness is public"),
+    row("GET", "/metrics", public(200), "metrics are open in sandbox (guarded live: test_metrics)"),
     row("GET", "/api/v1/openapi.json", public(200), "the contract is public"),
     row("GET", "/api/v1/docs", public(200), "Swagger UI is public"),
     row("GET", "/", public(200), "the PWA shell is public"),

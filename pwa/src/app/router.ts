@@ -21,7 +21,7 @@ export function navigate(to: string, replace = false): void {
 }
 
 /** Paths the server answers itself (API, verify pages): the browser must really go there. */
-const SERVER_PATHS = /^\/(api|verify|healthz|readyz)(\/|$)/;
+const SERVER_PATHS = /^\/(api|verify|healthz|readyz|metrics)(\/|$)/;
 
 export function startRouter(): void {
   addEventListener("popstate", () => (here.value = read()));

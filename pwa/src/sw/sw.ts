@@ -14,7 +14,14 @@ cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
 // Pages the server renders itself (verify pages, API docs, health) must never get the app shell.
-const SERVER_PAGES = [/^\/api\//, /^\/verify\//, /^\/healthz$/, /^\/readyz$/, /^\/problems\//];
+const SERVER_PAGES = [
+  /^\/api\//,
+  /^\/verify\//,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/problems\//,
+];
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: SERVER_PAGES }),
 );
