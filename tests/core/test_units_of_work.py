@@ -52,10 +52,6 @@ NOT_YET = {
     "partners/wechat/linking.py",
     "partners/wechat/registration.py",
     "payments/webhooks.py",
-    "points/earning.py",
-    "points/partners.py",
-    "points/routes.py",
-    "points/wallet.py",
 }
 
 
