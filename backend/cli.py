@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from backend import demo
 from backend.accounts import services
 from backend.certificates.commands import certificates_cli
-from backend.core import db
+from backend.core import db, uow
 from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
@@ -53,7 +53,8 @@ def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
 @with_appcontext
 def replay_footprints_cmd() -> None:
     """Recalculate every stored footprint with its own factor set; fail on any difference."""
-    checked, differ = footprint_services.replay_all(db.session())
+    with uow.transaction(write=False) as s:
+        checked, differ = footprint_services.replay_all(s)
     for fid, stored, again in differ:
         click.echo(f"{fid}: stored {stored} g, replayed {again} g")
     click.echo(f"{checked} footprints replayed, {len(differ)} differ.")

@@ -72,7 +72,9 @@ class QuoteSchema(Schema):
 
     mass_g = fields.Integer()
     amount = fields.Integer(attribute="amount_fen", metadata={"description": "Total in fen"})
-    currency = fields.Constant("CNY", metadata={"example": "CNY"})
+    currency = fields.Constant(
+        "CNY", metadata={"type": "string", "enum": ["CNY"], "example": "CNY"}
+    )
     lines = fields.List(fields.Nested(QuoteLineSchema))
 
 

@@ -36,7 +36,6 @@ NOT_YET = {
     "courts/verification.py",
     "credits/inventory.py",
     "demo.py",
-    "footprint/services.py",
     "idempotency/store.py",
     "orders/reconcile.py",
     "orders/services.py",
