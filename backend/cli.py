@@ -54,7 +54,8 @@ def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
 @with_appcontext
 def replay_footprints_cmd() -> None:
     """Recalculate every stored footprint with its own factor set; fail on any difference."""
-    checked, differ = footprint_services.replay_all(db.session())
+    with uow.transaction(write=False) as s:
+        checked, differ = footprint_services.replay_all(s)
     for fid, stored, again in differ:
         click.echo(f"{fid}: stored {stored} g, replayed {again} g")
     click.echo(f"{checked} footprints replayed, {len(differ)} differ.")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.courts.models import Court
 from backend.credits import inventory
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 
 OPERATOR_PHONE = "+8613800138000"
@@ -207,14 +207,14 @@ def seed_inventory(s: Session) -> int:
             s.add(
                 new_lot(
                     project,
-                    {
-                        "vintage": vintage,
-                        "first_unit": first,
-                        "last_unit": last,
-                        "serial_range": serial.format(v=vintage, a=first, b=last),
-                        "acquisition_cost_fen": tonnes * price * 7 // 10,
-                        "price_fen_per_t": price,
-                    },
+                    LotFields(
+                        vintage=vintage,
+                        first_unit=first,
+                        last_unit=last,
+                        serial_range=serial.format(v=vintage, a=first, b=last),
+                        acquisition_cost_fen=tonnes * price * 7 // 10,
+                        price_fen_per_t=price,
+                    ),
                 )
             )
             count += 1

@@ -25,7 +25,7 @@ from backend.core import uow
 from backend.core.db import make_engine
 from backend.core.migrate import upgrade
 from backend.credits import checks, inventory
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import GRAMS_PER_TONNE, Project, ProjectType, Standard
 
 RAW = (
@@ -144,14 +144,14 @@ def main() -> None:
             s.add(
                 new_lot(
                     p,
-                    {
-                        "vintage": 2020,
-                        "first_unit": i * 10_000_000,
-                        "last_unit": i * 10_000_000 + 9_999_999,
-                        "serial_range": "b",
-                        "acquisition_cost_fen": 0,
-                        "price_fen_per_t": 100,
-                    },
+                    LotFields(
+                        vintage=2020,
+                        first_unit=i * 10_000_000,
+                        last_unit=i * 10_000_000 + 9_999_999,
+                        serial_range="b",
+                        acquisition_cost_fen=0,
+                        price_fen_per_t=100,
+                    ),
                 )
             )
             projects.append(p.id)

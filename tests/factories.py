@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.core import uow
 from backend.credits import inventory
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.inventory import Preferences
 from backend.credits.models import Lot, Project, ProjectType, ReservationStatus, Standard
 
@@ -120,14 +120,14 @@ def lot(
     first = first_unit if first_unit is not None else next(_units) * 10_000_000
     item = new_lot(
         p,
-        {
-            "vintage": vintage,
-            "first_unit": first,
-            "last_unit": first + tonnes - 1,
-            "serial_range": f"TEST-{first}-{first + tonnes - 1}",
-            "acquisition_cost_fen": 0,
-            "price_fen_per_t": price,
-        },
+        LotFields(
+            vintage=vintage,
+            first_unit=first,
+            last_unit=first + tonnes - 1,
+            serial_range=f"TEST-{first}-{first + tonnes - 1}",
+            acquisition_cost_fen=0,
+            price_fen_per_t=price,
+        ),
     )
     s.add(item)
     s.commit()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,35 +26,77 @@ class ProjectFilter:
     has_available: bool | None = None
 
 
-def create_project(s: Session, fields: dict[str, Any]) -> Project:
+@dataclass(frozen=True)
+class NewProject:
+    standard: Standard
+    registry_id: str
+    name_zh: str
+    name_en: str
+    type: ProjectType
+    methodology: str
+    country: str
+    province: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LotFields:
+    """A lot of whole tonnes: registry units `first_unit`..`last_unit` of one vintage."""
+
+    vintage: int
+    serial_range: str
+    first_unit: int
+    last_unit: int
+    acquisition_cost_fen: int
+    price_fen_per_t: int
+
+
+@dataclass(frozen=True)
+class NewLot(LotFields):
+    project_id: int
+
+
+@dataclass(frozen=True)
+class Vintage:
+    vintage: int
+    tonnes: int
+    available_g: int
+
+
+@dataclass(frozen=True)
+class ProjectStock:
+    """A project with the grams available in its lots (and, for one project, by vintage)."""
+
+    project: Project
+    available_g: int
+    vintages: list[Vintage] = field(default_factory=list)
+
+
+def create_project(s: Session, new: NewProject) -> Project:
     """A new project; (standard, registry id) is unique."""
-    project = Project(**fields)
+    project = Project(**asdict(new))
     s.add(project)
     try:
-        s.commit()
+        s.flush()
     except IntegrityError:
-        s.rollback()
-        raise Conflict(
-            f"{fields['standard']} project {fields['registry_id']} already exists."
-        ) from None
+        raise Conflict(f"{new.standard} project {new.registry_id} already exists.") from None
     return project
 
 
-def new_lot(project: Project, fields: dict[str, Any]) -> Lot:
+def new_lot(project: Project, fields: LotFields) -> Lot:
     """A lot (not yet added) with all of its grams available."""
-    first, last = fields["first_unit"], fields["last_unit"]
-    if last < first:
+    if fields.last_unit < fields.first_unit:
         raise ValidationFailed("last_unit", "Must not be below first_unit.")
     return Lot(
         project_id=project.id,
         standard=project.standard,
-        vintage=fields["vintage"],
-        serial_range=fields["serial_range"].strip(),
-        first_unit=first,
-        last_unit=last,
-        acquisition_cost_fen=fields["acquisition_cost_fen"],
-        price_fen_per_t=fields["price_fen_per_t"],
-        available_g=(last - first + 1) * GRAMS_PER_TONNE,
+        vintage=fields.vintage,
+        serial_range=fields.serial_range.strip(),
+        first_unit=fields.first_unit,
+        last_unit=fields.last_unit,
+        acquisition_cost_fen=fields.acquisition_cost_fen,
+        price_fen_per_t=fields.price_fen_per_t,
+        available_g=(fields.last_unit - fields.first_unit + 1) * GRAMS_PER_TONNE,
         reserved_g=0,
         allocated_g=0,
     )
@@ -74,25 +115,24 @@ def overlapping(s: Session, lot: Lot) -> Lot | None:
     ).first()
 
 
-def add_lot(s: Session, fields: dict[str, Any]) -> Lot:
+def add_lot(s: Session, new: NewLot) -> Lot:
     """Add a lot; a unit range that overlaps another lot of the registry is a 409."""
-    project = s.get(Project, fields["project_id"])
+    project = s.get(Project, new.project_id)
     if project is None:
         raise ValidationFailed("project_id", "No such project.")
-    lot = new_lot(project, fields)
+    lot = new_lot(project, new)
     clash = overlapping(s, lot)
     if clash is not None:
         raise OverlappingUnits(f"Units {lot.first_unit}–{lot.last_unit} overlap lot {clash.id}.")
     s.add(lot)
     try:
-        s.commit()
+        s.flush()
     except IntegrityError:  # a concurrent insert won the range: the database said no
-        s.rollback()
         raise OverlappingUnits("The unit range overlaps another lot.") from None
     return lot
 
 
-def projects(s: Session, f: ProjectFilter) -> list[tuple[Project, int]]:
+def projects(s: Session, f: ProjectFilter) -> list[ProjectStock]:
     """Projects with the grams available in lots matching the vintage range."""
     lot_filter = [Lot.project_id == Project.id]
     if f.vintage_from is not None:
@@ -118,11 +158,11 @@ def projects(s: Session, f: ProjectFilter) -> list[tuple[Project, int]]:
         q = q.where(avail > 0)
     elif f.has_available is False:
         q = q.where(avail == 0)
-    return [(p, int(a)) for p, a in s.execute(q)]
+    return [ProjectStock(p, int(a)) for p, a in s.execute(q)]
 
 
-def project(s: Session, project_id: int) -> tuple[Project, list[tuple[int, int, int]]]:
-    """A project and (vintage, tonnes, grams available) per vintage."""
+def project(s: Session, project_id: int) -> ProjectStock:
+    """A project with its tonnes and grams available by vintage."""
     p = s.get(Project, project_id)
     if p is None:
         raise NotFound("No such project.")
@@ -132,7 +172,8 @@ def project(s: Session, project_id: int) -> tuple[Project, list[tuple[int, int, 
         .group_by(Lot.vintage)
         .order_by(Lot.vintage)
     )
-    return p, [(int(v), int(t), int(a)) for v, t, a in rows]
+    vintages = [Vintage(int(v), int(t), int(a)) for v, t, a in rows]
+    return ProjectStock(p, sum(v.available_g for v in vintages), vintages)
 
 
 def lots(s: Session, project_id: int | None) -> list[Lot]:

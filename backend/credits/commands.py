@@ -18,7 +18,8 @@ credits_cli = AppGroup("credits", help="Credit inventory.")
 def import_cmd(path: Path) -> None:
     """Import lots from a CSV file: every row, or none."""
     try:
-        lots = importer.import_lots(db.session(), path.read_text(encoding="utf-8-sig"))
+        with uow.transaction(db.session()) as s:
+            lots = importer.import_lots(s, path.read_text(encoding="utf-8-sig"))
     except importer.ImportRejected as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -30,7 +31,8 @@ def import_cmd(path: Path) -> None:
 @credits_cli.command("check")
 def check_cmd() -> None:
     """Verify every inventory invariant; exit 1 on any violation."""
-    found = checks.violations(db.session())
+    with uow.transaction(write=False) as s:
+        found = checks.violations(s)
     for v in found:
         click.echo(v, err=True)
     if found:
@@ -41,9 +43,9 @@ def check_cmd() -> None:
 @credits_cli.command("expire")
 def expire_cmd() -> None:
     """Release reservations past their expiry (run from cron)."""
-    total, s = 0, db.session()
+    total = 0
     while True:
-        with uow.transaction(s):
+        with uow.transaction(db.session()) as s:
             n = inventory.expire_due(s)
         if not n:
             break

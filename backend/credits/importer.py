@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.credits.catalogue import new_lot, overlapping
+from backend.credits.catalogue import LotFields, new_lot, overlapping
 from backend.credits.models import Lot, Project, Standard
 from backend.credits.schemas import LotFieldsSchema
 
@@ -46,7 +46,8 @@ class ImportRejected(Exception):
 
 
 def import_lots(s: Session, text: str) -> list[Lot]:
-    """Validate every row, then add every lot in one transaction, or raise ImportRejected."""
+    """Validate every row, then add every lot in the caller's transaction, or raise
+    ImportRejected having added none."""
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in COLUMNS if c not in header]
@@ -79,7 +80,7 @@ def import_lots(s: Session, text: str) -> list[Lot]:
     if errors:
         raise ImportRejected(errors)
     s.add_all(lot for _, lot in lots)
-    s.commit()
+    s.flush()
     return [lot for _, lot in lots]
 
 
@@ -95,15 +96,13 @@ def _row(
         except ValueError:
             errors.append(RowError(n, col, f"not a whole number: {text!r}"))
     values["serial_range"] = (raw.get("serial_range") or "").strip()
+    fields: LotFields | None = None
     if len(errors) == before:
         try:
             fields = schema.load(values)
         except ValidationError as exc:
             messages = exc.normalized_messages()
             errors.extend(RowError(n, str(c), "; ".join(map(str, m))) for c, m in messages.items())
-            fields = None
-    else:
-        fields = None
     std_text = (raw.get("standard") or "").strip()
     try:
         standard = Standard(std_text)

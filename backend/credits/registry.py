@@ -27,8 +27,9 @@ def record(
 ) -> RegistryRetirement:
     """Record a registry retirement of opened units given as (lot id, first serial, last serial).
 
-    Every named unit must be opened and not yet retired; otherwise nothing is recorded. The
-    claim is one conditional UPDATE per range, so two batches racing for a unit cannot both win.
+    Every named unit must be opened and not yet retired; otherwise it raises, and the caller's
+    rollback leaves nothing recorded. The claim is one conditional UPDATE per range, so two
+    batches racing for a unit cannot both win.
     """
     batch = RegistryRetirement(
         standard=standard, registry_ref=registry_ref.strip(), retired_on=retired_on, note=note
@@ -37,15 +38,12 @@ def record(
     try:
         s.flush()
     except IntegrityError:
-        s.rollback()
         raise Conflict(f"Registry reference {registry_ref} is already recorded.") from None
     for i, (lot_id, first, last) in enumerate(ranges):
         lot = s.get(Lot, lot_id)
         if lot is None or lot.standard != standard:
-            s.rollback()
             raise ValidationFailed(f"units.{i}.lot_id", f"No {standard} lot {lot_id}.")
         if not lot.first_unit <= first <= last <= lot.last_unit:
-            s.rollback()
             raise ValidationFailed(f"units.{i}", "The serials are outside the lot's range.")
         claimed = s.execute(
             update(Unit)
@@ -67,11 +65,9 @@ def record(
                 )
                 .limit(5)
             ).all()
-            s.rollback()
             if taken:
                 raise AlreadyRetired(f"Units already retired, e.g. {taken}.", units=taken)
             raise Conflict(f"Units {first}–{last} of lot {lot_id} are not all opened yet.")
-    s.commit()
     return batch
 
 

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
 from backend.credits import catalogue, inventory, registry, reports
-from backend.credits.models import Lot, Project, RegistryRetirement, Unit
+from backend.credits.models import Lot, RegistryRetirement, Unit
 from backend.credits.schemas import (
     LotCreateSchema,
     LotQuerySchema,
@@ -35,50 +35,29 @@ blp = Blueprint(
 )
 
 
-def _project(p: Project, available_g: int, **extra: Any) -> dict[str, Any]:
-    return {
-        **{c.key: getattr(p, c.key) for c in Project.__table__.columns},
-        "available_g": available_g,
-        **extra,
-    }
-
-
 @blp.route("/projects")
 class Projects(MethodView):
     @blp.arguments(ProjectQuerySchema(), location="query")
     @blp.response(200, ProjectSchema(many=True))
-    def get(self, q: dict[str, Any]) -> list[dict[str, Any]]:
+    def get(self, f: catalogue.ProjectFilter) -> list[catalogue.ProjectStock]:
         """Projects with grams available; filter by standard, type, region, vintage."""
-        f = catalogue.ProjectFilter(
-            standards=tuple(q.get("standard") or ()),
-            types=tuple(q.get("type") or ()),
-            regions=tuple(q.get("region") or ()),
-            vintage_from=q.get("vintage_from"),
-            vintage_to=q.get("vintage_to"),
-            has_available=q.get("has_available"),
-        )
-        return [_project(p, a) for p, a in catalogue.projects(db.session(), f)]
+        return catalogue.projects(db.session(), f)
 
     @blp.arguments(ProjectCreateSchema())
     @blp.response(201, ProjectSchema)
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, new: catalogue.NewProject) -> catalogue.ProjectStock:
         """Add a project (operators)."""
         current_principal().require_operator()
-        return _project(catalogue.create_project(db.session(), body), 0)
+        return catalogue.ProjectStock(catalogue.create_project(db.session(), new), 0)
 
 
 @blp.route("/projects/<int:project_id>")
 class ProjectById(MethodView):
     @blp.response(200, ProjectDetailSchema)
-    def get(self, project_id: int) -> dict[str, Any]:
+    def get(self, project_id: int) -> catalogue.ProjectStock:
         """A project with its tonnes and grams available by vintage."""
-        p, vintages = catalogue.project(db.session(), project_id)
-        return _project(
-            p,
-            sum(a for _, _, a in vintages),
-            vintages=[{"vintage": v, "tonnes": t, "available_g": a} for v, t, a in vintages],
-        )
+        return catalogue.project(db.session(), project_id)
 
 
 @blp.route("/lots")
@@ -94,40 +73,20 @@ class Lots(MethodView):
     @blp.arguments(LotCreateSchema())
     @blp.response(201, LotSchema)
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any]) -> Lot:
+    def post(self, new: catalogue.NewLot) -> Lot:
         """Add a lot of whole tonnes with its registry serial range (operators)."""
         current_principal().require_operator()
-        return catalogue.add_lot(db.session(), body)
+        return catalogue.add_lot(db.session(), new)
 
 
 @blp.route("/credits/quote", methods=["POST"])
 @blp.arguments(QuoteRequestSchema())
 @blp.response(200, QuoteSchema)
 @blp.alt_response(409, description="Not enough inventory (`insufficient_inventory`)")
-def quote(body: dict[str, Any]) -> dict[str, Any]:
+def quote(body: dict[str, Any]) -> inventory.Quote[Lot]:
     """Price a mass under preferences, without holding anything."""
-    q = inventory.quote(
-        db.session(), inventory.Preferences.from_dict(body["preferences"]), body["mass_g"]
-    )
-    return {
-        "mass_g": q.mass_g,
-        "amount": q.amount_fen,
-        "currency": "CNY",
-        "lines": [
-            {
-                "lot_id": x.lot.id,
-                "project_id": x.lot.project_id,
-                "standard": x.lot.standard.value,
-                "project_name_zh": x.lot.project.name_zh,
-                "project_name_en": x.lot.project.name_en,
-                "vintage": x.lot.vintage,
-                "mass_g": x.mass_g,
-                "price_fen_per_t": x.lot.price_fen_per_t,
-                "amount": x.amount_fen,
-            }
-            for x in q.lines
-        ],
-    }
+    prefs = inventory.Preferences.from_dict(body["preferences"])
+    return inventory.quote(db.session(), prefs, body["mass_g"])
 
 
 @blp.route("/credits/totals")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.credits.catalogue import LotFields, NewLot, NewProject, ProjectFilter
 from backend.credits.models import ProjectType, Standard
 
 MAX_MASS_G = 10**15  # a billion tonnes
@@ -53,21 +54,27 @@ class QuoteRequestSchema(Schema):
 
 
 class QuoteLineSchema(Schema):
-    lot_id = fields.Integer()
-    project_id = fields.Integer()
-    project_name_zh = fields.String()
-    project_name_en = fields.String()
-    standard = fields.String()
-    vintage = fields.Integer()
+    """An `inventory.QuoteLine`: grams from one lot."""
+
+    lot_id = fields.Integer(attribute="lot.id")
+    project_id = fields.Integer(attribute="lot.project_id")
+    project_name_zh = fields.String(attribute="lot.project.name_zh")
+    project_name_en = fields.String(attribute="lot.project.name_en")
+    standard = fields.Enum(Standard, by_value=True, attribute="lot.standard")
+    vintage = fields.Integer(attribute="lot.vintage")
     mass_g = fields.Integer()
-    price_fen_per_t = fields.Integer()
-    amount = fields.Integer(metadata={"description": "Fen, rounded down"})
+    price_fen_per_t = fields.Integer(attribute="lot.price_fen_per_t")
+    amount = fields.Integer(attribute="amount_fen", metadata={"description": "Fen, rounded down"})
 
 
 class QuoteSchema(Schema):
+    """An `inventory.Quote`."""
+
     mass_g = fields.Integer()
-    amount = fields.Integer(metadata={"description": "Total in fen"})
-    currency = fields.String(metadata={"example": "CNY"})
+    amount = fields.Integer(attribute="amount_fen", metadata={"description": "Total in fen"})
+    currency = fields.Constant(
+        "CNY", metadata={"type": "string", "enum": ["CNY"], "example": "CNY"}
+    )
     lines = fields.List(fields.Nested(QuoteLineSchema))
 
 
@@ -82,6 +89,17 @@ class ProjectQuerySchema(Schema):
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:
         _vintage_order(data)
+
+    @post_load
+    def _filter(self, data: dict[str, Any], **_: Any) -> ProjectFilter:
+        return ProjectFilter(
+            standards=tuple(data.get("standard") or ()),
+            types=tuple(data.get("type") or ()),
+            regions=tuple(data.get("region") or ()),
+            vintage_from=data.get("vintage_from"),
+            vintage_to=data.get("vintage_to"),
+            has_available=data.get("has_available"),
+        )
 
 
 class ProjectCreateSchema(Schema):
@@ -102,11 +120,24 @@ class ProjectCreateSchema(Schema):
         if data.get("province") and data.get("country") != "CN":
             raise ValidationError("Provinces are for projects in China.", "province")
 
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Any:
+        return NewProject(**data)
+
+
+# What ProjectSchema reads from a ProjectStock itself; every other field is its project's.
+STOCK = frozenset({"available_g", "vintages"})
+
 
 class ProjectSchema(ProjectCreateSchema):
+    """A `catalogue.ProjectStock`: the project's own fields, and its grams available."""
+
     id = fields.Integer()
     available_g = fields.Integer()
     created_at = fields.DateTime()
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        return super().get_attribute(obj if attr in STOCK else obj.project, attr, default)
 
 
 class VintageSchema(Schema):
@@ -140,9 +171,17 @@ class LotFieldsSchema(Schema):
         if "first_unit" in data and data.get("last_unit", data["first_unit"]) < data["first_unit"]:
             raise ValidationError("Must not be below first_unit.", "last_unit")
 
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Any:
+        return LotFields(**data)
+
 
 class LotCreateSchema(LotFieldsSchema):
     project_id = fields.Integer(required=True, strict=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Any:
+        return NewLot(**data)
 
 
 class LotSchema(LotCreateSchema):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
 
 from backend.footprint.factors import Factor, FactorSet
 
@@ -68,6 +67,25 @@ class Line:
     def scope(self) -> int:
         return SCOPE_OF.get(self.category, 3)
 
+    @property
+    def quantity(self) -> str:
+        """The product of the terms, in the factor's unit (to a millionth)."""
+        q = Decimal(1)
+        for t in self.terms:
+            q = q / t.value if t.divide else q * t.value
+        return f"{q.quantize(Decimal('0.000001')).normalize():f}"
+
+
+@dataclass(frozen=True)
+class DefaultUsed:
+    """An input that was not given, and what was assumed for it."""
+
+    field: str  # the input's path, such as meeting.days
+    value: str
+    unit: str
+    source: str
+    key: str  # in the factor set's defaults; empty for an assumption that is not a number
+
 
 def fmt(value: Decimal) -> str:
     """A number for people: no exponent, no trailing zeros."""
@@ -81,22 +99,18 @@ class Computation:
 
     factors: FactorSet
     lines: list[Line] = field(default_factory=list)
-    defaults_used: list[dict[str, Any]] = field(default_factory=list)
+    defaults_used: list[DefaultUsed] = field(default_factory=list)
     component: str = ""
 
     def default(self, path: str, key: str) -> Decimal:
         """The value of a documented default, recorded as applied to input `path`."""
         d = self.factors.default(key)
-        self.defaults_used.append(
-            {"field": path, "value": str(d.value), "unit": d.unit, "source": d.source, "key": key}
-        )
+        self.defaults_used.append(DefaultUsed(path, str(d.value), d.unit, d.source, key))
         return d.value
 
     def assume(self, path: str, value: str, source: str) -> str:
         """Record a non-numeric default (a city, a list of participants)."""
-        self.defaults_used.append(
-            {"field": path, "value": value, "unit": "", "source": source, "key": ""}
-        )
+        self.defaults_used.append(DefaultUsed(path, value, "", source, ""))
         return value
 
     def given_or_default(self, given: Decimal | int | None, path: str, key: str) -> Decimal:
@@ -132,7 +146,19 @@ class Computation:
 class Result:
     mass_g: int
     lines: list[Line]
-    defaults_used: list[dict[str, Any]]
+    defaults_used: list[DefaultUsed]
+
+    @property
+    def by_category(self) -> dict[str, int]:
+        return self.by("category")
+
+    @property
+    def by_scope(self) -> dict[str, int]:
+        return self.by("scope")
+
+    @property
+    def by_phase(self) -> dict[str, int]:
+        return self.by("phase")
 
     def by(self, attr: str) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -31,22 +31,6 @@ class Factor:
     url: str = ""
     note: str = ""
 
-    def describe(self) -> dict[str, Any]:
-        """The JSON form shown in breakdowns and at /factors."""
-        out: dict[str, Any] = {
-            "key": self.key,
-            "value": str(self.value),
-            "unit": self.unit,
-            "source": self.source,
-            "year": self.year,
-            "region": self.region,
-        }
-        if self.url:
-            out["url"] = self.url
-        if self.note:
-            out["note"] = self.note
-        return out
-
 
 @dataclass(frozen=True)
 class FactorSet:

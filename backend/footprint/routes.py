@@ -9,7 +9,8 @@ from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
-from backend.footprint import factors, services
+from backend.footprint import services
+from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Footprint
 from backend.footprint.schemas import (
     FactorQuerySchema,
@@ -30,7 +31,8 @@ OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
 
 
 def _document(footprint: Footprint, status: int = 200) -> Response:
-    """The frozen document, byte for byte."""
+    """The document frozen when the footprint was made (FootprintSchema's dump), byte for
+    byte."""
     return Response(footprint.document, status=status, mimetype="application/json")
 
 
@@ -43,10 +45,9 @@ def _document(footprint: Footprint, status: int = 200) -> Response:
 @blp.arguments(FootprintCreateSchema())
 @blp.response(201, FootprintSchema)
 @blp.doc(security=OPTIONAL_AUTH)
-def create_footprint(body: dict[str, Any]) -> Response:
+def create_footprint(req: FootprintRequest) -> Response:
     """Calculate a footprint (anonymous allowed, rate-limited); it is stored and never changes."""
-    fp = services.create(db.session(), current_principal(), body, request.get_json())
-    return _document(fp, 201)
+    return _document(services.create(db.session(), current_principal(), req), 201)
 
 
 @blp.route("/footprints/<string:footprint_id>")
@@ -62,14 +63,6 @@ class FootprintById(MethodView):
 class Factors(MethodView):
     @blp.arguments(FactorQuerySchema(), location="query")
     @blp.response(200, FactorSetSchema)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+    def get(self, query: dict[str, Any]) -> services.FactorListing:
         """A factor set (default: the latest) with every source, and the versions available."""
-        fs = services.factor_set(query.get("version"))
-        return {
-            "version": fs.version,
-            "published": fs.published,
-            "description": fs.description,
-            "factors": [f.describe() for f in fs.factors.values()],
-            "defaults": [d.describe() for d in fs.defaults.values()],
-            "versions": list(factors.all_sets().values()),
-        }
+        return services.listing(query.get("version"))

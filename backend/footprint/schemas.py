@@ -5,9 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_dump,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from backend.footprint.calc import Category, Phase
+from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
 from backend.footprint.travel import Cabin, Mode
 
@@ -278,8 +287,23 @@ class FootprintCreateSchema(Schema):
     def _one(self, data: dict[str, Any], **_: Any) -> None:
         _one_section(data, list(Kind))
 
+    @post_load(pass_original=True)
+    def _request(
+        self, data: dict[str, Any], original: dict[str, Any], **_: Any
+    ) -> FootprintRequest:
+        kind: Kind = data["kind"]
+        return FootprintRequest(
+            kind=kind,
+            section=data[kind.value],
+            inputs=original,
+            factor_set=data.get("factor_set"),
+            organisation_id=data.get("organisation_id"),
+        )
+
 
 class FactorRefSchema(Schema):
+    """A `factors.Factor`; `url` and `note` only when it has them."""
+
     key = fields.String()
     value = fields.String(metadata={"description": "Decimal, exact"})
     unit = fields.String()
@@ -288,6 +312,13 @@ class FactorRefSchema(Schema):
     region = fields.String()
     url = fields.String()
     note = fields.String()
+
+    @post_dump
+    def _omit_empty(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for key in ("url", "note"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
 
 
 class LineSchema(Schema):
@@ -317,13 +348,18 @@ class DefaultUsedSchema(Schema):
 
 
 class FootprintSchema(Schema):
+    """A `document.Document`, in the order it is stored."""
+
     id = fields.String(metadata={"example": "fp_3x9k2m4q8w7e5r6t"})
     kind = fields.Enum(Kind, by_value=True)
     name = fields.String()
     mass_g = fields.Integer(metadata={"description": "Total, grams CO2e, rounded up once"})
     factor_set = fields.String()
-    breakdown = fields.Nested(BreakdownSchema)
     inputs = fields.Dict(metadata={"description": "The inputs as received"})
+    user_id = fields.Integer(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    breakdown = fields.Nested(BreakdownSchema)
     defaults = fields.List(fields.Nested(DefaultUsedSchema))
     trail = fields.List(fields.String())
     comparisons = fields.Dict(
@@ -331,9 +367,6 @@ class FootprintSchema(Schema):
         values=fields.Integer(),
         metadata={"description": "Hearings: online_hearing_mass_g and online_saving_g"},
     )
-    user_id = fields.Integer(allow_none=True)
-    organisation_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
 
 
 class FactorSetSummarySchema(Schema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -16,9 +17,10 @@ from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
 from backend.footprint import factors, flight, hearing, meeting, venue
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
-from backend.footprint.factors import FactorSet
+from backend.footprint.document import Document, FootprintRequest
+from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.models import Footprint, Kind
-from backend.footprint.schemas import FootprintCreateSchema
+from backend.footprint.schemas import FootprintCreateSchema, FootprintSchema
 
 Calculator = Callable[[Computation, dict[str, Any], str], None]
 CALCULATORS: dict[Kind, Calculator] = {
@@ -30,6 +32,18 @@ CALCULATORS: dict[Kind, Calculator] = {
 TABLE = cast(Table, Footprint.__table__)
 
 
+@dataclass(frozen=True)
+class FactorListing:
+    """A factor set with every factor and default, and the versions available."""
+
+    version: str
+    published: date
+    description: str
+    factors: list[Factor]
+    defaults: list[Factor]
+    versions: list[FactorSet]
+
+
 def factor_set(version: str | None) -> FactorSet:
     """The requested factor set, or the latest; an unknown version is a 422."""
     try:
@@ -38,6 +52,19 @@ def factor_set(version: str | None) -> FactorSet:
         raise ValidationFailed(
             "factor_set", f"Unknown factor set; known: {', '.join(factors.all_sets())}."
         ) from None
+
+
+def listing(version: str | None) -> FactorListing:
+    """The requested factor set (default: the latest), listed."""
+    fs = factor_set(version)
+    return FactorListing(
+        version=fs.version,
+        published=fs.published,
+        description=fs.description,
+        factors=list(fs.factors.values()),
+        defaults=list(fs.defaults.values()),
+        versions=list(factors.all_sets().values()),
+    )
 
 
 def calculate(
@@ -82,77 +109,41 @@ def _carry_over(comp: Computation, fp: Footprint) -> None:
         )
 
 
-def describe(result: Result, comparisons: dict[str, int]) -> dict[str, Any]:
-    """The stored (and returned) form of a result."""
-    lines = []
-    for line in result.lines:
-        quantity = Decimal(1)
-        for t in line.terms:
-            quantity = quantity / t.value if t.divide else quantity * t.value
-        lines.append(
-            {
-                "category": line.category.value,
-                "scope": line.scope,
-                "phase": line.phase.value,
-                "label": line.label,
-                "component": line.component,
-                "mass_g": line.mass_g,
-                "quantity": f"{quantity.quantize(Decimal('0.000001')).normalize():f}",
-                "factor": line.factor.describe() if line.factor else None,
-            }
-        )
-    return {
-        "breakdown": {
-            "lines": lines,
-            "by_category": result.by("category"),
-            "by_scope": result.by("scope"),
-            "by_phase": result.by("phase"),
-        },
-        "defaults": result.defaults_used,
-        "trail": result.trail(),
-        "comparisons": comparisons,
-    }
-
-
-def create(
-    s: Session, who: Principal, body: dict[str, Any], canonical: dict[str, Any]
-) -> Footprint:
+def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
     """Calculate and store a footprint, owned by the caller when signed in.
 
-    `body` is the validated input; `canonical` is the same input as JSON, stored for replay.
+    Its document (FootprintSchema's dump) is frozen here and served byte for byte ever after.
     """
-    kind: Kind = body["kind"]
-    fs = factor_set(body.get("factor_set"))
-    section = body[kind.value]
-    referenced = _referenced(s, who, section) if kind == Kind.event else []
-    result, comparisons = calculate(fs, kind, section, referenced)
-    user_id, org_id = _owner(who, body.get("organisation_id"))
-    fp = Footprint(
+    fs = factor_set(req.factor_set)
+    referenced = _referenced(s, who, req.section) if req.kind == Kind.event else []
+    result, comparisons = calculate(fs, req.kind, req.section, referenced)
+    user_id, org_id = _owner(who, req.organisation_id)
+    doc = Document(
         id=random_id("fp_"),  # anonymous footprints are shared by their link
-        kind=kind,
-        name=str(section.get("name") or ""),
-        factor_set=fs.version,
+        kind=req.kind,
+        name=str(req.section.get("name") or ""),
         mass_g=result.mass_g,
+        factor_set=fs.version,
+        inputs=req.inputs,
         user_id=user_id,
         organisation_id=org_id,
         created_at=utcnow(),
+        breakdown=result,
+        comparisons=comparisons,
     )
-    document = {
-        "id": fp.id,
-        "kind": kind.value,
-        "name": fp.name,
-        "mass_g": fp.mass_g,
-        "factor_set": fp.factor_set,
-        "inputs": canonical,
-        "user_id": user_id,
-        "organisation_id": org_id,
-        "created_at": fp.created_at.isoformat(),
-        **describe(result, comparisons),
-    }
-    fp.document = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    fp = Footprint(
+        id=doc.id,
+        kind=doc.kind,
+        name=doc.name,
+        factor_set=doc.factor_set,
+        mass_g=doc.mass_g,
+        user_id=user_id,
+        organisation_id=org_id,
+        created_at=doc.created_at,
+        document=json.dumps(FootprintSchema().dump(doc), ensure_ascii=False, separators=(",", ":")),
+    )
     # One Core INSERT: no unit-of-work bookkeeping on this hot path.
     s.execute(insert(TABLE), {c.key: getattr(fp, c.key) for c in TABLE.columns})
-    s.commit()
     return fp
 
 
@@ -208,15 +199,13 @@ def get(s: Session, who: Principal, footprint_id: str) -> Footprint:
 
 def replay(s: Session, fp: Footprint) -> int:
     """Recalculate a stored footprint from its stored inputs with its own factor set."""
-    body = FootprintCreateSchema().load(fp.content()["inputs"])
-    kind = Kind(fp.kind)
-    section = body[kind.value]
+    req: FootprintRequest = FootprintCreateSchema().load(fp.content()["inputs"])
     referenced = []
-    if kind == Kind.event:
-        ids = section.get("footprints") or []
+    if req.kind == Kind.event:
+        ids = req.section.get("footprints") or []
         found = {f.id: f for f in s.scalars(select(Footprint).where(Footprint.id.in_(ids)))}
         referenced = [found[i] for i in ids]
-    result, _ = calculate(factors.get(fp.factor_set), kind, section, referenced)
+    result, _ = calculate(factors.get(fp.factor_set), req.kind, req.section, referenced)
     return result.mass_g
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from backend.core import db
+from backend.core import uow
 from backend.points import ledger
 
 points_cli = AppGroup("points", help="Carbon-inclusion points.")
@@ -14,7 +14,8 @@ points_cli = AppGroup("points", help="Carbon-inclusion points.")
 @points_cli.command("check")
 def check_cmd() -> None:
     """Verify the points ledger (balances equal transfers, sum zero, none negative)."""
-    found = ledger.violations(db.session())
+    with uow.transaction(write=False) as s:
+        found = ledger.violations(s)
     for v in found:
         click.echo(v, err=True)
     if found:

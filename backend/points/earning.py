@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import random_id, upsert, write_lock_up_front
+from backend.core.db import random_id, upsert
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (
@@ -50,13 +50,36 @@ class Reported:
     venue: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
-    status: str  # accepted, duplicate, rejected
+    """What became of report number `index` of a batch."""
+
+    index: int
+    status: str  # accepted, duplicate, rejected (reversals: reversed, rejected)
     reason: str | None = None
     action_id: str | None = None
     points: int = 0
     capped: bool = False
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The outcome of each report of a batch, in the order reported."""
+
+    results: list[Outcome]
+
+    @property
+    def accepted(self) -> int:
+        return sum(o.status == "accepted" for o in self.results)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(o.status == "duplicate" for o in self.results)
+
+    @property
+    def rejected(self) -> int:
+        """Every other outcome (in a reversal batch, the reversed ones too)."""
+        return len(self.results) - self.accepted - self.duplicates
 
 
 @dataclass
@@ -66,8 +89,8 @@ class _Accepted:
     kind: ActionType = field(repr=False)
 
 
-def _reject(reason: str) -> Outcome:
-    return Outcome("rejected", reason)
+def _reject(index: int, reason: str) -> Outcome:
+    return Outcome(index, "rejected", reason)
 
 
 def _plausible(t: ActionType, r: Reported, now: datetime) -> str | None:
@@ -105,11 +128,10 @@ def earn(
     source: ActionSource,
     partner_id: int | None = None,
     now: datetime | None = None,
-) -> list[Outcome]:
-    """Record a batch; returns one outcome per report, in order. The caller commits."""
+) -> Batch:
+    """Record a batch in the caller's transaction; one outcome per report, in order."""
     now = now or utcnow()
     out: list[Outcome | None] = [None] * len(reports)
-    write_lock_up_front(s)
     users = sorted({r.user_id for r in reports if r.user_id is not None})
     pending = ledger.open_accounts(s, AccountKind.pending, users)
     ledger.lock(s, pending)  # concurrent batches for the same people queue here (caps)
@@ -118,23 +140,48 @@ def earn(
     accepted: list[_Accepted] = []
     for i, r in enumerate(reports):
         t = m.types.get(r.type)
-        if r.user_id is None:
-            out[i] = _reject("unknown_user")
-        elif t is None:
-            out[i] = _reject("unknown_type")
-        elif source == ActionSource.self and r.type not in m.self_report_types:
-            out[i] = _reject("not_self_reportable")
-        elif r.external_id is not None and r.external_id in seen:
-            out[i] = Outcome("duplicate", action_id=seen[r.external_id])
-        elif reason := _plausible(t, r, now):
-            out[i] = _reject(reason)
-        else:
-            out[i] = _admit(i, r, t, m, source, partner_id, used, accepted, now)
-            if r.external_id is not None and out[i].status == "accepted":  # type: ignore[union-attr]
-                seen[r.external_id] = accepted[-1].row["id"]
+        refused = _screen(i, r, t, m, source, seen, now)
+        if refused is not None or t is None:
+            out[i] = refused
+            continue
+        out[i] = outcome = _admit(i, r, t, m, source, partner_id, used, accepted, now)
+        if r.external_id is not None and outcome.status == "accepted":
+            seen[r.external_id] = accepted[-1].row["id"]
     _insert(s, accepted, out)
     ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
-    return [o for o in out if o is not None]
+    return Batch([o for o in out if o is not None])
+
+
+def check_in(
+    s: Session, user_id: int, venue: str, m: Methodology, now: datetime | None = None
+) -> Batch:
+    """A check-in the citizen reports at a venue (its QR), now."""
+    report = Reported(
+        user_id=user_id, type="checkin", units=Decimal(1), started_at=now or utcnow(), venue=venue
+    )
+    return earn(s, [report], m, source=ActionSource.self, now=now)
+
+
+def _screen(
+    i: int,
+    r: Reported,
+    t: ActionType | None,
+    m: Methodology,
+    source: ActionSource,
+    seen: dict[str, str],
+    now: datetime,
+) -> Outcome | None:
+    """A report refused or already counted, before the caps; None if it may earn."""
+    if r.user_id is None:
+        return _reject(i, "unknown_user")
+    if t is None:
+        return _reject(i, "unknown_type")
+    if source == ActionSource.self and r.type not in m.self_report_types:
+        return _reject(i, "not_self_reportable")
+    if r.external_id is not None and r.external_id in seen:
+        return Outcome(i, "duplicate", action_id=seen[r.external_id])
+    reason = _plausible(t, r, now)
+    return _reject(i, reason) if reason else None
 
 
 def _day(at: datetime) -> str:
@@ -200,9 +247,9 @@ def _admit(
         room = min(room, t.self_daily_cap_g - used[(r.user_id, t.name, day, True)])
     points = min(t.grams(r.units) // m.point_grams, max(room, 0))
     if room <= 0:
-        return _reject("daily_cap_reached")
+        return _reject(i, "daily_cap_reached")
     if points <= 0:
-        return _reject("too_small")
+        return _reject(i, "too_small")
     used[(r.user_id, t.name, day, is_self)] += points
     window = t.self_confirm if is_self and t.self_confirm else t.confirm
     row: dict[str, Any] = {
@@ -223,7 +270,9 @@ def _admit(
         "created_at": now,
     }
     accepted.append(_Accepted(i, row, t))
-    return Outcome("accepted", action_id=row["id"], points=points, capped=points < t.grams(r.units))
+    return Outcome(
+        i, "accepted", action_id=row["id"], points=points, capped=points < t.grams(r.units)
+    )
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
@@ -239,7 +288,7 @@ def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) ->
     inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
-            out[a.index] = Outcome("duplicate", reason="already_counted")
+            out[a.index] = Outcome(a.index, "duplicate", reason="already_counted")
 
 
 def _points_by_user(accepted: list[_Accepted], out: list[Outcome | None]) -> dict[int, int]:
@@ -252,9 +301,9 @@ def _points_by_user(accepted: list[_Accepted], out: list[Outcome | None]) -> dic
 
 
 def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> int:
-    """Move the points of actions whose window closed from pending to the wallet."""
+    """Move the points of actions whose window closed from pending to the wallet (a sweep: the
+    worker owns its transaction)."""
     now = now or utcnow()
-    write_lock_up_front(s)
     due = (
         select(ACTIONS.c.id)
         .where(ACTIONS.c.status == ActionStatus.pending, ACTIONS.c.confirm_after <= now)
@@ -274,19 +323,15 @@ def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> i
     for user, points in sorted(totals.items()):
         if points:
             ledger.transfer(s, TransferKind.confirm, user, points, reference="confirm")
-    s.commit()
     return len(rows)
 
 
-def reverse(
-    s: Session, partner_id: int, external_ids: list[str], now: datetime | None = None
-) -> list[Outcome]:
+def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
     """Withdraw a partner's actions still in their window: new ledger entries, never edits.
 
     One UPDATE takes them all; the ledger then moves each person's points in user id order,
     the lock order every points transaction follows.
     """
-    write_lock_up_front(s)
     wanted = list(dict.fromkeys(external_ids))
     taken = s.execute(
         update(ACTIONS)
@@ -311,13 +356,13 @@ def reverse(
         ).all()
     )
     out = []
-    for ext in external_ids:
+    for i, ext in enumerate(external_ids):
         if ext in done:
             row = done.pop(ext)
             known[ext] = ActionStatus.reversed  # a repeat in this request is already reversed
-            out.append(Outcome("reversed", action_id=row.id, points=row.points))
+            out.append(Outcome(i, "reversed", action_id=row.id, points=row.points))
         elif ext in known:
-            out.append(Outcome("rejected", f"already_{known[ext]}"))
+            out.append(_reject(i, f"already_{known[ext]}"))
         else:
-            out.append(Outcome("rejected", "not_found"))
-    return out
+            out.append(_reject(i, "not_found"))
+    return Batch(out)

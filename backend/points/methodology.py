@@ -33,19 +33,9 @@ class ActionType:
         """The reduction of `units`, rounded down: never credit more than was saved."""
         return int((self.reduction_g * units).to_integral_value(ROUND_FLOOR))
 
-    def describe(self) -> dict[str, Any]:
-        return {
-            "type": self.name,
-            "unit": self.unit,
-            "reduction_g": str(self.reduction_g),
-            "source": self.source,
-            "note": self.note,
-            "daily_cap_g": self.daily_cap_g,
-            "self_daily_cap_g": self.self_daily_cap_g,
-            "max_km": str(self.max_km) if self.max_km is not None else None,
-            "max_speed_kmh": str(self.max_speed_kmh) if self.max_speed_kmh is not None else None,
-            "confirm_hours": int(self.confirm.total_seconds() // 3600),
-        }
+    @property
+    def confirm_hours(self) -> int:
+        return int(self.confirm.total_seconds() // 3600)
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,11 @@ class Methodology:
     description: str
     point_grams: int
     types: dict[str, ActionType]
-    self_report_types: frozenset[str]
+    self_report_types: tuple[str, ...]  # sorted
+
+    @property
+    def listed_types(self) -> list[ActionType]:
+        return list(self.types.values())
 
 
 def _decimal(raw: Any) -> Decimal | None:
@@ -87,5 +81,5 @@ def load(version: str = VERSION) -> Methodology:
         description=raw["description"],
         point_grams=int(raw["point_grams"]),
         types=types,
-        self_report_types=frozenset(raw["self_report_types"]),
+        self_report_types=tuple(sorted(raw["self_report_types"])),
     )

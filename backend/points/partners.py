@@ -1,5 +1,6 @@
-"""Partners that report actions: enrolment with an HMAC secret (kept encrypted), and checking
-the `Diandian-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>` of a batch."""
+"""Partners that report actions: enrolment with an HMAC secret (kept encrypted), checking the
+`Diandian-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>` of a batch, and
+recording a batch for the people its phones name."""
 
 from __future__ import annotations
 
@@ -7,22 +8,51 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
+from backend.accounts.services import normalise_phone
 from backend.core import secretbox
 from backend.core.clock import utcnow
 from backend.core.db import upsert
-from backend.core.errors import Unauthenticated
-from backend.points.models import PointsPartner
+from backend.core.errors import DomainError, Unauthenticated
+from backend.points import earning
+from backend.points.methodology import Methodology
+from backend.points.models import ActionSource, PointsPartner
 
 HEADER = "Diandian-Signature"
 TOLERANCE_S = 300
 PURPOSE = "points-partner-secret"
 
 
-def enrol(s: Session, secret_key: str, organisation_id: int) -> str:
+@dataclass(frozen=True)
+class Enrolment:
+    """A partner's new signing secret, shown once, and the header to sign with."""
+
+    organisation_id: int
+    secret: str
+    header: str = HEADER
+
+
+@dataclass(frozen=True)
+class PartnerAction:
+    """One action as a partner reports it: the person by phone, as the partner wrote it."""
+
+    external_id: str
+    phone: str
+    type: str
+    units: Decimal
+    started_at: datetime
+    ended_at: datetime | None = None
+    venue: str | None = None
+
+
+def enrol(s: Session, secret_key: str, organisation_id: int) -> Enrolment:
     """Make the organisation a partner, or rotate its secret; the secret is shown once."""
     secret = "ddps_" + secrets.token_urlsafe(32)
     sealed = secretbox.seal(secret_key, PURPOSE, secret)
@@ -33,8 +63,7 @@ def enrol(s: Session, secret_key: str, organisation_id: int) -> str:
             index_elements=["organisation_id"], set_={"secret_encrypted": sealed}
         )
     )
-    s.commit()
-    return secret
+    return Enrolment(organisation_id, secret)
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -65,3 +94,43 @@ def verify(
     expected = sign(secretbox.unseal(secret_key, PURPOSE, sealed), body, timestamp)
     if not hmac.compare_digest(expected, f"t={timestamp},v1={parts.get('v1', '')}"):
         raise Unauthenticated("The signature does not match the body.")
+
+
+def report(
+    s: Session, partner_id: int, actions: list[PartnerAction], m: Methodology
+) -> earning.Batch:
+    """Earn for a partner's batch; a phone that names nobody is an `unknown_user`."""
+    users = people(s, [a.phone for a in actions])
+    reports = [
+        earning.Reported(
+            user_id=users.get(a.phone),
+            type=a.type,
+            units=a.units,
+            started_at=a.started_at,
+            ended_at=a.ended_at,
+            external_id=a.external_id,
+            venue=a.venue,
+        )
+        for a in actions
+    ]
+    return earning.earn(s, reports, m, source=ActionSource.partner, partner_id=partner_id)
+
+
+def people(s: Session, phones: list[str]) -> dict[str, int]:
+    """User ids by phone as the partner wrote it. A phone found verbatim is a stored E.164
+    number; only the others go through (the slower) normalisation."""
+    found = dict(s.execute(select(User.phone, User.id).where(User.phone.in_(set(phones)))).all())
+    normalised: dict[str, str] = {}
+    for raw in set(phones) - found.keys():
+        try:
+            normalised[raw] = normalise_phone(raw)
+        except DomainError:
+            continue
+    if normalised:
+        by_phone = dict(
+            s.execute(
+                select(User.phone, User.id).where(User.phone.in_(set(normalised.values())))
+            ).all()
+        )
+        found |= {raw: by_phone[e164] for raw, e164 in normalised.items() if e164 in by_phone}
+    return found

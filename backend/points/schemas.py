@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from backend.core.text_fields import Label
+from backend.credits import inventory
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
+from backend.points.partners import PartnerAction
+from backend.points.wallet import RedemptionRequest
 
 MAX_BATCH = 1000
 
@@ -34,6 +37,10 @@ class ReportedActionSchema(Schema):
     ended_at = fields.AwareDateTime(metadata={"description": "Required for km-based types"})
     venue = fields.String(validate=validate.Length(min=1, max=60))
 
+    @post_load
+    def _action(self, data: dict[str, Any], **_: Any) -> PartnerAction:
+        return PartnerAction(**data)
+
 
 class BatchSchema(Schema):
     actions = fields.List(
@@ -41,6 +48,11 @@ class BatchSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=MAX_BATCH),
     )
+
+    @post_load
+    def _actions(self, data: dict[str, Any], **_: Any) -> list[PartnerAction]:
+        actions: list[PartnerAction] = data["actions"]
+        return actions
 
 
 class OutcomeSchema(Schema):
@@ -79,6 +91,27 @@ class CheckInSchema(Schema):
         validate=validate.Length(min=1, max=60),
         metadata={"description": "The venue code from its QR"},
     )
+
+
+class ActionTypeSchema(Schema):
+    type = fields.String(attribute="name", metadata={"example": "metro"})
+    unit = fields.String(metadata={"description": "pkm, step or checkin"})
+    reduction_g = fields.String(metadata={"description": "Grams CO2e per unit (decimal, exact)"})
+    source = fields.String()
+    note = fields.String()
+    daily_cap_g = fields.Integer()
+    self_daily_cap_g = fields.Integer(allow_none=True)
+    max_km = fields.String(allow_none=True)
+    max_speed_kmh = fields.String(allow_none=True)
+    confirm_hours = fields.Integer()
+
+
+class MethodologySchema(Schema):
+    version = fields.String()
+    description = fields.String()
+    point_grams = fields.Integer(metadata={"description": "Grams CO2e per point"})
+    self_report_types = fields.List(fields.String())
+    types = fields.List(fields.Nested(ActionTypeSchema), attribute="listed_types")
 
 
 class TransferSchema(Schema):
@@ -132,6 +165,11 @@ class RedemptionRequestSchema(Schema):
     def _one(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("points") is None) == (data.get("mass_g") is None):
             raise ValidationError("Give exactly one of points or mass_g.", "points")
+
+    @post_load
+    def _request(self, data: dict[str, Any], **_: Any) -> RedemptionRequest:
+        prefs = inventory.Preferences.from_dict(data.pop("preferences"))
+        return RedemptionRequest(preferences=prefs, **data)
 
 
 class RedemptionSchema(Schema):

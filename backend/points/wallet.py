@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import end_reads, random_id
+from backend.core.db import random_id
 from backend.credits import inventory
 from backend.credits.models import Standard
 from backend.idempotency import store as idempotency
@@ -35,78 +38,111 @@ DEFAULT_STANDARDS = (Standard.CDCER,)  # 碳惠天府's own credits, unless the 
 PURPOSE = "碳惠天府积分兑换 Carbon-inclusion points redemption"
 
 
-def history(
-    s: Session, user_id: int, limit: int, before_id: int | None
-) -> tuple[list[dict[str, Any]], int | None]:
-    """Transfers touching the person's pending or wallet account, newest first."""
+@dataclass(frozen=True)
+class Movement:
+    """A transfer as its person sees it: which of their accounts (or `system`) it left and
+    reached."""
+
+    id: int
+    kind: TransferKind
+    amount: int
+    from_: str
+    to: str
+    reference: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A person's balances and a page of their movements, newest first."""
+
+    balance: int
+    pending: int
+    history: list[Movement]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    items: list[GreenAction]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class RedemptionRequest:
+    """Points to spend or a mass to retire (exactly one), on which credits, in whose name."""
+
+    points: int | None = None
+    mass_g: int | None = None
+    preferences: inventory.Preferences = field(default_factory=inventory.Preferences)
+    beneficiary: str | None = None  # default: the person's display name
+
+
+def statement(s: Session, user_id: int, limit: int, before_id: int | None) -> Statement:
+    """Balances, and the transfers touching the person's pending or wallet account."""
+    b = ledger.balances(s, user_id)
     mine = dict(
         s.execute(select(ACCOUNTS.c.id, ACCOUNTS.c.kind).where(ACCOUNTS.c.user_id == user_id)).all()
     )
     if not mine:
-        return [], None
+        return Statement(b.wallet, b.pending, [], None)
     q = select(TRANSFERS).where(
         or_(TRANSFERS.c.debit_account_id.in_(mine), TRANSFERS.c.credit_account_id.in_(mine))
     )
     if before_id is not None:
         q = q.where(TRANSFERS.c.id < before_id)
     rows = s.execute(q.order_by(TRANSFERS.c.id.desc()).limit(limit + 1)).all()
-    items = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "amount": r.amount,
-            "from": mine.get(r.debit_account_id, "system"),
-            "to": mine.get(r.credit_account_id, "system"),
-            "reference": r.reference,
-            "at": r.created_at,
-        }
+    history = [
+        Movement(
+            id=r.id,
+            kind=r.kind,
+            amount=r.amount,
+            from_=mine.get(r.debit_account_id, "system"),
+            to=mine.get(r.credit_account_id, "system"),
+            reference=r.reference,
+            at=r.created_at,
+        )
         for r in rows[:limit]
     ]
-    return items, rows[limit - 1].id if len(rows) > limit else None
+    nxt = rows[limit - 1].id if len(rows) > limit else None
+    return Statement(b.wallet, b.pending, history, nxt)
 
 
-def actions(
-    s: Session, user_id: int, limit: int, before: str | None
-) -> tuple[list[GreenAction], str | None]:
+def actions(s: Session, user_id: int, limit: int, before: str | None) -> ActionPage:
     q = select(GreenAction).where(GreenAction.user_id == user_id)
     if before:
         q = q.where(GreenAction.id < before)
     rows = list(s.scalars(q.order_by(GreenAction.id.desc()).limit(limit + 1)))
-    return rows[:limit], rows[limit - 1].id if len(rows) > limit else None
+    return ActionPage(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
 def redeem(
     s: Session,
-    user_id: int,
+    user: User,
     issuer: Issuer,
     m: Methodology,
+    req: RedemptionRequest,
     *,
-    beneficiary: str,
-    points: int | None = None,
-    mass_g: int | None = None,
-    preferences: dict[str, Any] | None = None,
     claim: idempotency.Claim | None = None,
 ) -> Redemption:
-    """Spend points on credits retired for the citizen and issue their certificate, atomically.
+    """Spend points on credits retired for the citizen and issue their certificate, in the
+    caller's transaction: if anything fails it raises, and the caller's rollback takes the held
+    credits back with the points.
 
     Rate: 1 point retires `point_grams` grams (1 g). A mass is rounded up to whole points.
     """
     if claim is not None and claim.resource_id is not None:
         return s.get_one(Redemption, claim.resource_id)
-    spend = points if points is not None else math.ceil((mass_g or 0) / m.point_grams)
-    mass = mass_g if mass_g is not None else spend * m.point_grams
-    prefs = inventory.Preferences.from_dict(preferences)
+    spend = req.points if req.points is not None else math.ceil((req.mass_g or 0) / m.point_grams)
+    mass = req.mass_g if req.mass_g is not None else spend * m.point_grams
+    prefs = req.preferences
     if not prefs.standards and not prefs.project_ids:
         prefs = dataclasses.replace(prefs, standards=DEFAULT_STANDARDS)
     rid, now = random_id("red_"), utcnow()
-    end_reads(s)
     held = inventory.hold(s, prefs, mass, reference=rid, now=now)
-    try:
-        ledger.transfer(s, TransferKind.redeem, user_id, spend, reference=rid)
-    except ledger.InsufficientPoints:
-        s.rollback()  # the held credits go back with it
-        raise
+    ledger.transfer(s, TransferKind.redeem, user.id, spend, reference=rid)
     inventory.allocate(s, held.id, now)
+    beneficiary = req.beneficiary or user.display_name
     cert = issuing.issue(
         s,
         issuer,
@@ -114,11 +150,11 @@ def redeem(
         beneficiary=beneficiary,
         purpose=PURPOSE,
         now=now,
-        user_id=user_id,
+        user_id=user.id,
     )
     redemption = Redemption(
         id=rid,
-        user_id=user_id,
+        user_id=user.id,
         points=spend,
         mass_g=mass,
         reservation_id=held.id,
@@ -127,12 +163,15 @@ def redeem(
     )
     s.add(redemption)
     idempotency.record_resource(s, claim, rid)
-    s.commit()
+    s.flush()
     return redemption
 
 
 def expire_inactive(s: Session, days: int, now: datetime | None = None) -> int:
-    """Expire the whole balance of wallets with no transfer for `days` (the documented rule)."""
+    """Expire the whole balance of wallets with no transfer for `days` (the documented rule).
+
+    A sweep: the worker owns its transaction. A wallet spent meanwhile is left to the next
+    sweep (its savepoint is rolled back alone)."""
     cutoff = (now or utcnow()) - timedelta(days=days)
     last = (
         select(func.max(TRANSFERS.c.created_at))
@@ -151,9 +190,9 @@ def expire_inactive(s: Session, days: int, now: datetime | None = None) -> int:
     ).all()
     for user_id, balance in due:
         try:
-            ledger.transfer(s, TransferKind.expire, user_id, balance, memo=f"inactive {days} days")
-        except ledger.InsufficientPoints:  # spent meanwhile: next sweep
-            s.rollback()
+            with uow.savepoint(s):
+                memo = f"inactive {days} days"
+                ledger.transfer(s, TransferKind.expire, user_id, balance, memo=memo)
+        except ledger.InsufficientPoints:
             continue
-        s.commit()
     return len(due)

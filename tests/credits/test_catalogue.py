@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import GRAMS_PER_TONNE
 from tests import factories as f
 
@@ -71,7 +71,7 @@ def test_overlapping_lot_is_refused_by_the_service_and_the_database(client, db_s
     resp = client.post("/api/v1/lots", json=body, headers=h)
     assert resp.status_code == 409
     assert resp.get_json()["type"] == "/problems/overlapping-units"
-    clash = new_lot(p, {**body, "first_unit": 1050, "last_unit": 1060})
+    clash = new_lot(p, LotFields(2020, "x", 1050, 1060, acquisition_cost_fen=0, price_fen_per_t=1))
     db_session.add(clash)
     with pytest.raises(IntegrityError):
         db_session.commit()

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core import uow
 from backend.core.db import IMMEDIATE
 from backend.core.errors import DomainError
 from backend.credits import checks, inventory, registry
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import (
     GRAMS_PER_TONNE,
     Allocation,
@@ -42,7 +43,8 @@ def race(factory: sessionmaker[Session], jobs: list[Callable[[Session], Any]]) -
         with factory() as s:
             barrier.wait()
             try:
-                results[i] = jobs[i](s)
+                with uow.transaction(s):
+                    results[i] = jobs[i](s)
             except Exception as exc:
                 results[i] = exc
 
@@ -82,14 +84,14 @@ def fresh_project(writers) -> Iterator[Callable[[int, int], tuple[Project, Lot]]
             s.flush()
             lot = new_lot(
                 p,
-                {
-                    "vintage": 2020,
-                    "first_unit": first_unit,
-                    "last_unit": first_unit + tonnes - 1,
-                    "serial_range": "race",
-                    "acquisition_cost_fen": 0,
-                    "price_fen_per_t": 100,
-                },
+                LotFields(
+                    vintage=2020,
+                    first_unit=first_unit,
+                    last_unit=first_unit + tonnes - 1,
+                    serial_range="race",
+                    acquisition_cost_fen=0,
+                    price_fen_per_t=100,
+                ),
             )
             s.add(lot)
             s.commit()

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from sqlalchemy import func, select
 
-from backend.credits import inventory
-from backend.credits.models import GRAMS_PER_TONNE, Lot, Unit
+from backend.core import uow
+from backend.credits import catalogue, importer, inventory, registry
+from backend.credits.models import (
+    GRAMS_PER_TONNE,
+    Lot,
+    Project,
+    ProjectType,
+    RegistryRetirement,
+    Standard,
+    Unit,
+)
 from tests import factories as f
 
 T = GRAMS_PER_TONNE
@@ -149,3 +161,56 @@ def test_demo_inventory_and_totals(app, client, db_session):
         > 0
     )
     assert app.test_cli_runner().invoke(args=["credits", "check"]).exit_code == 0
+
+
+def _fails_after(db_session, work) -> None:
+    """Run `work` in a unit of work that then fails, as a request or command that raises."""
+
+    def run() -> None:
+        with uow.transaction(db_session):
+            work()
+            raise RuntimeError("the caller fails after the service returned")
+
+    db_session.commit()  # what the test set up stays
+    with pytest.raises(RuntimeError):
+        run()
+
+
+def test_an_import_is_the_caller_s_to_commit(db_session):
+    p = f.project(db_session, "CDCER", "greenway")
+    text = CSV_HEADER + f"CDCER,{p.registry_id},2022,CDCER-2022-X-1-5,1,5,0,1250\n"
+    _fails_after(db_session, lambda: importer.import_lots(db_session, text))
+    assert db_session.scalars(select(Lot).where(Lot.project_id == p.id)).all() == []
+
+
+def test_a_registry_retirement_is_the_caller_s_to_commit(db_session):
+    lot = _retired_units(db_session)
+
+    def record() -> None:
+        registry.record(
+            db_session,
+            standard=Standard.CCER,
+            registry_ref="CCER-RET-UOW",
+            retired_on=datetime(2026, 11, 20, tzinfo=UTC),
+            note="",
+            ranges=[(lot.id, 40_000, 40_002)],
+        )
+
+    _fails_after(db_session, record)
+    claimed = select(Unit).where(Unit.lot_id == lot.id, Unit.retirement_id.is_not(None))
+    assert db_session.scalars(claimed).all() == []
+    assert db_session.scalars(select(RegistryRetirement)).all() == []
+
+
+def test_a_new_project_is_the_caller_s_to_commit(db_session):
+    new = catalogue.NewProject(
+        standard=Standard.VCU,
+        registry_id="VCS-UOW-1",
+        name_zh="单元",
+        name_en="unit of work",
+        type=ProjectType.wind,
+        methodology="ACM0002",
+        country="CN",
+    )
+    _fails_after(db_session, lambda: catalogue.create_project(db_session, new))
+    assert db_session.scalars(select(Project).where(Project.registry_id == "VCS-UOW-1")).all() == []

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from backend.core import uow
 from backend.core.clock import utcnow
 from backend.credits import checks, inventory
-from backend.credits.catalogue import new_lot
+from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, ProjectType, Standard
 from tests import factories as f
 
@@ -62,14 +62,14 @@ class InventoryMachine(RuleBasedStateMachine):
         for i, tonnes in enumerate(SIZES):
             lot = new_lot(
                 p,
-                {
-                    "vintage": 2020 + i,
-                    "first_unit": 100_000 * (i + 1),
-                    "last_unit": 100_000 * (i + 1) + tonnes - 1,
-                    "serial_range": "sm",
-                    "acquisition_cost_fen": 0,
-                    "price_fen_per_t": 1000 + i,
-                },
+                LotFields(
+                    vintage=2020 + i,
+                    first_unit=100_000 * (i + 1),
+                    last_unit=100_000 * (i + 1) + tonnes - 1,
+                    serial_range="sm",
+                    acquisition_cost_fen=0,
+                    price_fen_per_t=1000 + i,
+                ),
             )
             self.s.add(lot)
             self.lots.append(lot)

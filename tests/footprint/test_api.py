@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from backend.accounts.auth import current_principal
+from backend.core import uow
+from backend.footprint import services
 from backend.footprint.models import Footprint
+from backend.footprint.schemas import FootprintCreateSchema
 from tests import factories as f
 
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
@@ -279,3 +283,27 @@ def test_factor_listing_has_sources(client):
     old = client.get("/api/v1/factors?version=" + body["versions"][0]["version"])
     assert old.status_code == 200
     assert client.get("/api/v1/factors?version=nope").status_code == 422
+
+
+def test_a_factor_without_a_link_or_note_shows_neither(client):
+    body = post(client, MEETING).get_json()
+    factors = [line["factor"] for line in body["breakdown"]["lines"] if line["factor"]]
+    listed = client.get("/api/v1/factors").get_json()["factors"]
+    for factor in factors + listed:
+        assert factor.get("url", "x") != ""
+        assert factor.get("note", "x") != ""
+    assert any("url" not in factor for factor in factors + listed)
+
+
+def test_a_footprint_is_the_caller_s_to_commit(app, db_session):
+    req = FootprintCreateSchema().load(MEETING)
+
+    def create_then_fail() -> None:
+        with app.test_request_context(), uow.transaction(db_session):
+            services.create(db_session, current_principal(), req)
+            raise RuntimeError("the request fails after the footprint was calculated")
+
+    before = count(db_session)
+    with pytest.raises(RuntimeError):
+        create_then_fail()
+    assert count(db_session) == before

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from backend.footprint import factors
-from backend.footprint.models import Kind
 from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.services import calculate
 
@@ -142,9 +141,8 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
 
 
 def run(body: dict[str, Any], version: str = FS) -> tuple[Any, dict[str, int]]:
-    loaded = FootprintCreateSchema().load(body)
-    kind = Kind(loaded["kind"])
-    return calculate(factors.get(version), kind, loaded[kind.value])
+    req = FootprintCreateSchema().load(body)
+    return calculate(factors.get(version), req.kind, req.section)
 
 
 @pytest.mark.parametrize(("name", "body", "grams"), CASES, ids=[c[0] for c in CASES])

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.footprint import factors
-from backend.footprint.models import Kind
 from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.services import calculate
 
@@ -19,9 +18,8 @@ km = st.decimals(min_value=0, max_value=40_075, places=1, allow_nan=False, allow
 
 
 def mass(body: dict[str, Any]) -> Any:
-    loaded = FootprintCreateSchema().load(body)
-    kind = Kind(loaded["kind"])
-    return calculate(FS, kind, loaded[kind.value])[0]
+    req = FootprintCreateSchema().load(body)
+    return calculate(FS, req.kind, req.section)[0]
 
 
 meetings = st.fixed_dictionaries(

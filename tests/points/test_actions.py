@@ -154,3 +154,14 @@ def test_the_methodology_is_public_with_sources(client):
     assert metro_type["reduction_g"] == "46.7"
     assert "深圳" in metro_type["source"]
     assert body["point_grams"] == 1
+
+
+def test_the_methodology_response_is_described(client):
+    """The methodology is dumped by its schema, which the API document shows."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    ok = doc["paths"]["/api/v1/points/methodology"]["get"]["responses"]["200"]
+    shape = ok["content"]["application/json"]["schema"]
+    described = doc["components"]["schemas"][shape["$ref"].rsplit("/", 1)[1]]["properties"]
+    body = client.get("/api/v1/points/methodology").get_json()
+    assert set(body) == set(described)
+    assert set(body["types"][0]) == set(doc["components"]["schemas"]["ActionType"]["properties"])

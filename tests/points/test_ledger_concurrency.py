@@ -12,8 +12,9 @@ from sqlalchemy import delete, select, text
 
 from backend.accounts.models import Organisation, User
 from backend.certificates.models import Certificate
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.credits import checks
+from backend.credits import checks, inventory
 from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
 from backend.points import earning, ledger, methodology, wallet
 from backend.points.ledger import InsufficientPoints
@@ -93,19 +94,20 @@ def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_
     barrier = threading.Barrier(THREADS)
     results: list[object] = [None] * THREADS
 
+    request = wallet.RedemptionRequest(
+        points=700,
+        preferences=inventory.Preferences(project_ids=(ids[0],)),
+        beneficiary="并发测试",
+    )
+
     def redeem(i: int) -> None:
         with committing() as s:
             barrier.wait()
             try:
-                results[i] = wallet.redeem(
-                    s,
-                    wallet_owner,
-                    issuer,
-                    methodology.load(),
-                    beneficiary="并发测试",
-                    points=700,
-                    preferences={"project_ids": [ids[0]]},
-                ).certificate_number
+                with uow.transaction(s):
+                    owner = s.get_one(User, wallet_owner)
+                    redemption = wallet.redeem(s, owner, issuer, methodology.load(), request)
+                results[i] = redemption.certificate_number
             except InsufficientPoints as exc:
                 results[i] = exc
 
@@ -166,8 +168,8 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
             ]
             with committing() as s:
                 try:
-                    earning.earn(s, reports, m, source=ActionSource.partner, partner_id=partner)
-                    s.commit()
+                    with uow.transaction(s):
+                        earning.earn(s, reports, m, source=ActionSource.partner, partner_id=partner)
                 except Exception as exc:
                     errors.append(exc)
         stop.set()
@@ -184,8 +186,8 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
                 )
                 s.rollback()
                 try:
-                    earning.reverse(s, partner, [e for e in ext if e][::-1])
-                    s.commit()
+                    with uow.transaction(s):
+                        earning.reverse(s, partner, [e for e in ext if e][::-1])
                 except Exception as exc:
                     errors.append(exc)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+import pytest
+
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.points import earning, ledger, wallet
-from backend.points.models import TransferKind
+from backend.points import earning, ledger, methodology, wallet
+from backend.points.models import ActionSource, TransferKind
 from tests import factories as f
 
 
@@ -14,6 +18,13 @@ def give_points(db_session, user_id: int, points: int) -> None:
     ledger.transfer(db_session, TransferKind.earn, user_id, points)
     ledger.transfer(db_session, TransferKind.confirm, user_id, points)
     db_session.commit()
+
+
+def earning_action(db_session, user_id: int) -> int:
+    """One walk of 5,000 steps, pending until its window closes; its points."""
+    walk = earning.Reported(user_id, "walk", Decimal(5000), utcnow() - timedelta(hours=1))
+    earning.earn(db_session, [walk], methodology.load(), source=ActionSource.partner)
+    return ledger.balances(db_session, user_id).pending
 
 
 def redeem(client, token, key: str | None = None, **body):
@@ -40,7 +51,7 @@ def test_redeeming_retires_cdcer_and_issues_a_personal_certificate(client, db_se
 
 def test_redemption_is_idempotent_and_refuses_overspending(client, db_session, buyer):
     p = f.project(db_session, standard="CDCER")
-    f.lot(db_session, p, 1, price=1290)
+    lot = f.lot(db_session, p, 1, price=1290)
     give_points(db_session, buyer.user.id, 1000)
     first = redeem(client, buyer.token, "r-1", mass_g=600)
     again = redeem(client, buyer.token, "r-1", mass_g=600)
@@ -50,7 +61,37 @@ def test_redemption_is_idempotent_and_refuses_overspending(client, db_session, b
     assert short.status_code == 409
     assert short.get_json()["type"].endswith("insufficient-points")
     assert client.get("/api/v1/wallet", headers=f.bearer(buyer.token)).get_json()["balance"] == 400
+    assert f.grams(db_session, lot) == (1_000_000 - 600, 0, 600)  # the refused hold went back
     assert redeem(client, buyer.token, points=1, mass_g=1).status_code == 422
+
+
+def test_the_history_says_which_account_each_movement_left_and_reached(client, db_session, buyer):
+    give_points(db_session, buyer.user.id, 300)
+    history = client.get("/api/v1/wallet", headers=f.bearer(buyer.token)).get_json()["history"]
+    assert [(h["kind"], h["from"], h["to"]) for h in history] == [
+        ("confirm", "pending", "wallet"),
+        ("earn", "system", "pending"),
+    ]
+
+
+def test_the_sweeps_only_flush_so_the_worker_s_transaction_decides(db_session, buyer):
+    """Confirmation and expiry write in the transaction the worker wraps each sweep in: rolled
+    back with it, they leave nothing behind."""
+    earned = earning_action(db_session, buyer.user.id)
+    db_session.commit()
+    later = utcnow() + timedelta(days=400)
+    swept: list[int] = []
+
+    def sweeps_then_fail() -> None:
+        with uow.transaction(db_session):
+            swept.append(earning.confirm_due(db_session, later))
+            swept.append(wallet.expire_inactive(db_session, 365, later))
+            raise RuntimeError("the worker's transaction fails after the sweeps")
+
+    with pytest.raises(RuntimeError):
+        sweeps_then_fail()
+    assert swept == [1, 1]
+    assert ledger.balances(db_session, buyer.user.id) == ledger.Balances(wallet=0, pending=earned)
 
 
 def test_inactive_wallets_expire_through_the_ledger(db_session, buyer):

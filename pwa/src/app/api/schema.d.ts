@@ -2045,7 +2045,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Methodology"];
+                    };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -4037,21 +4039,21 @@ export interface components {
             /** @description Total, grams CO2e, rounded up once */
             mass_g?: number;
             factor_set?: string;
-            breakdown?: components["schemas"]["Breakdown"];
             /** @description The inputs as received */
             inputs?: {
                 [key: string]: unknown;
             };
+            user_id?: number | null;
+            organisation_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            breakdown?: components["schemas"]["Breakdown"];
             defaults?: components["schemas"]["DefaultUsed"][];
             trail?: string[];
             /** @description Hearings: online_hearing_mass_g and online_saving_g */
             comparisons?: {
                 [key: string]: number;
             };
-            user_id?: number | null;
-            organisation_id?: number | null;
-            /** Format: date-time */
-            created_at?: string;
         };
         FactorSetSummary: {
             version?: string;
@@ -4174,7 +4176,8 @@ export interface components {
             project_id?: number;
             project_name_zh?: string;
             project_name_en?: string;
-            standard?: string;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
             vintage?: number;
             mass_g?: number;
             price_fen_per_t?: number;
@@ -4185,8 +4188,12 @@ export interface components {
             mass_g?: number;
             /** @description Total in fen */
             amount?: number;
-            /** @example CNY */
-            currency?: string;
+            /**
+             * @default CNY
+             * @example CNY
+             * @enum {string}
+             */
+            currency: "CNY";
             lines?: components["schemas"]["QuoteLine"][];
         };
         GramTotals: {
@@ -4529,6 +4536,29 @@ export interface components {
             secret?: string;
             /** @example Diandian-Signature: t=<unix>,v1=<hex> */
             header?: string;
+        };
+        ActionType: {
+            /** @example metro */
+            type?: string;
+            /** @description pkm, step or checkin */
+            unit?: string;
+            /** @description Grams CO2e per unit (decimal, exact) */
+            reduction_g?: string;
+            source?: string;
+            note?: string;
+            daily_cap_g?: number;
+            self_daily_cap_g?: number | null;
+            max_km?: string | null;
+            max_speed_kmh?: string | null;
+            confirm_hours?: number;
+        };
+        Methodology: {
+            version?: string;
+            description?: string;
+            /** @description Grams CO2e per point */
+            point_grams?: number;
+            self_report_types?: string[];
+            types?: components["schemas"]["ActionType"][];
         };
         Transfer: {
             id?: number;
