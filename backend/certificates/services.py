@@ -19,10 +19,9 @@ from backend.certificates.models import Certificate
 from backend.certificates.signing import canonical, unb64url
 from backend.certificates.view import CertificateStatus, CertificateView, CreditLine, RegistryStatus
 from backend.core import cursors
-from backend.core.clock import utcnow
+from backend.core.clock import china_date, month_sql, utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
-from backend.credits.reports import month
 from backend.orders.models import Order
 from backend.points.models import Redemption
 
@@ -128,7 +127,7 @@ def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
         purpose=cert.purpose,
         footprint_mass_g=cert.footprint_mass_g,
         mass_g=cert.mass_g,
-        issued_on=cert.issued_at.date(),
+        issued_on=china_date(cert.issued_at),
         issuer=doc["issuer"],
         credits=tuple(lines),
         verify_url=issuing.verify_url(issuer, cert),
@@ -285,11 +284,11 @@ def stats(s: Session) -> dict[str, Any]:
         ("by_standard", Lot.standard),
         ("by_project_type", Project.type),
         ("by_province", func.coalesce(Project.province, Project.country)),
-        ("by_month", month(s, Certificate.issued_at)),
+        ("by_month", month_sql(s, Certificate.issued_at)),
     ):
         rows = s.execute(base.add_columns(key).group_by(key).order_by(key)).all()
         out[name] = [{"key": str(getattr(k, "value", k)), "mass_g": int(g)} for g, k in rows]
-    months = month(s, Certificate.issued_at)
+    months = month_sql(s, Certificate.issued_at)
     counts = s.execute(
         select(months, func.count()).where(valid).group_by(months).order_by(months)
     ).all()
