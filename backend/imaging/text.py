@@ -46,11 +46,12 @@ def is_cjk(ch: str) -> bool:
 
 def break_points(text: str, upto: int) -> list[int]:
     """Indices (up to `upto`) where a line may end: after spaces and punctuation, and
-    between CJK characters (never before closing punctuation)."""
+    between CJK characters (never before closing punctuation, nor inside a number such as
+    4.000 or 1,234)."""
     points = []
     for i in range(1, min(len(text), upto + 1)):
         prev, ch = text[i - 1], text[i]
-        if ch in _NO_BREAK_BEFORE:
+        if ch in _NO_BREAK_BEFORE or (prev in ".," and ch.isdigit()):
             continue
         if prev in _BREAK_AFTER or is_cjk(prev) or is_cjk(ch):
             points.append(i)

@@ -3,6 +3,8 @@ real fonts."""
 
 from __future__ import annotations
 
+import itertools
+
 from PIL import Image, ImageDraw
 
 from backend.imaging import text
@@ -28,6 +30,14 @@ def test_wrap_never_starts_a_line_with_closing_punctuation() -> None:
     for width in range(120, 260, 7):
         for line in text.wrap(f, "已注销经核证的碳信用，用于会议。再见，朋友。" * 2, width, 9):
             assert line[0] not in "，。"
+
+
+def test_numbers_are_never_broken() -> None:
+    f = font(Face.sans, 20)
+    line = "CCER 2021 · 川西林盘生态碳汇项目 · 四川省 · 4.000 t · 1,234 次"
+    for width in range(150, 700, 3):
+        lines = text.wrap(f, line * 2, width, 20)
+        assert not any(a[-1] in ".," and b[:1].isdigit() for a, b in itertools.pairwise(lines))
 
 
 def test_latin_breaks_after_spaces() -> None:
