@@ -1,7 +1,8 @@
 """The one palette: the design's colours, and the 8-bit palette every image is written with.
 
 Each colour we draw is one of these, or an anti-aliasing blend of a pair of them that meet on a
-page (`RAMPS`). Mapping an image to this fixed palette (`quantize`) is fast and exact, and a
+page (`RAMPS`). Mapping an image to this fixed palette (`quantize`) is fast and deterministic
+(Pillow looks colours up at 6 bits a channel, so PAPER is written as 248, 246, 238), and a
 palette PNG is smaller than an RGB one and needs no adaptive row filtering to write.
 """
 
@@ -76,7 +77,7 @@ def palette_image() -> Image.Image:
 
 
 def quantize(img: Image.Image) -> Image.Image:
-    """`img` (RGB) mapped to the palette, each pixel to its nearest colour, without dithering."""
+    """`img` (RGB) mapped to the palette, each pixel to a near colour, without dithering."""
     return img.quantize(palette=palette_image(), dither=Image.Dither.NONE)
 
 
