@@ -154,9 +154,7 @@ def compression() -> None:
     """PNG size and encoding time of one typical 1240 px page at each zlib level."""
     from PIL import Image
 
-    part, box, _ = render._compose(typical_view(7), 1240)
-    page = render.layer_p(1240).copy()
-    page.paste(part.quantize(palette=render.palette_image(), dither=Image.Dither.NONE), box[:2])
+    page = render.page(typical_view(7), 1240)
     rgb = page.convert("RGB")
     print("\n#### PNG encoding of the same 1240 px page\n")
     print("| encoding | KiB | ms (best of 5) |")

@@ -10,13 +10,18 @@ How a first render at 1240 px stays around 15 ms (bench/README.md, "Certificates
 - What does not depend on the view (paper, frame, watermark, brand, title, footer labels, QR
   caption) is drawn once per width into a cached layer (`layer`); a render crops the part it
   draws on (`dirty_box`) and draws only the view's parts there.
-- Fonts are loaded once (`fonts.font`), and each string is rasterised once per font and then
-  only pasted (`Pen.text`), except one-off strings (the name, the number, the URL).
-- The QR symbol comes from `qrcode` with a fixed mask (`MASK`): about 4 ms instead of 20 ms for
-  `qrcode` to score all eight masks; it is cached per URL.
-- The page is mapped to a fixed palette (the design's colours and 16 anti-aliasing steps between
-  each pair that meet) and written as an 8-bit palette PNG at zlib level 3: Pillow filters every
-  row of an RGB PNG adaptively, about 30 ms at 1240 px, and a palette image is smaller too.
+- Fonts are loaded once (`imaging.fonts.font`), and each string is rasterised once per font and
+  then only pasted (`imaging.pen.Pen.text`), except one-off strings (the name, the number, the
+  URL).
+- The QR symbol comes from `qrcode` with a fixed mask (`imaging.qr.MASK`): about 4 ms instead of
+  20 ms for `qrcode` to score all eight masks; it is cached per URL.
+- The page is mapped to the fixed palette (`imaging.palette`: the design's colours and 16
+  anti-aliasing steps between each pair that meet) and written as an 8-bit palette PNG at zlib
+  level 3: Pillow filters every row of an RGB PNG adaptively, about 30 ms at 1240 px, and a
+  palette image is smaller too.
+
+The fonts, text layout, palette and QR are the shared `backend.imaging`; this module is the
+certificate's own layout.
 
 Output is deterministic: the same view and width give the same bytes (no time, no metadata other
 than the physical size, which makes 1240 px print at 150 dpi and 2480 px at 300 dpi).
@@ -25,35 +30,48 @@ CERTIFICATE_RENDER_PROCESSES moves renders to child processes (see `render_png`)
 
 from __future__ import annotations
 
-import bisect
-import contextlib
-import io
-import itertools
 import math
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import qrcode  # type: ignore[import-untyped]
-import qrcode.base  # type: ignore[import-untyped]
-import qrcode.constants  # type: ignore[import-untyped]
-import qrcode.LUT  # type: ignore[import-untyped]
-import qrcode.util  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
-from backend.certificates.fonts import Face, font
 from backend.certificates.view import (
     CertificateStatus,
     CertificateView,
     CreditLine,
     RegistryStatus,
     mass_label,
+)
+from backend.imaging import palette, qr
+from backend.imaging.fonts import Face, font
+from backend.imaging.palette import (
+    AMBER,
+    GOLD,
+    GOLD_PALE,
+    INDIGO,
+    INK,
+    JADE,
+    MIST,
+    MUTED,
+    PAPER,
+    RED,
+    WHITE,
+    blend,
+)
+from backend.imaging.pen import Pen
+from backend.imaging.processes import RenderPool
+from backend.imaging.text import (
+    ELLIPSIS,
+    ellipsize,
+    fit_size,
+    line_gap,
+    text_width,
+    tracked,
+    tracked_width,
+    wrap,
 )
 
 MIN_WIDTH = 600
@@ -63,37 +81,6 @@ A4_WIDTH_IN = 210 / 25.4
 PNG_COMPRESS_LEVEL = 3  # palette image, unfiltered; see bench/README.md for the trade-off
 
 MAX_CREDIT_ROWS = 8  # rows shown before "+k more", if the page has room for them
-
-# The palette. Every colour drawn is one of these or a blend of two of them (anti-aliasing).
-PAPER = (250, 247, 239)
-INK = (27, 38, 33)
-JADE = (16, 82, 64)
-MIST = (232, 240, 233)
-GOLD = (171, 135, 66)
-GOLD_PALE = (222, 204, 160)
-MUTED = (104, 113, 108)
-WHITE = (255, 255, 255)
-RED = (196, 32, 44)
-AMBER = (168, 98, 8)
-INDIGO = (36, 52, 92)
-
-_RAMPS: tuple[tuple[tuple[int, int, int], tuple[int, int, int]], ...] = (
-    (PAPER, INK),
-    (PAPER, JADE),
-    (PAPER, GOLD),
-    (PAPER, MUTED),
-    (PAPER, RED),
-    (PAPER, AMBER),
-    (PAPER, INDIGO),
-    (PAPER, WHITE),
-    (PAPER, MIST),
-    (JADE, WHITE),
-    (JADE, GOLD),
-    (INDIGO, WHITE),
-    (WHITE, INK),
-    (MIST, INK),
-    (MIST, JADE),
-)
 
 EN_MONTHS = (
     "January",
@@ -146,8 +133,6 @@ REVOKED_ZH = "已撤销"
 REVOKED_EN = "REVOKED"
 SANDBOX_ZH = "测试 · 非真实抵消"
 SANDBOX_EN = "SANDBOX · not a real offset"
-ELLIPSIS = "…"
-
 FIXED_TEXT = (
     TITLE_ZH,
     TITLE_EN,
@@ -176,8 +161,6 @@ FIXED_TEXT = (
     ELLIPSIS,
     "年月日–—·",
 )
-
-Color = tuple[int, int, int]
 
 
 def page_size(width: int) -> tuple[int, int]:
@@ -251,235 +234,6 @@ def metrics(width: int) -> Metrics:
     # about 1.5 times larger relative to the page than at 1240; at 2480 it is twice 1240.
     boost = (DEFAULT_WIDTH / w) ** 0.55 if w < DEFAULT_WIDTH else 1.0
     return Metrics(w, h, s, boost)
-
-
-# --------------------------------------------------------------------------------------------
-# Text helpers
-
-
-def _f(face: Face, size: int) -> ImageFont.FreeTypeFont:
-    return font(face, size)
-
-
-@lru_cache(maxsize=8192)
-def _len(f: ImageFont.FreeTypeFont, text: str) -> float:
-    """The advance width of `text` (cached: labels, statuses and names recur)."""
-    return float(f.getlength(text))
-
-
-@lru_cache(maxsize=8192)
-def _advance(f: ImageFont.FreeTypeFont, ch: str) -> float:
-    return float(f.getlength(ch))
-
-
-_BREAK_AFTER = frozenset(" -–—/·，。、；：）】》」』,.;:!?)&=?")
-_NO_BREAK_BEFORE = frozenset("，。、；：）】》」』,.;:!?)")
-
-
-def _break_points(text: str, upto: int) -> list[int]:
-    """Indices (up to `upto`) where a line may end: after spaces and punctuation, and
-    between CJK characters (never before closing punctuation)."""
-    points = []
-    for i in range(1, min(len(text), upto + 1)):
-        prev, ch = text[i - 1], text[i]
-        if ch in _NO_BREAK_BEFORE:
-            continue
-        if prev in _BREAK_AFTER or _is_cjk(prev) or _is_cjk(ch):
-            points.append(i)
-    return points
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or o > 0x20000
-
-
-def ellipsize(f: ImageFont.FreeTypeFont, text: str, max_w: float, middle: bool = False) -> str:
-    """`text` cut with an ellipsis (at the end, or in the middle) so that it fits in `max_w`."""
-    if _len(f, text) <= max_w:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the most characters kept that still fit
-        mid = (lo + hi + 1) // 2
-        if middle:
-            head, tail = text[: (mid + 1) // 2], text[len(text) - mid // 2 :]
-            cand = head.rstrip() + ELLIPSIS + tail.lstrip()
-        else:
-            cand = text[:mid].rstrip() + ELLIPSIS
-        if _len(f, cand) <= max_w:
-            lo = mid
-        else:
-            hi = mid - 1
-    if middle:
-        return text[: (lo + 1) // 2].rstrip() + ELLIPSIS + text[len(text) - lo // 2 :].lstrip()
-    return text[:lo].rstrip() + ELLIPSIS
-
-
-def wrap(f: ImageFont.FreeTypeFont, text: str, max_w: float, max_lines: int) -> list[str]:
-    """Greedy line breaking (CJK anywhere, Latin after spaces and punctuation or, for a word
-    longer than the line, anywhere); the last line is ellipsized if the text does not fit in
-    `max_lines`. Candidate breaks come from summed character advances, and each line is then
-    checked with its real width."""
-    text = " ".join(text.split())
-    lines: list[str] = []
-    while text:
-        if _len(f, text) <= max_w:
-            lines.append(text)
-            break
-        if len(lines) == max_lines - 1:
-            lines.append(ellipsize(f, text, max_w))
-            break
-        widths = list(itertools.accumulate(_advance(f, ch) for ch in text))
-        fits = max(1, bisect.bisect_right(widths, max_w))  # characters that fit, estimated
-        candidates = _break_points(text, fits)
-        if not candidates or widths[candidates[-1] - 1] < 0.6 * max_w:
-            candidates.append(fits)  # a long word or URL: break inside it, not before it
-        best = candidates.pop()
-        while best > 1 and _len(f, text[:best].rstrip()) > max_w:
-            best = candidates.pop() if candidates else best - 1
-        lines.append(text[:best].rstrip())
-        text = text[best:].lstrip()
-    return lines
-
-
-def fit_size(face: Face, text: str, start: int, minimum: int, max_w: float) -> int:
-    """The largest size from `start` down to `minimum` at which `text` fits on one line."""
-    size = start
-    while size > minimum:
-        if _len(_f(face, size), text) <= max_w:
-            return size
-        size = max(minimum, int(size * 0.92))
-    return minimum
-
-
-def tracked(
-    draw: ImageDraw.ImageDraw,
-    xy: tuple[float, float],
-    text: str,
-    f: ImageFont.FreeTypeFont,
-    fill: Color | int,
-    tracking: float,
-    anchor: str = "ms",
-) -> None:
-    """Text with extra letter spacing (`tracking` px between characters), anchored at the
-    baseline: "ls" left, "ms" centre, "rs" right. Used only in the cached layer."""
-    widths = [_len(f, ch) for ch in text]
-    total = sum(widths) + tracking * (len(text) - 1)
-    x, y = xy
-    if anchor[0] == "m":
-        x -= total / 2
-    elif anchor[0] == "r":
-        x -= total
-    for ch, w in zip(text, widths, strict=True):
-        draw.text((x, y), ch, font=f, fill=fill, anchor="ls")
-        x += w + tracking
-
-
-def tracked_width(f: ImageFont.FreeTypeFont, text: str, tracking: float) -> float:
-    return sum(_len(f, ch) for ch in text) + tracking * (len(text) - 1)
-
-
-def line_gap(size: int, leading: float = 1.38) -> int:
-    return round(size * leading)
-
-
-# --------------------------------------------------------------------------------------------
-# The palette
-
-
-@lru_cache(maxsize=1)
-def palette_image() -> Image.Image:
-    """A 'P' image whose palette is the design's colours and 16 steps between each pair."""
-    colors: list[Color] = []
-    seen: set[Color] = set()
-    for a, b in _RAMPS:
-        for k in range(17):
-            c = tuple(round(a[i] + (b[i] - a[i]) * k / 16) for i in range(3))
-            if c not in seen:
-                seen.add(c)  # type: ignore[arg-type]
-                colors.append(c)  # type: ignore[arg-type]
-    if len(colors) > 256:
-        raise AssertionError(f"palette has {len(colors)} colours")
-    flat = [v for c in colors for v in c]
-    flat += list(PAPER) * (256 - len(colors))
-    img = Image.new("P", (1, 1))
-    img.putpalette(flat)
-    return img
-
-
-# --------------------------------------------------------------------------------------------
-# The QR code
-
-
-EC_LEVELS = (
-    ("H", qrcode.constants.ERROR_CORRECT_H),
-    ("Q", qrcode.constants.ERROR_CORRECT_Q),
-    ("M", qrcode.constants.ERROR_CORRECT_M),
-)
-QUIET = 4  # modules of light margin around the symbol, as the standard asks
-
-
-@dataclass(frozen=True)
-class Qr:
-    level: str  # "H", "Q" or "M"
-    version: int
-    rows: tuple[str, ...]  # "1" dark, "0" light, without the quiet zone
-
-    @property
-    def modules(self) -> int:
-        return len(self.rows)
-
-
-# Any of the eight masks makes a valid symbol; `qrcode` picks the best by scoring all eight in
-# pure Python (about 20 ms for a 300-character URL). A fixed mask costs about 4 ms, and the
-# decoding tests (zxing) show it reads at every width.
-MASK = 2
-
-
-@lru_cache(maxsize=256)
-def qr_version(url: str, ec: int) -> int:
-    """The smallest version that holds `url` at error correction `ec` (qrcode's best fit)."""
-    q = qrcode.QRCode(error_correction=ec, border=0)
-    q.add_data(url)
-    version: int = q.best_fit()
-    return version
-
-
-def choose_qr(url: str, box: int, min_module: int, floor: int = 2) -> tuple[str, int, int]:
-    """(level, error-correction constant, module px) for `url` in a `box` px square.
-
-    The strongest correction (H, then Q, then M) whose symbol, with its quiet zone, fits the
-    box at `min_module` px a module or more. When even M does not, M at `floor` px a module
-    (or more, if that fits): the caller then makes the box larger."""
-    module = 0
-    for name, ec in EC_LEVELS:
-        n = qr_version(url, ec) * 4 + 17
-        module = box // (n + 2 * QUIET)
-        if module >= min_module:
-            return name, ec, module
-    return "M", qrcode.constants.ERROR_CORRECT_M, max(floor, module)
-
-
-@lru_cache(maxsize=256)
-def qr_code(url: str, ec: int) -> Qr:
-    """The QR symbol for `url`, made by the `qrcode` package (mask `MASK`)."""
-    q = qrcode.QRCode(error_correction=ec, border=0, mask_pattern=MASK)
-    q.add_data(url)
-    q.make(fit=True)
-    level = {ec_: name for name, ec_ in EC_LEVELS}.get(ec, "L")
-    rows = tuple("".join("1" if v else "0" for v in row) for row in q.modules)
-    return Qr(level, q.version, rows)
-
-
-_QR_DARK = str.maketrans({"1": "\xff", "0": "\x00"})
-
-
-def qr_mask(qr: Qr, module: int) -> Image.Image:
-    """An 'L' mask of the symbol (255 = dark), `module` px a module, without the quiet zone."""
-    n = qr.modules
-    raw = "".join(qr.rows).translate(_QR_DARK).encode("latin-1")
-    small = Image.frombytes("L", (n, n), raw)
-    return small.resize((n * module, n * module), Image.Resampling.NEAREST)
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,15 +328,7 @@ def _watermark(img: Image.Image, m: Metrics) -> None:
         y = (big - small) * math.sin(a) - depth * small * math.sin((big - small) / small * a)
         pts.append((cx + x / reach * radius, cy + y / reach * radius))
     d.line(pts, fill=255, width=lw)
-    img.paste(_blend(PAPER, JADE, 0.09), (0, 0), mask)
-
-
-def _blend(a: Color, b: Color, k: float) -> Color:
-    return (
-        round(a[0] + (b[0] - a[0]) * k),
-        round(a[1] + (b[1] - a[1]) * k),
-        round(a[2] + (b[2] - a[2]) * k),
-    )
+    img.paste(blend(PAPER, JADE, 0.09), (0, 0), mask)
 
 
 def _header(d: ImageDraw.ImageDraw, m: Metrics) -> int:
@@ -590,11 +336,11 @@ def _header(d: ImageDraw.ImageDraw, m: Metrics) -> int:
     cx = m.width / 2
     y = m.px(104) + m.size(30)
     # the brand: two dots, jade and gold, then 点点 | DIANDIAN
-    brand = _f(Face.serif_bold, m.size(30))
-    brand_en = _f(Face.sans, m.size(13, 9))
+    brand = font(Face.serif_bold, m.size(30))
+    brand_en = font(Face.sans, m.size(13, 9))
     track_en = m.size(4, 1)
     r = round(m.size(30) * 0.36)
-    w_zh = _len(brand, BRAND_ZH)
+    w_zh = text_width(brand, BRAND_ZH)
     w_en = tracked_width(brand_en, BRAND_EN, track_en)
     gap = round(m.size(30) * 0.4)
     total = 3.4 * r + gap + w_zh + 2 * gap + w_en
@@ -615,10 +361,10 @@ def _header(d: ImageDraw.ImageDraw, m: Metrics) -> int:
     # the title, and its English under it
     title_size = m.size(94)
     y += m.px(40) + title_size
-    tracked(d, (cx, y), TITLE_ZH, _f(Face.serif_bold, title_size), JADE, round(title_size * 0.2))
+    tracked(d, (cx, y), TITLE_ZH, font(Face.serif_bold, title_size), JADE, round(title_size * 0.2))
     sub_size = m.size(21)
     y += m.px(22) + sub_size
-    sub = _f(Face.serif, sub_size)
+    sub = font(Face.serif, sub_size)
     track = round(sub_size * 0.34)
     while tracked_width(sub, TITLE_EN, track) > m.content and track > 1:
         track -= 1
@@ -644,7 +390,7 @@ URL_LINES = 2
 
 
 def url_font(m: Metrics) -> ImageFont.FreeTypeFont:
-    return _f(Face.sans, m.size(11.5, 9))
+    return font(Face.sans, m.size(11.5, 9))
 
 
 def corner_reach(m: Metrics) -> int:
@@ -664,30 +410,32 @@ def _footer_static(d: ImageDraw.ImageDraw, m: Metrics, body_top: int) -> Layout:
     # 300-character URL at M, 2 px a module). The card grows per view for longer URLs.
     box = max(round(m.width * 0.22), 160)
     cz, ce = m.size(16), m.size(12.5)
-    f_cz, f_ce = _f(Face.sans_bold, cz), _f(Face.sans, ce)
+    f_cz, f_ce = font(Face.sans_bold, cz), font(Face.sans, ce)
     gap = round(cz * 0.5)
-    one_line = _len(f_cz, SCAN_ZH) + gap + _len(f_ce, SCAN_EN) <= box
+    one_line = text_width(f_cz, SCAN_ZH) + gap + text_width(f_ce, SCAN_EN) <= box
     caption_h = line_gap(cz, 1.25) + (0 if one_line else line_gap(ce, 1.25))
     card_bottom = url_top - m.gap(10) - caption_h
     card = (m.right - box, card_bottom - box, m.right, card_bottom)
     qcx = (card[0] + card[2]) / 2
     y = card_bottom + m.gap(6) + cz
     if one_line:
-        x = qcx - (_len(f_cz, SCAN_ZH) + gap + _len(f_ce, SCAN_EN)) / 2
+        x = qcx - (text_width(f_cz, SCAN_ZH) + gap + text_width(f_ce, SCAN_EN)) / 2
         d.text((x, y), SCAN_ZH, font=f_cz, fill=JADE, anchor="ls")
-        d.text((x + _len(f_cz, SCAN_ZH) + gap, y), SCAN_EN, font=f_ce, fill=MUTED, anchor="ls")
+        d.text(
+            (x + text_width(f_cz, SCAN_ZH) + gap, y), SCAN_EN, font=f_ce, fill=MUTED, anchor="ls"
+        )
     else:
         d.text((qcx, y), SCAN_ZH, font=f_cz, fill=JADE, anchor="ms")
         d.text((qcx, y + line_gap(ce, 1.35)), SCAN_EN, font=f_ce, fill=MUTED, anchor="ms")
     # the labels, in three rows on the left, within the card's height
     lz, le = m.size(15), m.size(12)
-    label_zh = _f(Face.sans_bold, lz)
-    label_en = _f(Face.sans, le)
+    label_zh = font(Face.sans_bold, lz)
+    label_en = font(Face.sans, le)
     row_h = round((box - m.gap(8)) / 3)
     first = card[1] + m.gap(8) + lz
     label_w = max(
-        max(_len(label_zh, zh) for zh, _ in FOOTER_LABELS),
-        max(_len(label_en, en) for _, en in FOOTER_LABELS),
+        max(text_width(label_zh, zh) for zh, _ in FOOTER_LABELS),
+        max(text_width(label_en, en) for _, en in FOOTER_LABELS),
     )
     rows = []
     for i, (zh, en) in enumerate(FOOTER_LABELS):
@@ -715,70 +463,6 @@ def _footer_static(d: ImageDraw.ImageDraw, m: Metrics, body_top: int) -> Layout:
 # Per view
 
 
-class Pen:
-    """Draws the per-view parts. Text goes through a cache of rendered masks: the same string
-    in the same font (a project's name, a status, a label, a date) is rasterised once per
-    process and then only pasted, which is most of what makes a render fast."""
-
-    def __init__(self, img: Image.Image, origin: tuple[int, int] = (0, 0)) -> None:
-        self.img = img  # the part of the page being drawn, whose top-left is at `origin`
-        self.ox, self.oy = origin
-        self.draw = ImageDraw.Draw(img)
-
-    def _at(self, xy: Sequence[float]) -> list[float]:
-        return [v - (self.oy if i % 2 else self.ox) for i, v in enumerate(xy)]
-
-    def text(
-        self,
-        xy: tuple[float, float],
-        text: str,
-        *,
-        font: ImageFont.FreeTypeFont,
-        fill: Color,
-        anchor: str = "ls",
-        cache: bool = True,
-    ) -> None:
-        x, y = round(xy[0]) - self.ox, round(xy[1]) - self.oy
-        if not text:
-            return
-        if not cache:  # one-off strings (the URL, the number): no use keeping their masks
-            self.draw.text((x, y), text, font=font, fill=fill, anchor=anchor)
-            return
-        mask, dx, dy = _text_mask(font, text, anchor)
-        self.img.paste(fill, (x + dx, y + dy), mask)
-
-    def line(self, xy: Sequence[float], fill: Color, width: int = 1) -> None:
-        self.draw.line(self._at(xy), fill=fill, width=width)
-
-    def rectangle(
-        self,
-        xy: Sequence[float],
-        fill: Color | None = None,
-        outline: Color | None = None,
-        width: int = 1,
-    ) -> None:
-        self.draw.rectangle(self._at(xy), fill=fill, outline=outline, width=width)
-
-    def rounded_rectangle(
-        self,
-        xy: Sequence[float],
-        radius: float,
-        fill: Color | None = None,
-        outline: Color | None = None,
-        width: int = 1,
-    ) -> None:
-        self.draw.rounded_rectangle(
-            self._at(xy), radius=radius, fill=fill, outline=outline, width=width
-        )
-
-    def ellipse(self, xy: Sequence[float], fill: Color) -> None:
-        self.draw.ellipse(self._at(xy), fill=fill)
-
-    def paste(self, color: Color, xy: tuple[int, int], mask: Image.Image) -> None:
-        """`color` through `mask` (an 'L' image), its top-left at `xy`."""
-        self.img.paste(color, (xy[0] - self.ox, xy[1] - self.oy), mask)
-
-
 class _DryPen(Pen):
     """Measures without drawing: the body is laid out once dry to see what room it leaves."""
 
@@ -793,17 +477,6 @@ class _DryPen(Pen):
 
 
 _DRY = _DryPen()
-
-
-@lru_cache(maxsize=1024)  # small masks; at most a few MB
-def _text_mask(
-    font: ImageFont.FreeTypeFont, text: str, anchor: str
-) -> tuple[Image.Image, int, int]:
-    """`text` rendered as an 'L' mask, and its offset from the anchor point."""
-    left, top, right, bottom = (round(v) for v in font.getbbox(text, anchor=anchor))
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor=anchor)
-    return mask, left, top
 
 
 @dataclass(frozen=True)
@@ -821,6 +494,11 @@ class Composition:
     qr_module: int
 
 
+RENDER_PROCESSES_ENV = "CERTIFICATE_RENDER_PROCESSES"
+RENDER_NICE = 10  # the children's niceness: requests served by the parent come first
+POOL = RenderPool(RENDER_PROCESSES_ENV, nice=RENDER_NICE)
+
+
 def render_png(view: CertificateView, width: int = DEFAULT_WIDTH) -> bytes:
     """The certificate as PNG bytes, `width` × round(width·√2) px (width 600-2480).
 
@@ -828,67 +506,21 @@ def render_png(view: CertificateView, width: int = DEFAULT_WIDTH) -> bytes:
     of this process, at a lower CPU priority: the serving process only waits, so a burst of
     renders neither holds its GIL nor takes the CPU from other requests. Unset or 0: here."""
     page_size(width)  # validates, here, whatever process renders
-    pool = _pool()
-    if pool is not None:
-        try:
-            return pool.submit(_render_png, view, width).result(timeout=60)
-        except BrokenProcessPool:
-            _reset_pool(pool)  # a child died (killed, out of memory): render here this time
-    return _render_png(view, width)
+    return POOL.run(_render_png, view, width)
 
 
 def _render_png(view: CertificateView, width: int) -> bytes:
+    return palette.png(page(view, width), PNG_COMPRESS_LEVEL, dpi=round(width / A4_WIDTH_IN))
+
+
+def page(view: CertificateView, width: int = DEFAULT_WIDTH) -> Image.Image:
+    """The certificate as a palette image, before it is encoded."""
     part, box, _ = _compose(view, width)
     # Only the part drawn per view is mapped to the palette; the rest of the page comes from
     # the cached layer, already mapped.
     out = layer_p(width).copy()
-    out.paste(part.quantize(palette=palette_image(), dither=Image.Dither.NONE), box[:2])
-    buf = io.BytesIO()
-    dpi = round(width / A4_WIDTH_IN)
-    out.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi))
-    return buf.getvalue()
-
-
-RENDER_PROCESSES_ENV = "CERTIFICATE_RENDER_PROCESSES"
-RENDER_NICE = 10  # the children's niceness: requests served by the parent come first
-
-_pool_lock = threading.Lock()
-_pools: dict[int, ProcessPoolExecutor] = {}  # by the pid that made it (gunicorn forks workers)
-
-
-def _pool() -> ProcessPoolExecutor | None:
-    try:
-        processes = int(os.environ.get(RENDER_PROCESSES_ENV) or 0)
-    except ValueError:
-        processes = 0
-    if processes <= 0:
-        return None
-    pid = os.getpid()
-    with _pool_lock:
-        pool = _pools.get(pid)
-        if pool is None:
-            # spawn, not fork: the parent is a threaded server
-            pool = ProcessPoolExecutor(
-                max_workers=processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_child,
-            )
-            _pools[pid] = pool
-        return pool
-
-
-def _reset_pool(pool: ProcessPoolExecutor) -> None:
-    with _pool_lock:
-        if _pools.get(os.getpid()) is pool:
-            del _pools[os.getpid()]
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _child() -> None:
-    """A render process: lower priority, and never a pool of its own."""
-    os.environ.pop(RENDER_PROCESSES_ENV, None)
-    with contextlib.suppress(OSError):
-        os.nice(RENDER_NICE)
+    out.paste(palette.quantize(part), box[:2])
+    return out
 
 
 def warm(widths: Sequence[int] = (DEFAULT_WIDTH,)) -> None:
@@ -907,7 +539,7 @@ def compose(view: CertificateView, width: int = DEFAULT_WIDTH) -> Composition:
 @lru_cache(maxsize=4)
 def layer_p(width: int) -> Image.Image:
     """The cached layer, mapped to the palette."""
-    return layer(width)[0].quantize(palette=palette_image(), dither=Image.Dither.NONE)
+    return palette.quantize(layer(width)[0])
 
 
 def dirty_box(lay: Layout, view: CertificateView) -> tuple[int, int, int, int]:
@@ -930,7 +562,7 @@ def _compose(
     d = Pen(part, box[:2])
     if view.sandbox:
         _sandbox_tag(d, m)
-    qr, level, module, card_top = _qr(d, lay, view.verify_url)
+    symbol, choice, card_top = _qr(d, lay, view.verify_url)
     # the rule above the footer; higher than usual when a long URL made the QR card larger
     footer_top = min(lay.footer_top, card_top - (lay.qr_box[1] - lay.footer_top))
     d.line((m.left, footer_top, m.right, footer_top), fill=GOLD_PALE, width=m.px(1.2))
@@ -969,9 +601,9 @@ def _compose(
             footer_top=footer_top,
             rows_shown=plan.shown,
             rows_hidden=len(view.credits) - plan.shown,
-            qr_level=level,
-            qr_version=qr.version,
-            qr_module=module,
+            qr_level=choice.level,
+            qr_version=symbol.version,
+            qr_module=choice.module,
         ),
     )
 
@@ -979,10 +611,10 @@ def _compose(
 def _sandbox_tag(d: Pen, m: Metrics) -> None:
     """A small amber pill above the brand: a sandbox certificate is not a real offset."""
     size = m.size(12.5, 10)
-    f = _f(Face.sans_bold, size)
+    f = font(Face.sans_bold, size)
     text = f"{SANDBOX_ZH}  {SANDBOX_EN}"
     pad = round(size * 0.7)
-    w = _len(f, text) + 2 * pad
+    w = text_width(f, text) + 2 * pad
     h = size + 2 * round(size * 0.45)
     cx, cy = m.width / 2, m.px(82)
     box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
@@ -993,11 +625,11 @@ def _sandbox_tag(d: Pen, m: Metrics) -> None:
 def _judicial_band(d: Pen, m: Metrics, y: int) -> int:
     """The indigo band of a court-ordered restoration; returns the y below it."""
     sz, se = m.size(19), m.size(15)
-    zh = _f(Face.sans_bold, sz)
-    en = _f(Face.serif, se)
+    zh = font(Face.sans_bold, sz)
+    en = font(Face.serif, se)
     gap = m.size(24)
     pad = m.gap(11)
-    wz, we = _len(zh, JUDICIAL_ZH), _len(en, JUDICIAL_EN)
+    wz, we = text_width(zh, JUDICIAL_ZH), text_width(en, JUDICIAL_EN)
     one_line = wz + gap + we <= m.content - 2 * pad
     h = 2 * pad + (line_gap(sz, 1.2) if one_line else line_gap(sz, 1.2) + line_gap(se, 1.25))
     d.rectangle((m.left, y, m.right, y + h), fill=INDIGO)
@@ -1038,34 +670,34 @@ def _body(
     cx = m.width / 2
     sz, se = m.size(22), m.size(15)
     y += gap(26) + sz
-    d.text((cx, y), CERTIFY_ZH, font=_f(Face.serif, sz), fill=MUTED, anchor="ms")
+    d.text((cx, y), CERTIFY_ZH, font=font(Face.serif, sz), fill=MUTED, anchor="ms")
     y += line_gap(se, 1.5)
-    d.text((cx, y), CERTIFY_EN, font=_f(Face.serif, se), fill=MUTED, anchor="ms")
+    d.text((cx, y), CERTIFY_EN, font=font(Face.serif, se), fill=MUTED, anchor="ms")
     # the beneficiary: as large as fits on one line, else on two lines, else ellipsized
     name = " ".join(view.beneficiary.split())
     top, low = (m.size(40), m.size(32)) if compact else (m.size(64), m.size(40))
     size = fit_size(Face.serif_bold, name, top, low, m.content)
-    f = _f(Face.serif_bold, size)
-    lines = [name] if _len(f, name) <= m.content else wrap(f, name, m.content, 2)
+    f = font(Face.serif_bold, size)
+    lines = [name] if text_width(f, name) <= m.content else wrap(f, name, m.content, 2)
     y += gap(10)
     widest = 0.0
     for line in lines:
         y += round(size * 1.2)
         d.text((cx, y), line, font=f, fill=INK, anchor="ms", cache=False)
-        widest = max(widest, _len(f, line))
+        widest = max(widest, text_width(f, line))
     y += m.gap(18)
     half = min(m.content, max(widest, m.content * 0.36) + m.size(40)) / 2
     d.line((cx - half, y, cx + half, y), fill=GOLD, width=m.px(1.6))
     # what was retired, and for what
     sr = m.size(18)
     y += gap(18) + sr
-    d.text((cx, y), RETIRED_ZH, font=_f(Face.sans, sr), fill=INK, anchor="ms")
+    d.text((cx, y), RETIRED_ZH, font=font(Face.sans, sr), fill=INK, anchor="ms")
     y += line_gap(se, 1.45)
-    d.text((cx, y), RETIRED_EN, font=_f(Face.serif, se), fill=MUTED, anchor="ms")
+    d.text((cx, y), RETIRED_EN, font=font(Face.serif, se), fill=MUTED, anchor="ms")
     limit = m.content * 0.94
     purpose = " ".join(view.purpose.split())
     psize = fit_size(Face.sans_bold, purpose, m.size(25), m.size(19), limit)
-    fp = _f(Face.sans_bold, psize)
+    fp = font(Face.sans_bold, psize)
     y += gap(3)
     for line in wrap(fp, purpose, limit, 1 if compact else 2):
         y += line_gap(psize, 1.3)
@@ -1079,8 +711,8 @@ def _figures(d: Pen, m: Metrics, view: CertificateView, y: int) -> int:
     if view.footprint_mass_g is not None:
         stats.append((STAT_FOOTPRINT, view.footprint_mass_g))
     lz, le = m.size(15), m.size(12)
-    label_zh = _f(Face.sans_bold, lz)
-    label_en = _f(Face.sans, le)
+    label_zh = font(Face.sans_bold, lz)
+    label_en = font(Face.sans, le)
     cell = m.content / len(stats)
     value_size = m.size(46)
     for _, grams in stats:
@@ -1090,16 +722,16 @@ def _figures(d: Pen, m: Metrics, view: CertificateView, y: int) -> int:
                 Face.serif_bold, mass_label(grams) + " CO2e", value_size, m.size(24), cell * 0.9
             ),
         )
-    fv = _f(Face.serif_bold, value_size)
-    fu = _f(Face.sans, round(value_size * 0.44))
-    fs = _f(Face.sans, max(9, round(value_size * 0.3)))
+    fv = font(Face.serif_bold, value_size)
+    fu = font(Face.sans, round(value_size * 0.44))
+    fs = font(Face.sans, max(9, round(value_size * 0.3)))
     label_y = y + lz
     value_y = label_y + m.gap(6) + round(value_size * 1.05)
     for i, ((zh, en), grams) in enumerate(stats):
         cx = m.left + cell * (i + 0.5)
-        wz = _len(label_zh, zh)
+        wz = text_width(label_zh, zh)
         gap = round(lz * 0.5)
-        total = wz + gap + _len(label_en, en)
+        total = wz + gap + text_width(label_en, en)
         d.text((cx - total / 2, label_y), zh, font=label_zh, fill=MUTED, anchor="ls")
         d.text((cx - total / 2 + wz + gap, label_y), en, font=label_en, fill=MUTED, anchor="ls")
         number, _, unit = mass_label(grams).rpartition(" ")
@@ -1109,10 +741,10 @@ def _figures(d: Pen, m: Metrics, view: CertificateView, y: int) -> int:
             ("2", fs, round(value_size * 0.1)),
             ("e", fu, 0),
         )
-        x = cx - sum(_len(f, t) for t, f, _ in parts) / 2
+        x = cx - sum(text_width(f, t) for t, f, _ in parts) / 2
         for text, f, drop in parts:
             d.text((x, value_y + drop), text, font=f, fill=JADE, anchor="ls")
-            x += _len(f, text)
+            x += text_width(f, text)
     if len(stats) == 2:
         x = m.left + cell
         d.line((x, label_y - lz, x, value_y + m.gap(6)), fill=GOLD_PALE, width=m.px(1.2))
@@ -1138,8 +770,8 @@ def _table(width: int) -> _Table:
     x0, x1 = m.left, m.right
     inset = m.size(14, 6)
     gutter = m.size(16)
-    hz, he = _f(Face.sans_bold, m.size(14)), _f(Face.sans, m.size(11, 10))
-    first = max(max(_len(hz, COLUMNS[0][0]), _len(he, COLUMNS[0][1])), m.content * 0.12)
+    hz, he = font(Face.sans_bold, m.size(14)), font(Face.sans, m.size(11, 10))
+    first = max(max(text_width(hz, COLUMNS[0][0]), text_width(he, COLUMNS[0][1])), m.content * 0.12)
     col1 = x0 + inset
     col2 = round(col1 + first + gutter)
     col3 = x1 - inset
@@ -1174,7 +806,7 @@ def _plan_table(m: Metrics, credits: tuple[CreditLine, ...], room: int) -> _Plan
     if not credits:
         return _Plan(0, (), (), 0)
     t = _table(m.width)
-    f_small = _f(Face.sans, t.sizes[2])
+    f_small = font(Face.sans, t.sizes[2])
     l1, l2, l3 = t.lines
     heights: list[int] = []
     statuses: list[tuple[str, ...]] = []
@@ -1204,9 +836,9 @@ def _draw_table(d: Pen, m: Metrics, credits: tuple[CreditLine, ...], plan: _Plan
     t = _table(m.width)
     s1, s2, s3 = t.sizes
     _, l2, l3 = t.lines
-    f_bold = _f(Face.sans_bold, s1)
-    f_mid = _f(Face.sans, s2)
-    f_small = _f(Face.sans, s3)
+    f_bold = font(Face.sans_bold, s1)
+    f_mid = font(Face.sans, s2)
+    f_small = font(Face.sans, s3)
     x0, x1 = m.left, m.right
     col1, col2, col3 = t.cols
     w1, w2, _ = t.widths
@@ -1216,8 +848,8 @@ def _draw_table(d: Pen, m: Metrics, credits: tuple[CreditLine, ...], plan: _Plan
         zh_base = y + round(t.header_h * 0.5) - round(hz * 0.12)
         en_base = zh_base + line_gap(he, 1.4)
         for (zh, en), x, anchor in zip(COLUMNS, t.cols, ("ls", "ls", "rs"), strict=True):
-            d.text((x, zh_base), zh, font=_f(Face.sans_bold, hz), fill=WHITE, anchor=anchor)
-            d.text((x, en_base), en, font=_f(Face.sans, he), fill=GOLD_PALE, anchor=anchor)
+            d.text((x, zh_base), zh, font=font(Face.sans_bold, hz), fill=WHITE, anchor=anchor)
+            d.text((x, en_base), en, font=font(Face.sans, he), fill=GOLD_PALE, anchor=anchor)
         y += t.header_h
     for i, c in enumerate(credits[: plan.shown]):
         h = plan.heights[i]
@@ -1240,7 +872,7 @@ def _draw_table(d: Pen, m: Metrics, credits: tuple[CreditLine, ...], plan: _Plan
         color = JADE if c.registry_status is RegistryStatus.retired else AMBER
         d.text((col3, b2), zh, font=f_mid, fill=color, anchor="rs")
         dot = max(2, round(s2 * 0.2))
-        dx = col3 - _len(f_mid, zh) - dot - round(s2 * 0.4)
+        dx = col3 - text_width(f_mid, zh) - dot - round(s2 * 0.4)
         dy = b2 - round(s2 * 0.36)
         d.ellipse((dx - dot, dy - dot, dx + dot, dy + dot), fill=color)
         for k, line in enumerate(plan.status_en[i]):
@@ -1263,8 +895,8 @@ def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
     x = lay.values_x
     w = lay.values_right - x
     sb, ss = m.size(19), m.size(12)
-    big = _f(Face.sans_bold, sb)
-    small = _f(Face.sans, ss)
+    big = font(Face.sans_bold, sb)
+    small = font(Face.sans, ss)
     r0, r1, r2 = lay.value_rows
     d.text((x, r0), ellipsize(big, view.number, w), font=big, fill=INK, anchor="ls", cache=False)
     d.text((x, r1), date_zh(view.issued_on), font=big, fill=INK, anchor="ls")
@@ -1272,7 +904,7 @@ def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
         (x, r1 + line_gap(ss, 1.45)), date_en(view.issued_on), font=small, fill=MUTED, anchor="ls"
     )
     si = m.size(15)
-    issuer = _f(Face.sans_bold, si)
+    issuer = font(Face.sans_bold, si)
     for i, line in enumerate(wrap(issuer, view.issuer, w, 2)):
         d.text((x, r2 + i * line_gap(si, 1.3)), line, font=issuer, fill=INK, anchor="ls")
     f = url_font(m)
@@ -1283,25 +915,26 @@ def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
         y += line_gap(size, 1.3)
 
 
-def _qr(d: Pen, lay: Layout, url: str) -> tuple[Qr, str, int, int]:
-    """The QR in its white card; returns (symbol, level, module px, top of the card)."""
+def _qr(d: Pen, lay: Layout, url: str) -> tuple[qr.Qr, qr.Choice, int]:
+    """The QR in its white card; returns (symbol, its correction and module size, top of the
+    card)."""
     m = lay.m
     x0, y0, x1, y1 = lay.qr_box
     margin = m.px(2)
     floor = max(2, round(3 * m.s))  # 2 px a module at 600, 3 at 1240, 6 at 2480
-    level, ec, module = choose_qr(url, x1 - x0 - 2 * margin, lay.qr_min_module, floor)
-    qr = qr_code(url, ec)
-    side = max(x1 - x0, module * (qr.modules + 2 * QUIET) + 2 * margin)
+    choice = qr.choose(url, x1 - x0 - 2 * margin, lay.qr_min_module, floor)
+    symbol = qr.symbol(url, choice.ec)
+    side = max(x1 - x0, choice.module * (symbol.modules + 2 * qr.QUIET) + 2 * margin)
     x0, y0 = x1 - side, y1 - side
     d.rounded_rectangle(
         (x0, y0, x1, y1), radius=m.px(10), fill=WHITE, outline=GOLD_PALE, width=m.px(1.5)
     )
-    mask = qr_mask(qr, module)
+    mask = qr.module_mask(symbol, choice.module)
     n = mask.size[0]
     x = round((x0 + x1 - n) / 2)
     y = round((y0 + y1 - n) / 2)
     d.paste(INK, (x, y), mask)
-    return qr, level, module, y0
+    return symbol, choice, y0
 
 
 @lru_cache(maxsize=4)
@@ -1328,8 +961,12 @@ def _stamp(width: int) -> Image.Image:
         width=max(1, round(h * 0.015)),
     )
     cx = pad + w / 2
-    tracked(d, (cx, pad + h * 0.58), REVOKED_ZH, _f(Face.serif_bold, round(h * 0.4)), ink, h * 0.1)
-    tracked(d, (cx, pad + h * 0.82), REVOKED_EN, _f(Face.sans_bold, round(h * 0.15)), ink, h * 0.07)
+    tracked(
+        d, (cx, pad + h * 0.58), REVOKED_ZH, font(Face.serif_bold, round(h * 0.4)), ink, h * 0.1
+    )
+    tracked(
+        d, (cx, pad + h * 0.82), REVOKED_EN, font(Face.sans_bold, round(h * 0.15)), ink, h * 0.07
+    )
     return mask.rotate(12, resample=Image.Resampling.BICUBIC, expand=True)
 
 

@@ -41,7 +41,7 @@ class CertificateView:
     purpose: str  # e.g. "meeting: 2026 成都碳中和论坛"
     footprint_mass_g: int | None  # the footprint's total, when the order came from one
     mass_g: int  # grams retired
-    issued_on: date
+    issued_on: date  # the day it was issued in China (`clock.china_date`), as every date shown
     issuer: str
     credits: tuple[CreditLine, ...]
     verify_url: str  # what the QR encodes

@@ -1,9 +1,9 @@
 """The case report for the case file: a PNG (Noto CJK, Chinese first) of the court, case, site,
-defendants, their certificates and credits, the verification record and the status."""
+defendants, their certificates and credits, the verification record and the status. Times are
+shown in China (`clock.china_minute`); it is drawn with the shared palette and fonts."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,19 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
-from backend.certificates.fonts import Face, font
 from backend.certificates.models import Certificate
-from backend.certificates.render import line_gap, wrap
 from backend.certificates.services import document
 from backend.certificates.view import mass_label
-from backend.core.clock import CHINA, utcnow
+from backend.core.clock import china_minute, utcnow
 from backend.courts import provinces
 from backend.courts.models import CourtCase, MassBasis, Verification
 from backend.courts.progress import of as progress_of
+from backend.imaging import palette
+from backend.imaging.fonts import Face, font
+from backend.imaging.palette import INDIGO, INK, JADE, MUTED, PAPER, Color
+from backend.imaging.text import line_gap, wrap
 
 WIDTH = 1240  # A4 at 150 dpi
 MARGIN = 90
-INK, MUTED, JADE, INDIGO = (31, 45, 39), (95, 107, 102), (29, 107, 80), (46, 58, 135)
 STATUS_ZH = {"open": "进行中 open", "fulfilled": "已履行 fulfilled", "closed": "已结案 closed"}
 CERT_STATUS_ZH = {"valid": "有效", "revoked": "已撤销"}
 TYPE_ZH = {"forestry": "林业碳汇"}
@@ -37,13 +38,9 @@ class Line:
     text: str
     face: Face = Face.sans
     size: int = 24
-    color: tuple[int, int, int] = INK
+    color: Color = INK
     indent: int = 0
     space_before: int = 0
-
-
-def _when(at: datetime) -> str:
-    return at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line]:
@@ -114,7 +111,7 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
             out.append(
                 Line(
                     f"证书 {cert.number} · {mass_label(cert.mass_g)} · "
-                    f"{CERT_STATUS_ZH[str(cert.status)]} · 签发 {_when(cert.issued_at)}",
+                    f"{CERT_STATUS_ZH[str(cert.status)]} · 签发 {china_minute(cert.issued_at)}",
                     indent=36,
                 )
             )
@@ -131,7 +128,7 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
             check = checks.get(cert.number)
             out.append(
                 Line(
-                    f"核销 Verified：{_when(check[0].verified_at)} · "
+                    f"核销 Verified：{china_minute(check[0].verified_at)} · "
                     f"{check[1] or f'用户 #{check[0].verified_by_id}'}"
                     if check
                     else "未核销 Not verified",
@@ -141,11 +138,14 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
             )
     if case.closed_at is not None:
         out.append(
-            Line(f"结案 Closed：{_when(case.closed_at)} {case.closed_reason}", space_before=20)
+            Line(
+                f"结案 Closed：{china_minute(case.closed_at)} {case.closed_reason}",
+                space_before=20,
+            )
         )
     out.append(
         Line(
-            f"生成时间 Generated：{_when(now or utcnow())} · 点点碳中和服务 Diandian",
+            f"生成时间 Generated：{china_minute(now or utcnow())} · 点点碳中和服务 Diandian",
             size=18,
             color=MUTED,
             space_before=36,
@@ -155,7 +155,7 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
 
 
 def render(paragraphs: list[Line], width: int = WIDTH) -> bytes:
-    """Draw the paragraphs top to bottom on a white page as tall as they need."""
+    """Draw the paragraphs top to bottom on a page as tall as they need."""
     rows: list[tuple[str, Line, int]] = []
     y = MARGIN
     for p in paragraphs:
@@ -164,11 +164,9 @@ def render(paragraphs: list[Line], width: int = WIDTH) -> bytes:
         for text in wrap(f, p.text, width - 2 * MARGIN - p.indent, 8):
             rows.append((text, p, y))
             y += line_gap(p.size)
-    img = Image.new("RGB", (width, y + MARGIN), "white")
+    img = Image.new("RGB", (width, y + MARGIN), PAPER)
     draw = ImageDraw.Draw(img)
     draw.rectangle((MARGIN // 2, MARGIN // 2, MARGIN // 2 + 8, y + MARGIN // 2), fill=JADE)
     for text, p, top in rows:
         draw.text((MARGIN + p.indent, top), text, font=font(p.face, p.size), fill=p.color)
-    out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    return palette.png(img)

@@ -1,5 +1,5 @@
 """Court-wide statistics, the courts below included: cases by status, grams required and
-verified, by month (months in China Standard Time)."""
+verified, by month (China's months, `clock.china_month`, as everywhere)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
-from backend.core.clock import CHINA
+from backend.core.clock import china_month
 from backend.core.errors import NotFound
 from backend.courts import access
 from backend.courts.models import (
@@ -48,7 +48,7 @@ def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
         need = mass_g * (defendants if basis == MassBasis.per_defendant else 1)
         by_status[str(status)] += 1
         required += need
-        month = months[created_at.astimezone(CHINA).strftime("%Y-%m")]
+        month = months[china_month(created_at)]
         month["cases_opened"] += 1
         month["mass_required_g"] += need
     verified = certificates = 0
@@ -59,7 +59,7 @@ def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
     ):
         verified += mass_g
         certificates += 1
-        month = months[verified_at.astimezone(CHINA).strftime("%Y-%m")]
+        month = months[china_month(verified_at)]
         month["mass_verified_g"] += mass_g
         month["certificates_verified"] += 1
     keys = ("cases_opened", "mass_required_g", "mass_verified_g", "certificates_verified")

@@ -1,4 +1,4 @@
-"""Operator totals: grams by standard, project type, province and month."""
+"""Operator totals: grams by standard, project type, province and month (China's months)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
+from backend.core.clock import month_sql
 from backend.credits.models import Allocation, Lot, Project, Unit
-
-
-def month(s: Session, column: Any) -> ColumnElement[str]:
-    """`YYYY-MM` of a timestamp column, on either database."""
-    if s.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
 
 
 def totals(s: Session) -> dict[str, Any]:
@@ -37,7 +30,7 @@ def totals(s: Session) -> dict[str, Any]:
             }
             for k, a, r, al in rows
         }
-    period = month(s, Allocation.created_at)
+    period = month_sql(s, Allocation.created_at)
     month_rows = s.execute(
         select(period, Lot.standard, func.sum(Allocation.gram_end - Allocation.gram_start))
         .join(Unit, Unit.id == Allocation.unit_id)

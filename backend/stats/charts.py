@@ -1,35 +1,33 @@
 """The market report's charts as PNG: bars drawn with Pillow in Noto CJK, titles Chinese first.
 
 `render(chart, report)` draws one chart of a report from `services.report`: horizontal bars for
-the tables (scenario, standard, project type, province) and columns for the months. The bytes
-depend only on the figures and labels drawn (no time, no metadata), so the same report gives the
-same image and its digest is a strong ETag.
+the tables (scenario, standard, project type, province) and columns for the months (China's, from
+the report). The bytes depend only on the figures and labels drawn (no time, no metadata), so the
+same report gives the same image and its digest is a strong ETag. Fonts, text fitting and the
+palette are the shared `backend.imaging`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PIL import Image, ImageDraw
 
-from backend.certificates.fonts import Face, font
 from backend.certificates.view import mass_label
 from backend.core.errors import NotFound
+from backend.imaging import palette
+from backend.imaging.fonts import Face, font
+from backend.imaging.palette import GOLD, INK, JADE, MIST, MUTED, PAPER
+from backend.imaging.text import ellipsize
+from backend.stats.report import MarketReport, MonthRow, Row, ScenarioRow
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: the shared palette instead of 64 median-cut colours
 WIDTH = 1200
-PAPER = (250, 247, 239)
-INK = (27, 38, 33)
-JADE = (16, 82, 64)
-MIST = (232, 240, 233)
-GOLD = (171, 135, 66)
-MUTED = (104, 113, 108)
+LABEL_LEFT, BAR_LEFT = 48, 330  # where a horizontal bar's labels and the bar begin
 
 MAX_BARS = 15  # rows drawn before the rest are summed into one "其他 Others" bar
 NO_DATA = "本年度暂无数据 · No data for this year"
@@ -61,14 +59,20 @@ def chart_of(name: str) -> Chart:
     return found
 
 
-def texts(name: str, report: dict[str, Any]) -> list[str]:
+Table = tuple[Row, ...] | tuple[ScenarioRow, ...] | tuple[MonthRow, ...]
+
+
+def _table(chart: Chart, report: MarketReport) -> Table:
+    table: Table = getattr(report, chart.table)
+    return table
+
+
+def texts(name: str, report: MarketReport) -> list[str]:
     """Every string a chart draws (the tests check each has its glyphs in the font)."""
     chart = chart_of(name)
-    year = report["year"]
-    out = [_title(chart, year)[0], _title(chart, year)[1], UNIT, NO_DATA, SOURCE, *OTHERS]
-    out.append(_summary(report))
-    for row in report[chart.table]:
-        out += [*_labels(chart, row), mass_label(row["mass_g"])]
+    out = [*_title(chart, report.year), UNIT, NO_DATA, SOURCE, *OTHERS, _summary(report)]
+    for row in _table(chart, report):
+        out += [*_labels(row), mass_label(row.mass_g)]
     return out
 
 
@@ -76,29 +80,26 @@ def _title(chart: Chart, year: int) -> tuple[str, str]:
     return f"{year}年 点点碳中和 · {chart.title_zh}", f"Diandian {year}: {chart.title_en}"
 
 
-def _summary(report: dict[str, Any]) -> str:
-    return (
-        f"全年碳中和 {report['neutralisations']:,} 次，中和量 {mass_label(report['mass_g'])}"
-        f" · {report['neutralisations']:,} neutralisations, {mass_label(report['mass_g'])}"
-    )
+def _summary(report: MarketReport) -> str:
+    n, mass = f"{report.neutralisations:,}", mass_label(report.mass_g)
+    return f"全年碳中和 {n} 次，中和量 {mass} · {n} neutralisations, {mass}"
 
 
-def _labels(chart: Chart, row: dict[str, Any]) -> tuple[str, str]:
-    if chart.table == "by_month":
-        m = int(row["key"][5:])
-        return f"{m}月", row["key"][5:]
-    return row["label_zh"], row["label_en"]
+def _labels(row: Row | ScenarioRow | MonthRow) -> tuple[str, str]:
+    if isinstance(row, MonthRow):  # YYYY-MM, already China's month
+        return f"{int(row.key[5:])}月", row.key[5:]
+    return row.label_zh, row.label_en
 
 
-def _bars(chart: Chart, report: dict[str, Any]) -> list[tuple[str, str, int]]:
-    rows = [(*_labels(chart, r), int(r["mass_g"])) for r in report[chart.table]]
+def _bars(chart: Chart, report: MarketReport) -> list[tuple[str, str, int]]:
+    rows = [(*_labels(r), r.mass_g) for r in _table(chart, report)]
     if len(rows) > MAX_BARS:
         rest = sum(g for _, _, g in rows[MAX_BARS - 1 :])
         rows = [*rows[: MAX_BARS - 1], (*OTHERS, rest)]
     return rows
 
 
-def render(name: str, report: dict[str, Any]) -> bytes:
+def render(name: str, report: MarketReport) -> bytes:
     """The chart `name` of `report` as an 8-bit palette PNG."""
     chart = chart_of(name)
     bars = _bars(chart, report)
@@ -106,12 +107,12 @@ def render(name: str, report: dict[str, Any]) -> bytes:
     height = 640 if columns else 230 + max(len(bars), 1) * 52 + 70
     img = Image.new("RGB", (WIDTH, height), PAPER)
     d = ImageDraw.Draw(img)
-    zh, en = _title(chart, report["year"])
-    d.text((48, 36), zh, font=font(Face.sans_bold, 34), fill=JADE)
-    d.text((48, 84), en, font=font(Face.sans, 22), fill=MUTED)
-    d.text((48, 122), _summary(report), font=font(Face.sans, 18), fill=INK)
+    zh, en = _title(chart, report.year)
+    d.text((LABEL_LEFT, 36), zh, font=font(Face.sans_bold, 34), fill=JADE)
+    d.text((LABEL_LEFT, 84), en, font=font(Face.sans, 22), fill=MUTED)
+    d.text((LABEL_LEFT, 122), _summary(report), font=font(Face.sans, 18), fill=INK)
     d.text((WIDTH - 48, 122), UNIT, font=font(Face.sans, 16), fill=MUTED, anchor="ra")
-    d.line((48, 156, WIDTH - 48, 156), fill=GOLD, width=2)
+    d.line((LABEL_LEFT, 156, WIDTH - 48, 156), fill=GOLD, width=2)
     top = max((g for _, _, g in bars), default=0)
     if top == 0 and not columns:
         d.text((WIDTH // 2, 200), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
@@ -119,23 +120,22 @@ def render(name: str, report: dict[str, Any]) -> bytes:
         _columns(d, bars, top, height)
     elif top > 0 or bars:
         _horizontal(d, bars, top)
-    d.text((48, height - 40), SOURCE, font=font(Face.sans, 14), fill=MUTED)
-    out = io.BytesIO()
-    img.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        out, "PNG", compress_level=6
-    )
-    return out.getvalue()
+    d.text((LABEL_LEFT, height - 40), SOURCE, font=font(Face.sans, 14), fill=MUTED)
+    return palette.png(img)
 
 
 def _horizontal(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int) -> None:
-    left, right, y = 330, WIDTH - 190, 190
+    right, y = WIDTH - 190, 190
+    room = BAR_LEFT - LABEL_LEFT - 12  # a label never runs into its bar
+    f_zh, f_en, f_value = font(Face.sans, 20), font(Face.sans, 14), font(Face.sans, 18)
     for zh, en, g in bars:
-        d.text((48, y + 2), zh, font=font(Face.sans, 20), fill=INK)
-        d.text((48, y + 28), en, font=font(Face.sans, 14), fill=MUTED)
-        d.rectangle((left, y + 6, right, y + 38), fill=MIST)
+        d.text((LABEL_LEFT, y + 2), ellipsize(f_zh, zh, room), font=f_zh, fill=INK)
+        d.text((LABEL_LEFT, y + 28), ellipsize(f_en, en, room), font=f_en, fill=MUTED)
+        d.rectangle((BAR_LEFT, y + 6, right, y + 38), fill=MIST)
         if g > 0 and top > 0:
-            d.rectangle((left, y + 6, left + max(2, (right - left) * g // top), y + 38), fill=JADE)
-        d.text((right + 12, y + 12), mass_label(g), font=font(Face.sans, 18), fill=INK)
+            end = BAR_LEFT + max(2, (right - BAR_LEFT) * g // top)
+            d.rectangle((BAR_LEFT, y + 6, end, y + 38), fill=JADE)
+        d.text((right + 12, y + 12), mass_label(g), font=f_value, fill=INK)
         y += 52
 
 
@@ -161,16 +161,16 @@ class Png:
     etag: str
 
 
-def content_key(name: str, report: dict[str, Any]) -> str:
+def content_key(name: str, report: MarketReport) -> str:
     """A digest of everything the chart shows (its rows, the year, the totals)."""
     chart = chart_of(name)
     drawn = repr(
         (
             RENDER_VERSION,
             name,
-            report["year"],
-            report["neutralisations"],
-            report["mass_g"],
+            report.year,
+            report.neutralisations,
+            report.mass_g,
             _bars(chart, report),
         )
     )

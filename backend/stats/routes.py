@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, request
 from flask.views import MethodView
 
 from backend.core import db
 from backend.stats import charts, services
-from backend.stats.schemas import MarketReportSchema, ReportQuerySchema
+from backend.stats.report import MarketReport
+from backend.stats.schemas import MarketReportSchema, ReportQuery, ReportQuerySchema
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -25,9 +24,9 @@ PNG_CACHE = "public, max-age=60"
 class Report(MethodView):
     @blp.arguments(ReportQuerySchema(), location="query")
     @blp.response(200, MarketReportSchema)
-    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+    def get(self, q: ReportQuery) -> MarketReport:
         """A year's market report: neutralisations, grams by standard, type, province, month."""
-        return services.report(db.session(), q["year"])
+        return services.report(db.session(), q.year)
 
 
 @blp.route("/stats/report/charts/<string:chart>.png")
@@ -36,11 +35,11 @@ class ReportChart(MethodView):
     @blp.response(200, content_type="image/png", description="A bar chart, 1200 px wide")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(404, description="No such chart")
-    def get(self, q: dict[str, Any], chart: str) -> Response:
+    def get(self, q: ReportQuery, chart: str) -> Response:
         """A chart of the report: `by-standard`, `by-type`, `by-province`, `by-month`,
         `by-scenario`."""
         charts.chart_of(chart)
-        report = services.report(db.session(), q["year"])
+        report = services.report(db.session(), q.year)
         key = charts.content_key(chart, report)
         headers = {"ETag": f'"{key}"', "Cache-Control": PNG_CACHE}
         if key in request.if_none_match:

@@ -1,10 +1,18 @@
-"""Request and response shapes of the market report."""
+"""Request and response shapes of the market report (the response dumps `report.MarketReport`)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from backend.stats.services import FIRST_YEAR, LAST_YEAR
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    year: int
 
 
 class ReportQuerySchema(Schema):
@@ -14,6 +22,10 @@ class ReportQuerySchema(Schema):
         validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR),
         metadata={"description": "Calendar year in China Standard Time", "example": 2024},
     )
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> ReportQuery:
+        return ReportQuery(**data)
 
 
 class ReportRowSchema(Schema):

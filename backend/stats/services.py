@@ -1,146 +1,202 @@
 """The yearly market report: the 点点 platform's operation tables, built from our own data.
 
 Every figure comes from valid certificates issued in the year, in China Standard Time (a
-certificate issued at 2024-12-31 20:00 UTC counts in 2025, January). A revoked certificate counts
-nowhere. Masses are integer grams: the per-table grams are the allocations (the serial grams the
-certificates retired), so each table adds up exactly to `mass_g`.
+certificate issued at 2024-12-31 20:00 UTC counts in 2025, January): years and months are
+`core.clock`'s, as on `/stats`. A revoked certificate counts nowhere. Masses are integer grams:
+the per-table grams are the allocations (the serial grams the certificates retired), so each
+table adds up exactly to `mass_g`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 
-from sqlalchemy import String, case, distinct, func, literal, select, type_coerce, union
+from sqlalchemy import Select, String, case, distinct, func, literal, select, type_coerce, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from backend.certificates.models import Certificate
 from backend.certificates.view import CertificateStatus
+from backend.core.clock import CHINA_NAME, china_day_start, month_sql
 from backend.courts.models import CourtOrder
 from backend.credits.models import Allocation, Lot, Project, Standard, Unit
 from backend.footprint.models import Footprint
 from backend.orders.models import Order
 from backend.points.models import Redemption
 from backend.stats import labels
+from backend.stats.report import (
+    MarketReport,
+    MonthRow,
+    Row,
+    ScenarioRow,
+    TopProject,
+    Totals,
+)
 
-CHINA = ZoneInfo("Asia/Shanghai")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TOP_PROJECTS = 10
 
-
-def china_month(s: Session, column: Any) -> ColumnElement[str]:
-    """`YYYY-MM` of a UTC timestamp column in China Standard Time (UTC+8, no DST), on either
-    database."""
-    if s.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
+Label = Callable[[str], tuple[str, str]]
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The instants the year starts and ends in China (end excluded)."""
-    return datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    return china_day_start(date(year, 1, 1)), china_day_start(date(year + 1, 1, 1))
 
 
-def _rows(table: Counter[str], label: Any, keys: list[str] | None = None) -> list[dict[str, Any]]:
-    """`table` as rows, heaviest first (then by key), or in the order of `keys` (zeros kept)."""
-    order = keys if keys is not None else sorted(table, key=lambda k: (-table[k], k))
-    return [
-        {"key": k, "label_zh": label(k)[0], "label_en": label(k)[1], "mass_g": table[k]}
-        for k in order
-    ]
-
-
-def report(s: Session, year: int) -> dict[str, Any]:
+def report(s: Session, year: int) -> MarketReport:
     """The report of `year`: neutralisations by scenario and month, grams by standard, project
     type, province and month, the top projects, and distinct beneficiaries and organisations."""
     start, end = year_bounds(year)
     valid = Certificate.status == CertificateStatus.valid
-    in_year = (Certificate.issued_at >= start) & (Certificate.issued_at < end)
-    month = china_month(s, Certificate.issued_at)
-
-    # Grams by month and project (a lot's standard is its project's: a foreign key says so).
-    grams = func.sum(Allocation.gram_end - Allocation.gram_start)
-    by_month_project = s.execute(
-        select(month, Lot.project_id, grams)
-        .select_from(Certificate)
-        .join(Allocation, Allocation.reservation_id == Certificate.reservation_id)
-        .join(Unit, Unit.id == Allocation.unit_id)
-        .join(Lot, Lot.id == Unit.lot_id)
-        .where(valid, in_year)
-        .group_by(month, Lot.project_id)
-    ).all()
-    project_ids = sorted({int(p) for _, p, _ in by_month_project})
-    projects = {p.id: p for p in s.scalars(select(Project).where(Project.id.in_(project_ids)))}
+    in_year = valid & (Certificate.issued_at >= start) & (Certificate.issued_at < end)
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    standard: Counter[str] = Counter({k.value: 0 for k in Standard})
-    ptype: Counter[str] = Counter()
-    province: Counter[str] = Counter()
-    month_g: Counter[str] = Counter({m: 0 for m in months})
-    project_g: Counter[int] = Counter()
-    for m, pid, g in by_month_project:
-        p, g = projects[int(pid)], int(g)
-        standard[p.standard.value] += g
-        ptype[p.type.value] += g
-        province[p.province or p.country] += g
-        month_g[str(m)] += g
-        project_g[p.id] += g
-
-    # Certificates by scenario and month: what the certificate's order neutralised (a footprint's
-    # kind), a court restoration, or a points redemption.
-    kind = type_coerce(Footprint.kind, String)
-    scenario = case(
-        (CourtOrder.order_id.is_not(None), literal(labels.COURT_RESTORATION)),
-        (Redemption.id.is_not(None), literal(labels.POINTS_REDEMPTION)),
-        (Footprint.id.is_not(None), kind),
-        else_=literal(labels.OTHER),
-    )
-    certified = (
-        select(Certificate.id)
-        .select_from(Certificate)
-        .outerjoin(Order, Order.id == Certificate.order_id)
-        .outerjoin(Footprint, Footprint.id == Order.footprint_id)
-        .outerjoin(CourtOrder, CourtOrder.order_id == Certificate.order_id)
-        .outerjoin(Redemption, Redemption.reservation_id == Certificate.reservation_id)
-        .where(valid, in_year)
-    )
-    by_scenario_month = s.execute(
-        certified.with_only_columns(
-            scenario, month, func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)
-        ).group_by(scenario, month)
-    ).all()
-    sc_count: Counter[str] = Counter({k: 0 for k in labels.SCENARIOS})
-    sc_mass: Counter[str] = Counter({k: 0 for k in labels.SCENARIOS})
-    month_n: Counter[str] = Counter({m: 0 for m in months})
-    for key, m, n, g in by_scenario_month:
-        sc_count[str(key)] += int(n)
-        sc_mass[str(key)] += int(g)
-        month_n[str(m)] += int(n)
-
-    # Top projects, with how many certificates drew on each.
-    top = sorted(project_g, key=lambda p: (-project_g[p], p))[:TOP_PROJECTS]
-    drew = dict(
-        s.execute(
-            select(Lot.project_id, func.count(distinct(Certificate.id)))
-            .select_from(Certificate)
-            .join(Allocation, Allocation.reservation_id == Certificate.reservation_id)
-            .join(Unit, Unit.id == Allocation.unit_id)
-            .join(Lot, Lot.id == Unit.lot_id)
-            .where(valid, in_year, Lot.project_id.in_(top))
-            .group_by(Lot.project_id)
-        ).all()
-    )
-
-    # Who: distinct beneficiary names, organisations that ordered, people who ordered or
-    # redeemed on their own account (counts only; no names leave the database).
+    g = _Grams.of(s, in_year, months)
+    certified = _certified(in_year)
+    scenarios = _scenarios(s, certified)
+    month_n = _neutralisations_by_month(s, certified, months)
     beneficiaries, organisations = s.execute(
         certified.with_only_columns(
             func.count(distinct(Certificate.beneficiary)),
             func.count(distinct(Order.organisation_id)),
         )
     ).one()
+    cumulative_n, cumulative_g = s.execute(
+        select(func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)).where(
+            valid, Certificate.issued_at < end
+        )
+    ).one()
+    return MarketReport(
+        year=year,
+        timezone=CHINA_NAME,
+        neutralisations=sum(r.neutralisations for r in scenarios),
+        mass_g=sum(r.mass_g for r in scenarios),
+        beneficiaries=int(beneficiaries),
+        organisations=int(organisations),
+        people=_people(s, certified),
+        projects=len(g.project),
+        provinces=len(g.province),
+        cumulative=Totals(int(cumulative_n), int(cumulative_g)),
+        by_scenario=scenarios,
+        by_standard=_rows(g.standard, labels.standard, [k.value for k in Standard]),
+        by_project_type=_rows(g.type, labels.project_type),
+        by_province=_rows(g.province, labels.province),
+        by_month=tuple(MonthRow(m, month_n[m], g.month[m]) for m in months),
+        top_projects=_top_projects(s, in_year, g),
+    )
+
+
+def _rows(table: Counter[str], label: Label, keys: list[str] | None = None) -> tuple[Row, ...]:
+    """`table` as rows, heaviest first (then by key), or in the order of `keys` (zeros kept)."""
+    order = keys if keys is not None else sorted(table, key=lambda k: (-table[k], k))
+    return tuple(Row(k, label(k)[0], label(k)[1], table[k]) for k in order)
+
+
+class _Grams:
+    """The year's allocated grams by standard, project type, province, month and project (a
+    lot's standard is its project's: a foreign key says so)."""
+
+    def __init__(self, projects: dict[int, Project], months: Iterable[str]) -> None:
+        self.projects = projects
+        self.standard: Counter[str] = Counter({k.value: 0 for k in Standard})
+        self.type: Counter[str] = Counter()
+        self.province: Counter[str] = Counter()
+        self.month: Counter[str] = Counter({m: 0 for m in months})
+        self.project: Counter[int] = Counter()
+
+    @classmethod
+    def of(cls, s: Session, in_year: ColumnElement[bool], months: list[str]) -> _Grams:
+        month = month_sql(s, Certificate.issued_at)
+        rows = s.execute(
+            _allocated(select(month, Lot.project_id, _grams()))
+            .where(in_year)
+            .group_by(month, Lot.project_id)
+        ).all()
+        ids = sorted({int(p) for _, p, _ in rows})
+        projects = {p.id: p for p in s.scalars(select(Project).where(Project.id.in_(ids)))}
+        out = cls(projects, months)
+        for m, pid, grams in rows:
+            out.add(projects[int(pid)], str(m), int(grams))
+        return out
+
+    def add(self, p: Project, month: str, grams: int) -> None:
+        self.standard[p.standard.value] += grams
+        self.type[p.type.value] += grams
+        self.province[p.province or p.country] += grams
+        self.month[month] += grams
+        self.project[p.id] += grams
+
+
+def _grams() -> ColumnElement[int]:
+    return func.sum(Allocation.gram_end - Allocation.gram_start)
+
+
+def _allocated(q: Select) -> Select:
+    """`q` over certificates joined to the lots their allocations took grams from."""
+    return (
+        q.select_from(Certificate)
+        .join(Allocation, Allocation.reservation_id == Certificate.reservation_id)
+        .join(Unit, Unit.id == Allocation.unit_id)
+        .join(Lot, Lot.id == Unit.lot_id)
+    )
+
+
+def _certified(in_year: ColumnElement[bool]) -> Select:
+    """The year's valid certificates, joined to what they came from (an order and its
+    footprint, a court order, a points redemption)."""
+    return (
+        select(Certificate.id)
+        .select_from(Certificate)
+        .outerjoin(Order, Order.id == Certificate.order_id)
+        .outerjoin(Footprint, Footprint.id == Order.footprint_id)
+        .outerjoin(CourtOrder, CourtOrder.order_id == Certificate.order_id)
+        .outerjoin(Redemption, Redemption.reservation_id == Certificate.reservation_id)
+        .where(in_year)
+    )
+
+
+def _scenarios(s: Session, certified: Select) -> tuple[ScenarioRow, ...]:
+    """Certificates and grams by what the certificate's order neutralised (a footprint's
+    kind), a court restoration, or a points redemption."""
+    scenario = case(
+        (CourtOrder.order_id.is_not(None), literal(labels.COURT_RESTORATION)),
+        (Redemption.id.is_not(None), literal(labels.POINTS_REDEMPTION)),
+        (Footprint.id.is_not(None), type_coerce(Footprint.kind, String)),
+        else_=literal(labels.OTHER),
+    )
+    rows = s.execute(
+        certified.with_only_columns(
+            scenario, func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)
+        ).group_by(scenario)
+    ).all()
+    count: Counter[str] = Counter()
+    mass: Counter[str] = Counter()
+    for key, n, grams in rows:
+        count[str(key)] += int(n)
+        mass[str(key)] += int(grams)
+    return tuple(
+        ScenarioRow(k, *labels.scenario(k), neutralisations=count[k], mass_g=mass[k])
+        for k in labels.SCENARIOS
+    )
+
+
+def _neutralisations_by_month(
+    s: Session,
+    certified: Select,
+    months: list[str],
+) -> Counter[str]:
+    month = month_sql(s, Certificate.issued_at)
+    out: Counter[str] = Counter({m: 0 for m in months})
+    for m, n in s.execute(certified.with_only_columns(month, func.count()).group_by(month)):
+        out[str(m)] += int(n)
+    return out
+
+
+def _people(s: Session, certified: Select) -> int:
+    """People who ordered or redeemed on their own account (a count; no names leave the
+    database)."""
     people = s.scalar(
         select(func.count()).select_from(
             union(
@@ -153,52 +209,31 @@ def report(s: Session, year: int) -> dict[str, Any]:
             ).subquery()
         )
     )
-    cumulative_n, cumulative_g = s.execute(
-        select(func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)).where(
-            valid, Certificate.issued_at < end
-        )
-    ).one()
+    return int(people or 0)
 
-    return {
-        "year": year,
-        "timezone": "Asia/Shanghai",
-        "neutralisations": sum(sc_count.values()),
-        "mass_g": sum(sc_mass.values()),
-        "beneficiaries": int(beneficiaries),
-        "organisations": int(organisations),
-        "people": int(people or 0),
-        "projects": len(project_g),
-        "provinces": len(province),
-        "cumulative": {"neutralisations": int(cumulative_n), "mass_g": int(cumulative_g)},
-        "by_scenario": [
-            {
-                "key": k,
-                "label_zh": labels.scenario(k)[0],
-                "label_en": labels.scenario(k)[1],
-                "neutralisations": sc_count[k],
-                "mass_g": sc_mass[k],
-            }
-            for k in labels.SCENARIOS
-        ],
-        "by_standard": _rows(standard, labels.standard, [k.value for k in Standard]),
-        "by_project_type": _rows(ptype, labels.project_type),
-        "by_province": _rows(province, labels.province),
-        "by_month": [
-            {"key": m, "neutralisations": month_n[m], "mass_g": month_g[m]} for m in months
-        ],
-        "top_projects": [
-            {
-                "rank": rank,
-                "project_id": p,
-                "registry_id": projects[p].registry_id,
-                "name_zh": projects[p].name_zh,
-                "name_en": projects[p].name_en,
-                "standard": projects[p].standard.value,
-                "type": projects[p].type.value,
-                "province": projects[p].province or projects[p].country,
-                "mass_g": project_g[p],
-                "neutralisations": int(drew.get(p, 0)),
-            }
-            for rank, p in enumerate(top, start=1)
-        ],
-    }
+
+def _top_projects(s: Session, in_year: ColumnElement[bool], g: _Grams) -> tuple[TopProject, ...]:
+    """The heaviest projects, with how many certificates drew on each."""
+    top = sorted(g.project, key=lambda p: (-g.project[p], p))[:TOP_PROJECTS]
+    drew = dict(
+        s.execute(
+            _allocated(select(Lot.project_id, func.count(distinct(Certificate.id))))
+            .where(in_year, Lot.project_id.in_(top))
+            .group_by(Lot.project_id)
+        ).all()
+    )
+    return tuple(
+        TopProject(
+            rank=rank,
+            project_id=p,
+            registry_id=g.projects[p].registry_id,
+            name_zh=g.projects[p].name_zh,
+            name_en=g.projects[p].name_en,
+            standard=g.projects[p].standard.value,
+            type=g.projects[p].type.value,
+            province=g.projects[p].province or g.projects[p].country,
+            mass_g=g.project[p],
+            neutralisations=int(drew.get(p, 0)),
+        )
+        for rank, p in enumerate(top, start=1)
+    )

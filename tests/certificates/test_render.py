@@ -8,21 +8,20 @@ import math
 import struct
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import cast
 
 import pytest
-import qrcode  # type: ignore[import-untyped]
 import zxingcpp
 from PIL import Image
 
-from backend.certificates import fonts, render
+from backend.certificates import render
 from backend.certificates.view import (
     CertificateStatus,
     CertificateView,
     CreditLine,
     RegistryStatus,
 )
+from backend.imaging import fonts, pen, qr, text
 
 PLACES = ("碳惠天府", "熊猫", "甘孜", "宝兴", "川西林盘")
 LONG_NAME = "欧阳娜娜·成都环交所（测试）"
@@ -96,60 +95,9 @@ def decode(png: bytes) -> list[zxingcpp.Barcode]:
 
 
 @pytest.mark.parametrize("face", list(fonts.Face))
-def test_every_face_is_a_simplified_chinese_noto_cjk(face: fonts.Face) -> None:
-    found = fonts.locate(face)
-    assert Path(found.path).is_file()
-    assert found.family.startswith("Noto ")
-    assert found.family.endswith(" CJK SC")
-    assert fonts.font(face, 20).getname()[0] == found.family
-
-
-@pytest.mark.parametrize("face", list(fonts.Face))
 def test_no_tofu_for_places_names_labels_digits_and_latin(face: fonts.Face) -> None:
-    text = "".join((*PLACES, LONG_NAME, *render.FIXED_TEXT, LATIN, "年月日…·（）：，"))
-    assert fonts.missing_glyphs(text, fonts.font(face, 24)) == set()
-
-
-def test_missing_glyphs_reports_what_the_font_lacks() -> None:
-    f = fonts.font(fonts.Face.sans, 24)
-    assert fonts.missing_glyphs("碳😀\ue000 x", f) == {"😀", "\ue000"}  # emoji, private use
-    assert fonts.missing_glyphs("₂", f) == {"₂"}  # why CO2e's 2 is drawn as a small digit
-    assert fonts.missing_glyphs(" \n\t", f) == set()
-
-
-def test_font_cache_returns_the_same_object() -> None:
-    assert fonts.font(fonts.Face.serif_bold, 31) is fonts.font(fonts.Face.serif_bold, 31)
-
-
-def test_override_directory_is_used_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Path(fonts.locate(fonts.Face.sans).path)
-    (tmp_path / real.name).symlink_to(real)
-    monkeypatch.setenv(fonts.ENV_DIR, str(tmp_path))
-    assert fonts.locate(fonts.Face.sans).path == str(tmp_path / real.name)
-    # a face missing from the override falls through to the system's package
-    assert Path(fonts.locate(fonts.Face.serif_bold).path).parent != tmp_path
-
-
-def test_no_font_is_an_error_that_says_how_to_install_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "DejaVuSans.ttf").write_bytes(b"")  # a font without CJK is never picked
-    monkeypatch.setenv(fonts.ENV_DIR, str(tmp_path))
-    monkeypatch.setattr(fonts, "SYSTEM_DIRS", ())
-    with pytest.raises(fonts.FontNotFound, match="make fonts"):
-        fonts.locate(fonts.Face.sans)
-
-
-def test_serif_falls_back_to_sans_of_the_same_weight(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = Path(fonts.locate(fonts.Face.sans_bold).path)
-    (tmp_path / real.name).symlink_to(real)
-    monkeypatch.setenv(fonts.ENV_DIR, str(tmp_path))
-    monkeypatch.setattr(fonts, "SYSTEM_DIRS", ())
-    found = fonts.locate(fonts.Face.serif_bold)
-    assert found.path == str(tmp_path / real.name)
-    assert found.family == "Noto Sans CJK SC"
+    drawn = "".join((*PLACES, LONG_NAME, *render.FIXED_TEXT, LATIN, "年月日…·（）：，"))
+    assert fonts.missing_glyphs(drawn, fonts.font(face, 24)) == set()
 
 
 # --- the QR code ---------------------------------------------------------------------------
@@ -180,24 +128,11 @@ def test_a_short_url_gets_the_strongest_correction() -> None:
     assert [(b.text, b.ec_level) for b in found] == [(view.verify_url, "H")]
 
 
-@pytest.mark.parametrize("length", [1, 40, 120, 300, 450])
-@pytest.mark.parametrize(("level", "ec"), render.EC_LEVELS)
-def test_symbol_is_the_one_qrcode_makes(length: int, level: str, ec: int) -> None:
-    data = (url(length) + "0123456789" * 5)[: 48 + length]
-    q = qrcode.QRCode(error_correction=ec, border=0, mask_pattern=render.MASK)
-    q.add_data(data)
-    q.make(fit=True)
-    ours = render.qr_code(data, ec)
-    assert ours.level == level
-    assert ours.version == q.version
-    assert ours.rows == tuple("".join("1" if v else "0" for v in row) for row in q.modules)
-
-
 def test_same_view_same_bytes_with_cold_or_warm_caches() -> None:
     view = make_view()
     warm = render.render_png(view, 1240)
     assert render.render_png(view, 1240) == warm
-    for cached in (render.layer, render.layer_p, render._text_mask, render._len, render.qr_code):
+    for cached in (render.layer, render.layer_p, pen.text_mask, text.text_width, qr.symbol):
         cached.cache_clear()
     assert render.render_png(view, 1240) == warm
 
@@ -326,23 +261,8 @@ def test_render_processes_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(render.RENDER_PROCESSES_ENV, "1")
     try:
         assert render.render_png(view, 600) == here
-        assert render._pools  # it did go through a child process
+        assert render.POOL.pools  # it did go through a child process
         with pytest.raises(ValueError, match="600 and 2480"):
             render.render_png(view, 599)
     finally:
-        for pool in render._pools.values():
-            pool.shutdown()
-        render._pools.clear()
-
-
-def test_wrap_breaks_cjk_anywhere_and_urls_inside_long_words() -> None:
-    f = fonts.font(fonts.Face.sans, 20)
-    lines = render.wrap(f, "川西林盘" * 20, 200, 3)
-    assert len(lines) == 3
-    assert lines[-1].endswith("…")
-    assert all(f.getlength(line) <= 200 for line in lines)
-    long_url = url(300)
-    lines = render.wrap(f, long_url, 600, 10)
-    assert "".join(lines) == long_url
-    assert all(f.getlength(line) <= 600 for line in lines)
-    assert f.getlength(lines[0]) > 0.6 * 600  # not broken before the long query string
+        render.POOL.shutdown()

@@ -4,16 +4,20 @@ court-wide statistics, lower courts included."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from PIL import Image
+from sqlalchemy import update
 
-from backend.certificates.fonts import font, missing_glyphs
+from backend.certificates.models import Certificate
 from backend.courts import report
 from backend.courts.models import CourtCase
+from backend.imaging.fonts import font, missing_glyphs
 from tests import factories as f
 from tests.courts.test_purchase_flow import buy, pay, token_of, verify
 
 T = 1_000_000
+LATE = datetime(2026, 11, 30, 20, 30, tzinfo=UTC)  # 2026-12-01 04:30 in Beijing
 
 
 def verified_case(client, db_session, courts, staff):
@@ -50,6 +54,27 @@ def test_the_report_says_everything_in_drawable_chinese(
     assert {
         ch for line in lines for ch in missing_glyphs(line.text, font(line.face, line.size))
     } == set()
+
+
+def test_the_report_and_stats_use_beijing_dates_and_months(
+    client, db_session, courts, staff, forestry
+):
+    case, number = verified_case(client, db_session, courts, staff)
+    db_session.execute(
+        update(Certificate).where(Certificate.number == number).values(issued_at=LATE)
+    )
+    db_session.execute(update(CourtCase).where(CourtCase.id == case["id"]).values(created_at=LATE))
+    db_session.commit()
+    lines = report.lines(db_session, db_session.get_one(CourtCase, case["id"]))
+    text = "\n".join(line.text for line in lines)
+    assert f"{number} · 4.000 t · 有效 · 签发 2026-12-01 04:30" in text
+    assert "2026-11-30" not in text
+    stats = client.get(
+        f"/api/v1/courts/{courts.basic.id}/stats", headers=f.bearer(staff.clerk)
+    ).get_json()
+    opened = {m["month"]: m["cases_opened"] for m in stats["by_month"]}
+    assert opened["2026-12"] == 1
+    assert "2026-11" not in opened
 
 
 def test_the_report_png_is_served_to_those_who_see_the_case(

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
 
-from backend.certificates.fonts import Face, locate, missing_glyphs
+from backend.imaging.fonts import Face, locate, missing_glyphs
 from backend.points import ledger
 from backend.points.models import TransferKind
-from backend.stats import charts
+from backend.stats import charts, labels, services
+from backend.stats.report import Row
 from tests import factories as f
 
 YEAR = 2041  # a year no other test issues certificates in (the clock is set below)
@@ -247,7 +249,7 @@ def test_charts_decode_are_deterministic_and_cached_by_etag(client, db_session, 
         assert again.status_code == 304
         assert again.headers["ETag"] == etag
         # the same figures draw the same bytes, even rendered afresh
-        assert charts.render(name, report(client)) == first.data
+        assert charts.render(name, services.report(db_session, YEAR)) == first.data
     # a new neutralisation changes the figures, hence the image and its ETag
     before = client.get(f"/api/v1/stats/report/charts/by-month.png?year={YEAR}")
     f.neutralise(client, buyer.token, mass_g=500_000, preferences={"project_ids": [p.id]})
@@ -256,19 +258,15 @@ def test_charts_decode_are_deterministic_and_cached_by_etag(client, db_session, 
     assert after.data != before.data
 
 
-def test_every_string_a_chart_draws_has_its_glyphs(client, db_session, buyer, clock):
+def test_every_string_a_chart_draws_has_its_glyphs(db_session):
     """Every label the charts can draw: all scenarios, standards, types and provinces."""
-    from backend.stats import labels
-
-    fake = report(client, 2003)
-    fake["by_project_type"] = [
-        {"key": k, "label_zh": zh, "label_en": en, "mass_g": 1}
-        for k, (zh, en) in labels.TYPE_LABELS.items()
-    ]
-    fake["by_province"] = [
-        {"key": k, "label_zh": labels.province(k)[0], "label_en": k, "mass_g": 1}
-        for k in [*labels.PROVINCES, *labels.COUNTRIES]
-    ]
+    fake = replace(
+        services.report(db_session, 2003),
+        by_project_type=tuple(Row(k, zh, en, 1) for k, (zh, en) in labels.TYPE_LABELS.items()),
+        by_province=tuple(
+            Row(k, labels.province(k)[0], k, 1) for k in [*labels.PROVINCES, *labels.COUNTRIES]
+        ),
+    )
     for face in (Face.sans, Face.sans_bold):
         for name in charts.CHARTS:
             drawn = "".join(charts.texts(name, fake))

@@ -1,9 +1,11 @@
-"""The certificate's fonts: Noto CJK (Simplified Chinese) from a system package, never a fallback.
+"""Fonts: Noto CJK (Simplified Chinese) from a system package, never a fallback.
 
-The certificate is Chinese first, so a font without CJK glyphs would draw boxes ("tofu") where
-names are. We therefore look only for Noto Sans/Serif CJK, in this order:
+Every image we draw (certificates, court reports, charts) is Chinese first, so a font without
+CJK glyphs would draw boxes ("tofu") where names are. We therefore look only for Noto Sans/Serif
+CJK, in this order:
 
-1. the directory named by ``CERTIFICATE_FONT_DIR``, if set;
+1. the directory named by ``CERTIFICATE_FONT_DIR``, if set (the name predates charts and
+   reports, and deployments set it);
 2. the directories where distributions install them: Debian and Ubuntu's ``fonts-noto-cjk``
    (``/usr/share/fonts/opentype/noto``), Fedora's and Arch's (``/usr/share/fonts/noto-cjk``,
    ``/usr/share/fonts/google-noto-cjk``).
@@ -121,7 +123,7 @@ def _locate(face: Face, dirs: tuple[Path, ...]) -> FontFile:
         found = _find(_FALLBACK[face], list(dirs))
     if found is None:
         raise FontNotFound(
-            f"No Noto CJK font (Simplified Chinese) for the certificate's {face.value} face in "
+            f"No Noto CJK font (Simplified Chinese) for the {face.value} face in "
             f"{', '.join(str(d) for d in dirs)}: {INSTALL_HINT}."
         )
     return found
@@ -141,7 +143,7 @@ def _font(face: Face, size: int, _override: str) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=512)
 def truetype(path: str, size: int, index: int) -> ImageFont.FreeTypeFont:
     """`ImageFont.truetype`, cached: loading a 20 MB collection face costs far more than a
-    lookup, and the certificate uses a few dozen (face, size) pairs per width."""
+    lookup, and a certificate uses a few dozen (face, size) pairs per width."""
     return ImageFont.truetype(path, size, index=index)
 
 

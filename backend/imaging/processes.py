@@ -1,0 +1,83 @@
+"""Drawing in child processes: a burst of renders neither holds the serving process's GIL nor
+takes the CPU from its requests.
+
+A `RenderPool` is sized by an environment variable (unset or 0: draw in this process). Its
+children run at a lower CPU priority and are spawned, not forked (the parent is a threaded
+server); each process that uses the pool gets its own (gunicorn forks its workers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class RenderPool:
+    def __init__(self, env: str, nice: int = 10, timeout: float = 60.0) -> None:
+        self.env = env  # the variable naming how many child processes (0 or unset: none)
+        self.nice = nice  # the children's niceness: requests served by the parent come first
+        self.timeout = timeout
+        self.pools: dict[int, ProcessPoolExecutor] = {}  # by the pid that made each
+        self._lock = threading.Lock()
+
+    def run(self, fn: Callable[..., T], *args: object) -> T:
+        """`fn(*args)` in a child process if the pool is on, else here. `fn` and its arguments
+        must pickle. A child that died (killed, out of memory) makes this call run here."""
+        pool = self._pool()
+        if pool is not None:
+            try:
+                return pool.submit(fn, *args).result(timeout=self.timeout)
+            except BrokenProcessPool:
+                self._reset(pool)
+        return fn(*args)
+
+    def shutdown(self) -> None:
+        """Stop every child process this pool started."""
+        with self._lock:
+            pools, self.pools = list(self.pools.values()), {}
+        for pool in pools:
+            pool.shutdown()
+
+    def _processes(self) -> int:
+        try:
+            return max(0, int(os.environ.get(self.env) or 0))
+        except ValueError:
+            return 0
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        processes = self._processes()
+        if processes == 0:
+            return None
+        pid = os.getpid()
+        with self._lock:
+            pool = self.pools.get(pid)
+            if pool is None:
+                pool = ProcessPoolExecutor(
+                    max_workers=processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_child,
+                    initargs=(self.env, self.nice),
+                )
+                self.pools[pid] = pool
+            return pool
+
+    def _reset(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self.pools.get(os.getpid()) is pool:
+                del self.pools[os.getpid()]
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _child(env: str, nice: int) -> None:
+    """A render process: lower priority, and never a pool of its own."""
+    os.environ.pop(env, None)
+    with contextlib.suppress(OSError):
+        os.nice(nice)

@@ -1,0 +1,72 @@
+"""The market report's shape: what `services.report` returns, the schema dumps and the charts
+draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    """Grams under one key of a table (a standard, a project type, a province)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    mass_g: int
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    key: str
+    label_zh: str
+    label_en: str
+    neutralisations: int
+    mass_g: int
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    key: str  # YYYY-MM in China
+    neutralisations: int
+    mass_g: int
+
+
+@dataclass(frozen=True)
+class TopProject:
+    rank: int
+    project_id: int
+    registry_id: str
+    name_zh: str
+    name_en: str
+    standard: str
+    type: str
+    province: str  # a province code, or a country's abroad
+    mass_g: int
+    neutralisations: int  # certificates drawing on it
+
+
+@dataclass(frozen=True)
+class Totals:
+    neutralisations: int
+    mass_g: int
+
+
+@dataclass(frozen=True)
+class MarketReport:
+    year: int
+    timezone: str
+    neutralisations: int
+    mass_g: int
+    beneficiaries: int
+    organisations: int
+    people: int
+    projects: int
+    provinces: int
+    cumulative: Totals
+    by_scenario: tuple[ScenarioRow, ...]
+    by_standard: tuple[Row, ...]
+    by_project_type: tuple[Row, ...]
+    by_province: tuple[Row, ...]
+    by_month: tuple[MonthRow, ...]
+    top_projects: tuple[TopProject, ...]
