@@ -31,6 +31,7 @@ CERTIFICATE_RENDER_PROCESSES moves renders to child processes (see `render_png`)
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -496,7 +497,17 @@ class Composition:
 
 RENDER_PROCESSES_ENV = "CERTIFICATE_RENDER_PROCESSES"
 RENDER_NICE = 10  # the children's niceness: requests served by the parent come first
-POOL = RenderPool(RENDER_PROCESSES_ENV, nice=RENDER_NICE)
+
+
+def render_processes() -> int:
+    """CERTIFICATE_RENDER_PROCESSES, read at each render (0, unset or not a number: none)."""
+    try:
+        return int(os.environ.get(RENDER_PROCESSES_ENV) or 0)
+    except ValueError:
+        return 0
+
+
+POOL = RenderPool(render_processes, nice=RENDER_NICE)
 
 
 def render_png(view: CertificateView, width: int = DEFAULT_WIDTH) -> bytes:

@@ -1,7 +1,7 @@
 """Drawing in child processes: a burst of renders neither holds the serving process's GIL nor
 takes the CPU from its requests.
 
-A `RenderPool` is sized by an environment variable (unset or 0: draw in this process). Its
+A `RenderPool` is sized by a function its owner gives (0: draw in this process). Its
 children run at a lower CPU priority and are spawned, not forked (the parent is a threaded
 server); each process that uses the pool gets its own (gunicorn forks its workers).
 """
@@ -20,9 +20,12 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+_in_child = False  # a child draws itself and never starts a pool of its own
+
+
 class RenderPool:
-    def __init__(self, env: str, nice: int = 10, timeout: float = 60.0) -> None:
-        self.env = env  # the variable naming how many child processes (0 or unset: none)
+    def __init__(self, processes: Callable[[], int], nice: int = 10, timeout: float = 60.0) -> None:
+        self.processes = processes  # how many child processes to use now (0: none)
         self.nice = nice  # the children's niceness: requests served by the parent come first
         self.timeout = timeout
         self.pools: dict[int, ProcessPoolExecutor] = {}  # by the pid that made each
@@ -46,14 +49,8 @@ class RenderPool:
         for pool in pools:
             pool.shutdown()
 
-    def _processes(self) -> int:
-        try:
-            return max(0, int(os.environ.get(self.env) or 0))
-        except ValueError:
-            return 0
-
     def _pool(self) -> ProcessPoolExecutor | None:
-        processes = self._processes()
+        processes = 0 if _in_child else max(0, self.processes())
         if processes == 0:
             return None
         pid = os.getpid()
@@ -64,7 +61,7 @@ class RenderPool:
                     max_workers=processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_child,
-                    initargs=(self.env, self.nice),
+                    initargs=(self.nice,),
                 )
                 self.pools[pid] = pool
             return pool
@@ -76,8 +73,9 @@ class RenderPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _child(env: str, nice: int) -> None:
+def _child(nice: int) -> None:
     """A render process: lower priority, and never a pool of its own."""
-    os.environ.pop(env, None)
+    global _in_child
+    _in_child = True
     with contextlib.suppress(OSError):
         os.nice(nice)
