@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -33,9 +33,30 @@ def today(now: datetime | None = None) -> date:
     return china_today(now)
 
 
-def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
+@dataclass(frozen=True)
+class NewDefendant:
+    name: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A case as a court opens it (CaseCreateSchema loads it)."""
+
+    court_id: int
+    number: str
+    offence: str
+    site: dict[str, str]  # place, province
+    defendants: list[NewDefendant]
+    mass_g: int
+    mass_basis: MassBasis
+    deadline: date
+    eligible: dict[str, list[str]] | None = None  # standards, types, regions; None: default
+
+
+def create(s: Session, who: Principal, new: NewCase) -> CourtCase:
     """Open a case (a judge or clerk of its court), each defendant with a purchase token."""
-    court_id: int = body["court_id"]
+    court_id = new.court_id
     if s.get(Court, court_id) is None:
         raise ValidationFailed("court_id", "No such court.")
     try:
@@ -43,9 +64,9 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
     except NotFound:
         raise ValidationFailed("court_id", "No such court.") from None
     now = utcnow()
-    if body["deadline"] < today(now):
+    if new.deadline < today(now):
         raise ValidationFailed("deadline", "The deadline has already passed.")
-    number = body["number"]
+    number = new.number
     taken = s.scalar(
         select(CourtCase.id).where(CourtCase.court_id == court_id, CourtCase.number == number)
     )
@@ -54,9 +75,9 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
             f"Case {number} is already open in this court.",
             errors=[{"field": "number", "detail": "Already used in this court."}],
         )
-    province = body["site"]["province"]
-    if body.get("eligible"):
-        given = body["eligible"]
+    province = new.site["province"]
+    if new.eligible:
+        given = new.eligible
         eligible = eligibility.spec(given["standards"], given["types"], given["regions"])
         why = "set by the court"
     else:
@@ -65,34 +86,32 @@ def create(s: Session, who: Principal, body: dict[str, Any]) -> CourtCase:
         id=random_id("case_"),
         court_id=court_id,
         number=number,
-        offence=body["offence"],
-        site_place=body["site"]["place"],
+        offence=new.offence,
+        site_place=new.site["place"],
         site_province=province,
-        mass_g=body["mass_g"],
-        mass_basis=body["mass_basis"],
+        mass_g=new.mass_g,
+        mass_basis=new.mass_basis,
         eligible=eligible,
-        deadline=body["deadline"],
+        deadline=new.deadline,
         status=CaseStatus.open,
         created_by_id=user_id,
         created_at=now,
         updated_at=now,
         closed_reason="",
         ordered_g=0,
-        purchase_limit_g=body["mass_g"] if body["mass_basis"] == MassBasis.total else None,
+        purchase_limit_g=new.mass_g if new.mass_basis == MassBasis.total else None,
     )
-    each = body["mass_g"] if body["mass_basis"] == MassBasis.per_defendant else None
+    each = new.mass_g if new.mass_basis == MassBasis.per_defendant else None
     case.defendants = [
         Defendant(
             position=i,
-            name=d["name"],
-            phone=normalise_phone(d["phone"], f"defendants.{i - 1}.phone")
-            if d.get("phone")
-            else None,
+            name=d.name,
+            phone=normalise_phone(d.phone, f"defendants.{i - 1}.phone") if d.phone else None,
             token=random_id("cp_"),
             ordered_g=0,
             purchase_limit_g=each,
         )
-        for i, d in enumerate(body["defendants"], start=1)
+        for i, d in enumerate(new.defendants, start=1)
     ]
     s.add(case)
     s.flush()

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.accounts.models import Organisation
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
+from backend.courts import provinces
 
 
 class CaseStatus(enum.StrEnum):
@@ -53,6 +54,10 @@ class Court(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def province_name(self) -> str:
+        return provinces.name(self.province)
 
 
 class CourtCase(Base):

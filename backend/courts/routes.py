@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, current_app
@@ -10,7 +11,8 @@ from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
-from backend.courts import audit, cases, hierarchy, links, present, purchases, report, stats
+from backend.courts import audit, cases, hierarchy, links, purchases, report, stats, views
+from backend.courts.models import Court
 from backend.courts.schemas import (
     AuditSchema,
     CaseCreateSchema,
@@ -59,32 +61,32 @@ def _case(case_id: str) -> Any:
 class Courts(MethodView):
     @blp.response(200, CourtSchema(many=True))
     @blp.doc(security=BEARER_AUTH)
-    def get(self) -> list[dict[str, Any]]:
+    def get(self) -> Sequence[Court]:
         """The courts I see: mine and those below them (operators: all)."""
-        return [present.court(c) for c in hierarchy.listing(db.session(), current_principal())]
+        return hierarchy.listing(db.session(), current_principal())
 
     @blp.arguments(CourtCreateSchema())
     @blp.response(201, CourtSchema)
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, body: dict[str, Any]) -> Court:
         """Create a court (operators); staff are added as judge or clerk members."""
-        return present.court(hierarchy.create(db.session(), current_principal(), **body))
+        return hierarchy.create(db.session(), current_principal(), **body)
 
 
 @blp.route("/courts/<int:court_id>")
 class CourtById(MethodView):
     @blp.response(200, CourtSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, court_id: int) -> dict[str, Any]:
+    def get(self, court_id: int) -> Court:
         """One court; courts I do not see are 404."""
-        return present.court(hierarchy.get(db.session(), current_principal(), court_id))
+        return hierarchy.get(db.session(), current_principal(), court_id)
 
 
 @blp.route("/courts/<int:court_id>/stats")
 class CourtStats(MethodView):
     @blp.response(200, CourtStatsSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, court_id: int) -> dict[str, Any]:
+    def get(self, court_id: int) -> stats.CourtStats:
         """Cases by status, grams required and verified, by month; lower courts included."""
         return stats.of_court(db.session(), current_principal(), court_id)
 
@@ -94,34 +96,31 @@ class Cases(MethodView):
     @blp.arguments(CaseQuerySchema(), location="query")
     @blp.response(200, CasePageSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+    def get(self, q: dict[str, Any]) -> views.CasePage:
         """Cases I see (my court's and lower courts'), newest first."""
         s = db.session()
         items, cursor = cases.listing(s, current_principal(), **q)
-        return {"items": [present.case(s, c, base_url()) for c in items], "next_cursor": cursor}
+        return views.CasePage([views.case(s, c, base_url()) for c in items], cursor)
 
     @blp.arguments(CaseCreateSchema())
     @blp.response(201, CaseSchema)
     @blp.alt_response(409, description="The court already has a case with this number")
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def post(self, body: cases.NewCase) -> tuple[views.CaseView, int, dict[str, str]]:
         """Open a case (a judge or clerk of the court); each defendant gets a purchase link."""
         s = db.session()
         case = cases.create(s, current_principal(), body)
-        return (
-            present.case(s, case, base_url()),
-            201,
-            {"Location": f"/api/v1/court-cases/{case.id}"},
-        )
+        location = {"Location": f"/api/v1/court-cases/{case.id}"}
+        return views.case(s, case, base_url()), 201, location
 
 
 @blp.route("/court-cases/<string:case_id>")
 class CaseById(MethodView):
     @blp.response(200, CaseSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, case_id: str) -> dict[str, Any]:
+    def get(self, case_id: str) -> views.CaseView:
         """One case with its defendants, purchases and verifications; others' cases are 404."""
-        return present.case(db.session(), _case(case_id), base_url())
+        return views.case(db.session(), _case(case_id), base_url())
 
 
 @blp.route("/court-cases/<string:case_id>/close", methods=["POST"])
@@ -129,11 +128,11 @@ class CaseById(MethodView):
 @blp.response(200, CaseSchema)
 @blp.alt_response(409, description="Already closed (`illegal-case-transition`)")
 @blp.doc(security=BEARER_AUTH)
-def close_case(body: dict[str, Any], case_id: str) -> dict[str, Any]:
+def close_case(body: dict[str, Any], case_id: str) -> views.CaseView:
     """Close a case (a judge of its court); a reason is needed if it is not fulfilled."""
     s = db.session()
     case = cases.close(s, current_principal(), case_id, body["reason"])
-    return present.case(s, case, base_url())
+    return views.case(s, case, base_url())
 
 
 @blp.route("/court-cases/<string:case_id>/deadline", methods=["POST"])
@@ -141,11 +140,11 @@ def close_case(body: dict[str, Any], case_id: str) -> dict[str, Any]:
 @blp.response(200, CaseSchema)
 @blp.alt_response(409, description="The case is fulfilled or closed (`case-not-open`)")
 @blp.doc(security=BEARER_AUTH)
-def set_deadline(body: dict[str, Any], case_id: str) -> dict[str, Any]:
+def set_deadline(body: dict[str, Any], case_id: str) -> views.CaseView:
     """Move an open case's purchase deadline (a judge of its court), with a reason."""
     s = db.session()
     case = cases.set_deadline(s, current_principal(), case_id, body["deadline"], body["reason"])
-    return present.case(s, case, base_url())
+    return views.case(s, case, base_url())
 
 
 @blp.route("/court-cases/<string:case_id>/verifications", methods=["POST"])
@@ -154,20 +153,20 @@ def set_deadline(body: dict[str, Any], case_id: str) -> dict[str, Any]:
 @blp.alt_response(409, description="Already verified (`already-verified`, naming the court)")
 @blp.alt_response(422, description="Refused: revoked, not judicial, another case, ineligible")
 @blp.doc(security=BEARER_AUTH)
-def create_verification(body: dict[str, Any], case_id: str) -> dict[str, Any]:
+def create_verification(body: dict[str, Any], case_id: str) -> views.VerificationView:
     """核销: verify a defendant's judicial certificate for this case, once ever."""
     s = db.session()
     done = verify(s, current_principal(), case_id, body["certificate_number"])
-    return present.verification_of(s, done)
+    return views.verification(s, done)
 
 
 @blp.route("/court-cases/<string:case_id>/audit")
 @blp.response(200, AuditSchema)
 @blp.doc(security=BEARER_AUTH)
-def case_audit(case_id: str) -> dict[str, Any]:
+def case_audit(case_id: str) -> views.AuditPage:
     """Every court action on the case, oldest first (append-only)."""
     s = db.session()
-    return {"items": present.audit_entries(s, audit.of_case(s, _case(case_id).id))}
+    return views.audit(s, audit.of_case(s, _case(case_id).id))
 
 
 @blp.route("/court-cases/<string:case_id>/report.png")
@@ -192,10 +191,10 @@ def defendant_qr(case_id: str, defendant_id: int) -> Response:
 @blp.route("/court-purchases/<string:token>")
 class Purchase(MethodView):
     @blp.response(200, OfferSchema)
-    def get(self, token: str) -> dict[str, Any]:
+    def get(self, token: str) -> views.OfferView:
         """Public: what this link's defendant must buy, the eligible credits and a price now."""
         fee_bps = current_app.config["ORDER_FEE_BPS"]
-        return present.offer(purchases.offer(db.session(), token, fee_bps))
+        return views.offer(purchases.offer(db.session(), token, fee_bps))
 
 
 @blp.route("/court-purchases/<string:token>/orders")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from backend.accounts.models import CourtLevel
 from backend.core.text_fields import Label
+from backend.courts.cases import NewCase, NewDefendant
 from backend.courts.models import CaseStatus, MassBasis
 from backend.courts.provinces import PROVINCES
 from backend.credits.models import ProjectType, Standard
@@ -39,10 +42,14 @@ class CourtCreateSchema(Schema):
 
 
 class CourtSchema(Schema):
-    id = fields.Integer(metadata={"description": "The court's organisation id"})
-    name = fields.String()
-    level = fields.Enum(CourtLevel, by_value=True)
-    parent_id = fields.Integer(allow_none=True)
+    """Dumps a `Court` (with its organisation)."""
+
+    id = fields.Integer(
+        attribute="organisation_id", metadata={"description": "The court's organisation id"}
+    )
+    name = fields.String(attribute="organisation.name")
+    level = fields.Enum(CourtLevel, by_value=True, attribute="organisation.court_level")
+    parent_id = fields.Integer(allow_none=True, attribute="organisation.parent_id")
     province = fields.String()
     province_name = fields.String(metadata={"example": "四川省"})
     created_at = fields.DateTime()
@@ -82,6 +89,10 @@ class DefendantInSchema(Schema):
         validate=validate.Length(max=20),
         metadata={"description": "Optional; shown to court staff only"},
     )
+
+    @post_load
+    def _defendant(self, data: dict[str, Any], **_: Any) -> NewDefendant:
+        return NewDefendant(**data)
 
 
 class EligibleSchema(Schema):
@@ -140,6 +151,10 @@ class CaseCreateSchema(Schema):
     )
     deadline = fields.Date(required=True, metadata={"description": "Last day to buy (CST)"})
 
+    @post_load
+    def _case(self, data: dict[str, Any], **_: Any) -> NewCase:
+        return NewCase(**data)
+
 
 class CaseQuerySchema(Schema):
     court_id = fields.Integer(metadata={"description": "One court's cases, lower courts included"})
@@ -183,7 +198,7 @@ class DefendantSchema(Schema):
     orders = fields.List(fields.Nested(PurchaseSchema))
 
 
-class PersonSchema(Schema):
+class PersonSchema(Schema):  # dumps a views.Person
     id = fields.Integer()
     display_name = fields.String()
 
@@ -197,11 +212,19 @@ class VerificationSchema(Schema):
 
 
 class CaseCourtSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
+    id = fields.Integer(attribute="organisation_id")
+    name = fields.String(attribute="organisation.name")
 
 
 class CaseSchema(Schema):
+    """Dumps a `views.CaseView`: what was bought and verified from the view, the rest from the
+    case."""
+
+    FROM_VIEW = frozenset({"site", "required_g", "verified_g", "defendants", "verifications"})
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        return super().get_attribute(obj if attr in self.FROM_VIEW else obj.case, attr, default)
+
     id = fields.String(metadata={"example": "case_..."})
     court = fields.Nested(CaseCourtSchema)
     number = fields.String()
@@ -260,36 +283,47 @@ class OrderRequestSchema(Schema):
 
 
 class PurchaseQuoteLineSchema(Schema):
-    project_name_zh = fields.String()
-    project_name_en = fields.String()
-    standard = fields.String()
-    project_type = fields.String()
-    province = fields.String(allow_none=True)
-    vintage = fields.Integer()
+    """Dumps a quote line (`inventory.QuoteLine` of a lot)."""
+
+    project_name_zh = fields.String(attribute="lot.project.name_zh")
+    project_name_en = fields.String(attribute="lot.project.name_en")
+    standard = fields.String(attribute="lot.standard")
+    project_type = fields.String(attribute="lot.project.type")
+    province = fields.String(allow_none=True, attribute="lot.project.province")
+    vintage = fields.Integer(attribute="lot.vintage")
     mass_g = fields.Integer()
 
 
 class PurchaseQuoteSchema(Schema):
-    mass_g = fields.Integer()
-    credits_amount = fields.Integer()
-    fee_amount = fields.Integer()
-    amount = fields.Integer(metadata={"description": "Fen, what the order would cost now"})
+    """Dumps a `views.QuoteView`."""
+
+    mass_g = fields.Integer(attribute="quote.mass_g")
+    credits_amount = fields.Integer(attribute="price.credits")
+    fee_amount = fields.Integer(attribute="price.fee")
+    amount = fields.Integer(
+        attribute="price.total", metadata={"description": "Fen, what the order would cost now"}
+    )
     currency = fields.String()
-    lines = fields.List(fields.Nested(PurchaseQuoteLineSchema))
+    lines = fields.List(fields.Nested(PurchaseQuoteLineSchema), attribute="quote.lines")
 
 
 class OfferSchema(Schema):
-    case_number = fields.String()
-    court = fields.String()
+    """Dumps a `views.OfferView`."""
+
+    case_number = fields.String(attribute="offer.case.number")
+    court = fields.String(attribute="offer.case.court.organisation.name")
     site = fields.Nested(SiteSchema)
-    defendant = fields.String(metadata={"description": "The name the certificate will carry"})
-    mass_basis = fields.Enum(MassBasis, by_value=True)
-    required_g = fields.Integer()
+    defendant = fields.String(
+        attribute="offer.defendant.name",
+        metadata={"description": "The name the certificate will carry"},
+    )
+    mass_basis = fields.Enum(MassBasis, by_value=True, attribute="offer.case.mass_basis")
+    required_g = fields.Integer(attribute="offer.case.mass_g")
     bought_g = fields.Integer()
-    remaining_g = fields.Integer()
-    deadline = fields.Date()
-    case_status = fields.Enum(CaseStatus, by_value=True)
+    remaining_g = fields.Integer(attribute="offer.remaining_g")
+    deadline = fields.Date(attribute="offer.case.deadline")
+    case_status = fields.Enum(CaseStatus, by_value=True, attribute="offer.case.status")
     open = fields.Boolean(metadata={"description": "False: this link sells nothing now"})
-    closed_because = fields.String(allow_none=True)
-    eligible = fields.Nested(EligibleViewSchema)
+    closed_because = fields.String(allow_none=True, attribute="offer.closed_because")
+    eligible = fields.Nested(EligibleViewSchema, attribute="offer.case.eligible")
     quote = fields.Nested(PurchaseQuoteSchema, allow_none=True)

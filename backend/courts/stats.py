@@ -4,7 +4,7 @@ verified, by month (China's months, `clock.china_month`, as everywhere)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,30 @@ from backend.courts.models import (
 )
 
 
-def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Month:
+    month: str
+    cases_opened: int
+    mass_required_g: int
+    mass_verified_g: int
+    certificates_verified: int
+
+
+@dataclass(frozen=True)
+class CourtStats:
+    """CourtStatsSchema: a court and every court below it."""
+
+    court_id: int
+    courts: list[int]
+    cases_by_status: dict[str, int]
+    cases: int
+    mass_required_g: int
+    mass_verified_g: int
+    certificates_verified: int
+    by_month: list[Month]
+
+
+def of_court(s: Session, who: Principal, court_id: int) -> CourtStats:
     """The statistics of a court the caller sees and of every court below it."""
     access.require_visible(s, who, court_id, "court")
     if s.get(Court, court_id) is None:
@@ -63,13 +86,13 @@ def of_court(s: Session, who: Principal, court_id: int) -> dict[str, Any]:
         month["mass_verified_g"] += mass_g
         month["certificates_verified"] += 1
     keys = ("cases_opened", "mass_required_g", "mass_verified_g", "certificates_verified")
-    return {
-        "court_id": court_id,
-        "courts": sorted(courts),
-        "cases_by_status": dict(by_status),
-        "cases": sum(by_status.values()),
-        "mass_required_g": required,
-        "mass_verified_g": verified,
-        "certificates_verified": certificates,
-        "by_month": [{"month": m, **{k: months[m][k] for k in keys}} for m in sorted(months)],
-    }
+    return CourtStats(
+        court_id=court_id,
+        courts=sorted(courts),
+        cases_by_status=dict(by_status),
+        cases=sum(by_status.values()),
+        mass_required_g=required,
+        mass_verified_g=verified,
+        certificates_verified=certificates,
+        by_month=[Month(m, *(months[m][k] for k in keys)) for m in sorted(months)],
+    )
