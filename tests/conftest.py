@@ -22,6 +22,7 @@ from backend.core.db import make_engine
 from backend.core.migrate import upgrade
 from backend.web.limiter import limiter
 from tests import factories
+from tests.concurrency import leaving_no_trace
 
 
 @pytest.fixture(scope="session")
@@ -100,11 +101,13 @@ def is_postgres(database_url: str) -> bool:
 
 
 @pytest.fixture
-def committing(engine: Engine, is_postgres: bool) -> sessionmaker[Session]:
-    """Sessions that really commit, for concurrency tests; the test cleans up what it made."""
+def committing(engine: Engine, is_postgres: bool) -> Iterator[sessionmaker[Session]]:
+    """Sessions that really commit, for concurrency tests; every row they commit is deleted
+    afterwards."""
     if not is_postgres:
         pytest.skip("concurrency invariants are proven on PostgreSQL")
-    return sessionmaker(engine, expire_on_commit=False)
+    with leaving_no_trace(engine):
+        yield sessionmaker(engine, expire_on_commit=False)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,32 +4,26 @@ without an admin."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts import memberships
-from backend.accounts.models import Membership, Organisation, Role, User
+from backend.accounts.models import Membership, Role, User
 from backend.core import uow
 from backend.core.errors import DomainError
 from tests import factories as f
 
 
 @pytest.fixture
-def two_admins(committing: sessionmaker[Session]) -> Iterator[tuple[int, list[int]]]:
+def two_admins(committing: sessionmaker[Session]) -> tuple[int, list[int]]:
     with committing() as s:
         a, b = f.user(s), f.user(s)
         org = f.organisation(s, admin=a)
         f.grant(s, b, org, Role.admin)
         ids = org.id, [a.id, b.id]
-    yield ids
-    with committing() as s:
-        s.execute(delete(Membership).where(Membership.organisation_id == ids[0]))
-        s.execute(delete(Organisation).where(Organisation.id == ids[0]))
-        s.execute(delete(User).where(User.id.in_(ids[1])))
-        s.commit()
+    return ids
 
 
 def test_two_admins_leaving_at_once_leave_one_behind(committing, two_admins):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts import services
-from backend.accounts.models import AccessToken, SignInCode, User
+from backend.accounts.models import SignInCode, User
 from backend.accounts.sms import SandboxSms
 from backend.core import uow
 from backend.core.errors import DomainError
@@ -19,19 +18,6 @@ from tests.factories import new_phone
 
 CFG = services.AuthSettings(secret_key="concurrency", sandbox=True)
 THREADS = 12
-USED: list[str] = []
-
-
-@pytest.fixture
-def cleanup(committing) -> Iterator[None]:
-    yield
-    with committing() as s:
-        users = select(User.id).where(User.phone.in_(USED))
-        s.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
-        s.execute(delete(User).where(User.phone.in_(USED)))
-        s.execute(delete(SignInCode).where(SignInCode.phone.in_(USED)))
-        s.commit()
-    USED.clear()
 
 
 def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[Any]:
@@ -55,9 +41,8 @@ def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[
     return results
 
 
-def test_a_code_signs_in_exactly_once(committing, cleanup):
+def test_a_code_signs_in_exactly_once(committing):
     phone = new_phone()
-    USED.append(phone)
     with committing() as s, uow.transaction(s):
         code = services.request_code(s, CFG, SandboxSms(), phone).code
     results = _race(committing, lambda s: services.sign_in(s, CFG, phone, code))
@@ -67,9 +52,8 @@ def test_a_code_signs_in_exactly_once(committing, cleanup):
         assert s.scalar(select(User).where(User.phone == phone)) is not None
 
 
-def test_concurrent_guesses_never_exceed_the_limit(committing, cleanup):
+def test_concurrent_guesses_never_exceed_the_limit(committing):
     phone = new_phone()
-    USED.append(phone)
     with committing() as s, uow.transaction(s):
         code = services.request_code(s, CFG, SandboxSms(), phone).code
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"

@@ -11,32 +11,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts.models import (
-    AccessToken,
     CourtLevel,
-    Membership,
-    Organisation,
     Role,
-    SignInCode,
     User,
 )
-from backend.certificates.models import Certificate
-from backend.core.jobs.models import Job
 from backend.courts.models import (
     AuditEntry,
-    Court,
     CourtCase,
-    CourtOrder,
-    Defendant,
     Verification,
 )
-from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
-from backend.idempotency.models import IdempotencyKey
-from backend.orders.models import Order, OrderEvent
-from backend.payments.models import Payment
 from tests import factories as f
 
 THREADS = 6
@@ -55,7 +42,7 @@ class Live:
 @pytest.fixture
 def live(app, committing) -> Iterator[Live]:
     """A court, two clerks, a case and a defendant's paid judicial certificate, all really
-    committed; deleted afterwards."""
+    committed (and deleted afterwards by `committing`)."""
     using = app.extensions["db"].sessions_from(committing)
     using.__enter__()
     client = app.test_client()
@@ -85,45 +72,6 @@ def live(app, committing) -> Iterator[Live]:
         yield Live(app, committing, case["id"], paid["certificate_number"], clerks)
     finally:
         using.__exit__(None, None, None)
-        _clean(committing, courts, ids)
-
-
-def _clean(sessions: sessionmaker[Session], courts: list[int], ids: tuple[int, int, int]) -> None:
-    project_id, lot_id, family_id = ids
-    with sessions() as s:
-        s.execute(text("SET LOCAL session_replication_role = replica"))  # past append-only and FKs
-        cases = select(CourtCase.id).where(CourtCase.court_id.in_(courts))
-        orders = select(Order.id).where(Order.user_id == family_id)
-        reservations = select(ReservationLine.reservation_id).where(
-            ReservationLine.lot_id == lot_id
-        )
-        staff = select(Membership.user_id).where(Membership.organisation_id.in_(courts))
-        people = [family_id, *s.scalars(staff)]
-        phones = select(User.phone).where(User.id.in_(people))
-        s.execute(delete(AuditEntry).where(AuditEntry.court_id.in_(courts)))
-        s.execute(delete(Verification).where(Verification.court_id.in_(courts)))
-        s.execute(delete(CourtOrder).where(CourtOrder.case_id.in_(cases)))
-        s.execute(delete(Defendant).where(Defendant.case_id.in_(cases)))
-        s.execute(delete(CourtCase).where(CourtCase.court_id.in_(courts)))
-        s.execute(delete(Court).where(Court.organisation_id.in_(courts)))
-        s.execute(delete(Certificate).where(Certificate.order_id.in_(orders)))
-        s.execute(delete(Job).where(Job.ref.in_(orders)))
-        s.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(orders)))
-        s.execute(delete(Payment).where(Payment.order_id.in_(orders)))
-        s.execute(delete(Order).where(Order.user_id == family_id))
-        s.execute(delete(Allocation).where(Allocation.reservation_id.in_(reservations)))
-        s.execute(delete(Reservation).where(Reservation.id.in_(reservations)))
-        s.execute(delete(ReservationLine).where(ReservationLine.lot_id == lot_id))
-        s.execute(delete(Unit).where(Unit.lot_id == lot_id))
-        s.execute(delete(Lot).where(Lot.id == lot_id))
-        s.execute(delete(Project).where(Project.id == project_id))
-        s.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"user:{family_id}"))
-        s.execute(delete(SignInCode).where(SignInCode.phone.in_(phones)))
-        s.execute(delete(AccessToken).where(AccessToken.user_id.in_(people)))
-        s.execute(delete(Membership).where(Membership.organisation_id.in_(courts)))
-        s.execute(delete(User).where(User.id.in_(people)))
-        s.execute(delete(Organisation).where(Organisation.id.in_(courts)))
-        s.commit()
 
 
 def test_clerks_verifying_one_certificate_at_once_make_one_verification(live):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core import uow
@@ -24,12 +24,11 @@ from backend.credits.models import (
     Project,
     ProjectType,
     RegistryRetirement,
-    Reservation,
-    ReservationLine,
     Standard,
     Unit,
 )
 from tests import factories as f
+from tests.concurrency import leaving_no_trace
 
 T = GRAMS_PER_TONNE
 
@@ -57,16 +56,16 @@ def race(factory: sessionmaker[Session], jobs: list[Callable[[Session], Any]]) -
 
 
 @pytest.fixture
-def writers(engine) -> sessionmaker[Session]:
-    """Sessions that really commit, on either database; on SQLite they begin with BEGIN
-    IMMEDIATE, as the app's writer sessions do."""
-    return sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
+def writers(engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions that really commit, on either database (on SQLite they begin with BEGIN
+    IMMEDIATE, as the app's writer sessions do); what they commit is deleted afterwards."""
+    with leaving_no_trace(engine):
+        yield sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
 
 
 @pytest.fixture
-def fresh_project(writers) -> Iterator[Callable[[int, int], tuple[Project, Lot]]]:
-    """Make committed projects with one lot each; delete everything they touched after."""
-    made: list[int] = []
+def fresh_project(writers) -> Callable[[int, int], tuple[Project, Lot]]:
+    """Make committed projects with one lot each."""
 
     def make(tonnes: int, first_unit: int) -> tuple[Project, Lot]:
         with writers() as s:
@@ -95,27 +94,9 @@ def fresh_project(writers) -> Iterator[Callable[[int, int], tuple[Project, Lot]]
             )
             s.add(lot)
             s.commit()
-            made.append(p.id)
             return p, lot
 
-    yield make
-    with writers() as s:
-        lots = select(Lot.id).where(Lot.project_id.in_(made))
-        units = select(Unit.id).where(Unit.lot_id.in_(lots))
-        reservations = select(ReservationLine.reservation_id).where(
-            ReservationLine.lot_id.in_(lots)
-        )
-        batches = select(Unit.retirement_id).where(Unit.lot_id.in_(lots))
-        batch_ids = [b for b in s.scalars(batches) if b is not None]
-        res_ids = list(s.scalars(reservations))
-        s.execute(delete(Allocation).where(Allocation.unit_id.in_(units)))
-        s.execute(delete(Unit).where(Unit.lot_id.in_(lots)))
-        s.execute(delete(RegistryRetirement).where(RegistryRetirement.id.in_(batch_ids)))
-        s.execute(delete(ReservationLine).where(ReservationLine.reservation_id.in_(res_ids)))
-        s.execute(delete(Reservation).where(Reservation.id.in_(res_ids)))
-        s.execute(delete(Lot).where(Lot.project_id.in_(made)))
-        s.execute(delete(Project).where(Project.id.in_(made)))
-        s.commit()
+    return make
 
 
 def test_clients_race_on_either_database(writers, fresh_project):

@@ -11,20 +11,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.accounts.models import AccessToken, SignInCode, User
-from backend.certificates.models import Certificate
 from backend.core.jobs import queue
 from backend.core.jobs.models import Job
 from backend.credits import checks
-from backend.credits.models import Allocation, Lot, Project, Reservation, ReservationLine, Unit
-from backend.footprint.models import Footprint
-from backend.idempotency.models import IdempotencyKey
+from backend.credits.models import Allocation, Lot, Unit
 from backend.orders import reconcile
-from backend.orders.models import Order, OrderEvent, OrderStatus
-from backend.payments.models import Payment
+from backend.orders.models import Order, OrderStatus
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
 
@@ -69,7 +64,7 @@ def together(n: int, fn: Callable[[int], Any]) -> list[Any]:
 
 @pytest.fixture
 def live(app, engine, committing) -> Iterator[Live]:
-    """The app on real, committing sessions; everything made is deleted afterwards."""
+    """The app on real, committing sessions (everything made is deleted by `committing`)."""
     using = app.extensions["db"].sessions_from(committing)
     using.__enter__()
     with committing() as s:
@@ -83,32 +78,6 @@ def live(app, engine, committing) -> Iterator[Live]:
         yield state
     finally:
         using.__exit__(None, None, None)
-        _clean(committing, state, ids[3])
-
-
-def _clean(sessions: sessionmaker[Session], live: Live, phone: str) -> None:
-    with sessions() as s:
-        orders = select(Order.id).where(Order.user_id == live.user_id)
-        reservations = select(ReservationLine.reservation_id).where(
-            ReservationLine.lot_id == live.lot_id
-        )
-        res_ids = list(s.scalars(reservations))
-        s.execute(delete(Job).where(Job.ref.in_(orders) | Job.id.in_(live.jobs)))
-        s.execute(delete(Certificate).where(Certificate.order_id.in_(orders)))
-        s.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(orders)))
-        s.execute(delete(Payment).where(Payment.order_id.in_(orders)))
-        s.execute(delete(Order).where(Order.user_id == live.user_id))
-        s.execute(delete(Allocation).where(Allocation.reservation_id.in_(res_ids)))
-        s.execute(delete(Unit).where(Unit.lot_id == live.lot_id))
-        s.execute(delete(Reservation).where(Reservation.id.in_(res_ids)))
-        s.execute(delete(Lot).where(Lot.id == live.lot_id))
-        s.execute(delete(Project).where(Project.id == live.project_id))
-        s.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"user:{live.user_id}"))
-        s.execute(delete(Footprint).where(Footprint.user_id == live.user_id))
-        s.execute(delete(AccessToken).where(AccessToken.user_id == live.user_id))
-        s.execute(delete(SignInCode).where(SignInCode.phone == phone))
-        s.execute(delete(User).where(User.id == live.user_id))
-        s.commit()
 
 
 def post_order(live: Live, body: dict[str, Any], key: str) -> tuple[int, dict[str, Any]]:

@@ -1,0 +1,44 @@
+"""What concurrency tests share: they commit for real (a rolled-back test transaction cannot
+show what two transactions do to each other), so `leaving_no_trace` takes back every row they
+committed, in every table, whatever the test made; no test lists its own tables to clean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, text, tuple_
+
+from backend.models import metadata
+
+CHUNK = 500
+
+
+def _keys(conn: Any) -> dict[str, set[tuple[Any, ...]]]:
+    return {
+        t.name: {tuple(row) for row in conn.execute(select(*t.primary_key.columns))}
+        for t in metadata.sorted_tables
+    }
+
+
+@contextmanager
+def leaving_no_trace(engine: Engine) -> Iterator[None]:
+    """Delete afterwards every row committed meanwhile (rows that existed before stay)."""
+    with engine.connect() as conn:
+        before = _keys(conn)
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # past the append-only triggers and the foreign keys, for this transaction only
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+            now = _keys(conn)
+            for table in reversed(metadata.sorted_tables):
+                key = tuple_(*table.primary_key.columns)
+                added = sorted(now[table.name] - before[table.name])
+                for i in range(0, len(added), CHUNK):
+                    conn.execute(delete(table).where(key.in_(added[i : i + CHUNK])))
