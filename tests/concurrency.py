@@ -4,7 +4,8 @@ committed, in every table, whatever the test made; no test lists its own tables 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,3 +43,23 @@ def leaving_no_trace(engine: Engine) -> Iterator[None]:
                 added = sorted(now[table.name] - before[table.name])
                 for i in range(0, len(added), CHUNK):
                     conn.execute(delete(table).where(key.in_(added[i : i + CHUNK])))
+
+
+def together(n: int, fn: Callable[[int], Any]) -> list[Any]:
+    """Run fn(i) in n threads released at once; exceptions are returned, not raised."""
+    barrier = threading.Barrier(n)
+    out: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            out[i] = fn(i)
+        except Exception as exc:
+            out[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return out

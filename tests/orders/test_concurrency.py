@@ -3,9 +3,8 @@ order, one footprint gets one live order, and settlement from every path at once
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from backend.orders import reconcile
 from backend.orders.models import Order, OrderStatus
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
+from tests.concurrency import together
 
 T = 1_000_000
 THREADS = 8
@@ -40,26 +40,6 @@ class Live:
     @property
     def prefs(self) -> dict[str, list[int]]:
         return {"project_ids": [self.project_id]}
-
-
-def together(n: int, fn: Callable[[int], Any]) -> list[Any]:
-    """Run fn(i) in n threads released at once; exceptions are returned, not raised."""
-    barrier = threading.Barrier(n)
-    out: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            out[i] = fn(i)
-        except Exception as exc:
-            out[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return out
 
 
 @pytest.fixture
@@ -169,3 +149,15 @@ def test_workers_never_lease_the_same_job(live):
     results = together(THREADS, lease)
     taken = [job for batch in results for job in batch]
     assert len(taken) == len(set(taken)) == min(60, THREADS * 10)
+
+
+def test_one_persons_orders_at_once_stay_within_the_unpaid_cap(live, monkeypatch):
+    monkeypatch.setitem(live.app.config, "ORDER_UNPAID_MAX_COUNT", 2)
+    body = {"mass_g": T, "beneficiary": "张三", "preferences": live.prefs}
+    results = together(THREADS, lambda _i: post_order(live, body, str(uuid.uuid4())))
+    codes = sorted(code for code, _ in results)
+    assert codes == [201, 201] + [409] * (THREADS - 2), results
+    assert {out["type"] for code, out in results if code == 409} == {
+        "/problems/too-many-unpaid-orders"
+    }
+    assert lot_grams(live) == (98 * T, 2 * T, 0)
