@@ -5,6 +5,7 @@ after the last attempt, manual redelivery, and a connection pinned to the vetted
 from __future__ import annotations
 
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from backend.partners.webhooks.events import DELIVER_JOB, emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import HANG_UP, TIMEOUT, Receiver, validate
+from tests.partners.webhooks.trickle import HEADERS, Trickler, elapsed
 
 VERIFIED = {
     "number": "DD-2026-000042",
@@ -207,3 +209,20 @@ def test_the_connection_goes_to_the_address_vetted_not_a_second_lookup(
         assert run_worker() == 1
     assert only_delivery(db_session).status == DeliveryStatus.succeeded
     assert receiver.received[0].headers["Host"] == f"hooks.example.test:{receiver.port}"
+
+
+def test_a_redelivery_request_never_waits_for_the_receiver(client, db_session, company):
+    """The attempt is the worker's: a receiver trickling its answer cannot hold the request
+    (eight such requests once held every gunicorn thread)."""
+    with Trickler(HEADERS) as slow:
+        endpoint = create_endpoint(client, company.token, slow.url(), ["order.paid"])
+        emit(db_session, company.org.id, "order.paid", {"id": "ord_x"})
+        db_session.commit()
+        d = only_delivery(db_session)
+        path = f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries/{d.id}/redeliver"
+        started = time.monotonic()
+        resp = client.post(path, headers=company.headers)
+        took = elapsed(started)
+        assert not slow.connected.is_set()
+    assert resp.status_code == 202, resp.get_json()
+    assert took < 0.5
