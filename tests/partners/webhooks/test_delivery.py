@@ -225,4 +225,4 @@ def test_a_redelivery_request_never_waits_for_the_receiver(client, db_session, c
         took = elapsed(started)
         assert not slow.connected.is_set()
     assert resp.status_code == 202, resp.get_json()
-    assert took < 0.5
+    assert took < 1.0  # the receiver would hold it for 20 s

@@ -1,6 +1,7 @@
 """On PostgreSQL, with the worker's lanes running in threads on really committing sessions: a
 receiver trickling its answer holds only its own delivery, on the webhooks lane, and only until
-the attempt's deadline; a job of the default lane (settlement, expiry, ...) runs meanwhile."""
+the attempt's deadline; a job of the default lane (settlement, expiry, ...) runs meanwhile. The
+lanes run inside the app, as the deferred handlers on them need."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import worker
 from backend.accounts.models import Organisation, OrgKind
+from backend.certificates import issuers
 from backend.core import secretbox
 from backend.core.db import random_id
 from backend.core.jobs import queue
@@ -25,6 +27,7 @@ from tests.partners.webhooks.trickle import HEADERS, Trickler
 
 DEADLINE_S = 3
 DEFAULT_JOB = "test.default-lane"
+NEEDS_APP_JOB = "test.needs-the-app"
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def organisation(committing: sessionmaker[Session]) -> Iterator[int]:
         )
         for delivery_id in s.scalars(deliveries).all():
             s.execute(delete(Job).where(Job.ref.startswith(f"{delivery_id}/")))
-        s.execute(delete(Job).where(Job.kind == DEFAULT_JOB))
+        s.execute(delete(Job).where(Job.kind.in_([DEFAULT_JOB, NEEDS_APP_JOB])))
         s.execute(delete(Organisation).where(Organisation.id == org_id))  # cascades the rest
         s.commit()
 
@@ -52,7 +55,7 @@ def test_a_trickling_receiver_cannot_delay_a_default_lane_job(
     app: Flask, committing: sessionmaker[Session], organisation: int, monkeypatch
 ):
     monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT_SECONDS", DEADLINE_S)
-    ran: dict[str, float] = {}
+    ran: dict[str, object] = {}
     with Trickler(HEADERS, every_s=0.2) as slow, committing() as s:
         s.add(
             WebhookEndpoint(
@@ -67,13 +70,20 @@ def test_a_trickling_receiver_cannot_delay_a_default_lane_job(
         )
         events.emit(s, organisation, "order.paid", {"id": "ord_lanes"})
         s.commit()
+        queue.enqueue(s, NEEDS_APP_JOB, "after-the-delivery", queue_name=events.QUEUE)
+        s.commit()
         with app.app_context():
-            jobs = {**worker.handlers(), DEFAULT_JOB: lambda _s, ref: ran.setdefault(ref, 0)}
+            jobs = {
+                **worker.handlers(),
+                DEFAULT_JOB: lambda _s, ref: ran.setdefault(ref, time.monotonic()),
+                # as deferred handlers do: read the app (its certificate issuer)
+                NEEDS_APP_JOB: lambda _s, ref: ran.setdefault(ref, issuers.current().base_url),
+            }
         stopping = threading.Event()
         lanes = [
             threading.Thread(
-                target=worker.lane,
-                args=(committing, jobs, [], name, 0.05, stopping),
+                target=worker.lane_in_app,
+                args=(app, committing, jobs, [], name, 0.05, stopping),
                 daemon=True,
             )
             for name in (events.QUEUE, queue.DEFAULT_QUEUE)
@@ -93,6 +103,8 @@ def test_a_trickling_receiver_cannot_delay_a_default_lane_job(
                 time.sleep(0.05)
                 s.rollback()
                 attempt = s.scalar(select(WebhookAttempt))
+            while "after-the-delivery" not in ran and time.monotonic() - started < DEADLINE_S + 5:
+                time.sleep(0.05)
         finally:
             stopping.set()
             for lane in lanes:
@@ -103,3 +115,4 @@ def test_a_trickling_receiver_cannot_delay_a_default_lane_job(
     assert attempt is not None, "the attempt did not end at its deadline"
     assert attempt.error == f"Timeout: no answer within {DEADLINE_S} s"
     assert DEADLINE_S * 1000 - 100 <= attempt.duration_ms < DEADLINE_S * 1000 + 1000
+    assert ran["after-the-delivery"] == app.config["PUBLIC_BASE_URL"]  # lanes run in the app
