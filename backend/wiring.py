@@ -12,22 +12,35 @@ from backend.certificates.events import CertificateIssued
 from backend.core.events import bus
 from backend.courts import counting
 from backend.courts.events import CertificateVerified
-from backend.orders.events import OrderClosed, OrderPaid, OrderRefunded, OrderRetired
-from backend.partners.webhooks import bridge
+from backend.orders.events import OrderChanged, OrderClosed, OrderPaid, OrderRefunded, OrderRetired
+from backend.partners.webhooks import events as webhook_events
+from backend.partners.webhooks import handlers as webhooks
 
 
-def _judicial(event: OrderPaid | OrderClosed | OrderRefunded) -> bool:
+def _judicial(event: OrderChanged) -> bool:
     return event.judicial
+
+
+def _for_an_organisation(event: OrderChanged | CertificateIssued) -> bool:
+    """Only organisations subscribe to webhooks: a person's order needs no job."""
+    return event.organisation_id is not None
 
 
 def subscribe_handlers() -> None:
     """Register every domain's event handlers with the bus."""
+    # certificates and courts: inline, what must hold with the change itself
     bus.subscribe(OrderRetired, certificates.issue_for_order)
     bus.subscribe(OrderRefunded, certificates.revoke_for_refund)
     bus.subscribe(OrderPaid, counting.recount_revived, when=_judicial)
     bus.subscribe(OrderClosed, counting.uncount, when=_judicial)
     bus.subscribe(OrderRefunded, counting.uncount, when=_judicial)
-    bus.subscribe(OrderPaid, bridge.order_paid)
-    bus.subscribe(OrderRetired, bridge.order_retired)
-    bus.subscribe(CertificateIssued, bridge.certificate_issued)
-    bus.subscribe(CertificateVerified, bridge.certificate_verified)
+    # partners: the webhooks companies subscribe to, made later on the webhooks lane
+    lane, org = webhook_events.QUEUE, _for_an_organisation
+    bus.subscribe(OrderPaid, webhooks.order_paid, deferred=True, queue_name=lane, when=org)
+    bus.subscribe(OrderRetired, webhooks.order_retired, deferred=True, queue_name=lane, when=org)
+    bus.subscribe(
+        CertificateIssued, webhooks.certificate_issued, deferred=True, queue_name=lane, when=org
+    )
+    bus.subscribe(
+        CertificateVerified, webhooks.certificate_verified, deferred=True, queue_name=lane
+    )

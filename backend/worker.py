@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
@@ -152,6 +152,13 @@ def lane(
             stopping.wait(idle)
 
 
+def lane_in_app(app: Flask, *args: Any) -> None:
+    """`lane(*args)` in a thread of its own, inside the app's context: deferred handlers read
+    the app's configuration (the certificate issuer, for instance) as they do in the main one."""
+    with app.app_context():
+        lane(*args)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="One pass of every queue and the sweeps, then exit.")
 @click.option("--idle", default=1.0, show_default=True, help="Seconds to sleep when idle.")
@@ -175,10 +182,11 @@ def worker_cmd(once: bool, idle: float) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     threads = [
         threading.Thread(
-            target=lane,
-            args=(make_session, jobs, [], name, idle, stopping),
+            target=lane_in_app,
+            args=(app, make_session, jobs, [], name, idle, stopping),
             name=f"lane-{name}-{n}",
             daemon=True,
         )

@@ -57,6 +57,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "LOG_LEVEL": "WARNING",
+            # the tests' webhook receivers listen on loopback (development setting)
+            "WEBHOOK_ALLOW_PRIVATE_TARGETS": True,
         }
     )
 

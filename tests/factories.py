@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.core import uow
+from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.inventory import Preferences
@@ -203,6 +205,16 @@ def cancel(s: Session, reservation_id: int, now: datetime | None = None) -> None
     """Give a hold back, committed."""
     with uow.transaction(s):
         inventory.release(s, reservation_id, ReservationStatus.cancelled, now)
+
+
+def run_event_jobs(app: Flask, s: Session) -> int:
+    """One pass of the worker over the webhooks lane: the deferred event handlers (partners'
+    webhook events) run, as `flask worker` would run them; returns how many jobs ran."""
+    from backend import worker
+    from backend.partners.webhooks.events import QUEUE
+
+    with app.app_context():
+        return queue.run_due(s, worker.handlers(), queue_name=QUEUE)
 
 
 def grams(s: Session, lot: Lot) -> tuple[int, int, int]:

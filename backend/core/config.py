@@ -93,9 +93,10 @@ class Config:
     POINTS_INACTIVE_DAYS: int = 365
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
-    WEBHOOK_TIMEOUT_SECONDS: int = 5
+    WEBHOOK_TIMEOUT_SECONDS: int = 5  # the whole attempt, from DNS to the last byte read
     WEBHOOK_MAX_ATTEMPTS: int = 8
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool = True  # loopback/private URLs: only in sandbox mode
+    # Development only: http and loopback/private targets (never link-local or metadata ones).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool = False
     WORKER_WEBHOOK_THREADS: int = 4
     LOG_FORMAT: str = "text"  # or "json": one object per line
     METRICS_TOKEN: str = ""  # bearer token for /metrics
@@ -147,7 +148,7 @@ class Config:
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
             WEBHOOK_TIMEOUT_SECONDS=_int("WEBHOOK_TIMEOUT_SECONDS", 5),
             WEBHOOK_MAX_ATTEMPTS=_int("WEBHOOK_MAX_ATTEMPTS", 8),
-            WEBHOOK_ALLOW_PRIVATE_TARGETS=sandbox,
+            WEBHOOK_ALLOW_PRIVATE_TARGETS=_flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
             WORKER_WEBHOOK_THREADS=_int("WORKER_WEBHOOK_THREADS", 4),
             LOG_FORMAT=_str("LOG_FORMAT", "text").lower(),
             METRICS_TOKEN=_str("METRICS_TOKEN", ""),
@@ -170,6 +171,10 @@ class Config:
             )
         self._choose_payment_provider()
         self._check_observability()
+        if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+            if not self.SANDBOX:
+                raise ConfigError("WEBHOOK_ALLOW_PRIVATE_TARGETS is for development only")
+            log.warning("webhooks may call loopback and private addresses (development only)")
         return self
 
     def _check_observability(self) -> None:

@@ -148,7 +148,7 @@ def test_a_closed_case_verifies_nothing(client, courts, staff, forestry, family)
 
 
 def test_partners_and_the_court_hear_of_the_verification(
-    client, db_session, courts, staff, forestry, family
+    app, client, db_session, courts, staff, forestry, family
 ):
     db_session.add(
         WebhookEndpoint(
@@ -163,6 +163,7 @@ def test_partners_and_the_court_hear_of_the_verification(
     case = f.open_case(client, staff.clerk, courts.basic.id)
     number = judicial_certificate(client, family, case["defendants"][0])
     verified_at = verify(client, staff.clerk, case["id"], number).get_json()["verified_at"]
+    f.run_event_jobs(app, db_session)  # the worker turns the domain event into the webhook
     event = db_session.scalars(
         select(WebhookEvent).where(WebhookEvent.organisation_id == courts.basic.id)
     ).one()

@@ -714,7 +714,7 @@ MATRIX: list[Row] = [
     row(
         "POST",
         "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
-        acme_admin_object(200),
+        acme_admin_object(202),
         "the same",
         lambda w, c: Req(
             f"/api/v1/webhook-endpoints/{w['hook']}/deliveries/{w['delivery']}/redeliver"

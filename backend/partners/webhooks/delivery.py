@@ -1,5 +1,10 @@
-"""At-least-once delivery: the worker's job makes one automatic attempt and schedules the next
-(`retry_delay`) until a 2xx or the last attempt; a manual redelivery is one more attempt now."""
+"""At-least-once delivery, on the worker's `webhooks` lane: a job makes one automatic attempt
+and schedules the next (`retry_delay`) until a 2xx or the last attempt; a manual redelivery is
+one more attempt, queued by the API and made by the same lane (never inside a request).
+
+An attempt is two transactions (docs/architecture.md): the delivery is read and that transaction
+ended before the HTTP request, so no lock (on SQLite: the database's write lock) is held while
+someone else's server answers; the queue then commits the attempt's record with the job."""
 
 from __future__ import annotations
 
@@ -12,12 +17,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.core import secretbox
+from backend.core import secretbox, uow
 from backend.core.clock import utcnow
-from backend.core.db import write_lock_up_front
 from backend.core.jobs import queue
+from backend.core.jobs.models import Job
 from backend.partners.webhooks import signing, transport
-from backend.partners.webhooks.events import DELIVER_JOB, JOB_MAX_ATTEMPTS, QUEUE, job_ref
+from backend.partners.webhooks.events import (
+    DELIVER_JOB,
+    JOB_MAX_ATTEMPTS,
+    MANUAL,
+    QUEUE,
+    job_ref,
+)
 from backend.partners.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -132,33 +143,36 @@ def send(target: Target, settings: Settings, now: datetime) -> transport.Outcome
 
 
 def deliver(s: Session, ref: str, settings: Settings, now: datetime | None = None) -> None:
-    """The worker's job `ref` (delivery id / attempt number): make that automatic attempt
-    unless the delivery moved on, record it, and schedule the next one or give up."""
+    """The worker's job `ref` (delivery id / attempt number, or `manual`): make that attempt
+    unless the delivery moved on, and record it; an automatic one schedules the next one or
+    gives up."""
     now = now or utcnow()
     delivery_id, _, number = ref.rpartition("/")
+    automatic = None if number == MANUAL else int(number)
     target = load(s, delivery_id, settings, now)
-    s.commit()  # no transaction stays open during the HTTP request
-    if target is None or target.status != DeliveryStatus.pending:
-        return
-    if target.attempts != int(number) - 1:
-        return  # a duplicate of an attempt already made
-    if not target.enabled:
-        _close(s, delivery_id, "the endpoint is disabled", now)
-        return
-    outcome = send(target, settings, now)
-    record(s, delivery_id, outcome, now, settings, automatic=int(number))
-
-
-def redeliver(
-    s: Session, delivery_id: str, settings: Settings, now: datetime | None = None
-) -> None:
-    """A manual attempt now, whatever the delivery's status; a 2xx marks it succeeded."""
-    now = now or utcnow()
-    target = load(s, delivery_id, settings, now)
-    s.commit()
+    uow.step(s)  # no transaction stays open during the HTTP request
     if target is None:
         return
-    record(s, delivery_id, send(target, settings, now), now, settings, automatic=None)
+    if automatic is not None:
+        if target.status != DeliveryStatus.pending or target.attempts != automatic - 1:
+            return  # settled meanwhile, or a duplicate of an attempt already made
+        if not target.enabled:
+            _close(s, delivery_id, "the endpoint is disabled", now)
+            return
+    record(s, delivery_id, send(target, settings, now), now, settings, automatic=automatic)
+
+
+def request_manual(s: Session, delivery_id: str) -> None:
+    """Queue a manual attempt of the delivery on the webhooks lane, unless one is waiting."""
+    ref = job_ref(delivery_id, None)
+    waiting = select(Job.id).where(
+        Job.kind == DELIVER_JOB,
+        Job.ref == ref,
+        Job.done_at.is_(None),
+        Job.attempts < Job.max_attempts,
+    )
+    if s.scalar(waiting.limit(1)) is None:
+        queue.enqueue(s, DELIVER_JOB, ref, max_attempts=JOB_MAX_ATTEMPTS, queue_name=QUEUE)
 
 
 def record(
@@ -174,8 +188,7 @@ def record(
     attempt's number in the schedule, None for a manual one."""
     delivery = _locked(s, delivery_id)
     if delivery is None:
-        s.rollback()  # the endpoint was deleted meanwhile
-        return
+        return  # the endpoint was deleted meanwhile
     s.add(
         WebhookAttempt(
             delivery_id=delivery_id,
@@ -184,7 +197,7 @@ def record(
             status_code=outcome.status_code,
             duration_ms=outcome.duration_ms,
             error=outcome.error,
-            response_excerpt=outcome.excerpt,
+            response_excerpt=transport.excerpt(outcome.excerpt),
         )
     )
     delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
@@ -207,7 +220,6 @@ def record(
                 max_attempts=JOB_MAX_ATTEMPTS,
                 queue_name=QUEUE,
             )
-    s.commit()
 
 
 def _close(s: Session, delivery_id: str, reason: str, now: datetime) -> None:
@@ -219,11 +231,9 @@ def _close(s: Session, delivery_id: str, reason: str, now: datetime) -> None:
             now,
         )
         delivery.next_attempt_at = None
-    s.commit()
 
 
 def _locked(s: Session, delivery_id: str) -> WebhookDelivery | None:
-    write_lock_up_front(s)
     return s.execute(
         select(WebhookDelivery)
         .where(WebhookDelivery.id == delivery_id)

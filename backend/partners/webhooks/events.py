@@ -1,4 +1,5 @@
-"""Emitting webhook events: an outbox written in the caller's transaction."""
+"""Recording webhook events: an outbox written in the caller's transaction, each with a
+delivery and a job on the `webhooks` queue for every endpoint subscribed to it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import random_id
+from backend.core.db import random_id, upsert
 from backend.core.jobs import queue
 from backend.partners.webhooks.models import (
     DeliveryStatus,
@@ -29,9 +30,12 @@ EVENTS = cast(Table, WebhookEvent.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
 
 
-def job_ref(delivery_id: str, attempt: int) -> str:
-    """The job of a delivery's `attempt`-th automatic attempt."""
-    return f"{delivery_id}/{attempt}"
+MANUAL = "manual"  # the attempt part of a manual redelivery's job
+
+
+def job_ref(delivery_id: str, attempt: int | None) -> str:
+    """The job of a delivery's `attempt`-th automatic attempt, or of a manual one (None)."""
+    return f"{delivery_id}/{MANUAL if attempt is None else attempt}"
 
 
 def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any]) -> None:
@@ -40,10 +44,25 @@ def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any
 
     No effect when `organisation_id` is None or nobody subscribes. `data` must be plain JSON.
     """
+    record(s, organisation_id, type, data)
+
+
+def record(
+    s: Session,
+    organisation_id: int | None,
+    type: str,
+    data: dict[str, Any],
+    *,
+    cause: str | None = None,
+    at: datetime | None = None,
+) -> str | None:
+    """`emit`, for the domain event `cause` (its id) when there is one: once per cause and
+    organisation, however often it is handled. Returns the webhook event's id, or None when
+    nothing was written (nobody subscribes, or the cause was recorded already)."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {type!r}")
     if organisation_id is None:
-        return
+        return None
     json.dumps(data, allow_nan=False)  # fail in the caller, not later in the worker
     rows = s.execute(
         select(WebhookEndpoint.id, WebhookEndpoint.events).where(
@@ -52,41 +71,53 @@ def emit(s: Session, organisation_id: int | None, type: str, data: dict[str, Any
     ).all()
     targets = sorted(endpoint_id for endpoint_id, events in rows if type in events)
     if not targets:
-        return
+        return None
     now, event_id = utcnow(), random_id("evt_")
+    row = dict(
+        id=event_id,
+        organisation_id=organisation_id,
+        type=type,
+        api_version=API_VERSION,
+        data=data,
+        cause_id=cause,
+        created_at=at or now,
+    )
+    written = s.execute(
+        upsert(s, EVENTS)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["cause_id", "organisation_id"])
+        .returning(EVENTS.c.id)
+    ).first()
+    if written is None:
+        return None  # this cause was recorded for the organisation already
+    for endpoint_id in targets:
+        _deliver(s, event_id, endpoint_id, now)
+    return event_id
+
+
+def _deliver(s: Session, event_id: str, endpoint_id: str, now: datetime) -> None:
+    delivery_id = random_id("whd_")
     s.execute(
-        insert(EVENTS).values(
-            id=event_id,
-            organisation_id=organisation_id,
-            type=type,
-            api_version=API_VERSION,
-            data=data,
+        insert(DELIVERIES).values(
+            id=delivery_id,
+            event_id=event_id,
+            endpoint_id=endpoint_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            last_error="",
             created_at=now,
+            updated_at=now,
         )
     )
-    for endpoint_id in targets:
-        delivery_id = random_id("whd_")
-        s.execute(
-            insert(DELIVERIES).values(
-                id=delivery_id,
-                event_id=event_id,
-                endpoint_id=endpoint_id,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                last_error="",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        queue.enqueue(
-            s,
-            DELIVER_JOB,
-            job_ref(delivery_id, 1),
-            run_at=now,
-            max_attempts=JOB_MAX_ATTEMPTS,
-            queue_name=QUEUE,
-        )
+    queue.enqueue(
+        s,
+        DELIVER_JOB,
+        job_ref(delivery_id, 1),
+        run_at=now,
+        max_attempts=JOB_MAX_ATTEMPTS,
+        queue_name=QUEUE,
+    )
 
 
 def purge(s: Session, now: datetime | None = None) -> int:
@@ -97,5 +128,4 @@ def purge(s: Session, now: datetime | None = None) -> int:
     gone = s.execute(
         delete(EVENTS).where(EVENTS.c.created_at < cutoff, EVENTS.c.id.not_in(unsettled))
     ).rowcount  # type: ignore[attr-defined]
-    s.commit()
     return int(gone)

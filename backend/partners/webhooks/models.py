@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
@@ -50,16 +50,22 @@ class WebhookEndpoint(Base):
 
 class WebhookEvent(Base):
     """Something that happened to an organisation's offsets; its `id` is the receivers'
-    deduplication key, the same on every delivery and retry."""
+    deduplication key, the same on every delivery and retry. `cause_id` is the domain event it
+    was made for (none for events emitted directly): one webhook event per cause and
+    organisation, however often a handler runs."""
 
     __tablename__ = "webhook_events"
-    __table_args__ = (Index("ix_webhook_events_org_created", "organisation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_webhook_events_org_created", "organisation_id", "created_at"),
+        UniqueConstraint("cause_id", "organisation_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(40))
     api_version: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    cause_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -93,6 +99,13 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[WebhookEvent] = relationship(viewonly=True, lazy="raise_on_sql")
+    log: Mapped[list[WebhookAttempt]] = relationship(
+        viewonly=True,
+        lazy="raise_on_sql",
+        order_by="(WebhookAttempt.attempted_at, WebhookAttempt.id)",
+    )
 
 
 class WebhookAttempt(Base):

@@ -1,4 +1,5 @@
-"""The `data` of the events orders and certificates emit (see shared/schemas/webhooks)."""
+"""The `data` of each webhook event type (see shared/schemas/webhooks), built from the domain
+event's snapshot, so a delivery tells what happened then, whenever its handler runs."""
 
 from __future__ import annotations
 
@@ -9,9 +10,64 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.certificates import issuing
+from backend.certificates.events import CertificateIssued
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
+from backend.courts.events import CertificateVerified
+from backend.orders.events import OrderChanged
 from backend.orders.models import Order
+
+
+def of_order(event: OrderChanged, certificate_number: str | None) -> dict[str, Any]:
+    """An order as `order.paid` and `order.retired` carry it."""
+    return {
+        "id": event.order_id,
+        "status": event.status,
+        "mass_g": event.mass_g,
+        "amount": event.amount,
+        "currency": event.currency,
+        "beneficiary": event.beneficiary,
+        "purpose": event.purpose,
+        "footprint_id": event.footprint_id,
+        "certificate_number": certificate_number,
+        "paid_at": event.paid_at,
+        "retired_at": event.retired_at,
+    }
+
+
+def png_url(issuer: Issuer, number: str) -> str:
+    return f"{issuer.base_url.rstrip('/')}/api/v1/certificates/{number}.png"
+
+
+def of_issued(event: CertificateIssued, cert: Certificate, issuer: Issuer) -> dict[str, Any]:
+    """A certificate as `certificate.issued` carries it, with absolute verify and PNG links
+    (the verify link holds the certificate's signature, so `cert` is its row)."""
+    return {
+        "number": event.number,
+        "order_id": event.order_id,
+        "mass_g": event.mass_g,
+        "beneficiary": event.beneficiary,
+        "purpose": event.purpose,
+        "issued_at": event.issued_at,
+        "verify_url": issuing.verify_url(issuer, cert),
+        "png_url": png_url(issuer, event.number),
+        "judicial": event.judicial,
+    }
+
+
+def of_verified(event: CertificateVerified, cert: Certificate, issuer: Issuer) -> dict[str, Any]:
+    """A court's 核销 as `certificate.verified` carries it."""
+    return {
+        "number": event.number,
+        "mass_g": event.mass_g,
+        "verified_at": event.verified_at,
+        "court": event.court_name,
+        "case_number": event.case_number,
+        "verify_url": issuing.verify_url(issuer, cert),
+    }
+
+
+# Transitional: orders/settlement.py emits directly until it publishes its domain events.
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -41,7 +97,6 @@ def order(s: Session, order_id: str, certificate_number: str | None = None) -> d
 
 def certificate(cert: Certificate, issuer: Issuer) -> dict[str, Any]:
     """A certificate as `certificate.issued` carries it, with absolute verify and PNG links."""
-    base = issuer.base_url.rstrip("/")
     return {
         "number": cert.number,
         "order_id": cert.order_id,
@@ -50,6 +105,6 @@ def certificate(cert: Certificate, issuer: Issuer) -> dict[str, Any]:
         "purpose": cert.purpose,
         "issued_at": cert.issued_at.isoformat(),
         "verify_url": issuing.verify_url(issuer, cert),
-        "png_url": f"{base}/api/v1/certificates/{cert.number}.png",
+        "png_url": png_url(issuer, cert.number),
         "judicial": cert.judicial,
     }

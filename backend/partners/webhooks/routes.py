@@ -10,7 +10,7 @@ from flask.views import MethodView
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
 from backend.partners.webhooks import delivery, services
-from backend.partners.webhooks.models import WebhookEndpoint
+from backend.partners.webhooks.models import WebhookDelivery, WebhookEndpoint
 from backend.partners.webhooks.schemas import (
     WebhookDeliveryPageSchema,
     WebhookDeliveryQuerySchema,
@@ -38,30 +38,23 @@ def settings() -> delivery.Settings:
     return delivery.Settings.from_config(current_app.config)
 
 
-def with_secret(endpoint: WebhookEndpoint, secret: str) -> dict[str, Any]:
-    shown = {name: getattr(endpoint, name) for name in WebhookEndpointSchema().fields}
-    return {**shown, "secret": secret}
-
-
 @blp.route("/webhook-endpoints")
 class Endpoints(MethodView):
     @blp.arguments(WebhookEndpointCreateSchema())
     @blp.response(201, WebhookEndpointWithSecretSchema)
     @blp.alt_response(409, description="The organisation has the most endpoints allowed")
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def post(self, new: services.NewEndpoint) -> tuple[services.WithSecret, int, dict[str, str]]:
         """Register an endpoint for signed events; its secret is shown only now."""
-        endpoint, secret = services.create(db.session(), current_principal(), body, settings())
-        location = f"/api/v1/webhook-endpoints/{endpoint.id}"
-        return with_secret(endpoint, secret), 201, {"Location": location}
+        made = services.create(db.session(), current_principal(), new, settings())
+        return made, 201, {"Location": f"/api/v1/webhook-endpoints/{made.endpoint.id}"}
 
     @blp.arguments(WebhookEndpointQuerySchema(), location="query")
     @blp.response(200, WebhookEndpointListSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self, q: dict[str, Any]) -> dict[str, Any]:
+    def get(self, q: dict[str, Any]) -> services.Endpoints:
         """Your organisations' webhook endpoints (never their secrets)."""
-        items = services.listing(db.session(), current_principal(), q.get("organisation_id"))
-        return {"items": items}
+        return services.listing(db.session(), current_principal(), q.get("organisation_id"))
 
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>")
@@ -75,7 +68,7 @@ class EndpointById(MethodView):
     @blp.arguments(WebhookEndpointUpdateSchema())
     @blp.response(200, WebhookEndpointSchema)
     @blp.doc(security=BEARER_AUTH)
-    def patch(self, changes: dict[str, Any], endpoint_id: str) -> WebhookEndpoint:
+    def patch(self, changes: services.Changes, endpoint_id: str) -> WebhookEndpoint:
         """Change an endpoint's URL, events, description, or enable or disable it."""
         return services.update(db.session(), current_principal(), endpoint_id, changes, settings())
 
@@ -90,24 +83,22 @@ class EndpointById(MethodView):
 @blp.arguments(WebhookRotateSchema())
 @blp.response(200, WebhookEndpointWithSecretSchema)
 @blp.doc(security=BEARER_AUTH)
-def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
+def rotate_secret(body: dict[str, Any], endpoint_id: str) -> services.WithSecret:
     """A new signing secret, shown only now; the old one also signs for a while."""
-    endpoint, secret = services.rotate(
+    return services.rotate(
         db.session(), current_principal(), endpoint_id, body["previous_valid_hours"], settings()
     )
-    return with_secret(endpoint, secret)
 
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/deliveries")
 @blp.arguments(WebhookDeliveryQuerySchema(), location="query")
 @blp.response(200, WebhookDeliveryPageSchema)
 @blp.doc(security=BEARER_AUTH)
-def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
+def list_deliveries(q: dict[str, Any], endpoint_id: str) -> services.Deliveries:
     """The endpoint's deliveries with their attempts, newest first."""
-    items, cursor = services.deliveries(
+    return services.deliveries(
         db.session(), current_principal(), endpoint_id, q["limit"], q.get("cursor")
     )
-    return {"items": items, "next_cursor": cursor}
 
 
 @blp.route(
@@ -115,10 +106,14 @@ def list_deliveries(q: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
     methods=["POST"],
 )
 @writes
-@blp.response(200, WebhookDeliverySchema)
+@blp.response(
+    202,
+    WebhookDeliverySchema,
+    description="The attempt is queued: the worker makes it within seconds, and it appears in "
+    "the delivery's attempts as manual (a 2xx marks the delivery succeeded). One waits at a "
+    "time: asking again meanwhile queues nothing more.",
+)
 @blp.doc(security=BEARER_AUTH)
-def redeliver(endpoint_id: str, delivery_id: str) -> dict[str, Any]:
-    """Send the delivery again now (a manual attempt, in its log)."""
-    return services.redeliver(
-        db.session(), current_principal(), endpoint_id, delivery_id, settings()
-    )
+def redeliver(endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+    """Send the delivery again soon (a manual attempt, queued; never made in the request)."""
+    return services.redeliver(db.session(), current_principal(), endpoint_id, delivery_id)

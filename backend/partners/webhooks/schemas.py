@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from backend.core.text_fields import Label
 from backend.partners.webhooks.events import EVENT_TYPES
+from backend.partners.webhooks.models import DeliveryStatus
+from backend.partners.webhooks.services import Changes, NewEndpoint
 from backend.partners.webhooks.targets import MAX_URL_LENGTH
+from backend.partners.webhooks.transport import EXCERPT_BYTES, excerpt
 
 MAX_PREVIOUS_VALID_HOURS = 168
 
@@ -33,7 +38,8 @@ def _url(required: bool) -> fields.String:
         required=required,
         validate=validate.Length(min=1, max=MAX_URL_LENGTH),
         metadata={
-            "description": "HTTPS URL on a public address (http and private ones: sandbox only)",
+            "description": "HTTPS URL on a public address (http, loopback and private "
+            "addresses only where WEBHOOK_ALLOW_PRIVATE_TARGETS is set, for development)",
             "example": "https://example.com/hooks/diandian",
         },
     )
@@ -48,12 +54,20 @@ class WebhookEndpointCreateSchema(Schema):
         metadata={"description": "Needed when you administer several organisations"},
     )
 
+    @post_load
+    def make(self, data: dict[str, Any], **_kw: Any) -> NewEndpoint:
+        return NewEndpoint(**data)
+
 
 class WebhookEndpointUpdateSchema(Schema):
     url = _url(required=False)
     events = _events(required=False)
     description = Label(max_length=200)
     enabled = fields.Boolean(metadata={"description": "A disabled endpoint gets no deliveries"})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_kw: Any) -> Changes:
+        return Changes(**data)
 
 
 class WebhookEndpointQuerySchema(Schema):
@@ -78,9 +92,14 @@ class WebhookEndpointSchema(Schema):
 
 
 class WebhookEndpointWithSecretSchema(WebhookEndpointSchema):
+    """An endpoint and its new secret (`services.WithSecret`)."""
+
     secret = fields.String(
         metadata={"description": "The signing secret; shown only in this response"}
     )
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        return super().get_attribute(obj if attr == "secret" else obj.endpoint, attr, default)
 
 
 class WebhookEndpointListSchema(Schema):
@@ -102,21 +121,28 @@ class WebhookAttemptSchema(Schema):
     status_code = fields.Integer(allow_none=True)
     duration_ms = fields.Integer()
     error = fields.String()
-    response_excerpt = fields.String(metadata={"description": "The start of the answer"})
+    response_excerpt = fields.Function(
+        lambda attempt: excerpt(attempt.response_excerpt),
+        metadata={
+            "type": "string",
+            "description": f"The first bytes of the answer (at most {EXCERPT_BYTES}, "
+            "without control characters)",
+        },
+    )
 
 
 class WebhookDeliverySchema(Schema):
     id = fields.String(metadata={"example": "whd_..."})
     event_id = fields.String(metadata={"description": "Also sent as Diandian-Event-Id"})
-    event_type = fields.String()
-    status = fields.String(metadata={"enum": ["pending", "succeeded", "failed"]})
-    automatic_attempts = fields.Integer()
+    event_type = fields.String(attribute="event.type")
+    status = fields.String(metadata={"enum": [s.value for s in DeliveryStatus]})
+    automatic_attempts = fields.Integer(attribute="attempts")
     next_attempt_at = fields.DateTime(allow_none=True)
     last_status_code = fields.Integer(allow_none=True)
     last_error = fields.String()
     created_at = fields.DateTime()
     succeeded_at = fields.DateTime(allow_none=True)
-    attempts = fields.List(fields.Nested(WebhookAttemptSchema))
+    attempts = fields.List(fields.Nested(WebhookAttemptSchema), attribute="log")
 
 
 class WebhookDeliveryPageSchema(Schema):

@@ -5,29 +5,64 @@ and look at (or redo) deliveries. Organisation admins, the organisation's API ke
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.core import cursors, secretbox
 from backend.core.clock import utcnow
-from backend.core.db import end_reads, random_id, write_lock_up_front
+from backend.core.db import random_id
 from backend.core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from backend.partners.webhooks import delivery, targets
 from backend.partners.webhooks.events import EVENT_TYPES
-from backend.partners.webhooks.models import (
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-    WebhookEvent,
-)
+from backend.partners.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SCOPE = "webhooks:manage"
 MAX_ENDPOINTS = 16  # per organisation
+LOGGED = (selectinload(WebhookDelivery.event), selectinload(WebhookDelivery.log))
+
+
+@dataclass(frozen=True)
+class NewEndpoint:
+    url: str
+    events: list[str]
+    description: str = ""
+    organisation_id: int | None = None  # needed only when the caller has several
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What to change in an endpoint; None leaves it as it is."""
+
+    url: str | None = None
+    events: list[str] | None = None
+    description: str | None = None
+    enabled: bool | None = None
+
+
+@dataclass(frozen=True)
+class WithSecret:
+    """An endpoint and its signing secret, shown only when it is made."""
+
+    endpoint: WebhookEndpoint
+    secret: str
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    items: list[WebhookEndpoint]
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    """A page of an endpoint's deliveries, newest first."""
+
+    items: list[WebhookDelivery] = field(default_factory=list)
+    next_cursor: str | None = None
 
 
 class TooManyEndpoints(Conflict):
@@ -68,15 +103,11 @@ def _new_secret(secret_key: str) -> tuple[str, str]:
     return secret, secretbox.seal(secret_key, delivery.SEAL_PURPOSE, secret)
 
 
-def create(
-    s: Session, who: Principal, body: dict[str, Any], settings: delivery.Settings
-) -> tuple[WebhookEndpoint, str]:
+def create(s: Session, who: Principal, new: NewEndpoint, settings: delivery.Settings) -> WithSecret:
     """Register an endpoint; its signing secret is returned this once."""
-    org = _organisation(who, body.get("organisation_id"))
-    url = targets.vet(body["url"], settings.allow_private)
+    org = _organisation(who, new.organisation_id)
+    url = targets.vet(new.url, settings.allow_private, settings.timeout_s)
     secret, sealed = _new_secret(settings.secret_key)
-    end_reads(s)
-    write_lock_up_front(s)
     count = s.scalar(
         select(func.count())
         .select_from(WebhookEndpoint)
@@ -91,16 +122,16 @@ def create(
         id=random_id("we_"),
         organisation_id=org,
         url=url,
-        events=_events(body["events"]),
-        description=body.get("description", ""),
+        events=_events(new.events),
+        description=new.description,
         enabled=True,
         secret_sealed=sealed,
         created_at=now,
         updated_at=now,
     )
     s.add(endpoint)
-    s.commit()
-    return endpoint, secret
+    s.flush()
+    return WithSecret(endpoint, secret)
 
 
 def get(s: Session, who: Principal, endpoint_id: str) -> WebhookEndpoint:
@@ -114,7 +145,7 @@ def get(s: Session, who: Principal, endpoint_id: str) -> WebhookEndpoint:
     return endpoint
 
 
-def listing(s: Session, who: Principal, organisation_id: int | None) -> list[WebhookEndpoint]:
+def listing(s: Session, who: Principal, organisation_id: int | None) -> Endpoints:
     """The endpoints of one organisation, or of every organisation the user administers."""
     if who.anonymous:
         raise Unauthenticated("Sign in or use an API key.")
@@ -127,11 +158,13 @@ def listing(s: Session, who: Principal, organisation_id: int | None) -> list[Web
         raise ValidationFailed("organisation_id", "Operators name the organisation.")
     else:
         orgs = [o for o, roles in who.roles.items() if Role.admin in roles]
-    return list(
-        s.scalars(
-            select(WebhookEndpoint)
-            .where(WebhookEndpoint.organisation_id.in_(orgs))
-            .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+    return Endpoints(
+        list(
+            s.scalars(
+                select(WebhookEndpoint)
+                .where(WebhookEndpoint.organisation_id.in_(orgs))
+                .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+            )
         )
     )
 
@@ -140,27 +173,28 @@ def update(
     s: Session,
     who: Principal,
     endpoint_id: str,
-    changes: dict[str, Any],
+    changes: Changes,
     settings: delivery.Settings,
 ) -> WebhookEndpoint:
     """Change the URL, the events, the description or whether it is enabled."""
     endpoint = get(s, who, endpoint_id)
-    if "url" in changes:
-        endpoint.url = targets.vet(changes["url"], settings.allow_private)
-    if "events" in changes:
-        endpoint.events = _events(changes["events"])
-    for key in ("description", "enabled"):
-        if key in changes:
-            setattr(endpoint, key, changes[key])
+    if changes.url is not None:
+        endpoint.url = targets.vet(changes.url, settings.allow_private, settings.timeout_s)
+    if changes.events is not None:
+        endpoint.events = _events(changes.events)
+    if changes.description is not None:
+        endpoint.description = changes.description
+    if changes.enabled is not None:
+        endpoint.enabled = changes.enabled
     endpoint.updated_at = utcnow()
-    s.commit()
+    s.flush()
     return endpoint
 
 
 def delete(s: Session, who: Principal, endpoint_id: str) -> None:
     """Remove an endpoint with its deliveries; its pending retries stop."""
     s.delete(get(s, who, endpoint_id))
-    s.commit()
+    s.flush()
 
 
 def rotate(
@@ -169,7 +203,7 @@ def rotate(
     endpoint_id: str,
     previous_valid_hours: int,
     settings: delivery.Settings,
-) -> tuple[WebhookEndpoint, str]:
+) -> WithSecret:
     """A new signing secret, returned this once; the current one keeps signing beside it for
     `previous_valid_hours` (0: revoked now). A secret rotated out earlier is dropped."""
     endpoint = get(s, who, endpoint_id)
@@ -181,64 +215,30 @@ def rotate(
     else:
         endpoint.previous_secret_sealed = endpoint.previous_secret_expires_at = None
     endpoint.secret_sealed, endpoint.updated_at = sealed, now
-    s.commit()
-    return endpoint, secret
+    s.flush()
+    return WithSecret(endpoint, secret)
 
 
 def deliveries(
     s: Session, who: Principal, endpoint_id: str, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> Deliveries:
     """The endpoint's deliveries, newest first, each with its attempts."""
     get(s, who, endpoint_id)
-    q = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    q = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id).options(*LOGGED)
     rows, following = cursors.newest_first(
         s, q, WebhookDelivery.created_at, WebhookDelivery.id, limit, cursor
     )
-    return _describe(s, rows), following
+    return Deliveries(rows, following)
 
 
-def redeliver(
-    s: Session, who: Principal, endpoint_id: str, delivery_id: str, settings: delivery.Settings
-) -> dict[str, Any]:
-    """One more attempt now, logged as manual; a 2xx marks the delivery succeeded."""
+def redeliver(s: Session, who: Principal, endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+    """Queue one more attempt, made soon by the worker and logged as manual; a 2xx marks the
+    delivery succeeded. Nothing is sent inside the request."""
     get(s, who, endpoint_id)
-    found = s.get(WebhookDelivery, delivery_id)
+    found = s.scalar(
+        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).options(*LOGGED)
+    )
     if found is None or found.endpoint_id != endpoint_id:
         raise NotFound("No such delivery of this endpoint.")
-    delivery.redeliver(s, delivery_id, settings)
-    return _describe(s, [s.get_one(WebhookDelivery, delivery_id)])[0]
-
-
-def _describe(s: Session, rows: list[WebhookDelivery]) -> list[dict[str, Any]]:
-    ids = [d.id for d in rows]
-    types = {
-        delivery_id: event_type
-        for delivery_id, event_type in s.execute(
-            select(WebhookDelivery.id, WebhookEvent.type)
-            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
-            .where(WebhookDelivery.id.in_(ids))
-        )
-    }
-    attempts: dict[str, list[WebhookAttempt]] = {i: [] for i in ids}
-    for attempt in s.scalars(
-        select(WebhookAttempt)
-        .where(WebhookAttempt.delivery_id.in_(ids))
-        .order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
-    ):
-        attempts[attempt.delivery_id].append(attempt)
-    return [
-        {
-            "id": d.id,
-            "event_id": d.event_id,
-            "event_type": types[d.id],
-            "status": d.status.value,
-            "automatic_attempts": d.attempts,
-            "next_attempt_at": d.next_attempt_at,
-            "last_status_code": d.last_status_code,
-            "last_error": d.last_error,
-            "created_at": d.created_at,
-            "succeeded_at": d.succeeded_at,
-            "attempts": attempts[d.id],
-        }
-        for d in rows
-    ]
+    delivery.request_manual(s, delivery_id)
+    return found

@@ -1,23 +1,28 @@
 """One HTTP POST of a webhook: to the address vetted a moment before (the connection is pinned
 to it, so DNS cannot change between the check and the connect), no redirects, no proxies from
-the environment, a timeout, and at most a few KB of the answer read."""
+the environment, and a deadline for the whole attempt that a receiver trickling bytes cannot
+stretch. Of the answer only the status and a few bytes are kept."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3 import HTTPConnectionPool
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from backend.core.errors import ValidationFailed
 from backend.partners.webhooks import targets
 
-READ_LIMIT = 4096
-EXCERPT_CHARS = 1000
+EXCERPT_BYTES = 64  # of the answer, shown in the delivery log: never more
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,112 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def excerpt(raw: bytes | str) -> str:
+    """At most EXCERPT_BYTES bytes (UTF-8) of an answer, without control characters."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    shown = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return shown.encode()[:EXCERPT_BYTES].decode("utf-8", "ignore")
+
+
+class Deadline:
+    """The end of one attempt: when it comes, every connection made for the attempt is shut
+    down, so a connect, TLS handshake, header or body read blocked on it returns at once,
+    however the receiver trickles its bytes. A duplicate of each socket's descriptor is held
+    until the attempt ends, so the timer can never shut down a descriptor reused meanwhile."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.passed = False
+        self._twins: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def left(self) -> float:
+        return max(self.at - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        twin = sock.dup()
+        with self._lock:
+            self._twins.append(twin)
+            if self.passed:
+                _shut(twin)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for twin in self._twins:
+                _shut(twin)
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for twin in self._twins:
+                twin.close()
+            self._twins.clear()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Watched:
+    """A connection whose socket its attempt's deadline watches (`deadline` is set by the pool)."""
+
+    deadline: Deadline | None = None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        if self.deadline is not None:
+            self.deadline.watch(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedPool:
+    """A pool that hands its attempt's deadline to each connection it makes."""
+
+    deadline: Deadline | None = None
+
+    def _new_conn(self) -> Any:
+        conn = super()._new_conn()  # type: ignore[misc]
+        conn.deadline = self.deadline
+        return conn
+
+
+class _HTTPPool(_WatchedPool, HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(_WatchedPool, HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
 class PinnedAdapter(HTTPAdapter):
     """Connects to `address`; the Host header, TLS SNI and certificate check keep the URL's
-    host name."""
+    host name. With a `deadline`, its connections end when it passes."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, deadline: Deadline | None = None) -> None:
         self.address = address
+        self.deadline = deadline
         super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
     def get_connection_with_tls_context(
         self,
@@ -56,37 +160,69 @@ class PinnedAdapter(HTTPAdapter):
         pool: HTTPConnectionPool = self.poolmanager.connection_from_host(
             **{**host_params, "host": self.address}, pool_kwargs=pool_kwargs
         )
+        pool.deadline = self.deadline  # type: ignore[attr-defined]
         return pool
+
+
+def failure(exc: BaseException) -> str:
+    """What went wrong, told by exception types and the system's error text only: never bytes
+    the target sent (a status line or header it sent may sit in an exception's message)."""
+    names: list[str] = []
+    reason = ""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if not names or names[-1] != type(e).__name__:
+            names.append(type(e).__name__)
+        if isinstance(e, OSError) and isinstance(e.strerror, str):
+            reason = e.strerror
+        e = e.__cause__ or e.__context__
+    return (" < ".join(names) + (f": {reason}" if reason else ""))[:500]
 
 
 def post(
     url: str, body: bytes, headers: dict[str, str], timeout_s: float, allow_private: bool
 ) -> Outcome:
-    """POST `body` to `url` once; never raises for network trouble or a refused target."""
+    """POST `body` to `url` once, all within `timeout_s`; never raises for network trouble or
+    a refused target."""
     started = time.monotonic()
 
     def took() -> int:
         return int((time.monotonic() - started) * 1000)
 
+    with Deadline(timeout_s) as deadline:
+        try:
+            parts = targets.parse(url, allow_private)
+            address = targets.resolve(parts, allow_private, deadline.left())
+            with requests.Session() as http:
+                http.trust_env = False  # no proxy or netrc from the environment
+                http.mount(f"{parts.scheme}://", PinnedAdapter(address, deadline))
+                with http.post(
+                    url,
+                    data=body,
+                    headers={**headers, "Host": parts.netloc},
+                    timeout=(deadline.left(), timeout_s),
+                    allow_redirects=False,
+                    stream=True,
+                ) as resp:
+                    if deadline.passed:  # the headers were cut short, not complete
+                        raise TimeoutError
+                    code = resp.status_code
+                    answer = _start_of(resp)
+        except (targets.Unreachable, ValidationFailed) as exc:
+            return Outcome(None, took(), f"refused: {exc}"[:500])
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            if deadline.passed:
+                return Outcome(None, took(), f"Timeout: no answer within {timeout_s:g} s")
+            return Outcome(None, took(), failure(exc))
+    return Outcome(code, took(), "" if 200 <= code < 300 else f"HTTP {code}", excerpt(answer))
+
+
+def _start_of(resp: requests.Response) -> bytes:
+    """The first bytes of the answer, or what came of them by the deadline."""
     try:
-        parts = targets.parse(url, allow_private)
-        address = targets.resolve(parts, allow_private)
-        with requests.Session() as http:
-            http.trust_env = False  # no proxy or netrc from the environment
-            http.mount(f"{parts.scheme}://", PinnedAdapter(address))
-            with http.post(
-                url,
-                data=body,
-                headers={**headers, "Host": parts.netloc},
-                timeout=timeout_s,
-                allow_redirects=False,
-                stream=True,
-            ) as resp:
-                answer = resp.raw.read(READ_LIMIT, decode_content=True)
-                code = resp.status_code
-    except (targets.Unreachable, ValidationFailed) as exc:
-        return Outcome(None, took(), f"refused: {exc}"[:500])
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        return Outcome(None, took(), f"{type(exc).__name__}: {exc}"[:500])
-    excerpt = answer.decode("utf-8", "replace")[:EXCERPT_CHARS]
-    return Outcome(code, took(), "" if 200 <= code < 300 else f"HTTP {code}", excerpt)
+        start: bytes = resp.raw.read(EXCERPT_BYTES, decode_content=True)
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+        return b""
+    return start

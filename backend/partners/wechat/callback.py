@@ -1,5 +1,6 @@
 """The callback WeChat calls: check the signature and the time, open safe-mode messages, act
-once per message, and reply (encrypted when the message was).
+once per message, and reply (encrypted when the message was). One transaction, the request's:
+the message is claimed first, so a concurrent retry waits for it and replays its reply.
 
 Plaintext mode signs only [token, timestamp, nonce]; compatibility and safe mode
 (`encrypt_type=aes`) sign the `Encrypt` text too (`msg_signature`), and we answer in kind.
@@ -15,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import end_reads, write_lock_up_front
 from backend.core.errors import DomainError, Forbidden, NotFound
 from backend.partners.wechat import dedup, dispatch, registration, xmlcodec
 from backend.partners.wechat.crypto import CryptoError, MessageCrypt, signature, signed
@@ -116,14 +116,12 @@ def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -
         msg = dispatch.Message.read(_read(opened, settings, q, body, now))
     except dispatch.InvalidMessage as exc:
         raise BadMessage(str(exc)) from exc
-    end_reads(s)
-    write_lock_up_front(s)
-    answer = dispatch.handle(s, settings, opened.account, msg, now)
-    reply = dispatch.to_xml(answer, msg, now) if answer else None
-    if not dedup.record(s, opened.account.id, msg.key, now, reply):
-        s.rollback()  # a retry: undo what this attempt did, answer what the first one did
+    if dedup.claim(s, opened.account.id, msg.key, now):
+        answer = dispatch.handle(s, settings, opened.account, msg, now)
+        reply = dispatch.to_xml(answer, msg, now) if answer else None
+        dedup.answered(s, opened.account.id, msg.key, reply)
+    else:  # a retry: answer what the first delivery did, and do nothing again
         reply = dedup.replay(s, opened.account.id, msg.key)
-    s.commit()
     if reply is None:
         return SUCCESS
     return _seal(opened, reply, now) if q.encrypt_type == "aes" else reply

@@ -1,11 +1,11 @@
 """Answering WeChat's retries once: a row per handled message, unique per account and key,
-written in the transaction that acts on the message, with the reply it got."""
+claimed in the transaction that acts on the message, with the reply it got."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
@@ -15,19 +15,27 @@ from backend.partners.wechat.models import WechatMessage
 KEEP = timedelta(days=3)  # WeChat retries within 15 seconds; days leave room for inquiries
 
 
-def record(s: Session, account_id: int, key: str, now: datetime, reply: str | None) -> bool:
-    """Record the message and its reply (None: `success`) in the transaction that acted on it;
-    False when it was recorded already, and the caller must roll back what it did.
-
-    On PostgreSQL a concurrent retry waits here until the first attempt commits or rolls back.
-    """
+def claim(s: Session, account_id: int, key: str, now: datetime) -> bool:
+    """Claim the message in the transaction that acts on it; False when it was handled already
+    (a retry). On PostgreSQL a concurrent retry waits here until the first delivery's
+    transaction ends: it then finds the row (and replays its reply), or claims it if the first
+    one rolled back. On SQLite the write lock taken at BEGIN orders them the same way."""
     inserted = s.execute(
         upsert(s, WechatMessage)
-        .values(account_id=account_id, key=key, received_at=now, reply=reply)
+        .values(account_id=account_id, key=key, received_at=now, reply=None)
         .on_conflict_do_nothing(index_elements=["account_id", "key"])
         .returning(WechatMessage.id)
     ).first()
     return inserted is not None
+
+
+def answered(s: Session, account_id: int, key: str, reply: str | None) -> None:
+    """Keep the reply a claimed message got (None: `success`), for its retries."""
+    s.execute(
+        update(WechatMessage)
+        .where(WechatMessage.account_id == account_id, WechatMessage.key == key)
+        .values(reply=reply)
+    )
 
 
 def replay(s: Session, account_id: int, key: str) -> str | None:
@@ -43,5 +51,4 @@ def purge(s: Session, now: datetime | None = None) -> int:
     """Forget messages handled more than three days ago; returns how many."""
     cutoff = (now or utcnow()) - KEEP
     n = s.execute(delete(WechatMessage).where(WechatMessage.received_at < cutoff)).rowcount  # type: ignore[attr-defined]
-    s.commit()
     return int(n)

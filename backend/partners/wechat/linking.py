@@ -12,7 +12,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import write_lock_up_front
 from backend.core.errors import NotFound, ValidationFailed
 from backend.partners.wechat import followers
 from backend.partners.wechat.models import WechatAccount
@@ -52,11 +51,9 @@ def link(s: Session, secret_key: str, user_id: int, link_token: str) -> Linked:
         raise ValidationFailed("token", "The link has expired: send 积分 again.") from None
     except (BadSignature, TypeError, ValueError):
         raise ValidationFailed("token", "This is not a WeChat link token.") from None
-    write_lock_up_front(s)
     account = s.get(WechatAccount, account_id)
     if account is None:
         raise NotFound("This official account is no longer linked.")
     now = utcnow()
     followers.link(s, account_id, openid, user_id, now)
-    s.commit()
     return Linked(account, now)

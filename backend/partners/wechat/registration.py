@@ -4,6 +4,8 @@ EncodingAESKey are sealed at rest and never shown again."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.core import secretbox
+from backend.core import secretbox, uow
 from backend.core.db import random_id
 from backend.core.errors import Conflict, NotFound
 from backend.partners.wechat.models import WechatAccount
@@ -24,6 +26,29 @@ CALLBACK_PATH = "/api/v1/partners/wechat/{slug}"
 
 class AccountLinked(Conflict):
     slug, title = "wechat-account-linked", "The official account is already linked"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An account as its organisation's admins see it: never its secrets."""
+
+    slug: str
+    organisation_id: int
+    appid: str
+    name: str
+    created_at: datetime
+    callback_url: str
+
+    @classmethod
+    def of(cls, account: WechatAccount, base_url: str) -> Shown:
+        return cls(
+            slug=account.slug,
+            organisation_id=account.organisation_id,
+            appid=account.appid,
+            name=account.name,
+            created_at=account.created_at,
+            callback_url=callback_url(base_url, account),
+        )
 
 
 def _authorize(who: Principal, org_id: int) -> int:
@@ -54,11 +79,11 @@ def register(
         aes_key_sealed=secretbox.seal(secret_key, AES_KEY_PURPOSE, encoding_aes_key),
         created_by_id=user_id,
     )
-    s.add(account)
     try:
-        s.commit()
+        with uow.savepoint(s):
+            s.add(account)
+            s.flush()
     except IntegrityError:
-        s.rollback()
         raise AccountLinked(f"The official account {appid} is already linked.") from None
     return account
 
@@ -85,7 +110,6 @@ def unlink(s: Session, who: Principal, org_id: int, slug: str) -> None:
     ).first()
     if gone is None:
         raise NotFound("No such WeChat account.")
-    s.commit()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ from backend.certificates import issuers
 from backend.core import db
 from backend.core.errors import DomainError
 from backend.partners.wechat import callback, linking, registration
+from backend.partners.wechat.models import WechatAccount
 from backend.partners.wechat.schemas import (
     WechatAccountCreateSchema,
     WechatAccountSchema,
@@ -48,19 +49,15 @@ def _settings() -> Settings:
     )
 
 
-def _shown(account: Any) -> dict[str, Any]:
-    url = registration.callback_url(current_app.config["PUBLIC_BASE_URL"], account)
-    return {
-        name: getattr(account, name)
-        for name in ("slug", "organisation_id", "appid", "name", "created_at")
-    } | {"callback_url": url}
+def _shown(account: WechatAccount) -> registration.Shown:
+    return registration.Shown.of(account, current_app.config["PUBLIC_BASE_URL"])
 
 
 @blp.route("/organisations/<int:org_id>/wechat-accounts")
 class Accounts(MethodView):
     @blp.response(200, WechatAccountSchema(many=True))
     @blp.doc(security=BEARER_AUTH)
-    def get(self, org_id: int) -> list[dict[str, Any]]:
+    def get(self, org_id: int) -> list[registration.Shown]:
         """The organisation's official accounts, without their secrets (admins)."""
         return [_shown(a) for a in registration.accounts(db.session(), current_principal(), org_id)]
 
@@ -68,7 +65,7 @@ class Accounts(MethodView):
     @blp.response(201, WechatAccountSchema)
     @blp.alt_response(409, description="The appid is linked already")
     @blp.doc(security=BEARER_AUTH)
-    def post(self, body: dict[str, Any], org_id: int) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], org_id: int) -> registration.Shown:
         """Link an official account; enter the callback URL and token in the WeChat console."""
         secret_key = current_app.config["SECRET_KEY"]
         account = registration.register(
@@ -132,14 +129,7 @@ class Callback(MethodView):
 @blp.arguments(WechatLinkRequestSchema())
 @blp.response(201, WechatLinkSchema)
 @blp.doc(security=BEARER_AUTH)
-def link(body: dict[str, Any]) -> dict[str, Any]:
+def link(body: dict[str, Any]) -> linking.Linked:
     """Link the WeChat follower of a 积分 link token to me (the token lives 15 minutes)."""
     user = current_principal().require_user()
-    done = linking.link(db.session(), current_app.config["SECRET_KEY"], user.id, body["token"])
-    a = done.account
-    return {
-        "account_id": a.slug,
-        "account_name": a.name,
-        "organisation_id": a.organisation_id,
-        "linked_at": done.linked_at,
-    }
+    return linking.link(db.session(), current_app.config["SECRET_KEY"], user.id, body["token"])

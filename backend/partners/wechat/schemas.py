@@ -85,7 +85,11 @@ class WechatLinkRequestSchema(Schema):
 
 
 class WechatLinkSchema(Schema):
-    account_id = fields.String(metadata={"description": "The official account's id (wx_…)"})
-    account_name = fields.String()
-    organisation_id = fields.Integer()
+    """A follower linked to me (`linking.Linked`)."""
+
+    account_id = fields.String(
+        attribute="account.slug", metadata={"description": "The official account's id (wx_…)"}
+    )
+    account_name = fields.String(attribute="account.name")
+    organisation_id = fields.Integer(attribute="account.organisation_id")
     linked_at = fields.DateTime()

@@ -5,17 +5,20 @@ after the last attempt, manual redelivery, and a connection pinned to the vetted
 from __future__ import annotations
 
 import socket
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from backend.core.jobs.models import Job
 from backend.partners.webhooks import signing
 from backend.partners.webhooks.delivery import USER_AGENT, retry_delay
-from backend.partners.webhooks.events import emit
+from backend.partners.webhooks.events import DELIVER_JOB, emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import HANG_UP, TIMEOUT, Receiver, validate
+from tests.partners.webhooks.trickle import HEADERS, Trickler, elapsed
 
 VERIFIED = {
     "number": "DD-2026-000042",
@@ -133,22 +136,38 @@ def test_after_the_last_attempt_the_delivery_fails_and_a_manual_redelivery_works
         moved = client.patch(base, json={"url": receiver.url}, headers=company.headers)
         assert moved.status_code == 200
         resp = client.post(f"{base}/deliveries/{d.id}/redeliver", headers=company.headers)
-        assert resp.status_code == 200, resp.get_json()
-    body = resp.get_json()
+        assert resp.status_code == 202, resp.get_json()
+        queued = resp.get_json()
+        assert (queued["status"], queued["automatic_attempts"]) == ("failed", 8)
+        assert receiver.received == []  # nothing is sent inside the request
+        assert run_worker() == 1
+    listed = client.get(f"{base}/deliveries", headers=company.headers).get_json()["items"]
+    body = listed[0]
     assert body["status"] == "succeeded"
     assert body["automatic_attempts"] == 8
     assert [a["manual"] for a in body["attempts"]] == [False] * 8 + [True]
     assert body["attempts"][-1]["status_code"] == 200
     assert len(receiver.received) == 1
-    receiver.received[0].verify([endpoint["secret"]], now=receiver_time(receiver))
+    receiver.received[0].verify([endpoint["secret"]], now=clock.now.timestamp())
     manual = db_session.scalars(select(WebhookAttempt).where(WebhookAttempt.manual)).all()
     assert len(manual) == 1
 
 
-def receiver_time(receiver: Receiver) -> float:
-    """The t= of the last signature (a manual redelivery is signed at the real time)."""
-    header = receiver.received[-1].headers[signing.HEADER]
-    return float(header.split(",")[0].removeprefix("t="))
+def test_asking_again_while_a_redelivery_waits_queues_nothing_more(
+    client, db_session, company, clock, run_worker
+):
+    endpoint = create_endpoint(client, company.token, dead_url(), ["certificate.verified"])
+    emit(db_session, company.org.id, "certificate.verified", VERIFIED)
+    db_session.commit()
+    d = only_delivery(db_session)
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries/{d.id}/redeliver"
+    for _ in range(3):
+        assert client.post(path, headers=company.headers).status_code == 202
+    manual = select(Job).where(Job.kind == DELIVER_JOB, Job.ref == f"{d.id}/manual")
+    assert len(db_session.scalars(manual).all()) == 1
+    assert run_worker() == 2  # the first automatic attempt and the manual one
+    assert client.post(path, headers=company.headers).status_code == 202
+    assert len(db_session.scalars(manual).all()) == 2
 
 
 def test_a_disabled_endpoint_is_not_called(client, db_session, company, clock, run_worker):
@@ -190,3 +209,20 @@ def test_the_connection_goes_to_the_address_vetted_not_a_second_lookup(
         assert run_worker() == 1
     assert only_delivery(db_session).status == DeliveryStatus.succeeded
     assert receiver.received[0].headers["Host"] == f"hooks.example.test:{receiver.port}"
+
+
+def test_a_redelivery_request_never_waits_for_the_receiver(client, db_session, company):
+    """The attempt is the worker's: a receiver trickling its answer cannot hold the request
+    (eight such requests once held every gunicorn thread)."""
+    with Trickler(HEADERS) as slow:
+        endpoint = create_endpoint(client, company.token, slow.url(), ["order.paid"])
+        emit(db_session, company.org.id, "order.paid", {"id": "ord_x"})
+        db_session.commit()
+        d = only_delivery(db_session)
+        path = f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries/{d.id}/redeliver"
+        started = time.monotonic()
+        resp = client.post(path, headers=company.headers)
+        took = elapsed(started)
+        assert not slow.connected.is_set()
+    assert resp.status_code == 202, resp.get_json()
+    assert took < 1.0  # the receiver would hold it for 20 s

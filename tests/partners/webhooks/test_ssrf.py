@@ -1,19 +1,26 @@
-"""Outside sandbox mode webhooks go only to https URLs on public addresses: refused when an
-endpoint is registered, and again at every delivery (DNS may have changed since)."""
+"""Webhooks go only to https URLs on public addresses, in every mode: refused when an endpoint
+is registered, and again at every delivery (DNS may have changed since). Only the explicit
+development setting (on in these tests, for the receivers on loopback) lets http, loopback and
+private addresses through; link-local and metadata addresses never. The delivery log shows a
+status and a few bytes of an answer, nothing more."""
 
 from __future__ import annotations
 
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_address
 
 import pytest
 from sqlalchemy import select
 
+from backend.core.config import Config, ConfigError
 from backend.partners.webhooks import targets
 from backend.partners.webhooks.events import emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import Receiver
+from tests.partners.webhooks.trickle import NOT_HTTP, Trickler
 
 BASE = "/api/v1/webhook-endpoints"
 REFUSED = [
@@ -119,7 +126,7 @@ def test_delivery_refuses_a_name_that_now_resolves_inside(
     assert attempt.status_code is None
 
 
-def test_delivery_refuses_targets_registered_in_sandbox_once_it_is_off(
+def test_delivery_refuses_targets_registered_in_development_once_it_is_off(
     client, db_session, company, app, monkeypatch, clock, run_worker
 ):
     with Receiver() as receiver:
@@ -131,3 +138,127 @@ def test_delivery_refuses_targets_registered_in_sandbox_once_it_is_off(
     assert receiver.received == []
     d = db_session.execute(select(WebhookDelivery)).scalar_one()
     assert d.last_error.startswith("refused")
+
+
+def test_the_development_setting_is_off_unless_set_and_refused_live(monkeypatch, tmp_path):
+    monkeypatch.delenv("WEBHOOK_ALLOW_PRIVATE_TARGETS", raising=False)
+    monkeypatch.setenv("DIANDIAN_SANDBOX", "1")
+    assert Config.from_env().WEBHOOK_ALLOW_PRIVATE_TARGETS is False  # sandbox or not
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE_TARGETS", "1")
+    assert Config.from_env().WEBHOOK_ALLOW_PRIVATE_TARGETS is True
+    live = Config(
+        INSTANCE_PATH=str(tmp_path),
+        SANDBOX=False,
+        SECRET_KEY="k",
+        SMS_PROVIDER="x",
+        STRIPE_SECRET_KEY="sk_x",
+        STRIPE_PUBLISHABLE_KEY="pk_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+        WEBHOOK_ALLOW_PRIVATE_TARGETS=True,
+    )
+    with pytest.raises(ConfigError, match="development only"):
+        live.finalise()
+
+
+def refused_url(client, company, url: str) -> None:
+    resp = client.post(BASE, json={"url": url, "events": ["order.paid"]}, headers=company.headers)
+    assert resp.status_code == 422, (url, resp.get_json())
+    assert resp.get_json()["errors"][0]["field"] == "url"
+
+
+METADATA = [
+    "169.254.169.254",  # AWS, GCP, Azure, Tencent Cloud (169.254.0.23 too)
+    "169.254.0.23",
+    "100.100.100.200",  # Alibaba Cloud
+    "fd00:ec2::254",  # AWS over IPv6
+    "fe80::1",
+    "::ffff:169.254.169.254",
+]
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.5", "::1", *METADATA])
+def test_by_default_loopback_private_and_metadata_targets_are_refused(
+    client, company, strict, address
+):
+    for scheme in ("https", "http"):
+        refused_url(client, company, f"{scheme}://{literal(address)}:8080/latest/meta-data")
+
+
+@pytest.mark.parametrize("address", METADATA)
+def test_the_development_setting_never_allows_link_local_or_metadata_targets(
+    client, company, address
+):
+    refused_url(client, company, f"http://{literal(address)}/latest/meta-data")
+    assert create_endpoint(client, company.token, "http://127.0.0.1:9/dev")["id"]
+
+
+def test_a_name_that_resolves_to_the_metadata_service_is_refused_at_delivery(
+    client, db_session, company, monkeypatch, clock, run_worker
+):
+    """In development names are not looked up at registration; every delivery looks."""
+    fake_dns(monkeypatch, {"meta.example.test": ["169.254.169.254"]})
+    create_endpoint(client, company.token, "http://meta.example.test/x", ["order.paid"])
+    emit(db_session, company.org.id, "order.paid", {"id": "ord_x"})
+    db_session.commit()
+    assert run_worker() == 1
+    d = db_session.execute(select(WebhookDelivery)).scalar_one()
+    assert d.last_error == (
+        "refused: meta.example.test resolves to a non-public address (169.254.169.254)"
+    )
+    assert db_session.execute(select(WebhookAttempt)).scalar_one().status_code is None
+
+
+class Talkative(BaseHTTPRequestHandler):
+    """An internal service's answer: long, with control characters and a secret in it."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = b"\x1b[2J\x00token:\tSECRET-" + "机密".encode() * 3 + b"A" * 5000 + b"\r\n"
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_the_delivery_log_keeps_a_status_and_a_few_clean_bytes_of_an_answer(
+    client, db_session, company, clock, run_worker
+):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Talkative)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x"
+        endpoint = create_endpoint(client, company.token, url, ["order.paid"])
+        emit(db_session, company.org.id, "order.paid", {"id": "ord_x"})
+        db_session.commit()
+        assert run_worker() == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    stored = db_session.execute(select(WebhookAttempt)).scalar_one()
+    listed = client.get(f"{BASE}/{endpoint['id']}/deliveries", headers=company.headers).get_json()[
+        "items"
+    ][0]["attempts"][0]
+    for excerpt in (stored.response_excerpt, listed["response_excerpt"]):
+        assert len(excerpt.encode()) <= 64
+        assert excerpt.startswith("[2Jtoken:SECRET-机密")  # ESC, NUL and TAB gone
+        assert all(ch.isprintable() for ch in excerpt)
+    assert (listed["status_code"], listed["error"]) == (500, "HTTP 500")
+
+
+def test_an_answer_that_is_not_http_is_not_echoed_in_the_error(
+    client, db_session, company, clock, run_worker
+):
+    line = b"-ERR metadata-token-ABCDEF unknown command\r\n"
+    with Trickler(NOT_HTTP, line=line) as service:
+        endpoint = create_endpoint(client, company.token, service.url(), ["order.paid"])
+        emit(db_session, company.org.id, "order.paid", {"id": "ord_x"})
+        db_session.commit()
+        assert run_worker() == 1
+    d = db_session.execute(select(WebhookDelivery)).scalar_one()
+    listed = client.get(f"{BASE}/{endpoint['id']}/deliveries", headers=company.headers)
+    assert "metadata-token" not in listed.get_data(as_text=True)
+    assert "metadata-token" not in d.last_error
+    assert d.last_error.startswith("ConnectionError")

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import delete, func, select
 
 from backend.accounts.models import Organisation, OrgKind
-from backend.core import secretbox
+from backend.core import secretbox, uow
 from backend.core.db import random_id
 from backend.partners.wechat import callback, registration
 from backend.partners.wechat.crypto import signature
@@ -49,7 +49,7 @@ def test_concurrent_deliveries_of_one_event_act_once(app, committing):
     start = threading.Barrier(4)
 
     def deliver() -> str:
-        with committing() as s:
+        with committing() as s, uow.transaction(s):  # the request's unit of work
             start.wait()
             return callback.receive(s, settings, account.slug, q, body)
 

@@ -2802,7 +2802,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the delivery again now (a manual attempt, in its log). */
+        /** Send the delivery again soon (a manual attempt, queued; never made in the request). */
         post: {
             parameters: {
                 query?: never;
@@ -2815,8 +2815,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description The attempt is queued: the worker makes it within seconds, and it appears in the delivery's attempts as manual (a 2xx marks the delivery succeeded). One waits at a time: asking again meanwhile queues nothing more. */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4673,7 +4673,7 @@ export interface components {
         };
         WebhookEndpointCreate: {
             /**
-             * @description HTTPS URL on a public address (http and private ones: sandbox only)
+             * @description HTTPS URL on a public address (http, loopback and private addresses only where WEBHOOK_ALLOW_PRIVATE_TARGETS is set, for development)
              * @example https://example.com/hooks/diandian
              */
             url: string;
@@ -4706,7 +4706,7 @@ export interface components {
         };
         WebhookEndpointUpdate: {
             /**
-             * @description HTTPS URL on a public address (http and private ones: sandbox only)
+             * @description HTTPS URL on a public address (http, loopback and private addresses only where WEBHOOK_ALLOW_PRIVATE_TARGETS is set, for development)
              * @example https://example.com/hooks/diandian
              */
             url?: string;
@@ -4730,8 +4730,8 @@ export interface components {
             status_code?: number | null;
             duration_ms?: number;
             error?: string;
-            /** @description The start of the answer */
-            response_excerpt?: string;
+            /** @description The first bytes of the answer (at most 64, without control characters) */
+            readonly response_excerpt?: string;
         };
         WebhookDelivery: {
             /** @example whd_... */
