@@ -77,6 +77,9 @@ def sweeps() -> list[Periodic]:
     ]
 
 
+BATCH = 20  # jobs the default lane leases at once
+
+
 def lanes(cfg: Mapping[str, Any]) -> dict[str, int]:
     """The queues besides the default one, and how many threads each gets."""
     return {webhook_events.QUEUE: int(cfg["WORKER_WEBHOOK_THREADS"])}
@@ -94,8 +97,10 @@ def tick(
     queue_name: str = queue.DEFAULT_QUEUE,
 ) -> int:
     """Run a queue's due jobs and the due sweeps once, each in a transaction of its own;
-    returns how many jobs ran."""
-    ran = queue.run_due(s, jobs, queue_name=queue_name)
+    returns how many jobs ran. The default lane leases a batch; every thread of another lane
+    leases one job at a time, so one slow receiver holds up no other delivery."""
+    batch = BATCH if queue_name == queue.DEFAULT_QUEUE else 1
+    ran = queue.run_due(s, jobs, queue_name=queue_name, limit=batch)
     now = time.monotonic()
     for task in periodic:
         if now - task.last >= task.every_s:

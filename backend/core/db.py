@@ -78,20 +78,6 @@ IMMEDIATE = "sqlite_begin_immediate"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def write_lock_up_front(s: Session) -> None:
-    """Transitional (writer sessions make it redundant): on SQLite, begin the next transaction
-    with BEGIN IMMEDIATE. No effect on PostgreSQL."""
-    if not s.in_transaction():
-        s.connection(execution_options={IMMEDIATE: True})
-
-
-def end_reads(s: Session) -> None:
-    """Transitional: on SQLite, commit a read-only transaction so the next one can begin
-    IMMEDIATE. No effect on PostgreSQL."""
-    if s.in_transaction() and s.get_bind().dialect.name == "sqlite":
-        s.commit()
-
-
 def upsert(s: Session, table: Any) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
     dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -26,11 +26,6 @@ BACKEND = ROOT / "backend"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 OWNER = BACKEND / "core" / "uow.py"
 
-# Modules not yet moved to units of work (issue 16 burns this list down to nothing).
-NOT_YET = {
-    "core/db.py",
-}
-
 
 def _calls(path: Path) -> list[tuple[str, str]]:
     """(receiver, method) of every call `x.commit()`, `x.rollback()`, `uow.step()`, ..."""
@@ -55,20 +50,9 @@ def test_only_the_unit_of_work_commits_or_rolls_back():
     offenders = sorted(
         rel
         for rel, path in _modules()
-        if path != OWNER
-        and rel not in NOT_YET
-        and any(method in {"commit", "rollback"} for _, method in _calls(path))
+        if path != OWNER and any(method in {"commit", "rollback"} for _, method in _calls(path))
     )
     assert offenders == [], f"commit/rollback outside core/uow.py: {offenders}"
-
-
-def test_the_list_of_modules_not_yet_moved_only_shrinks():
-    still = {
-        rel
-        for rel, path in _modules()
-        if any(method in {"commit", "rollback"} for _, method in _calls(path))
-    }
-    assert still >= NOT_YET, f"moved to units of work, drop from NOT_YET: {NOT_YET - still}"
 
 
 def _documented_steps() -> set[str]:
