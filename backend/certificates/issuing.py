@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from backend.certificates.events import CertificateIssued
@@ -41,12 +41,11 @@ class Issuer:
 
 
 def next_number(s: Session, year: int) -> tuple[int, str]:
-    """The year's next sequence number, taken under the counter row's lock."""
-    s.execute(upsert(s, COUNTERS).values(year=year, last=0).on_conflict_do_nothing())
+    """The year's next sequence number, taken under the counter row's lock (one statement)."""
     seq = s.execute(
-        update(COUNTERS)
-        .where(COUNTERS.c.year == year)
-        .values(last=COUNTERS.c.last + 1)
+        upsert(s, COUNTERS)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"], set_={"last": COUNTERS.c.last + 1})
         .returning(COUNTERS.c.last)
     ).scalar_one()
     return seq, f"{PREFIX}-{year}-{seq:06d}"

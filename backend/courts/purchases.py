@@ -118,7 +118,7 @@ def order(
         note=f"court case {case.id}, defendant {d.position}",
         judicial=True,
     )
-    placed = orders.place(s, who, request, provider, settings, claim)
+    placed = orders.place(s, who, request, provider, settings)
     s.add(CourtOrder(order_id=placed.id, defendant_id=d.id, case_id=d.case_id, counted=False))
     s.flush()
     counting.count(s, placed.id, placed.mass_g)
@@ -134,4 +134,4 @@ def order(
         mass_g=placed.mass_g,
         amount=placed.amount,
     )
-    return orders.start_payment(s, placed, provider)
+    return orders.start_payment(s, placed, provider, claim)

@@ -18,7 +18,6 @@ from sqlalchemy import Row, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, DomainError, NotFound
 from backend.credits.models import (
@@ -273,9 +272,10 @@ def hold(
     """Hold `mass_g` in the caller's transaction; 409 `insufficient_inventory` if it is not
     there (after releasing holds past their expiry).
 
-    Plans against the current state, writes the reservation, then applies conditional UPDATEs in
-    lot id order (last, so row locks are held briefly). If another transaction got there first,
-    this attempt's savepoint is rolled back and it plans again.
+    Plans against the current state, then moves the grams with conditional UPDATEs in lot id
+    order (so concurrent holds queue on row locks and never deadlock). If another transaction
+    got to a lot first, the grams already moved are moved back and it plans again; only then is
+    the reservation written.
     """
     now = now or utcnow()
     for _ in range(MAX_ATTEMPTS):
@@ -289,16 +289,19 @@ def hold(
             (HeldLine(x.lot.id, x.mass_g, x.lot.price_fen_per_t) for x in plan.lines),
             key=lambda line: line.lot_id,
         )
-        try:
-            with uow.savepoint(s):
-                return _reserve(s, mass_g, lines, reference, now + ttl, now)
-        except _Outrun:
-            continue
+        if _take(s, lines):
+            return _reserve(s, mass_g, lines, reference, now + ttl, now)
     raise InsufficientInventory(mass_g, available(s, prefs))
 
 
-class _Outrun(Exception):
-    """A lot no longer holds what the plan took from it: another transaction got there first."""
+def _take(s: Session, lines: list[HeldLine]) -> bool:
+    """Move each line's grams from available to reserved; all of them, or none."""
+    for done, line in enumerate(lines):
+        if not _move(s, line.lot_id, line.mass_g, "available_g", "reserved_g"):
+            for back in lines[:done]:
+                _move(s, back.lot_id, back.mass_g, "reserved_g", "available_g")
+            return False
+    return True
 
 
 def _reserve(
@@ -331,8 +334,6 @@ def _reserve(
             for line in lines
         ],
     )
-    if not all(_move(s, line.lot_id, line.mass_g, "available_g", "reserved_g") for line in lines):
-        raise _Outrun
     return Held(rid, mass_g, ReservationStatus.active, expires_at, lines)
 
 

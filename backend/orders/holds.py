@@ -54,13 +54,14 @@ def check_cap(
 ) -> None:
     """409 `too-many-unpaid-orders` if one more unpaid order of `mass_g` would pass the cap."""
     if organisation_id is not None:
-        s.execute(
-            select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
-        )
+        owner = select(Organisation.id).where(Organisation.id == organisation_id)
         mine = Order.organisation_id == organisation_id
     else:
-        s.execute(select(User.id).where(User.id == user_id).with_for_update())
+        owner = select(User.id).where(User.id == user_id)
         mine = (Order.user_id == user_id) & Order.organisation_id.is_(None)
+    # The owner's row first: one owner's orders queue there. The sums are read after the lock,
+    # in a statement of their own, so they see what the order before this one committed.
+    s.execute(owner.with_for_update())
     count, held = s.execute(
         select(func.count(), func.coalesce(func.sum(Order.mass_g), 0)).where(
             mine,

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
@@ -88,8 +90,8 @@ def create(
 ) -> Order:
     """Place the order, then start its payment (one order per idempotency claim)."""
     if claim is not None and claim.resource_id is not None:
-        return start_payment(s, get(s, who, claim.resource_id), provider)
-    return start_payment(s, place(s, who, req, provider, settings, claim), provider)
+        return start_payment(s, get(s, who, claim.resource_id), provider, claim)
+    return start_payment(s, place(s, who, req, provider, settings), provider, claim)
 
 
 def place(
@@ -98,7 +100,6 @@ def place(
     req: OrderRequest,
     provider: PaymentProvider,
     settings: OrderSettings,
-    claim: idempotency.Claim | None = None,
 ) -> Order:
     """Reserve the credits and freeze the price in the caller's transaction. A sandbox payment
     starts here too; a remote one starts in `start_payment`, once this is committed."""
@@ -163,7 +164,6 @@ def place(
         if footprint is None:
             raise
         raise AlreadyNeutralised("This footprint is already being neutralised.") from None
-    idempotency.record_resource(s, claim, order_id)
     return order
 
 
@@ -333,14 +333,19 @@ def _request(order: Order) -> PaymentRequest:
     )
 
 
-def start_payment(s: Session, order: Order, provider: PaymentProvider) -> Order:
+def start_payment(
+    s: Session, order: Order, provider: PaymentProvider, claim: idempotency.Claim | None = None
+) -> Order:
     """Create the provider's payment once the order and its hold are committed (no lock is
-    held while the provider is called). Nothing to do for a sandbox payment."""
+    held while the provider is called), the idempotency claim noting the order so that a retry
+    after a crash resumes it. Nothing to do for a sandbox payment (the request's one
+    transaction stores its response with it)."""
     if provider.sandbox or order.status != S.awaiting_payment:
         return order
     payment = payment_of(s, order.id)
     if payment.reference is not None:
         return order
+    idempotency.record_resource(s, claim, order.id)
     uow.step(s)
     try:
         started = provider.start(_request(order))
@@ -494,15 +499,18 @@ def confirm_sandbox(
         payment = payment_of(s, order_id)
         payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
         return order
-    settlement.capture(s, order_id, later=False)
-    settlement.settle(s, order_id, provider)
-    s.refresh(order)
-    return order
+    locked = settlement.capture(s, order_id, later=False)
+    settlement.settle(s, order_id, provider, locked=locked)
+    return order  # kept in step by the transitions, no second read
 
 
 def note_certificate(s: Session, order_id: str, number: str) -> None:
-    """Record the number of the certificate issued for the order's retirement."""
+    """Record the number of the certificate issued for the order's retirement (and on the order
+    this session holds, if it holds it)."""
     s.execute(update(Order).where(Order.id == order_id).values(certificate_number=number))
+    held = s.identity_map.get(identity_key(Order, order_id))
+    if held is not None:
+        set_committed_value(held, "certificate_number", number)
 
 
 def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int:

@@ -52,45 +52,51 @@ def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
     return row[0], row[1]
 
 
-def announce(s: Session, kind: type[events.OrderChanged], order: Order, **changes: Any) -> None:
-    """Publish `kind` with the order as it stands after `changes` (what `transition` wrote)."""
-    state: dict[str, Any] = {
-        "order_id": order.id,
-        "status": order.status,
-        "user_id": order.user_id,
-        "organisation_id": order.organisation_id,
-        "footprint_id": order.footprint_id,
-        "mass_g": order.mass_g,
-        "amount": order.amount,
-        "currency": order.currency,
-        "beneficiary": order.beneficiary,
-        "purpose": order.purpose,
-        "judicial": order.judicial,
-        "reservation_id": order.reservation_id,
-        "paid_at": order.paid_at,
-        "retired_at": order.retired_at,
-        **changes,
-    }
-    state["status"] = OrderStatus(state["status"]).value
-    for name in ("paid_at", "retired_at"):
-        state[name] = state[name].isoformat() if state[name] is not None else None
-    bus.publish(s, kind(**state))
+def announce(s: Session, kind: type[events.OrderChanged], order: Order, **extra: Any) -> None:
+    """Publish `kind` with the order as it now stands (`transition` keeps it in step)."""
+    bus.publish(
+        s,
+        kind(
+            order_id=order.id,
+            status=order.status.value,
+            user_id=order.user_id,
+            organisation_id=order.organisation_id,
+            footprint_id=order.footprint_id,
+            mass_g=order.mass_g,
+            amount=order.amount,
+            currency=order.currency,
+            beneficiary=order.beneficiary,
+            purpose=order.purpose,
+            judicial=order.judicial,
+            reservation_id=order.reservation_id,
+            paid_at=_iso(order.paid_at),
+            retired_at=_iso(order.retired_at),
+            **extra,
+        ),
+    )
 
 
-def capture(s: Session, order_id: str, now: datetime | None = None, *, later: bool = True) -> None:
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def capture(
+    s: Session, order_id: str, now: datetime | None = None, *, later: bool = True
+) -> tuple[Order, Payment]:
     """Record that the order's money arrived; with `later`, a settle job makes sure it is
-    settled even if this process dies before it does."""
+    settled even if this process dies before it does. Returns the order and payment, locked."""
     now = now or utcnow()
     order, payment = _locked(s, order_id)
     if payment.status in (PaymentStatus.succeeded, PaymentStatus.refunded):
-        return
+        return order, payment
     payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
     payment.last_error = ""
     if order.status == S.awaiting_payment:
-        transition(s, order.id, S.paid, now, "payment received", locked=order.status, paid_at=now)
-        announce(s, events.OrderPaid, order, status=S.paid, paid_at=now)
+        transition(s, order, S.paid, now, "payment received", paid_at=now)
+        announce(s, events.OrderPaid, order)
     if later:
         queue.enqueue(s, SETTLE_JOB, order.id)
+    return order, payment
 
 
 class _Refund(Exception):
@@ -102,25 +108,33 @@ class _Refund(Exception):
 
 
 def settle(
-    s: Session, order_id: str, provider: PaymentProvider, now: datetime | None = None
+    s: Session,
+    order_id: str,
+    provider: PaymentProvider,
+    now: datetime | None = None,
+    *,
+    locked: tuple[Order, Payment] | None = None,
 ) -> None:
-    """Retire a paid order's credits (re-reserving if its hold expired), or refund it."""
+    """Retire a paid order's credits (re-reserving if its hold expired), or refund it.
+
+    `locked` is the order and payment this transaction already holds locked (from `capture`).
+    A hold swept away under us is noticed before anything is written (the reservation's row
+    lock), so settling simply looks again."""
     now = now or utcnow()
     for _ in range(3):
         try:
-            with uow.savepoint(s):
-                _settle_once(s, order_id, now)
+            _settle_once(s, locked or _locked(s, order_id), now)
             return
         except inventory.ReservationClosed:
-            continue  # the hold was swept under us: look again
+            locked = None  # the hold was swept under us: look again
         except (_Refund, events.RefuseRetirement) as why:
             refund(s, order_id, provider, why.reason, now)
             return
     raise RuntimeError(f"order {order_id} could not be settled")
 
 
-def _settle_once(s: Session, order_id: str, now: datetime) -> None:
-    order, payment = _locked(s, order_id)
+def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> None:
+    order, payment = locked
     if payment.status != PaymentStatus.succeeded or order.status not in UNSETTLED:
         queue.finish(s, SETTLE_JOB, order.id, now)
         return
@@ -132,11 +146,20 @@ def _settle_once(s: Session, order_id: str, now: datetime) -> None:
             Reservation.status == ReservationStatus.active,
         )
     ).first()
-    if hold is not None and hold.expires_at > now:
+    if hold is not None and hold.expires_at > now and order.status == S.paid:
         _retire(s, order, hold.id, now)
         return
-    if hold is not None:
-        inventory.release(s, hold.id, ReservationStatus.expired, now)
+    # a late payment: the order revives, which a domain above may refuse (a court case that no
+    # longer needs it), so its writes are undone together with the retirement
+    with uow.savepoint(s):
+        if hold is not None and hold.expires_at <= now:
+            inventory.release(s, hold.id, ReservationStatus.expired, now)
+            hold = None
+        _retire(s, order, hold.id if hold is not None else _hold_again(s, order, now), now)
+
+
+def _hold_again(s: Session, order: Order, now: datetime) -> int:
+    """Hold the order's mass anew (its hold expired); refund if the stock is short."""
     try:
         held = inventory.hold(
             s,
@@ -148,21 +171,18 @@ def _settle_once(s: Session, order_id: str, now: datetime) -> None:
     except inventory.InsufficientInventory:
         raise _Refund("no credits left for a payment that arrived late") from None
     order.reservation_id = held.id
-    _retire(s, order, held.id, now)
+    return held.id
 
 
 def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
     """Allocate the held credits and mark the order retired (its row is locked). The
     certificate is issued by the `OrderRetired` handler, in this same transaction."""
     inventory.allocate(s, reservation_id, now)
-    status, paid_at = order.status, order.paid_at
-    if status == S.expired:
-        reason = "late payment; credits reserved again"
-        transition(s, order.id, S.paid, now, reason, locked=S.expired, paid_at=now)
-        announce(s, events.OrderPaid, order, status=S.paid, paid_at=now)
-        status, paid_at = S.paid, now
-    transition(s, order.id, S.retired, now, "credits retired", locked=status, retired_at=now)
-    announce(s, events.OrderRetired, order, status=S.retired, paid_at=paid_at, retired_at=now)
+    if order.status == S.expired:
+        transition(s, order, S.paid, now, "late payment; credits reserved again", paid_at=now)
+        announce(s, events.OrderPaid, order)
+    transition(s, order, S.retired, now, "credits retired", retired_at=now)
+    announce(s, events.OrderRetired, order)
     queue.finish(s, SETTLE_JOB, order.id, now)
 
 
@@ -192,12 +212,12 @@ def mark_refunded(
     if order.status == S.refunded:
         return
     if order.status == S.awaiting_payment:
-        transition(s, order.id, S.cancelled, now, "refunded at the provider")
+        transition(s, order, S.cancelled, now, "refunded at the provider")
     _release_if_active(s, order, now)
-    transition(s, order.id, S.refunded, now, reason, refund_reason=reason[:200])
+    transition(s, order, S.refunded, now, reason, refund_reason=reason[:200])
     payment.status, payment.refunded_at, payment.updated_at = PaymentStatus.refunded, now, now
     payment.refund_reference = refund_ref or payment.refund_reference
-    announce(s, events.OrderRefunded, order, status=S.refunded, reason=reason[:200])
+    announce(s, events.OrderRefunded, order, reason=reason[:200])
     queue.finish(s, SETTLE_JOB, order.id, now)
     log.warning("order %s refunded: %s", order_id, reason)
 
@@ -222,12 +242,12 @@ def close_unpaid(
     """
     now = now or utcnow()
     order, payment = _locked(s, order_id)
-    transition(s, order_id, to, now, reason, locked=order.status)
+    transition(s, order, to, now, reason)
     _release_if_active(s, order, now, ReservationStatus(to.value))
     local = payment.reference is None or payment.provider == SandboxProvider.name
     if payment.status == PaymentStatus.pending and local:
         payment.status, payment.updated_at = PaymentStatus.cancelled, now
-    announce(s, events.OrderClosed, order, status=to, reason=reason[:200])
+    announce(s, events.OrderClosed, order, reason=reason[:200])
 
 
 def stop_payment(

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.core.errors import Conflict, NotFound
 from backend.orders.models import Order, OrderEvent, OrderStatus
@@ -45,37 +46,42 @@ class IllegalTransition(Conflict):
 
 def transition(
     s: Session,
-    order_id: str,
+    target: Order | str,
     to: OrderStatus,
     now: datetime,
     reason: str = "",
-    *,
-    locked: OrderStatus | None = None,
     **values: Any,
 ) -> OrderStatus:
     """Move the order to `to` if its current status allows it (one conditional UPDATE), record
     the event, and return the status it left; 409 otherwise. The caller commits.
 
-    `locked` is the status a caller read with the row locked, saving a second read.
+    Given the order itself (its row locked by the caller), its status is taken from it and the
+    object is kept in step with what was written, with no second read.
     """
-    current = locked
-    if current is None:
-        found = s.execute(
-            select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update()
-        ).scalar()
-        if found is None:
-            raise NotFound("No such order.")
-        current = OrderStatus(found)
+    if isinstance(target, str):
+        order_id, current = target, _locked_status(s, target)
+    else:
+        order_id, current = target.id, target.status
     if current not in SOURCES[to]:
         raise IllegalTransition(order_id, current, to)
+    changes = {"status": to, "updated_at": now, **values}
     s.execute(
-        update(ORDERS)
-        .where(ORDERS.c.id == order_id, ORDERS.c.status == current)
-        .values(status=to, updated_at=now, **values)
+        update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.status == current).values(changes)
     )
     s.execute(
         insert(EVENTS).values(
             order_id=order_id, from_status=current, to_status=to, reason=reason[:200], at=now
         )
     )
+    if not isinstance(target, str):
+        for key, value in changes.items():
+            set_committed_value(target, key, value)
     return current
+
+
+def _locked_status(s: Session, order_id: str) -> OrderStatus:
+    found = s.execute(select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update())
+    status = found.scalar()
+    if status is None:
+        raise NotFound("No such order.")
+    return OrderStatus(status)

@@ -94,21 +94,6 @@ def test_a_running_key_is_a_409_until_its_lease_ends(db_session):
     assert later == store.Claim("user:1", "k", "ord_x")
 
 
-def test_a_retry_after_a_crash_resumes_the_order_it_created(client, db_session, stock, buyer):
-    """The first request died after storing its order: the retry returns that order."""
-    headers = f.order_headers(buyer.token)
-    first = client.post("/api/v1/orders", json=body(stock), headers=headers).get_json()
-    # make the key look like its request died before storing the response
-    key = db_session.scalars(select(IdempotencyKey)).one()
-    key.status, key.response_body = store.KeyStatus.running, None
-    key.locked_at = utcnow() - store.LEASE - timedelta(seconds=1)
-    db_session.commit()
-    again = client.post("/api/v1/orders", json=body(stock), headers=headers)
-    assert again.status_code == 201
-    assert again.get_json()["id"] == first["id"]
-    assert count(db_session) == 1
-
-
 def test_a_resumed_claim_starts_the_payment_if_it_never_started(db_session, stock, buyer, app):
     with app.test_request_context():
         from backend.accounts.services import principal_for_token

@@ -22,6 +22,8 @@ from werkzeug.test import TestResponse
 
 from backend.core.clock import utcnow
 from backend.credits.models import GRAMS_PER_TONNE, Lot
+from backend.idempotency import store as idempotency
+from backend.idempotency.models import IdempotencyKey
 from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.reconcile import reconcile
@@ -552,3 +554,35 @@ def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
         reconcile(db_session, ctx)
     assert fake.payment_intent(order["payment"]["reference"])["status"] == "canceled"
     assert show(client, shop, order["id"])["payment"]["status"] == "cancelled"
+
+
+def test_a_request_that_dies_while_calling_stripe_is_resumed_by_its_retry(
+    app: Flask,
+    client: FlaskClient,
+    db_session: Session,
+    fake: FakeStripe,
+    provider: StripeProvider,
+    shop: Shop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The order and its hold are committed before Stripe is called, with the key noting the
+    order; a request that dies then (not a refusal: a crash) leaves the key to its retry, which
+    resumes that order and starts its payment instead of holding the credits twice."""
+
+    def crash(_request: object) -> None:
+        raise RuntimeError("the process died while Stripe was called")
+
+    monkeypatch.setattr(provider, "start", crash)
+    key = str(uuid.uuid4())
+    assert post_order(client, shop, key=key).status_code == 500
+    (order_id,) = db_session.scalars(select(Order.id)).all()
+    assert grams(db_session, shop.lot_id) == (GRAMS_PER_TONNE - MASS, MASS, 0)
+    monkeypatch.undo()
+    stored = db_session.scalars(select(IdempotencyKey)).one()
+    stored.locked_at = utcnow() - idempotency.LEASE - timedelta(seconds=1)  # its lease ran out
+    db_session.commit()
+    again = post_order(client, shop, key=key)
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["id"] == order_id
+    assert again.get_json()["payment"]["reference"].startswith("pi_")
+    assert grams(db_session, shop.lot_id) == (GRAMS_PER_TONNE - MASS, MASS, 0)
