@@ -22,6 +22,7 @@ from backend.certificates.schemas import (
     RevocationSchema,
     StatsSchema,
 )
+from backend.certificates.signing import Keyring
 from backend.core import db, uow
 from backend.web.blueprint import Blueprint
 
@@ -59,9 +60,9 @@ class Certificates(MethodView):
 @blp.route("/certificates/keys")
 class Keys(MethodView):
     @blp.response(200, KeysSchema)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> Keyring:
         """The Ed25519 public keys (JWK) that sign certificates, by key id, for offline checks."""
-        return {"keys": issuers.current().keyring.jwks()}
+        return issuers.current().keyring
 
 
 @blp.route("/certificates/<string:number>")

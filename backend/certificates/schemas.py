@@ -94,7 +94,9 @@ class JwkSchema(Schema):
 
 
 class KeysSchema(Schema):
-    keys = fields.List(fields.Nested(JwkSchema))
+    """Dumps a `signing.Keyring`."""
+
+    keys = fields.List(fields.Nested(JwkSchema), attribute="jwks")
 
 
 class LedgerUnitSchema(Schema):

@@ -53,17 +53,26 @@ class Key:
     public: Ed25519PublicKey
     private: Ed25519PrivateKey | None = None
 
-    def jwk(self, active: bool) -> dict[str, str]:
+    def jwk(self, active: bool) -> Jwk:
         """The public key as a JWK (RFC 8037)."""
-        return {
-            "kty": "OKP",
-            "crv": "Ed25519",
-            "alg": "EdDSA",
-            "use": "sig",
-            "kid": self.kid,
-            "x": b64url(_raw_public(self.public)),
-            "status": "active" if active else "retired",
-        }
+        return Jwk(
+            kid=self.kid,
+            x=b64url(_raw_public(self.public)),
+            status="active" if active else "retired",
+        )
+
+
+@dataclass(frozen=True)
+class Jwk:
+    """An Ed25519 public key as a JSON Web Key (RFC 8037)."""
+
+    kid: str
+    x: str
+    status: str  # active: signs new certificates; retired: still verifies old ones
+    kty: str = "OKP"
+    crv: str = "Ed25519"
+    alg: str = "EdDSA"
+    use: str = "sig"
 
 
 class Keyring:
@@ -90,7 +99,9 @@ class Keyring:
             return False
         return True
 
-    def jwks(self) -> list[dict[str, str]]:
+    @property
+    def jwks(self) -> list[Jwk]:
+        """Every public key (JwkSchema), the active one marked."""
         return [k.jwk(k.kid == self.active.kid) for k in self.keys.values()]
 
 

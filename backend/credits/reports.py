@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,10 +11,28 @@ from backend.core.clock import month_sql
 from backend.credits.models import Allocation, Lot, Project, Unit
 
 
-def totals(s: Session) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Grams:
+    available_g: int
+    reserved_g: int
+    allocated_g: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """TotalsSchema: the inventory's grams by standard, type and province, and what was
+    allocated by month (China's months) and standard."""
+
+    by_standard: dict[str, Grams]
+    by_type: dict[str, Grams]
+    by_province: dict[str, Grams]
+    allocated_by_month: dict[str, dict[str, int]]
+
+
+def totals(s: Session) -> Totals:
     """Inventory by standard, type and province (available, reserved, allocated grams), and
     allocated grams by month."""
-    out: dict[str, Any] = {}
+    out: dict[str, dict[str, Grams]] = {}
     sums = (func.sum(Lot.available_g), func.sum(Lot.reserved_g), func.sum(Lot.allocated_g))
     for name, key in (
         ("by_standard", Lot.standard),
@@ -23,12 +41,7 @@ def totals(s: Session) -> dict[str, Any]:
     ):
         rows = s.execute(select(key, *sums).join(Project).group_by(key).order_by(key))
         out[name] = {
-            str(getattr(k, "value", k)): {
-                "available_g": int(a),
-                "reserved_g": int(r),
-                "allocated_g": int(al),
-            }
-            for k, a, r, al in rows
+            str(getattr(k, "value", k)): Grams(int(a), int(r), int(al)) for k, a, r, al in rows
         }
     period = month_sql(s, Allocation.created_at)
     month_rows = s.execute(
@@ -41,5 +54,4 @@ def totals(s: Session) -> dict[str, Any]:
     by_month: dict[str, dict[str, int]] = {}
     for m, std, g in month_rows:
         by_month.setdefault(str(m), {})[str(getattr(std, "value", std))] = int(g)
-    out["allocated_by_month"] = by_month
-    return out
+    return Totals(allocated_by_month=by_month, **out)

@@ -93,7 +93,7 @@ def quote(body: dict[str, Any]) -> inventory.Quote[Lot]:
 class Totals(MethodView):
     @blp.response(200, TotalsSchema)
     @blp.doc(security=BEARER_AUTH)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> reports.Totals:
         """Grams by standard, project type, province, and allocated by month (operators)."""
         current_principal().require_operator()
         return reports.totals(db.session())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from marshmallow import Schema, fields
 
@@ -27,17 +27,29 @@ class ReadySchema(HealthSchema):
     migration = fields.String(metadata={"description": "The database's Alembic revision"})
 
 
+@dataclass(frozen=True)
+class Health:
+    """HealthSchema / ReadySchema."""
+
+    status: str = "ok"
+    database: str | None = None
+    migration: str | None = None
+
+
+UP = Health()
+
+
 @blp.route("/healthz")
 @blp.response(200, HealthSchema)
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """The process is up."""
-    return {"status": "ok"}
+    return UP
 
 
 @blp.route("/readyz")
 @blp.response(200, ReadySchema)
 @blp.alt_response(503, description="Database unreachable or migrations not current")
-def readyz() -> dict[str, Any]:
+def readyz() -> Health:
     """The database is reachable and its migrations are current."""
     try:
         with db.database().engine.connect() as conn:
@@ -51,4 +63,4 @@ def readyz() -> dict[str, Any]:
             database="ok",
             migration="behind",
         )
-    return {"status": "ok", "database": "ok", "migration": ",".join(sorted(current))}
+    return Health(database="ok", migration=",".join(sorted(current)))

@@ -144,9 +144,9 @@ def test_old_certificates_verify_after_the_key_is_rotated(app, db_session, certi
     assert rotated.keyring.active.kid == "k2026b"
     verdict = services.verify(db_session, rotated, cert["number"])
     assert verdict.outcome == "valid"
-    statuses = {k["kid"]: k["status"] for k in rotated.keyring.jwks()}
+    statuses = {k.kid: k.status for k in rotated.keyring.jwks}
     assert statuses == {"k2026b": "active", old_kid: "retired"}
-    assert public == rotated.keyring.jwks()[0]["x"]
+    assert public == rotated.keyring.jwks[0].x
 
 
 def test_a_refund_after_retirement_revokes_the_certificate(db_session, certify):
@@ -166,4 +166,4 @@ def test_new_key_prints_a_usable_pair(app):
         {**app.config, "CERTIFICATE_SIGNING_KEYS": signing, "CERTIFICATE_VERIFY_KEYS": ""}
     ).keyring
     assert ring.active.kid == "k2027"
-    assert ring.jwks()[0]["x"] == verifying.split(":")[1]
+    assert ring.jwks[0].x == verifying.split(":")[1]
