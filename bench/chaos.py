@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness import BIN, ROOT, Client, free_port, prepared, sign_in, sqlalchemy_url
+from harness import BIN, ROOT, Client, enrol_partner, free_port, prepared, sign_in, sqlalchemy_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -63,7 +63,6 @@ from backend.points import ledger
 from backend.points.models import TransferKind
 from backend.points.partners import HEADER, sign
 
-OPERATOR = "+8613800138000"
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
 POINTS_EACH = 1_000_000  # given to every citizen before the run
 REDEEM_POINTS = 500  # one redemption: 500 points, 500 g of CDCER
@@ -454,16 +453,8 @@ def run_process(job: Job) -> Outcome:
 
 def partner(port: int) -> tuple[str, str]:
     """A company enrolled as a points partner by the operator: its API key and secret."""
-    with Client(port) as op:
-        op.sign_in(OPERATOR)
-        org = op.call("POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"})
-        key = op.call(
-            "POST",
-            f"/api/v1/organisations/{org['id']}/api-keys",
-            {"name": "chaos", "scopes": ["points:report"]},
-        )["key"]
-        secret = op.call("POST", f"/api/v1/organisations/{org['id']}/points-partner", {})
-    return key, secret["secret"]
+    _, key, secret = enrol_partner(port, "chaos")
+    return key, secret
 
 
 def given_points(url: str, tokens: list[str]) -> list[Citizen]:

@@ -290,3 +290,21 @@ def wrk(
         _ms(p99.group(1)) if p99 else float("nan"),
         int(non2xx.group(1)) if non2xx else 0,
     )
+
+
+OPERATOR = "+8613800138000"  # the demo seed's operator
+
+
+def enrol_partner(port: int, key_name: str) -> tuple[int, str, str]:
+    """The operator signs in, makes a company, gives it a `points:report` API key and enrols it
+    as a points partner: (organisation id, API key, signing secret)."""
+    with Client(port) as op:
+        op.sign_in(OPERATOR)
+        org = op.call("POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"})
+        key = op.call(
+            "POST",
+            f"/api/v1/organisations/{org['id']}/api-keys",
+            {"name": key_name, "scopes": ["points:report"]},
+        )["key"]
+        secret = op.call("POST", f"/api/v1/organisations/{org['id']}/points-partner", {})
+    return org["id"], key, secret["secret"]

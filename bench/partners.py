@@ -31,12 +31,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from harness import Client, pct, server, sqlalchemy_url
+from harness import OPERATOR, Client, pct, server, sqlalchemy_url
 from sqlalchemy import create_engine, text
 
 from backend.partners.wechat.crypto import MessageCrypt, signature
 
-OPERATOR = "+8613800138000"
 CITIZEN = "+8613800138005"
 OPENID = "o_bench_follower"
 ORIGINAL_ID = "gh_bench"

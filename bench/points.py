@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from harness import Client, flask, pct, server, sqlalchemy_url
+from harness import Client, enrol_partner, flask, pct, server, sqlalchemy_url
 from sqlalchemy import Engine, MetaData, Table, create_engine, insert, text
 
 from backend.core.db import random_id
@@ -40,7 +40,6 @@ from backend.points.methodology import VERSION, load
 from backend.points.models import GreenAction
 from backend.points.partners import HEADER, sign
 
-OPERATOR = "+8613800138000"
 # Small actions, so that a person takes ~95 of them a day before any daily cap.
 UNITS = {"metro": "2.5", "bus": "2.5", "bike": "1.5", "walk": "1500"}
 RAW = "bench_raw"
@@ -278,16 +277,7 @@ def load_run(kind: str, jobs_args: dict[str, Any], per_process: list[list[list[A
 
 def partner_through_api(port: int) -> Partner:
     """Operator sign-in, a company, its `points:report` key, and its enrolment as a partner."""
-    with Client(port) as op:
-        op.sign_in(OPERATOR)
-        org = op.call("POST", "/api/v1/organisations", {"name": "成都地铁", "kind": "company"})
-        key = op.call(
-            "POST",
-            f"/api/v1/organisations/{org['id']}/api-keys",
-            {"name": "bench", "scopes": ["points:report"]},
-        )["key"]
-        secret = op.call("POST", f"/api/v1/organisations/{org['id']}/points-partner", {})
-    return Partner(org["id"], key, secret["secret"])
+    return Partner(*enrol_partner(port, "bench"))
 
 
 def share(value: float, base: float | None) -> float:

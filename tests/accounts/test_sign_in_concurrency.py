@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,7 @@ from backend.accounts import services
 from backend.accounts.models import SignInCode, User
 from backend.accounts.sms import SandboxSms
 from backend.core import uow
-from backend.core.errors import DomainError
+from tests.concurrency import together
 from tests.factories import new_phone
 
 CFG = services.AuthSettings(secret_key="concurrency", sandbox=True)
@@ -21,24 +20,13 @@ THREADS = 12
 
 
 def _race(factory: sessionmaker[Session], fn: Callable[[Session], Any]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
+    """`fn` in THREADS sessions at once, each in a unit of work as a request would run it."""
 
-    def run(i: int) -> None:
-        with factory() as s:
-            barrier.wait()
-            try:
-                with uow.transaction(s):  # what the request does around the service
-                    results[i] = fn(s)
-            except DomainError as exc:
-                results[i] = exc
+    def run(_i: int) -> Any:
+        with factory() as s, uow.transaction(s):
+            return fn(s)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return together(THREADS, run)
 
 
 def test_a_code_signs_in_exactly_once(committing):

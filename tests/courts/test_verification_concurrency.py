@@ -4,10 +4,8 @@ court that verified it and when."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -25,6 +23,7 @@ from backend.courts.models import (
     Verification,
 )
 from tests import factories as f
+from tests.concurrency import together
 
 THREADS = 6
 T = 1_000_000
@@ -75,27 +74,15 @@ def live(app, committing) -> Iterator[Live]:
 
 
 def test_clerks_verifying_one_certificate_at_once_make_one_verification(live):
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
+    def attempt(i: int) -> tuple[int, dict]:
+        resp = live.app.test_client().post(
+            f"/api/v1/court-cases/{live.case_id}/verifications",
+            json={"certificate_number": live.number},
+            headers=f.bearer(live.clerks[i % 2]),
+        )
+        return resp.status_code, resp.get_json()
 
-    def attempt(i: int) -> None:
-        client = live.app.test_client()
-        barrier.wait()
-        try:
-            resp = client.post(
-                f"/api/v1/court-cases/{live.case_id}/verifications",
-                json={"certificate_number": live.number},
-                headers=f.bearer(live.clerks[i % 2]),
-            )
-            results[i] = (resp.status_code, resp.get_json())
-        except Exception as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = together(THREADS, attempt)
     codes = sorted(r[0] for r in results if isinstance(r, tuple))
     assert codes == [201] + [409] * (THREADS - 1), results
     winner = next(body for code, body in results if code == 201)

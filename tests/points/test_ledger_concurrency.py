@@ -22,6 +22,7 @@ from backend.points.models import (
     TransferKind,
 )
 from tests import factories as f
+from tests.concurrency import together
 
 THREADS = 20
 
@@ -38,25 +39,12 @@ def wallet_owner(committing) -> int:
 
 
 def test_twenty_parallel_redemptions_spend_exactly_what_is_there(committing, wallet_owner):
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
+    def redeem(i: int) -> bool:
+        with committing() as s, uow.transaction(s):
+            ledger.transfer(s, TransferKind.redeem, wallet_owner, 700, reference=f"r{i}")
+        return True
 
-    def redeem(i: int) -> None:
-        with committing() as s:
-            barrier.wait()
-            try:
-                ledger.transfer(s, TransferKind.redeem, wallet_owner, 700, reference=f"r{i}")
-                s.commit()
-                results[i] = True
-            except InsufficientPoints as exc:
-                s.rollback()
-                results[i] = exc
-
-    threads = [threading.Thread(target=redeem, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = together(THREADS, redeem)
     assert results.count(True) == 10_000 // 700  # 14: exactly the affordable ones
     assert all(r is True or isinstance(r, InsufficientPoints) for r in results)
     with committing() as s:
@@ -73,8 +61,6 @@ def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_
         lot = f.lot(s, project, 1, price=1290)
         ids = (project.id, lot.id)
     issuer = app.extensions["certificate_issuer"]
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
 
     request = wallet.RedemptionRequest(
         points=700,
@@ -82,22 +68,12 @@ def test_twenty_parallel_redemptions_through_the_service_retire_exactly_what_is_
         beneficiary="并发测试",
     )
 
-    def redeem(i: int) -> None:
-        with committing() as s:
-            barrier.wait()
-            try:
-                with uow.transaction(s):
-                    owner = s.get_one(User, wallet_owner)
-                    redemption = wallet.redeem(s, owner, issuer, methodology.load(), request)
-                results[i] = redemption.certificate_number
-            except InsufficientPoints as exc:
-                results[i] = exc
+    def redeem(_i: int) -> str:
+        with committing() as s, uow.transaction(s):
+            owner = s.get_one(User, wallet_owner)
+            return wallet.redeem(s, owner, issuer, methodology.load(), request).certificate_number
 
-    threads = [threading.Thread(target=redeem, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = together(THREADS, redeem)
     numbers = [r for r in results if isinstance(r, str)]
     assert len(numbers) == 14, results
     assert len(set(numbers)) == 14
