@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from backend import demo
 from backend.accounts.models import User
 from backend.app import create_app
-from backend.core import db
+from backend.core import db, uow
 from backend.core.migrate import upgrade
 from backend.points import ledger
 from backend.points.models import TransferKind
@@ -69,12 +69,10 @@ class Live:
 
     def give_points(self, phone: str, points: int) -> None:
         """Earn and confirm points for a person, as a partner batch and the worker would."""
-        with self.app.app_context():
-            s = db.session()
+        with self.app.app_context(), uow.transaction(db.session()) as s:
             user = s.query(User).filter_by(phone=phone).one()
             ledger.transfer(s, TransferKind.earn, user.id, points, reference="e2e")
             ledger.transfer(s, TransferKind.confirm, user.id, points, reference="e2e")
-            s.commit()
 
     def get(self, path: str, token: str) -> Any:
         headers = {"Authorization": f"Bearer {token}"}
@@ -115,8 +113,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": True,  # the desk registers a loopback receiver
         }
     )
-    with app.app_context():
-        demo.seed_demo(db.session())
+    with app.app_context(), uow.transaction(db.session()) as s:
+        demo.seed_demo(s)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
