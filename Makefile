@@ -32,7 +32,7 @@ pwa: pwa/node_modules/.package-lock.json
 	cd pwa && npm run --silent build
 
 # The certificate's CJK fonts (Noto Sans/Serif CJK, Simplified Chinese face); see
-# backend/certificates/fonts.py. CERTIFICATE_FONT_DIR may point at a directory holding them.
+# backend/imaging/fonts.py. CERTIFICATE_FONT_DIR may point at a directory holding them.
 FONT_FILES := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
 	/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
 	/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \

@@ -5,7 +5,7 @@
 small type is relatively larger there (`Metrics.size`), the body's spacing stretches to fill the
 page when the credit table is short, and the table shows what fits, then "+k more".
 
-How a first render at 1240 px stays around 15 ms (bench/README.md, "Certificates", has figures):
+How a first render at 1240 px stays around 20 ms (docs/benchmarks.md, "Certificates", has figures):
 
 - What does not depend on the view (paper, frame, watermark, brand, title, footer labels, QR
   caption) is drawn once per width into a cached layer (`layer`); a render crops the part it
@@ -79,7 +79,7 @@ MIN_WIDTH = 600
 MAX_WIDTH = 2480
 DEFAULT_WIDTH = 1240  # A4 at 150 dpi; MAX_WIDTH is A4 at 300 dpi
 A4_WIDTH_IN = 210 / 25.4
-PNG_COMPRESS_LEVEL = 3  # palette image, unfiltered; see bench/README.md for the trade-off
+PNG_COMPRESS_LEVEL = 3  # palette image, unfiltered; docs/benchmarks.md weighs the trade-off
 
 MAX_CREDIT_ROWS = 8  # rows shown before "+k more", if the page has room for them
 
