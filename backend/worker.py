@@ -44,10 +44,12 @@ log = logging.getLogger(__name__)
 
 def handlers() -> dict[str, queue.Handler]:
     """Job kinds and what runs them."""
-    provider = providers.current()
+    rails = providers.rails()
     hooks = webhooks.Settings.from_config(current_app.config)
     return {
-        settlement.SETTLE_JOB: lambda s, ref: settlement.settle(s, ref, provider),
+        settlement.SETTLE_JOB: lambda s, ref: settlement.settle(
+            s, ref, services.rail_of(s, ref, rails)
+        ),
         webhooks.DELIVER_JOB: lambda s, ref: webhooks.deliver(s, ref, hooks),
         bus.JOB_KIND: bus.run_deferred,
     }
@@ -61,12 +63,12 @@ class Periodic:
 
 
 def sweeps() -> list[Periodic]:
-    provider = providers.current()
+    rails = providers.rails()
     inactive_days = current_app.config["POINTS_INACTIVE_DAYS"]
     return [
         Periodic(15, services.expire_due),
         Periodic(15, inventory.expire_due),
-        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, provider))),
+        Periodic(60, lambda s: _log_repairs(reconcile.reconcile(s, rails))),
         Periodic(3600, idempotency.purge),
         Periodic(3600, memberships.purge_invitations),
         Periodic(3600, wechat_messages.purge),

@@ -52,6 +52,13 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# What each payment rail needs from the environment.
+PAYMENT_KEYS: dict[str, tuple[str, ...]] = {
+    "sandbox": (),
+    "stripe": ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"),
+}
+
+
 @dataclass
 class Config:
     """Settings of one app instance; `from_env` is the production path."""
@@ -75,7 +82,9 @@ class Config:
     RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
     RATELIMIT_FOOTPRINTS_ANON: str = "30 per minute;500 per day"
     RATELIMIT_WRITES: str = "30 per minute;600 per hour"
-    PAYMENT_PROVIDER: str = ""  # "sandbox" or "stripe"; default: stripe when a key is set
+    # The payment rails, most preferred first ("wechatpay,alipay"); default: stripe when its key
+    # is set, else the sandbox. PAYMENT_KEYS says what each one needs.
+    PAYMENT_PROVIDER: str = ""
     STRIPE_SECRET_KEY: str = ""
     STRIPE_PUBLISHABLE_KEY: str = ""
     STRIPE_WEBHOOK_SECRET: str = ""
@@ -188,21 +197,30 @@ class Config:
                     f"METRICS_ALLOW_FROM: {part!r} is not an address or a network"
                 ) from exc
 
+    @property
+    def payment_providers(self) -> list[str]:
+        """PAYMENT_PROVIDER as a list of names, most preferred first."""
+        return [n.strip() for n in self.PAYMENT_PROVIDER.split(",") if n.strip()]
+
     def _choose_payment_provider(self) -> None:
         if not self.PAYMENT_PROVIDER:
             self.PAYMENT_PROVIDER = "stripe" if self.STRIPE_SECRET_KEY else "sandbox"
-        if self.PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
-            raise ConfigError("PAYMENT_PROVIDER must be 'sandbox' or 'stripe'")
-        if self.PAYMENT_PROVIDER == "stripe":
-            missing = [
-                name
-                for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
-                if not getattr(self, name)
-            ]
+        names = self.payment_providers
+        unknown = [n for n in names if n not in PAYMENT_KEYS]
+        if unknown or len(set(names)) != len(names):
+            raise ConfigError(
+                f"PAYMENT_PROVIDER lists payment rails once each, of: {', '.join(PAYMENT_KEYS)}"
+            )
+        for name in names:
+            missing = [key for key in PAYMENT_KEYS[name] if not getattr(self, key)]
             if missing:
-                raise ConfigError(f"Stripe needs {', '.join(missing)}")
-        elif not self.SANDBOX:
-            raise ConfigError("live mode takes real payments: configure Stripe")
+                raise ConfigError(f"{name} needs {', '.join(missing)}")
+        if "sandbox" in names and (len(names) > 1 or not self.SANDBOX):
+            real = ", ".join(n for n in PAYMENT_KEYS if n != "sandbox")
+            raise ConfigError(
+                "the sandbox takes no real money: alone, in sandbox mode only; live mode "
+                f"takes real payments (configure {real})"
+            )
         if not 0 <= self.ORDER_FEE_BPS <= 10_000:
             raise ConfigError("ORDER_FEE_BPS must be between 0 and 10000")
 

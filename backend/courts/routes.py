@@ -207,15 +207,15 @@ class PurchaseOrders(MethodView):
     @blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
     def post(self, body: dict[str, Any], token: str) -> tuple[OrderView, int, dict[str, str]]:
         """Order the defendant's restoration (signed in); then pay it like any order."""
-        s, provider = db.session(), providers.current()
+        s, rails = db.session(), providers.rails()
         order = purchases.order(
             s,
             current_principal(),
             token,
             body.get("mass_g"),
-            provider,
+            rails.choose(body.get("provider")),
             order_services.OrderSettings.from_config(current_app.config),
             current_claim(),
         )
-        view = order_services.view(s, order, provider, history=False)
+        view = order_services.view(s, order, rails, history=False)
         return view, 201, {"Location": f"/api/v1/orders/{order.id}"}

@@ -280,6 +280,10 @@ class OrderRequestSchema(Schema):
         validate=MASS,
         metadata={"description": "Default: everything left to buy on this link"},
     )
+    provider = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={"description": "How to pay, among the rails offered; default: the first"},
+    )
 
 
 class PurchaseQuoteLineSchema(Schema):

@@ -16,7 +16,7 @@ orders_cli = AppGroup("orders", help="Orders and payments.")
 def reconcile_cmd() -> None:
     """Settle paid-but-unretired orders, check stale payments, expire unpaid orders."""
     with uow.transaction(db.session()) as s:
-        report = reconcile.reconcile(s, providers.current())
+        report = reconcile.reconcile(s, providers.rails())
     click.echo(str(report))
     if report.failed:
         raise SystemExit(1)

@@ -20,5 +20,5 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment
 def stripe_webhook() -> payment_webhooks.Ack:
     """Stripe events (signed): payment succeeded or failed, charge refunded; others ignored."""
     return payment_webhooks.receive(
-        db.session(), providers.current(), "stripe", request.get_data(), dict(request.headers)
+        db.session(), providers.rails(), "stripe", request.get_data(), dict(request.headers)
     )

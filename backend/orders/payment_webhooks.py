@@ -4,6 +4,7 @@ implies. It lives with the orders it settles; payments below only verify and fet
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,11 +36,16 @@ class Ack:
 
 
 def receive(
-    s: Session, provider: PaymentProvider, name: str, payload: bytes, headers: dict[str, str]
+    s: Session,
+    rails: Mapping[str, PaymentProvider],
+    name: str,
+    payload: bytes,
+    headers: dict[str, str],
 ) -> Ack:
     """Unknown events get a 200 too (`ignored`), so the provider stops sending them."""
-    if provider.name != name:
-        raise NotFound(f"{name} is not the configured payment provider.")
+    provider = rails.get(name)
+    if provider is None:
+        raise NotFound(f"{name} is not a configured payment provider.")
     event = provider.verify_webhook(payload, headers)
     seen = s.scalar(
         select(ProviderEvent.event_id).where(

@@ -8,7 +8,7 @@ cancels orders whose payment never started, and expires unpaid orders.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -45,27 +45,41 @@ class Report:
 
 
 def reconcile(
-    s: Session, provider: PaymentProvider, now: datetime | None = None, limit: int = 500
+    s: Session,
+    rails: Mapping[str, PaymentProvider],
+    now: datetime | None = None,
+    limit: int = 500,
 ) -> Report:
-    """One pass; safe to run from several workers at once."""
+    """One pass, each payment through its own provider (those no longer configured are left
+    alone); safe to run from several workers at once."""
     now = now or utcnow()
     report = Report()
-    unsettled = s.scalars(
-        select(Order.id)
+    unsettled = s.execute(
+        select(Order.id, Payment.provider)
         .join(Payment, Payment.order_id == Order.id)
-        .where(Payment.status == PaymentStatus.succeeded, Order.status.in_(settlement.UNSETTLED))
+        .where(
+            Payment.status == PaymentStatus.succeeded,
+            Order.status.in_(settlement.UNSETTLED),
+            Payment.provider.in_(list(rails)),
+        )
         .limit(limit)
     ).all()
     stale = s.execute(
-        select(Payment.order_id, Payment.reference)
-        .where(Payment.status == PaymentStatus.pending, Payment.created_at <= now - STALE)
+        select(Payment.order_id, Payment.reference, Payment.provider)
+        .where(
+            Payment.status == PaymentStatus.pending,
+            Payment.created_at <= now - STALE,
+            Payment.provider.in_(list(rails)),
+        )
         .limit(limit)
     ).all()
     uow.step(s)
-    for order_id in unsettled:
-        report.failed += not _attempt(partial(settlement.settle, s, order_id, provider), s)
+    for order_id, name in unsettled:
+        settle = partial(settlement.settle, s, order_id, rails[name])
+        report.failed += not _attempt(settle, s)
         report.settled += 1
-    for order_id, reference in stale:
+    for order_id, reference, name in stale:
+        provider = rails[name]
         if reference is None:
             report.abandoned += _attempt(partial(services.abandon, s, order_id), s)
         elif not provider.sandbox:

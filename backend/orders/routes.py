@@ -46,10 +46,11 @@ class Orders(MethodView):
     @blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
     def post(self, req: OrderRequest) -> tuple[OrderView, int, dict[str, str]]:
         """Order credits for a footprint, a mass or an amount; they are held while you pay."""
-        s, provider = db.session(), providers.current()
+        s, rails = db.session(), providers.rails()
         settings = services.OrderSettings.from_config(current_app.config)
+        provider = rails.choose(req.provider)
         order = services.create(s, current_principal(), req, provider, settings, current_claim())
-        view = services.view(s, order, provider, history=False)
+        view = services.view(s, order, rails, history=False)
         return view, 201, {"Location": f"/api/v1/orders/{order.id}"}
 
     @blp.arguments(OrderQuerySchema(), location="query")
@@ -66,7 +67,7 @@ class Orders(MethodView):
             limit=q["limit"],
             cursor=q.get("cursor"),
         )
-        return services.OrderPage(services.views(s, orders, providers.current()), cursor)
+        return services.OrderPage(services.views(s, orders, providers.rails()), cursor)
 
 
 @blp.route("/orders/<string:order_id>")
@@ -76,7 +77,7 @@ class OrderById(MethodView):
     def get(self, order_id: str) -> OrderView:
         """One order with its history; other people's orders are 404."""
         s = db.session()
-        return services.view(s, services.get(s, current_principal(), order_id), providers.current())
+        return services.view(s, services.get(s, current_principal(), order_id), providers.rails())
 
 
 @blp.route("/orders/<string:order_id>/cancel", methods=["POST"])
@@ -85,8 +86,12 @@ class OrderById(MethodView):
 @blp.doc(security=BEARER_AUTH)
 def cancel_order(order_id: str) -> OrderView:
     """Cancel an unpaid order and release its credits; cancelling twice is harmless."""
-    s, provider = db.session(), providers.current()
-    return services.view(s, services.cancel(s, current_principal(), order_id, provider), provider)
+    s, rails = db.session(), providers.rails()
+    order = services.get(s, current_principal(), order_id)
+    cancelled = services.cancel(
+        s, current_principal(), order.id, services.rail_of(s, order.id, rails)
+    )
+    return services.view(s, cancelled, rails)
 
 
 @blp.route("/orders/<string:order_id>/confirm", methods=["POST"])
@@ -97,7 +102,8 @@ def cancel_order(order_id: str) -> OrderView:
 @blp.doc(security=BEARER_AUTH)
 def confirm_order(body: dict[str, Any], order_id: str) -> OrderView:
     """SANDBOX ONLY, no real money: play the customer paying; the credits are retired at once."""
-    s, provider = db.session(), providers.current()
+    s, rails = db.session(), providers.rails()
     succeed = body["outcome"] == "succeeded"
-    order = services.confirm_sandbox(s, current_principal(), order_id, provider, succeed=succeed)
-    return services.view(s, order, provider)
+    sandbox = rails.get("sandbox")
+    order = services.confirm_sandbox(s, current_principal(), order_id, sandbox, succeed=succeed)
+    return services.view(s, order, rails)

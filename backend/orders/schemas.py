@@ -52,6 +52,10 @@ class OrderCreateSchema(Schema):
     organisation_id = fields.Integer(
         strict=True, metadata={"description": "File the order under an organisation you belong to"}
     )
+    provider = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={"description": "How to pay, among the rails offered; default: the first"},
+    )
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:

@@ -70,6 +70,7 @@ class OrderRequest:
     note: str = ""
     organisation_id: int | None = None
     judicial: bool = False
+    provider: str | None = None  # a payment rail the order offers; default: the first
 
 
 class AlreadyNeutralised(Conflict):
@@ -395,15 +396,21 @@ class OrderView:
 
 
 def views(
-    s: Session, orders: Sequence[Order], provider: PaymentProvider, *, history: bool = False
+    s: Session,
+    orders: Sequence[Order],
+    rails: Mapping[str, PaymentProvider],
+    *,
+    history: bool = False,
 ) -> list[OrderView]:
-    """The API's view of orders (their payments read in one query)."""
+    """The API's view of orders (their payments read in one query), with how to pay an unpaid
+    one through its provider, while that provider is configured."""
     ids = [o.id for o in orders]
     payments = {p.order_id: p for p in s.scalars(select(Payment).where(Payment.order_id.in_(ids)))}
     out = []
     for order in orders:
         p = payments[order.id]
-        unpaid = order.status == S.awaiting_payment and p.provider == provider.name
+        provider = rails.get(p.provider)
+        unpaid = order.status == S.awaiting_payment and provider is not None
         payment = PaymentView(
             provider=p.provider,
             sandbox=p.provider == "sandbox",
@@ -411,7 +418,7 @@ def views(
             reference=p.reference,
             last_error=p.last_error,
             instructions=provider.instructions(order.id, p.reference, p.client_secret)
-            if unpaid
+            if unpaid and provider is not None
             else {},
         )
         out.append(OrderView(order, payment, events(s, order.id) if history else None))
@@ -424,8 +431,24 @@ class OrderPage:
     next_cursor: str | None
 
 
-def view(s: Session, order: Order, provider: PaymentProvider, *, history: bool = True) -> OrderView:
-    return views(s, [order], provider, history=history)[0]
+def view(
+    s: Session, order: Order, rails: Mapping[str, PaymentProvider], *, history: bool = True
+) -> OrderView:
+    return views(s, [order], rails, history=history)[0]
+
+
+class ProviderGone(Conflict):
+    slug, title = "payment-provider-unavailable", "The order's payment provider is not configured"
+
+
+def rail_of(s: Session, order_id: str, rails: Mapping[str, PaymentProvider]) -> PaymentProvider:
+    """The provider an order's payment went through (409 if it is no longer configured)."""
+    name = s.scalar(select(Payment.provider).where(Payment.order_id == order_id))
+    if name is None:
+        raise NotFound("No such order.")
+    if name not in rails:
+        raise ProviderGone(f"This order was paid through {name}, which is not configured now.")
+    return rails[name]
 
 
 def events(s: Session, order_id: str) -> Sequence[OrderEvent]:
@@ -483,11 +506,11 @@ def abandon(s: Session, order_id: str) -> None:
 
 
 def confirm_sandbox(
-    s: Session, who: Principal, order_id: str, provider: PaymentProvider, *, succeed: bool
+    s: Session, who: Principal, order_id: str, sandbox: PaymentProvider | None, *, succeed: bool
 ) -> Order:
-    """Play the customer paying (sandbox only): the order is paid, then retired at once, in
-    one transaction (there is no remote money to record first)."""
-    if not provider.sandbox:
+    """Play the customer paying (when the sandbox is the payment rail): the order is paid, then
+    retired at once, in one transaction (there is no remote money to record first)."""
+    if sandbox is None or not sandbox.sandbox:
         raise SandboxDisabled("Sandbox payments are disabled: pay through the live provider.")
     order = get(s, who, order_id)
     _require_write(who)
@@ -500,7 +523,7 @@ def confirm_sandbox(
         payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
         return order
     locked = settlement.capture(s, order_id, later=False)
-    settlement.settle(s, order_id, provider, locked=locked)
+    settlement.settle(s, order_id, sandbox, locked=locked)
     return order  # kept in step by the transitions, no second read
 
 

@@ -65,7 +65,7 @@ def test_stripe_needs_all_three_keys(tmp_path):
 
 def test_live_mode_refuses_sandbox_payments(tmp_path):
     cfg = Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k", SMS_PROVIDER="x")
-    with pytest.raises(ConfigError, match="configure Stripe"):
+    with pytest.raises(ConfigError, match="live mode takes real payments"):
         cfg.finalise()
 
 

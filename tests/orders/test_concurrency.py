@@ -119,7 +119,7 @@ def test_settling_from_every_path_at_once_retires_once(live):
                 .status_code
             )
         with live.sessions() as s:
-            return reconcile.reconcile(s, ctx).failed
+            return reconcile.reconcile(s, {ctx.name: ctx}).failed
 
     results = together(THREADS, path)
     assert not [r for r in results if isinstance(r, Exception)], results

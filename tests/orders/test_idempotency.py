@@ -99,7 +99,7 @@ def test_a_resumed_claim_starts_the_payment_if_it_never_started(db_session, stoc
         from backend.accounts.services import principal_for_token
 
         who, _ = principal_for_token(db_session, buyer.token)
-        provider = app.extensions["payments"]
+        provider = app.extensions["payments"].default
         claim = store.claim(db_session, f"user:{buyer.user.id}", "k2", "fp")
         assert isinstance(claim, store.Claim)
         request = services.OrderRequest(**body(stock))

@@ -15,6 +15,7 @@ from backend.credits.models import Allocation
 from backend.orders import services
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import TRANSITIONS, IllegalTransition, transition
+from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import StripeProvider
 from tests import factories as f
 from tests.factories import grams
@@ -96,8 +97,8 @@ def test_unpaid_orders_expire_and_release_their_credits(client, db_session, stoc
 def test_the_sandbox_confirm_is_off_when_stripe_is_configured(app, client, stock, buyer):
     order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
     sandbox = app.extensions["payments"]
-    app.extensions["payments"] = StripeProvider(
-        "sk_test_x", "pk_test_x", "whsec_x", minimum_amount=1
+    app.extensions["payments"] = Rails(
+        [StripeProvider("sk_test_x", "pk_test_x", "whsec_x", minimum_amount=1)]
     )
     try:
         resp = confirm(client, buyer.token, order["id"])

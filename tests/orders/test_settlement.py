@@ -143,7 +143,7 @@ def test_settling_is_idempotent_from_every_path(app, ctx, client, db_session, st
         with app.app_context():
             settlement.settle(db_session, order["id"], ctx)
     with app.app_context():
-        reconcile.reconcile(db_session, ctx)
+        reconcile.reconcile(db_session, {ctx.name: ctx})
     assert status(db_session, order["id"]) == OrderStatus.retired
     assert grams(db_session, stock.lot) == (99 * T, 0, T)
 
@@ -159,7 +159,7 @@ def test_an_order_whose_payment_never_started_is_cancelled(
     )
     db_session.commit()
     with app.app_context():
-        assert reconcile.reconcile(db_session, ctx).abandoned == 1
+        assert reconcile.reconcile(db_session, {ctx.name: ctx}).abandoned == 1
     assert status(db_session, order["id"]) == OrderStatus.cancelled
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 

@@ -28,6 +28,7 @@ from backend.orders import services, settlement
 from backend.orders.models import Order
 from backend.orders.reconcile import reconcile
 from backend.payments.models import Payment, ProviderEvent
+from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import METHODS, TOLERANCE_S, StripeProvider
 from tests import factories
 from tests.payments.fake_stripe import FakeStripe, RecordedRequest
@@ -62,7 +63,7 @@ def provider(app: Flask, fake: FakeStripe) -> Iterator[StripeProvider]:
         max_network_retries=RETRIES,
     )
     previous = app.extensions["payments"]
-    app.extensions["payments"] = stripe_provider
+    app.extensions["payments"] = Rails([stripe_provider])
     try:
         yield stripe_provider
     finally:
@@ -418,7 +419,7 @@ def test_unknown_event_type_is_acknowledged_and_ignored(
 
 
 def test_webhook_endpoint_is_404_with_the_sandbox_provider(app: Flask, client: FlaskClient) -> None:
-    assert app.extensions["payments"].sandbox
+    assert app.extensions["payments"].default.sandbox
     event = {"id": "evt_test", "object": "event", "type": "payment_intent.succeeded"}
 
     resp = deliver(client, event)
@@ -448,7 +449,7 @@ def test_reconciler_retires_a_paid_order_whose_webhook_was_lost(
     db_session.commit()
 
     with app.app_context():
-        report = reconcile(db_session, ctx)
+        report = reconcile(db_session, {ctx.name: ctx})
 
     assert (report.checked, report.failed) == (1, 0)
     assert show(client, shop, order["id"])["status"] == "retired"
@@ -518,7 +519,7 @@ def test_reconciler_settles_a_late_payment_whose_webhook_was_lost(
     db_session.commit()
 
     with app.app_context():
-        reconcile(db_session, ctx)
+        reconcile(db_session, {ctx.name: ctx})
 
     shown = show(client, shop, late["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("retired", "succeeded")
@@ -551,7 +552,7 @@ def test_the_reconciler_stops_an_expired_orders_payment_at_stripe(
     )
     db_session.commit()
     with app.app_context():
-        reconcile(db_session, ctx)
+        reconcile(db_session, {ctx.name: ctx})
     assert fake.payment_intent(order["payment"]["reference"])["status"] == "canceled"
     assert show(client, shop, order["id"])["payment"]["status"] == "cancelled"
 

@@ -31,6 +31,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from backend.partners.wechat.linking import token as wechat_link_token
+from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import StripeProvider
 from tests import factories as f
 from tests.security.world import (
@@ -905,8 +906,16 @@ CELLS = [
 @pytest.fixture
 def stripe_provider(app: Flask) -> Any:
     previous = app.extensions["payments"]
-    app.extensions["payments"] = StripeProvider(
-        "sk_test_x", "pk_test_x", "whsec_test", minimum_amount=400, api_base="http://127.0.0.1:9"
+    app.extensions["payments"] = Rails(
+        [
+            StripeProvider(
+                "sk_test_x",
+                "pk_test_x",
+                "whsec_test",
+                minimum_amount=400,
+                api_base="http://127.0.0.1:9",
+            )
+        ]
     )
     try:
         yield

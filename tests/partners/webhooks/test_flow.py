@@ -64,7 +64,7 @@ def test_orders_of_people_without_an_organisation_emit_nothing(
 def test_a_late_payment_is_announced_paid_then_retired(
     app, client, db_session, company, stock, clock, run_worker
 ):
-    ctx = app.extensions["payments"]
+    ctx = app.extensions["payments"].default
     with Receiver() as receiver:
         endpoint = create_endpoint(client, company.token, receiver.url)
         order = f.place_order(

@@ -4347,6 +4347,8 @@ export interface components {
             note?: string;
             /** @description File the order under an organisation you belong to */
             organisation_id?: number;
+            /** @description How to pay, among the rails offered; default: the first */
+            provider?: string;
         };
         Confirm: {
             /**
@@ -5017,6 +5019,8 @@ export interface components {
         OrderRequest: {
             /** @description Default: everything left to buy on this link */
             mass_g?: number;
+            /** @description How to pay, among the rails offered; default: the first */
+            provider?: string;
         };
         ReportTotals: {
             neutralisations?: number;
