@@ -28,6 +28,8 @@ def test_a_meeting_is_neutralised_from_the_deep_link_to_the_certificate(page: Pa
     # Back on the calculator, the draft kept what was typed before signing in.
     expect(page).to_have_url(re.compile(r"/neutralise/meeting$"))
     expect(page.get_by_label("参会人数", exact=True)).to_have_value("80")
+    # Nobody typed a name on the certificate, so the account's display name fills the empty field
+    # (a name typed before signing in is kept instead: tests/e2e/test_beneficiary.py).
     expect(page.get_by_label("证书署名")).to_have_value("李会务 Event organiser")
     page.get_by_label("证书署名").fill("成都示例会议")
     page.get_by_role("button", name="立即中和").click()

@@ -1,8 +1,10 @@
 // A footprint calculator: defaults filled in, recalculated as you type, a live breakdown chart,
-// the form kept as a draft offline, and "neutralise" into an order.
+// the form and the name on the certificate kept as drafts offline (so both survive signing in),
+// and "neutralise" into an order.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, newIdempotencyKey } from "../api/client";
 import type { Footprint, Order, Quote } from "../api/types";
+import { keepTypedName, shownName, typedName } from "../beneficiary";
 import { CALCULATORS, initialValues, type FieldSpec, type Kind, type Values } from "../calculators";
 import { BarChart } from "../components/charts";
 import { ErrorBox, Loading } from "../components/status";
@@ -22,16 +24,20 @@ export function Calculator({ kind }: { kind: Kind }) {
   const [quote, setQuote] = useState<Quote | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const [beneficiary, setBeneficiary] = useState(session.value?.displayName ?? "");
+  const [typed, setTyped] = useState<string | undefined>(undefined);
   const [orderError, setOrderError] = useState<unknown>(undefined);
   const orderKeys = useRef(new Map<string, string>());
   const via = here.value.query.get("via");
 
   useEffect(() => {
     const query = here.value.query;
-    void loadDraft<Values>(draftKey)
-      .catch(() => undefined)
-      .then((draft) => setValues(initialValues(spec, draft, query)));
+    void Promise.all([
+      loadDraft<Values>(draftKey).catch(() => undefined),
+      typedName(kind).catch(() => undefined),
+    ]).then(([draft, name]) => {
+      setTyped(name);
+      setValues(initialValues(spec, draft, query));
+    });
   }, [kind]);
 
   useEffect(() => {
@@ -65,9 +71,24 @@ export function Calculator({ kind }: { kind: Kind }) {
   }, [values, session.value?.token]);
 
   if (!values) return <Loading />;
+  const beneficiary = shownName(typed, session.value?.displayName);
 
   const set = (name: string, value: string | boolean): void =>
     setValues({ ...values, [name]: value });
+
+  function typeName(name: string): void {
+    setTyped(name);
+    void keepTypedName(kind, name).catch(() => undefined);
+  }
+
+  /** Keep the drafts now (not after the debounce), then sign in and come back to them. */
+  async function signInFirst(): Promise<void> {
+    await Promise.all([
+      saveDraft(draftKey, values),
+      typed !== undefined ? keepTypedName(kind, typed) : undefined,
+    ]).catch(() => undefined);
+    navigate(`/sign-in?next=${encodeURIComponent(here.value.path)}`);
+  }
 
   async function neutralise(e: Event): Promise<void> {
     e.preventDefault();
@@ -123,7 +144,7 @@ export function Calculator({ kind }: { kind: Kind }) {
               required
               maxLength={100}
               autocomplete="name"
-              onInput={(e) => setBeneficiary(e.currentTarget.value)}
+              onInput={(e) => typeName(e.currentTarget.value)}
             />
           </label>
           {orderError !== undefined && <ErrorBox error={orderError} />}
@@ -132,11 +153,7 @@ export function Calculator({ kind }: { kind: Kind }) {
               {t("calc.neutralise")}
             </button>
           ) : (
-            <button
-              class="button primary"
-              type="button"
-              onClick={() => navigate(`/sign-in?next=${encodeURIComponent(here.value.path)}`)}
-            >
+            <button class="button primary" type="button" onClick={() => void signInFirst()}>
               {t("calc.signInToNeutralise")}
             </button>
           )}

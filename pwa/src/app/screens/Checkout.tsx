@@ -1,7 +1,9 @@
-// Checkout: what the order retires and costs, then pay (sandbox confirm, or Stripe's element).
+// Checkout: the name and purpose the certificate will carry (a last look, with a way back to
+// change them), what the order retires and costs, then pay (sandbox confirm, or Stripe's element).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api/client";
-import type { Order } from "../api/types";
+import type { Footprint, Order } from "../api/types";
+import { CALCULATORS } from "../calculators";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDateTime, formatMass, formatMoney } from "../format";
@@ -69,14 +71,20 @@ export function Checkout({ id }: { id: string }) {
         <p class="status-line">
           <span class={`pill ${current.status}`}>{tryT(`order.${current.status}`)}</span>
         </p>
-        <dl class="facts">
+        {awaiting && (
+          <p class="notice" id="last-look">
+            {t("checkout.lastLook")}
+          </p>
+        )}
+        <dl class="facts" aria-describedby={awaiting ? "last-look" : undefined}>
           <dt>{t("field.beneficiary")}</dt>
-          <dd>{current.beneficiary}</dd>
+          <dd data-testid="beneficiary">{current.beneficiary}</dd>
           <dt>{t("checkout.purpose")}</dt>
-          <dd>{current.purpose}</dd>
+          <dd data-testid="purpose">{current.purpose}</dd>
           <dt>{t("checkout.mass")}</dt>
           <dd>{formatMass(current.mass_g!, l)} CO₂e</dd>
         </dl>
+        {awaiting && <ChangeName order={current} />}
         <h2>{t("checkout.credits")}</h2>
         <ul class="lines">
           {(current.lines ?? []).map((line) => (
@@ -127,6 +135,44 @@ export function Checkout({ id }: { id: string }) {
         </a>
       )}
     </section>
+  );
+}
+
+/**
+ * The name and purpose are frozen on the order once it exists: say so and, for an order made from
+ * a calculator, offer to cancel it and go back there (its drafts keep what was filled in).
+ */
+function ChangeName({ order }: { order: Order }) {
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const footprintId = order.footprint_id;
+
+  async function change(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const fp = await api<Footprint>("GET", `/footprints/${encodeURIComponent(footprintId!)}`);
+      await api<Order>("POST", `/orders/${encodeURIComponent(order.id!)}/cancel`, { body: {} });
+      navigate(fp.kind && fp.kind in CALCULATORS ? `/neutralise/${fp.kind}` : "/");
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="frozen">
+      <p class="hint">{t("checkout.frozen")}</p>
+      {footprintId && (
+        <>
+          <p class="hint">{t("checkout.changeHint")}</p>
+          {error !== undefined && <ErrorBox error={error} />}
+          <button class="button secondary" type="button" disabled={busy} onClick={change}>
+            {t("checkout.change")}
+          </button>
+        </>
+      )}
+    </div>
   );
 }
 
