@@ -20,8 +20,6 @@ from backend.core.errors import Conflict, ValidationFailed
 from backend.credits import serials
 from backend.credits.models import Lot, RegistryRetirement, Standard, Unit
 
-DEFAULT_DAYS = 30  # REGISTRY_RETIREMENT_DAYS
-
 
 class AlreadyRetired(Conflict):
     slug, title = "already-retired", "Units already retired at the registry"
