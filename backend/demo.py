@@ -1,14 +1,57 @@
-"""Demo data for a new sandbox: organisations of every kind, one person in each role, and a
-credit inventory shaped like the Sichuan market in the seed report (illustrative projects)."""
+"""Demo data for a new sandbox: organisations of every kind, one person in each role, a
+credit inventory shaped like the Sichuan market in the seed report (illustrative projects), and
+the seed's neutralisations at a thousandth of their size, issued with certificates.
+
+Sources for the serial formats and vintages (what is sourced, and what is our assumption):
+
+- Verra VCU (VCS Program): a block of VCUs is one serial, `{issuance batch}-{first}-{last}-VCS-
+  VCU-{code}-VER-{country}-{sectoral scope}-{project id}-{vintage start DDMMYYYY}-{vintage end}-
+  {additional certification 0/1}`, as the Verra Registry writes it (Verra Registry public
+  issuance and retirement reports; the example `0001-000001-000100-VCS-VCU-003-VER-US-0003-
+  01012020-31122020-1` in Cloverly's help centre, "Registry serial number ranges", 2023). The
+  three-digit code after `VCU` is opaque to us: its value here is our assumption.
+- CDM CERs: Kyoto units carry a unique serial of the originating Party, the unit type, the
+  block's first and last numbers, the original and applicable commitment periods, the LULUCF
+  activity and the project identifier (Decision 13/CMP.1, annex, 2005; Decision 3/CMP.1, annex,
+  appendix D, 2005; UNFCCC "Data Exchange Standards for Registry Systems under the Kyoto
+  Protocol, Technical Specifications" v1.1, 2013: unit type 5 = CER). Commitment period 1 is
+  2008–2012, period 2 is 2013–2020: a 2012 vintage is period 1 in both fields. Joining the
+  fields with dashes in that order is how registries display them; the exact display is our
+  assumption.
+- CCER (old system): issued under the NDRC's 《温室气体自愿减排交易管理暂行办法》 (2012);
+  the NDRC suspended new applications on 14 March 2017 (NDRC announcement 2017 No. 2), so
+  old-system CCERs have vintages up to 2016 (not 2018 or 2019). The new system restarted
+  under the MEE's 《温室气体自愿减排交易管理办法（试行）》 (October 2023), with the national
+  market opened on 22 January 2024; its first credits were issued in 2024, and old-system
+  CCERs may no longer be used for compliance from 2025 (MEE notice, October 2023). The old
+  registry's serial format is not published where we could find it: `CN-CCER-{project}-
+  {vintage}-{first:010d}-{last:010d}` and the project numbers are our assumption.
+- CDCER (成都 碳惠天府): the mechanism is run under 《成都市"碳惠天府"机制管理办法（试行）》
+  (Chengdu, 2020), with its methodologies published from 2020, so vintages are 2021 onwards.
+  Its serial format is not published where we could find it: `CDCER-{vintage}-{methodology
+  code}{project}-{first:08d}-{last:08d}` is our assumption.
+- The judicial case: the seed report (三(三), 2023) has six defendants of the 宝兴 court buying
+  24,000 kg (24 t) of carbon sink; the demo's Baoxing forestry lot is those 24 t.
+- The neutralisations: the seed's 点点 totals to 30 April 2022 (CCER 2,483.39 t, CDCER
+  55,168.98 t, VCU 33,046.73 t, CER 11.58万 t), at a thousandth of their size.
+
+Projects, registry ids, serial numbers and batch references are illustrative.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
+from backend.certificates import issuers, issuing
+from backend.certificates.issuing import Issuer
+from backend.core.clock import utcnow
 from backend.courts.models import Court
-from backend.credits import inventory
+from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 
@@ -29,8 +72,9 @@ def is_empty(s: Session) -> bool:
     return s.scalar(select(func.count()).select_from(Organisation)) == 0
 
 
-def seed_demo(s: Session) -> dict[str, int]:
-    """Create the demo organisations and people; returns counts."""
+def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
+    """Create the demo organisations, people, inventory and certified neutralisations (signed
+    by `issuer`, the app's by default); returns counts."""
     users = {phone: User(phone=phone, display_name=name) for phone, name in PEOPLE.items()}
     s.add_all(users.values())
     operator = Organisation(name="点点运营中心 Diandian Operations", kind=OrgKind.operator)
@@ -58,12 +102,19 @@ def seed_demo(s: Session) -> dict[str, int]:
     s.add_all(Membership(user=users[p], organisation=o, role=r) for p, o, r in roles)
     s.flush()
     lots = seed_inventory(s)
-    return {"organisations": 6, "users": len(users), "memberships": len(roles), "lots": lots}
+    beneficiaries = {"company": company, "organiser": organiser}
+    certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
+    return {
+        "organisations": 6,
+        "users": len(users),
+        "memberships": len(roles),
+        "lots": lots,
+        "certificates": certified,
+    }
 
 
 # (standard, registry id, zh, en, type, methodology, province or country, price fen/t,
-#  [(vintage, first unit, tonnes)], serial format). Projects and serials are illustrative:
-#  the serial shapes follow each registry's style, the numbers are made up.
+#  [(vintage, first unit, tonnes)], serial format). See the sources above.
 PROJECTS = [
     (
         Standard.CCER,
@@ -74,7 +125,7 @@ PROJECTS = [
         "CM-001-V02",
         "CN-SC",
         4926,
-        [(2016, 100_001, 50_000), (2017, 150_001, 80_000)],
+        [(2014, 100_001, 50_000), (2015, 150_001, 80_000)],
         "CN-CCER-0457-{v}-{a:010d}-{b:010d}",
     ),
     (
@@ -86,7 +137,7 @@ PROJECTS = [
         "CM-003-V02",
         "CN-GZ",
         4680,
-        [(2018, 300_001, 30_000)],
+        [(2015, 300_001, 30_000)],
         "CN-CCER-0812-{v}-{a:010d}-{b:010d}",
     ),
     (
@@ -98,7 +149,7 @@ PROJECTS = [
         "CM-001-V02",
         "CN-YN",
         5100,
-        [(2017, 400_001, 40_000)],
+        [(2016, 400_001, 40_000)],
         "CN-CCER-1033-{v}-{a:010d}-{b:010d}",
     ),
     (
@@ -110,7 +161,7 @@ PROJECTS = [
         "AR-CM-001-V01",
         "CN-SC",
         6800,
-        [(2019, 500_001, 24_000)],
+        [(2015, 500_001, 24)],  # the seed's case: 24,000 kg for six defendants
         "CN-CCER-1280-{v}-{a:010d}-{b:010d}",
     ),
     (
@@ -155,7 +206,7 @@ PROJECTS = [
         "四川农村户用沼气（示例）",
         "Sichuan household biogas (demo)",
         ProjectType.biogas,
-        "AMS-I.E",
+        "AMS-I.C; AMS-III.R",
         "CN-SC",
         3500,
         [(2019, 245_676_789, 33_000)],
@@ -171,21 +222,43 @@ PROJECTS = [
         "CN-GS",
         800,
         [(2012, 512_000_001, 120_000)],
-        "CN-{a}-{b}-2-1-0-4521",
+        "CN-5-{a}-{b}-1-1-0-4521",  # CER (5), commitment period 1 for the 2012 vintage
     ),
 ]
 
-# Demo neutralisations so operator totals have something to show: (standard, tonnes).
-DEMO_RETIREMENTS = [
-    (Standard.CDCER, 55),
-    (Standard.CCER, 3),
-    (Standard.VCU, 33),
-    (Standard.CER, 116),
+
+@dataclass(frozen=True)
+class Neutralisation:
+    """A demo neutralisation: grams of one standard for a demo organisation, some days ago,
+    and the registry batch that retired its units (None: still pending at the registry)."""
+
+    standard: Standard
+    mass_g: int
+    days_ago: int
+    beneficiary: str  # a key of the demo organisations
+    purpose: str
+    registry_ref: str | None
+
+
+# The seed's 点点 totals by standard at a thousandth (tonnes become kilograms). The older two
+# are retired at their registry; the recent two are pending, within their deadline.
+DEMO_NEUTRALISATIONS = [
+    Neutralisation(
+        Standard.CER, 115_800_000, 45, "company", "碳中和航班（示例）", "DEMO-CDM-VC-0001"
+    ),
+    Neutralisation(
+        Standard.VCU, 33_046_730, 38, "company", "产品碳中和（示例）", "DEMO-VCS-RET-0001"
+    ),
+    Neutralisation(
+        Standard.CDCER, 55_168_980, 12, "organiser", "大运会场馆运行碳中和（示例）", None
+    ),
+    Neutralisation(Standard.CCER, 2_483_390, 3, "company", "零碳会议室（示例）", None),
 ]
+REGISTRY_LAG = timedelta(days=10)  # from a demo certificate to its registry retirement
 
 
 def seed_inventory(s: Session) -> int:
-    """Projects, lots and a few retired neutralisations; returns the number of lots."""
+    """Projects and lots; returns the number of lots."""
     count = 0
     for std, reg, zh, en, ptype, method, region, price, lots, serial in PROJECTS:
         province = region if region.startswith("CN-") else None
@@ -219,8 +292,40 @@ def seed_inventory(s: Session) -> int:
             )
             count += 1
     s.flush()
-    for std, tonnes in DEMO_RETIREMENTS:
-        prefs = inventory.Preferences(standards=(std,))
-        held = inventory.hold(s, prefs, tonnes * 1_000_000 + 390_000, reference="demo")
-        inventory.allocate(s, held.id)
     return count
+
+
+def neutralise(
+    s: Session, issuer: Issuer, beneficiaries: dict[str, Organisation], now: datetime
+) -> int:
+    """Retire each demo neutralisation's grams and issue its certificate through the issuing
+    service, as an order's retirement does, and record the registry batches of the older ones;
+    returns the number of certificates."""
+    for n in DEMO_NEUTRALISATIONS:
+        at = now - timedelta(days=n.days_ago)
+        prefs = inventory.Preferences(standards=(n.standard,))
+        held = inventory.hold(s, prefs, n.mass_g, reference="demo", now=at)
+        taken = inventory.allocate(s, held.id, now=at)
+        org = beneficiaries[n.beneficiary]
+        issuing.issue(
+            s,
+            issuer,
+            reservation_id=held.id,
+            beneficiary=org.name,
+            purpose=n.purpose,
+            now=at,
+            organisation_id=org.id,
+        )
+        if n.registry_ref is not None:
+            (line,) = held.lines  # each demo standard has one lot with grams to spare
+            serials = [a.serial for a in taken]
+            registry.record(
+                s,
+                standard=n.standard,
+                registry_ref=n.registry_ref,
+                retired_on=at + REGISTRY_LAG,
+                note="Demo: pooled retirement on behalf of Diandian's beneficiaries.",
+                ranges=[(line.lot_id, min(serials), max(serials))],
+            )
+    s.flush()
+    return len(DEMO_NEUTRALISATIONS)

@@ -19,6 +19,7 @@ def build(cfg: Mapping[str, Any]) -> Issuer:
         name=cfg["CERTIFICATE_ISSUER"],
         base_url=cfg["PUBLIC_BASE_URL"],
         sandbox=cfg["PAYMENT_PROVIDER"] == "sandbox",
+        registry_retirement_days=cfg["REGISTRY_RETIREMENT_DAYS"],
     )
 
 

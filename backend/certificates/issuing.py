@@ -32,12 +32,14 @@ DOCUMENT_VERSION = 2
 
 @dataclass(frozen=True)
 class Issuer:
-    """Who signs, under what name, and where certificates are verified."""
+    """Who signs, under what name, where certificates are verified, and the deadline they
+    state for registry retirement."""
 
     keyring: Keyring
     name: str
     base_url: str  # e.g. https://diandian.example; the QR points at {base_url}/verify/{number}
     sandbox: bool
+    registry_retirement_days: int = 30  # REGISTRY_RETIREMENT_DAYS
 
 
 def next_number(s: Session, year: int) -> tuple[int, str]:

@@ -40,6 +40,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from backend.certificates.view import (
+    POOLED_RETIREMENT,
     CertificateStatus,
     CertificateView,
     CreditLine,
@@ -81,7 +82,7 @@ DEFAULT_WIDTH = 1240  # A4 at 150 dpi; MAX_WIDTH is A4 at 300 dpi
 A4_WIDTH_IN = 210 / 25.4
 PNG_COMPRESS_LEVEL = 3  # palette image, unfiltered; docs/benchmarks.md weighs the trade-off
 
-MAX_CREDIT_ROWS = 8  # rows shown before "+k more", if the page has room for them
+MAX_CREDIT_ROWS = 8  # rows (blocks of units) shown before "+k more", if the page has room
 
 EN_MONTHS = (
     "January",
@@ -119,6 +120,8 @@ STATUS_TEXT = {
     RegistryStatus.retired: ("已在登记簿注销", "Retired at registry"),
     RegistryStatus.pending: ("已分配，登记注销待办", "Allocated, registry retirement pending"),
 }
+REF_LABEL = "注销编号 Ref"  # before a registry batch reference
+DUE_LABEL = "截止 Due"  # before the date a pending unit must be retired at the registry by
 MORE_ZH = "另有 {k} 项，扫码查看全部"
 MORE_EN = "+{k} more, scan to see all"
 FOOTER_LABELS = (
@@ -148,8 +151,11 @@ FIXED_TEXT = (
     CO2E,
     *(label for pair in COLUMNS for label in pair),
     *(label for pair in STATUS_TEXT.values() for label in pair),
+    REF_LABEL,
+    DUE_LABEL,
     MORE_ZH,
     MORE_EN,
+    *POOLED_RETIREMENT,
     *(label for pair in FOOTER_LABELS for label in pair),
     SCAN_ZH,
     SCAN_EN,
@@ -490,6 +496,7 @@ class Composition:
     footer_top: int
     rows_shown: int
     rows_hidden: int
+    pooled_note: bool  # the pooled-retirement statement is drawn under the table
     qr_level: str
     qr_version: int
     qr_module: int
@@ -589,7 +596,7 @@ def _compose(
     compact = False
     tight_end, gaps = _body(_DRY, m, view, y, 1.0, compact)
     plan = _plan_table(m, view.credits, bottom - tight_end - table_gap)
-    if view.credits and plan.shown == 0:  # a long name and purpose on a small page
+    if view.credits and not (plan.shown and plan.note):  # a long name and purpose, small page
         compact = True
         tight_end, gaps = _body(_DRY, m, view, y, 1.0, compact)
         plan = _plan_table(m, view.credits, bottom - tight_end - table_gap)
@@ -599,7 +606,7 @@ def _compose(
     y += max(0, round((spare - (stretch - 1) * (gaps + 2 * table_gap)) / 2))
     body_bottom, _ = _body(d, m, view, y, stretch, compact)
     table_top = body_bottom + round(table_gap * stretch)
-    table_bottom = _draw_table(d, m, view.credits, plan, table_top)
+    table_bottom = _draw_table(d, m, plan, table_top)
     if view.status is CertificateStatus.revoked:
         _revoked(d, m)
     return (
@@ -611,7 +618,8 @@ def _compose(
             table_bottom=table_bottom,
             footer_top=footer_top,
             rows_shown=plan.shown,
-            rows_hidden=len(view.credits) - plan.shown,
+            rows_hidden=len(plan.rows) - plan.shown,
+            pooled_note=bool(plan.note),
             qr_level=choice.level,
             qr_version=symbol.version,
             qr_module=choice.module,
@@ -804,55 +812,157 @@ def _table(width: int) -> _Table:
 
 
 @dataclass(frozen=True)
+class _Row:
+    """A row of the credit table: consecutive units of one lot in one registry state, written
+    as the registry writes the block."""
+
+    line: CreditLine
+    serial: str
+    mass_g: int
+    status: RegistryStatus
+    ref: str | None
+    due_on: date | None
+
+
+def table_rows(credits: tuple[CreditLine, ...]) -> tuple[_Row, ...]:
+    """The credit table's rows: each line's blocks (a line without blocks is one row)."""
+    rows: list[_Row] = []
+    for c in credits:
+        if not c.blocks:
+            rows.append(
+                _Row(c, c.serials, c.mass_g, c.registry_status, c.registry_ref, c.registry_due_on)
+            )
+        for b in c.blocks:
+            rows.append(_Row(c, b.serial, b.mass_g, b.registry_status, b.registry_ref, b.due_on))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class _Plan:
+    rows: tuple[_Row, ...]  # every row, shown or not
     shown: int
     heights: tuple[int, ...]  # of the rows shown
-    status_en: tuple[tuple[str, ...], ...]  # the status's English lines, per row shown
-    height: int  # the whole table, header and "+k more" included
+    serials: tuple[tuple[str, ...], ...]  # the serial's lines, per row shown
+    status_en: tuple[tuple[str, ...], ...]  # the status's English lines and its ref or due date
+    note: tuple[str, ...]  # the pooled-retirement statement's lines (none: no room, no credits)
+    note_h: int
+    height: int  # the whole table, header, "+k more" and the statement included
+
+
+def _status_lines(f: ImageFont.FreeTypeFont, row: _Row, w: int) -> tuple[str, ...]:
+    """The status in English, then the registry's batch reference or the due date."""
+    lines = wrap(f, STATUS_TEXT[row.status][1], w, 2)
+    label, value = (
+        (REF_LABEL, row.ref)
+        if row.status is RegistryStatus.retired
+        else (DUE_LABEL, row.due_on and row.due_on.isoformat())
+    )
+    if value:  # the label goes first when there is no room for both
+        labelled = f"{label} {value}"
+        fits = text_width(f, labelled) <= w
+        lines.append(labelled if fits else ellipsize(f, value, w, middle=True))
+    return tuple(lines)
+
+
+def _note(m: Metrics) -> tuple[str, ...]:
+    f = font(Face.sans, _table(m.width).sizes[2])
+    zh, en = POOLED_RETIREMENT
+    return (*wrap(f, zh, m.content, 2), *wrap(f, en, m.content, 3))
 
 
 def _plan_table(m: Metrics, credits: tuple[CreditLine, ...], room: int) -> _Plan:
-    """How many credit rows fit in `room` px (at most MAX_CREDIT_ROWS), leaving a line for
-    "+k more" when some do not."""
-    if not credits:
-        return _Plan(0, (), (), 0)
+    """How many rows fit in `room` px (at most MAX_CREDIT_ROWS), leaving a line for "+k more"
+    when some do not, and room under them for the pooled-retirement statement. The statement
+    comes before all but the first row: on a page too small for both (a phone's share image
+    with a long name), the first row is shown and the statement is left to the verify page."""
+    rows = table_rows(credits)
+    if not rows:
+        return _Plan(rows, 0, (), (), (), (), 0, 0)
+    stated = _fit(m, rows, room, _note(m))
+    if stated.shown == 0:
+        unstated = _fit(m, rows, room, ())
+        if unstated.shown > 0:
+            return unstated
+    return stated
+
+
+def _fit(m: Metrics, rows: tuple[_Row, ...], room: int, note: tuple[str, ...]) -> _Plan:
     t = _table(m.width)
     f_small = font(Face.sans, t.sizes[2])
     l1, l2, l3 = t.lines
+    note_h = t.pad + l3 * len(note) if note else 0
+    if note_h > room:
+        note, note_h = (), 0
     heights: list[int] = []
+    serial_lines: list[tuple[str, ...]] = []
     statuses: list[tuple[str, ...]] = []
-    used = t.header_h
-    for i, c in enumerate(credits[:MAX_CREDIT_ROWS]):
-        en = tuple(wrap(f_small, STATUS_TEXT[c.registry_status][1], t.widths[2], 2))
-        h = 2 * t.pad + l1 + l2 + l3 * len(en)
-        more = t.more_h if i + 1 < len(credits) else 0
+    used = t.header_h + note_h
+    for i, row in enumerate(rows[:MAX_CREDIT_ROWS]):
+        serial = tuple(wrap(f_small, row.serial, t.widths[1], 2))
+        status = _status_lines(f_small, row, t.widths[2])
+        h = 2 * t.pad + l1 + l2 + l3 * max(len(serial), len(status))
+        more = t.more_h if i + 1 < len(rows) else 0
         if used + h + more > room:
             break
         heights.append(h)
-        statuses.append(en)
+        serial_lines.append(serial)
+        statuses.append(status)
         used += h
     shown = len(heights)
     if shown == 0:
-        used = 0  # no header without rows: only the "+k more" line, if even that fits
-        if t.more_h > room:
-            return _Plan(0, (), (), 0)
-    if shown < len(credits):
+        used = note_h  # no header without rows: only "+k more" and the statement, if they fit
+        if used + t.more_h > room:
+            return _Plan(rows, 0, (), (), (), note, note_h, note_h)
+    if shown < len(rows):
         used += t.more_h
-    return _Plan(shown, tuple(heights), tuple(statuses), used)
+    return _Plan(
+        rows, shown, tuple(heights), tuple(serial_lines), tuple(statuses), note, note_h, used
+    )
 
 
-def _draw_table(d: Pen, m: Metrics, credits: tuple[CreditLine, ...], plan: _Plan, y: int) -> int:
-    """The credit rows the plan has room for, under a header, then "+k more"; returns the y
-    below the table."""
+def _draw_row(d: Pen, m: Metrics, plan: _Plan, i: int, y: int) -> None:
+    """Row `i` of the plan, its top at `y`: standard and vintage; the project, its registry id
+    and the serial block; the mass, the registry status and its reference or due date."""
     t = _table(m.width)
     s1, s2, s3 = t.sizes
     _, l2, l3 = t.lines
-    f_bold = font(Face.sans_bold, s1)
-    f_mid = font(Face.sans, s2)
-    f_small = font(Face.sans, s3)
-    x0, x1 = m.left, m.right
+    f_bold, f_mid, f_small = font(Face.sans_bold, s1), font(Face.sans, s2), font(Face.sans, s3)
     col1, col2, col3 = t.cols
     w1, w2, _ = t.widths
+    row = plan.rows[i]
+    c = row.line
+    b1 = y + t.pad + round(s1 * 1.02)
+    b2 = b1 + l2
+    b3 = b2 + l3
+    d.text((col1, b1), ellipsize(f_bold, c.standard, w1), font=f_bold, fill=JADE, anchor="ls")
+    d.text((col1, b2), str(c.vintage), font=f_mid, fill=MUTED, anchor="ls")
+    zh_name = ellipsize(f_bold, c.project_name_zh, w2)
+    d.text((col2, b1), zh_name, font=f_bold, fill=INK, anchor="ls")
+    project = f"{c.project_registry_id} · {c.project_name_en}" if c.project_registry_id else ""
+    en_name = ellipsize(f_mid, project or c.project_name_en, w2)
+    d.text((col2, b2), en_name, font=f_mid, fill=MUTED, anchor="ls")
+    for k, line in enumerate(plan.serials[i]):
+        d.text((col2, b3 + k * l3), line, font=f_small, fill=INK, anchor="ls", cache=False)
+    d.text((col3, b1), mass_label(row.mass_g), font=f_bold, fill=INK, anchor="rs")
+    zh = STATUS_TEXT[row.status][0]
+    color = JADE if row.status is RegistryStatus.retired else AMBER
+    d.text((col3, b2), zh, font=f_mid, fill=color, anchor="rs")
+    dot = max(2, round(s2 * 0.2))
+    dx = col3 - text_width(f_mid, zh) - dot - round(s2 * 0.4)
+    dy = b2 - round(s2 * 0.36)
+    d.ellipse((dx - dot, dy - dot, dx + dot, dy + dot), fill=color)
+    for k, line in enumerate(plan.status_en[i]):
+        d.text((col3, b3 + k * l3), line, font=f_small, fill=color, anchor="rs", cache=False)
+
+
+def _draw_table(d: Pen, m: Metrics, plan: _Plan, y: int) -> int:
+    """The rows the plan has room for, under a header, then "+k more" and the pooled-retirement
+    statement; returns the y below the table."""
+    t = _table(m.width)
+    s2, s3 = t.sizes[1], t.sizes[2]
+    l3 = t.lines[2]
+    f_mid = font(Face.sans, s2)
+    x0, x1 = m.left, m.right
     if plan.shown:
         d.rectangle((x0, y, x1, y + t.header_h), fill=JADE)
         hz, he = m.size(14), m.size(11, 10)
@@ -862,41 +972,26 @@ def _draw_table(d: Pen, m: Metrics, credits: tuple[CreditLine, ...], plan: _Plan
             d.text((x, zh_base), zh, font=font(Face.sans_bold, hz), fill=WHITE, anchor=anchor)
             d.text((x, en_base), en, font=font(Face.sans, he), fill=GOLD_PALE, anchor=anchor)
         y += t.header_h
-    for i, c in enumerate(credits[: plan.shown]):
+    for i in range(plan.shown):
         h = plan.heights[i]
         if i % 2 == 1:
             d.rectangle((x0, y, x1, y + h - 1), fill=MIST)
-        b1 = y + t.pad + round(s1 * 1.02)
-        b2 = b1 + l2
-        b3 = b2 + l3
-        std = ellipsize(f_bold, c.standard, w1)
-        d.text((col1, b1), std, font=f_bold, fill=JADE, anchor="ls")
-        d.text((col1, b2), str(c.vintage), font=f_mid, fill=MUTED, anchor="ls")
-        zh_name = ellipsize(f_bold, c.project_name_zh, w2)
-        d.text((col2, b1), zh_name, font=f_bold, fill=INK, anchor="ls")
-        en_name = ellipsize(f_mid, c.project_name_en, w2)
-        d.text((col2, b2), en_name, font=f_mid, fill=MUTED, anchor="ls")
-        serials = ellipsize(f_small, c.serials, w2, middle=True)
-        d.text((col2, b3), serials, font=f_small, fill=MUTED, anchor="ls", cache=False)
-        d.text((col3, b1), mass_label(c.mass_g), font=f_bold, fill=INK, anchor="rs")
-        zh = STATUS_TEXT[c.registry_status][0]
-        color = JADE if c.registry_status is RegistryStatus.retired else AMBER
-        d.text((col3, b2), zh, font=f_mid, fill=color, anchor="rs")
-        dot = max(2, round(s2 * 0.2))
-        dx = col3 - text_width(f_mid, zh) - dot - round(s2 * 0.4)
-        dy = b2 - round(s2 * 0.36)
-        d.ellipse((dx - dot, dy - dot, dx + dot, dy + dot), fill=color)
-        for k, line in enumerate(plan.status_en[i]):
-            d.text((col3, b3 + k * l3), line, font=f_small, fill=color, anchor="rs")
+        _draw_row(d, m, plan, i, y)
         y += h
         d.line((x0, y - 1, x1, y - 1), fill=GOLD_PALE, width=m.px(1))
-    hidden = len(credits) - plan.shown
-    if hidden and plan.height:
+    hidden = len(plan.rows) - plan.shown
+    if hidden and plan.height > plan.note_h:
         y += t.more_h
         text = ellipsize(
             f_mid, f"{MORE_ZH.format(k=hidden)} · {MORE_EN.format(k=hidden)}", m.content
         )
         d.text((m.width / 2, y - round(s2 * 0.4)), text, font=f_mid, fill=MUTED, anchor="ms")
+    if plan.note:
+        y += t.pad
+        f_small = font(Face.sans, s3)
+        for line in plan.note:
+            y += l3
+            d.text((m.width / 2, y - round(s3 * 0.3)), line, font=f_small, fill=MUTED, anchor="ms")
     return y
 
 

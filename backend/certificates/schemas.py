@@ -11,19 +11,53 @@ from backend.core.text_fields import Label
 MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 600, 1240, 2480
 
 
+REGISTRY_STATUS = "`retired` at the registry, or `pending` (allocated, to be retired there)"
+
+
+class UnitLineSchema(Schema):
+    """One registry unit (a tonne) the certificate took grams of."""
+
+    serial = fields.String(
+        metadata={
+            "description": "The unit as its registry writes it",
+            "example": "CN-5-512000117-512000117-1-1-0-4521",
+        }
+    )
+    number = fields.Integer(metadata={"description": "The unit's number at its registry"})
+    mass_g = fields.Integer(metadata={"description": "Grams of it this certificate took"})
+    registry_status = fields.String(metadata={"description": REGISTRY_STATUS})
+    registry_ref = fields.String(
+        allow_none=True, metadata={"description": "The registry's batch reference, once retired"}
+    )
+    due_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "While pending: the day (China) it must be retired by"},
+    )
+
+
 class CreditLineSchema(Schema):
     standard = fields.String()
+    project_registry_id = fields.String(
+        metadata={"description": "The project's id at its registry", "example": "CDM-4521"}
+    )
     project_name_zh = fields.String()
     project_name_en = fields.String()
     project_type = fields.String()
     province = fields.String(allow_none=True)
     vintage = fields.Integer()
-    serials = fields.String(metadata={"description": "Registry unit serials, first–last"})
+    serials = fields.String(
+        metadata={"description": "The units taken, as the registry writes the block"}
+    )
     mass_g = fields.Integer()
     registry_status = fields.String(
-        metadata={"description": "`retired` at the registry, or `pending` (allocated)"}
+        metadata={"description": "`retired` when every unit is retired at the registry"}
     )
     registry_ref = fields.String(allow_none=True)
+    registry_due_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "The earliest day (China) a pending unit must be retired by"},
+    )
+    units = fields.List(fields.Nested(UnitLineSchema))
 
 
 class CertificateSchema(Schema):
@@ -105,10 +139,14 @@ class LedgerUnitSchema(Schema):
     vintage = fields.Integer()
     project_registry_id = fields.String()
     project_name_en = fields.String()
-    serial = fields.Integer()
+    serial = fields.Integer(metadata={"description": "The unit's number at its registry"})
+    registry_serial = fields.String(metadata={"description": "The unit as its registry writes it"})
     gram_start = fields.Integer()
     gram_end = fields.Integer()
-    registry_ref = fields.String(allow_none=True)
+    registry_status = fields.String(metadata={"description": REGISTRY_STATUS})
+    registry_ref = fields.String(
+        allow_none=True, metadata={"description": "The registry's batch reference, once retired"}
+    )
 
 
 class LedgerEntrySchema(Schema):
@@ -161,9 +199,15 @@ class LedgerQuerySchema(Schema):
     cursor = fields.String(validate=validate.Length(max=200))
 
 
+RETIRED_G = "Of `mass_g`, grams in units retired at their registry"
+PENDING_G = "Of `mass_g`, grams allocated whose registry retirement is pending"
+
+
 class StatRowSchema(Schema):
     key = fields.String()
     mass_g = fields.Integer()
+    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
+    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
 
 
 class CountRowSchema(Schema):
@@ -173,7 +217,9 @@ class CountRowSchema(Schema):
 
 class StatsSchema(Schema):
     neutralisations = fields.Integer()
-    mass_g = fields.Integer()
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e allocated to valid certificates"})
+    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
+    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
     by_standard = fields.List(fields.Nested(StatRowSchema))
     by_project_type = fields.List(fields.Nested(StatRowSchema))
     by_province = fields.List(fields.Nested(StatRowSchema))

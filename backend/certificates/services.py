@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
@@ -17,11 +16,20 @@ from backend.certificates import issuing
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.signing import b64url, canonical, unb64url
-from backend.certificates.view import CertificateStatus, CertificateView, CreditLine, RegistryStatus
+from backend.certificates.view import (
+    CertificateStatus,
+    CertificateView,
+    CreditLine,
+    RegistryStatus,
+    SerialBlock,
+    UnitLine,
+)
 from backend.core import cursors
-from backend.core.clock import month_sql, utcnow
+from backend.core.clock import china_date, month_sql, utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.credits import serials
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
+from backend.credits.registry import due_at as registry_deadline
 
 MAX_PAGE = 100
 
@@ -70,58 +78,120 @@ def document(cert: Certificate) -> dict[str, Any]:
     return parsed
 
 
-def registry(s: Session, reservation_ids: Sequence[int]) -> dict[tuple[int, int], list[Any]]:
-    """Per (reservation, lot): [units, units retired at the registry, registry references]."""
+@dataclass(frozen=True)
+class _Taken:
+    """One unit a reservation took grams of, with its lot's serial range and registry state."""
+
+    lot_id: int
+    number: int
+    opened_at: datetime
+    mass_g: int
+    registry_ref: str | None
+    serial_range: str
+    first_unit: int
+    last_unit: int
+    project_registry_id: str
+
+
+def _taken(s: Session, reservation_id: int) -> dict[int, list[_Taken]]:
+    """The units a reservation took grams of, by lot, in serial order."""
+    keys = (
+        Unit.lot_id,
+        Unit.serial,
+        Unit.opened_at,
+        RegistryRetirement.registry_ref,
+        Lot.serial_range,
+        Lot.first_unit,
+        Lot.last_unit,
+        Project.registry_id,
+    )
     rows = s.execute(
-        select(
-            Allocation.reservation_id,
-            Unit.lot_id,
-            func.count(func.distinct(Unit.id)),
-            func.count(func.distinct(Unit.retirement_id)),
-            RegistryRetirement.registry_ref,
-        )
+        select(*keys, func.sum(Allocation.gram_end - Allocation.gram_start))
+        .select_from(Allocation)
         .join(Unit, Unit.id == Allocation.unit_id)
+        .join(Lot, Lot.id == Unit.lot_id)
+        .join(Project, Project.id == Lot.project_id)
         .outerjoin(RegistryRetirement, RegistryRetirement.id == Unit.retirement_id)
-        .where(Allocation.reservation_id.in_(reservation_ids))
-        .group_by(Allocation.reservation_id, Unit.lot_id, RegistryRetirement.registry_ref)
+        .where(Allocation.reservation_id == reservation_id)
+        .group_by(Unit.id, *keys)
+        .order_by(Unit.lot_id, Unit.serial)
     ).all()
-    out: dict[tuple[int, int], list[Any]] = {}
-    for rid, lot_id, units, _, ref in rows:
-        entry = out.setdefault((rid, lot_id), [0, 0, []])
-        entry[0] += units
-        if ref is not None:
-            entry[1] += units
-            entry[2].append(ref)
+    out: dict[int, list[_Taken]] = {}
+    for lot_id, number, opened, ref, rng, first, last, reg_id, grams in rows:
+        out.setdefault(lot_id, []).append(
+            _Taken(lot_id, number, opened, int(grams), ref, rng, first, last, reg_id)
+        )
     return out
 
 
+def _unit_line(u: _Taken, days: int) -> UnitLine:
+    retired = u.registry_ref is not None
+    return UnitLine(
+        serial=serials.unit(u.serial_range, u.first_unit, u.last_unit, u.number),
+        number=u.number,
+        mass_g=u.mass_g,
+        registry_status=RegistryStatus.retired if retired else RegistryStatus.pending,
+        registry_ref=u.registry_ref,
+        due_on=None if retired else china_date(registry_deadline(u.opened_at, days)),
+    )
+
+
+def _written(lot: _Taken, start: int, end: int) -> str:
+    """Units `start`..`end` of `lot`'s lot, as its registry writes the block."""
+    return serials.block(lot.serial_range, lot.first_unit, lot.last_unit, start, end)
+
+
+def _blocks(taken: list[_Taken], days: int) -> tuple[SerialBlock, ...]:
+    """Consecutive units in the same registry state (status, batch, due date), each written as
+    the registry writes a block."""
+    runs: list[list[UnitLine]] = []
+    for u in (_unit_line(t, days) for t in taken):
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and u.number == last.number + 1
+            and (u.registry_status, u.registry_ref, u.due_on)
+            == (last.registry_status, last.registry_ref, last.due_on)
+        ):
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    return tuple(
+        SerialBlock(_written(taken[0], run[0].number, run[-1].number), tuple(run)) for run in runs
+    )
+
+
+def _credit_line(c: dict[str, Any], taken: list[_Taken], days: int) -> CreditLine:
+    """A line of the signed document, with its units' serials and live registry state (an
+    issued certificate's allocations are never deleted, so `taken` is never empty)."""
+    blocks = _blocks(taken, days)
+    units = [u for b in blocks for u in b.units]
+    refs = sorted({u.registry_ref for u in units if u.registry_ref is not None})
+    pending = [u.due_on for u in units if u.due_on is not None]
+    return CreditLine(
+        standard=c["standard"],
+        project_name_zh=c["project_name_zh"],
+        project_name_en=c["project_name_en"],
+        project_type=c["project_type"],
+        province=c["province"],
+        vintage=c["vintage"],
+        serials=_written(taken[0], units[0].number, units[-1].number),
+        mass_g=c["mass_g"],
+        registry_status=RegistryStatus.pending if pending else RegistryStatus.retired,
+        registry_ref=", ".join(refs) or None,
+        project_registry_id=c.get("project_registry_id") or taken[0].project_registry_id,
+        registry_due_on=min(pending, default=None),
+        blocks=blocks,
+    )
+
+
 def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
-    """What the PNG, the JSON and the verify page show, with live registry status."""
+    """What the PNG, the JSON and the verify page show, with live registry status: each unit
+    taken, as the registry writes it, retired under a batch reference or due by a date."""
     doc = document(cert)
-    status = registry(s, [cert.reservation_id])
-    lines = []
-    for c in doc["credits"]:
-        units, retired, refs = status.get((cert.reservation_id, c["lot_id"]), [0, 0, []])
-        done = units > 0 and retired == units
-        serials = (
-            str(c["first_serial"])
-            if c["first_serial"] == c["last_serial"]
-            else f"{c['first_serial']}–{c['last_serial']}"
-        )
-        lines.append(
-            CreditLine(
-                standard=c["standard"],
-                project_name_zh=c["project_name_zh"],
-                project_name_en=c["project_name_en"],
-                project_type=c["project_type"],
-                province=c["province"],
-                vintage=c["vintage"],
-                serials=serials,
-                mass_g=c["mass_g"],
-                registry_status=RegistryStatus.retired if done else RegistryStatus.pending,
-                registry_ref=", ".join(sorted(set(refs))) or None,
-            )
-        )
+    taken = _taken(s, cert.reservation_id)
+    days = issuer.registry_retirement_days
+    lines = [_credit_line(c, taken.get(c["lot_id"], []), days) for c in doc["credits"]]
     return CertificateView(
         number=cert.number,
         status=CertificateStatus(cert.status),
@@ -265,10 +335,15 @@ class LedgerUnit:
     vintage: int
     project_registry_id: str
     project_name_en: str
-    serial: int
+    serial: int  # the unit's number in its registry's numbering
+    registry_serial: str  # the unit as its registry writes it
     gram_start: int
     gram_end: int
     registry_ref: str | None
+
+    @property
+    def registry_status(self) -> RegistryStatus:
+        return RegistryStatus.pending if self.registry_ref is None else RegistryStatus.retired
 
 
 @dataclass(frozen=True)
@@ -287,8 +362,9 @@ class LedgerPage:
 
 
 def ledger(s: Session, limit: int = 50, cursor: str | None = None) -> LedgerPage:
-    """Every retirement, newest first, with its certificate number and the serial units and
-    grams it took. Names are left out: a certificate is traced by its number."""
+    """Every retirement, newest first, with its certificate number and the units and grams it
+    took: each unit as its registry writes it, its project's registry id, and the registry's
+    batch reference once retired. Names are left out: a certificate is traced by its number."""
     q = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if cursor:
         at, raw_id = cursors.decode(cursor)
@@ -312,6 +388,9 @@ def ledger(s: Session, limit: int = 50, cursor: str | None = None) -> LedgerPage
             Project.registry_id,
             Project.name_en,
             Unit.serial,
+            Lot.serial_range,
+            Lot.first_unit,
+            Lot.last_unit,
             Allocation.gram_start,
             Allocation.gram_end,
             RegistryRetirement.registry_ref,
@@ -324,9 +403,10 @@ def ledger(s: Session, limit: int = 50, cursor: str | None = None) -> LedgerPage
         .order_by(Lot.id, Unit.serial)
     ).all()
     by_reservation: dict[int, list[LedgerUnit]] = {}
-    for rid, lot_id, std, vintage, reg_id, name, serial, g0, g1, ref in units:
+    for rid, lot_id, std, vintage, reg_id, name, serial, rng, first, last, g0, g1, ref in units:
+        written = serials.unit(rng, first, last, serial)
         by_reservation.setdefault(rid, []).append(
-            LedgerUnit(lot_id, str(std), vintage, reg_id, name, serial, g0, g1, ref)
+            LedgerUnit(lot_id, str(std), vintage, reg_id, name, serial, written, g0, g1, ref)
         )
     items = [
         LedgerEntry(
@@ -347,14 +427,19 @@ class Row:
     key: str
     mass_g: int = 0
     count: int = 0
+    registry_retired_g: int = 0  # of mass_g, in units retired at their registry
+    registry_pending_g: int = 0  # of mass_g, allocated, registry retirement pending
 
 
 @dataclass(frozen=True)
 class Stats:
-    """Public figures from valid certificates (the 点点 report's tables); months in China."""
+    """Public figures from valid certificates (the 点点 report's tables); months in China.
+    Grams are split into those retired at their registry and those still pending there."""
 
     neutralisations: int
     mass_g: int
+    registry_retired_g: int
+    registry_pending_g: int
     by_standard: list[Row]
     by_project_type: list[Row]
     by_province: list[Row]
@@ -363,15 +448,17 @@ class Stats:
 
 
 def stats(s: Session) -> Stats:
-    """How many valid certificates, and their grams by standard, project type, province and
-    month."""
+    """How many valid certificates, and their grams (retired at the registry, and pending) by
+    standard, project type, province and month."""
     valid = Certificate.status == CertificateStatus.valid
-    count, total = s.execute(
-        select(func.count(), func.coalesce(func.sum(Certificate.mass_g), 0)).where(valid)
-    ).one()
-    grams = func.sum(Allocation.gram_end - Allocation.gram_start)
+    count = s.scalar(select(func.count()).select_from(Certificate).where(valid))
+    span = Allocation.gram_end - Allocation.gram_start
+    sums = (
+        func.coalesce(func.sum(span), 0),
+        func.coalesce(func.sum(case((Unit.retirement_id.is_not(None), span), else_=0)), 0),
+    )
     base = (
-        select(grams)
+        select(*sums)
         .select_from(Certificate)
         .join(Allocation, Allocation.reservation_id == Certificate.reservation_id)
         .join(Unit, Unit.id == Allocation.unit_id)
@@ -379,6 +466,7 @@ def stats(s: Session) -> Stats:
         .join(Project, Project.id == Lot.project_id)
         .where(valid)
     )
+    total, retired = (int(x) for x in s.execute(base).one())
     months = month_sql(s, Certificate.issued_at)
     by: dict[str, list[Row]] = {}
     for name, key in (
@@ -388,13 +476,17 @@ def stats(s: Session) -> Stats:
         ("by_month", months),
     ):
         rows = s.execute(base.add_columns(key).group_by(key).order_by(key)).all()
-        by[name] = [Row(str(getattr(k, "value", k)), mass_g=int(g)) for g, k in rows]
+        by[name] = [
+            Row(str(getattr(k, "value", k)), int(g), 0, int(r), int(g) - int(r)) for g, r, k in rows
+        ]
     counts = s.execute(
         select(months, func.count()).where(valid).group_by(months).order_by(months)
     ).all()
     return Stats(
-        neutralisations=int(count),
-        mass_g=int(total),
+        neutralisations=int(count or 0),
+        mass_g=total,
+        registry_retired_g=retired,
+        registry_pending_g=total - retired,
         neutralisations_by_month=[Row(str(m), count=int(n)) for m, n in counts],
         **by,
     )

@@ -17,6 +17,51 @@ class CertificateStatus(enum.StrEnum):
     revoked = "revoked"
 
 
+# What every certificate says about how its credits are retired (Chinese first).
+POOLED_RETIREMENT = (
+    "合并注销：点点代表共享同一吨碳信用的各受益方，在登记簿整吨注销。",
+    "Pooled retirement: Diandian retires whole units at the registry on behalf of the "
+    "beneficiaries who share them.",
+)
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """One registry unit (a tonne) a certificate took grams of."""
+
+    serial: str  # as the registry writes this one unit
+    number: int  # the unit's number in the registry's numbering
+    mass_g: int  # the grams of it this certificate took
+    registry_status: RegistryStatus
+    registry_ref: str | None = None  # the registry's batch reference, once retired
+    due_on: date | None = None  # while pending: the day (in China) it must be retired by
+
+
+@dataclass(frozen=True)
+class SerialBlock:
+    """Consecutive units of one lot in the same registry state, as the registry writes a
+    block (one row of the certificate's credit table)."""
+
+    serial: str
+    units: tuple[UnitLine, ...]
+
+    @property
+    def mass_g(self) -> int:
+        return sum(u.mass_g for u in self.units)
+
+    @property
+    def registry_status(self) -> RegistryStatus:
+        return self.units[0].registry_status
+
+    @property
+    def registry_ref(self) -> str | None:
+        return self.units[0].registry_ref
+
+    @property
+    def due_on(self) -> date | None:
+        return self.units[0].due_on
+
+
 @dataclass(frozen=True)
 class CreditLine:
     """One lot's part of a certificate: its serial units and their registry status."""
@@ -27,10 +72,17 @@ class CreditLine:
     project_type: str
     province: str | None
     vintage: int
-    serials: str  # the unit range as the registry writes it, e.g. "…-000123 to …-000125"
+    serials: str  # the units taken, as the registry writes the block
     mass_g: int
-    registry_status: RegistryStatus
+    registry_status: RegistryStatus  # retired when every unit is
     registry_ref: str | None = None
+    project_registry_id: str = ""  # the project's id at its registry
+    registry_due_on: date | None = None  # the earliest due date of its pending units
+    blocks: tuple[SerialBlock, ...] = ()
+
+    @property
+    def units(self) -> tuple[UnitLine, ...]:
+        return tuple(u for b in self.blocks for u in b.units)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class Config:
     CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    REGISTRY_RETIREMENT_DAYS: int = 30  # days to retire allocated units at their registry
     POINTS_INACTIVE_DAYS: int = 365
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
@@ -152,6 +153,7 @@ class Config:
                 "CERTIFICATE_ISSUER", "点点碳中和服务 Diandian Carbon Neutral Service"
             ),
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            REGISTRY_RETIREMENT_DAYS=_int("REGISTRY_RETIREMENT_DAYS", 30),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
@@ -180,6 +182,8 @@ class Config:
             )
         self._choose_payment_provider()
         self._check_observability()
+        if self.REGISTRY_RETIREMENT_DAYS < 1:
+            raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
         if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
             if not self.SANDBOX:
                 raise ConfigError("WEBHOOK_ALLOW_PRIVATE_TARGETS is for development only")

@@ -1,10 +1,15 @@
-"""`flask credits check`: every inventory invariant, verified against the rows themselves."""
+"""`flask credits check`: every inventory invariant, verified against the rows themselves, and
+the registry-retirement deadline."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from backend.core.clock import china_date
+from backend.credits import registry
 from backend.credits.models import (
     GRAMS_PER_TONNE,
     Allocation,
@@ -129,4 +134,19 @@ def violations(s: Session) -> list[str]:
         )
     ):
         out.append(f"reservation {r_id} ({status}): {mass} g but {g} g allocated")
+    return out
+
+
+def overdue(s: Session, *, days: int, now: datetime, limit: int = 100) -> list[str]:
+    """Units allocated more than `days` ago and still not retired at their registry."""
+    count, units = registry.overdue(s, days=days, now=now, limit=limit)
+    out = [
+        f"unit {u.unit_id} (lot {u.lot_id}, {u.standard}) {u.serial}: registry retirement was due"
+        f" {china_date(u.due_at).isoformat()} (allocated {china_date(u.opened_at).isoformat()})"
+        for u in units
+    ]
+    if count > len(units):
+        out.append(f"… and {count - len(units)} more units past their registry deadline")
+    if count:
+        out.append(f"{count} units not retired at their registry within {days} days")
     return out

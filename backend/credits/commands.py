@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from backend.core import db, uow
+from backend.core.clock import utcnow
 from backend.credits import checks, importer, inventory
 
 credits_cli = AppGroup("credits", help="Credit inventory.")
@@ -30,14 +32,17 @@ def import_cmd(path: Path) -> None:
 
 @credits_cli.command("check")
 def check_cmd() -> None:
-    """Verify every inventory invariant; exit 1 on any violation."""
+    """Verify every inventory invariant and that allocated units are retired at their registry
+    within REGISTRY_RETIREMENT_DAYS; exit 1 on any violation or overdue unit."""
+    days = current_app.config["REGISTRY_RETIREMENT_DAYS"]
     with uow.transaction(write=False) as s:
         found = checks.violations(s)
-    for v in found:
+        late = checks.overdue(s, days=days, now=utcnow())
+    for v in (*found, *late):
         click.echo(v, err=True)
-    if found:
+    if found or late:
         raise SystemExit(1)
-    click.echo("Inventory invariants hold.")
+    click.echo(f"Inventory invariants hold; no unit is past its {days}-day registry deadline.")
 
 
 @credits_cli.command("expire")

@@ -1,14 +1,23 @@
-"""Registry retirement batches: each unit is retired at its registry once."""
+"""Registry retirement batches: each unit is retired at its registry once, and within a
+deadline of its first allocation.
+
+The platform retires whole units at the registry on behalf of every beneficiary who shares one
+(pooled retirement). A unit opens when its first gram is allocated; it must be retired at its
+registry within `REGISTRY_RETIREMENT_DAYS` of that (`due_at`). Retiring it then covers every
+allocation of it, earlier or later, so no allocation waits longer than that.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core.errors import Conflict, ValidationFailed
+from backend.credits import serials
 from backend.credits.models import Lot, RegistryRetirement, Standard, Unit
 
 
@@ -76,3 +85,56 @@ def pending(s: Session, limit: int = 1000) -> list[Unit]:
     return list(
         s.scalars(select(Unit).where(Unit.retirement_id.is_(None)).order_by(Unit.id).limit(limit))
     )
+
+
+def due_at(opened_at: datetime, days: int) -> datetime:
+    """When a unit opened (first allocated) at `opened_at` must be retired at its registry."""
+    return opened_at + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A unit past its registry-retirement deadline."""
+
+    unit_id: int
+    lot_id: int
+    standard: Standard
+    serial: str  # as the registry writes it
+    opened_at: datetime
+    due_at: datetime
+
+
+def overdue(
+    s: Session, *, days: int, now: datetime, limit: int = 1000
+) -> tuple[int, list[Overdue]]:
+    """Units not retired at their registry within `days` of their first allocation: how many,
+    and the oldest `limit` of them."""
+    late = (Unit.retirement_id.is_(None), Unit.opened_at < now - timedelta(days=days))
+    count = s.scalar(select(func.count()).select_from(Unit).where(*late)) or 0
+    rows = s.execute(
+        select(
+            Unit.id,
+            Unit.lot_id,
+            Unit.serial,
+            Unit.opened_at,
+            Lot.standard,
+            Lot.serial_range,
+            Lot.first_unit,
+            Lot.last_unit,
+        )
+        .join(Lot, Lot.id == Unit.lot_id)
+        .where(*late)
+        .order_by(Unit.opened_at, Unit.id)
+        .limit(limit)
+    )
+    return int(count), [
+        Overdue(
+            unit_id=r.id,
+            lot_id=r.lot_id,
+            standard=Standard(r.standard),
+            serial=serials.unit(r.serial_range, r.first_unit, r.last_unit, r.serial),
+            opened_at=r.opened_at,
+            due_at=due_at(r.opened_at, days),
+        )
+        for r in rows
+    ]

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from backend.credits.catalogue import LotFields, NewLot, NewProject, ProjectFilter
 from backend.credits.models import ProjectType, Standard
+from backend.credits.serials import names_its_units
 
 MAX_MASS_G = 10**15  # a billion tonnes
 MAX_UNIT = 10**15
@@ -155,7 +156,10 @@ class LotFieldsSchema(Schema):
     serial_range = fields.String(
         required=True,
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "As the registry writes it"},
+        metadata={
+            "description": "As the registry writes the block: its first and last unit numbers "
+            "side by side, e.g. `CN-5-512000001-512120000-1-1-0-4521`",
+        },
     )
     first_unit = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=0, max=MAX_UNIT)
@@ -170,6 +174,18 @@ class LotFieldsSchema(Schema):
     def _range(self, data: dict[str, Any], **_: Any) -> None:
         if "first_unit" in data and data.get("last_unit", data["first_unit"]) < data["first_unit"]:
             raise ValidationError("Must not be below first_unit.", "last_unit")
+
+    @validates_schema
+    def _serials(self, data: dict[str, Any], **_: Any) -> None:
+        first, last = data.get("first_unit"), data.get("last_unit")
+        if first is None or last is None or last < first:
+            return
+        if not names_its_units(data.get("serial_range", ""), first, last):
+            raise ValidationError(
+                f"Must name the first and last units side by side ({first}-{last}), as the "
+                "registry writes the block.",
+                "serial_range",
+            )
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Any:

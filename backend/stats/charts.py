@@ -25,9 +25,10 @@ from backend.imaging.palette import GOLD, INK, JADE, MIST, MUTED, PAPER
 from backend.imaging.text import ellipsize
 from backend.stats.report import MarketReport, MonthRow, Row, ScenarioRow
 
-RENDER_VERSION = 2  # 2: the shared palette instead of 64 median-cut colours
+RENDER_VERSION = 3  # 2: the shared palette; 3: the registry split under the summary
 WIDTH = 1200
 LABEL_LEFT, BAR_LEFT = 48, 330  # where a horizontal bar's labels and the bar begin
+RULE = 180  # the gold rule under the title and the summary; the chart is below it
 
 MAX_BARS = 15  # rows drawn before the rest are summed into one "其他 Others" bar
 NO_DATA = "本年度暂无数据 · No data for this year"
@@ -70,7 +71,7 @@ def _table(chart: Chart, report: MarketReport) -> Table:
 def texts(name: str, report: MarketReport) -> list[str]:
     """Every string a chart draws (the tests check each has its glyphs in the font)."""
     chart = chart_of(name)
-    out = [*_title(chart, report.year), UNIT, NO_DATA, SOURCE, *OTHERS, _summary(report)]
+    out = [*_title(chart, report.year), UNIT, NO_DATA, SOURCE, *OTHERS, *_summary(report)]
     for row in _table(chart, report):
         out += [*_labels(row), mass_label(row.mass_g)]
     return out
@@ -80,9 +81,15 @@ def _title(chart: Chart, year: int) -> tuple[str, str]:
     return f"{year}年 点点碳中和 · {chart.title_zh}", f"Diandian {year}: {chart.title_en}"
 
 
-def _summary(report: MarketReport) -> str:
+def _summary(report: MarketReport) -> tuple[str, str]:
+    """The year's totals, with the grams retired at the registry apart from those pending
+    there (allocated, not yet retired: never shown as done)."""
     n, mass = f"{report.neutralisations:,}", mass_label(report.mass_g)
-    return f"全年碳中和 {n} 次，中和量 {mass} · {n} neutralisations, {mass}"
+    done, pending = mass_label(report.registry_retired_g), mass_label(report.registry_pending_g)
+    return (
+        f"全年碳中和 {n} 次，{mass}：已在登记簿注销 {done}，登记注销待办 {pending}",
+        f"{n} neutralisations, {mass}: {done} retired at the registry, {pending} pending",
+    )
 
 
 def _labels(row: Row | ScenarioRow | MonthRow) -> tuple[str, str]:
@@ -104,18 +111,20 @@ def render(name: str, report: MarketReport) -> bytes:
     chart = chart_of(name)
     bars = _bars(chart, report)
     columns = chart.table == "by_month"
-    height = 640 if columns else 230 + max(len(bars), 1) * 52 + 70
+    height = 664 if columns else RULE + 74 + max(len(bars), 1) * 52 + 70
     img = Image.new("RGB", (WIDTH, height), PAPER)
     d = ImageDraw.Draw(img)
     zh, en = _title(chart, report.year)
     d.text((LABEL_LEFT, 36), zh, font=font(Face.sans_bold, 34), fill=JADE)
     d.text((LABEL_LEFT, 84), en, font=font(Face.sans, 22), fill=MUTED)
-    d.text((LABEL_LEFT, 122), _summary(report), font=font(Face.sans, 18), fill=INK)
-    d.text((WIDTH - 48, 122), UNIT, font=font(Face.sans, 16), fill=MUTED, anchor="ra")
-    d.line((LABEL_LEFT, 156, WIDTH - 48, 156), fill=GOLD, width=2)
+    summary_zh, summary_en = _summary(report)
+    d.text((LABEL_LEFT, 122), summary_zh, font=font(Face.sans, 18), fill=INK)
+    d.text((LABEL_LEFT, 148), summary_en, font=font(Face.sans, 16), fill=MUTED)
+    d.text((WIDTH - 48, 148), UNIT, font=font(Face.sans, 16), fill=MUTED, anchor="ra")
+    d.line((LABEL_LEFT, RULE, WIDTH - 48, RULE), fill=GOLD, width=2)
     top = max((g for _, _, g in bars), default=0)
     if top == 0 and not columns:
-        d.text((WIDTH // 2, 200), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
+        d.text((WIDTH // 2, RULE + 44), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
     if columns:
         _columns(d, bars, top, height)
     elif top > 0 or bars:
@@ -125,7 +134,7 @@ def render(name: str, report: MarketReport) -> bytes:
 
 
 def _horizontal(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int) -> None:
-    right, y = WIDTH - 190, 190
+    right, y = WIDTH - 190, RULE + 34
     room = BAR_LEFT - LABEL_LEFT - 12  # a label never runs into its bar
     f_zh, f_en, f_value = font(Face.sans, 20), font(Face.sans, 14), font(Face.sans, 18)
     for zh, en, g in bars:
@@ -140,7 +149,7 @@ def _horizontal(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: i
 
 
 def _columns(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int, h: int) -> None:
-    base, ceiling, left = h - 110, 230, 80
+    base, ceiling, left = h - 110, RULE + 74, 80
     step = (WIDTH - 2 * left) // max(len(bars), 1)
     d.line((left - 10, base, WIDTH - left + 10, base), fill=INK, width=2)
     if top == 0:
@@ -171,6 +180,7 @@ def content_key(name: str, report: MarketReport) -> str:
             report.year,
             report.neutralisations,
             report.mass_g,
+            report.registry_retired_g,
             _bars(chart, report),
         )
     )

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Row:
-    """Grams under one key of a table (a standard, a project type, a province)."""
+    """Grams under one key of a table (a standard, a project type, a province), and how many
+    of them are in units retired at their registry or still pending there."""
 
     key: str
     label_zh: str
     label_en: str
     mass_g: int
+    registry_retired_g: int = 0
+    registry_pending_g: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class MarketReport:
     timezone: str
     neutralisations: int
     mass_g: int
+    registry_retired_g: int  # of mass_g, in units retired at their registry (now)
+    registry_pending_g: int  # of mass_g, allocated, registry retirement pending (now)
     beneficiaries: int
     organisations: int
     people: int

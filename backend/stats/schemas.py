@@ -28,11 +28,19 @@ class ReportQuerySchema(Schema):
         return ReportQuery(**data)
 
 
+RETIRED_G = "Of `mass_g`, grams in units retired at their registry (as of now)"
+PENDING_G = (
+    "Of `mass_g`, grams allocated to their beneficiaries whose registry retirement is pending"
+)
+
+
 class ReportRowSchema(Schema):
     key = fields.String(metadata={"description": "Standard, project type or province code"})
     label_zh = fields.String()
     label_en = fields.String()
-    mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e allocated to certificates"})
+    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
+    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
 
 
 class ReportScenarioSchema(Schema):
@@ -76,7 +84,9 @@ class MarketReportSchema(Schema):
     year = fields.Integer()
     timezone = fields.String(metadata={"example": "Asia/Shanghai"})
     neutralisations = fields.Integer(metadata={"description": "Valid certificates issued"})
-    mass_g = fields.Integer()
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e allocated to them"})
+    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
+    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
     beneficiaries = fields.Integer(metadata={"description": "Distinct beneficiary names"})
     organisations = fields.Integer(metadata={"description": "Distinct ordering organisations"})
     people = fields.Integer(

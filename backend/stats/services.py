@@ -4,7 +4,9 @@ Every figure comes from valid certificates issued in the year, in China Standard
 certificate issued at 2024-12-31 20:00 UTC counts in 2025, January): years and months are
 `core.clock`'s, as on `/stats`. A revoked certificate counts nowhere. Masses are integer grams:
 the per-table grams are the allocations (the serial grams the certificates retired), so each
-table adds up exactly to `mass_g`.
+table adds up exactly to `mass_g`. The grams are split, as of now, into those in units retired
+at their registry and those whose registry retirement is pending: pending grams are allocated
+to their beneficiaries but not yet retired at the registry.
 """
 
 from __future__ import annotations
@@ -68,11 +70,15 @@ def report(s: Session, year: int) -> MarketReport:
             valid, Certificate.issued_at < end
         )
     ).one()
+    mass = sum(r.mass_g for r in scenarios)
+    retired = sum(g.retired.standard.values())
     return MarketReport(
         year=year,
         timezone=CHINA_NAME,
         neutralisations=sum(r.neutralisations for r in scenarios),
-        mass_g=sum(r.mass_g for r in scenarios),
+        mass_g=mass,
+        registry_retired_g=retired,
+        registry_pending_g=mass - retired,
         beneficiaries=int(beneficiaries),
         organisations=int(organisations),
         people=_people(s, certified),
@@ -80,46 +86,34 @@ def report(s: Session, year: int) -> MarketReport:
         provinces=len(g.province),
         cumulative=Totals(int(cumulative_n), int(cumulative_g)),
         by_scenario=scenarios,
-        by_standard=_rows(g.standard, labels.standard, [k.value for k in Standard]),
-        by_project_type=_rows(g.type, labels.project_type),
-        by_province=_rows(g.province, labels.province),
+        by_standard=_rows(
+            g.standard, g.retired.standard, labels.standard, [k.value for k in Standard]
+        ),
+        by_project_type=_rows(g.type, g.retired.type, labels.project_type),
+        by_province=_rows(g.province, g.retired.province, labels.province),
         by_month=tuple(MonthRow(m, month_n[m], g.month[m]) for m in months),
         top_projects=_top_projects(s, in_year, g),
     )
 
 
-def _rows(table: Counter[str], label: Label, keys: list[str] | None = None) -> tuple[Row, ...]:
-    """`table` as rows, heaviest first (then by key), or in the order of `keys` (zeros kept)."""
+def _rows(
+    table: Counter[str], retired: Counter[str], label: Label, keys: list[str] | None = None
+) -> tuple[Row, ...]:
+    """`table` as rows, heaviest first (then by key), or in the order of `keys` (zeros kept),
+    each with its grams retired at the registry and pending there."""
     order = keys if keys is not None else sorted(table, key=lambda k: (-table[k], k))
-    return tuple(Row(k, label(k)[0], label(k)[1], table[k]) for k in order)
+    return tuple(Row(k, *label(k), table[k], retired[k], table[k] - retired[k]) for k in order)
 
 
-class _Grams:
-    """The year's allocated grams by standard, project type, province, month and project (a
-    lot's standard is its project's: a foreign key says so)."""
+class _Tables:
+    """Grams by standard, project type, province, month and project."""
 
-    def __init__(self, projects: dict[int, Project], months: Iterable[str]) -> None:
-        self.projects = projects
+    def __init__(self, months: Iterable[str]) -> None:
         self.standard: Counter[str] = Counter({k.value: 0 for k in Standard})
         self.type: Counter[str] = Counter()
         self.province: Counter[str] = Counter()
         self.month: Counter[str] = Counter({m: 0 for m in months})
         self.project: Counter[int] = Counter()
-
-    @classmethod
-    def of(cls, s: Session, in_year: ColumnElement[bool], months: list[str]) -> _Grams:
-        month = month_sql(s, Certificate.issued_at)
-        rows = s.execute(
-            _allocated(select(month, Lot.project_id, _grams()))
-            .where(in_year)
-            .group_by(month, Lot.project_id)
-        ).all()
-        ids = sorted({int(p) for _, p, _ in rows})
-        projects = {p.id: p for p in s.scalars(select(Project).where(Project.id.in_(ids)))}
-        out = cls(projects, months)
-        for m, pid, grams in rows:
-            out.add(projects[int(pid)], str(m), int(grams))
-        return out
 
     def add(self, p: Project, month: str, grams: int) -> None:
         self.standard[p.standard.value] += grams
@@ -127,6 +121,35 @@ class _Grams:
         self.province[p.province or p.country] += grams
         self.month[month] += grams
         self.project[p.id] += grams
+
+
+class _Grams(_Tables):
+    """The year's allocated grams by standard, project type, province, month and project (a
+    lot's standard is its project's: a foreign key says so), and the same for the grams in
+    units retired at their registry (`retired`)."""
+
+    def __init__(self, projects: dict[int, Project], months: Iterable[str]) -> None:
+        super().__init__(months)
+        self.projects = projects
+        self.retired = _Tables(months)
+
+    @classmethod
+    def of(cls, s: Session, in_year: ColumnElement[bool], months: list[str]) -> _Grams:
+        month = month_sql(s, Certificate.issued_at)
+        at_registry = Unit.retirement_id.is_not(None)
+        rows = s.execute(
+            _allocated(select(month, Lot.project_id, at_registry, _grams()))
+            .where(in_year)
+            .group_by(month, Lot.project_id, at_registry)
+        ).all()
+        ids = sorted({int(p) for _, p, _, _ in rows})
+        projects = {p.id: p for p in s.scalars(select(Project).where(Project.id.in_(ids)))}
+        out = cls(projects, months)
+        for m, pid, retired, grams in rows:
+            out.add(projects[int(pid)], str(m), int(grams))
+            if retired:
+                out.retired.add(projects[int(pid)], str(m), int(grams))
+        return out
 
 
 def _grams() -> ColumnElement[int]:

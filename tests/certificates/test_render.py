@@ -231,9 +231,11 @@ def test_a_long_name_still_leaves_room_for_credit_rows(width: int) -> None:
 
 
 @pytest.mark.parametrize("width", [600, 1240, 2480])
-def test_typical_certificate_shows_all_its_credits(width: int) -> None:
+def test_typical_certificate_shows_its_credits_and_the_pooled_retirement(width: int) -> None:
     c = render.compose(make_view(), width)
-    assert (c.rows_shown, c.rows_hidden) == (2, 0)
+    # a phone's share image (600 px) gives its second row to the pooled-retirement statement
+    assert (c.rows_shown, c.rows_hidden) == ((1, 1) if width == 600 else (2, 0))
+    assert c.pooled_note
     assert c.table_bottom <= c.footer_top
 
 

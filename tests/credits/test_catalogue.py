@@ -62,7 +62,7 @@ def test_overlapping_lot_is_refused_by_the_service_and_the_database(client, db_s
     body = {
         "project_id": p.id,
         "vintage": 2020,
-        "serial_range": "x",
+        "serial_range": "VCU-1099-1200",
         "first_unit": 1099,
         "last_unit": 1200,
         "acquisition_cost_fen": 0,
@@ -88,6 +88,8 @@ def test_overlapping_lot_is_refused_by_the_service_and_the_database(client, db_s
         ({"vintage": 1980}, "vintage"),
         ({"first_unit": "10"}, "first_unit"),
         ({"serial_range": ""}, "serial_range"),
+        ({"serial_range": "CCER-2016-10-19"}, "serial_range"),  # not the lot's units
+        ({"serial_range": "CCER-2016-0000000010"}, "serial_range"),  # one of them only
         ({"available_g": 5}, "available_g"),
     ],
 )
@@ -97,7 +99,7 @@ def test_bad_lot_is_422(client, db_session, body, field):
     base = {
         "project_id": p.id,
         "vintage": 2020,
-        "serial_range": "s",
+        "serial_range": "CCER-2016-0000000010-0000000020",
         "first_unit": 10,
         "last_unit": 20,
         "acquisition_cost_fen": 0,

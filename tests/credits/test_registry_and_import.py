@@ -117,10 +117,10 @@ def test_a_bad_row_rejects_the_whole_file(app, db_session, tmp_path):
         app,
         tmp_path,
         CSV_HEADER
-        + f"CDCER,{p.registry_id},2022,ok,1,500,0,1250\n"
+        + f"CDCER,{p.registry_id},2022,CDCER-2022-1-500,1,500,0,1250\n"
         + f"CDCER,{p.registry_id},20x2,bad,501,600,0,1250\n"
         + f"GOLD,{p.registry_id},2022,bad,601,700,0,1250\n"
-        + f"CDCER,{p.registry_id},2022,overlap,400,450,0,1250\n"
+        + f"CDCER,{p.registry_id},2022,CDCER-2022-400-450,400,450,0,1250\n"
         + "CDCER,NOPE,2022,missing project,900,950,0,1250\n"
         + f"CDCER,{p.registry_id},2022,backwards,999,990,0,-5\n",
     )
@@ -141,7 +141,8 @@ def test_import_checks_the_header_and_existing_lots(app, db_session, tmp_path):
     f.lot(db_session, p, 10, first_unit=77_000)
     wrong = _import(app, tmp_path, "standard,vintage\nCCER,2020\n")
     assert "row 1, project_registry_id: missing column" in wrong.output
-    clash = _import(app, tmp_path, CSV_HEADER + f"CCER,{p.registry_id},2020,s,77005,77100,0,1\n")
+    row = f"CCER,{p.registry_id},2020,S-77005-77100,77005,77100,0,1\n"
+    clash = _import(app, tmp_path, CSV_HEADER + row)
     assert "overlap existing lot" in clash.output
     empty = _import(app, tmp_path, CSV_HEADER)
     assert empty.exit_code != 0

@@ -428,7 +428,7 @@ MATRIX: list[Row] = [
             json={
                 "project_id": w["project"],
                 "vintage": 2021,
-                "serial_range": "X-1-10",
+                "serial_range": "X-9000000000-9000000009",
                 "first_unit": 9_000_000_000,
                 "last_unit": 9_000_000_009,
                 "acquisition_cost_fen": 0,

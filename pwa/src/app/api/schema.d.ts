@@ -4131,7 +4131,7 @@ export interface components {
         };
         Lot: {
             vintage: number;
-            /** @description As the registry writes it */
+            /** @description As the registry writes the block: its first and last unit numbers side by side, e.g. `CN-5-512000001-512120000-1-1-0-4521` */
             serial_range: string;
             first_unit: number;
             last_unit: number;
@@ -4150,7 +4150,7 @@ export interface components {
         };
         LotCreate: {
             vintage: number;
-            /** @description As the registry writes it */
+            /** @description As the registry writes the block: its first and last unit numbers side by side, e.g. `CN-5-512000001-512120000-1-1-0-4521` */
             serial_range: string;
             first_unit: number;
             last_unit: number;
@@ -4396,19 +4396,50 @@ export interface components {
         Keys: {
             keys?: components["schemas"]["Jwk"][];
         };
+        UnitLine: {
+            /**
+             * @description The unit as its registry writes it
+             * @example CN-5-512000117-512000117-1-1-0-4521
+             */
+            serial?: string;
+            /** @description The unit's number at its registry */
+            number?: number;
+            /** @description Grams of it this certificate took */
+            mass_g?: number;
+            /** @description `retired` at the registry, or `pending` (allocated, to be retired there) */
+            registry_status?: string;
+            /** @description The registry's batch reference, once retired */
+            registry_ref?: string | null;
+            /**
+             * Format: date
+             * @description While pending: the day (China) it must be retired by
+             */
+            due_on?: string | null;
+        };
         CreditLine: {
             standard?: string;
+            /**
+             * @description The project's id at its registry
+             * @example CDM-4521
+             */
+            project_registry_id?: string;
             project_name_zh?: string;
             project_name_en?: string;
             project_type?: string;
             province?: string | null;
             vintage?: number;
-            /** @description Registry unit serials, first–last */
+            /** @description The units taken, as the registry writes the block */
             serials?: string;
             mass_g?: number;
-            /** @description `retired` at the registry, or `pending` (allocated) */
+            /** @description `retired` when every unit is retired at the registry */
             registry_status?: string;
             registry_ref?: string | null;
+            /**
+             * Format: date
+             * @description The earliest day (China) a pending unit must be retired by
+             */
+            registry_due_on?: string | null;
+            units?: components["schemas"]["UnitLine"][];
         };
         Certificate: {
             /** @example DD-2026-000123 */
@@ -4459,9 +4490,15 @@ export interface components {
             vintage?: number;
             project_registry_id?: string;
             project_name_en?: string;
+            /** @description The unit's number at its registry */
             serial?: number;
+            /** @description The unit as its registry writes it */
+            registry_serial?: string;
             gram_start?: number;
             gram_end?: number;
+            /** @description `retired` at the registry, or `pending` (allocated, to be retired there) */
+            registry_status?: string;
+            /** @description The registry's batch reference, once retired */
             registry_ref?: string | null;
         };
         LedgerEntry: {
@@ -4479,6 +4516,10 @@ export interface components {
         StatRow: {
             key?: string;
             mass_g?: number;
+            /** @description Of `mass_g`, grams in units retired at their registry */
+            registry_retired_g?: number;
+            /** @description Of `mass_g`, grams allocated whose registry retirement is pending */
+            registry_pending_g?: number;
         };
         CountRow: {
             key?: string;
@@ -4486,7 +4527,12 @@ export interface components {
         };
         Stats: {
             neutralisations?: number;
+            /** @description Grams CO2e allocated to valid certificates */
             mass_g?: number;
+            /** @description Of `mass_g`, grams in units retired at their registry */
+            registry_retired_g?: number;
+            /** @description Of `mass_g`, grams allocated whose registry retirement is pending */
+            registry_pending_g?: number;
             by_standard?: components["schemas"]["StatRow"][];
             by_project_type?: components["schemas"]["StatRow"][];
             by_province?: components["schemas"]["StatRow"][];
@@ -5039,8 +5085,12 @@ export interface components {
             key?: string;
             label_zh?: string;
             label_en?: string;
-            /** @description Grams CO2e retired */
+            /** @description Grams CO2e allocated to certificates */
             mass_g?: number;
+            /** @description Of `mass_g`, grams in units retired at their registry (as of now) */
+            registry_retired_g?: number;
+            /** @description Of `mass_g`, grams allocated to their beneficiaries whose registry retirement is pending */
+            registry_pending_g?: number;
         };
         ReportMonth: {
             /** @example 2024-03 */
@@ -5068,7 +5118,12 @@ export interface components {
             timezone?: string;
             /** @description Valid certificates issued */
             neutralisations?: number;
+            /** @description Grams CO2e allocated to them */
             mass_g?: number;
+            /** @description Of `mass_g`, grams in units retired at their registry (as of now) */
+            registry_retired_g?: number;
+            /** @description Of `mass_g`, grams allocated to their beneficiaries whose registry retirement is pending */
+            registry_pending_g?: number;
             /** @description Distinct beneficiary names */
             beneficiaries?: number;
             /** @description Distinct ordering organisations */

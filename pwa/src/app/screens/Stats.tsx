@@ -32,6 +32,18 @@ export function Stats() {
           <p class="result-label">{t("stats.mass")}</p>
           <p class="result-total">{formatMass(data.mass_g!, l)}</p>
         </div>
+        <div>
+          <p class="result-label">{t("registry.retired")}</p>
+          <p class="result-total" data-testid="registry-retired">
+            {formatMass(data.registry_retired_g!, l)}
+          </p>
+        </div>
+        <div>
+          <p class="result-label">{t("registry.pending")}</p>
+          <p class="result-total" data-testid="registry-pending">
+            {formatMass(data.registry_pending_g!, l)}
+          </p>
+        </div>
       </div>
       {data.neutralisations === 0 ? (
         <Empty title={t("stats.empty")} />
