@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
 from backend.core import uow
-from backend.core.errors import Conflict, ValidationFailed
+from backend.core.errors import Conflict, Forbidden, ValidationFailed
 from backend.footprint.access import visible
 from backend.footprint.models import Footprint, FootprintClaim, FootprintPart
 
@@ -109,7 +109,7 @@ def refusal(s: Session, who: Principal, asked: str, found: Claim, field: str) ->
     covers in part or includes. Footprints are named only to those who may read them."""
     if found.footprint_id == asked:
         event = s.get_one(Footprint, found.root_id)
-        shown = visible(who, event)
+        shown = _readable(who, event)
         named = f"event {event.id}" if shown else "an event"
         return InNeutralisedEvent(
             f"This footprint is part of {named}, which is already neutralised or ordered.",
@@ -123,7 +123,7 @@ def component_refusal(s: Session, who: Principal, found: Claim, field: str, via:
     """A footprint that `via` includes (or `via` itself) is claimed: named when the caller may
     read it, else `via`, which the caller gave or can read in what it gave."""
     component = s.get_one(Footprint, found.footprint_id)
-    named = component.id if visible(who, component) else via
+    named = component.id if _readable(who, component) else via
     what = named if named == component.id else f"a footprint within {via}"
     message = f"It includes {what}, which is already neutralised or ordered."
     return ComponentNeutralised(
@@ -150,6 +150,14 @@ def check_parts(s: Session, who: Principal, ids: Sequence[str]) -> None:
     if found is not None:
         top = through[found.footprint_id][0]
         raise component_refusal(s, who, found, f"event.footprints.{ids.index(top)}", via=top)
+
+
+def _readable(who: Principal, fp: Footprint) -> bool:
+    """May the caller read it? (An API key without `footprints:read` may not.)"""
+    try:
+        return visible(who, fp)
+    except Forbidden:
+        return False
 
 
 def _via(s: Session, event_id: str, member: str) -> str:

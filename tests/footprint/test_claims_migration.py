@@ -68,9 +68,8 @@ def test_live_orders_claim_what_they_cover_oldest_first(tmp_path):
     upgrade(url, after)
     with engine.connect() as conn:
         parts = set(conn.execute(text("SELECT event_id, part_id FROM footprint_parts")).all())
-        claims = dict(
-            conn.execute(text("SELECT footprint_id, reference FROM footprint_claims")).all()
-        )
+        rows = conn.execute(text("SELECT footprint_id, reference FROM footprint_claims"))
+        claims: dict[str, str] = {fid: ref for fid, ref in rows}
     engine.dispose()
     assert parts == {
         ("fp_day", "fp_a"),

@@ -105,6 +105,18 @@ def test_an_event_no_one_else_may_read_is_not_named(client, db_session, stock, b
     assert theirs not in problem["detail"]
 
 
+def test_a_key_that_may_not_read_footprints_is_told_no_more(client, db_session, stock):
+    admin = f.user(db_session, "管理员")
+    org = f.organisation(db_session, admin=admin)
+    token = f.sign_in(client, admin.phone)
+    shared = client.post("/api/v1/footprints", json=MEETING).get_json()["id"]  # by link
+    ours = make(client, token, event(shared))
+    f.place_order(client, token, footprint_id=ours, preferences=stock.prefs)
+    key = f.api_key(client, token, org.id, ["orders:write"])
+    problem = refusal(order(client, key, shared, stock), "in-neutralised-event")
+    assert problem.get("event_id") is None
+
+
 def test_an_ordered_footprint_is_refused_naming_its_order(client, stock, buyer, forum):
     first = f.place_order(client, buyer.token, footprint_id=forum["forum"], preferences=stock.prefs)
     problem = refusal(order(client, buyer.token, forum["forum"], stock), "already-neutralised")
