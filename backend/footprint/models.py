@@ -1,4 +1,5 @@
-"""Footprints: immutable records of one calculation, its inputs and its factor-set version."""
+"""Footprints: immutable records of one calculation, its inputs and its factor-set version; the
+footprints an event includes; and which footprints a neutralisation has claimed."""
 
 from __future__ import annotations
 
@@ -50,3 +51,29 @@ class Footprint(Base):
         """The frozen document, parsed."""
         parsed: dict[str, Any] = json.loads(self.document)
         return parsed
+
+
+class FootprintPart(Base):
+    """An event includes another footprint (by id), recorded when the event is made. A part is
+    older than its event, so the parts never loop."""
+
+    __tablename__ = "footprint_parts"
+
+    event_id: Mapped[str] = mapped_column(String(40), ForeignKey("footprints.id"), primary_key=True)
+    part_id: Mapped[str] = mapped_column(String(40), ForeignKey("footprints.id"), primary_key=True)
+
+
+class FootprintClaim(Base):
+    """A footprint covered by a neutralisation, on its own or as a part (at any depth) of the
+    footprint claimed as a whole (`root_id`). The primary key lets one claim at a time cover a
+    footprint: the same emissions are never neutralised twice."""
+
+    __tablename__ = "footprint_claims"
+
+    footprint_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("footprints.id"), primary_key=True
+    )
+    root_id: Mapped[str] = mapped_column(String(40), ForeignKey("footprints.id"))
+    # Who claims it: for an order, its id (footprints know nothing of orders; they only match it)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,11 +15,12 @@ from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
 from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
-from backend.footprint import factors, flight, hearing, meeting, venue
+from backend.footprint import claims, factors, flight, hearing, meeting, venue
+from backend.footprint.access import visible
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
 from backend.footprint.document import Document, FootprintRequest
 from backend.footprint.factors import Factor, FactorSet
-from backend.footprint.models import Footprint, Kind
+from backend.footprint.models import Footprint, FootprintPart, Kind
 from backend.footprint.schemas import FootprintCreateSchema, FootprintSchema
 
 Calculator = Callable[[Computation, dict[str, Any], str], None]
@@ -30,6 +31,7 @@ CALCULATORS: dict[Kind, Calculator] = {
     Kind.venue: venue.compute,
 }
 TABLE = cast(Table, Footprint.__table__)
+PARTS = cast(Table, FootprintPart.__table__)
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,13 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
     """Calculate and store a footprint, owned by the caller when signed in.
 
     Its document (FootprintSchema's dump) is frozen here and served byte for byte ever after.
+    An event records the footprints it includes, which must not overlap nor be claimed by a
+    neutralisation already (`claims`).
     """
     fs = factor_set(req.factor_set)
     referenced = _referenced(s, who, req.section) if req.kind == Kind.event else []
+    if referenced:
+        claims.check_parts(s, who, [fp.id for fp in referenced])
     result, comparisons = calculate(fs, req.kind, req.section, referenced)
     user_id, org_id = _owner(who, req.organisation_id)
     doc = Document(
@@ -144,6 +150,8 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
     )
     # One Core INSERT: no unit-of-work bookkeeping on this hot path.
     s.execute(insert(TABLE), {c.key: getattr(fp, c.key) for c in TABLE.columns})
+    if referenced:
+        s.execute(insert(PARTS), [{"event_id": fp.id, "part_id": r.id} for r in referenced])
     return fp
 
 
@@ -173,26 +181,16 @@ def _referenced(s: Session, who: Principal, section: dict[str, Any]) -> list[Foo
     out = []
     for i, fid in enumerate(ids):
         fp = found.get(fid)
-        if fp is None or not _visible(who, fp):
+        if fp is None or not visible(who, fp):
             raise ValidationFailed(f"event.footprints.{i}", f"No footprint {fid}.")
         out.append(fp)
     return out
 
 
-def _visible(who: Principal, fp: Footprint) -> bool:
-    if fp.user_id is None and fp.organisation_id is None:
-        return True  # anonymous footprints are shared by link
-    try:
-        who.authorize_owner(fp.user_id, fp.organisation_id, scope="footprints:read")
-    except NotFound:
-        return False
-    return True
-
-
 def get(s: Session, who: Principal, footprint_id: str) -> Footprint:
     """A footprint by id: anonymous ones by link; owned ones for their owners only."""
     fp = s.get(Footprint, footprint_id)
-    if fp is None or not _visible(who, fp):
+    if fp is None or not visible(who, fp):
         raise NotFound("No such footprint.")
     return fp
 

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,9 +32,8 @@ class OrderStatus(enum.StrEnum):
     refunded = "refunded"
 
 
-# A footprint is neutralised by at most one order in these states (a partial unique index).
+# An order in these states is live: it holds (or has retired) credits for its footprint.
 LIVE = ("awaiting_payment", "paid", "retired")
-_LIVE_SQL = text("status IN ('awaiting_payment', 'paid', 'retired') AND footprint_id IS NOT NULL")
 
 
 class Order(Base):
@@ -52,13 +50,6 @@ class Order(Base):
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_org_created", "organisation_id", "created_at"),
         Index("ix_orders_status_expires", "status", "expires_at"),
-        Index(
-            "uq_orders_live_footprint",
-            "footprint_id",
-            unique=True,
-            postgresql_where=_LIVE_SQL,
-            sqlite_where=_LIVE_SQL,
-        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -68,6 +59,8 @@ class Order(Base):
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    # While the order is live (awaiting payment, paid, retired) it claims this footprint and all
+    # it includes (`footprint.claims`), so no other order can neutralise the same emissions.
     footprint_id: Mapped[str | None] = mapped_column(ForeignKey("footprints.id"))
     mass_g: Mapped[int] = mapped_column(BigInteger)
     amount_cap: Mapped[int | None] = mapped_column(BigInteger)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -28,10 +27,11 @@ from backend.core.db import random_id
 from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
+from backend.footprint import claims
 from backend.footprint import services as footprints
 from backend.idempotency import store as idempotency
 from backend.orders import holds, pricing, settlement
-from backend.orders.models import LIVE, Order, OrderEvent, OrderStatus
+from backend.orders.models import Order, OrderEvent, OrderStatus
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
 from backend.payments.provider import PaymentProvider, PaymentRequest, ProviderError
@@ -109,6 +109,8 @@ def place(
     footprint = _footprint(s, who, req.footprint_id)
     field_name = "footprint_id" if footprint else "mass_g" if req.amount is None else "amount"
     order_id, now = random_id("ord_"), utcnow()
+    if footprint is not None:
+        _claim(s, who, footprint.id, order_id, now)
     mass = footprint.mass_g if footprint else req.mass_g or _affordable(s, prefs, req, settings)
     if not req.judicial:
         holds.check_cap(s, user_id, org_id, mass, settings.unpaid, now)
@@ -159,13 +161,24 @@ def place(
         payment.reference = provider.start(_request(order)).reference
     s.add_all([order, payment])
     s.add(OrderEvent(order_id=order_id, from_status=None, to_status=S.awaiting_payment, at=now))
-    try:
-        s.flush()
-    except IntegrityError:  # a concurrent order took the footprint first
-        if footprint is None:
-            raise
-        raise AlreadyNeutralised("This footprint is already being neutralised.") from None
+    s.flush()
     return order
+
+
+def _claim(s: Session, who: Principal, footprint_id: str, order_id: str, now: datetime) -> None:
+    """Claim the footprint and all it includes for the order, or 409: it already has an order,
+    it includes a footprint that has one, or it is part of an event that has one."""
+    found = claims.claim(s, footprint_id, order_id, now)
+    if found is None:
+        return
+    if found.footprint_id == found.root_id == footprint_id:
+        detail = "This footprint is already being neutralised; see its order."
+        raise AlreadyNeutralised(
+            detail,
+            errors=[{"field": "footprint_id", "detail": detail, "pointer": "#/footprint_id"}],
+            order_id=found.reference,
+        )
+    raise claims.refusal(s, who, footprint_id, found, "footprint_id")
 
 
 @dataclass(frozen=True)
@@ -263,11 +276,6 @@ def _footprint(s: Session, who: Principal, footprint_id: str | None) -> _Footpri
         raise ValidationFailed("footprint_id", "No such footprint.") from None
     if fp.mass_g <= 0:
         raise ValidationFailed("footprint_id", "This footprint is zero; nothing to neutralise.")
-    live = s.scalar(select(Order.id).where(Order.footprint_id == fp.id, Order.status.in_(LIVE)))
-    if live is not None:
-        raise AlreadyNeutralised(
-            "This footprint is already being neutralised; see its order.", order_id=live
-        )
     kind = fp.kind.value
     return _Footprint(fp.id, fp.mass_g, f"{kind}: {fp.name}" if fp.name else kind)
 

@@ -25,6 +25,7 @@ from backend.core.events import bus
 from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
+from backend.footprint import claims
 from backend.orders import events
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
@@ -152,10 +153,21 @@ def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> No
     # a late payment: the order revives, which a domain above may refuse (a court case that no
     # longer needs it), so its writes are undone together with the retirement
     with uow.savepoint(s):
+        if order.status == S.expired:
+            _claim_again(s, order, now)
         if hold is not None and hold.expires_at <= now:
             inventory.release(s, hold.id, ReservationStatus.expired, now)
             hold = None
         _retire(s, order, hold.id if hold is not None else _hold_again(s, order, now), now)
+
+
+def _claim_again(s: Session, order: Order, now: datetime) -> None:
+    """Claim the footprint of an expired order anew (its claim ended with it); refund if
+    another order has neutralised any of it since."""
+    if order.footprint_id is None:
+        return
+    if claims.claim(s, order.footprint_id, order.id, now) is not None:
+        raise _Refund("its footprint was neutralised by another order meanwhile")
 
 
 def _hold_again(s: Session, order: Order, now: datetime) -> int:
@@ -215,6 +227,7 @@ def mark_refunded(
         transition(s, order, S.cancelled, now, "refunded at the provider")
     _release_if_active(s, order, now)
     transition(s, order, S.refunded, now, reason, refund_reason=reason[:200])
+    _release_claim(s, order)
     payment.status, payment.refunded_at, payment.updated_at = PaymentStatus.refunded, now, now
     payment.refund_reference = refund_ref or payment.refund_reference
     announce(s, events.OrderRefunded, order, reason=reason[:200])
@@ -232,6 +245,12 @@ def _release_if_active(
         inventory.release(s, order.reservation_id, as_, now)
 
 
+def _release_claim(s: Session, order: Order) -> None:
+    """The order is no longer live: its footprint (and all it includes) may be ordered again."""
+    if order.footprint_id is not None:
+        claims.release(s, order.id)
+
+
 def close_unpaid(
     s: Session, order_id: str, to: OrderStatus, reason: str, now: datetime | None = None
 ) -> None:
@@ -244,6 +263,7 @@ def close_unpaid(
     order, payment = _locked(s, order_id)
     transition(s, order, to, now, reason)
     _release_if_active(s, order, now, ReservationStatus(to.value))
+    _release_claim(s, order)
     local = payment.reference is None or payment.provider == SandboxProvider.name
     if payment.status == PaymentStatus.pending and local:
         payment.status, payment.updated_at = PaymentStatus.cancelled, now

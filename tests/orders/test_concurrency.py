@@ -1,5 +1,6 @@
 """On PostgreSQL, through the real API with real commits: identical requests at once make one
-order, one footprint gets one live order, and settlement from every path at once retires once."""
+order, one footprint gets one live order (on its own or as a part of an event), and settlement
+from every path at once retires once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from backend.core.jobs import queue
 from backend.core.jobs.models import Job
 from backend.credits import checks
 from backend.credits.models import Allocation, Lot, Unit
+from backend.footprint.models import FootprintClaim
 from backend.orders import reconcile
 from backend.orders.models import Order, OrderStatus
 from backend.payments.sandbox import SandboxProvider
@@ -100,6 +102,48 @@ def test_one_footprint_gets_one_live_order_however_many_race(live):
     assert codes.count(201) == 1, results
     assert all(code == 409 for code in codes if code != 201)
     assert lot_grams(live) == (100 * T - fp["mass_g"], fp["mass_g"], 0)
+
+
+def make_footprint(live: Live, body: dict[str, Any]) -> dict[str, Any]:
+    resp = live.app.test_client().post(
+        "/api/v1/footprints", json=body, headers=f.bearer(live.token)
+    )
+    assert resp.status_code == 201, resp.get_json()
+    out: dict[str, Any] = resp.get_json()
+    return out
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_an_event_and_its_part_ordered_at_once_make_one_order(live, depth):
+    part = make_footprint(live, {"kind": "meeting", "meeting": {"attendees": 20}})["id"]
+    flight = make_footprint(live, {"kind": "flight", "flight": {"from": "CTU", "to": "PEK"}})["id"]
+    within, top = {part, flight}, [part, flight]
+    for level in range(depth):  # the part sits `depth` events down
+        event = {"kind": "event", "event": {"name": f"第{level}层", "footprints": top}}
+        top = [make_footprint(live, event)["id"]]
+        within.add(top[0])
+    wanted = [top[0], part]
+
+    def order(i: int) -> tuple[int, dict[str, Any]]:
+        body = {"footprint_id": wanted[i % 2], "beneficiary": "张三", "preferences": live.prefs}
+        return post_order(live, body, str(uuid.uuid4()))
+
+    results = together(THREADS, order)
+    won = [out for code, out in results if code == 201]
+    assert len(won) == 1, results
+    assert {code for code, _ in results} == {201, 409}
+    assert {out["type"] for code, out in results if code == 409} <= {
+        "/problems/already-neutralised",
+        "/problems/component-already-neutralised",
+        "/problems/in-neutralised-event",
+    }
+    with live.sessions() as s:
+        claims = dict(
+            s.execute(select(FootprintClaim.footprint_id, FootprintClaim.reference)).all()
+        )
+    covered = within if won[0]["footprint_id"] == top[0] else {part}
+    assert claims == dict.fromkeys(covered, won[0]["id"])
+    assert lot_grams(live) == (100 * T - won[0]["mass_g"], won[0]["mass_g"], 0)
 
 
 def test_settling_from_every_path_at_once_retires_once(live):
