@@ -174,11 +174,11 @@ class Config:
             )
         self._choose_payment_provider()
         self._check_observability()
-        self._check_public_base_url()
         if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
             if not self.SANDBOX:
                 raise ConfigError("WEBHOOK_ALLOW_PRIVATE_TARGETS is for development only")
             log.warning("webhooks may call loopback and private addresses (development only)")
+        self._check_public_base_url()
         return self
 
     def _check_public_base_url(self) -> None:
