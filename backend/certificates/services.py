@@ -270,7 +270,8 @@ def verify(s: Session, issuer: Issuer, ref: str, presented: Presented | None = N
         matches = True
     else:
         return Verdict("unknown")
-    if not matches or not issuer.keyring.verify(cert.key_id, issuing.message(cert), cert.signature):
+    intact = issuer.keyring.verify(cert.key_id, issuing.message(cert), cert.signature)
+    if not (matches and intact):
         return Verdict("forged", cert)  # the QR, or our own record, does not match the signature
     if cert.status == CertificateStatus.revoked:
         return Verdict("revoked", cert)
