@@ -105,7 +105,11 @@ class CertificatePng(MethodView):
             cert, full = services.read(s, who, number, code)
             view = services.view(s, issuers.current(), cert, full)
             png = cache.get(view, width, lambda: render_png(view, width), public=not full)
-        headers = {"ETag": f'"{png.etag}"', "Cache-Control": FULL_PNG_CACHE if full else PNG_CACHE}
+        headers = {
+            "ETag": f'"{png.etag}"',
+            "Cache-Control": FULL_PNG_CACHE if full else PNG_CACHE,
+            "Vary": "Authorization",  # its owner sees more than the public
+        }
         if png.etag in request.if_none_match:
             return Response(status=304, headers=headers)
         return Response(png.body, mimetype="image/png", headers=headers)
