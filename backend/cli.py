@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from backend import demo
 from backend.accounts import services
 from backend.certificates.commands import certificates_cli
-from backend.core import db, uow
+from backend.core import db, public_url, uow
 from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
@@ -64,12 +64,21 @@ def replay_footprints_cmd() -> None:
 
 
 @click.command("banner")
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", type=int, default=None, help="The port served on (default: PORT).")
 @with_appcontext
-def banner_cmd(port: int) -> None:
-    """Say where the service listens and in which mode."""
+def banner_cmd(port: int | None) -> None:
+    """Say where the service listens, where its links point, and in which mode."""
     cfg = current_app.config
-    click.echo(f"Diandian is serving at http://127.0.0.1:{port}/  (API docs: /api/v1/docs)")
+    local = public_url.local_url({"PORT": port or cfg["PORT"]})
+    click.echo(f"Diandian is serving at {local}/  (API docs: /api/v1/docs)")
+    if cfg["PUBLIC_BASE_URL"]:
+        click.echo(f"Links and QR codes point at {public_url.base_url(cfg)} (PUBLIC_BASE_URL).")
+    else:
+        click.echo(
+            f"Links and QR codes point at the address each request comes to ({local} from "
+            "this machine), and the worker's at "
+            f"{public_url.local_url(cfg)}. Set PUBLIC_BASE_URL to fix one."
+        )
     if cfg["SANDBOX"]:
         click.echo(
             "SANDBOX mode: sign-in codes come back in the API response and payments are "

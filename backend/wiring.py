@@ -7,10 +7,12 @@ the domains above them, so a retired order's certificate exists when they run).
 
 from __future__ import annotations
 
+from backend.certificates import access as certificate_access
 from backend.certificates import handlers as certificates
 from backend.certificates.events import CertificateIssued
 from backend.core.events import bus
 from backend.courts import counting
+from backend.courts.certificate_access import reads_certificate
 from backend.courts.events import CertificateVerified
 from backend.orders.events import OrderChanged, OrderClosed, OrderPaid, OrderRefunded, OrderRetired
 from backend.partners.webhooks import events as webhook_events
@@ -34,6 +36,8 @@ def subscribe_handlers() -> None:
     bus.subscribe(OrderPaid, counting.recount_revived, when=_judicial)
     bus.subscribe(OrderClosed, counting.uncount, when=_judicial)
     bus.subscribe(OrderRefunded, counting.uncount, when=_judicial)
+    # a court's staff read its cases' certificates in full (the public sees them masked)
+    certificate_access.allow(reads_certificate)
     # partners: the webhooks companies subscribe to, made later on the webhooks lane
     lane, org = webhook_events.QUEUE, _for_an_organisation
     bus.subscribe(OrderPaid, webhooks.order_paid, deferred=True, queue_name=lane, when=org)

@@ -3,8 +3,9 @@ rendering does to a trivial endpoint's latency on the same server.
 
 1. In process: `render_png` at 1240 px on fresh views (a new name, number and verify URL each
    time, so no per-certificate cache helps), p50/p99 after warm-up, and the cold first call in
-   a fresh interpreter (fonts loaded, the width's layer built). Goal: <= 20 ms. Also the PNG's
-   size and encoding time at each zlib level, on the same page.
+   a fresh interpreter (fonts loaded, the width's layer built). Goal: <= 20 ms. Also the QR's
+   version and module size at each width (goal: version <= 10 at M, to scan printed 2.5 cm
+   wide), and the PNG's size and encoding time at each zlib level, on the same page.
 2. Through gunicorn: `GET /api/v1/certificates/{number}.png?size=1240`, already rendered and
    cached, against `GET /healthz` on the same server and with the same clients. Goal: >= 0.8.
 3. `GET /healthz` p99 while 4 clients have certificates rendered (a size not rendered yet for
@@ -32,27 +33,31 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from hashlib import sha256, sha512
 from typing import Any
 
+import qrcode  # type: ignore[import-untyped]
 from harness import ROOT, Answer, Client, pct, server, sign_in, wrk
 
-from backend.certificates import render
+from backend.certificates import claims, render
 from backend.certificates.view import (
     CertificateStatus,
     CertificateView,
     CreditLine,
     RegistryStatus,
 )
+from backend.imaging import qr
 
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
-SIG = "Qk2xR0hYdTZ1" * 7 + "Qk"  # 86 characters, the length of an Ed25519 signature
+BASE = "https://diandian.example"
 
 
 # --- 1. in process ------------------------------------------------------------------------------
 
 
 def typical_view(i: int) -> CertificateView:
-    """A certificate like the sandbox issues: one or two credit lines, a ~290-character URL."""
+    """A certificate like the sandbox issues: one or two credit lines, its QR the compact
+    signed claim (a 189-character URL)."""
     credits: tuple[CreditLine, ...] = (
         CreditLine(
             "CCER",
@@ -81,18 +86,30 @@ def typical_view(i: int) -> CertificateView:
                 "REF-1",
             ),
         )
-    claim = f"eyJiIjoi5byg5LiJ{i:08d}IiwiZCI6IjIwMjYtMDUtMTciLCJoIjoi" * 3
+    mass = sum(c.mass_g for c in credits)
+    claim = claims.Compact(
+        2026,
+        i,
+        mass,
+        date(2026, 5, 17),
+        claims.key_tag("k2026"),
+        sha256(b"doc%d" % i).digest()[:16],
+    )
+    signature = sha512(b"signature %d" % i).digest()  # 64 bytes, like an Ed25519 signature
+    code = claims.check_code(signature)
     return CertificateView(
         number=f"DD-2026-{i:06d}",
         status=CertificateStatus.valid,
         beneficiary=f"张三{i}",
         purpose="meeting: 2026 成都碳中和论坛",
         footprint_mass_g=198_330,
-        mass_g=sum(c.mass_g for c in credits),
+        mass_g=mass,
         issued_on=date(2026, 5, 17),
         issuer="点点碳中和服务 Diandian Carbon Neutral Service",
         credits=credits,
-        verify_url=f"https://diandian.example/verify/DD-2026-{i:06d}?c={claim[:160]}&s={SIG}",
+        verify_url=f"{BASE}/verify/{claims.encode(claim, signature)}",
+        check_code=code,
+        lookup_url=f"{BASE}/verify/{claim.number}?k={code}",
     )
 
 
@@ -147,7 +164,31 @@ def in_process(renders: int) -> None:
             f"| {width} | {imp:.0f} | {first:.0f} | {second:.1f} | {pct(times, 50):.1f} "
             f"| {pct(times, 99):.1f} | {statistics.median(sizes) / 1024:.0f} | {goal} |"
         )
+    qr_sizes()
     compression()
+
+
+def qr_sizes() -> None:
+    """The QR each width draws: its version, correction level and module size, on screen and
+    printed on A4; and the version at M, printed 2.5 cm wide (goal: version <= 10)."""
+    view = typical_view(7)
+    url = view.verify_url
+    at_m = qr.version(url, qrcode.constants.ERROR_CORRECT_M)
+    modules = at_m * 4 + 17
+    print(f"\n#### The QR code ({len(url)}-character URL)\n")
+    print("| width | level | version | modules | module px | module mm on A4 |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    for width in (600, 1240, 2480):
+        c = render.compose(view, width)
+        mm = c.qr_module * render.A4_WIDTH_IN * 25.4 / width
+        n = c.qr_version * 4 + 17
+        print(f"| {width} | {c.qr_level} | {c.qr_version} | {n} | {c.qr_module} | {mm:.2f} |")
+    small = 25 / (modules + 2 * qr.QUIET)
+    goal = "ok" if at_m <= qr.MAX_VERSION else "too dense"
+    print(
+        f"\nAt error correction M: version {at_m} ({modules} modules); printed 2.5 cm wide with "
+        f"its quiet zone, a module is {small:.2f} mm. Goal: version <= {qr.MAX_VERSION} ({goal})."
+    )
 
 
 def compression() -> None:
@@ -185,7 +226,8 @@ def compression() -> None:
 
 
 def issue(client: Client, beneficiary: str) -> str:
-    """A sandbox order for a meeting footprint, confirmed; its certificate's number."""
+    """A sandbox order for a meeting footprint, confirmed; its certificate's image path, with
+    the check code anyone holding the link needs (`/api/v1/certificates/{number}.png?k=…`)."""
     fp = client.call("POST", "/api/v1/footprints", MEETING, expect={201})
     order = client.call(
         "POST",
@@ -202,7 +244,8 @@ def issue(client: Client, beneficiary: str) -> str:
         )
     if not number:
         raise SystemExit(f"the confirmed order carries no certificate_number: {paid}")
-    return str(number)
+    png_url: str = client.send("GET", f"/api/v1/certificates/{number}").json()["png_url"]
+    return png_url
 
 
 @dataclass
@@ -299,9 +342,9 @@ def probe(job: tuple[int, float, float, float]) -> list[float]:
 def renderers(job: tuple[int, list[str], int, float, float, int]) -> Seen:
     """`clients` threads asking for certificates at sizes not rendered yet: each request takes
     the next (number, size) of a shuffled list no other request uses."""
-    port, numbers, count, start_at, seconds, seed = job
+    port, pngs, count, start_at, seconds, seed = job
     rng = random.Random(seed)  # noqa: S311 (a shuffle, not a secret)
-    pairs = [(n, w) for n in numbers for w in range(600, 2481)]
+    pairs = [(png, w) for png in pngs for w in range(600, 2481)]
     rng.shuffle(pairs)
     lock = threading.Lock()
     total = Seen()
@@ -311,12 +354,12 @@ def renderers(job: tuple[int, list[str], int, float, float, int]) -> Seen:
         mine = Seen()
         i = k
         while time.time() < end and i < len(pairs):
-            number, width = pairs[i]
+            png, width = pairs[i]
             i += count
             began = time.perf_counter()
             try:
                 with Client(port, timeout=60) as client:
-                    answer = client.send("GET", f"/api/v1/certificates/{number}.png?size={width}")
+                    answer = client.send("GET", f"{png}&size={width}")
             except (OSError, http.client.HTTPException) as exc:
                 mine.error(type(exc).__name__)
                 continue
@@ -407,7 +450,7 @@ def certificates(port: int, count: int) -> list[str]:
 
 def cached(port: int, numbers: list[str], args: argparse.Namespace) -> None:
     """2: cached PNGs against /healthz, with the same clients."""
-    png_paths = [f"/api/v1/certificates/{n}.png?size=1240" for n in numbers]
+    png_paths = [f"{png}&size=1240" for png in numbers]
     for path in png_paths:  # render and cache each, in both workers
         for _ in range(4):
             with Client(port, timeout=60) as client:

@@ -57,6 +57,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "LOG_LEVEL": "WARNING",
+            # links and QR codes as a deployment makes them (tests of the unset default start
+            # an app of their own: tests/certificates/test_public_base_url.py)
+            "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
             # the tests' webhook receivers listen on loopback (development setting)
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": True,
         }

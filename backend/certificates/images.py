@@ -3,13 +3,15 @@ disk with a strong ETag.
 
 The cache key is a digest of everything drawn (the view, with live registry status, and the
 width), so a revocation or a registry retirement makes a new image by itself. Each worker also
-remembers its latest image per (number, width) for `FRESH_FOR`, serving it without a database
-read; a revocation made elsewhere shows within that time.
+remembers its latest public image per (number, width) for `FRESH_FOR`, with the check code that
+opens it, serving it without a database read; a revocation made elsewhere shows within that
+time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import threading
 import time
@@ -45,33 +47,39 @@ class ImageCache:
         self.directory = directory
         self.max_bytes = max_bytes
         self._memory: OrderedDict[str, Png] = OrderedDict()
-        self._latest: dict[tuple[str, int], tuple[float, Png]] = {}
+        self._latest: dict[tuple[str, int], tuple[float, Png, str]] = {}
         self._size = 0
         self._lock = threading.Lock()
 
-    def recent(self, number: str, width: int) -> Png | None:
-        """This worker's image of (number, width) if it was checked within FRESH_FOR."""
+    def recent(self, number: str, width: int, code: str | None) -> Png | None:
+        """This worker's public image of (number, width) if it was checked within FRESH_FOR
+        and `code` is its check code."""
         with self._lock:
             hit = self._latest.get((number, width))
         if hit is None or time.monotonic() - hit[0] > FRESH_FOR:
             return None
-        return hit[1]
+        typed = "".join((code or "").split()).upper()
+        return hit[1] if hit[2] and hmac.compare_digest(typed.encode(), hit[2].encode()) else None
 
     def forget(self, number: str) -> None:
         with self._lock:
             for key in [k for k in self._latest if k[0] == number]:
                 del self._latest[key]
 
-    def get(self, view: CertificateView, width: int, render: Callable[[], bytes]) -> Png:
-        """The image of `view` at `width`, rendering it only if no cache holds it."""
+    def get(
+        self, view: CertificateView, width: int, render: Callable[[], bytes], public: bool = True
+    ) -> Png:
+        """The image of `view` at `width`, rendering it only if no cache holds it; remembered
+        as the latest by number only when it is the `public` one."""
         key = content_key(view, width)
         png = self._from_memory(key) or self._from_disk(key)
         if png is None:
             png = Png(render(), key)
             self._to_disk(key, png.body)
         self._remember(key, png)
-        with self._lock:
-            self._latest[(view.number, width)] = (time.monotonic(), png)
+        if public:
+            with self._lock:
+                self._latest[(view.number, width)] = (time.monotonic(), png, view.check_code)
         return png
 
     def _from_memory(self, key: str) -> Png | None:

@@ -1,14 +1,16 @@
 """Issuing a certificate in the retirement's own transaction: the next number of the year (no
 gaps: a rolled-back retirement rolls its number back too), the credits it took, a signature.
 
-The year in the number and the date in the signed claim are China's (document version 2).
-Certificates of document version 1 signed the UTC date; their claims are rebuilt that way, so
-they still verify.
+Document versions: 1 signed a JSON claim with the UTC date; 2 the same claim with China's date;
+3 (every certificate issued now) the compact binary claim of `claims.py`, China's date, so its
+QR stays small enough to scan from paper. Older claims are rebuilt as they were signed, so
+their certificates, and the QR codes printed on them, still verify.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -16,9 +18,10 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from backend.certificates import claims
 from backend.certificates.events import CertificateIssued
 from backend.certificates.models import Certificate, NumberCounter
-from backend.certificates.signing import Keyring, b64url, canonical, digest
+from backend.certificates.signing import Keyring, b64url, canonical, digest, unb64url
 from backend.core.clock import china_date
 from backend.core.db import upsert
 from backend.core.events import bus
@@ -26,8 +29,9 @@ from backend.credits.models import Allocation, Lot, Project, Unit
 
 COUNTERS = cast(Table, NumberCounter.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
-PREFIX = "DD"
-DOCUMENT_VERSION = 2
+PREFIX = claims.PREFIX
+DOCUMENT_VERSION = 3
+COMPACT_SINCE = 3  # the first document version signed with the compact claim
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,14 @@ class Issuer:
 
     keyring: Keyring
     name: str
-    base_url: str  # e.g. https://diandian.example; the QR points at {base_url}/verify/{number}
+    origin: Callable[[], str]  # the public origin now (`core.public_url.base_url`)
     sandbox: bool
     registry_retirement_days: int = 30  # REGISTRY_RETIREMENT_DAYS
+
+    @property
+    def base_url(self) -> str:
+        """e.g. https://diandian.example: the QR points at {base_url}/verify/…"""
+        return self.origin().rstrip("/")
 
 
 def next_number(s: Session, year: int) -> tuple[int, str]:
@@ -100,15 +109,20 @@ def credit_lines(s: Session, reservation_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def document_version(cert: Certificate) -> int:
+    version: int = json.loads(cert.document)["v"]
+    return version
+
+
 def issued_on(cert: Certificate) -> date:
     """The date a certificate states: China's (UTC's for version-1 documents)."""
-    if json.loads(cert.document)["v"] == 1:
+    if document_version(cert) == 1:
         return cert.issued_at.date()
     return china_date(cert.issued_at)
 
 
 def claim(cert: Certificate) -> dict[str, Any]:
-    """The compact statement the QR carries and the signature covers."""
+    """The JSON claim that documents of versions 1 and 2 signed (certificate-qr v1)."""
     return {
         "v": 1,
         "n": cert.number,
@@ -120,12 +134,47 @@ def claim(cert: Certificate) -> dict[str, Any]:
     }
 
 
+def compact(cert: Certificate) -> claims.Compact:
+    """The compact claim (certificate-qr v2) of a certificate, from its record."""
+    return claims.Compact(
+        year=cert.year,
+        seq=cert.seq,
+        mass_g=cert.mass_g,
+        issued_on=issued_on(cert),
+        key_tag=claims.key_tag(cert.key_id),
+        doc_hash=claims.document_hash(cert.document),
+    )
+
+
+def is_compact(cert: Certificate) -> bool:
+    return document_version(cert) >= COMPACT_SINCE
+
+
+def message(cert: Certificate) -> bytes:
+    """What the certificate's signature covers, rebuilt from its record."""
+    return compact(cert).message() if is_compact(cert) else canonical(claim(cert))
+
+
+def signature(cert: Certificate) -> bytes:
+    return unb64url(cert.signature)
+
+
+def check_code(cert: Certificate) -> str:
+    """The 6 characters printed beside the number, needed to look a certificate up."""
+    return claims.check_code(signature(cert))
+
+
 def verify_url(issuer: Issuer, cert: Certificate) -> str:
     """The QR's content: the verify page, with the signed claim for offline checks."""
-    return (
-        f"{issuer.base_url.rstrip('/')}/verify/{cert.number}"
-        f"?c={b64url(canonical(claim(cert)))}&s={cert.signature}"
-    )
+    base = issuer.base_url
+    if is_compact(cert):
+        return f"{base}/verify/{claims.encode(compact(cert), signature(cert))}"
+    return f"{base}/verify/{cert.number}?c={b64url(canonical(claim(cert)))}&s={cert.signature}"
+
+
+def lookup_url(issuer: Issuer, cert: Certificate) -> str:
+    """The verify page by number and check code: the link a person types."""
+    return f"{issuer.base_url}/verify/{cert.number}?k={check_code(cert)}"
 
 
 def issue(
@@ -181,7 +230,7 @@ def issue(
         verified_by="",
         verified_for="",
     )
-    _, cert.signature = issuer.keyring.sign(canonical(claim(cert)))
+    _, cert.signature = issuer.keyring.sign(message(cert))
     s.add(cert)
     bus.publish(
         s,

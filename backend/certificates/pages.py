@@ -1,5 +1,11 @@
-"""The public verification page, `/verify/{number}`: server-rendered HTML, no JavaScript, so it
-works in any browser, WeChat's in-app one included."""
+"""The public verification page: server-rendered HTML, no JavaScript, so it works in any
+browser, WeChat's in-app one included.
+
+`/verify/{number}?k={check code}` is the link a person types from a certificate;
+`/verify/{payload}` is what a version-2 QR holds, and `/verify/{number}?c=…&s=…` a version-1
+one. A number alone finds nothing (404, as for a number never issued). A judicial
+certificate shows the defendant's name masked and no case number (`access`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from backend.certificates import issuers, services
 from backend.certificates.view import mass_label
 from backend.core import db
 from backend.core.clock import china_date
+
+MAX_REF = 200  # a number is 14 characters, a version-2 QR payload 157
 
 blp = Blueprint("verify", __name__, template_folder="templates")
 blp.add_app_template_filter(mass_label, "mass")
@@ -24,32 +32,40 @@ MESSAGES = {
         "验证失败：二维码或证书内容与登记记录不符，可能被篡改",
         "Verification failed: this QR or certificate does not match our record; it may be forged",
     ),
-    "unknown": ("查无此证书", "No certificate with this number"),
+    "unknown": (
+        "查无此证书：请核对证书编号和校验码，或扫描证书上的二维码",
+        "No certificate with this number and check code; or scan the certificate's QR code",
+    ),
 }
 
 
-@blp.route("/verify/<string:number>")
-def verify_page(number: str) -> Response:
+@blp.route("/verify/<string:ref>")
+def verify_page(ref: str) -> Response:
     """Validity, beneficiary, mass, credits, their registry status, and the court
-    verification (court, case number, date) if the certificate has one."""
+    verification (court and date) if the certificate has one."""
     s = db.session()
     issuer = issuers.current()
-    verdict = services.verify(s, issuer, number[:40], request.args.get("c"), request.args.get("s"))
-    view = services.view(s, issuer, verdict.certificate) if verdict.certificate else None
+    presented = services.Presented(
+        code=request.args.get("k"), claim=request.args.get("c"), signature=request.args.get("s")
+    )
+    verdict = services.verify(s, issuer, ref[:MAX_REF], presented)
     cert = verdict.certificate
+    view = services.view(s, issuer, cert) if cert is not None else None
     verified = (
-        {"by": cert.verified_by, "reference": cert.verified_for, "on": china_date(cert.verified_at)}
+        {"by": cert.verified_by, "on": china_date(cert.verified_at)}
         if cert is not None and cert.verified_at is not None
         else None
     )
+    revoked_on = china_date(cert.revoked_at) if cert is not None and cert.revoked_at else None
     html = render_template(
         "verify.html",
-        number=number[:40],
+        number=cert.number if cert is not None else ref[:20],
         outcome=verdict.outcome,
         message=MESSAGES[verdict.outcome],
         cert=verdict.certificate,
         view=view,
         verified=verified,
+        revoked_on=revoked_on,
     )
     status = 404 if verdict.outcome == "unknown" else 200
     return Response(

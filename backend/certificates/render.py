@@ -131,6 +131,8 @@ FOOTER_LABELS = (
 )
 SCAN_ZH = "扫码验证"
 SCAN_EN = "Scan to verify"
+CODE_ZH = "校验码"
+CODE_EN = "Check code"
 JUDICIAL_ZH = "司法修复 · 不可转让"
 JUDICIAL_EN = "Judicial restoration · non-transferable"
 REVOKED_ZH = "已撤销"
@@ -159,6 +161,8 @@ FIXED_TEXT = (
     *(label for pair in FOOTER_LABELS for label in pair),
     SCAN_ZH,
     SCAN_EN,
+    CODE_ZH,
+    CODE_EN,
     JUDICIAL_ZH,
     JUDICIAL_EN,
     REVOKED_ZH,
@@ -996,7 +1000,8 @@ def _draw_table(d: Pen, m: Metrics, plan: _Plan, y: int) -> int:
 
 
 def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
-    """The number, the date and the issuer beside their labels; the URL at the bottom."""
+    """The number and its check code, the date and the issuer beside their labels; the link
+    a person types (the verify page by number and check code) at the bottom."""
     m = lay.m
     x = lay.values_x
     w = lay.values_right - x
@@ -1005,6 +1010,9 @@ def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
     small = font(Face.sans, ss)
     r0, r1, r2 = lay.value_rows
     d.text((x, r0), ellipsize(big, view.number, w), font=big, fill=INK, anchor="ls", cache=False)
+    if view.check_code:
+        code = ellipsize(small, f"{CODE_ZH} {CODE_EN}  {view.check_code}", w)
+        d.text((x, r0 + line_gap(ss, 1.45)), code, font=small, fill=MUTED, anchor="ls", cache=False)
     d.text((x, r1), date_zh(view.issued_on), font=big, fill=INK, anchor="ls")
     d.text(
         (x, r1 + line_gap(ss, 1.45)), date_en(view.issued_on), font=small, fill=MUTED, anchor="ls"
@@ -1016,7 +1024,7 @@ def _footer(d: Pen, lay: Layout, view: CertificateView) -> None:
     f = url_font(m)
     size = int(f.size)
     y = lay.url_top + size
-    for line in wrap(f, view.verify_url, lay.url_width, URL_LINES):
+    for line in wrap(f, view.lookup_url or view.verify_url, lay.url_width, URL_LINES):
         d.text((m.width / 2, y), line, font=f, fill=MUTED, anchor="ms", cache=False)
         y += line_gap(size, 1.3)
 

@@ -14,6 +14,7 @@ from backend.certificates.render import render_png
 from backend.certificates.schemas import (
     CertificatePageSchema,
     CertificateQuerySchema,
+    CertificateReadQuerySchema,
     CertificateSchema,
     KeysSchema,
     LedgerPageSchema,
@@ -33,6 +34,9 @@ blp = Blueprint(
     description="Certificates, their public keys, the public ledger and statistics",
 )
 PNG_CACHE = "public, max-age=60"
+FULL_PNG_CACHE = "private, max-age=60"  # as its owner sees it: never in a shared cache
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
+UNKNOWN = "Unknown number, or not with this check code (its owner needs no code)"
 
 
 def images() -> ImageCache:
@@ -67,11 +71,16 @@ class Keys(MethodView):
 
 @blp.route("/certificates/<string:number>")
 class CertificateByNumber(MethodView):
+    @blp.arguments(CertificateReadQuerySchema(), location="query")
     @blp.response(200, CertificateSchema)
-    def get(self, number: str) -> services.Detail:
-        """A certificate as JSON, with live registry status (public: anyone may verify)."""
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.doc(security=OPTIONAL_AUTH)
+    def get(self, query: dict[str, Any], number: str) -> services.Detail:
+        """A certificate as JSON, with live registry status: in full to its owner, a court that
+        handles it and operators; to anyone with its check code `k` as the public sees it."""
         s = db.session()
-        return services.detail(s, issuers.current(), services.get(s, number))
+        cert, full = services.read(s, current_principal(), number, query.get("k"))
+        return services.detail(s, issuers.current(), cert, full)
 
 
 @blp.route("/certificates/<string:number>.png")
@@ -79,24 +88,31 @@ class CertificatePng(MethodView):
     @blp.arguments(PngQuerySchema(), location="query")
     @blp.response(200, content_type="image/png", description="The certificate, A4 portrait")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.doc(security=OPTIONAL_AUTH)
     def get(self, query: dict[str, Any], number: str) -> Response:
-        """The certificate as a PNG; `size` is the width (600-2480 px). Cached, with an ETag."""
-        width = query["size"]
+        """The certificate as a PNG; `size` is the width (600-2480 px). Who may see it, and
+        what, as for its JSON. Cached, with an ETag."""
+        width, code = query["size"], query.get("k")
         cache = images()
-        png = cache.recent(number, width)
+        who = current_principal()
+        # A worker remembers its latest public image, by check code; a signed-in caller's
+        # image is always looked up.
+        png = cache.recent(number, width, code) if who.anonymous else None
+        full = False
         if png is None:
             s = db.session()
-            view = services.view(s, issuers.current(), services.get(s, number))
-            png = cache.get(view, width, lambda: render_png(view, width))
+            cert, full = services.read(s, who, number, code)
+            view = services.view(s, issuers.current(), cert, full)
+            png = cache.get(view, width, lambda: render_png(view, width), public=not full)
+        headers = {
+            "ETag": f'"{png.etag}"',
+            "Cache-Control": FULL_PNG_CACHE if full else PNG_CACHE,
+            "Vary": "Authorization",  # its owner sees more than the public
+        }
         if png.etag in request.if_none_match:
-            return Response(
-                status=304, headers={"ETag": f'"{png.etag}"', "Cache-Control": PNG_CACHE}
-            )
-        return Response(
-            png.body,
-            mimetype="image/png",
-            headers={"ETag": f'"{png.etag}"', "Cache-Control": PNG_CACHE},
-        )
+            return Response(status=304, headers=headers)
+        return Response(png.body, mimetype="image/png", headers=headers)
 
 
 @blp.route("/certificates/<string:number>/revocation", methods=["POST"])
@@ -110,7 +126,7 @@ def revoke(body: dict[str, Any], number: str) -> services.Detail:
     s = db.session()
     cert = services.revoke(s, number, body["reason"], operator.id)
     uow.on_commit(s, lambda: images().forget(number))
-    return services.detail(s, issuers.current(), cert)
+    return services.detail(s, issuers.current(), cert, full=True)
 
 
 @blp.route("/ledger")

@@ -60,29 +60,51 @@ class CreditLineSchema(Schema):
     units = fields.List(fields.Nested(UnitLineSchema))
 
 
-class CertificateSchema(Schema):
-    """Dumps a `services.Detail`: what is drawn from its view, the claim and links from the
-    detail, the rest from the certificate row."""
+CODE = "The check code printed beside the number: a public look-up needs both"
+ISSUED_ON = "The date the certificate states: China's (Asia/Shanghai), as every date shown"
+CODE_QUERY = fields.String(
+    validate=validate.Length(max=20),
+    metadata={"description": "The check code printed on the certificate (`check_code`)"},
+)
 
-    FROM_VIEW = frozenset({"issuer", "sandbox", "credits", "verify_url"})
+
+class CertificateSchema(Schema):
+    """Dumps a `services.Detail`: what is drawn from its view (names masked for the public on a
+    judicial certificate), the claim and links from the detail, the rest from the row."""
+
+    FROM_VIEW = frozenset(
+        (
+            "issuer",
+            "sandbox",
+            "credits",
+            "verify_url",
+            "beneficiary",
+            "purpose",
+            "issued_on",
+            "check_code",
+        )
+    )
+    FROM_DETAIL = frozenset({"claim", "png_url", "verified_for"})
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         source = (
-            obj.view
-            if attr in self.FROM_VIEW
-            else obj
-            if attr in ("claim", "png_url")
-            else obj.cert
+            obj.view if attr in self.FROM_VIEW else obj if attr in self.FROM_DETAIL else obj.cert
         )
         return super().get_attribute(source, attr, default)
 
     number = fields.String(metadata={"example": "DD-2026-000123"})
+    check_code = fields.String(metadata={"description": CODE, "example": "K7QX2M"})
     status = fields.String(metadata={"description": "`valid` or `revoked`"})
-    beneficiary = fields.String()
-    purpose = fields.String()
+    beneficiary = fields.String(
+        metadata={"description": "Judicial, to the public: the first character, then `*`"}
+    )
+    purpose = fields.String(
+        metadata={"description": "Judicial, to the public: a fixed text, never the case number"}
+    )
     footprint_mass_g = fields.Integer(allow_none=True)
     mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
     issued_at = fields.DateTime()
+    issued_on = fields.Date(metadata={"description": ISSUED_ON})
     issuer = fields.String()
     sandbox = fields.Boolean(
         metadata={"description": "Paid through the sandbox: not a real offset"}
@@ -92,9 +114,14 @@ class CertificateSchema(Schema):
     verify_url = fields.String(metadata={"description": "What the QR encodes"})
     png_url = fields.String()
     key_id = fields.String()
-    claim = fields.Dict(metadata={"description": "The signed claim (certificate-qr.v1 schema)"})
+    claim = fields.Dict(
+        metadata={
+            "description": "The signed claim (certificate-qr.v2 schema; v1 for certificates "
+            "issued before it), with `encoded`, what the QR carries of it"
+        }
+    )
     signature = fields.String(
-        metadata={"description": "Ed25519 over the canonical claim, base64url"}
+        metadata={"description": "Ed25519 over the claim's signed bytes, base64url"}
     )
     revoked_at = fields.DateTime(allow_none=True)
     revoked_reason = fields.String()
@@ -102,10 +129,17 @@ class CertificateSchema(Schema):
         allow_none=True, metadata={"description": "When it was used (核销) for one purpose"}
     )
     verified_by = fields.String(metadata={"description": "Who used it: a court"})
-    verified_for = fields.String(metadata={"description": "For what: a case number"})
+    verified_for = fields.String(
+        metadata={"description": "For what: a case number (empty to the public)"}
+    )
+
+
+class CertificateReadQuerySchema(Schema):
+    k = CODE_QUERY
 
 
 class PngQuerySchema(Schema):
+    k = CODE_QUERY
     size = fields.Integer(
         load_default=DEFAULT_WIDTH,
         validate=validate.Range(min=MIN_WIDTH, max=MAX_WIDTH),
@@ -166,15 +200,18 @@ class CertificateSummarySchema(Schema):
     """Dumps a `services.Summary`."""
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
-        source = obj if attr in ("verify_url", "png_url") else obj.cert
+        own = ("verify_url", "png_url", "issued_on", "check_code")
+        source = obj if attr in own else obj.cert
         return super().get_attribute(source, attr, default)
 
     number = fields.String(metadata={"example": "DD-2026-000123"})
+    check_code = fields.String(metadata={"description": CODE, "example": "K7QX2M"})
     status = fields.String(metadata={"description": "`valid` or `revoked`"})
     beneficiary = fields.String()
     purpose = fields.String()
     mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
     issued_at = fields.DateTime()
+    issued_on = fields.Date(metadata={"description": ISSUED_ON})
     judicial = fields.Boolean()
     order_id = fields.String(allow_none=True)
     verify_url = fields.String()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.certificates import issuing
+from backend.certificates import access, claims, issuing
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.signing import b64url, canonical, unb64url
@@ -71,6 +71,18 @@ def get(s: Session, number: str) -> Certificate:
     if cert is None:
         raise NotFound("No such certificate.")
     return cert
+
+
+def read(s: Session, who: Principal, number: str, code: str | None) -> tuple[Certificate, bool]:
+    """A certificate and whether `who` reads it in full. Anyone else needs its check code, or
+    gets the same 404 as for a number never issued: a bare number leaks nothing."""
+    cert = s.scalar(select(Certificate).where(Certificate.number == number))
+    if cert is not None:
+        if access.reads_in_full(s, who, cert):
+            return cert, True
+        if claims.code_matches(issuing.signature(cert), code):
+            return cert, False
+    raise NotFound("No such certificate, or not with this check code.")
 
 
 def document(cert: Certificate) -> dict[str, Any]:
@@ -185,9 +197,10 @@ def _credit_line(c: dict[str, Any], taken: list[_Taken], days: int) -> CreditLin
     )
 
 
-def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
+def view(s: Session, issuer: Issuer, cert: Certificate, full: bool = False) -> CertificateView:
     """What the PNG, the JSON and the verify page show, with live registry status: each unit
-    taken, as the registry writes it, retired under a batch reference or due by a date."""
+    taken, as the registry writes it, retired under a batch reference or due by a date; as
+    the public sees it unless `full` (`access`)."""
     doc = document(cert)
     taken = _taken(s, cert.reservation_id)
     days = issuer.registry_retirement_days
@@ -195,8 +208,8 @@ def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
     return CertificateView(
         number=cert.number,
         status=CertificateStatus(cert.status),
-        beneficiary=cert.beneficiary,
-        purpose=cert.purpose,
+        beneficiary=access.beneficiary(cert, full),
+        purpose=access.purpose(cert, full),
         footprint_mass_g=cert.footprint_mass_g,
         mass_g=cert.mass_g,
         issued_on=issuing.issued_on(cert),
@@ -205,37 +218,69 @@ def view(s: Session, issuer: Issuer, cert: Certificate) -> CertificateView:
         verify_url=issuing.verify_url(issuer, cert),
         judicial=cert.judicial,
         sandbox=bool(doc.get("sandbox")),
+        check_code=issuing.check_code(cert),
+        lookup_url=issuing.lookup_url(issuer, cert),
     )
+
+
+def claim(cert: Certificate) -> dict[str, Any]:
+    """The signed claim as the JSON shows it: certificate-qr v1 or v2, and `encoded`, what the
+    QR carries of it (v2: the whole payload, signature included)."""
+    if not issuing.is_compact(cert):
+        statement = issuing.claim(cert)
+        return {**statement, "encoded": b64url(canonical(statement))}
+    compact = issuing.compact(cert)
+    return {
+        "v": claims.FORMAT,
+        "n": compact.number,
+        "m": compact.mass_g,
+        "d": compact.issued_on.isoformat(),
+        "t": compact.key_tag.hex(),
+        "h": b64url(compact.doc_hash),
+        "encoded": claims.encode(compact, issuing.signature(cert)),
+    }
 
 
 @dataclass(frozen=True)
 class Detail:
-    """A certificate as its JSON shows it (CertificateSchema): the row, what the image shows,
-    and the signed claim."""
+    """A certificate as its JSON shows it (CertificateSchema): the row, what the image shows
+    (as this reader may see it), and the signed claim."""
 
     cert: Certificate
     view: CertificateView
+    full: bool
 
     @property
     def claim(self) -> dict[str, Any]:
-        statement = issuing.claim(self.cert)
-        return {**statement, "encoded": b64url(canonical(statement))}
+        return claim(self.cert)
 
     @property
     def png_url(self) -> str:
-        return png_url(self.cert.number)
+        return png_url(self.cert)
+
+    @property
+    def verified_for(self) -> str:
+        return access.verified_for(self.cert, self.full)
 
 
 @dataclass(frozen=True)
 class Summary:
-    """A certificate in a list (CertificateSummarySchema)."""
+    """A certificate in a list (CertificateSummarySchema); lists are their owners'."""
 
     cert: Certificate
     verify_url: str
 
     @property
     def png_url(self) -> str:
-        return png_url(self.cert.number)
+        return png_url(self.cert)
+
+    @property
+    def issued_on(self) -> date:
+        return issuing.issued_on(self.cert)
+
+    @property
+    def check_code(self) -> str:
+        return issuing.check_code(self.cert)
 
 
 @dataclass(frozen=True)
@@ -244,12 +289,13 @@ class SummaryPage:
     next_cursor: str | None
 
 
-def png_url(number: str) -> str:
-    return f"/api/v1/certificates/{number}.png"
+def png_url(cert: Certificate) -> str:
+    """The image's path, with the check code that lets anyone holding it see it."""
+    return f"/api/v1/certificates/{cert.number}.png?k={issuing.check_code(cert)}"
 
 
-def detail(s: Session, issuer: Issuer, cert: Certificate) -> Detail:
-    return Detail(cert, view(s, issuer, cert))
+def detail(s: Session, issuer: Issuer, cert: Certificate, full: bool) -> Detail:
+    return Detail(cert, view(s, issuer, cert, full), full)
 
 
 def summaries(issuer: Issuer, page: tuple[list[Certificate], str | None]) -> SummaryPage:
@@ -263,30 +309,54 @@ class Verdict:
     certificate: Certificate | None = None
 
 
-def verify(
-    s: Session,
-    issuer: Issuer,
-    number: str,
-    presented_claim: str | None = None,
-    presented_signature: str | None = None,
-) -> Verdict:
-    """Check a certificate, and a QR's claim and signature when given, against our record."""
+@dataclass(frozen=True)
+class Presented:
+    """What a verifier holds besides the number: the check code printed on the certificate,
+    or the claim and signature of a version-1 QR (`?c=…&s=…`)."""
+
+    code: str | None = None
+    claim: str | None = None
+    signature: str | None = None
+
+
+def verify(s: Session, issuer: Issuer, ref: str, presented: Presented | None = None) -> Verdict:
+    """Check a certificate against our record: `ref` is its number (with its check code or a
+    version-1 QR's claim in `presented`), or the payload of a version-2 QR. A number without
+    either is `unknown`, as is a wrong check code: a bare number finds nothing."""
+    presented = presented or Presented()
+    try:
+        scanned = None if claims.NUMBER.fullmatch(ref) else claims.decode(ref)
+    except ValueError:
+        return Verdict("unknown")
+    number = scanned[0].number if scanned else ref
     cert = s.scalar(select(Certificate).where(Certificate.number == number))
     if cert is None:
         return Verdict("unknown")
-    expected = canonical(issuing.claim(cert))
-    if not issuer.keyring.verify(cert.key_id, expected, cert.signature):
-        return Verdict("forged", cert)  # our own record no longer matches its signature
-    if presented_claim is not None or presented_signature is not None:
-        try:
-            presented = unb64url(presented_claim or "")
-        except ValueError:
-            return Verdict("forged", cert)
-        if presented != expected or presented_signature != cert.signature:
-            return Verdict("forged", cert)
+    if scanned is not None:
+        matches = scanned == (issuing.compact(cert), issuing.signature(cert))
+    elif presented.claim is not None or presented.signature is not None:
+        matches = _version_1_matches(cert, presented)
+    elif claims.code_matches(issuing.signature(cert), presented.code):
+        matches = True
+    else:
+        return Verdict("unknown")
+    intact = issuer.keyring.verify(cert.key_id, issuing.message(cert), cert.signature)
+    if not (matches and intact):
+        return Verdict("forged", cert)  # the QR, or our own record, does not match the signature
     if cert.status == CertificateStatus.revoked:
         return Verdict("revoked", cert)
     return Verdict("valid", cert)
+
+
+def _version_1_matches(cert: Certificate, presented: Presented) -> bool:
+    """Whether a version-1 QR's claim and signature are this certificate's."""
+    if issuing.is_compact(cert):
+        return False
+    try:
+        raw = unb64url(presented.claim or "")
+    except ValueError:
+        return False
+    return raw == issuing.message(cert) and presented.signature == cert.signature
 
 
 def revoke(

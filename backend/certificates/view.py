@@ -89,8 +89,8 @@ class CreditLine:
 class CertificateView:
     number: str  # DD-2026-000123
     status: CertificateStatus
-    beneficiary: str
-    purpose: str  # e.g. "meeting: 2026 成都碳中和论坛"
+    beneficiary: str  # judicial, to the public: masked (张*)
+    purpose: str  # e.g. "meeting: 2026 成都碳中和论坛" (judicial, to the public: a fixed text)
     footprint_mass_g: int | None  # the footprint's total, when the order came from one
     mass_g: int  # grams retired
     issued_on: date  # the day it was issued in China (`clock.china_date`), as every date shown
@@ -99,6 +99,8 @@ class CertificateView:
     verify_url: str  # what the QR encodes
     judicial: bool = False  # a court's restorative purchase: non-transferable
     sandbox: bool = False  # paid through the sandbox: no real money, not a real offset
+    check_code: str = ""  # printed beside the number: a public look-up needs both
+    lookup_url: str = ""  # the verify page by number and check code: the link people type
 
 
 def mass_label(grams: int) -> str:

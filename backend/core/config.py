@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,9 @@ class Config:
     CERTIFICATE_SIGNING_KEYS: str = ""  # kid:base64url(seed),… the first signs
     CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
-    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     REGISTRY_RETIREMENT_DAYS: int = 30  # days to retire allocated units at their registry
+    PUBLIC_BASE_URL: str = ""  # unset (sandbox only): where the app is served (core/public_url)
+    PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
@@ -152,8 +154,9 @@ class Config:
             CERTIFICATE_ISSUER=_str(
                 "CERTIFICATE_ISSUER", "点点碳中和服务 Diandian Carbon Neutral Service"
             ),
-            PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             REGISTRY_RETIREMENT_DAYS=_int("REGISTRY_RETIREMENT_DAYS", 30),
+            PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", ""),
+            PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
@@ -188,7 +191,23 @@ class Config:
             if not self.SANDBOX:
                 raise ConfigError("WEBHOOK_ALLOW_PRIVATE_TARGETS is for development only")
             log.warning("webhooks may call loopback and private addresses (development only)")
+        self._check_public_base_url()
         return self
+
+    def _check_public_base_url(self) -> None:
+        """Live certificates print it in their QR codes: it must be set, and a web origin."""
+        url = self.PUBLIC_BASE_URL
+        if not url:
+            if not self.SANDBOX:
+                raise ConfigError(
+                    "PUBLIC_BASE_URL must be set when DIANDIAN_SANDBOX=0: it is in every QR "
+                    "code and link"
+                )
+            return
+        parts = urlsplit(url)
+        extra = parts.path.strip("/") or parts.query or parts.fragment
+        if parts.scheme not in ("http", "https") or not parts.netloc or extra:
+            raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
 
     def _check_observability(self) -> None:
         if self.LOG_FORMAT not in ("text", "json"):

@@ -9,7 +9,8 @@ import qrcode.constants  # type: ignore[import-untyped]
 
 
 def purchase_url(base_url: str, token: str) -> str:
-    """`{PUBLIC_BASE_URL}/court-purchase/{token}`: the page where the defendant buys."""
+    """`{base}/court-purchase/{token}`: the page where the defendant buys (`base` from
+    `core.public_url`: PUBLIC_BASE_URL, or where the app is served)."""
     return f"{base_url.rstrip('/')}/court-purchase/{token}"
 
 

@@ -10,7 +10,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
-from backend.core import db
+from backend.core import db, public_url
 from backend.courts import audit, cases, hierarchy, links, purchases, report, stats, views
 from backend.courts.models import Court
 from backend.courts.schemas import (
@@ -50,7 +50,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 def base_url() -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"])
+    return public_url.base_url()
 
 
 def _case(case_id: str) -> Any:

@@ -1,7 +1,8 @@
 """QR codes: symbols from the `qrcode` package with a fixed mask, cached per text.
 
 `choose` picks the strongest error correction whose symbol fits a square at a readable module
-size, `symbol` makes it, and `module_mask` draws it as an 'L' mask to paste in any colour.
+size without growing past `MAX_VERSION`, `symbol` makes it, and `module_mask` draws it as an 'L'
+mask to paste in any colour.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ EC_LEVELS: tuple[tuple[str, int], ...] = (
     ("M", qrcode.constants.ERROR_CORRECT_M),
 )
 QUIET = 4  # modules of light margin around the symbol, as the standard asks
+# Stronger correction makes a symbol larger: past version 10 (57 modules) a symbol printed
+# 2.5 cm wide has modules under 0.4 mm, which phone cameras read poorly from paper.
+MAX_VERSION = 10
 
 # Any of the eight masks makes a valid symbol; `qrcode` picks the best by scoring all eight in
 # pure Python (about 20 ms for a 300-character URL). A fixed mask costs about 4 ms, and the
@@ -56,14 +60,15 @@ def version(text: str, ec: int) -> int:
 def choose(text: str, box: int, min_module: int, floor: int = 2) -> Choice:
     """The error correction and module size for `text` in a `box` px square.
 
-    The strongest correction (H, then Q, then M) whose symbol, with its quiet zone, fits the
-    box at `min_module` px a module or more. When even M does not, M at `floor` px a module
-    (or more, if that fits): the caller then makes the box larger."""
+    The strongest correction (H, then Q, then M) whose symbol is at most `MAX_VERSION` and,
+    with its quiet zone, fits the box at `min_module` px a module or more. When none does, M
+    (the smallest symbol) at the largest module that fits, or at `floor` px a module: the
+    caller then makes the box larger."""
     module = 0
     for name, ec in EC_LEVELS:
-        n = version(text, ec) * 4 + 17
-        module = box // (n + 2 * QUIET)
-        if module >= min_module:
+        v = version(text, ec)
+        module = box // (v * 4 + 17 + 2 * QUIET)
+        if module >= min_module and v <= MAX_VERSION:
             return Choice(name, ec, module)
     return Choice("M", qrcode.constants.ERROR_CORRECT_M, max(floor, module))
 

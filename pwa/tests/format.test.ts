@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, formatMass, formatMoney } from "../src/app/format";
+import { formatDate, formatDateTime, formatDay, formatMass, formatMoney } from "../src/app/format";
 
 describe("formatMass", () => {
   it("keeps grams whole, kg to one decimal and tonnes to two, from integers", () => {
@@ -29,5 +29,14 @@ describe("formatDay", () => {
   it("shows a calendar day (a deadline) as that day in any time zone", () => {
     expect(formatDay("2099-12-31", "zh")).toBe("2099年12月31日");
     expect(formatDay("2099-12-31", "en")).toBe("Dec 31, 2099");
+  });
+});
+
+describe("formatDate and formatDateTime", () => {
+  it("show China's date and time of an instant, whatever the browser's time zone", () => {
+    // 23:30 UTC is 07:30 the next morning in Beijing: the certificate's date
+    expect(formatDate("2026-12-06T23:30:00Z", "zh")).toBe("2026年12月7日");
+    expect(formatDate("2026-12-06T23:30:00+00:00", "en")).toBe("Dec 7, 2026");
+    expect(formatDateTime("2026-12-06T23:30:00Z", "zh")).toBe("2026年12月7日 07:30");
   });
 });

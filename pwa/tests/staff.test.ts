@@ -19,6 +19,14 @@ describe("the certificate number for 核销", () => {
     expect(certificateNumberFrom("http://127.0.0.1:8000/verify/DD-2026-000007/")).toBe("DD-2026-000007");
   });
 
+  it("is read from the compact QR's payload (certificate-qr v2)", () => {
+    // claims.encode(Compact(2026, 123, 2_500_000, …), …) in backend/certificates/claims.py
+    const payload =
+      "AID6UAAAPMAAAABGEWQFCOTKXHY6WAABAIBQIBIGA4EASCQLBQGQ4DYAAAAAAAAAAAAAAAAAAAAAAAAA" +
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    expect(certificateNumberFrom(`https://diandian.example/verify/${payload}`)).toBe("DD-2026-000123");
+  });
+
   it("is what was typed, upper case, without spaces", () => {
     expect(certificateNumberFrom("  dd-2026-000123 ")).toBe("DD-2026-000123");
     expect(certificateNumberFrom("DD 2026 000123")).toBe("DD2026000123");

@@ -21,7 +21,8 @@ def certify(client: FlaskClient, stock: Stock, buyer: Buyer) -> Callable[..., di
     ) -> dict[str, Any]:
         body.setdefault("preferences", stock.prefs)
         order = f.neutralise(client, buyer.token, mass_g=mass_g, beneficiary=beneficiary, **body)
-        resp = client.get(f"/api/v1/certificates/{order['certificate_number']}")
+        number = order["certificate_number"]
+        resp = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(buyer.token))
         assert resp.status_code == 200, resp.get_json()
         cert: dict[str, Any] = resp.get_json()
         return cert

@@ -14,7 +14,10 @@ from backend.certificates.models import Certificate
 from backend.core.clock import utcnow
 from tests.conftest import ROOT
 
-SCHEMA = json.loads((ROOT / "shared/schemas/certificate-qr.v1.schema.json").read_text())
+SCHEMAS = {
+    v: json.loads((ROOT / f"shared/schemas/certificate-qr.v{v}.schema.json").read_text())
+    for v in (1, 2)
+}
 
 
 def test_paying_issues_a_certificate_of_exactly_what_was_retired(certify, stock):
@@ -31,9 +34,11 @@ def test_paying_issues_a_certificate_of_exactly_what_was_retired(certify, stock)
     first = stock.lot.first_unit
     assert line["serials"] == f"TEST-{first}-{first + 2}"  # 2.5 t touch three units
     claim = {k: v for k, v in cert["claim"].items() if k != "encoded"}
-    jsonschema.validate(claim, SCHEMA)
+    jsonschema.validate(claim, SCHEMAS[2])
     assert claim["n"] == cert["number"]
     assert claim["m"] == 2_500_000
+    assert claim["d"] == cert["issued_on"]
+    assert cert["verify_url"].endswith(f"/verify/{cert['claim']['encoded']}")
 
 
 def test_numbers_follow_each_other_without_gaps(certify):
@@ -67,6 +72,7 @@ def test_the_order_names_its_certificate_and_the_document_names_the_serials(
     assert stored.issued_at <= utcnow()
 
 
-def test_the_qr_schema_is_committed_where_the_contract_says(tmp_path):
-    assert Path(ROOT / "shared/schemas/certificate-qr.v1.schema.json").exists()
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+def test_the_qr_schemas_are_committed_where_the_contract_says(tmp_path):
+    for v, schema in SCHEMAS.items():
+        assert Path(ROOT / f"shared/schemas/certificate-qr.v{v}.schema.json").exists()
+        jsonschema.Draft202012Validator.check_schema(schema)

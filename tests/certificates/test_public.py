@@ -1,6 +1,9 @@
-"""The public ledger and statistics: traceable to serial units, no names, no sign-in."""
+"""The public ledger and statistics: traceable to serial units, no names, no sign-in; a
+certificate read by its owner, or by anyone with its check code."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from tests import factories as f
 
@@ -52,3 +55,33 @@ def test_stats_count_valid_neutralisations_by_standard_type_province_and_month(
     )
     assert sum(r["mass_g"] for r in after["by_month"]) == after["mass_g"]
     assert sum(r["count"] for r in after["neutralisations_by_month"]) == after["neutralisations"]
+
+
+def test_a_certificate_is_read_by_its_owner_or_with_its_check_code(
+    client, db_session, certify, buyer
+):
+    cert = certify(beneficiary="熊猫保护协会")
+    number, code = cert["number"], cert["check_code"]
+    assert cert["png_url"] == f"/api/v1/certificates/{number}.png?k={code}"
+    someone = f.bearer(f.sign_in(client, f.user(db_session).phone))
+    for headers in ({}, someone):
+        assert client.get(f"/api/v1/certificates/{number}", headers=headers).status_code == 404
+        assert client.get(f"/api/v1/certificates/{number}.png", headers=headers).status_code == 404
+        shown = client.get(f"/api/v1/certificates/{number}?k={code.lower()}", headers=headers)
+        assert shown.get_json()["beneficiary"] == "熊猫保护协会"  # not judicial: public as is
+    assert client.get(f"/verify/{number}").status_code == 404
+    assert "熊猫保护协会" not in client.get(f"/verify/{number}").get_data(as_text=True)
+    assert client.get(f"/verify/{number}?k={code}").status_code == 200
+    mine = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(buyer.token))
+    assert mine.get_json()["check_code"] == code
+
+
+def test_a_revocation_is_dated_in_china(client, db_session, certify, monkeypatch):
+    cert = certify()
+    night = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 2026-12-07 07:30 in Beijing
+    monkeypatch.setattr("backend.certificates.services.utcnow", lambda: night)
+    op = f.bearer(f.operator_token(client, db_session))
+    url = f"/api/v1/certificates/{cert['number']}/revocation"
+    assert client.post(url, json={"reason": "重复申报"}, headers=op).status_code == 200
+    html = client.get(f"/verify/{cert['number']}?k={cert['check_code']}").get_data(as_text=True)
+    assert "撤销时间 Revoked: 2026-12-07" in html

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from backend.certificates import claims
 from backend.courts.models import AuditEntry, CourtOrder, Verification
 from backend.orders.models import Order
 from backend.partners.webhooks.models import WebhookEndpoint, WebhookEvent
@@ -60,7 +61,8 @@ def test_ineligible_credit_types_are_refused(client, db_session, courts, staff, 
     db_session.execute(update(Order).where(Order.id == order["id"]).values(judicial=True))
     db_session.commit()
     number = pay(client, buyer.token, order["id"])["certificate_number"]
-    assert client.get(f"/api/v1/certificates/{number}").get_json()["judicial"] is True
+    mine = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(buyer.token))
+    assert mine.get_json()["judicial"] is True
     body = problem(verify(client, staff.clerk, case["id"], number), 422, "credits-ineligible")
     assert body["ineligible"][0]["project_type"] == "hydro"
     assert body["eligible"]["types"] == ["forestry"]
@@ -172,7 +174,9 @@ def test_partners_and_the_court_hear_of_the_verification(
     assert event.data["mass_g"] == T
     assert event.data["court"] == "宝兴县人民法院"
     assert event.data["case_number"] == case["number"]
-    assert event.data["verify_url"].startswith(f"http://127.0.0.1:8000/verify/{number}?c=")
+    assert event.data["verify_url"].startswith("http://127.0.0.1:8000/verify/")
+    qr = claims.decode(event.data["verify_url"].rsplit("/", 1)[1])
+    assert qr[0].number == number
     assert event.data["verified_at"] == verified_at
 
 

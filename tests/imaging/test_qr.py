@@ -50,3 +50,17 @@ def test_module_mask_decodes(module: int) -> None:
     page.paste(0, (quiet, quiet), mask)
     (found,) = zxingcpp.read_barcodes(page)
     assert (found.text, found.ec_level) == (URL, choice.level)
+
+
+def test_choose_keeps_the_symbol_at_version_10_or_less_when_it_can() -> None:
+    """A 190-character URL fits a 560 px box at H (version 12), but a weaker correction keeps
+    it at version 10, which scans from a 2.5 cm print; M when nothing else does."""
+    url = "https://diandian.example/verify/" + "A" * 157
+    assert qr.version(url, qrcode.constants.ERROR_CORRECT_H) > qr.MAX_VERSION
+    choice = qr.choose(url, 560, 3)
+    assert choice.level == "Q"
+    assert qr.version(url, choice.ec) <= qr.MAX_VERSION
+    long = qr.choose(URL * 2, 2000, 3)  # nothing is version 10 or less: M, the smallest
+    assert long.level == "M"
+    n = qr.version(URL * 2, long.ec) * 4 + 17
+    assert long.module == 2000 // (n + 2 * qr.QUIET)

@@ -39,7 +39,9 @@ def test_redeeming_retires_cdcer_and_issues_a_personal_certificate(client, db_se
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
     assert (body["points"], body["mass_g"]) == (3000, 3000)
-    cert = client.get(f"/api/v1/certificates/{body['certificate_number']}").get_json()
+    cert = client.get(
+        f"/api/v1/certificates/{body['certificate_number']}", headers=f.bearer(buyer.token)
+    ).get_json()
     assert cert["beneficiary"] == "买家"
     assert cert["mass_g"] == 3000
     assert cert["credits"][0]["standard"] == "CDCER"

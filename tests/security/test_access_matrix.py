@@ -212,10 +212,11 @@ MATRIX: list[Row] = [
     ),
     row(
         "GET",
-        "/verify/{number}",
+        "/verify/{ref}",
         public(200),
-        "the verify page is public: anyone holding a number may check it",
-        lambda w, c: Req(f"/verify/{w['acme_cert']}"),
+        "the verify page is public: anyone holding a number and its check code (or its QR) may "
+        "check it; a bare number finds nothing (tests/courts/test_judicial_privacy.py)",
+        lambda w, c: Req(f"/verify/{w['acme_cert']}", query={"k": w["acme_cert_code"]}),
     ),
     # --- sign-in and the current user -------------------------------------------------------
     row(
@@ -525,15 +526,20 @@ MATRIX: list[Row] = [
         "GET",
         "/api/v1/certificates/{number}",
         public(200),
-        "a certificate is public by its number",
-        lambda w, c: Req(f"/api/v1/certificates/{w['acme_cert']}"),
+        "public to anyone holding its number and check code (names masked on a judicial one); "
+        "its owner needs no code (tests/courts/test_judicial_privacy.py)",
+        lambda w, c: Req(
+            f"/api/v1/certificates/{w['acme_cert']}", query={"k": w["acme_cert_code"]}
+        ),
     ),
     row(
         "GET",
         "/api/v1/certificates/{number}.png",
         public(200),
         "its image too",
-        lambda w, c: Req(f"/api/v1/certificates/{w['acme_cert']}.png"),
+        lambda w, c: Req(
+            f"/api/v1/certificates/{w['acme_cert']}.png", query={"k": w["acme_cert_code"]}
+        ),
     ),
     row(
         "POST",

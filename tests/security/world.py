@@ -23,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import ApiKey, CourtLevel, OrgKind, Role
+from backend.certificates import issuing
+from backend.certificates import services as certificates
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.models import WebhookDelivery
 from backend.points import ledger
@@ -149,6 +151,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
         acme_retired_order=retired["id"],
         acme_cert=retired["certificate_number"],
     )
+    ids["acme_cert_code"] = issuing.check_code(certificates.get(s, ids["acme_cert"]))
     f.run_event_jobs(app, s)  # the worker makes the webhooks of those orders
     ids["delivery"] = s.scalars(
         select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == hook["id"])

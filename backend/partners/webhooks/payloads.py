@@ -35,8 +35,10 @@ def of_order(event: OrderChanged, certificate_number: str | None) -> dict[str, A
     }
 
 
-def png_url(issuer: Issuer, number: str) -> str:
-    return f"{issuer.base_url.rstrip('/')}/api/v1/certificates/{number}.png"
+def png_url(issuer: Issuer, cert: Certificate) -> str:
+    """The image, with the check code that opens it to anyone holding the link."""
+    code = issuing.check_code(cert)
+    return f"{issuer.base_url}/api/v1/certificates/{cert.number}.png?k={code}"
 
 
 def of_issued(event: CertificateIssued, cert: Certificate, issuer: Issuer) -> dict[str, Any]:
@@ -49,8 +51,9 @@ def of_issued(event: CertificateIssued, cert: Certificate, issuer: Issuer) -> di
         "beneficiary": event.beneficiary,
         "purpose": event.purpose,
         "issued_at": event.issued_at,
+        "issued_on": issuing.issued_on(cert).isoformat(),
         "verify_url": issuing.verify_url(issuer, cert),
-        "png_url": png_url(issuer, event.number),
+        "png_url": png_url(issuer, cert),
         "judicial": event.judicial,
     }
 
@@ -104,7 +107,8 @@ def certificate(cert: Certificate, issuer: Issuer) -> dict[str, Any]:
         "beneficiary": cert.beneficiary,
         "purpose": cert.purpose,
         "issued_at": cert.issued_at.isoformat(),
+        "issued_on": issuing.issued_on(cert).isoformat(),
         "verify_url": issuing.verify_url(issuer, cert),
-        "png_url": png_url(issuer, cert.number),
+        "png_url": png_url(issuer, cert),
         "judicial": cert.judicial,
     }

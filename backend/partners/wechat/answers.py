@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from backend.certificates import issuing
+from backend.accounts.models import User
+from backend.accounts.principal import Principal
+from backend.certificates import access, issuing
 from backend.certificates import services as certificates
 from backend.certificates.view import CertificateStatus, mass_label
 from backend.core.errors import NotFound
@@ -24,9 +26,9 @@ HELP = (
     "可以发送：\n"
     "· 中和 会议 50人 1天 — 计算并中和一场会议的碳排放\n"
     "· 积分 — 查看我的碳积分\n"
-    "· 证书 DD-2026-000123 — 查看一张碳中和证书\n"
+    "· 证书 DD-2026-000123 K7QX2M — 查看一张碳中和证书（编号和校验码）\n"
     "Send: 中和 会议 50人 1天 (neutralise a meeting), 积分 (my points), "
-    "证书 <number> (a certificate)."
+    "证书 <number> <check code> (a certificate)."
 )
 
 
@@ -90,19 +92,34 @@ def _wallet(s: Session, settings: Settings, account: WechatAccount, openid: str)
     )
 
 
-def _certificate(s: Session, settings: Settings, number: str) -> Reply:
+def _certificate(
+    s: Session,
+    settings: Settings,
+    account: WechatAccount,
+    openid: str,
+    command: commands.Certificate,
+) -> Reply:
+    """A certificate by its number and check code (its owner, linked, needs no code), as
+    `GET /certificates/{number}` shows it to the same reader."""
+    user_id = followers.linked_user(s, account.id, openid)
+    user = s.get(User, user_id) if user_id is not None else None
     try:
-        cert = certificates.get(s, number)
+        cert, full = certificates.read(s, Principal(user=user), command.number, command.code)
     except NotFound:
-        return Text(f"没有找到证书 {number}，请检查编号。\nNo certificate {number}.")
+        return Text(
+            f"没有找到证书 {command.number}，请检查编号和校验码。\n"
+            f"No certificate {command.number} with this check code."
+        )
     revoked = "（已撤销 revoked）" if cert.status == CertificateStatus.revoked else ""
+    name = access.beneficiary(cert, full)
+    code = issuing.check_code(cert)
     return News(
         title=f"碳中和证书 {cert.number}{revoked}",
         description=(
-            f"受益人：{cert.beneficiary}\n中和量：{mass_label(cert.mass_g)} CO₂e\n"
-            f"Beneficiary {cert.beneficiary}, {mass_label(cert.mass_g)} CO₂e neutralised."
+            f"受益人：{name}\n中和量：{mass_label(cert.mass_g)} CO₂e\n"
+            f"Beneficiary {name}, {mass_label(cert.mass_g)} CO₂e neutralised."
         ),
-        picurl=settings.url(f"/api/v1/certificates/{cert.number}.png?size={PNG_WIDTH}"),
+        picurl=settings.url(f"/api/v1/certificates/{cert.number}.png?k={code}&size={PNG_WIDTH}"),
         url=issuing.verify_url(settings.issuer, cert),
     )
 
@@ -116,8 +133,8 @@ def answer(
             return _neutralise(settings, command)
         case commands.Wallet():
             return _wallet(s, settings, account, openid)
-        case commands.Certificate(number):
-            return _certificate(s, settings, number)
+        case commands.Certificate():
+            return _certificate(s, settings, account, openid, command)
         case commands.Help(problem):
             return Text(f"{problem}\n\n{HELP}" if problem else HELP)
 

@@ -1,5 +1,6 @@
-"""What a follower asks for: text commands (`中和 会议 50人 1天`, `积分`, `证书 DD-2026-000123`)
-and the menu's CLICK EventKeys, read into one small command type each."""
+"""What a follower asks for: text commands (`中和 会议 50人 1天`, `积分`,
+`证书 DD-2026-000123 K7QX2M`) and the menu's CLICK EventKeys, read into one small command type
+each."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Wallet:
 @dataclass(frozen=True)
 class Certificate:
     number: str
+    code: str | None = None  # the check code printed beside the number
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,10 @@ _NEUTRALISE = re.compile(r"^(?:中和|neutralise|neutralize)\s*(?:会议|meeting
 _ATTENDEES = re.compile(r"(\d+)\s*(?:人|位|名|people|persons?|attendees?)", re.I)
 _DAYS = re.compile(r"(\d+)\s*(?:天|日|days?)", re.I)
 _WALLET = re.compile(r"^(?:积分|碳积分|wallet|points)$", re.I)
-_CERTIFICATE = re.compile(r"^(?:证书|certificate)\s*(?P<number>[A-Za-z0-9-]{1,20})?$", re.I)
+_CERTIFICATE = re.compile(
+    r"^(?:证书|certificate)\s*(?P<number>[A-Za-z0-9-]{1,20})?(?:\s+(?P<code>[A-Za-z0-9]{1,12}))?$",
+    re.I,
+)
 
 
 def _count(pattern: re.Pattern[str], text: str, maximum: int, zh: str, en: str) -> int | None:
@@ -64,8 +69,10 @@ def parse(text: str) -> Command:
     if _WALLET.match(text):
         return Wallet()
     if cert := _CERTIFICATE.match(text):
-        number = cert.group("number")
-        return Certificate(number.upper()) if number else Help("请附上证书编号")
+        number, code = cert.group("number"), cert.group("code")
+        if not number:
+            return Help("请附上证书编号")
+        return Certificate(number.upper(), code.upper() if code else None)
     if meeting := _NEUTRALISE.match(text):
         rest = meeting.group("rest")
         if _DAYS.sub("", _ATTENDEES.sub("", rest)).strip():

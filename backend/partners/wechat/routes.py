@@ -11,7 +11,7 @@ from marshmallow import EXCLUDE
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.certificates import issuers
-from backend.core import db
+from backend.core import db, public_url
 from backend.core.errors import DomainError
 from backend.partners.wechat import callback, linking, registration
 from backend.partners.wechat.models import WechatAccount
@@ -43,14 +43,14 @@ def _settings() -> Settings:
     cfg = current_app.config
     return Settings(
         secret_key=cfg["SECRET_KEY"],
-        base_url=cfg["PUBLIC_BASE_URL"],
+        base_url=public_url.base_url(cfg),
         window_s=cfg["WECHAT_TIMESTAMP_WINDOW_SECONDS"],
         issuer=issuers.current(),
     )
 
 
 def _shown(account: WechatAccount) -> registration.Shown:
-    return registration.Shown.of(account, current_app.config["PUBLIC_BASE_URL"])
+    return registration.Shown.of(account, public_url.base_url())
 
 
 @blp.route("/organisations/<int:org_id>/wechat-accounts")

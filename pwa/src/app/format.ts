@@ -39,8 +39,15 @@ export function formatPoints(n: number, l: Lang): string {
   return group(n, l);
 }
 
+/** Every date and time a person reads is China's, wherever the browser is (as on certificates,
+ * reports and the verify page). */
+export const CHINA = "Asia/Shanghai";
+
+/** The China date of an instant ("2026-12-06T23:30:00Z" is 7 December). */
 export function formatDate(iso: string, l: Lang): string {
-  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium", timeZone: CHINA }).format(
+    new Date(iso),
+  );
 }
 
 /** A calendar day as the API writes it ("2099-12-31", China time), the same day everywhere. */
@@ -51,7 +58,9 @@ export function formatDay(day: string, l: Lang): string {
 }
 
 export function formatDateTime(iso: string, l: Lang): string {
-  return new Intl.DateTimeFormat(locale(l), { dateStyle: "medium", timeStyle: "short" }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(locale(l), {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: CHINA,
+  }).format(new Date(iso));
 }

@@ -3,9 +3,10 @@ its endpoint receives order.paid, order.retired and certificate.issued, signed a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from backend.core.clock import utcnow
+from backend.certificates import claims
+from backend.core.clock import china_date, utcnow
 from backend.orders import services, settlement
 from backend.partners.webhooks.events import EVENT_TYPES
 from tests import factories as f
@@ -46,8 +47,10 @@ def test_an_api_key_neutralises_and_its_endpoint_hears_of_each_step(
     assert retired["mass_g"] == issued["mass_g"] == order["mass_g"]
     assert retired["footprint_id"] == fp.get_json()["id"]
     assert issued["verify_url"].startswith("http")
-    assert f"/verify/{issued['number']}?c=" in issued["verify_url"]
-    assert issued["png_url"].endswith(f"/api/v1/certificates/{issued['number']}.png")
+    assert claims.decode(issued["verify_url"].rsplit("/", 1)[1])[0].number == issued["number"]
+    assert f"/api/v1/certificates/{issued['number']}.png?k=" in issued["png_url"]
+    retired_at = datetime.fromisoformat(order["retired_at"])
+    assert issued["issued_on"] == china_date(retired_at).isoformat()
     assert len({got.event["id"] for got in receiver.received}) == 3
 
 

@@ -30,6 +30,7 @@ from tests import factories as f
         ("积分", Wallet()),
         ("证书 DD-2026-000123", Certificate("DD-2026-000123")),
         ("证书dd-2026-000123", Certificate("DD-2026-000123")),
+        ("证书 DD-2026-000123 k7qx2m", Certificate("DD-2026-000123", "K7QX2M")),
         ("你好", Help()),
         ("中和 航班 CTU PEK", Help("目前可以中和会议 (meetings only, so far)")),
     ],
@@ -75,15 +76,32 @@ def test_a_certificate_is_a_news_reply_with_its_image_and_verify_page(client, we
         client, buyer.token, mass_g=2_500_000, beneficiary="熊猫保护协会", preferences=stock.prefs
     )
     number = order["certificate_number"]
-    reply = wechat.reply(wechat.text(f"证书 {number.lower()}"))
+    code = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(buyer.token)).get_json()[
+        "check_code"
+    ]
+    reply = wechat.reply(wechat.text(f"证书 {number.lower()} {code.lower()}"))
     assert (reply["MsgType"], reply["ArticleCount"]) == ("news", "1")
     [article] = reply["Articles"]
     assert article["Title"] == f"碳中和证书 {number}"
     assert "受益人：熊猫保护协会" in article["Description"]
     assert "2.500 t" in article["Description"]
-    assert article["PicUrl"] == f"http://127.0.0.1:8000/api/v1/certificates/{number}.png?size=600"
-    assert article["Url"].startswith(f"http://127.0.0.1:8000/verify/{number}?c=")
-    assert client.get(urlparse(article["PicUrl"]).path).mimetype == "image/png"
+    png = f"http://127.0.0.1:8000/api/v1/certificates/{number}.png?k={code}&size=600"
+    assert article["PicUrl"] == png
+    assert article["Url"].startswith("http://127.0.0.1:8000/verify/")
+    picture = urlparse(article["PicUrl"])
+    assert client.get(f"{picture.path}?{picture.query}").mimetype == "image/png"
+
+
+def test_a_number_without_its_check_code_finds_nothing(client, wechat, stock, buyer):
+    order = f.neutralise(
+        client, buyer.token, mass_g=1000, beneficiary="某人", preferences=stock.prefs
+    )
+    number = order["certificate_number"]
+    for text in (f"证书 {number}", f"证书 {number} AAAAAA"):
+        reply = wechat.reply(wechat.text(text))
+        assert reply["MsgType"] == "text"
+        assert reply["Content"].startswith(f"没有找到证书 {number}")
+        assert "某人" not in reply["Content"]
 
 
 def test_an_unknown_certificate_is_a_text_saying_so(wechat):
@@ -110,5 +128,5 @@ def test_help_lists_the_commands(wechat, send):
             }
         )
     content = wechat.reply(resp)["Content"]
-    for command in ("中和 会议 50人 1天", "积分", "证书 DD-2026-000123"):
+    for command in ("中和 会议 50人 1天", "积分", "证书 DD-2026-000123 K7QX2M"):
         assert command in content

@@ -1659,10 +1659,16 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A certificate as JSON, with live registry status (public: anyone may verify). */
+        /**
+         * A certificate as JSON, with live registry status: in full to its owner, a court that
+         *     handles it and operators; to anyone with its check code `k` as the public sees it.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The check code printed on the certificate (`check_code`) */
+                    k?: string;
+                };
                 header?: never;
                 path: {
                     number: string;
@@ -1680,6 +1686,16 @@ export interface paths {
                         "application/json": components["schemas"]["Certificate"];
                     };
                 };
+                /** @description Unknown number, or not with this check code (its owner needs no code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1700,10 +1716,15 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The certificate as a PNG; `size` is the width (600-2480 px). Cached, with an ETag. */
+        /**
+         * The certificate as a PNG; `size` is the width (600-2480 px). Who may see it, and
+         *     what, as for its JSON. Cached, with an ETag.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description The check code printed on the certificate (`check_code`) */
+                    k?: string;
                     /** @description Width in pixels (A4 portrait); 2480 prints at 300 dpi */
                     size?: number;
                 };
@@ -1728,6 +1749,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Unknown number, or not with this check code (its owner needs no code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -4366,6 +4396,11 @@ export interface components {
         CertificateSummary: {
             /** @example DD-2026-000123 */
             number?: string;
+            /**
+             * @description The check code printed beside the number: a public look-up needs both
+             * @example K7QX2M
+             */
+            check_code?: string;
             /** @description `valid` or `revoked` */
             status?: string;
             beneficiary?: string;
@@ -4374,6 +4409,11 @@ export interface components {
             mass_g?: number;
             /** Format: date-time */
             issued_at?: string;
+            /**
+             * Format: date
+             * @description The date the certificate states: China's (Asia/Shanghai), as every date shown
+             */
+            issued_on?: string;
             judicial?: boolean;
             order_id?: string | null;
             verify_url?: string;
@@ -4444,15 +4484,27 @@ export interface components {
         Certificate: {
             /** @example DD-2026-000123 */
             number?: string;
+            /**
+             * @description The check code printed beside the number: a public look-up needs both
+             * @example K7QX2M
+             */
+            check_code?: string;
             /** @description `valid` or `revoked` */
             status?: string;
+            /** @description Judicial, to the public: the first character, then `*` */
             beneficiary?: string;
+            /** @description Judicial, to the public: a fixed text, never the case number */
             purpose?: string;
             footprint_mass_g?: number | null;
             /** @description Grams CO2e retired */
             mass_g?: number;
             /** Format: date-time */
             issued_at?: string;
+            /**
+             * Format: date
+             * @description The date the certificate states: China's (Asia/Shanghai), as every date shown
+             */
+            issued_on?: string;
             issuer?: string;
             /** @description Paid through the sandbox: not a real offset */
             sandbox?: boolean;
@@ -4462,11 +4514,11 @@ export interface components {
             verify_url?: string;
             png_url?: string;
             key_id?: string;
-            /** @description The signed claim (certificate-qr.v1 schema) */
+            /** @description The signed claim (certificate-qr.v2 schema; v1 for certificates issued before it), with `encoded`, what the QR carries of it */
             claim?: {
                 [key: string]: unknown;
             };
-            /** @description Ed25519 over the canonical claim, base64url */
+            /** @description Ed25519 over the claim's signed bytes, base64url */
             signature?: string;
             /** Format: date-time */
             revoked_at?: string | null;
@@ -4478,7 +4530,7 @@ export interface components {
             verified_at?: string | null;
             /** @description Who used it: a court */
             verified_by?: string;
-            /** @description For what: a case number */
+            /** @description For what: a case number (empty to the public) */
             verified_for?: string;
         };
         Revocation: {

@@ -1,24 +1,61 @@
 // One certificate: its image, save and share, a QR of its verify link to show on a screen.
-import { useState } from "preact/hooks";
+// Its owner (signed in) reads it in full; anyone else needs its check code (`?k=` here too).
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { Certificate as Cert } from "../api/types";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
-import { formatDate, formatMass } from "../format";
+import { formatDay, formatMass } from "../format";
 import { lang, t, tryT } from "../i18n";
+import { here } from "../router";
+import { session } from "../session";
 import { shareCertificate, type Shared } from "../share";
 
+/** The image as the caller may see it: with their token (a judicial certificate's owner sees
+ * the full name, the public a masked one), as a local object URL. */
+function useImage(png: string | null): string | null {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    if (!png) return;
+    const ctrl = new AbortController();
+    const token = session.value?.token;
+    let url: string | null = null;
+    fetch(png, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: ctrl.signal })
+      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
+      .then((b) => setSrc((url = URL.createObjectURL(b))))
+      .catch(() => {
+        if (!ctrl.signal.aborted) setSrc(png); // let the browser try the link itself
+      });
+    return () => {
+      ctrl.abort();
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [png]);
+  return src;
+}
+
+/** `url` with `query` appended (none when it is empty). */
+const withQuery = (url: string, query: string): string =>
+  query ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
+
 export function Certificate({ number }: { number: string }) {
+  const k = here.value.query.get("k");
+  const code = k ? `k=${encodeURIComponent(k)}` : "";
   const { data: cert, error, loading, reload } = useLoad(
-    (signal) => api<Cert>("GET", `/certificates/${encodeURIComponent(number)}`, { signal }),
-    [number],
+    (signal) =>
+      api<Cert>("GET", withQuery(`/certificates/${encodeURIComponent(number)}`, code), {
+        signal,
+      }),
+    [number, code],
   );
   const [qr, setQr] = useState<string | null>(null);
   const [shared, setShared] = useState<Shared | null>(null);
+  const png = cert?.png_url ? withQuery(cert.png_url, "size=1240") : null;
+  const src = useImage(png);
   if (loading) return <Loading />;
-  if (error !== undefined || !cert) return <ErrorBox error={error} onRetry={reload} />;
+  if (error !== undefined || !cert || !png) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
-  const png = `${cert.png_url}?size=1240`;
+  const image: string = src ?? png;
   const title = t("cert.shareTitle", { number: cert.number! });
   const text = t("cert.shareText", {
     beneficiary: cert.beneficiary!,
@@ -37,7 +74,7 @@ export function Certificate({ number }: { number: string }) {
         text,
         url: cert!.verify_url!,
         filename: `${cert!.number}.png`,
-        image: () => fetch(png).then((r) => r.blob()),
+        image: () => fetch(image).then((r) => r.blob()),
       }),
     );
   }
@@ -58,13 +95,13 @@ export function Certificate({ number }: { number: string }) {
       )}
       <img
         class="cert-image"
-        src={png}
+        src={src ?? undefined}
         width={1240}
         height={1754}
         alt={t("cert.imageAlt", { number: cert.number!, beneficiary: cert.beneficiary! })}
       />
       <div class="actions">
-        <a class="button primary" href={png} download={`${cert.number}.png`}>
+        <a class="button primary" href={image} download={`${cert.number}.png`}>
           {t("cert.save")}
         </a>
         <button class="button secondary" type="button" onClick={share}>
@@ -95,6 +132,8 @@ export function Certificate({ number }: { number: string }) {
         <dl class="facts">
           <dt>{t("cert.number")}</dt>
           <dd data-testid="cert-number">{cert.number}</dd>
+          <dt>{t("cert.checkCode")}</dt>
+          <dd class="mono">{cert.check_code}</dd>
           <dt>{t("field.beneficiary")}</dt>
           <dd>{cert.beneficiary}</dd>
           <dt>{t("checkout.purpose")}</dt>
@@ -102,7 +141,7 @@ export function Certificate({ number }: { number: string }) {
           <dt>{t("checkout.mass")}</dt>
           <dd>{formatMass(cert.mass_g!, l)} CO₂e</dd>
           <dt>{t("cert.issued")}</dt>
-          <dd>{formatDate(cert.issued_at!, l)}</dd>
+          <dd>{formatDay(cert.issued_on!, l)}</dd>
         </dl>
         <h2>{t("checkout.credits")}</h2>
         <ul class="lines">

@@ -3,7 +3,7 @@ import { api } from "../api/client";
 import type { CertificatePage } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
-import { formatDate, formatMass } from "../format";
+import { formatDay, formatMass } from "../format";
 import { lang, t } from "../i18n";
 
 export function Certificates() {
@@ -30,7 +30,7 @@ export function Certificates() {
               <a class="list-item" href={`/certificates/${c.number}`}>
                 <span class="list-title">{c.purpose || c.beneficiary}</span>
                 <span class="list-meta">
-                  {c.number} · {formatDate(c.issued_at!, l)}
+                  {c.number} · {formatDay(c.issued_on!, l)}
                   {c.status === "revoked" ? ` · ${t("cert.revokedShort")}` : ""}
                 </span>
                 <span class="list-value">{formatMass(c.mass_g!, l)}</span>
