@@ -45,7 +45,10 @@ def _certificate(client, db_session, buyer, verra) -> dict:
         beneficiary="熊猫保护协会",
         preferences={"project_ids": [verra.id]},
     )
-    cert: dict = client.get(f"/api/v1/certificates/{order['certificate_number']}").get_json()
+    number = order["certificate_number"]
+    cert: dict = client.get(
+        f"/api/v1/certificates/{number}", headers=f.bearer(buyer.token)
+    ).get_json()
     return cert
 
 
@@ -77,7 +80,9 @@ def test_the_json_names_each_unit_as_the_registry_writes_it(client, db_session, 
     assert line["registry_due_on"] == min(u["due_on"] for u in units)
 
     _retire_first_two(db_session, _lot_id(db_session, verra))
-    (line,) = client.get(f"/api/v1/certificates/{cert['number']}").get_json()["credits"]
+    (line,) = client.get(
+        f"/api/v1/certificates/{cert['number']}?k={cert['check_code']}"
+    ).get_json()["credits"]
     retired, pending = line["units"][:2], line["units"][2]
     assert [(u["registry_status"], u["registry_ref"], u["due_on"]) for u in retired] == [
         ("retired", "VCS-RET-2026-00417", None)
@@ -92,8 +97,10 @@ def test_the_verify_page_shows_units_ref_due_date_and_pooled_retirement(
 ):
     cert = _certificate(client, db_session, buyer, verra)
     _retire_first_two(db_session, _lot_id(db_session, verra))
-    (line,) = client.get(f"/api/v1/certificates/{cert['number']}").get_json()["credits"]
-    page = client.get(f"/verify/{cert['number']}").get_data(as_text=True)
+    (line,) = client.get(
+        f"/api/v1/certificates/{cert['number']}?k={cert['check_code']}"
+    ).get_json()["credits"]
+    page = client.get(f"/verify/{cert['number']}?k={cert['check_code']}").get_data(as_text=True)
     assert "VCS-98765" in page
     assert vcu(FIRST, FIRST + 1) in page  # the retired block, under its batch reference
     assert "VCS-RET-2026-00417" in page
