@@ -31,13 +31,13 @@ class Answer:
     code: str = "SUCCESS"
 
 
-class AnswerSchema(Schema):
+class WechatPayAnswerSchema(Schema):
     code = fields.String(metadata={"example": "SUCCESS"})
     message = fields.String(metadata={"example": "processed"})
 
 
 @blp.route(WECHATPAY_NOTIFY_PATH.removeprefix("/api/v1"), methods=["POST"])
-@blp.response(200, AnswerSchema)
+@blp.response(200, WechatPayAnswerSchema)
 @blp.alt_response(400, description="Bad signature, stale timestamp, replayed nonce (`FAIL`)")
 @blp.alt_response(404, description="WeChat Pay is not a configured provider (`FAIL`)")
 @blp.alt_response(502, description="WeChat Pay could not be asked; it will retry (`FAIL`)")
