@@ -47,6 +47,7 @@ CHANNELS = ("jsapi", "h5", "native")
 TOLERANCE_S = 300  # notifications signed longer ago (or ahead) than this are refused
 TIMEOUT_S = (5, 15)  # connect, read
 DESCRIPTION_BYTES = 127  # WeChat Pay's limit on `description`
+SECRET_CHARS = 200  # what `payments.client_secret` holds: `<channel>:<prepay_id|h5_url|code_url>`
 _PAY_TYPE = {"jsapi": WeChatPayType.JSAPI, "h5": WeChatPayType.H5, "native": WeChatPayType.NATIVE}
 _ANSWER = {"jsapi": "prepay_id", "h5": "h5_url", "native": "code_url"}
 _STATUS: dict[str, RemoteStatus] = {
@@ -207,10 +208,10 @@ class WechatPayProvider:
             pay_type=_PAY_TYPE[channel],
             **extra,
         )
-        answer = body.get(_ANSWER[channel])
-        if not answer:
-            raise ProviderError(f"WeChat Pay: no {_ANSWER[channel]} in its answer.")
-        return Started(req.order_id, f"{channel}:{answer}")
+        answer = f"{channel}:{body.get(_ANSWER[channel]) or ''}"
+        if not answer.partition(":")[2] or len(answer) > SECRET_CHARS:
+            raise ProviderError(f"WeChat Pay: no usable {_ANSWER[channel]} in its answer.")
+        return Started(req.order_id, answer)
 
     def fetch(self, reference: str) -> RemotePayment | None:
         body = self._call("querying the payment", self.client().query, out_trade_no=reference)
