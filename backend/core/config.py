@@ -57,7 +57,15 @@ def normalise_database_url(url: str) -> str:
 PAYMENT_KEYS: dict[str, tuple[str, ...]] = {
     "sandbox": (),
     "stripe": ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"),
+    "wechatpay": (
+        "WECHATPAY_MCHID",
+        "WECHATPAY_APPID",
+        "WECHATPAY_API_V3_KEY",
+        "WECHATPAY_CERT_SERIAL_NO",
+        "WECHATPAY_PRIVATE_KEY",
+    ),
 }
+WECHATPAY_NOTIFY_PATH = "/api/v1/payments/wechatpay/notify"
 
 
 @dataclass
@@ -91,6 +99,17 @@ class Config:
     STRIPE_WEBHOOK_SECRET: str = ""
     STRIPE_API_BASE: str = ""  # tests point the SDK at a local fake
     STRIPE_MINIMUM_AMOUNT: int = 400  # fen: about USD 0.50, Stripe's smallest charge
+    # WeChat Pay API v3, a direct merchant (docs/payments.md says where each comes from)
+    WECHATPAY_MCHID: str = ""
+    WECHATPAY_APPID: str = ""  # the official account's (JSAPI: the payer's openid is under it)
+    WECHATPAY_API_V3_KEY: str = ""  # 32 bytes: decrypts notifications (AES-256-GCM)
+    WECHATPAY_CERT_SERIAL_NO: str = ""  # the merchant API certificate's serial number
+    WECHATPAY_PRIVATE_KEY: str = ""  # the merchant API private key: PEM, or a path to it
+    WECHATPAY_PUBLIC_KEY: str = ""  # WeChat Pay's public key (PEM or path); else certificates
+    WECHATPAY_PUBLIC_KEY_ID: str = ""  # its id, PUB_KEY_ID_…
+    WECHATPAY_CERT_DIR: str = ""  # platform certificates kept here; default: instance/wechatpay
+    WECHATPAY_NOTIFY_URL: str = ""  # default: PUBLIC_BASE_URL + WECHATPAY_NOTIFY_PATH
+    WECHATPAY_API_BASE: str = ""  # tests point the SDK at a local fake
     ORDER_FEE_BPS: int = 0
     ORDER_TTL_SECONDS: int = 1800
     # Our assumption, not a rule of the exchange: enough for any real order, too little to hoard.
@@ -145,6 +164,16 @@ class Config:
             STRIPE_WEBHOOK_SECRET=_str("STRIPE_WEBHOOK_SECRET", ""),
             STRIPE_API_BASE=_str("STRIPE_API_BASE", ""),
             STRIPE_MINIMUM_AMOUNT=_int("STRIPE_MINIMUM_AMOUNT", 400),
+            WECHATPAY_MCHID=_str("WECHATPAY_MCHID", ""),
+            WECHATPAY_APPID=_str("WECHATPAY_APPID", ""),
+            WECHATPAY_API_V3_KEY=_str("WECHATPAY_API_V3_KEY", ""),
+            WECHATPAY_CERT_SERIAL_NO=_str("WECHATPAY_CERT_SERIAL_NO", ""),
+            WECHATPAY_PRIVATE_KEY=_str("WECHATPAY_PRIVATE_KEY", ""),
+            WECHATPAY_PUBLIC_KEY=_str("WECHATPAY_PUBLIC_KEY", ""),
+            WECHATPAY_PUBLIC_KEY_ID=_str("WECHATPAY_PUBLIC_KEY_ID", ""),
+            WECHATPAY_CERT_DIR=_str("WECHATPAY_CERT_DIR", ""),
+            WECHATPAY_NOTIFY_URL=_str("WECHATPAY_NOTIFY_URL", ""),
+            WECHATPAY_API_BASE=_str("WECHATPAY_API_BASE", ""),
             ORDER_FEE_BPS=_int("ORDER_FEE_BPS", 0),
             ORDER_TTL_SECONDS=_int("ORDER_TTL_SECONDS", 1800),
             ORDER_UNPAID_MAX_COUNT=_int("ORDER_UNPAID_MAX_COUNT", 10),
@@ -184,6 +213,8 @@ class Config:
                 "live mode needs a real SMS_PROVIDER; only 'sandbox' is implemented so far"
             )
         self._choose_payment_provider()
+        if "wechatpay" in self.payment_providers:
+            self._check_wechatpay()
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
             raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
@@ -219,6 +250,18 @@ class Config:
                 raise ConfigError(
                     f"METRICS_ALLOW_FROM: {part!r} is not an address or a network"
                 ) from exc
+
+    def _check_wechatpay(self) -> None:
+        if len(self.WECHATPAY_API_V3_KEY.encode()) != 32:
+            raise ConfigError("WECHATPAY_API_V3_KEY must be the 32-byte API v3 key")
+        if bool(self.WECHATPAY_PUBLIC_KEY) != bool(self.WECHATPAY_PUBLIC_KEY_ID):
+            raise ConfigError("WECHATPAY_PUBLIC_KEY and WECHATPAY_PUBLIC_KEY_ID go together")
+        if not self.WECHATPAY_NOTIFY_URL:
+            self.WECHATPAY_NOTIFY_URL = self.PUBLIC_BASE_URL.rstrip("/") + WECHATPAY_NOTIFY_PATH
+        if not self.SANDBOX and not self.WECHATPAY_NOTIFY_URL.startswith("https://"):
+            raise ConfigError("WeChat Pay notifies only https URLs: set PUBLIC_BASE_URL")
+        if not self.WECHATPAY_CERT_DIR:
+            self.WECHATPAY_CERT_DIR = str(Path(self.INSTANCE_PATH) / "wechatpay")
 
     @property
     def payment_providers(self) -> list[str]:

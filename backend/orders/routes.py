@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -49,7 +49,16 @@ class Orders(MethodView):
         s, rails = db.session(), providers.rails()
         settings = services.OrderSettings.from_config(current_app.config)
         provider = rails.choose(req.provider)
-        order = services.create(s, current_principal(), req, provider, settings, current_claim())
+        order = services.create(
+            s,
+            current_principal(),
+            req,
+            provider,
+            settings,
+            current_claim(),
+            user_agent=request.user_agent.string,
+            ip=request.remote_addr or "",
+        )
         view = services.view(s, order, rails, history=False)
         return view, 201, {"Location": f"/api/v1/orders/{order.id}"}
 

@@ -56,6 +56,18 @@ class OrderCreateSchema(Schema):
         validate=validate.Length(min=1, max=16),
         metadata={"description": "How to pay, among the rails offered; default: the first"},
     )
+    channel = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={
+            "description": "The way to pay at the provider. WeChat Pay: `jsapi` (inside WeChat, "
+            "with `openid`), `h5` (a mobile browser) or `native` (a QR code); default: by the "
+            "User-Agent"
+        },
+    )
+    openid = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,128}$"),
+        metadata={"description": "WeChat Pay JSAPI: the payer's openid under our app id"},
+    )
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
@@ -94,7 +106,9 @@ class PaymentInfoSchema(Schema):
     instructions = fields.Dict(
         metadata={
             "description": "Sandbox: how to confirm. Stripe: publishable_key, client_secret and "
-            "payment_method_types for Stripe.js (while the order awaits payment)."
+            "payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for "
+            "WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). "
+            "Only while the order awaits payment."
         }
     )
 

@@ -34,7 +34,13 @@ from backend.orders import holds, pricing, settlement
 from backend.orders.models import Order, OrderEvent, OrderStatus
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
-from backend.payments.provider import PaymentProvider, PaymentRequest, ProviderError
+from backend.payments.provider import (
+    Payer,
+    PaymentProvider,
+    PaymentRequest,
+    ProviderError,
+    payer_for,
+)
 
 S = OrderStatus
 MAX_PAGE = 100
@@ -71,6 +77,8 @@ class OrderRequest:
     organisation_id: int | None = None
     judicial: bool = False
     provider: str | None = None  # a payment rail the order offers; default: the first
+    channel: str | None = None  # the way to pay at the provider (WeChat Pay: jsapi, h5, native)
+    openid: str | None = None  # the payer's WeChat openid (WeChat Pay's JSAPI)
 
 
 class AlreadyNeutralised(Conflict):
@@ -88,11 +96,18 @@ def create(
     provider: PaymentProvider,
     settings: OrderSettings,
     claim: idempotency.Claim | None = None,
+    *,
+    user_agent: str = "",
+    ip: str = "",
 ) -> Order:
-    """Place the order, then start its payment (one order per idempotency claim)."""
+    """Place the order, then start its payment (one order per idempotency claim). The way to
+    pay is settled first, so a way the provider cannot take is refused before anything is
+    written. Hook for WeChat sign-in: when the request names no `openid`, the person's openid
+    under WECHATPAY_APPID belongs here."""
+    payer = payer_for(provider, Payer(req.channel, req.openid, user_agent, ip))
     if claim is not None and claim.resource_id is not None:
-        return start_payment(s, get(s, who, claim.resource_id), provider, claim)
-    return start_payment(s, place(s, who, req, provider, settings), provider, claim)
+        return start_payment(s, get(s, who, claim.resource_id), provider, claim, payer)
+    return start_payment(s, place(s, who, req, provider, settings), provider, claim, payer)
 
 
 def place(
@@ -332,18 +347,23 @@ def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
     return user.id, org_id
 
 
-def _request(order: Order) -> PaymentRequest:
+def _request(order: Order, payer: Payer | None = None) -> PaymentRequest:
     return PaymentRequest(
         order_id=order.id,
         amount=order.amount,
         currency=order.currency,
         description=f"Diandian carbon neutrality {order.mass_g} g CO2e for {order.beneficiary}",
         idempotency_key=f"{order.id}:start",
+        payer=payer or Payer(),
     )
 
 
 def start_payment(
-    s: Session, order: Order, provider: PaymentProvider, claim: idempotency.Claim | None = None
+    s: Session,
+    order: Order,
+    provider: PaymentProvider,
+    claim: idempotency.Claim | None = None,
+    payer: Payer | None = None,
 ) -> Order:
     """Create the provider's payment once the order and its hold are committed (no lock is
     held while the provider is called), the idempotency claim noting the order so that a retry
@@ -357,7 +377,7 @@ def start_payment(
     idempotency.record_resource(s, claim, order.id)
     uow.step(s)
     try:
-        started = provider.start(_request(order))
+        started = provider.start(_request(order, payer))
     except ProviderError:
         settlement.close_unpaid(s, order.id, S.cancelled, "the payment provider failed")
         uow.step(s)

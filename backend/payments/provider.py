@@ -1,11 +1,14 @@
-"""The payment-provider interface. Sandbox and Stripe implement it; a WeChat Pay or Alipay
-direct provider would too: start a payment, read its state back, cancel, refund, and verify a
-webhook into an event that names the payment it concerns.
+"""The payment-provider interface. Sandbox, Stripe and WeChat Pay implement it: start a payment,
+read its state back, cancel, refund, and verify a webhook into an event that names the payment it
+concerns.
+
+A provider with several ways to pay (WeChat Pay: JSAPI, H5, Native) also has `payer_for`, which
+chooses the way for a `Payer` and refuses what it cannot do before anything is written.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from backend.core.errors import DomainError
@@ -22,12 +25,23 @@ class InvalidWebhook(DomainError):
 
 
 @dataclass(frozen=True)
+class Payer:
+    """Who pays and from where, for a provider whose way to pay depends on it."""
+
+    channel: str | None = None  # the way asked for (WeChat Pay: jsapi, h5, native); None: chosen
+    openid: str | None = None  # the payer's WeChat openid under the merchant's app id (JSAPI)
+    user_agent: str = ""  # the client's, to choose the way when none is asked for
+    ip: str = ""  # the client's address (WeChat Pay's H5 requires it)
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     order_id: str
     amount: int  # fen
     currency: str
     description: str
     idempotency_key: str
+    payer: Payer = field(default_factory=Payer)
 
 
 @dataclass(frozen=True)
@@ -85,3 +99,10 @@ class PaymentProvider(Protocol):
     def verify_webhook(self, payload: bytes, headers: dict[str, str]) -> WebhookEvent:
         """Check a webhook's signature and age; InvalidWebhook if it fails."""
         ...
+
+
+def payer_for(provider: PaymentProvider, payer: Payer) -> Payer:
+    """The payer with the way `provider` will take it (422 naming the field it cannot do); a
+    provider with one way to pay takes it as it is."""
+    choose = getattr(provider, "payer_for", None)
+    return payer if choose is None else choose(payer)

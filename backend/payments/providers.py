@@ -11,6 +11,7 @@ from backend.core.errors import ValidationFailed
 from backend.payments.provider import PaymentProvider
 from backend.payments.sandbox import SandboxProvider
 from backend.payments.stripe_gateway import StripeProvider
+from backend.payments.wechatpay import WechatPayProvider, WechatPaySettings
 
 
 class Rails(Mapping[str, PaymentProvider]):
@@ -50,6 +51,8 @@ def _build_one(name: str, cfg: Mapping[str, Any]) -> PaymentProvider:
             minimum_amount=cfg["STRIPE_MINIMUM_AMOUNT"],
             api_base=cfg["STRIPE_API_BASE"] or None,
         )
+    if name == "wechatpay":
+        return WechatPayProvider(WechatPaySettings.from_config(cfg))
     return SandboxProvider()
 
 

@@ -514,6 +514,18 @@ MATRIX: list[Row] = [
         ),
         stripe=True,
     ),
+    row(
+        "POST",
+        "/api/v1/payments/wechatpay/notify",
+        public(404),
+        "WeChat Pay is not configured here, so 404 whoever calls; configured, its signature is "
+        "the only credential (tests/payments/test_wechatpay_flow.py)",
+        lambda w, c: Req(
+            "/api/v1/payments/wechatpay/notify",
+            data=b'{"id": "n1", "event_type": "TRANSACTION.SUCCESS"}',
+            headers={"Content-Type": "application/json"},
+        ),
+    ),
     # --- certificates -----------------------------------------------------------------------
     row(
         "GET",

@@ -38,6 +38,9 @@ from tests.security.world import ANON, KEY, MEMBER, ROLES, World
 EXEMPT = {
     ("POST", "/api/v1/payments/stripe/webhook"): "a Stripe event: only its signature and its "
     "PaymentIntent id are used; the PaymentIntent is re-fetched from Stripe before acting",
+    ("POST", "/api/v1/payments/wechatpay/notify"): "a WeChat Pay notification: signed and "
+    "encrypted; only its id, nonce and out_trade_no/out_refund_no are used, and WeChat Pay is "
+    "asked again before acting",
     ("POST", "/api/v1/partners/wechat/{account}"): "a WeChat XML message, signed by WeChat; "
     "its fields are the follower's words, not stored properties",
 }

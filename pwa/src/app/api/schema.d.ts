@@ -1570,6 +1570,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/wechatpay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WeChat Pay notifications (signed, encrypted): payment succeeded, refund done or failed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WechatPayAnswer"];
+                    };
+                };
+                /** @description Bad signature, stale timestamp, replayed nonce (`FAIL`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description WeChat Pay is not a configured provider (`FAIL`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description WeChat Pay could not be asked; it will retry (`FAIL`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates": {
         parameters: {
             query?: never;
@@ -4303,7 +4367,7 @@ export interface components {
             status?: string;
             reference?: string | null;
             last_error?: string;
-            /** @description Sandbox: how to confirm. Stripe: publishable_key, client_secret and payment_method_types for Stripe.js (while the order awaits payment). */
+            /** @description Sandbox: how to confirm. Stripe: publishable_key, client_secret and payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). Only while the order awaits payment. */
             instructions?: {
                 [key: string]: unknown;
             };
@@ -4379,6 +4443,10 @@ export interface components {
             organisation_id?: number;
             /** @description How to pay, among the rails offered; default: the first */
             provider?: string;
+            /** @description The way to pay at the provider. WeChat Pay: `jsapi` (inside WeChat, with `openid`), `h5` (a mobile browser) or `native` (a QR code); default: by the User-Agent */
+            channel?: string;
+            /** @description WeChat Pay JSAPI: the payer's openid under our app id */
+            openid?: string;
         };
         Confirm: {
             /**
@@ -4392,6 +4460,12 @@ export interface components {
             received?: boolean;
             /** @example processed */
             outcome?: string;
+        };
+        WechatPayAnswer: {
+            /** @example SUCCESS */
+            code?: string;
+            /** @example processed */
+            message?: string;
         };
         CertificateSummary: {
             /** @example DD-2026-000123 */
