@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from backend.certificates import issuing
 from backend.certificates.models import Certificate
 from backend.core.clock import utcnow
 from backend.credits import registry
@@ -197,8 +198,10 @@ def events(s: Session) -> int:
     return s.scalar(select(func.count()).select_from(ProviderEvent)) or 0
 
 
-def certificate_status(client: FlaskClient, number: str) -> str:
-    resp = client.get(f"/api/v1/certificates/{number}")
+def certificate_status(client: FlaskClient, s: Session, number: str) -> str:
+    """The certificate's status as the public reads it, with its check code."""
+    cert = s.scalars(select(Certificate).where(Certificate.number == number)).one()
+    resp = client.get(f"/api/v1/certificates/{number}?k={issuing.check_code(cert)}")
     assert resp.status_code == 200, resp.get_json()
     status: str = resp.get_json()["status"]
     return status
@@ -261,7 +264,7 @@ def test_each_way_to_pay_starts_a_cny_payment_in_fen_and_a_paid_one_gets_its_cer
     done = show(client, shop, order["id"])
     assert (done["status"], done["payment"]["status"]) == ("retired", "succeeded")
     assert done["payment"]["instructions"] == {}
-    assert certificate_status(client, done["certificate_number"]) == "valid"
+    assert certificate_status(client, db_session, done["certificate_number"]) == "valid"
     assert grams(db_session, shop.lot_id) == (GRAMS_PER_TONNE - MASS, 0, MASS)
 
 
@@ -575,7 +578,7 @@ def test_the_reconciler_retires_a_paid_order_whose_notification_was_lost(
     assert (report.checked, report.failed) == (1, 0)
     shown = show(client, shop, order["id"])
     assert shown["status"] == "retired"
-    assert certificate_status(client, shown["certificate_number"]) == "valid"
+    assert certificate_status(client, db_session, shown["certificate_number"]) == "valid"
     assert grams(db_session, shop.lot_id) == (GRAMS_PER_TONNE - MASS, 0, MASS)
 
 
@@ -620,7 +623,7 @@ def test_a_refund_in_the_merchant_console_refunds_the_order_and_revokes_its_cert
     assert len(fake.requests) > asked  # the refund was asked of WeChat Pay, not read off the body
     shown = show(client, shop, order["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("refunded", "refunded")
-    assert certificate_status(client, number) == "revoked"
+    assert certificate_status(client, db_session, number) == "revoked"
     assert grams(db_session, shop.lot_id) == (GRAMS_PER_TONNE - MASS, 0, MASS)  # still retired
 
 
@@ -647,7 +650,7 @@ def test_a_refund_of_a_registry_retired_order_keeps_its_certificate(
     handled(deliver(client, fake.notification("REFUND.SUCCESS", fake.refund_resource(refund))))
 
     assert show(client, shop, order["id"])["status"] == "refunded"
-    assert certificate_status(client, number) == "valid"
+    assert certificate_status(client, db_session, number) == "valid"
 
 
 @pytest.mark.parametrize(
@@ -680,7 +683,7 @@ def test_a_refund_notification_that_did_not_return_the_whole_payment_changes_not
 
     shown = show(client, shop, order["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("retired", "succeeded")
-    assert certificate_status(client, shown["certificate_number"]) == "valid"
+    assert certificate_status(client, db_session, shown["certificate_number"]) == "valid"
 
 
 @pytest.mark.usefixtures("provider")
