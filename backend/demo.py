@@ -54,6 +54,7 @@ from backend.courts.models import Court
 from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
+from backend.footprint.purpose import Purpose, PurposeKind
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -236,7 +237,7 @@ class Neutralisation:
     mass_g: int
     days_ago: int
     beneficiary: str  # a key of the demo organisations
-    purpose: str
+    purpose: Purpose
     registry_ref: str | None
 
 
@@ -244,15 +245,37 @@ class Neutralisation:
 # are retired at their registry; the recent two are pending, within their deadline.
 DEMO_NEUTRALISATIONS = [
     Neutralisation(
-        Standard.CER, 115_800_000, 45, "company", "碳中和航班（示例）", "DEMO-CDM-VC-0001"
+        Standard.CER,
+        115_800_000,
+        45,
+        "company",
+        Purpose(PurposeKind.flight, "碳中和航班（示例）", ("CTU", "PEK"), round_trip=True),
+        "DEMO-CDM-VC-0001",
     ),
     Neutralisation(
-        Standard.VCU, 33_046_730, 38, "company", "产品碳中和（示例）", "DEMO-VCS-RET-0001"
+        Standard.VCU,
+        33_046_730,
+        38,
+        "company",
+        Purpose(PurposeKind.custom, "产品碳中和（示例）"),
+        "DEMO-VCS-RET-0001",
     ),
     Neutralisation(
-        Standard.CDCER, 55_168_980, 12, "organiser", "大运会场馆运行碳中和（示例）", None
+        Standard.CDCER,
+        55_168_980,
+        12,
+        "organiser",
+        Purpose(PurposeKind.venue, "大运会场馆运行（示例）"),
+        None,
     ),
-    Neutralisation(Standard.CCER, 2_483_390, 3, "company", "零碳会议室（示例）", None),
+    Neutralisation(
+        Standard.CCER,
+        2_483_390,
+        3,
+        "company",
+        Purpose(PurposeKind.meeting, "零碳会议室（示例）"),
+        None,
+    ),
 ]
 REGISTRY_LAG = timedelta(days=10)  # from a demo certificate to its registry retirement
 

@@ -46,6 +46,7 @@ from backend.certificates.view import (
     CreditLine,
     RegistryStatus,
 )
+from backend.footprint.purpose import Purpose, PurposeKind
 from backend.imaging import qr
 
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
@@ -101,7 +102,7 @@ def typical_view(i: int) -> CertificateView:
         number=f"DD-2026-{i:06d}",
         status=CertificateStatus.valid,
         beneficiary=f"张三{i}",
-        purpose="meeting: 2026 成都碳中和论坛",
+        purpose=Purpose(PurposeKind.meeting, "2026 成都碳中和论坛"),
         footprint_mass_g=198_330,
         mass_g=mass,
         issued_on=date(2026, 5, 17),

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
+from backend.certificates import issuing
 from backend.certificates.models import Certificate
 from backend.core.errors import Forbidden, NotFound
+from backend.footprint.purpose import Purpose
 
 Reader = Callable[[Session, Principal, Certificate], bool]
 
-JUDICIAL_PURPOSE = "司法生态修复 Judicial ecological restoration"
 _READERS: list[Reader] = []
 
 
@@ -51,8 +52,8 @@ def beneficiary(cert: Certificate, full: bool) -> str:
     return cert.beneficiary if full or not cert.judicial else mask(cert.beneficiary)
 
 
-def purpose(cert: Certificate, full: bool) -> str:
-    return cert.purpose if full or not cert.judicial else JUDICIAL_PURPOSE
+def purpose(cert: Certificate, full: bool) -> Purpose:
+    return issuing.purpose_of(cert).public(judicial=cert.judicial and not full)
 
 
 def verified_for(cert: Certificate, full: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from backend.core.events.bus import Event
 
@@ -18,6 +19,6 @@ class CertificateIssued(Event):
     organisation_id: int | None
     mass_g: int
     beneficiary: str
-    purpose: str
+    purpose: dict[str, Any]  # `Purpose.as_dict()` (text, in events from before)
     judicial: bool
     issued_at: str  # ISO 8601, UTC

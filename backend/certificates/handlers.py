@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.certificates import issuers, issuing, services
 from backend.certificates.models import Certificate
+from backend.footprint.purpose import Purpose
 from backend.orders import services as orders
 from backend.orders.events import OrderRefunded, OrderRetired
 
@@ -26,7 +27,7 @@ def issue_for_order(s: Session, event: OrderRetired) -> None:
         issuers.current(),
         reservation_id=event.reservation_id,
         beneficiary=event.beneficiary,
-        purpose=event.purpose,
+        purpose=Purpose.read(event.purpose),
         now=datetime.fromisoformat(event.retired_at) if event.retired_at else event.at,
         order_id=event.order_id,
         footprint_mass_g=event.mass_g if event.footprint_id else None,

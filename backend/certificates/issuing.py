@@ -26,11 +26,12 @@ from backend.core.clock import china_date
 from backend.core.db import upsert
 from backend.core.events import bus
 from backend.credits.models import Allocation, Lot, Project, Unit
+from backend.footprint.purpose import Purpose
 
 COUNTERS = cast(Table, NumberCounter.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
 PREFIX = claims.PREFIX
-DOCUMENT_VERSION = 3
+DOCUMENT_VERSION = 4  # 4: the purpose structured (kind, name, route)
 COMPACT_SINCE = 3  # the first document version signed with the compact claim
 
 
@@ -109,6 +110,11 @@ def credit_lines(s: Session, reservation_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def purpose_of(cert: Certificate) -> Purpose:
+    """What it was for, as its document states it (text before version 4)."""
+    return Purpose.read(json.loads(cert.document)["purpose"])
+
+
 def document_version(cert: Certificate) -> int:
     version: int = json.loads(cert.document)["v"]
     return version
@@ -183,7 +189,7 @@ def issue(
     *,
     reservation_id: int,
     beneficiary: str,
-    purpose: str,
+    purpose: Purpose,
     now: datetime,
     order_id: str | None = None,
     footprint_mass_g: int | None = None,
@@ -201,7 +207,7 @@ def issue(
         "v": DOCUMENT_VERSION,
         "number": number,
         "beneficiary": beneficiary,
-        "purpose": purpose,
+        "purpose": purpose.as_dict(),
         "footprint_mass_g": footprint_mass_g,
         "mass_g": mass,
         "issued_at": now.isoformat(),
@@ -217,7 +223,7 @@ def issue(
         order_id=order_id,
         reservation_id=reservation_id,
         beneficiary=beneficiary,
-        purpose=purpose,
+        purpose=purpose.column_text(),
         footprint_mass_g=footprint_mass_g,
         mass_g=mass,
         issued_at=now,
@@ -241,7 +247,7 @@ def issue(
             organisation_id=organisation_id,
             mass_g=mass,
             beneficiary=beneficiary,
-            purpose=purpose,
+            purpose=purpose.as_dict(),
             judicial=judicial,
             issued_at=now.isoformat(),
         ),

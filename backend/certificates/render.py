@@ -681,7 +681,7 @@ def _body(
     """The certifying line, the name, what was retired and for what, and the figures, from
     `y` down, with the gaps between them multiplied by `stretch`. Returns the y below them and
     the sum of the (unstretched) gaps. `compact` draws the name smaller and the purpose on
-    one line, to leave the credit table some room."""
+    one line, in Chinese only, to leave the credit table some room."""
     gaps = 0
 
     def gap(v: float) -> int:
@@ -718,13 +718,18 @@ def _body(
     y += line_gap(se, 1.45)
     d.text((cx, y), RETIRED_EN, font=font(Face.serif, se), fill=MUTED, anchor="ms")
     limit = m.content * 0.94
-    purpose = " ".join(view.purpose.split())
+    purpose = " ".join(view.purpose.text("zh").split())
     psize = fit_size(Face.sans_bold, purpose, m.size(25), m.size(19), limit)
     fp = font(Face.sans_bold, psize)
     y += gap(3)
     for line in wrap(fp, purpose, limit, 1 if compact else 2):
         y += line_gap(psize, 1.3)
         d.text((cx, y), line, font=fp, fill=JADE, anchor="ms")
+    english = " ".join(view.purpose.text("en").split())
+    if english != purpose and not compact:  # a purpose the buyer wrote reads the same in both
+        fe = font(Face.serif, se)
+        y += line_gap(se, 1.45)
+        d.text((cx, y), ellipsize(fe, english, limit), font=fe, fill=MUTED, anchor="ms")
     return _figures(d, m, view, y + gap(24)), gaps
 
 

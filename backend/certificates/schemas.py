@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from backend.core.text_fields import Label
+from backend.footprint.purpose_schema import PurposeSchema, PurposeText
 
 MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 600, 1240, 2480
 
@@ -87,6 +88,7 @@ class CertificateSchema(Schema):
     FROM_DETAIL = frozenset({"claim", "png_url", "verified_for"})
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        attr = "purpose" if attr == "purpose_detail" else attr  # its text, and the structure
         source = (
             obj.view if attr in self.FROM_VIEW else obj if attr in self.FROM_DETAIL else obj.cert
         )
@@ -98,8 +100,11 @@ class CertificateSchema(Schema):
     beneficiary = fields.String(
         metadata={"description": "Judicial, to the public: the first character, then `*`"}
     )
-    purpose = fields.String(
-        metadata={"description": "Judicial, to the public: a fixed text, never the case number"}
+    purpose = PurposeText(
+        metadata={"description": "In Chinese; judicial, to the public: never the case number"}
+    )
+    purpose_detail = fields.Nested(
+        PurposeSchema, metadata={"description": "Kind, name and route, and its text in zh and en"}
     )
     footprint_mass_g = fields.Integer(allow_none=True)
     mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
@@ -200,7 +205,8 @@ class CertificateSummarySchema(Schema):
     """Dumps a `services.Summary`."""
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
-        own = ("verify_url", "png_url", "issued_on", "check_code")
+        attr = "purpose" if attr == "purpose_detail" else attr
+        own = ("verify_url", "png_url", "issued_on", "check_code", "purpose")
         source = obj if attr in own else obj.cert
         return super().get_attribute(source, attr, default)
 
@@ -208,7 +214,8 @@ class CertificateSummarySchema(Schema):
     check_code = fields.String(metadata={"description": CODE, "example": "K7QX2M"})
     status = fields.String(metadata={"description": "`valid` or `revoked`"})
     beneficiary = fields.String()
-    purpose = fields.String()
+    purpose = PurposeText(metadata={"description": "In Chinese"})
+    purpose_detail = fields.Nested(PurposeSchema)
     mass_g = fields.Integer(metadata={"description": "Grams CO2e retired"})
     issued_at = fields.DateTime()
     issued_on = fields.Date(metadata={"description": ISSUED_ON})

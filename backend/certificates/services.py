@@ -30,6 +30,7 @@ from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits import serials
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
 from backend.credits.registry import due_at as registry_deadline
+from backend.footprint.purpose import Purpose
 
 MAX_PAGE = 100
 
@@ -281,6 +282,10 @@ class Summary:
     @property
     def check_code(self) -> str:
         return issuing.check_code(self.cert)
+
+    @property
+    def purpose(self) -> Purpose:
+        return issuing.purpose_of(self.cert)
 
 
 @dataclass(frozen=True)

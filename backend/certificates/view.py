@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from backend.footprint.purpose import Purpose
+
 
 class RegistryStatus(enum.StrEnum):
     retired = "retired"  # retired at the registry under a reference
@@ -90,7 +92,7 @@ class CertificateView:
     number: str  # DD-2026-000123
     status: CertificateStatus
     beneficiary: str  # judicial, to the public: masked (张*)
-    purpose: str  # e.g. "meeting: 2026 成都碳中和论坛" (judicial, to the public: a fixed text)
+    purpose: Purpose  # judicial, to the public: masked (`Purpose.public`)
     footprint_mass_g: int | None  # the footprint's total, when the order came from one
     mass_g: int  # grams retired
     issued_on: date  # the day it was issued in China (`clock.china_date`), as every date shown

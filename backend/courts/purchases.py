@@ -18,6 +18,7 @@ from backend.courts.models import CaseStatus, CourtCase, CourtOrder, Defendant
 from backend.courts.progress import Progress
 from backend.courts.progress import of as progress_of
 from backend.credits import inventory
+from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency.store import Claim
 from backend.orders import pricing
 from backend.orders import services as orders
@@ -54,9 +55,9 @@ def find(s: Session, token: str) -> Defendant:
     return found
 
 
-def purpose(case: CourtCase) -> str:
-    """The purpose written on the order and its certificate."""
-    return f"生态修复 {case.number}"
+def purpose(case: CourtCase) -> Purpose:
+    """The purpose written on the order and its certificate: restoration, in this case."""
+    return Purpose(PurposeKind.restoration, case.number)
 
 
 def _closed_because(case: CourtCase, remaining_g: int) -> str | None:

@@ -7,6 +7,7 @@ sees the order as it was then, not as it is when the handler runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from backend.core.events.bus import Event
 
@@ -24,7 +25,7 @@ class OrderChanged(Event):
     amount: int
     currency: str
     beneficiary: str
-    purpose: str
+    purpose: dict[str, Any]  # `Purpose.as_dict()` (text, in events from before it was structured)
     judicial: bool
     reservation_id: int | None
     paid_at: str | None  # ISO 8601, UTC

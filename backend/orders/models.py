@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
+from backend.footprint.purpose import Purpose
 
 
 class OrderStatus(enum.StrEnum):
@@ -71,7 +72,9 @@ class Order(Base):
     lines: Mapped[str] = mapped_column(Text)  # the price breakdown by lot, JSON
     preferences: Mapped[str] = mapped_column(Text)  # JSON
     beneficiary: Mapped[str] = mapped_column(String(100))
-    purpose: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(200), default="")  # its Chinese text
+    # The purpose, structured (`Purpose.as_dict`, JSON); NULL on orders placed before.
+    purpose_detail: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(String(500), default="")
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
     provider: Mapped[str] = mapped_column(String(16))
@@ -92,6 +95,11 @@ class Order(Base):
     def line_items(self) -> list[dict[str, Any]]:
         parsed: list[dict[str, Any]] = json.loads(self.lines)
         return parsed
+
+    @property
+    def purpose_of(self) -> Purpose:
+        stored = self.purpose if self.purpose_detail is None else json.loads(self.purpose_detail)
+        return Purpose.read(stored)
 
     @property
     def preference_dict(self) -> dict[str, Any]:

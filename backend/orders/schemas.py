@@ -16,6 +16,7 @@ from marshmallow import (
 
 from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
+from backend.footprint.purpose_schema import PurposeSchema
 from backend.orders.models import OrderStatus
 from backend.orders.services import OrderRequest, OrderView
 
@@ -46,7 +47,11 @@ class OrderCreateSchema(Schema):
         metadata={"description": "The name on the certificate (may be someone else)"},
     )
     purpose = Label(
-        max_length=200, metadata={"description": "Default: the footprint's kind and name"}
+        max_length=200,
+        metadata={
+            "description": "The name it is for; the footprint's kind and route stay. "
+            "Default: the footprint's name"
+        },
     )
     note = Label(max_length=500)
     organisation_id = fields.Integer(
@@ -140,7 +145,12 @@ class OrderSchema(Schema):
     lines = fields.List(fields.Nested(OrderLineSchema), attribute="line_items")
     footprint_id = fields.String(allow_none=True)
     beneficiary = fields.String()
-    purpose = fields.String()
+    purpose = fields.String(metadata={"description": "In Chinese"})
+    purpose_detail = fields.Nested(
+        PurposeSchema,
+        attribute="purpose_of",
+        metadata={"description": "Kind, name and route, and its text in zh and en"},
+    )
     note = fields.String()
     preferences = fields.Dict(attribute="preference_dict")
     organisation_id = fields.Integer(allow_none=True)

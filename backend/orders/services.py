@@ -28,7 +28,10 @@ from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, 
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
 from backend.footprint import claims
+from backend.footprint import purpose as purposes
 from backend.footprint import services as footprints
+from backend.footprint.models import Footprint
+from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency import store as idempotency
 from backend.orders import holds, pricing, settlement
 from backend.orders.models import Order, OrderEvent, OrderStatus
@@ -72,7 +75,7 @@ class OrderRequest:
     mass_g: int | None = None
     amount: int | None = None
     preferences: dict[str, Any] = field(default_factory=dict)
-    purpose: str = ""
+    purpose: str | Purpose = ""  # what the buyer wrote, or a purpose a domain sets (a court's)
     note: str = ""
     organisation_id: int | None = None
     judicial: bool = False
@@ -127,6 +130,7 @@ def place(
     if footprint is not None:
         _claim(s, who, footprint.id, order_id, now)
     mass = footprint.mass_g if footprint else req.mass_g or _affordable(s, prefs, req, settings)
+    purpose = _purpose(footprint, req.purpose)
     if not req.judicial:
         holds.check_cap(s, user_id, org_id, mass, settings.unpaid, now)
     held, mass, price = _hold(s, req, prefs, mass, order_id, settings, now)
@@ -152,7 +156,8 @@ def place(
         lines=json.dumps(held.lines, ensure_ascii=False),
         preferences=json.dumps(req.preferences or {}, sort_keys=True),
         beneficiary=req.beneficiary,
-        purpose=req.purpose or (footprint.purpose if footprint else ""),
+        purpose=purpose.column_text(),
+        purpose_detail=json.dumps(purpose.as_dict(), ensure_ascii=False),
         note=req.note,
         judicial=req.judicial,
         reservation_id=held.id,
@@ -275,14 +280,17 @@ def _affordable(
     return mass
 
 
-@dataclass(frozen=True)
-class _Footprint:
-    id: str
-    mass_g: int
-    purpose: str
+def _purpose(fp: Footprint | None, given: str | Purpose) -> Purpose:
+    """The purpose a domain set; else the footprint's kind and route, named as the buyer wrote
+    it or as the footprint is; else what the buyer wrote, as written."""
+    if isinstance(given, Purpose):
+        return given
+    if fp is not None:
+        return purposes.of_footprint(fp, given or None)
+    return Purpose(PurposeKind.custom, given)
 
 
-def _footprint(s: Session, who: Principal, footprint_id: str | None) -> _Footprint | None:
+def _footprint(s: Session, who: Principal, footprint_id: str | None) -> Footprint | None:
     if footprint_id is None:
         return None
     try:
@@ -291,8 +299,7 @@ def _footprint(s: Session, who: Principal, footprint_id: str | None) -> _Footpri
         raise ValidationFailed("footprint_id", "No such footprint.") from None
     if fp.mass_g <= 0:
         raise ValidationFailed("footprint_id", "This footprint is zero; nothing to neutralise.")
-    kind = fp.kind.value
-    return _Footprint(fp.id, fp.mass_g, f"{kind}: {fp.name}" if fp.name else kind)
+    return fp
 
 
 def _lines(s: Session, held: inventory.Held) -> list[dict[str, Any]]:

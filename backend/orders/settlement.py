@@ -67,7 +67,7 @@ def announce(s: Session, kind: type[events.OrderChanged], order: Order, **extra:
             amount=order.amount,
             currency=order.currency,
             beneficiary=order.beneficiary,
-            purpose=order.purpose,
+            purpose=order.purpose_of.as_dict(),
             judicial=order.judicial,
             reservation_id=order.reservation_id,
             paid_at=_iso(order.paid_at),

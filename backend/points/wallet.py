@@ -20,6 +20,7 @@ from backend.core.clock import utcnow
 from backend.core.db import random_id
 from backend.credits import inventory
 from backend.credits.models import Standard
+from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency import store as idempotency
 from backend.points import ledger
 from backend.points.methodology import Methodology
@@ -35,7 +36,7 @@ from backend.points.models import (
 ACCOUNTS = cast(Table, PointAccount.__table__)
 TRANSFERS = cast(Table, PointTransfer.__table__)
 DEFAULT_STANDARDS = (Standard.CDCER,)  # 碳惠天府's own credits, unless the citizen chooses
-PURPOSE = "碳惠天府积分兑换 Carbon-inclusion points redemption"
+PURPOSE = Purpose(PurposeKind.points)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from backend.certificates.view import (
     CreditLine,
     RegistryStatus,
 )
+from backend.footprint.purpose import Purpose, PurposeKind
 from backend.imaging import fonts, pen, qr, text
 
 PLACES = ("碳惠天府", "熊猫", "甘孜", "宝兴", "川西林盘")
@@ -62,7 +63,7 @@ def make_view(**changes: object) -> CertificateView:
         number="DD-2026-000123",
         status=CertificateStatus.valid,
         beneficiary="张三",
-        purpose="meeting: 2026 成都碳中和论坛",
+        purpose=Purpose(PurposeKind.meeting, "2026 成都碳中和论坛"),
         footprint_mass_g=198_330,
         mass_g=198_330,
         issued_on=date(2026, 5, 17),
@@ -76,8 +77,11 @@ def make_view(**changes: object) -> CertificateView:
 def extreme_view() -> CertificateView:
     return make_view(
         beneficiary=LONG_NAME + "碳中和志愿者联合会与四川省大熊猫保护基金会联合体",
-        purpose="court order (2026) 川0104刑初123号: 生态环境损害赔偿 — restorative purchase "
-        "for illegal logging in 宝兴县 and 甘孜州, with a long English explanation",
+        purpose=Purpose(
+            PurposeKind.restoration,
+            "(2026) 川0104刑初123号: 生态环境损害赔偿 — restorative purchase "
+            "for illegal logging in 宝兴县 and 甘孜州, with a long English explanation",
+        ),
         credits=tuple(credit(i, RegistryStatus(("retired", "pending")[i % 2])) for i in range(23)),
         judicial=True,
         sandbox=True,

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from backend.certificates import access, render, services
+from backend.certificates import render, services
 from backend.certificates.models import Certificate
+from backend.footprint.purpose import Purpose, PurposeKind
 from tests import factories as f
 
 CASE = "(2023)川1827刑初12号"
@@ -41,7 +42,7 @@ def test_the_public_sees_a_masked_name_and_no_case_number(
 ):
     number, family = judicial_certificate(client, db_session, courts, staff)
     mine = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(family)).get_json()
-    assert (mine["beneficiary"], mine["purpose"]) == ("张三丰", f"生态修复 {CASE}")
+    assert (mine["beneficiary"], mine["purpose"]) == ("张三丰", f"生态修复：{CASE}")
     assert mine["verified_for"] == CASE
     code = mine["check_code"]
 
@@ -50,7 +51,8 @@ def test_the_public_sees_a_masked_name_and_no_case_number(
     assert public.status_code == 200
     body = public.get_json()
     assert body["beneficiary"] == "张*"
-    assert body["purpose"] == access.JUDICIAL_PURPOSE
+    assert body["purpose"] == "司法生态修复"
+    assert body["purpose_detail"]["text"]["en"] == "Judicial ecological restoration"
     assert body["verified_for"] == ""
     assert body["verified_by"] == "宝兴县人民法院"
     assert "张三丰" not in public.get_data(as_text=True)
@@ -73,7 +75,9 @@ def test_the_public_sees_a_masked_name_and_no_case_number(
     png = client.get(f"/api/v1/certificates/{number}.png?k={code}&size=600")
     assert png.get_data() == render.render_png(shown, 600)
     full = services.view(db_session, issuer, cert, full=True)
-    assert full == replace(shown, beneficiary="张三丰", purpose=f"生态修复 {CASE}")
+    assert full == replace(
+        shown, beneficiary="张三丰", purpose=Purpose(PurposeKind.restoration, CASE)
+    )
     own = client.get(f"/api/v1/certificates/{number}.png?size=600", headers=f.bearer(family))
     assert own.get_data() == render.render_png(full, 600)
     assert own.headers["Cache-Control"].startswith("private")
@@ -88,7 +92,7 @@ def test_the_court_and_operators_read_everything_other_courts_do_not(
         body = client.get(f"/api/v1/certificates/{number}", headers=f.bearer(token)).get_json()
         assert (body["beneficiary"], body["verified_for"]) == ("张三丰", CASE)
     assert client.get(f"/api/v1/certificates/{number}", headers=op).get_json()["purpose"] == (
-        f"生态修复 {CASE}"
+        f"生态修复：{CASE}"
     )
     other = f.bearer(staff.other_clerk)
     assert client.get(f"/api/v1/certificates/{number}", headers=other).status_code == 404

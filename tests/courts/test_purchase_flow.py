@@ -75,7 +75,7 @@ def test_defendants_buy_the_court_verifies_and_the_case_is_fulfilled(
     resp = buy(client, family, first, key, mass_g=14 * T)
     assert resp.status_code == 201, resp.get_json()
     order = resp.get_json()
-    assert order["purpose"] == "生态修复 (2023)川1827刑初12号"
+    assert order["purpose"] == "生态修复：(2023)川1827刑初12号"
     assert order["beneficiary"] == "被告人甲"
     assert order["preferences"] == case["eligible"]
     replay = buy(client, family, first, key, mass_g=14 * T)

@@ -3,12 +3,17 @@ purchase is never starved by unpaid consumer holds (hole 10)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from backend.core.clock import utcnow
 from backend.courts.models import CourtCase, Defendant
-from backend.orders.models import Order, OrderEvent
+from backend.orders import services, settlement
+from backend.orders.models import Order, OrderEvent, OrderStatus
+from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
 
 T = 1_000_000
@@ -89,3 +94,32 @@ def test_a_consumer_purchase_never_takes_another_consumers_hold(
     )
     assert resp.status_code == 409
     assert resp.get_json()["type"] == "/problems/insufficient-inventory"
+
+
+def test_a_late_payment_the_case_no_longer_needs_is_refunded(
+    app, client, db_session, courts, staff, forestry, buyer
+):
+    """An expired order stops counting, someone else buys what the case needed, then the first
+    payment arrives: courts refuse the retirement, the money goes back, no certificate."""
+    case = f.open_case(client, staff.clerk, courts.basic.id, mass_g=2 * T)
+    link = link_of(case["defendants"][0])
+    first = buy(client, buyer.token, link, mass_g=2 * T).get_json()
+    assert services.expire_due(db_session, utcnow() + timedelta(minutes=31)) == 1
+    db_session.commit()
+    f.run_event_jobs(app, db_session)
+    assert ordered(db_session, CourtCase, case["id"]) == 0
+    other = f.sign_in(client, f.user(db_session, "家属乙").phone)
+    second = buy(client, other, link, mass_g=2 * T).get_json()
+    client.post(f"/api/v1/orders/{second['id']}/confirm", json={}, headers=f.bearer(other))
+
+    settlement.capture(db_session, first["id"])
+    with app.app_context():
+        settlement.settle(db_session, first["id"], SandboxProvider())
+    db_session.commit()
+    db_session.expire_all()
+    late = db_session.get_one(Order, first["id"])
+    assert late.status == OrderStatus.refunded
+    assert "no longer needs" in late.refund_reason
+    assert late.certificate_number is None
+    assert db_session.get_one(Order, second["id"]).status == OrderStatus.retired
+    assert ordered(db_session, CourtCase, case["id"]) == 2 * T  # the second order alone

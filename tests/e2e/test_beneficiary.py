@@ -55,7 +55,7 @@ def test_the_name_typed_before_signing_in_is_the_name_on_the_certificate(page: P
     order_id = page.url.rsplit("/", 1)[-1]
     expect(page.get_by_text("付款前请最后核对")).to_be_visible()
     expect(page.get_by_test_id("beneficiary")).to_have_text(SOCIETY)
-    expect(page.get_by_test_id("purpose")).to_contain_text(FORUM)
+    expect(page.get_by_test_id("purpose")).to_have_text(f"会议：{FORUM}")  # no raw "meeting:"
     expect(page.get_by_text("署名和用途已写入订单，不能再修改")).to_be_visible()
     shot(page, "beneficiary-2-checkout")
     page.get_by_role("button", name=re.compile("模拟支付")).click()
@@ -64,6 +64,7 @@ def test_the_name_typed_before_signing_in_is_the_name_on_the_certificate(page: P
     number = page.url.rsplit("/", 1)[-1]
     expect(page.get_by_text(SOCIETY).first).to_be_visible()
     expect(page.get_by_text("李会务 Event organiser")).to_have_count(0)
+    expect(page.get_by_test_id("purpose")).to_have_text(f"会议：{FORUM}")
     shot(page, "beneficiary-3-certificate")
 
     token = _token(page)
@@ -101,6 +102,7 @@ def test_the_checkout_leads_back_to_change_the_name_before_paying(page: Page, li
     expect(page.get_by_text("A last look before you pay")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel the order and change them")).to_be_visible()
     expect(page.get_by_text("checkout.")).to_have_count(0)
+    expect(page.get_by_test_id("purpose")).to_have_text(f"Meeting: {FORUM}")
     shot(page, "beneficiary-4-checkout-en")
     page.get_by_role("button", name="Cancel order", exact=True).click()
     expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()

@@ -30,7 +30,7 @@ def test_a_footprint_order_holds_its_mass_and_prices_it_in_fen(client, db_sessio
     assert order["status"] == "awaiting_payment"
     assert order["mass_g"] == fp["mass_g"]
     assert order["beneficiary"] == "成都环交所"
-    assert order["purpose"] == "meeting"
+    assert order["purpose"] == "会议"  # an unnamed meeting: its kind, in Chinese
     (line,) = order["lines"]
     assert line["lot_id"] == stock.lot.id
     assert line["mass_g"] == fp["mass_g"]

@@ -21,7 +21,7 @@ from backend.partners.webhooks.models import (
 )
 
 EVENT_TYPES = ("order.paid", "order.retired", "certificate.issued", "certificate.verified")
-API_VERSION = "2026-11-24"
+API_VERSION = "2026-12-07"  # 2026-12-07: purpose_detail; purpose in Chinese
 DELIVER_JOB = "webhook.deliver"
 QUEUE = "webhooks"  # the worker's lane for deliveries, apart from settlement and expiry
 KEEP = timedelta(days=30)  # how long the delivery log shows a settled event

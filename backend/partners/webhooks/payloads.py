@@ -3,19 +3,22 @@ event's snapshot, so a delivery tells what happened then, whenever its handler r
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from backend.certificates import issuing
 from backend.certificates.events import CertificateIssued
 from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.courts.events import CertificateVerified
+from backend.footprint.purpose import Purpose
+from backend.footprint.purpose_schema import PurposeSchema
 from backend.orders.events import OrderChanged
-from backend.orders.models import Order
+
+
+def purpose(stored: str | dict[str, Any]) -> dict[str, Any]:
+    """`purpose` as Chinese text (as before) and `purpose_detail`, structured with both texts."""
+    parsed = Purpose.read(stored)
+    return {"purpose": parsed.column_text(), "purpose_detail": PurposeSchema().dump(parsed)}
 
 
 def of_order(event: OrderChanged, certificate_number: str | None) -> dict[str, Any]:
@@ -27,7 +30,7 @@ def of_order(event: OrderChanged, certificate_number: str | None) -> dict[str, A
         "amount": event.amount,
         "currency": event.currency,
         "beneficiary": event.beneficiary,
-        "purpose": event.purpose,
+        **purpose(event.purpose),
         "footprint_id": event.footprint_id,
         "certificate_number": certificate_number,
         "paid_at": event.paid_at,
@@ -49,7 +52,7 @@ def of_issued(event: CertificateIssued, cert: Certificate, issuer: Issuer) -> di
         "order_id": event.order_id,
         "mass_g": event.mass_g,
         "beneficiary": event.beneficiary,
-        "purpose": event.purpose,
+        **purpose(event.purpose),
         "issued_at": event.issued_at,
         "issued_on": issuing.issued_on(cert).isoformat(),
         "verify_url": issuing.verify_url(issuer, cert),
@@ -67,48 +70,4 @@ def of_verified(event: CertificateVerified, cert: Certificate, issuer: Issuer) -
         "court": event.court_name,
         "case_number": event.case_number,
         "verify_url": issuing.verify_url(issuer, cert),
-    }
-
-
-# Transitional: orders/settlement.py emits directly until it publishes its domain events.
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
-
-
-def order(s: Session, order_id: str, certificate_number: str | None = None) -> dict[str, Any]:
-    """An order as `order.paid` and `order.retired` carry it, read fresh in the caller's
-    transaction (so it shows the transition just made)."""
-    o = s.execute(
-        select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
-    ).scalar_one()
-    return {
-        "id": o.id,
-        "status": o.status.value,
-        "mass_g": o.mass_g,
-        "amount": o.amount,
-        "currency": o.currency,
-        "beneficiary": o.beneficiary,
-        "purpose": o.purpose,
-        "footprint_id": o.footprint_id,
-        "certificate_number": certificate_number,
-        "paid_at": _iso(o.paid_at),
-        "retired_at": _iso(o.retired_at),
-    }
-
-
-def certificate(cert: Certificate, issuer: Issuer) -> dict[str, Any]:
-    """A certificate as `certificate.issued` carries it, with absolute verify and PNG links."""
-    return {
-        "number": cert.number,
-        "order_id": cert.order_id,
-        "mass_g": cert.mass_g,
-        "beneficiary": cert.beneficiary,
-        "purpose": cert.purpose,
-        "issued_at": cert.issued_at.isoformat(),
-        "issued_on": issuing.issued_on(cert).isoformat(),
-        "verify_url": issuing.verify_url(issuer, cert),
-        "png_url": png_url(issuer, cert),
-        "judicial": cert.judicial,
     }

@@ -4358,6 +4358,23 @@ export interface components {
             /** @description Fen, rounded down */
             amount?: number;
         };
+        PurposeTexts: {
+            /** @example 航班：成都双流 CTU → 北京首都 PEK（往返） */
+            zh?: string;
+            /** @example Flight: Chengdu Shuangliu CTU → Beijing Capital PEK (return) */
+            en?: string;
+        };
+        Purpose: {
+            /** @enum {unknown} */
+            kind?: "meeting" | "flight" | "hearing" | "venue" | "event" | "restoration" | "points" | "custom";
+            /** @description The meeting's, event's or venue's name, or what the buyer wrote */
+            name?: string;
+            /** @description A flight's airports (IATA), in order */
+            route?: string[];
+            round_trip?: boolean;
+            /** @description As people read it */
+            text?: components["schemas"]["PurposeTexts"];
+        };
         PaymentInfo: {
             /** @example sandbox */
             provider?: string;
@@ -4397,7 +4414,10 @@ export interface components {
             lines?: components["schemas"]["OrderLine"][];
             footprint_id?: string | null;
             beneficiary?: string;
+            /** @description In Chinese */
             purpose?: string;
+            /** @description Kind, name and route, and its text in zh and en */
+            purpose_detail?: components["schemas"]["Purpose"];
             note?: string;
             preferences?: {
                 [key: string]: unknown;
@@ -4436,7 +4456,7 @@ export interface components {
             preferences?: components["schemas"]["Preferences"];
             /** @description The name on the certificate (may be someone else) */
             beneficiary: string;
-            /** @description Default: the footprint's kind and name */
+            /** @description The name it is for; the footprint's kind and route stay. Default: the footprint's name */
             purpose?: string;
             note?: string;
             /** @description File the order under an organisation you belong to */
@@ -4478,7 +4498,9 @@ export interface components {
             /** @description `valid` or `revoked` */
             status?: string;
             beneficiary?: string;
+            /** @description In Chinese */
             purpose?: string;
+            purpose_detail?: components["schemas"]["Purpose"];
             /** @description Grams CO2e retired */
             mass_g?: number;
             /** Format: date-time */
@@ -4567,8 +4589,10 @@ export interface components {
             status?: string;
             /** @description Judicial, to the public: the first character, then `*` */
             beneficiary?: string;
-            /** @description Judicial, to the public: a fixed text, never the case number */
+            /** @description In Chinese; judicial, to the public: never the case number */
             purpose?: string;
+            /** @description Kind, name and route, and its text in zh and en */
+            purpose_detail?: components["schemas"]["Purpose"];
             footprint_mass_g?: number | null;
             /** @description Grams CO2e retired */
             mass_g?: number;

@@ -13,6 +13,7 @@ export type Quote = S["Quote"];
 export type Order = S["Order"];
 export type OrderCreate = S["OrderCreate"];
 export type Certificate = S["Certificate"];
+export type Purpose = S["Purpose"];
 export type CertificatePage = S["CertificatePage"];
 export type Stats = S["Stats"];
 export type StatRow = S["StatRow"];

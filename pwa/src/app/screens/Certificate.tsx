@@ -10,6 +10,7 @@ import { lang, t, tryT } from "../i18n";
 import { here } from "../router";
 import { session } from "../session";
 import { shareCertificate, type Shared } from "../share";
+import { purposeText } from "../purpose";
 
 /** The image as the caller may see it: with their token (a judicial certificate's owner sees
  * the full name, the public a masked one), as a local object URL. */
@@ -137,7 +138,7 @@ export function Certificate({ number }: { number: string }) {
           <dt>{t("field.beneficiary")}</dt>
           <dd>{cert.beneficiary}</dd>
           <dt>{t("checkout.purpose")}</dt>
-          <dd>{cert.purpose}</dd>
+          <dd data-testid="purpose">{purposeText(cert.purpose_detail, cert.purpose)}</dd>
           <dt>{t("checkout.mass")}</dt>
           <dd>{formatMass(cert.mass_g!, l)} CO₂e</dd>
           <dt>{t("cert.issued")}</dt>

@@ -5,6 +5,7 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDay, formatMass } from "../format";
 import { lang, t } from "../i18n";
+import { purposeText } from "../purpose";
 
 export function Certificates() {
   const { data, error, loading, reload } = useLoad(
@@ -28,7 +29,7 @@ export function Certificates() {
           {data.items!.map((c) => (
             <li key={c.number}>
               <a class="list-item" href={`/certificates/${c.number}`}>
-                <span class="list-title">{c.purpose || c.beneficiary}</span>
+                <span class="list-title">{purposeText(c.purpose_detail, c.purpose) || c.beneficiary}</span>
                 <span class="list-meta">
                   {c.number} · {formatDay(c.issued_on!, l)}
                   {c.status === "revoked" ? ` · ${t("cert.revokedShort")}` : ""}

@@ -10,6 +10,7 @@ import { formatDateTime, formatMass, formatMoney } from "../format";
 import { lang, t, tryT } from "../i18n";
 import { navigate } from "../router";
 import { mountPaymentElement, stripeInstructions } from "../stripe";
+import { purposeText } from "../purpose";
 
 const POLL_MS = 1500;
 
@@ -80,7 +81,7 @@ export function Checkout({ id }: { id: string }) {
           <dt>{t("field.beneficiary")}</dt>
           <dd data-testid="beneficiary">{current.beneficiary}</dd>
           <dt>{t("checkout.purpose")}</dt>
-          <dd data-testid="purpose">{current.purpose}</dd>
+          <dd data-testid="purpose">{purposeText(current.purpose_detail, current.purpose)}</dd>
           <dt>{t("checkout.mass")}</dt>
           <dd>{formatMass(current.mass_g!, l)} CO₂e</dd>
         </dl>

@@ -7,6 +7,7 @@ import { lang, tryT } from "../../i18n";
 import { st } from "../messages";
 import { MoreButton } from "../ui";
 import { usePages } from "../usePages";
+import { purposeText } from "../../purpose";
 
 export function Orders({ orgId }: { orgId: number }) {
   const pages = usePages<Order>(
@@ -29,7 +30,7 @@ export function Orders({ orgId }: { orgId: number }) {
       <ul class="list">
         {pages.items.map((o) => (
           <li key={o.id} class="list-item">
-            <span class="list-title">{o.purpose || o.beneficiary}</span>
+            <span class="list-title">{purposeText(o.purpose_detail, o.purpose) || o.beneficiary}</span>
             <span class="list-value">{formatMoney(o.amount!, o.currency ?? "CNY", l)}</span>
             <span class="list-meta">
               <span class={`pill ${o.status}`}>{tryT(`order.${o.status}`)}</span> {formatMass(o.mass_g!, l)} ·{" "}
