@@ -46,6 +46,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.accounts import consent
+from backend.accounts.legal import Document
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.certificates import issuers, issuing
 from backend.certificates.issuing import Issuer
@@ -102,6 +104,8 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     s.add_all(Court(organisation=court, province="CN-SC") for court in (high, mid, basic))
     s.add_all(Membership(user=users[p], organisation=o, role=r) for p, o, r in roles)
     s.flush()
+    for user in users.values():  # the demo people agreed to every text in force
+        consent.accept_current(s, user, list(Document))
     lots = seed_inventory(s)
     beneficiaries = {"company": company, "organiser": organiser}
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())

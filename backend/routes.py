@@ -22,6 +22,7 @@ MODULES: tuple[Blueprint, ...] = (
     health.blp,
     accounts.auth_blp,
     accounts.me_blp,
+    accounts.legal_blp,
     accounts.org_blp,
     footprint.blp,
     credits.blp,

@@ -22,6 +22,7 @@ from backend.core.db import make_engine
 from backend.core.migrate import upgrade
 from backend.web.limiter import limiter
 from tests import factories
+from tests.accounts.fake_wechat import MINI_APPID, MINI_SECRET, OA_APPID, OA_SECRET, FakeWechat
 from tests.concurrency import leaving_no_trace
 
 
@@ -45,7 +46,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def fake_wechat() -> Iterator[FakeWechat]:
+    """WeChat's sign-in endpoints, faked on a local port for the whole run."""
+    fake = FakeWechat().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, fake_wechat: FakeWechat
+) -> Flask:
     instance = tmp_path_factory.mktemp("instance")
     dist = tmp_path_factory.mktemp("dist")
     (dist / "index.html").write_text("<!doctype html><title>点点</title>")
@@ -62,6 +73,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
             # the tests' webhook receivers listen on loopback (development setting)
             "WEBHOOK_ALLOW_PRIVATE_TARGETS": True,
+            "WECHAT_OA_APPID": OA_APPID,
+            "WECHAT_OA_SECRET": OA_SECRET,
+            "WECHAT_MINI_APPID": MINI_APPID,
+            "WECHAT_MINI_SECRET": MINI_SECRET,
+            "WECHAT_API_BASE": fake_wechat.url,
+            "WECHAT_OPEN_BASE": fake_wechat.url,
         }
     )
 

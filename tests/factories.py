@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from backend.accounts import consent, legal
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.core import uow
 from backend.core.jobs import queue
@@ -28,11 +29,21 @@ def new_phone() -> str:
     return f"+86139{next(_phones):08d}"
 
 
-def user(s: Session, name: str = "测试用户") -> User:
+def user(s: Session, name: str = "测试用户", *, consents: bool = True) -> User:
+    """A person who accepted every text in force (terms, privacy and both separate consents),
+    unless `consents` is False."""
     u = User(phone=new_phone(), display_name=name)
     s.add(u)
+    s.flush()
+    if consents:
+        consent.accept_current(s, u, list(legal.Document))
     s.commit()
     return u
+
+
+def accept_terms() -> list[dict[str, str]]:
+    """What sign-in sends to accept the terms and privacy policy in force (a new account)."""
+    return [{"document": d.value, "version": legal.version(d)} for d in legal.REQUIRED]
 
 
 def organisation(
@@ -60,7 +71,8 @@ def grant(s: Session, who: User, org: Organisation, role: Role) -> None:
 def sign_in(client: FlaskClient, phone: str) -> str:
     """A bearer token through the real sandbox sign-in flow."""
     code = client.post("/api/v1/auth/codes", json={"phone": phone}).get_json()["code"]
-    resp = client.post("/api/v1/auth/tokens", json={"phone": phone, "code": code})
+    body = {"phone": phone, "code": code, "accept": accept_terms()}
+    resp = client.post("/api/v1/auth/tokens", json=body)
     assert resp.status_code == 201, resp.get_json()
     token: str = resp.get_json()["access_token"]
     return token

@@ -18,7 +18,7 @@ from flask import Response, after_this_request, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from backend.accounts import credentials, services
+from backend.accounts import consent, credentials, services
 from backend.accounts.models import AccessToken, ApiKey
 from backend.accounts.principal import Principal
 from backend.core import db, uow
@@ -64,6 +64,8 @@ def current_principal() -> Principal:
             _note_use_later(principal.api_key)
         else:
             principal, token = services.principal_for_token(db.session(), raw)
+            if not _exempt_from_consent():
+                consent.require(db.session(), principal.require_user().id, *consent.REQUIRED)
     g.principal = principal
     g.access_token = token
     return principal
@@ -121,14 +123,25 @@ def current_token() -> AccessToken:
     return token
 
 
+def _handler(view: Callable[..., Any]) -> Any:
+    """The function handling this request: the view, or its MethodView's method."""
+    cls = getattr(view, "view_class", None)
+    if cls is None:
+        return view
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    return getattr(cls, method, None)
+
+
 def _documented_security(view: Callable[..., Any]) -> Any:
     """The `security` an operation declares with `@blp.doc(security=...)`, if any."""
-    cls = getattr(view, "view_class", None)
-    handler: Any = view
-    if cls is not None:
-        method = "get" if request.method == "HEAD" else request.method.lower()
-        handler = getattr(cls, method, None)
-    return getattr(handler, "_apidoc", {}).get("manual_doc", {}).get("security")
+    return getattr(_handler(view), "_apidoc", {}).get("manual_doc", {}).get("security")
+
+
+def _exempt_from_consent() -> bool:
+    """Whether this request's view acts for people who have not accepted the texts in force
+    (`consent.consent_exempt`)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and getattr(_handler(view), consent.EXEMPT, False)
 
 
 def authenticate_documented() -> None:

@@ -1,4 +1,5 @@
-"""Organisations, users, roles, invitations, sign-in codes, bearer tokens and API keys."""
+"""Organisations, users, roles, invitations, sign-in codes, bearer tokens, API keys, consents and
+WeChat identities."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -16,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.accounts.legal import Document
 from backend.accounts.phones import mask_phone
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
@@ -64,12 +67,21 @@ class Organisation(Base):
 
 
 class User(Base):
+    """A person. Deleting an account erases the row's personal data (`erased_at`, no phone, no
+    name) but keeps its id, which the points ledger and the courts' records still name."""
+
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("(phone IS NULL) = (erased_at IS NOT NULL)", name="phone_until_erased"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    # NULL only once erased; an erased person is never signed in, a member or found by phone,
+    # so every code path that reads a phone sees a live one (hence `str`).
+    phone: Mapped[str] = mapped_column(String(20), unique=True, nullable=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", order_by="Membership.organisation_id"
@@ -181,3 +193,61 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()
+
+
+class Consent(Base):
+    """A person's answer to one version of a legal text: accepted, or withdrawn. Append-only:
+    the newest row for a document is the answer in force, and the rows before it are the record
+    of what was agreed when. Kept after an account is erased (they hold no personal data)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_user_document", "user_id", "document", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    document: Mapped[Document] = mapped_column(str_enum(Document, "legal_document", 10))
+    version: Mapped[str] = mapped_column(String(20))
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WechatApp(enum.StrEnum):
+    official_account = "official_account"  # OAuth 2.0 web authorisation in WeChat's browser
+    mini_program = "mini_program"  # wx.login and code2session
+
+
+class WechatIdentity(Base):
+    """Who a person is to one of our WeChat apps: the app's openid, and the unionid shared by
+    the apps of one WeChat Open Platform account (when WeChat gives one).
+
+    Kept in plain text: they are looked up by equality at every WeChat sign-in, WeChat Pay's
+    JSAPI needs the payer's openid as it is, and neither says anything outside its app without
+    Tencent. They are exported with the account and deleted with it. One identity per person
+    and app; an unbound openid is never stored.
+    """
+
+    __tablename__ = "wechat_identities"
+    __table_args__ = (
+        UniqueConstraint("app_id", "openid"),
+        UniqueConstraint("user_id", "app_id"),
+        Index("ix_wechat_identities_unionid", "unionid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    app_id: Mapped[str] = mapped_column(String(32))
+    app: Mapped[WechatApp] = mapped_column(str_enum(WechatApp, "wechat_app", 20))
+    openid: Mapped[str] = mapped_column(String(64))
+    unionid: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WechatStateUse(Base):
+    """An OAuth `state` already exchanged: a replay of it is refused. Kept as long as a state
+    lives, then purged."""
+
+    __tablename__ = "wechat_oauth_states"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

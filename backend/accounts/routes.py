@@ -1,25 +1,37 @@
-"""Accounts API: sign-in, the current user, organisations, members, invitations, API keys."""
+"""Accounts API: sign-in (phone, WeChat), the current user, consents and legal texts, export and
+deletion, organisations, members, invitations, API keys."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
+from werkzeug.http import dump_cookie
 
-from backend.accounts import memberships, services
+from backend.accounts import consent, legal, memberships, privacy, services, wechat_login
 from backend.accounts.auth import BEARER_AUTH, auth_settings, current_principal, current_token
+from backend.accounts.consent import consent_exempt
 from backend.accounts.memberships import OrgRoles
 from backend.accounts.models import ApiKey, Invitation, Membership, Organisation, User
 from backend.accounts.schemas import (
     ApiKeyCreatedSchema,
     ApiKeyCreateSchema,
     ApiKeySchema,
+    AuthMethodsSchema,
     CodeIssuedSchema,
     CodeRequestSchema,
+    ConsentsAcceptSchema,
+    ConsentStandingSchema,
+    DeletionConfirmationSchema,
+    DeletionSchema,
+    ExportSchema,
     InvitationCreateSchema,
     InvitationSchema,
+    LegalQuerySchema,
+    LegalSummarySchema,
+    LegalTextSchema,
     MemberSchema,
     MembershipSummarySchema,
     MeSchema,
@@ -29,9 +41,14 @@ from backend.accounts.schemas import (
     ProfileUpdateSchema,
     SignInSchema,
     TokenSchema,
+    WechatAuthorizationSchema,
+    WechatCallbackSchema,
+    WechatCodeSchema,
+    WechatSignInSchema,
 )
 from backend.accounts.sms import sender_for
 from backend.core import db
+from backend.core.errors import NotFound
 from backend.web.blueprint import Blueprint
 from backend.web.limiter import configured, limiter, phone_key
 
@@ -44,6 +61,12 @@ me_blp = Blueprint(
     __name__,
     url_prefix="/api/v1/me",
     description="The signed-in user, their invitations and memberships",
+)
+legal_blp = Blueprint(
+    "legal",
+    __name__,
+    url_prefix="/api/v1/legal",
+    description="The terms, the privacy policy and the separate consents, in Chinese and English",
 )
 org_blp = Blueprint(
     "organisations",
@@ -73,6 +96,34 @@ def _secret_key() -> str:
     return key
 
 
+def _wechat() -> wechat_login.WechatSettings:
+    cfg = current_app.config
+    return wechat_login.WechatSettings(
+        secret_key=cfg["SECRET_KEY"],
+        public_base_url=cfg["PUBLIC_BASE_URL"],
+        oa_appid=cfg["WECHAT_OA_APPID"],
+        oa_secret=cfg["WECHAT_OA_SECRET"],
+        mini_appid=cfg["WECHAT_MINI_APPID"],
+        mini_secret=cfg["WECHAT_MINI_SECRET"],
+        api_base=cfg["WECHAT_API_BASE"],
+        open_base=cfg["WECHAT_OPEN_BASE"],
+    )
+
+
+def _browser_cookie(value: str, max_age: int) -> str:
+    """The cookie binding a WeChat sign-in to its browser: HttpOnly, sent to those paths only."""
+    secure = current_app.config["PUBLIC_BASE_URL"].startswith("https://")
+    return dump_cookie(
+        wechat_login.COOKIE,
+        value,
+        max_age=max_age,
+        path=wechat_login.COOKIE_PATH,
+        secure=secure,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 @auth_blp.route("/codes", methods=["POST"])
 @limiter.limit(configured("RATELIMIT_OTP_PER_PHONE"), key_func=phone_key, scope="otp-phone")
 @limiter.limit(configured("RATELIMIT_OTP_PER_IP"), scope="otp-ip")
@@ -90,18 +141,84 @@ def request_code(body: dict[str, Any]) -> tuple[services.IssuedCode, dict[str, s
 @limiter.limit(configured("RATELIMIT_SIGNIN_PER_IP"), scope="signin-ip")
 @auth_blp.arguments(SignInSchema())
 @auth_blp.response(201, TokenSchema)
+@auth_blp.alt_response(
+    403, description="A new account needs the texts accepted (`consent-required`)"
+)
+@auth_blp.alt_response(409, description="The WeChat is bound to another account")
 def sign_in(body: dict[str, Any]) -> tuple[services.IssuedToken, dict[str, str]]:
-    """Exchange a phone and its code for a bearer token."""
-    issued = services.sign_in(db.session(), auth_settings(), body["phone"], body["code"])
+    """Exchange a phone and its code for a bearer token (and bind a WeChat, if sent)."""
+    s = db.session()
+    binding = body.get("wechat_binding")
+    found = wechat_login.open_binding(_secret_key(), binding) if binding else None
+    issued = services.sign_in(s, auth_settings(), body["phone"], body["code"], body["accept"])
+    if found is not None:
+        wechat_login.bind(s, issued.user, found)
     return issued, NO_STORE
 
 
 @auth_blp.route("/sign-out", methods=["POST"])
 @auth_blp.response(204)
 @auth_blp.doc(security=BEARER_AUTH)
+@consent_exempt
 def sign_out() -> None:
     """Revoke the bearer token of this request."""
     services.sign_out(db.session(), current_token())
+
+
+@auth_blp.route("/methods", methods=["GET"])
+@auth_blp.response(200, AuthMethodsSchema)
+def sign_in_methods() -> wechat_login.Methods:
+    """How one may sign in here: phone and code always, WeChat when configured."""
+    return wechat_login.methods(_wechat())
+
+
+@auth_blp.route("/wechat/authorizations", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_SIGNIN_PER_IP"), scope="signin-ip")
+@auth_blp.response(201, WechatAuthorizationSchema)
+@auth_blp.alt_response(404, description="WeChat sign-in is not configured")
+def wechat_authorize() -> tuple[wechat_login.Authorization, dict[str, str]]:
+    """Start a WeChat sign-in (in WeChat's browser): where to send the browser, with a state
+    bound to it by a cookie."""
+    started = wechat_login.start(_wechat())
+    cookie = _browser_cookie(started.browser, int(wechat_login.STATE_TTL.total_seconds()))
+    return started, {**NO_STORE, "Set-Cookie": cookie}
+
+
+@auth_blp.route("/wechat/sessions", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_SIGNIN_PER_IP"), scope="signin-ip")
+@auth_blp.arguments(WechatCallbackSchema())
+@auth_blp.response(200, WechatSignInSchema)
+@auth_blp.alt_response(401, description="WeChat refused the code")
+@auth_blp.alt_response(403, description="A forged, expired, replayed or other browser's state")
+@auth_blp.alt_response(404, description="WeChat sign-in is not configured")
+@auth_blp.alt_response(502, description="WeChat did not answer")
+def wechat_session(body: dict[str, Any]) -> tuple[wechat_login.WechatSignIn, dict[str, str]]:
+    """Finish a WeChat sign-in with the code and state WeChat sent back: a token, or (the
+    first time) a binding to send with a phone and its code."""
+    settings = _wechat()
+    if not settings.official_account:
+        raise wechat_login.WechatNotConfigured("WeChat sign-in is not configured.")
+    s = db.session()
+    browser = request.cookies.get(wechat_login.COOKIE)
+    wechat_login.check_state(s, settings, body["state"], browser, None)
+    found = wechat_login.exchange_oauth_code(settings, body["code"])
+    outcome = wechat_login.sign_in(s, auth_settings(), settings, found)
+    return outcome, {**NO_STORE, "Set-Cookie": _browser_cookie("", 0)}
+
+
+@auth_blp.route("/wechat/mini-sessions", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_SIGNIN_PER_IP"), scope="signin-ip")
+@auth_blp.arguments(WechatCodeSchema())
+@auth_blp.response(200, WechatSignInSchema)
+@auth_blp.alt_response(401, description="WeChat refused the code")
+@auth_blp.alt_response(404, description="Mini-program sign-in is not configured")
+@auth_blp.alt_response(502, description="WeChat did not answer")
+def wechat_mini_session(body: dict[str, Any]) -> tuple[wechat_login.WechatSignIn, dict[str, str]]:
+    """Sign in from the mini-program with a `wx.login` code (code2session): a token, or a
+    binding to send with a phone and its code."""
+    settings = _wechat()
+    found = wechat_login.code2session(settings, body["code"])
+    return wechat_login.sign_in(db.session(), auth_settings(), settings, found), NO_STORE
 
 
 @me_blp.route("")
@@ -121,6 +238,98 @@ class MeView(MethodView):
             db.session(), current_principal().require_user(), body["display_name"]
         )
         return _me()
+
+    @me_blp.arguments(DeletionSchema())
+    @me_blp.response(204)
+    @me_blp.alt_response(409, description="You are the last admin of an organisation with members")
+    @me_blp.doc(security=BEARER_AUTH)
+    @consent_exempt
+    def delete(self, body: dict[str, Any]) -> None:
+        """Delete your account, with the confirmation from `POST /me/deletion`: your personal
+        data is erased or anonymised; retirements, certificates (as issued) and ledgers stay,
+        unlinked from you."""
+        user = current_principal().require_user()
+        privacy.delete_account(
+            db.session(), user, current_token(), body["confirmation"], secret_key=_secret_key()
+        )
+
+
+@me_blp.route("/deletion", methods=["POST"])
+@me_blp.response(201, DeletionConfirmationSchema)
+@me_blp.alt_response(409, description="You are the last admin of an organisation with members")
+@me_blp.doc(security=BEARER_AUTH)
+@consent_exempt
+def confirm_deletion() -> tuple[privacy.DeletionConfirmation, dict[str, str]]:
+    """Ask to delete your account: a confirmation, good for 10 minutes, for `DELETE /me`."""
+    user = current_principal().require_user()
+    confirmation = privacy.confirm_deletion(
+        db.session(), user, current_token(), secret_key=_secret_key()
+    )
+    return confirmation, NO_STORE
+
+
+@me_blp.route("/export", methods=["GET"])
+@me_blp.response(200, ExportSchema)
+@me_blp.doc(security=BEARER_AUTH)
+@consent_exempt
+def export_me() -> tuple[privacy.Export, dict[str, str]]:
+    """Everything we hold on you, as JSON."""
+    user = current_principal().require_user()
+    return privacy.export(db.session(), user, secret_key=_secret_key()), NO_STORE
+
+
+@me_blp.route("/consents")
+class MyConsents(MethodView):
+    @me_blp.response(200, ConsentStandingSchema(many=True))
+    @me_blp.doc(security=BEARER_AUTH)
+    @consent_exempt
+    def get(self) -> list[consent.Standing]:
+        """Each text, its version in force, and your answer."""
+        return consent.standing(db.session(), current_principal().require_user())
+
+    @me_blp.arguments(ConsentsAcceptSchema())
+    @me_blp.response(200, ConsentStandingSchema(many=True))
+    @me_blp.alt_response(403, description="A text changed since it was shown (`consent-required`)")
+    @me_blp.doc(security=BEARER_AUTH)
+    @consent_exempt
+    def post(self, body: dict[str, Any]) -> list[consent.Standing]:
+        """Accept texts in their versions in force (a new version, or a separate consent)."""
+        s, user = db.session(), current_principal().require_user()
+        consent.accept(s, user, body["accept"])
+        return consent.standing(s, user)
+
+
+@me_blp.route("/consents/<document>", methods=["DELETE"])
+@me_blp.response(200, ConsentStandingSchema)
+@me_blp.doc(security=BEARER_AUTH)
+@consent_exempt
+def withdraw_consent(document: str) -> consent.Standing:
+    """Withdraw a separate consent (`judicial`, `travel`); the terms end with the account."""
+    user = current_principal().require_user()
+    return consent.withdraw(db.session(), user, _document(document))
+
+
+def _document(name: str) -> legal.Document:
+    try:
+        return legal.Document(name)
+    except ValueError:
+        raise NotFound(f"No document {name!r}.") from None
+
+
+@legal_blp.route("", methods=["GET"])
+@legal_blp.arguments(LegalQuerySchema(), location="query")
+@legal_blp.response(200, LegalSummarySchema(many=True))
+def legal_texts(query: dict[str, Any]) -> list[legal.Text]:
+    """The texts, with their versions in force."""
+    return [legal.text(d, query["lang"]) for d in legal.Document]
+
+
+@legal_blp.route("/<document>", methods=["GET"])
+@legal_blp.arguments(LegalQuerySchema(), location="query")
+@legal_blp.response(200, LegalTextSchema)
+def legal_text(query: dict[str, Any], document: str) -> legal.Text:
+    """One text in Chinese (`zh`, authoritative) or English (`en`)."""
+    return legal.text(_document(document), query["lang"])
 
 
 @me_blp.route("/invitations")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, fields, post_dump, post_load, validate
 
-from backend.accounts.models import CourtLevel, OrgKind, Role
+from backend.accounts.consent import Acceptance
+from backend.accounts.legal import LANGS, Document
+from backend.accounts.models import CourtLevel, OrgKind, Role, WechatApp
 from backend.accounts.principal import SCOPES
 
 
@@ -36,9 +38,32 @@ class CodeIssuedSchema(Schema):
         return data
 
 
+class AcceptanceSchema(Schema):
+    """ "I agree" to one version of one text (`GET /legal/{document}` gives the version)."""
+
+    document = fields.Enum(Document, by_value=True, required=True)
+    version = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Acceptance:
+        return Acceptance(**data)
+
+
 class SignInSchema(Schema):
     phone = phone_field()
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Six digits."))
+    accept = fields.List(
+        fields.Nested(AcceptanceSchema),
+        load_default=list,
+        metadata={
+            "description": "Texts accepted: a new account needs the terms and the privacy "
+            "policy in their versions in force (else 403 `consent-required`)"
+        },
+    )
+    wechat_binding = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "From a WeChat sign-in of an unbound WeChat: bind it now"},
+    )
 
 
 class OrganisationRefSchema(Schema):
@@ -163,3 +188,131 @@ class ApiKeySchema(Schema):
 
 class ApiKeyCreatedSchema(ApiKeySchema):
     key = fields.String(metadata={"description": "The full key. Shown once: store it now."})
+
+
+# --- consent and legal texts -----------------------------------------------------------------
+
+
+class ConsentsAcceptSchema(Schema):
+    accept = fields.List(
+        fields.Nested(AcceptanceSchema), required=True, validate=validate.Length(min=1, max=4)
+    )
+
+
+class ConsentStandingSchema(Schema):
+    """Where the person stands with one text."""
+
+    document = fields.Enum(Document, by_value=True)
+    title = fields.String()
+    version = fields.String(metadata={"description": "The version in force"})
+    required = fields.Boolean(metadata={"description": "Needed to use the service at all"})
+    sensitive = fields.Boolean(metadata={"description": "A separate consent (PIPL art. 29)"})
+    in_force = fields.Boolean(metadata={"description": "Accepted in the version in force"})
+    accepted_version = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class ConsentRecordSchema(Schema):
+    document = fields.Enum(Document, by_value=True)
+    version = fields.String()
+    accepted = fields.Boolean(metadata={"description": "False: withdrawn"})
+    at = fields.DateTime()
+
+
+class LegalQuerySchema(Schema):
+    lang = fields.String(validate=validate.OneOf(LANGS), load_default="zh")
+
+
+class LegalSummarySchema(Schema):
+    document = fields.Enum(Document, by_value=True)
+    lang = fields.String()
+    title = fields.String()
+    version = fields.String()
+    effective = fields.Date()
+    sensitive = fields.Boolean()
+
+
+class LegalTextSchema(LegalSummarySchema):
+    markdown = fields.String(metadata={"description": "The source, as kept in the repository"})
+    html = fields.String(metadata={"description": "The Markdown rendered (no raw HTML passes)"})
+
+
+# --- WeChat sign-in ----------------------------------------------------------------------------
+
+
+class AuthMethodsSchema(Schema):
+    phone = fields.Boolean()
+    wechat_official_account = fields.Boolean(
+        metadata={"description": "Sign-in inside WeChat's browser (OAuth)"}
+    )
+    wechat_mini_program = fields.Boolean()
+
+
+class WechatAuthorizationSchema(Schema):
+    authorize_url = fields.String(metadata={"description": "Send the browser here"})
+    state = fields.String()
+    expires_at = fields.DateTime()
+
+
+class WechatCallbackSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    state = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class WechatCodeSchema(Schema):
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=128),
+        metadata={"description": "From wx.login in the mini-program"},
+    )
+
+
+class WechatSignInSchema(Schema):
+    signed_in = fields.Boolean()
+    token = fields.Nested(TokenSchema, allow_none=True)
+    binding = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "An unbound WeChat: send this as `wechat_binding` with a phone "
+            "and its code to `POST /auth/tokens`"
+        },
+    )
+    binding_expires_at = fields.DateTime(allow_none=True)
+
+
+class WechatIdentitySchema(Schema):
+    app = fields.Enum(WechatApp, by_value=True)
+    app_id = fields.String()
+    openid = fields.String()
+    unionid = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime()
+
+
+# --- export and deletion -----------------------------------------------------------------------
+
+
+class ExportSchema(Schema):
+    exported_at = fields.DateTime()
+    profile = fields.Nested(UserSchema)
+    consents = fields.List(fields.Nested(ConsentRecordSchema))
+    wechat_identities = fields.List(fields.Nested(WechatIdentitySchema))
+    memberships = fields.List(fields.Nested(MembershipSummarySchema))
+    invitations = fields.List(fields.Nested(MyInvitationSchema))
+    records = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={
+            "description": "What each other part of the service holds on you, by part: "
+            "footprints, orders, certificates, points, courts, partners"
+        },
+    )
+
+
+class DeletionConfirmationSchema(Schema):
+    confirmation = fields.String(metadata={"description": "Send it to `DELETE /me`"})
+    expires_at = fields.DateTime()
+
+
+class DeletionSchema(Schema):
+    confirmation = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -6,13 +6,14 @@ sign-in code is the one step committed on its own (docs/architecture.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from backend.accounts import credentials
+from backend.accounts import consent, credentials
 from backend.accounts.models import (
     AccessToken,
     ApiKey,
@@ -114,11 +115,20 @@ def request_code(s: Session, cfg: AuthSettings, sms: SmsSender, raw_phone: str) 
     return IssuedCode(phone=phone, expires_at=record.expires_at, code=code, sandbox=cfg.sandbox)
 
 
-def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedToken:
+def sign_in(
+    s: Session,
+    cfg: AuthSettings,
+    raw_phone: str,
+    code: str,
+    accept: Sequence[consent.Acceptance] = (),
+) -> IssuedToken:
     """Check a code (bounded attempts, single use) and issue a bearer token.
 
-    A first sign-in creates the user. The attempt is counted in a step of its own, committed
-    before the code is compared, so a wrong guess counts although its request then fails.
+    A first sign-in creates the user, once `accept` holds the terms and privacy policy in
+    force (else 403 `consent-required`, and the code stays unused for the retry); acceptances
+    sent by someone who has an account are recorded too. The attempt is counted in a step of
+    its own, committed before the code is compared, so a wrong guess counts although its
+    request then fails.
     """
     phone = normalise_phone(raw_phone)
     now = utcnow()
@@ -145,6 +155,9 @@ def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedT
         s.refresh(challenge)
         left = challenge.max_attempts - challenge.attempts
         raise InvalidCode("The code is wrong.", reason="wrong", attempts_left=left)
+    user = s.scalars(select(User).where(User.phone == phone)).first()
+    if user is None:
+        consent.check_new_account(accept)
     consumed = s.execute(
         update(SignInCode)
         .where(SignInCode.id == challenge.id, SignInCode.consumed_at.is_(None))
@@ -152,15 +165,16 @@ def sign_in(s: Session, cfg: AuthSettings, raw_phone: str, code: str) -> IssuedT
     )
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
         raise InvalidCode("The code was already used; request a new one.", reason="used")
-    user = s.scalars(select(User).where(User.phone == phone)).first()
     if user is None:
         user = User(phone=phone, display_name="")
         s.add(user)
         s.flush()
-    return _issue_token(s, cfg, user)
+    consent.accept(s, user, accept)
+    return issue_token(s, cfg, user)
 
 
-def _issue_token(s: Session, cfg: AuthSettings, user: User) -> IssuedToken:
+def issue_token(s: Session, cfg: AuthSettings, user: User) -> IssuedToken:
+    """A new bearer token for a person already identified (a code, or WeChat)."""
     token = credentials.new_token()
     record = AccessToken(
         user=user,

@@ -124,6 +124,13 @@ class Config:
     POINTS_INACTIVE_DAYS: int = 365
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
+    # Signing in with WeChat: the official account (OAuth in WeChat's browser), a mini-program.
+    WECHAT_OA_APPID: str = ""
+    WECHAT_OA_SECRET: str = ""
+    WECHAT_MINI_APPID: str = ""
+    WECHAT_MINI_SECRET: str = ""
+    WECHAT_API_BASE: str = "https://api.weixin.qq.com"  # tests point these at a local fake
+    WECHAT_OPEN_BASE: str = "https://open.weixin.qq.com"
     WEBHOOK_TIMEOUT_SECONDS: int = 5  # the whole attempt, from DNS to the last byte read
     WEBHOOK_MAX_ATTEMPTS: int = 8
     # Development only: http and loopback/private targets (never link-local or metadata ones).
@@ -189,6 +196,12 @@ class Config:
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
+            WECHAT_OA_APPID=_str("WECHAT_OA_APPID", ""),
+            WECHAT_OA_SECRET=_str("WECHAT_OA_SECRET", ""),
+            WECHAT_MINI_APPID=_str("WECHAT_MINI_APPID", ""),
+            WECHAT_MINI_SECRET=_str("WECHAT_MINI_SECRET", ""),
+            WECHAT_API_BASE=_str("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+            WECHAT_OPEN_BASE=_str("WECHAT_OPEN_BASE", "https://open.weixin.qq.com"),
             WEBHOOK_TIMEOUT_SECONDS=_int("WEBHOOK_TIMEOUT_SECONDS", 5),
             WEBHOOK_MAX_ATTEMPTS=_int("WEBHOOK_MAX_ATTEMPTS", 8),
             WEBHOOK_ALLOW_PRIVATE_TARGETS=_flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
@@ -215,6 +228,7 @@ class Config:
         self._choose_payment_provider()
         if "wechatpay" in self.payment_providers:
             self._check_wechatpay()
+        self._check_wechat_sign_in()
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
             raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
@@ -239,6 +253,14 @@ class Config:
         extra = parts.path.strip("/") or parts.query or parts.fragment
         if parts.scheme not in ("http", "https") or not parts.netloc or extra:
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
+
+    def _check_wechat_sign_in(self) -> None:
+        for app_id, secret in (
+            ("WECHAT_OA_APPID", "WECHAT_OA_SECRET"),
+            ("WECHAT_MINI_APPID", "WECHAT_MINI_SECRET"),
+        ):
+            if bool(getattr(self, app_id)) != bool(getattr(self, secret)):
+                raise ConfigError(f"{app_id} and {secret} are set together")
 
     def _check_observability(self) -> None:
         if self.LOG_FORMAT not in ("text", "json"):

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from backend.accounts import consent
+from backend.accounts.legal import Document
 from backend.accounts.principal import Principal
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.courts import audit, counting, eligibility
@@ -98,12 +100,15 @@ def order(
     """Order the defendant's restoration through the normal order flow (judicial, for the
     case's eligible credits). The order, its link to the defendant and the grams it adds to
     what was ordered are written in one transaction; the database refuses grams beyond what
-    the defendant (or the case) still needs, however many people order at once."""
+    the defendant (or the case) still needs, however many people order at once. The buyer's
+    separate consent to judicial information (PIPL art. 29) comes first: the order and its
+    certificate tie their account to a criminal case."""
     d = find(s, token)
     if claim is not None and claim.resource_id is not None:  # a retry after a crash
         resumed = orders.OrderRequest(beneficiary=d.name, judicial=True)
         return orders.create(s, who, resumed, provider, settings, claim)
     user = who.require_user()
+    consent.require(s, user.id, Document.judicial)
     case = d.case
     remaining = progress_of(s, case).remaining_to_buy(d.id)
     closed = _closed_because(case, remaining)

@@ -48,6 +48,7 @@ class Reported:
     ended_at: datetime | None = None
     external_id: str | None = None
     venue: str | None = None
+    refused: str | None = None  # refused before earning (no consent): the reason
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ def _screen(
     """A report refused or already counted, before the caps; None if it may earn."""
     if r.user_id is None:
         return _reject(i, "unknown_user")
+    if r.refused is not None:
+        return _reject(i, r.refused)
     if t is None:
         return _reject(i, "unknown_type")
     if source == ActionSource.self and r.type not in m.self_report_types:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts import consent
+from backend.accounts.legal import Document
 from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
 from backend.core import secretbox
@@ -99,8 +101,11 @@ def verify(
 def report(
     s: Session, partner_id: int, actions: list[PartnerAction], m: Methodology
 ) -> earning.Batch:
-    """Earn for a partner's batch; a phone that names nobody is an `unknown_user`."""
+    """Earn for a partner's batch; a phone that names nobody is an `unknown_user`, and one whose
+    person has not given (or has withdrawn) their separate consent to precise travel data is
+    `no_travel_consent`: nothing of it is kept."""
     users = people(s, [a.phone for a in actions])
+    consenting = consent.holders(s, users.values(), Document.travel)
     reports = [
         earning.Reported(
             user_id=users.get(a.phone),
@@ -110,6 +115,7 @@ def report(
             ended_at=a.ended_at,
             external_id=a.external_id,
             venue=a.venue,
+            refused=None if users.get(a.phone) in consenting else "no_travel_consent",
         )
         for a in actions
     ]

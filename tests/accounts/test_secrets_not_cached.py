@@ -19,7 +19,8 @@ def test_the_code_and_the_token_are_not_stored_by_caches(client):
     assert code.status_code == 202
     assert no_store(code)
     token = client.post(
-        "/api/v1/auth/tokens", json={"phone": phone, "code": code.get_json()["code"]}
+        "/api/v1/auth/tokens",
+        json={"phone": phone, "code": code.get_json()["code"], "accept": f.accept_terms()},
     )
     assert token.status_code == 201
     assert no_store(token)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import AccessToken, SignInCode, User
 from backend.core.clock import utcnow
-from tests.factories import bearer, new_phone
+from tests.factories import accept_terms, bearer, new_phone
 
 
 def _code(client, phone: str) -> str:
@@ -19,7 +19,8 @@ def _code(client, phone: str) -> str:
 
 
 def _sign_in(client, phone: str, code: str):
-    return client.post("/api/v1/auth/tokens", json={"phone": phone, "code": code})
+    body = {"phone": phone, "code": code, "accept": accept_terms()}
+    return client.post("/api/v1/auth/tokens", json=body)
 
 
 def test_happy_path_creates_user_and_token(client, db_session: Session):

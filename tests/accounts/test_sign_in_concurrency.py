@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.accounts import services
+from backend.accounts import legal, services
+from backend.accounts.consent import Acceptance
 from backend.accounts.models import SignInCode, User
 from backend.accounts.sms import SandboxSms
 from backend.core import uow
@@ -33,7 +34,8 @@ def test_a_code_signs_in_exactly_once(committing):
     phone = new_phone()
     with committing() as s, uow.transaction(s):
         code = services.request_code(s, CFG, SandboxSms(), phone).code
-    results = _race(committing, lambda s: services.sign_in(s, CFG, phone, code))
+    terms = [Acceptance(d, legal.version(d)) for d in legal.REQUIRED]  # a new account
+    results = _race(committing, lambda s: services.sign_in(s, CFG, phone, code, terms))
     tokens = [r for r in results if isinstance(r, services.IssuedToken)]
     assert len(tokens) == 1
     with committing() as s:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from backend.app import create_app
 from backend.core.db import IMMEDIATE, Database, session
 from backend.core.migrate import upgrade
-from tests.factories import new_phone
+from tests.factories import accept_terms, new_phone
 
 SECONDS = 3.0
 CLIENTS = 4
@@ -59,7 +59,11 @@ def test_people_signing_in_at_once_on_sqlite_get_no_5xx(tmp_path):
             code = client.post("/api/v1/auth/codes", json={"phone": phone})
             token = client.post(
                 "/api/v1/auth/tokens",
-                json={"phone": phone, "code": (code.get_json() or {}).get("code", "")},
+                json={
+                    "phone": phone,
+                    "code": (code.get_json() or {}).get("code", ""),
+                    "accept": accept_terms(),
+                },
             )
             me = client.get(
                 "/api/v1/me",

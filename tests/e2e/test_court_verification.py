@@ -45,11 +45,18 @@ def test_a_defendant_buys_and_the_clerk_verifies_the_certificate(
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_label(re.compile("我已阅读并同意")).check()  # a new account: the terms first
+    page.get_by_role("button", name="同意并继续").click()
 
     expect(page).to_have_url(re.compile(re.escape(link) + "$"))
-    page.get_by_role("button", name="购买 1.50 t 并支付").click()
+    buy = page.get_by_role("button", name="购买 1.50 t 并支付")
+    buy.click()
+    # Buying for a defendant processes judicial information: a separate consent first.
+    page.get_by_label(re.compile("我单独同意《司法信息处理单独同意》")).check()
+    page.get_by_role("button", name="同意并继续").click()
+    buy.click()
     expect(page).to_have_url(re.compile(r"/checkout/ord_"))
-    expect(page.get_by_text(f"生态修复 {CASE_NUMBER}")).to_be_visible()
+    expect(page.get_by_text(f"生态修复：{CASE_NUMBER}")).to_be_visible()
     page.get_by_role("button", name=re.compile("模拟支付")).click()
 
     expect(page).to_have_url(re.compile(r"/certificates/DD-\d{4}-\d{6}$"))

@@ -27,9 +27,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from backend.accounts import legal
 from backend.partners.wechat.linking import token as wechat_link_token
 from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import StripeProvider
@@ -161,10 +163,28 @@ def citizen_invitation(w: World, client: FlaskClient) -> str:
     return invitation_id
 
 
-def new_phone_code(client: FlaskClient) -> dict[str, str]:
+def new_phone_code(client: FlaskClient) -> dict[str, Any]:
     phone = f.new_phone()
     code = client.post("/api/v1/auth/codes", json={"phone": phone}).get_json()["code"]
-    return {"phone": phone, "code": code}
+    return {"phone": phone, "code": code, "accept": f.accept_terms()}
+
+
+def wechat_callback(client: FlaskClient) -> dict[str, str]:
+    """A WeChat sign-in started by this client (its cookie kept), and the code WeChat's fake
+    then gives its user: what the PWA posts back."""
+    started = client.post("/api/v1/auth/wechat/authorizations").get_json()
+    went = requests.get(started["authorize_url"], allow_redirects=False, timeout=5)
+    code = went.headers["Location"].split("code=")[1].split("&")[0]
+    return {"code": code, "state": started["state"]}
+
+
+def mini_code(app: Flask) -> dict[str, str]:
+    fake, appid = app.config["WECHAT_API_BASE"], app.config["WECHAT_MINI_APPID"]
+    return {"code": requests.get(f"{fake}/_fake/code?appid={appid}", timeout=5).text}
+
+
+def accept_current() -> dict[str, Any]:
+    return {"accept": [{"document": d.value, "version": legal.version(d)} for d in legal.REQUIRED]}
 
 
 @dataclass(frozen=True)
@@ -238,6 +258,65 @@ MATRIX: list[Row] = [
         "/api/v1/auth/sign-out",
         person(204),
         "revokes the caller's own bearer token; an API key is not a sign-in",
+    ),
+    row("GET", "/api/v1/auth/methods", public(200), "how one may sign in is public"),
+    row(
+        "POST",
+        "/api/v1/auth/wechat/authorizations",
+        public(201),
+        "anyone may start a WeChat sign-in (its state is bound to the browser)",
+    ),
+    row(
+        "POST",
+        "/api/v1/auth/wechat/sessions",
+        public(200),
+        "the browser that started a WeChat sign-in finishes it with WeChat's code",
+        lambda w, c: Req("/api/v1/auth/wechat/sessions", json=wechat_callback(c)),
+    ),
+    row(
+        "POST",
+        "/api/v1/auth/wechat/mini-sessions",
+        public(200),
+        "anyone holding a mini-program code signs in with it",
+        lambda w, c: Req("/api/v1/auth/wechat/mini-sessions", json=mini_code(c.application)),
+    ),
+    row("GET", "/api/v1/legal", public(200), "the legal texts are public"),
+    row(
+        "GET",
+        "/api/v1/legal/{document}",
+        public(200),
+        "the legal texts are public",
+        lambda w, c: Req("/api/v1/legal/privacy"),
+    ),
+    row("GET", "/api/v1/me/consents", person(200), "a person's own consents"),
+    row(
+        "POST",
+        "/api/v1/me/consents",
+        person(200),
+        "a person accepts texts for themselves",
+        lambda w, c: Req("/api/v1/me/consents", json=accept_current()),
+    ),
+    row(
+        "DELETE",
+        "/api/v1/me/consents/{document}",
+        person(200),
+        "a person withdraws their own separate consent",
+        lambda w, c: Req("/api/v1/me/consents/travel"),
+    ),
+    row("GET", "/api/v1/me/export", person(200), "a person exports their own data"),
+    row(
+        "POST",
+        "/api/v1/me/deletion",
+        person(201, org_admin=409),
+        "a person asks to delete their own account; Acme's only admin hands it over first",
+    ),
+    row(
+        "DELETE",
+        "/api/v1/me",
+        person(422),
+        "a person deletes only their own account, with a confirmation bound to their sign-in "
+        "(a forged one is 422)",
+        lambda w, c: Req("/api/v1/me", json={"confirmation": "forged"}),
     ),
     row("GET", "/api/v1/me", person(200), "the signed-in person"),
     row(

@@ -9,14 +9,18 @@ import { Calculator } from "./screens/Calculator";
 import { Certificate } from "./screens/Certificate";
 import { Certificates } from "./screens/Certificates";
 import { Checkout } from "./screens/Checkout";
+import { ConsentScreen } from "./screens/ConsentScreen";
 import { CourtPurchase } from "./screens/CourtPurchase";
 import { Home } from "./screens/Home";
+import { Legal } from "./screens/Legal";
 import { Me } from "./screens/Me";
 import { SignIn } from "./screens/SignIn";
+import { WechatCallback } from "./screens/WechatCallback";
 import { Stats } from "./screens/Stats";
 import { Wallet } from "./screens/Wallet";
 import { WechatLink } from "./screens/WechatLink";
 import { refreshMe } from "./account";
+import { consentNeeded } from "./consent";
 import { Lazy, type DeskModule } from "./components/Lazy";
 import { session } from "./session";
 import { applyUpdate, updateReady } from "./update";
@@ -42,8 +46,16 @@ function Private({ children }: { children: ComponentChildren }) {
 function Screen() {
   const path = here.value.path;
   let p: Record<string, string> | null;
+  if ((p = match("/legal/:document", path))) return <Legal document={p.document!} />;
+  // The API waits for a signed-in person's consent: nothing else until they answer.
+  const asked = consentNeeded.value;
+  if (asked && session.value) return <ConsentScreen documents={asked} />;
   if (match("/", path)) return <Home />;
   if (match("/sign-in", path)) return <SignIn />;
+  if (match("/sign-in/wechat", path)) {
+    const q = here.value.query;
+    return <WechatCallback code={q.get("code") ?? ""} state={q.get("state") ?? ""} />;
+  }
   if ((p = match("/neutralise/:kind", path)) && KINDS.includes(p.kind as Kind)) {
     return <Calculator key={p.kind} kind={p.kind as Kind} />;
   }

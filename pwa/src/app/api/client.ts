@@ -1,6 +1,7 @@
 // The one place that talks to /api/v1: bearer token, JSON in and out, problem+json into ApiError.
 import { ApiError, networkError } from "./problem";
 import type { Problem } from "./types";
+import { consentNeeded, neededBy } from "../consent";
 import { session, signOutLocally } from "../session";
 
 export interface Call {
@@ -30,7 +31,11 @@ export async function api<T>(method: string, path: string, call: Call = {}): Pro
   const data: unknown = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (res.status === 401 && token) signOutLocally();
-    throw new ApiError(res.status, typeof data === "object" && data ? (data as Problem) : {});
+    const err = new ApiError(res.status, typeof data === "object" && data ? (data as Problem) : {});
+    // A signed-in person must accept a text first: the app shows the consent screen.
+    const needed = token ? neededBy(err) : null;
+    if (needed) consentNeeded.value = needed;
+    throw err;
   }
   return data as T;
 }

@@ -138,7 +138,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a phone and its code for a bearer token. */
+        /** Exchange a phone and its code for a bearer token (and bind a WeChat, if sent). */
         post: {
             parameters: {
                 query?: never;
@@ -159,6 +159,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Token"];
+                    };
+                };
+                /** @description A new account needs the texts accepted (`consent-required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The WeChat is bound to another account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -206,6 +224,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How one may sign in here: phone and code always, WeChat when configured. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthMethods"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a WeChat sign-in (in WeChat's browser): where to send the browser, with a state
+         *     bound to it by a cookie.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WechatAuthorization"];
+                    };
+                };
+                /** @description WeChat sign-in is not configured */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a WeChat sign-in with the code and state WeChat sent back: a token, or (the
+         *     first time) a binding to send with a phone and its code.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WechatCallback"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WechatSignIn"];
+                    };
+                };
+                /** @description WeChat refused the code */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A forged, expired, replayed or other browser's state */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description WeChat sign-in is not configured */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description WeChat did not answer */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/mini-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in from the mini-program with a `wx.login` code (code2session): a token, or a
+         *     binding to send with a phone and its code.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WechatCode"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WechatSignIn"];
+                    };
+                };
+                /** @description WeChat refused the code */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Mini-program sign-in is not configured */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description WeChat did not answer */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -237,7 +494,44 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account, with the confirmation from `POST /me/deletion`: your personal
+         *     data is erased or anonymised; retirements, certificates (as issued) and ledgers stay,
+         *     unlinked from you.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Deletion"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description You are the last admin of an organisation with members */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         /** Change the display name. */
@@ -267,6 +561,202 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/me/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to delete your account: a confirmation, good for 10 minutes, for `DELETE /me`. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletionConfirmation"];
+                    };
+                };
+                /** @description You are the last admin of an organisation with members */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything we hold on you, as JSON. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each text, its version in force, and your answer. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentStanding"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Accept texts in their versions in force (a new version, or a separate consent). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConsentsAccept"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentStanding"][];
+                    };
+                };
+                /** @description A text changed since it was shown (`consent-required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/consents/{document}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a separate consent (`judicial`, `travel`); the terms end with the account. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    document: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentStanding"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/invitations": {
@@ -429,6 +919,90 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The texts, with their versions in force. */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LegalSummary"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal/{document}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document: string;
+            };
+            cookie?: never;
+        };
+        /** One text in Chinese (`zh`, authoritative) or English (`en`). */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    document: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LegalText"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3765,6 +4339,11 @@ export interface components {
             /** @description Sandbox mode only: the code itself */
             code?: string;
         };
+        Acceptance: {
+            /** @enum {unknown} */
+            document: "terms" | "privacy" | "judicial" | "travel";
+            version: string;
+        };
         SignIn: {
             /**
              * @description E.164, or a mainland number
@@ -3772,6 +4351,10 @@ export interface components {
              */
             phone: string;
             code: string;
+            /** @description Texts accepted: a new account needs the terms and the privacy policy in their versions in force (else 403 `consent-required`) */
+            accept?: components["schemas"]["Acceptance"][];
+            /** @description From a WeChat sign-in of an unbound WeChat: bind it now */
+            wechat_binding?: string;
         };
         User: {
             id?: number;
@@ -3787,6 +4370,35 @@ export interface components {
             /** Format: date-time */
             expires_at?: string;
             user?: components["schemas"]["User"];
+        };
+        AuthMethods: {
+            phone?: boolean;
+            /** @description Sign-in inside WeChat's browser (OAuth) */
+            wechat_official_account?: boolean;
+            wechat_mini_program?: boolean;
+        };
+        WechatAuthorization: {
+            /** @description Send the browser here */
+            authorize_url?: string;
+            state?: string;
+            /** Format: date-time */
+            expires_at?: string;
+        };
+        WechatCallback: {
+            code: string;
+            state: string;
+        };
+        WechatSignIn: {
+            signed_in?: boolean;
+            token?: components["schemas"]["Token"] | null;
+            /** @description An unbound WeChat: send this as `wechat_binding` with a phone and its code to `POST /auth/tokens` */
+            binding?: string | null;
+            /** Format: date-time */
+            binding_expires_at?: string | null;
+        };
+        WechatCode: {
+            /** @description From wx.login in the mini-program */
+            code: string;
         };
         OrganisationRef: {
             id?: number;
@@ -3810,6 +4422,35 @@ export interface components {
         ProfileUpdate: {
             display_name: string;
         };
+        Deletion: {
+            confirmation: string;
+        };
+        DeletionConfirmation: {
+            /** @description Send it to `DELETE /me` */
+            confirmation?: string;
+            /** Format: date-time */
+            expires_at?: string;
+        };
+        ConsentRecord: {
+            /** @enum {unknown} */
+            document?: "terms" | "privacy" | "judicial" | "travel";
+            version?: string;
+            /** @description False: withdrawn */
+            accepted?: boolean;
+            /** Format: date-time */
+            at?: string;
+        };
+        WechatIdentity: {
+            /** @enum {unknown} */
+            app?: "official_account" | "mini_program";
+            app_id?: string;
+            openid?: string;
+            unionid?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_used_at?: string;
+        };
         MyInvitation: {
             id?: string;
             organisation?: components["schemas"]["OrganisationRef"];
@@ -3818,6 +4459,62 @@ export interface components {
             created_at?: string;
             /** Format: date-time */
             expires_at?: string;
+        };
+        Export: {
+            /** Format: date-time */
+            exported_at?: string;
+            profile?: components["schemas"]["User"];
+            consents?: components["schemas"]["ConsentRecord"][];
+            wechat_identities?: components["schemas"]["WechatIdentity"][];
+            memberships?: components["schemas"]["MembershipSummary"][];
+            invitations?: components["schemas"]["MyInvitation"][];
+            /** @description What each other part of the service holds on you, by part: footprints, orders, certificates, points, courts, partners */
+            records?: {
+                [key: string]: unknown;
+            };
+        };
+        ConsentStanding: {
+            /** @enum {unknown} */
+            document?: "terms" | "privacy" | "judicial" | "travel";
+            title?: string;
+            /** @description The version in force */
+            version?: string;
+            /** @description Needed to use the service at all */
+            required?: boolean;
+            /** @description A separate consent (PIPL art. 29) */
+            sensitive?: boolean;
+            /** @description Accepted in the version in force */
+            in_force?: boolean;
+            accepted_version?: string | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+        };
+        ConsentsAccept: {
+            accept: components["schemas"]["Acceptance"][];
+        };
+        LegalSummary: {
+            /** @enum {unknown} */
+            document?: "terms" | "privacy" | "judicial" | "travel";
+            lang?: string;
+            title?: string;
+            version?: string;
+            /** Format: date */
+            effective?: string;
+            sensitive?: boolean;
+        };
+        LegalText: {
+            /** @enum {unknown} */
+            document?: "terms" | "privacy" | "judicial" | "travel";
+            lang?: string;
+            title?: string;
+            version?: string;
+            /** Format: date */
+            effective?: string;
+            sensitive?: boolean;
+            /** @description The source, as kept in the repository */
+            markdown?: string;
+            /** @description The Markdown rendered (no raw HTML passes) */
+            html?: string;
         };
         Organisation: {
             id?: number;

@@ -1,16 +1,17 @@
-// "我的": my certificates and points, invitations to organisations, the organisations I run,
-// the court desk, language, sign out.
+// "我的": my name, my certificates and points, invitations to organisations, the organisations I
+// run, the court desk, the texts I agreed to and my separate consents, my data (export) and my
+// account (delete), language, sign out.
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
-import type { Me as MeData } from "../api/types";
+import type { ConsentStanding, DeletionConfirmation, Me as MeData } from "../api/types";
 import { me } from "../account";
 import { ErrorBox, Loading } from "../components/status";
 import { WorkLinks } from "../components/WorkLinks";
 import { useLoad } from "../components/useLoad";
-import { lang, setLang, t } from "../i18n";
+import { lang, setLang, t, tryT } from "../i18n";
 import { navigate } from "../router";
-import { signOutLocally } from "../session";
+import { session, signIn, signOutLocally } from "../session";
 
 export function Me() {
   const { data, error, reload } = useLoad(async (signal) => {
@@ -30,9 +31,7 @@ export function Me() {
   return (
     <section class="screen">
       <h1>{t("me.title")}</h1>
-      <p class="hint">
-        {who.display_name} · {who.phone}
-      </p>
+      <Profile who={who} />
       <ul class="list">
         <li>
           <a class="list-item" href="/certificates">
@@ -52,6 +51,7 @@ export function Me() {
       </ul>
       <Invitations onAnswered={reload} />
       <WorkLinks who={who} />
+      <Privacy />
       <div class="actions">
         <button
           class="button secondary"
@@ -65,7 +65,199 @@ export function Me() {
           {t("me.signOut")}
         </button>
       </div>
+      <DeleteAccount />
     </section>
+  );
+}
+
+/** My name as organisations and certificates (by default) show it, and my phone. */
+function Profile({ who }: { who: MeData }) {
+  const [name, setName] = useState(who.display_name ?? "");
+  const [state, setState] = useState<"idle" | "saving" | "saved">("idle");
+  const [error, setError] = useState<unknown>(undefined);
+
+  async function save(e: Event): Promise<void> {
+    e.preventDefault();
+    setState("saving");
+    setError(undefined);
+    try {
+      const got = await api<MeData>("PATCH", "/me", { body: { display_name: name.trim() } });
+      me.value = got;
+      const s = session.value;
+      if (s) signIn({ ...s, displayName: got.display_name ?? "" });
+      setState("saved");
+    } catch (err) {
+      setError(err);
+      setState("idle");
+    }
+  }
+
+  return (
+    <form class="card form" onSubmit={save}>
+      <label class="field" for="display_name">
+        <span>{t("field.display_name")}</span>
+        <input
+          id="display_name"
+          name="display_name"
+          autocomplete="name"
+          maxLength={100}
+          required
+          value={name}
+          placeholder={t("me.namePlaceholder")}
+          onInput={(e) => {
+            setName(e.currentTarget.value);
+            setState("idle");
+          }}
+        />
+      </label>
+      <p class="hint">{t("me.phone", { phone: who.phone ?? "" })}</p>
+      {error !== undefined && <ErrorBox error={error} />}
+      <button class="button primary" type="submit" disabled={state === "saving" || !name.trim()}>
+        {state === "saved" ? t("me.saved") : t("me.save")}
+      </button>
+    </form>
+  );
+}
+
+/** The texts I agreed to, my separate consents (give or withdraw), and my data. */
+function Privacy() {
+  const { data, reload } = useLoad(
+    (signal) => api<ConsentStanding[]>("GET", "/me/consents", { signal }),
+    [],
+  );
+  const [failed, setFailed] = useState<unknown>(undefined);
+  const [exporting, setExporting] = useState(false);
+
+  async function change(c: ConsentStanding): Promise<void> {
+    setFailed(undefined);
+    try {
+      if (c.in_force) await api("DELETE", `/me/consents/${c.document}`);
+      else {
+        const accept = [{ document: c.document, version: c.version }];
+        await api("POST", "/me/consents", { body: { accept } });
+      }
+      reload();
+    } catch (e) {
+      setFailed(e);
+    }
+  }
+
+  async function download(): Promise<void> {
+    setExporting(true);
+    setFailed(undefined);
+    try {
+      const all = await api<unknown>("GET", "/me/export");
+      const blob = new Blob([JSON.stringify(all, null, 2)], { type: "application/json" });
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = `diandian-my-data-${new Date().toISOString().slice(0, 10)}.json`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (e) {
+      setFailed(e);
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  return (
+    <>
+      <h2>{t("me.privacy")}</h2>
+      {failed !== undefined && <ErrorBox error={failed} />}
+      <ul class="list">
+        <li>
+          <a class="list-item" href="/legal/terms">
+            <span class="list-title">{t("me.terms")}</span>
+          </a>
+        </li>
+        <li>
+          <a class="list-item" href="/legal/privacy">
+            <span class="list-title">{t("me.privacyPolicy")}</span>
+          </a>
+        </li>
+        {(data ?? [])
+          .filter((c) => c.sensitive)
+          .map((c) => (
+            <li key={c.document} class="list-item" data-testid={`consent-${c.document}`}>
+              <a class="list-title" href={`/legal/${c.document}`}>
+                {tryT(`me.sensitive.${c.document}`)}
+              </a>
+              <span class="list-meta">{c.in_force ? t("me.consented") : t("me.notConsented")}</span>
+              <button class="button small secondary" type="button" onClick={() => change(c)}>
+                {c.in_force ? t("me.withdraw") : t("me.grant")}
+              </button>
+            </li>
+          ))}
+      </ul>
+      <p class="hint">{t("me.exportHint")}</p>
+      <button class="button secondary" type="button" disabled={exporting} onClick={download}>
+        {t("me.export")}
+      </button>
+    </>
+  );
+}
+
+/** Deleting my account: what goes and what stays, then a confirmation good for 10 minutes. */
+function DeleteAccount() {
+  const [step, setStep] = useState<"closed" | "warned" | "confirming">("closed");
+  const [confirmation, setConfirmation] = useState<DeletionConfirmation | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  async function ask(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setConfirmation(await api<DeletionConfirmation>("POST", "/me/deletion", { body: {} }));
+      setStep("confirming");
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function erase(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api("DELETE", "/me", { body: { confirmation: confirmation?.confirmation } });
+      signOutLocally();
+      navigate("/", true);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  if (step === "closed") {
+    return (
+      <button class="button secondary danger" type="button" onClick={() => setStep("warned")}>
+        {t("me.delete")}
+      </button>
+    );
+  }
+  return (
+    <div class="card" role="alertdialog" aria-labelledby="delete-title" data-testid="delete-account">
+      <h2 id="delete-title">{t("me.delete")}</h2>
+      <p>{t("me.deleteErased")}</p>
+      <p>{t("me.deleteKept")}</p>
+      {error !== undefined && <ErrorBox error={error} />}
+      <div class="actions">
+        {step === "warned" ? (
+          <button class="button primary danger" type="button" disabled={busy} onClick={ask}>
+            {t("me.deleteContinue")}
+          </button>
+        ) : (
+          <button class="button primary danger" type="button" disabled={busy} onClick={erase}>
+            {t("me.deleteConfirm")}
+          </button>
+        )}
+        <button class="button secondary" type="button" onClick={() => setStep("closed")}>
+          {t("me.deleteCancel")}
+        </button>
+      </div>
+    </div>
   );
 }
 
