@@ -15,12 +15,15 @@ SOCIETY = "成都市生态环境学会"
 FORUM = "2026 成都低碳发展论坛"
 
 
-def _sign_in(page: Page, phone: str) -> None:
+def _sign_in(page: Page, phone: str, *, new: bool = False) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in\?next="))
     page.get_by_label("手机号").fill(phone)
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
+    if new:  # a new account accepts the terms first
+        page.get_by_label(re.compile("我已阅读并同意")).check()
+        page.get_by_role("button", name="同意并继续").click()
 
 
 def _token(page: Page) -> str:
@@ -28,7 +31,9 @@ def _token(page: Page) -> str:
     return str(page.evaluate("JSON.parse(localStorage.getItem('diandian.session')).token"))
 
 
-def _meeting_typed_signed_out(page: Page, phone: str, beneficiary: str) -> None:
+def _meeting_typed_signed_out(
+    page: Page, phone: str, beneficiary: str, *, new: bool = False
+) -> None:
     """Signed out: numbers, the meeting's name and the certificate's name, then sign in."""
     page.goto("/neutralise/meeting?attendees=120&days=2")
     page.get_by_text("更多细节（可选）").click()
@@ -37,7 +42,7 @@ def _meeting_typed_signed_out(page: Page, phone: str, beneficiary: str) -> None:
     expect(name).to_have_value("")
     name.fill(beneficiary)
     page.get_by_role("button", name="登录后中和").click()
-    _sign_in(page, phone)
+    _sign_in(page, phone, new=new)
     expect(page).to_have_url(re.compile(r"/neutralise/meeting$"))
 
 
@@ -75,7 +80,7 @@ def test_the_name_typed_before_signing_in_is_the_name_on_the_certificate(page: P
 
 
 def test_the_checkout_leads_back_to_change_the_name_before_paying(page: Page, live: Live):
-    _meeting_typed_signed_out(page, NEWCOMER, "成都市生态环境学会 秘书处")
+    _meeting_typed_signed_out(page, NEWCOMER, "成都市生态环境学会 秘书处", new=True)
     page.get_by_role("button", name="立即中和").click()
     expect(page).to_have_url(re.compile(r"/checkout/ord_"))
     first = page.url.rsplit("/", 1)[-1]
