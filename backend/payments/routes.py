@@ -6,7 +6,7 @@ from flask import request
 from flask.views import MethodView
 
 from backend.payments import choosing, providers
-from backend.payments.schemas import RailsSchema
+from backend.payments.schemas import PaymentRailsSchema
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -20,7 +20,7 @@ CACHE = {"Cache-Control": "public, max-age=300", "Vary": "User-Agent"}
 
 @blp.route("/payments/rails")
 class PaymentRails(MethodView):
-    @blp.response(200, RailsSchema)
+    @blp.response(200, PaymentRailsSchema)
     def get(self) -> tuple[choosing.Offer, int, dict[str, str]]:
         """Public: the configured providers in preference order, each with its ways to pay and
         labels in zh and en, and the one recommended for this client's User-Agent."""

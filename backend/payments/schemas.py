@@ -5,14 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 
-class TextsSchema(Schema):
+class RailLabelSchema(Schema):
     zh = fields.String(metadata={"example": "微信支付"})
     en = fields.String(metadata={"example": "WeChat Pay"})
 
 
-class WaySchema(Schema):
+class PaymentWaySchema(Schema):
     channel = fields.String(metadata={"example": "native"})
-    label = fields.Nested(TextsSchema)
+    label = fields.Nested(RailLabelSchema)
     usable = fields.Boolean(
         metadata={
             "description": "Works in this client: JSAPI only inside WeChat, H5 and Alipay WAP "
@@ -21,24 +21,24 @@ class WaySchema(Schema):
     )
 
 
-class RailSchema(Schema):
+class PaymentRailSchema(Schema):
     provider = fields.String(metadata={"example": "wechatpay"})
-    label = fields.Nested(TextsSchema)
+    label = fields.Nested(RailLabelSchema)
     sandbox = fields.Boolean(metadata={"description": "True: no real money moves"})
     channels = fields.List(
-        fields.Nested(WaySchema),
+        fields.Nested(PaymentWaySchema),
         metadata={"description": "The ways to pay at the provider; empty: it has one way"},
     )
 
 
-class ChoiceSchema(Schema):
+class PaymentChoiceSchema(Schema):
     provider = fields.String(metadata={"example": "wechatpay"})
     channel = fields.String(
-        allow_none=True, metadata={"description": "None: the provider has one way to pay"}
+        allow_none=True, metadata={"description": "null: the provider has one way to pay"}
     )
 
 
-class RailsSchema(Schema):
+class PaymentRailsSchema(Schema):
     """Dumps a `choosing.Offer`."""
 
     client = fields.String(
@@ -49,11 +49,11 @@ class RailsSchema(Schema):
         },
     )
     rails = fields.List(
-        fields.Nested(RailSchema),
+        fields.Nested(PaymentRailSchema),
         metadata={"description": "The configured providers, most preferred first"},
     )
     recommended = fields.Nested(
-        ChoiceSchema,
+        PaymentChoiceSchema,
         metadata={
             "description": "What to preselect for this client; send it as the order's "
             "`provider` and `channel`"
