@@ -82,7 +82,7 @@ function QrPay({ url, amount }: { url: string; amount: string }) {
       <p>{t("pay.scan", { amount })}</p>
       {failed !== undefined && <ErrorBox error={failed} />}
       {svg && <div class="qr pay-qr" role="img" aria-label={t("pay.qrAlt")} data-testid="pay-qr" data-url={url} dangerouslySetInnerHTML={{ __html: svg }} />}
-      <p class="hint">{t("pay.scanHint")}</p>
+      {navigator.userAgent.includes("MicroMessenger") && <p class="hint">{t("pay.scanHint")}</p>}
     </>
   );
 }
