@@ -4,6 +4,7 @@ public `GET /api/v1/payments/rails` that offers the choice."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -150,7 +151,7 @@ def test_the_endpoint_offers_the_configured_rails_to_anyone(client: FlaskClient)
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "public, max-age=300"
     assert resp.headers["Vary"] == "User-Agent"
-    body = resp.json
+    body: dict[str, Any] = resp.get_json()
     assert body["client"] == "wechat"
     assert body["recommended"] == {"provider": "wechatpay", "channel": "jsapi"}
     wechatpay, sandbox = body["rails"]
@@ -172,4 +173,4 @@ def test_the_endpoint_offers_the_configured_rails_to_anyone(client: FlaskClient)
 @pytest.mark.usefixtures("wechatpay_and_sandbox")
 def test_a_desktop_is_recommended_the_qr_code(client: FlaskClient):
     resp = client.get("/api/v1/payments/rails", headers={"User-Agent": DESKTOP_CHROME})
-    assert resp.json["recommended"] == {"provider": "wechatpay", "channel": "native"}
+    assert resp.get_json()["recommended"] == {"provider": "wechatpay", "channel": "native"}
