@@ -14,6 +14,7 @@ from backend.orders import payment_routes, wechatpay_routes
 from backend.orders import routes as orders
 from backend.partners.webhooks import routes as webhooks
 from backend.partners.wechat import routes as wechat
+from backend.payments import routes as payments
 from backend.points import routes as points
 from backend.stats import routes as stats
 from backend.web.blueprint import Blueprint
@@ -27,6 +28,7 @@ MODULES: tuple[Blueprint, ...] = (
     footprint.blp,
     credits.blp,
     orders.blp,
+    payments.blp,
     payment_routes.blp,
     wechatpay_routes.blp,
     certificates.blp,

@@ -25,7 +25,9 @@ from backend.idempotency.store import Claim
 from backend.orders import pricing
 from backend.orders import services as orders
 from backend.orders.models import Order
-from backend.payments.provider import PaymentProvider
+from backend.payments.provider import Payer, PaymentProvider
+
+NO_PAYER = Payer()  # the way to pay chosen by the provider alone
 
 
 class PurchaseClosed(Conflict):
@@ -96,17 +98,24 @@ def order(
     provider: PaymentProvider,
     settings: orders.OrderSettings,
     claim: Claim | None = None,
+    payer: Payer = NO_PAYER,
 ) -> Order:
     """Order the defendant's restoration through the normal order flow (judicial, for the
     case's eligible credits). The order, its link to the defendant and the grams it adds to
     what was ordered are written in one transaction; the database refuses grams beyond what
     the defendant (or the case) still needs, however many people order at once. The buyer's
     separate consent to judicial information (PIPL art. 29) comes first: the order and its
-    certificate tie their account to a criminal case."""
+    certificate tie their account to a criminal case. The way to pay (`payer`) is settled
+    before anything is written, as for any order."""
     d = find(s, token)
     if claim is not None and claim.resource_id is not None:  # a retry after a crash
-        resumed = orders.OrderRequest(beneficiary=d.name, judicial=True)
-        return orders.create(s, who, resumed, provider, settings, claim)
+        resumed = orders.OrderRequest(
+            beneficiary=d.name, judicial=True, channel=payer.channel, openid=payer.openid
+        )
+        return orders.create(
+            s, who, resumed, provider, settings, claim, user_agent=payer.user_agent, ip=payer.ip
+        )
+    payer = orders.settle_payer(s, who, provider, settings, payer)
     user = who.require_user()
     consent.require(s, user.id, Document.judicial)
     case = d.case
@@ -140,4 +149,4 @@ def order(
         mass_g=placed.mass_g,
         amount=placed.amount,
     )
-    return orders.start_payment(s, placed, provider, claim)
+    return orders.start_payment(s, placed, provider, claim, payer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -36,6 +36,7 @@ from backend.orders import services as order_services
 from backend.orders.schemas import OrderSchema
 from backend.orders.services import OrderView
 from backend.payments import providers
+from backend.payments.provider import Payer
 from backend.web.blueprint import Blueprint
 from backend.web.limiter import writes
 
@@ -216,6 +217,7 @@ class PurchaseOrders(MethodView):
             rails.choose(body.get("provider")),
             order_services.OrderSettings.from_config(current_app.config),
             current_claim(),
+            Payer(body.get("channel"), None, request.user_agent.string, request.remote_addr or ""),
         )
         view = order_services.view(s, order, rails, history=False)
         return view, 201, {"Location": f"/api/v1/orders/{order.id}"}

@@ -284,6 +284,13 @@ class OrderRequestSchema(Schema):
         validate=validate.Length(min=1, max=16),
         metadata={"description": "How to pay, among the rails offered; default: the first"},
     )
+    channel = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={
+            "description": "The way to pay at the provider, as for `POST /orders` (WeChat Pay: "
+            "`jsapi`, `h5` or `native`); default: by the User-Agent"
+        },
+    )
 
 
 class PurchaseQuoteLineSchema(Schema):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from backend.accounts import wechat_login
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.core import cursors, uow
@@ -54,6 +55,7 @@ class OrderSettings:
     fee_bps: int = 0
     ttl: timedelta = timedelta(minutes=30)
     unpaid: holds.UnpaidLimits = field(default_factory=holds.UnpaidLimits)
+    wechatpay_appid: str = ""  # JSAPI payers' openids are theirs under this app
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> OrderSettings:
@@ -63,6 +65,7 @@ class OrderSettings:
             unpaid=holds.UnpaidLimits(
                 cfg["ORDER_UNPAID_MAX_COUNT"], cfg["ORDER_UNPAID_MAX_MASS_G"]
             ),
+            wechatpay_appid=cfg["WECHATPAY_APPID"],
         )
 
 
@@ -105,12 +108,23 @@ def create(
 ) -> Order:
     """Place the order, then start its payment (one order per idempotency claim). The way to
     pay is settled first, so a way the provider cannot take is refused before anything is
-    written. Hook for WeChat sign-in: when the request names no `openid`, the person's openid
-    under WECHATPAY_APPID belongs here."""
-    payer = payer_for(provider, Payer(req.channel, req.openid, user_agent, ip))
+    written."""
+    payer = settle_payer(s, who, provider, settings, Payer(req.channel, req.openid, user_agent, ip))
     if claim is not None and claim.resource_id is not None:
         return start_payment(s, get(s, who, claim.resource_id), provider, claim, payer)
     return start_payment(s, place(s, who, req, provider, settings), provider, claim, payer)
+
+
+def settle_payer(
+    s: Session, who: Principal, provider: PaymentProvider, settings: OrderSettings, payer: Payer
+) -> Payer:
+    """The way `provider` will take this payer (422 naming the field it cannot do). WeChat Pay's
+    JSAPI needs the payer's openid: when the request names none, a person signed in through
+    WeChat has theirs under WECHATPAY_APPID."""
+    if payer.openid is None and provider.name == "wechatpay" and who.user is not None:
+        found = wechat_login.openid_for(s, who.user.id, settings.wechatpay_appid)
+        payer = replace(payer, openid=found)
+    return payer_for(provider, payer)
 
 
 def place(

@@ -582,6 +582,12 @@ MATRIX: list[Row] = [
         lambda w, c: Req(f"/api/v1/orders/{w['acme_order']}/confirm", json={}),
     ),
     row(
+        "GET",
+        "/api/v1/payments/rails",
+        public(200),
+        "the rails offered and the one recommended are public (nothing of anyone's)",
+    ),
+    row(
         "POST",
         "/api/v1/payments/stripe/webhook",
         public(400),

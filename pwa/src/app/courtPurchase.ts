@@ -7,6 +7,7 @@ const keyOf = (token: string): string => `diandian.court-purchase.${token}`;
 export interface Remembered {
   idempotencyKey: string;
   orderId?: string;
+  way?: string; // the way to pay the key was used for ("provider:channel")
 }
 
 export function remembered(token: string, store: Storage | undefined = globalThis.localStorage): Remembered {

@@ -2089,6 +2089,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/rails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public: the configured providers in preference order, each with its ways to pay and
+         *     labels in zh and en, and the one recommended for this client's User-Agent.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentRails"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/stripe/webhook": {
         parameters: {
             query?: never;
@@ -5173,6 +5213,42 @@ export interface components {
              */
             outcome: "succeeded" | "declined";
         };
+        RailLabel: {
+            /** @example 微信支付 */
+            zh?: string;
+            /** @example WeChat Pay */
+            en?: string;
+        };
+        PaymentWay: {
+            /** @example native */
+            channel?: string;
+            label?: components["schemas"]["RailLabel"];
+            /** @description Works in this client: JSAPI only inside WeChat, H5 and Alipay WAP in another mobile browser, Alipay's page on a desktop, a QR code anywhere */
+            usable?: boolean;
+        };
+        PaymentRail: {
+            /** @example wechatpay */
+            provider?: string;
+            label?: components["schemas"]["RailLabel"];
+            /** @description True: no real money moves */
+            sandbox?: boolean;
+            /** @description The ways to pay at the provider; empty: it has one way */
+            channels?: components["schemas"]["PaymentWay"][];
+        };
+        PaymentChoice: {
+            /** @example wechatpay */
+            provider?: string;
+            /** @description null: the provider has one way to pay */
+            channel?: string | null;
+        };
+        PaymentRails: {
+            /** @description What the User-Agent says the client is: `wechat`, `mobile` or `desktop`; null when it is not recognised */
+            client?: string | null;
+            /** @description The configured providers, most preferred first */
+            rails?: components["schemas"]["PaymentRail"][];
+            /** @description What to preselect for this client; send it as the order's `provider` and `channel` */
+            recommended?: components["schemas"]["PaymentChoice"];
+        };
         WebhookAck: {
             received?: boolean;
             /** @example processed */
@@ -5914,6 +5990,8 @@ export interface components {
             mass_g?: number;
             /** @description How to pay, among the rails offered; default: the first */
             provider?: string;
+            /** @description The way to pay at the provider, as for `POST /orders` (WeChat Pay: `jsapi`, `h5` or `native`); default: by the User-Agent */
+            channel?: string;
         };
         ReportTotals: {
             neutralisations?: number;

@@ -12,6 +12,7 @@ export type Footprint = S["Footprint"];
 export type Quote = S["Quote"];
 export type Order = S["Order"];
 export type OrderCreate = S["OrderCreate"];
+export type PaymentRails = S["PaymentRails"];
 export type Certificate = S["Certificate"];
 export type Purpose = S["Purpose"];
 export type CertificatePage = S["CertificatePage"];

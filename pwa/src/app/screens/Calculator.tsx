@@ -7,10 +7,12 @@ import type { Footprint, Order, Quote } from "../api/types";
 import { keepTypedName, shownName, typedName } from "../beneficiary";
 import { CALCULATORS, initialValues, type FieldSpec, type Kind, type Values } from "../calculators";
 import { BarChart } from "../components/charts";
+import { PaymentChooser } from "../components/PaymentChooser";
 import { ErrorBox, Loading } from "../components/status";
 import { formatMass, formatMoney } from "../format";
 import { lang, t, tryT } from "../i18n";
 import { loadDraft, saveDraft } from "../offline/store";
+import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
 import { here, navigate } from "../router";
 import { session } from "../session";
 
@@ -26,6 +28,7 @@ export function Calculator({ kind }: { kind: Kind }) {
   const [busy, setBusy] = useState(false);
   const [typed, setTyped] = useState<string | undefined>(undefined);
   const [orderError, setOrderError] = useState<unknown>(undefined);
+  const [payWith, setPayWith] = useState<Choice | undefined>(undefined);
   const orderKeys = useRef(new Map<string, string>());
   const via = here.value.query.get("via");
 
@@ -93,8 +96,9 @@ export function Calculator({ kind }: { kind: Kind }) {
   async function neutralise(e: Event): Promise<void> {
     e.preventDefault();
     if (!footprint?.id) return;
-    const key = orderKeys.current.get(footprint.id) ?? newIdempotencyKey();
-    orderKeys.current.set(footprint.id, key);
+    const attempt = `${footprint.id}|${payWith ? keyOf(payWith) : ""}`; // one key per request body
+    const key = orderKeys.current.get(attempt) ?? newIdempotencyKey();
+    orderKeys.current.set(attempt, key);
     setOrderError(undefined);
     try {
       const order = await api<Order>("POST", "/orders", {
@@ -102,9 +106,11 @@ export function Calculator({ kind }: { kind: Kind }) {
           footprint_id: footprint.id,
           beneficiary: beneficiary.trim(),
           ...(via ? { note: `via=${via}` } : {}),
+          ...orderFields(payWith),
         },
         idempotencyKey: key,
       });
+      rememberOrigin(order.id!, { path: location.pathname + location.search });
       navigate(`/checkout/${order.id}`);
     } catch (err) {
       setOrderError(err);
@@ -147,6 +153,7 @@ export function Calculator({ kind }: { kind: Kind }) {
               onInput={(e) => typeName(e.currentTarget.value)}
             />
           </label>
+          {session.value && <PaymentChooser onChange={setPayWith} />}
           {orderError !== undefined && <ErrorBox error={orderError} />}
           {session.value ? (
             <button class="button primary" type="submit" disabled={busy}>

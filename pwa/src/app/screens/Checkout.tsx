@@ -1,9 +1,11 @@
 // Checkout: the name and purpose the certificate will carry (a last look, with a way back to
-// change them), what the order retires and costs, then pay (sandbox confirm, or Stripe's element).
+// change them), what the order retires and costs, then pay: sandbox confirm, Stripe's element,
+// or the provider's own way (WeChat Pay's bridge, a QR code, a page to open) while the order is
+// polled until paid; and, while unpaid, a way back to choose another way to pay.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api/client";
-import type { Footprint, Order } from "../api/types";
-import { CALCULATORS } from "../calculators";
+import type { Order } from "../api/types";
+import { cancelAndGoBack, PayWith, remoteInstructions, SwitchRail } from "../components/PayWith";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDateTime, formatMass, formatMoney } from "../format";
@@ -13,6 +15,7 @@ import { mountPaymentElement, stripeInstructions } from "../stripe";
 import { purposeText } from "../purpose";
 
 const POLL_MS = 1500;
+const AWAIT_MS = 2500; // an order paid elsewhere (a QR code, WeChat, a provider's page)
 
 export function Checkout({ id }: { id: string }) {
   const { data, error, loading, reload } = useLoad(
@@ -24,12 +27,15 @@ export function Checkout({ id }: { id: string }) {
   const [paying, setPaying] = useState(false);
   const current = order ?? data;
 
-  // Paid but not yet retired (a webhook or the worker finishes it): look again shortly.
+  const remote = current ? remoteInstructions(current) : null;
+  // Paid but not yet retired (a webhook or the worker finishes it), or paid elsewhere and not yet
+  // known here: look again shortly.
   useEffect(() => {
-    if (current?.status !== "paid") return;
+    const waiting = current?.status === "awaiting_payment" && remote !== null;
+    if (current?.status !== "paid" && !waiting) return;
     const timer = setTimeout(
       () => void api<Order>("GET", `/orders/${encodeURIComponent(id)}`).then(setOrder, () => {}),
-      POLL_MS,
+      waiting ? AWAIT_MS : POLL_MS,
     );
     return () => clearTimeout(timer);
   }, [current]);
@@ -126,9 +132,13 @@ export function Checkout({ id }: { id: string }) {
           </button>
         </div>
       )}
-      {awaiting && !payment?.sandbox && (
+      {awaiting && !payment?.sandbox && remote && (
+        <PayWith ins={remote} amount={money(current.amount!)} provider={providerName(payment?.provider)} />
+      )}
+      {awaiting && !payment?.sandbox && !remote && (
         <StripePay order={current} onError={setPayError} error={payError} />
       )}
+      {awaiting && <SwitchRail order={current} />}
       {current.status === "paid" && <Loading label={t("checkout.settling")} />}
       {current.certificate_number && (
         <a class="button primary" href={`/certificates/${current.certificate_number}`}>
@@ -152,9 +162,7 @@ function ChangeName({ order }: { order: Order }) {
     setBusy(true);
     setError(undefined);
     try {
-      const fp = await api<Footprint>("GET", `/footprints/${encodeURIComponent(footprintId!)}`);
-      await api<Order>("POST", `/orders/${encodeURIComponent(order.id!)}/cancel`, { body: {} });
-      navigate(fp.kind && fp.kind in CALCULATORS ? `/neutralise/${fp.kind}` : "/");
+      await cancelAndGoBack(order);
     } catch (e) {
       setError(e);
       setBusy(false);
@@ -212,4 +220,10 @@ function StripePay(props: { order: Order; error: unknown; onError: (e: unknown) 
       </button>
     </div>
   );
+}
+
+/** A provider's name for people (the chooser's labels come from the API; these are the few a
+ * checkout opens a page of). */
+function providerName(provider: string | undefined): string {
+  return provider === "alipay" ? t("pay.alipay") : provider === "wechatpay" ? t("pay.wechatpay") : (provider ?? "");
 }

@@ -1,13 +1,15 @@
 // The page a court's link or QR opens (`/court-purchase/{token}`): what this defendant must
 // buy, then sign in, order and pay like any order. The certificate is judicial.
 import { useState } from "preact/hooks";
-import { api } from "../api/client";
+import { api, newIdempotencyKey } from "../api/client";
 import type { Offer, Order } from "../api/types";
 import { remember, remembered } from "../courtPurchase";
+import { PaymentChooser } from "../components/PaymentChooser";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDay, formatMass, formatMoney } from "../format";
 import { lang, t, tryT } from "../i18n";
+import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
 import { navigate } from "../router";
 import { session } from "../session";
 
@@ -16,7 +18,8 @@ export function CourtPurchase({ token }: { token: string }) {
     (signal) => api<Offer>("GET", `/court-purchases/${encodeURIComponent(token)}`, { signal }),
     [token],
   );
-  const [mine] = useState(() => remembered(token));
+  const [mine, setMine] = useState(() => remembered(token));
+  const [payWith, setPayWith] = useState<Choice | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [orderError, setOrderError] = useState<unknown>(undefined);
   if (loading) return <Loading />;
@@ -28,12 +31,20 @@ export function CourtPurchase({ token }: { token: string }) {
   async function order(): Promise<void> {
     setBusy(true);
     setOrderError(undefined);
+    // The link's key makes a retry return the same order; another way to pay (before any order
+    // was made) is another request, so it gets a key of its own.
+    const way = payWith ? keyOf(payWith) : "";
+    const key = mine.orderId || (mine.way ?? "") === way ? mine.idempotencyKey : newIdempotencyKey();
+    const attempt = { ...mine, idempotencyKey: key, way };
+    remember(token, attempt);
+    setMine(attempt);
     try {
       const made = await api<Order>("POST", `/court-purchases/${encodeURIComponent(token)}/orders`, {
-        body: {},
-        idempotencyKey: mine.idempotencyKey,
+        body: orderFields(payWith),
+        idempotencyKey: key,
       });
-      remember(token, { ...mine, orderId: made.id });
+      remember(token, { ...attempt, orderId: made.id });
+      rememberOrigin(made.id!, { path: here, courtToken: token });
       navigate(`/checkout/${made.id}`);
     } catch (e) {
       setOrderError(e);
@@ -106,6 +117,7 @@ export function CourtPurchase({ token }: { token: string }) {
         </p>
       ) : session.value ? (
         <>
+          <PaymentChooser onChange={setPayWith} />
           {orderError !== undefined && <ErrorBox error={orderError} />}
           <button class="button primary" type="button" disabled={busy} onClick={order}>
             {t("purchase.buy", { mass: formatMass(offer.remaining_g!, l) })}
