@@ -26,6 +26,7 @@ from backend.core import db, public_url, uow
 from backend.core.config import Config, ConfigError
 from backend.core.migrate import upgrade
 from tests import factories as f
+from tests.accounts.fake_aliyun_sms import aliyun_settings
 
 
 def free_port() -> int:
@@ -115,7 +116,7 @@ def live(tmp_path: Path, **settings: object) -> Config:
         INSTANCE_PATH=str(tmp_path),
         SANDBOX=False,
         SECRET_KEY="k",
-        SMS_PROVIDER="aliyun",
+        **aliyun_settings(),
         STRIPE_SECRET_KEY="sk_live_x",
         STRIPE_PUBLISHABLE_KEY="pk_live_x",
         STRIPE_WEBHOOK_SECRET="whsec_x",

@@ -18,6 +18,7 @@ from backend.core.config import Config, ConfigError
 from backend.partners.webhooks import targets
 from backend.partners.webhooks.events import emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from tests.accounts.fake_aliyun_sms import aliyun_settings
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import Receiver
 from tests.partners.webhooks.trickle import NOT_HTTP, Trickler
@@ -150,7 +151,7 @@ def test_the_development_setting_is_off_unless_set_and_refused_live(monkeypatch,
         INSTANCE_PATH=str(tmp_path),
         SANDBOX=False,
         SECRET_KEY="k",
-        SMS_PROVIDER="x",
+        **aliyun_settings(),
         STRIPE_SECRET_KEY="sk_x",
         STRIPE_PUBLISHABLE_KEY="pk_x",
         STRIPE_WEBHOOK_SECRET="whsec_x",
