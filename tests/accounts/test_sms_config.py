@@ -13,20 +13,18 @@ from backend.accounts.sms_tencent import TencentSms
 from backend.core.config import SMS_KEYS, Config, ConfigError
 from tests.accounts.fake_aliyun_sms import aliyun_settings
 from tests.accounts.fake_tencent_sms import tencent_settings
+from tests.factories import live_config
 
 VENDORS = {"aliyun": aliyun_settings, "tencent": tencent_settings}
 
 
 def live(tmp_path: Path, **settings: Any) -> Config:
-    return Config(
-        INSTANCE_PATH=str(tmp_path),
-        SANDBOX=False,
-        SECRET_KEY="k",
+    """Live mode with the sandbox SMS sender unless `settings` choose a vendor."""
+    sms = {key: "" for keys in SMS_KEYS.values() for key in keys}
+    return live_config(
+        tmp_path,
         PUBLIC_BASE_URL="https://diandian.example",
-        STRIPE_SECRET_KEY="sk_live_x",
-        STRIPE_PUBLISHABLE_KEY="pk_live_x",
-        STRIPE_WEBHOOK_SECRET="whsec_x",
-        **settings,
+        **{**sms, "SMS_PROVIDER": "sandbox", **settings},
     )
 
 
