@@ -11,9 +11,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from backend.accounts.sms_aliyun import AliyunSms
-from backend.accounts.sms_tencent import TencentSms
-
 log = logging.getLogger(__name__)
 
 
@@ -32,12 +29,17 @@ class SandboxSms:
 
 def sender_for(config: Mapping[str, Any]) -> SmsSender:
     """The sender `config["SMS_PROVIDER"]` names, with its settings (`Config.finalise` checked
-    that they are all there)."""
+    that they are all there). A vendor's SDK is imported only once chosen: Aliyun's takes half
+    a second, which every process would pay."""
     provider = config["SMS_PROVIDER"]
     if provider == "sandbox":
         return SandboxSms()
     if provider == "aliyun":
+        from backend.accounts.sms_aliyun import AliyunSms
+
         return AliyunSms(config)
     if provider == "tencent":
+        from backend.accounts.sms_tencent import TencentSms
+
         return TencentSms(config)
     raise ValueError(f"unknown SMS_PROVIDER {provider!r}")
