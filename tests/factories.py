@@ -6,6 +6,7 @@ import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,13 +16,29 @@ from sqlalchemy.orm import Session
 from backend.accounts import consent, legal
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
 from backend.core import uow
+from backend.core.config import Config
 from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.inventory import Preferences
 from backend.credits.models import Lot, Project, ProjectType, ReservationStatus, Standard
+from tests.accounts.fake_aliyun_sms import aliyun_settings
 
 _phones = itertools.count(1)
+
+
+def live_config(tmp_path: Path, **settings: Any) -> Config:
+    """Live mode with a secret, Aliyun SMS and Stripe; `settings` add to it or override it."""
+    base: dict[str, Any] = {
+        "INSTANCE_PATH": str(tmp_path),
+        "SANDBOX": False,
+        "SECRET_KEY": "k",
+        **aliyun_settings(),
+        "STRIPE_SECRET_KEY": "sk_live_x",
+        "STRIPE_PUBLISHABLE_KEY": "pk_live_x",
+        "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    }
+    return Config(**{**base, **settings})
 
 
 def new_phone() -> str:

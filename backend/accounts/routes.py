@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from werkzeug.http import dump_cookie
 
@@ -124,14 +124,32 @@ def _browser_cookie(value: str, max_age: int) -> str:
     )
 
 
+def _texted(resp: Response) -> bool:
+    """A code went out: only that counts against the phone's limit, so a failed send (nothing
+    stored) leaves the person free to retry."""
+    return resp.status_code == 202
+
+
 @auth_blp.route("/codes", methods=["POST"])
-@limiter.limit(configured("RATELIMIT_OTP_PER_PHONE"), key_func=phone_key, scope="otp-phone")
+@limiter.limit(
+    configured("RATELIMIT_OTP_PER_PHONE"),
+    key_func=phone_key,
+    scope="otp-phone",
+    deduct_when=_texted,
+)
 @limiter.limit(configured("RATELIMIT_OTP_PER_IP"), scope="otp-ip")
 @auth_blp.arguments(CodeRequestSchema())
 @auth_blp.response(202, CodeIssuedSchema)
+@auth_blp.alt_response(
+    502, description="The SMS provider refused (`sms-provider-error`, its `provider_code`)"
+)
+@auth_blp.alt_response(503, description="The SMS provider could not be reached (`sms-unavailable`)")
 def request_code(body: dict[str, Any]) -> tuple[services.IssuedCode, dict[str, str]]:
-    """Send a one-time sign-in code (returned in the body in sandbox mode only)."""
-    sms = sender_for(current_app.config["SMS_PROVIDER"])
+    """Send a one-time sign-in code (returned in the body in sandbox mode only).
+
+    When the SMS provider fails, no code is stored and the phone's rate limit is not spent.
+    """
+    sms = sender_for(current_app.config)
     issued = services.request_code(db.session(), auth_settings(), sms, body["phone"])
     return issued, NO_STORE
 

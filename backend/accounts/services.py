@@ -93,7 +93,12 @@ class KeyRevoked(Conflict):
 
 
 def request_code(s: Session, cfg: AuthSettings, sms: SmsSender, raw_phone: str) -> IssuedCode:
-    """Issue a new code; any earlier unused code for the phone stops working."""
+    """Issue a new code; any earlier unused code for the phone stops working.
+
+    The code is stored (flushed) before it is sent, so nobody is texted a code the database
+    refused. A failed send raises (`sms_vendor`): the route rolls back, so the new code is not
+    kept and an earlier one still works.
+    """
     phone = normalise_phone(raw_phone)
     now = utcnow()
     s.execute(

@@ -66,6 +66,24 @@ PAYMENT_KEYS: dict[str, tuple[str, ...]] = {
     ),
 }
 WECHATPAY_NOTIFY_PATH = "/api/v1/payments/wechatpay/notify"
+# What each SMS sender needs from the environment, and the variable pointing its SDK.
+SMS_KEYS: dict[str, tuple[str, ...]] = {
+    "sandbox": (),
+    "aliyun": (
+        "ALIYUN_SMS_ACCESS_KEY_ID",
+        "ALIYUN_SMS_ACCESS_KEY_SECRET",
+        "ALIYUN_SMS_SIGN_NAME",
+        "ALIYUN_SMS_TEMPLATE_CODE",
+    ),
+    "tencent": (
+        "TENCENT_SMS_SECRET_ID",
+        "TENCENT_SMS_SECRET_KEY",
+        "TENCENT_SMS_SDK_APP_ID",
+        "TENCENT_SMS_SIGN_NAME",
+        "TENCENT_SMS_TEMPLATE_ID",
+    ),
+}
+SMS_API_BASE = {"aliyun": "ALIYUN_SMS_API_BASE", "tencent": "TENCENT_SMS_API_BASE"}
 
 
 @dataclass
@@ -79,7 +97,23 @@ class Config:
     PWA_DIST: str = str(ROOT / "pwa" / "dist")
     LOG_LEVEL: str = "INFO"
     PROXY_FIX_X_FOR: int = 0
-    SMS_PROVIDER: str = "sandbox"
+    SMS_PROVIDER: str = "sandbox"  # or "aliyun", "tencent"; SMS_KEYS says what each needs
+    # Aliyun SMS: a RAM user's AccessKey allowed dysms:SendSms; an approved sign name and
+    # template whose one variable is ${code} (docs/going-live.md, SMS)
+    ALIYUN_SMS_ACCESS_KEY_ID: str = ""
+    ALIYUN_SMS_ACCESS_KEY_SECRET: str = ""
+    ALIYUN_SMS_SIGN_NAME: str = ""
+    ALIYUN_SMS_TEMPLATE_CODE: str = ""
+    ALIYUN_SMS_API_BASE: str = "https://dysmsapi.aliyuncs.com"  # tests point the SDK at a fake
+    # Tencent Cloud SMS: a SecretId/SecretKey allowed sms:SendSms; the SMS application's
+    # SdkAppId; an approved sign name and template whose one parameter is {1}
+    TENCENT_SMS_SECRET_ID: str = ""
+    TENCENT_SMS_SECRET_KEY: str = ""
+    TENCENT_SMS_SDK_APP_ID: str = ""
+    TENCENT_SMS_SIGN_NAME: str = ""
+    TENCENT_SMS_TEMPLATE_ID: str = ""
+    TENCENT_SMS_REGION: str = "ap-guangzhou"
+    TENCENT_SMS_API_BASE: str = "https://sms.tencentcloudapi.com"  # tests point the SDK at a fake
     OTP_TTL_SECONDS: int = 300
     OTP_MAX_ATTEMPTS: int = 5
     TOKEN_TTL_SECONDS: int = 30 * 24 * 3600
@@ -159,6 +193,18 @@ class Config:
             LOG_LEVEL=_str("LOG_LEVEL", "INFO").upper(),
             PROXY_FIX_X_FOR=_int("PROXY_FIX_X_FOR", 0),
             SMS_PROVIDER=_str("SMS_PROVIDER", "sandbox"),
+            ALIYUN_SMS_ACCESS_KEY_ID=_str("ALIYUN_SMS_ACCESS_KEY_ID", ""),
+            ALIYUN_SMS_ACCESS_KEY_SECRET=_str("ALIYUN_SMS_ACCESS_KEY_SECRET", ""),
+            ALIYUN_SMS_SIGN_NAME=_str("ALIYUN_SMS_SIGN_NAME", ""),
+            ALIYUN_SMS_TEMPLATE_CODE=_str("ALIYUN_SMS_TEMPLATE_CODE", ""),
+            ALIYUN_SMS_API_BASE=_str("ALIYUN_SMS_API_BASE", "https://dysmsapi.aliyuncs.com"),
+            TENCENT_SMS_SECRET_ID=_str("TENCENT_SMS_SECRET_ID", ""),
+            TENCENT_SMS_SECRET_KEY=_str("TENCENT_SMS_SECRET_KEY", ""),
+            TENCENT_SMS_SDK_APP_ID=_str("TENCENT_SMS_SDK_APP_ID", ""),
+            TENCENT_SMS_SIGN_NAME=_str("TENCENT_SMS_SIGN_NAME", ""),
+            TENCENT_SMS_TEMPLATE_ID=_str("TENCENT_SMS_TEMPLATE_ID", ""),
+            TENCENT_SMS_REGION=_str("TENCENT_SMS_REGION", "ap-guangzhou"),
+            TENCENT_SMS_API_BASE=_str("TENCENT_SMS_API_BASE", "https://sms.tencentcloudapi.com"),
             TOKEN_TTL_SECONDS=_int("TOKEN_TTL_SECONDS", 30 * 24 * 3600),
             RATELIMIT_STORAGE_URI=_str(
                 "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://"
@@ -221,10 +267,7 @@ class Config:
             if not self.SANDBOX:
                 raise ConfigError("SECRET_KEY must be set when DIANDIAN_SANDBOX=0")
             self.SECRET_KEY = dev_secret(Path(self.INSTANCE_PATH), "SECRET_KEY")
-        if not self.SANDBOX and self.SMS_PROVIDER == "sandbox":
-            raise ConfigError(
-                "live mode needs a real SMS_PROVIDER; only 'sandbox' is implemented so far"
-            )
+        self._check_sms()
         self._choose_payment_provider()
         if "wechatpay" in self.payment_providers:
             self._check_wechatpay()
@@ -249,10 +292,28 @@ class Config:
                     "code and link"
                 )
             return
-        parts = urlsplit(url)
-        extra = parts.path.strip("/") or parts.query or parts.fragment
-        if parts.scheme not in ("http", "https") or not parts.netloc or extra:
+        if not _is_origin(url, ("http", "https")):
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
+
+    def _check_sms(self) -> None:
+        """Live mode texts codes: a vendor with all its variables, reached over https."""
+        provider = self.SMS_PROVIDER
+        if provider not in SMS_KEYS:
+            raise ConfigError(f"SMS_PROVIDER is one of {', '.join(SMS_KEYS)}, not {provider!r}")
+        if provider == "sandbox":
+            if not self.SANDBOX:
+                raise ConfigError(
+                    "live mode texts sign-in codes: set SMS_PROVIDER to aliyun or tencent, "
+                    "with its variables (docs/going-live.md)"
+                )
+            return
+        missing = [key for key in SMS_KEYS[provider] if not getattr(self, key)]
+        if missing:
+            raise ConfigError(f"SMS_PROVIDER={provider} needs {', '.join(missing)}")
+        name = SMS_API_BASE[provider]
+        schemes = ("http", "https") if self.SANDBOX else ("https",)
+        if not _is_origin(getattr(self, name), schemes):
+            raise ConfigError(f"{name} must be an origin (scheme://host) over {'/'.join(schemes)}")
 
     def _check_wechat_sign_in(self) -> None:
         for app_id, secret in (
@@ -317,6 +378,13 @@ class Config:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
         out.update(self.extra)
         return out
+
+
+def _is_origin(url: str, schemes: tuple[str, ...]) -> bool:
+    """`scheme://host[:port]`, nothing after but a slash."""
+    parts = urlsplit(url)
+    extra = parts.path.strip("/") or parts.query or parts.fragment
+    return parts.scheme in schemes and bool(parts.netloc) and not extra
 
 
 def dev_secret(instance: Path, name: str) -> str:

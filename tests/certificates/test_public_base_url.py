@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from backend.app import create_app
 from backend.certificates import issuers
 from backend.core import db, public_url, uow
-from backend.core.config import Config, ConfigError
+from backend.core.config import ConfigError
 from backend.core.migrate import upgrade
 from tests import factories as f
 
@@ -110,17 +110,7 @@ def test_the_banner_says_where_links_point(served):
     assert public_url.base_url(app.config) == "https://diandian.example"
 
 
-def live(tmp_path: Path, **settings: object) -> Config:
-    return Config(
-        INSTANCE_PATH=str(tmp_path),
-        SANDBOX=False,
-        SECRET_KEY="k",
-        SMS_PROVIDER="aliyun",
-        STRIPE_SECRET_KEY="sk_live_x",
-        STRIPE_PUBLISHABLE_KEY="pk_live_x",
-        STRIPE_WEBHOOK_SECRET="whsec_x",
-        **settings,  # type: ignore[arg-type]
-    )
+live = f.live_config
 
 
 def test_live_mode_refuses_to_start_without_a_public_base_url(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.core.config import Config, ConfigError, normalise_database_url
+from tests.accounts.fake_aliyun_sms import aliyun_settings
 
 
 def test_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
@@ -35,7 +36,8 @@ def test_live_mode_refuses_missing_secret(tmp_path):
 
 
 def test_live_mode_refuses_sandbox_sms(tmp_path):
-    with pytest.raises(ConfigError, match="SMS_PROVIDER"):
+    """More in tests/accounts/test_sms_config.py."""
+    with pytest.raises(ConfigError, match="live mode texts sign-in codes: set SMS_PROVIDER"):
         Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k").finalise()
 
 
@@ -64,7 +66,7 @@ def test_stripe_needs_all_three_keys(tmp_path):
 
 
 def test_live_mode_refuses_sandbox_payments(tmp_path):
-    cfg = Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k", SMS_PROVIDER="x")
+    cfg = Config(INSTANCE_PATH=str(tmp_path), SANDBOX=False, SECRET_KEY="k", **aliyun_settings())
     with pytest.raises(ConfigError, match="live mode takes real payments"):
         cfg.finalise()
 

@@ -50,6 +50,8 @@ export const zh = {
   "problem.wechat-unavailable": "微信暂时无法响应，请稍后再试，或使用手机号登录。",
   "problem.wechat-not-configured": "本站暂未开通微信登录，请使用手机号登录。",
   "problem.wechat-already-bound": "这个微信已绑定其他账号。",
+  "problem.sms-provider-error": "验证码短信未能发出，请稍后再试。",
+  "problem.sms-unavailable": "短信服务暂时无法连接，验证码未发出，请稍后再试。",
 
   "field.phone": "手机号",
   "field.code": "验证码",
@@ -413,6 +415,8 @@ export const en: Record<Key, string> = {
   "problem.wechat-unavailable": "WeChat is not answering right now. Try again later, or sign in with your phone.",
   "problem.wechat-not-configured": "WeChat sign-in is not offered here. Please sign in with your phone.",
   "problem.wechat-already-bound": "This WeChat is already bound to another account.",
+  "problem.sms-provider-error": "The code could not be texted. Please try again later.",
+  "problem.sms-unavailable": "The SMS service cannot be reached, so no code was sent. Please try again shortly.",
 
   "field.phone": "Phone number",
   "field.code": "Code",

@@ -18,6 +18,7 @@ from backend.core.config import Config, ConfigError
 from backend.partners.webhooks import targets
 from backend.partners.webhooks.events import emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from tests.factories import live_config
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import Receiver
 from tests.partners.webhooks.trickle import NOT_HTTP, Trickler
@@ -146,16 +147,7 @@ def test_the_development_setting_is_off_unless_set_and_refused_live(monkeypatch,
     assert Config.from_env().WEBHOOK_ALLOW_PRIVATE_TARGETS is False  # sandbox or not
     monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE_TARGETS", "1")
     assert Config.from_env().WEBHOOK_ALLOW_PRIVATE_TARGETS is True
-    live = Config(
-        INSTANCE_PATH=str(tmp_path),
-        SANDBOX=False,
-        SECRET_KEY="k",
-        SMS_PROVIDER="x",
-        STRIPE_SECRET_KEY="sk_x",
-        STRIPE_PUBLISHABLE_KEY="pk_x",
-        STRIPE_WEBHOOK_SECRET="whsec_x",
-        WEBHOOK_ALLOW_PRIVATE_TARGETS=True,
-    )
+    live = live_config(tmp_path, WEBHOOK_ALLOW_PRIVATE_TARGETS=True)
     with pytest.raises(ConfigError, match="development only"):
         live.finalise()
 

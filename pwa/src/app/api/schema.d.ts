@@ -96,7 +96,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a one-time sign-in code (returned in the body in sandbox mode only). */
+        /**
+         * Send a one-time sign-in code (returned in the body in sandbox mode only).
+         * @description When the SMS provider fails, no code is stored and the phone's rate limit is not spent.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -120,6 +123,24 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description The SMS provider refused (`sms-provider-error`, its `provider_code`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The SMS provider could not be reached (`sms-unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
