@@ -26,13 +26,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
+import requests as http
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.payments.fake_wechatpay import _Quiet, new_key, sign
+from tests.payments.fake_wechatpay import new_key, sign
+from tests.payments.serving import LocalServer
 
 Obj = dict[str, Any]
 BEIJING = timezone(timedelta(hours=8))
@@ -77,7 +77,7 @@ class FakeError(Exception):
 
 
 @dataclass
-class FakeAlipay:
+class FakeAlipay(LocalServer):
     """The fake gateway and its controls. Thread-safe."""
 
     app_id: str
@@ -90,8 +90,6 @@ class FakeAlipay:
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._fail_next: list[int] = []
         self._api = {
             "alipay.trade.query": self._query,
@@ -100,40 +98,16 @@ class FakeAlipay:
             "alipay.trade.fastpay.refund.query": self._refund_query,
         }
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
     @property
     def url(self) -> str:
-        assert self._server is not None, "not started"
-        return f"http://127.0.0.1:{self._server.server_port}/gateway.do"
-
-    def __enter__(self) -> FakeAlipay:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-alipay",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        server, thread, self._server, self._thread = self._server, self._thread, None, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        return self.origin + "/gateway.do"
 
     # -- controls ----------------------------------------------------------------------------
 
-    def open(self, url: str) -> requests.Response:
+    def open(self, url: str) -> http.Response:
         """A browser opening a pay URL: Alipay's cashier, where the trade is made."""
         assert url.startswith(self.url + "?"), url
-        return requests.get(url, timeout=5)
+        return http.get(url, timeout=5)
 
     def pay(self, out_trade_no: str) -> Obj:
         """The payer pays: TRADE_SUCCESS, with a trade number."""

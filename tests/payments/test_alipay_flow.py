@@ -8,9 +8,7 @@ out-of-order ones change nothing.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -20,21 +18,32 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from backend.certificates import issuing
-from backend.certificates.models import Certificate
 from backend.core.clock import utcnow
-from backend.credits.models import GRAMS_PER_TONNE, Lot
+from backend.credits.models import GRAMS_PER_TONNE
 from backend.orders import services
 from backend.orders.reconcile import reconcile
 from backend.payments.alipay import AlipayProvider, AlipaySettings, fen, yuan
-from backend.payments.models import Payment, ProviderEvent
+from backend.payments.models import Payment
 from backend.payments.provider import ProviderError
-from backend.payments.providers import Rails
-from tests import factories
+from tests.payments.checkout import (
+    DESKTOP_UA,
+    MASS,
+    Shop,
+    backdate,
+    cancel,
+    certificate_status,
+    events,
+    grams,
+    open_shop,
+    paying_through,
+    place,
+    post_order,
+    show,
+)
 from tests.payments.fake_alipay import FakeAlipay
 from tests.payments.fake_wechatpay import new_key, private_pem, public_pem
 
@@ -44,13 +53,11 @@ APP_KEY = new_key()
 OTHER_KEY = new_key()
 BASE = "https://diandian.example"
 NOTIFY = "/api/v1/payments/alipay/notify"
-PRICE = 19_350  # fen per tonne
-MASS = 100_000  # grams: 1,935 fen, "19.35" yuan
+PRICE = 19_350  # fen per tonne: MASS (100 kg) costs 1,935 fen, "19.35" yuan
 MOBILE_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
     "Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
-DESKTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0"
 
 # -- fixtures ------------------------------------------------------------------------------------
 
@@ -76,68 +83,16 @@ def settings(fake: FakeAlipay, **kw: Any) -> AlipaySettings:
 @pytest.fixture
 def provider(app: Flask, fake: FakeAlipay) -> Iterator[AlipayProvider]:
     """The app pays through Alipay (the fake) for this test, then goes back to its sandbox."""
-    alipay = AlipayProvider(settings(fake))
-    previous = app.extensions["payments"]
-    app.extensions["payments"] = Rails([alipay])
-    try:
+    with paying_through(app, AlipayProvider(settings(fake))) as alipay:
         yield alipay
-    finally:
-        app.extensions["payments"] = previous
-
-
-@dataclass(frozen=True)
-class Shop:
-    token: str
-    project_id: int
-    lot_id: int
 
 
 @pytest.fixture
 def shop(client: FlaskClient, db_session: Session) -> Shop:
-    customer = factories.user(db_session)
-    project = factories.project(db_session)
-    lot = factories.lot(db_session, project, tonnes=1, price=PRICE)
-    return Shop(factories.sign_in(client, customer.phone), project.id, lot.id)
+    return open_shop(client, db_session, PRICE)
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def post_order(
-    client: FlaskClient,
-    shop: Shop,
-    mass_g: int = MASS,
-    /,
-    *,
-    user_agent: str = DESKTOP_UA,
-    **payment: str,
-) -> TestResponse:
-    body = {
-        "mass_g": mass_g,
-        "beneficiary": "张三",
-        "preferences": {"project_ids": [shop.project_id]},
-        **payment,
-    }
-    headers = {
-        **factories.bearer(shop.token),
-        "Idempotency-Key": str(uuid.uuid4()),
-        "User-Agent": user_agent,
-    }
-    return client.post("/api/v1/orders", json=body, headers=headers)
-
-
-def place(client: FlaskClient, shop: Shop, mass_g: int = MASS, /, **kw: str) -> dict[str, Any]:
-    resp = post_order(client, shop, mass_g, **kw)
-    assert resp.status_code == 201, resp.get_json()
-    order: dict[str, Any] = resp.get_json()
-    return order
-
-
-def show(client: FlaskClient, shop: Shop, order_id: str) -> dict[str, Any]:
-    resp = client.get(f"/api/v1/orders/{order_id}", headers=factories.bearer(shop.token))
-    assert resp.status_code == 200, resp.get_json()
-    order: dict[str, Any] = resp.get_json()
-    return order
 
 
 def opened(client: FlaskClient, fake: FakeAlipay, shop: Shop, **kw: str) -> dict[str, Any]:
@@ -171,34 +126,6 @@ def paid(client: FlaskClient, fake: FakeAlipay, order: dict[str, Any]) -> None:
     """The payer pays at Alipay and its notification arrives."""
     fake.pay(order["id"])
     handled(deliver(client, fake.notification(order["id"])))
-
-
-def grams(s: Session, lot_id: int) -> tuple[int, int, int]:
-    row = s.execute(
-        select(Lot.available_g, Lot.reserved_g, Lot.allocated_g).where(Lot.id == lot_id)
-    ).one()
-    return row[0], row[1], row[2]
-
-
-def events(s: Session) -> int:
-    return s.scalar(select(func.count()).select_from(ProviderEvent)) or 0
-
-
-def certificate_status(client: FlaskClient, s: Session, number: str) -> str:
-    cert = s.scalars(select(Certificate).where(Certificate.number == number)).one()
-    resp = client.get(f"/api/v1/certificates/{number}?k={issuing.check_code(cert)}")
-    assert resp.status_code == 200, resp.get_json()
-    status: str = resp.get_json()["status"]
-    return status
-
-
-def backdate(s: Session, order_id: str) -> None:
-    s.execute(
-        update(Payment)
-        .where(Payment.order_id == order_id)
-        .values(created_at=utcnow() - timedelta(minutes=10))
-    )
-    s.commit()
 
 
 def query_of(url: str) -> dict[str, str]:
@@ -596,7 +523,7 @@ def test_cancelling_an_unpaid_order_closes_its_trade(
 ) -> None:
     order = opened(client, fake, shop)
 
-    resp = client.post(f"/api/v1/orders/{order['id']}/cancel", headers=factories.bearer(shop.token))
+    resp = cancel(client, shop, order["id"])
 
     assert resp.status_code == 200, resp.get_json()
     assert (resp.get_json()["status"], resp.get_json()["payment"]["status"]) == (
@@ -619,7 +546,7 @@ def test_cancelling_while_alipay_is_down_cancels_here_and_the_reconciler_closes_
     order = opened(client, fake, shop)
     fake.fail_next(1, 503)
 
-    resp = client.post(f"/api/v1/orders/{order['id']}/cancel", headers=factories.bearer(shop.token))
+    resp = cancel(client, shop, order["id"])
 
     assert resp.status_code == 200, resp.get_json()
     assert (resp.get_json()["status"], resp.get_json()["payment"]["status"]) == (
@@ -645,7 +572,7 @@ def test_cancelling_an_order_paid_meanwhile_refunds_it_exactly_once(
     fake.pay(order["id"])  # paid, and the notification is still on its way
     on_its_way = fake.notification(order["id"])
 
-    client.post(f"/api/v1/orders/{order['id']}/cancel", headers=factories.bearer(shop.token))
+    cancel(client, shop, order["id"])
 
     shown = show(client, shop, order["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("refunded", "refunded")
