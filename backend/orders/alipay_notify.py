@@ -26,7 +26,7 @@ from backend.core.clock import utcnow
 from backend.core.errors import NotFound
 from backend.orders import settlement
 from backend.orders.payment_webhooks import Ack, record, seen
-from backend.payments.alipay import AlipayProvider, Notification, parse_form
+from backend.payments.alipay import AlipayProvider, parse_form
 from backend.payments.models import Payment
 from backend.payments.provider import InvalidWebhook, PaymentProvider
 
@@ -59,7 +59,7 @@ def receive(s: Session, rails: Mapping[str, PaymentProvider], payload: bytes) ->
         )
         raise InvalidWebhook("total_amount is not the order's amount.")
     if note.refund_no is not None:
-        _refund(s, provider, note, payment.order_id, payment.amount)
+        _refund(s, provider, note.reference, note.refund_no, payment.order_id, payment.amount)
     else:
         settlement.sync(s, provider, note.reference)
     record(s, NAME, [(note.id, note.type, note.reference)])
@@ -67,12 +67,11 @@ def receive(s: Session, rails: Mapping[str, PaymentProvider], payload: bytes) ->
 
 
 def _refund(
-    s: Session, provider: AlipayProvider, note: Notification, order_id: str, amount: int
+    s: Session, provider: AlipayProvider, reference: str, number: str, order_id: str, amount: int
 ) -> None:
-    """Mark the order refunded if Alipay says this refund returned the whole payment."""
+    """Mark the order refunded if Alipay says refund `number` returned the whole payment."""
     uow.step(s)  # Alipay is asked with no transaction open
-    number = note.refund_no or ""
-    refund = provider.fetch_refund(note.reference, number)
+    refund = provider.fetch_refund(reference, number)
     if refund is None or not refund.done:
         log.warning("Alipay refund %s of order %s: not done at Alipay", number, order_id)
         return

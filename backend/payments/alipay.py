@@ -64,7 +64,8 @@ def yuan(fen: int) -> str:
 
 
 def fen(amount: str) -> int:
-    """ "19.35" -> 1935, exactly; ValueError for anything but yuan with at most two decimals."""
+    """Yuan to fen, exactly ("19.35" -> 1935); ValueError for anything but yuan with at most
+    two decimals."""
     if not _YUAN.fullmatch(amount):
         raise ValueError(f"not an amount in yuan: {amount!r}")
     return int(Decimal(amount) * 100)
@@ -120,14 +121,12 @@ class Notification:
     reference: str  # out_trade_no
     amount: int  # total_amount, in fen
     refund_no: str | None = None  # out_biz_no, when it tells of a refund
-    refunded: int = 0  # refund_fee, in fen: refunded so far
 
 
 @dataclass(frozen=True)
 class RemoteRefund:
-    """Alipay's record of one refund request."""
+    """Alipay's record of one refund request (`out_request_no`)."""
 
-    refund_no: str  # out_request_no
     done: bool  # refund_status REFUND_SUCCESS
     amount: int  # fen refunded by it
     total: int  # fen of the trade
@@ -279,7 +278,6 @@ class AlipayProvider:
         if not body.get("out_request_no"):
             return None
         return RemoteRefund(
-            refund_no=str(body["out_request_no"]),
             done=body.get("refund_status") == "REFUND_SUCCESS",
             amount=_fen(body.get("refund_amount"), "refund_amount"),
             total=_fen(body.get("total_amount"), "total_amount"),
@@ -358,16 +356,14 @@ def _notification(params: Mapping[str, str]) -> Notification:
         raise InvalidWebhook("notify_id, out_trade_no and trade_status are needed.")
     try:
         amount = fen(params.get("total_amount", ""))
-        refunded = fen(params["refund_fee"]) if params.get("refund_fee") else 0
     except ValueError as exc:
-        raise InvalidWebhook(f"{exc}.") from exc
+        raise InvalidWebhook(f"total_amount is {exc}.") from exc
     return Notification(
         id=notify_id,
         type=status[:80],
         reference=reference,
         amount=amount,
         refund_no=params.get("out_biz_no") or None,
-        refunded=refunded,
     )
 
 
