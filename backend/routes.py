@@ -10,7 +10,7 @@ from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
-from backend.orders import payment_routes, wechatpay_routes
+from backend.orders import alipay_routes, payment_routes, wechatpay_routes
 from backend.orders import routes as orders
 from backend.partners.webhooks import routes as webhooks
 from backend.partners.wechat import routes as wechat
@@ -31,6 +31,7 @@ MODULES: tuple[Blueprint, ...] = (
     payments.blp,
     payment_routes.blp,
     wechatpay_routes.blp,
+    alipay_routes.blp,
     certificates.blp,
     points.blp,
     wechat.blp,

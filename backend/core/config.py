@@ -64,6 +64,7 @@ PAYMENT_KEYS: dict[str, tuple[str, ...]] = {
         "WECHATPAY_CERT_SERIAL_NO",
         "WECHATPAY_PRIVATE_KEY",
     ),
+    "alipay": ("ALIPAY_APP_ID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"),
 }
 WECHATPAY_NOTIFY_PATH = "/api/v1/payments/wechatpay/notify"
 # What each SMS sender needs from the environment, and the variable pointing its SDK.
@@ -84,6 +85,9 @@ SMS_KEYS: dict[str, tuple[str, ...]] = {
     ),
 }
 SMS_API_BASE = {"aliyun": "ALIYUN_SMS_API_BASE", "tencent": "TENCENT_SMS_API_BASE"}
+ALIPAY_NOTIFY_PATH = "/api/v1/payments/alipay/notify"
+ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
+ALIPAY_SANDBOX_HOST = "alipaydev.com"  # Alipay's sandbox gateway: no real money
 
 
 @dataclass
@@ -144,6 +148,12 @@ class Config:
     WECHATPAY_CERT_DIR: str = ""  # platform certificates kept here; default: instance/wechatpay
     WECHATPAY_NOTIFY_URL: str = ""  # default: PUBLIC_BASE_URL + WECHATPAY_NOTIFY_PATH
     WECHATPAY_API_BASE: str = ""  # tests point the SDK at a local fake
+    # Alipay open platform, 公钥模式 RSA2 (docs/going-live.md says where each comes from)
+    ALIPAY_APP_ID: str = ""
+    ALIPAY_APP_PRIVATE_KEY: str = ""  # the app's private key (应用私钥): PEM, a path, or base64
+    ALIPAY_PUBLIC_KEY: str = ""  # Alipay's public key (支付宝公钥), not the app's
+    ALIPAY_GATEWAY: str = ALIPAY_GATEWAY  # the sandbox's, or tests' local fake
+    ALIPAY_SELLER_ID: str = ""  # the merchant's PID (2088…): notifications must name it
     ORDER_FEE_BPS: int = 0
     ORDER_TTL_SECONDS: int = 1800
     # Our assumption, not a rule of the exchange: enough for any real order, too little to hoard.
@@ -227,6 +237,11 @@ class Config:
             WECHATPAY_CERT_DIR=_str("WECHATPAY_CERT_DIR", ""),
             WECHATPAY_NOTIFY_URL=_str("WECHATPAY_NOTIFY_URL", ""),
             WECHATPAY_API_BASE=_str("WECHATPAY_API_BASE", ""),
+            ALIPAY_APP_ID=_str("ALIPAY_APP_ID", ""),
+            ALIPAY_APP_PRIVATE_KEY=_str("ALIPAY_APP_PRIVATE_KEY", ""),
+            ALIPAY_PUBLIC_KEY=_str("ALIPAY_PUBLIC_KEY", ""),
+            ALIPAY_GATEWAY=_str("ALIPAY_GATEWAY", ALIPAY_GATEWAY),
+            ALIPAY_SELLER_ID=_str("ALIPAY_SELLER_ID", ""),
             ORDER_FEE_BPS=_int("ORDER_FEE_BPS", 0),
             ORDER_TTL_SECONDS=_int("ORDER_TTL_SECONDS", 1800),
             ORDER_UNPAID_MAX_COUNT=_int("ORDER_UNPAID_MAX_COUNT", 10),
@@ -271,6 +286,8 @@ class Config:
         self._choose_payment_provider()
         if "wechatpay" in self.payment_providers:
             self._check_wechatpay()
+        if "alipay" in self.payment_providers:
+            self._check_alipay()
         self._check_wechat_sign_in()
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
@@ -345,6 +362,24 @@ class Config:
             raise ConfigError("WeChat Pay notifies only https URLs: set PUBLIC_BASE_URL")
         if not self.WECHATPAY_CERT_DIR:
             self.WECHATPAY_CERT_DIR = str(Path(self.INSTANCE_PATH) / "wechatpay")
+
+    def _check_alipay(self) -> None:
+        """Alipay's keys as PEM, and the public origin its notify and return URLs are under."""
+        from backend.core import keys  # it imports ConfigError from here
+
+        self.ALIPAY_APP_PRIVATE_KEY = keys.rsa_private_pem(
+            self.ALIPAY_APP_PRIVATE_KEY, "ALIPAY_APP_PRIVATE_KEY"
+        )
+        self.ALIPAY_PUBLIC_KEY = keys.rsa_public_pem(self.ALIPAY_PUBLIC_KEY, "ALIPAY_PUBLIC_KEY")
+        if not self.PUBLIC_BASE_URL:
+            raise ConfigError("alipay needs PUBLIC_BASE_URL: its notify and return URLs")
+        gateway = urlsplit(self.ALIPAY_GATEWAY)
+        if self.SANDBOX:
+            return
+        if not self.PUBLIC_BASE_URL.startswith("https://") or gateway.scheme != "https":
+            raise ConfigError("Alipay in live mode: https PUBLIC_BASE_URL and ALIPAY_GATEWAY")
+        if (gateway.hostname or "").endswith(ALIPAY_SANDBOX_HOST):
+            raise ConfigError("ALIPAY_GATEWAY is Alipay's sandbox, which takes no real money")
 
     @property
     def payment_providers(self) -> list[str]:

@@ -47,25 +47,38 @@ def receive(
     if provider is None:
         raise NotFound(f"{name} is not a configured payment provider.")
     event = provider.verify_webhook(payload, headers)
-    seen = s.scalar(
-        select(ProviderEvent.event_id).where(
-            ProviderEvent.provider == name, ProviderEvent.event_id == event.id
-        )
-    )
-    if seen is not None:
+    if seen(s, name, event.id):
         return Ack("duplicate")
     handled = event.type in HANDLED and event.reference is not None
     if handled and event.reference is not None:
         settlement.sync(s, provider, event.reference)
-    s.execute(
-        upsert(s, ProviderEvent)
-        .values(
-            provider=name,
-            event_id=event.id,
-            type=event.type[:80],
-            object_ref=(event.reference or "")[:100],
-            received_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
-    )
+    record(s, name, [(event.id, event.type, event.reference or "")])
     return Ack("processed" if handled else "ignored")
+
+
+def seen(s: Session, provider: str, event_id: str) -> bool:
+    """Whether the provider's event (or nonce) `event_id` was handled before."""
+    found = s.scalar(
+        select(ProviderEvent.event_id).where(
+            ProviderEvent.provider == provider, ProviderEvent.event_id == event_id
+        )
+    )
+    return found is not None
+
+
+def record(s: Session, provider: str, events: list[tuple[str, str, str]]) -> None:
+    """Note events as handled: (event id, type, what it concerns)."""
+    now = utcnow()
+    s.execute(
+        upsert(s, ProviderEvent).on_conflict_do_nothing(),
+        [
+            {
+                "provider": provider,
+                "event_id": event_id,
+                "type": kind[:80],
+                "object_ref": ref[:100],
+                "received_at": now,
+            }
+            for event_id, kind, ref in events
+        ],
+    )

@@ -65,8 +65,8 @@ class OrderCreateSchema(Schema):
         validate=validate.Length(min=1, max=16),
         metadata={
             "description": "The way to pay at the provider. WeChat Pay: `jsapi` (inside WeChat, "
-            "with `openid`), `h5` (a mobile browser) or `native` (a QR code); default: by the "
-            "User-Agent"
+            "with `openid`), `h5` (a mobile browser) or `native` (a QR code). Alipay: `wap` (a "
+            "mobile browser) or `page` (a desktop). Default: by the User-Agent"
         },
     )
     openid = fields.String(
@@ -113,6 +113,7 @@ class PaymentInfoSchema(Schema):
             "description": "Sandbox: how to confirm. Stripe: publishable_key, client_secret and "
             "payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for "
             "WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). "
+            "Alipay: `channel` (wap or page) and `url`, Alipay's cashier, to open. "
             "Only while the order awaits payment."
         }
     )

@@ -83,7 +83,8 @@ class OrderRequest:
     organisation_id: int | None = None
     judicial: bool = False
     provider: str | None = None  # a payment rail the order offers; default: the first
-    channel: str | None = None  # the way to pay at the provider (WeChat Pay: jsapi, h5, native)
+    channel: str | None = None  # the way to pay at the provider (WeChat Pay: jsapi, h5, native;
+    # Alipay: wap, page)
     openid: str | None = None  # the payer's WeChat openid (WeChat Pay's JSAPI)
 
 
@@ -376,6 +377,7 @@ def _request(order: Order, payer: Payer | None = None) -> PaymentRequest:
         description=f"Diandian carbon neutrality {order.mass_g} g CO2e for {order.beneficiary}",
         idempotency_key=f"{order.id}:start",
         payer=payer or Payer(),
+        expires_at=order.expires_at,
     )
 
 

@@ -21,11 +21,10 @@ from sqlalchemy.orm import Session
 
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import upsert
 from backend.core.errors import NotFound
 from backend.orders import settlement
-from backend.orders.payment_webhooks import Ack
-from backend.payments.models import Payment, ProviderEvent
+from backend.orders.payment_webhooks import Ack, record, seen
+from backend.payments.models import Payment
 from backend.payments.provider import InvalidWebhook, PaymentProvider
 from backend.payments.wechatpay import Notification, WechatPayProvider
 
@@ -45,9 +44,9 @@ def receive(
     if not isinstance(provider, WechatPayProvider):
         raise NotFound("WeChat Pay is not a configured payment provider.")
     note = provider.read_notification(payload, headers)
-    if _seen(s, note.id):
+    if seen(s, NAME, note.id):
         return Ack("duplicate")
-    if _seen(s, NONCE + note.nonce):
+    if seen(s, NAME, NONCE + note.nonce):
         raise InvalidWebhook("Wechatpay-Nonce was used by another notification: a replay.")
     outcome = "ignored"
     if note.type == PAID and note.reference is not None:
@@ -56,31 +55,12 @@ def receive(
     elif note.type.startswith(REFUND) and note.reference and note.refund_no:
         _refund(s, provider, note)
         outcome = "processed"
-    _record(s, note)
+    record(
+        s,
+        NAME,
+        [(note.id, note.type, note.reference or ""), (NONCE + note.nonce, "nonce", note.id)],
+    )
     return Ack(outcome)
-
-
-def _seen(s: Session, event_id: str) -> bool:
-    return (
-        s.scalar(
-            select(ProviderEvent.event_id).where(
-                ProviderEvent.provider == NAME, ProviderEvent.event_id == event_id
-            )
-        )
-        is not None
-    )
-
-
-def _record(s: Session, note: Notification) -> None:
-    now = utcnow()
-    rows = [
-        {"event_id": note.id, "type": note.type[:80], "object_ref": (note.reference or "")[:100]},
-        {"event_id": NONCE + note.nonce, "type": "nonce", "object_ref": note.id},
-    ]
-    s.execute(
-        upsert(s, ProviderEvent).on_conflict_do_nothing(),
-        [{"provider": NAME, "received_at": now, **row} for row in rows],
-    )
 
 
 def _refund(s: Session, provider: WechatPayProvider, note: Notification) -> None:

@@ -1,19 +1,23 @@
-"""The payment-provider interface. Sandbox, Stripe and WeChat Pay implement it: start a payment,
-read its state back, cancel, refund, and verify a webhook into an event that names the payment it
-concerns.
+"""The payment-provider interface. Sandbox, Stripe, WeChat Pay and Alipay implement it: start a
+payment, read its state back, cancel, refund, and verify a webhook into an event that names the
+payment it concerns.
 
-A provider with several ways to pay (WeChat Pay: JSAPI, H5, Native) also has `payer_for`, which
-chooses the way for a `Payer` and refuses what it cannot do before anything is written.
+A provider with several ways to pay (WeChat Pay: JSAPI, H5, Native; Alipay: wap, page) also has
+`payer_for`, which chooses the way for a `Payer` and refuses what it cannot do before anything
+is written.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from backend.core.errors import DomainError
 
 RemoteStatus = Literal["pending", "succeeded", "cancelled"]
+_MOBILE = re.compile(r"Mobile|Android|iPhone|iPad|HarmonyOS", re.IGNORECASE)
 
 
 class ProviderError(DomainError):
@@ -28,10 +32,16 @@ class InvalidWebhook(DomainError):
 class Payer:
     """Who pays and from where, for a provider whose way to pay depends on it."""
 
-    channel: str | None = None  # the way asked for (WeChat Pay: jsapi, h5, native); None: chosen
+    channel: str | None = None  # the way asked for (WeChat Pay: jsapi, h5, native; Alipay: wap,
+    # page); None: chosen by the provider
     openid: str | None = None  # the payer's WeChat openid under the merchant's app id (JSAPI)
     user_agent: str = ""  # the client's, to choose the way when none is asked for
     ip: str = ""  # the client's address (WeChat Pay's H5 requires it)
+
+    @property
+    def mobile(self) -> bool:
+        """The client says it is a phone or tablet."""
+        return _MOBILE.search(self.user_agent) is not None
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class PaymentRequest:
     description: str
     idempotency_key: str
     payer: Payer = field(default_factory=Payer)
+    expires_at: datetime | None = None  # when the order stops waiting for it
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from backend.core.errors import ValidationFailed
+from backend.payments.alipay import AlipayProvider, AlipaySettings
 from backend.payments.provider import PaymentProvider
 from backend.payments.sandbox import SandboxProvider
 from backend.payments.stripe_gateway import StripeProvider
@@ -53,6 +54,8 @@ def _build_one(name: str, cfg: Mapping[str, Any]) -> PaymentProvider:
         )
     if name == "wechatpay":
         return WechatPayProvider(WechatPaySettings.from_config(cfg))
+    if name == "alipay":
+        return AlipayProvider(AlipaySettings.from_config(cfg))
     return SandboxProvider()
 
 

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import requests
@@ -30,6 +28,7 @@ from wechatpayv3.utils import load_private_key, rsa_sign  # type: ignore[import-
 
 from backend.core.config import ConfigError
 from backend.core.errors import ValidationFailed
+from backend.core.keys import pem
 from backend.payments.provider import (
     InvalidWebhook,
     Payer,
@@ -56,7 +55,6 @@ _STATUS: dict[str, RemoteStatus] = {
     "CLOSED": "cancelled",
     "REVOKED": "cancelled",
 }
-_MOBILE = re.compile(r"Mobile|Android|iPhone|iPad|HarmonyOS", re.IGNORECASE)
 _HEADERS = ("timestamp", "nonce", "signature", "serial", "signature-type")
 
 
@@ -90,18 +88,6 @@ class WechatPaySettings:
         )
 
 
-def pem(value: str, name: str) -> str:
-    """The key setting `name` gives as PEM text (`\\n` escapes allowed, for one-line
-    environments) or as the path of a PEM file."""
-    text = value.strip()
-    if text.startswith("-----BEGIN"):
-        return text.replace("\\n", "\n").strip() + "\n"
-    try:
-        return Path(text).read_text(encoding="ascii").strip() + "\n"
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{name} is neither PEM text nor the path of a PEM file") from exc
-
-
 @dataclass(frozen=True)
 class RemoteRefund:
     """WeChat Pay's record of a refund."""
@@ -130,7 +116,7 @@ def default_channel(payer: Payer) -> str:
     code (inside WeChat without an openid, long-pressing the code pays too)."""
     if "MicroMessenger" in payer.user_agent:
         return "jsapi" if payer.openid else "native"
-    return "h5" if _MOBILE.search(payer.user_agent) else "native"
+    return "h5" if payer.mobile else "native"
 
 
 def refund_no(reference: str) -> str:

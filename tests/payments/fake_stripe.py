@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.payments.serving import LocalServer
 
 __all__ = ["FakeStripe", "FakeStripeError", "RecordedRequest", "decode_form"]
 
@@ -155,11 +156,6 @@ def _amount(value: Any, param: str = "amount") -> int:
     return amount
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @dataclass(frozen=True)
 class _Stored:
     endpoint: str
@@ -168,7 +164,7 @@ class _Stored:
     body: str
 
 
-class FakeStripe:
+class FakeStripe(LocalServer):
     """The fake Stripe server plus plain-Python test controls. Thread-safe."""
 
     def __init__(self) -> None:
@@ -180,8 +176,6 @@ class FakeStripe:
         self._refunds: dict[str, Obj] = {}
         self._idempotency: dict[str, _Stored] = {}
         self._fail_next: list[int] = []
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Obj]]] = [
             ("POST", re.compile(r"/v1/payment_intents"), self._create_intent),
             ("GET", re.compile(r"/v1/payment_intents/([^/]+)"), self._get_intent),
@@ -195,39 +189,7 @@ class FakeStripe:
     @property
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:54321``; pass as ``base_addresses={"api": url}``."""
-        if self._server is None:
-            raise RuntimeError("FakeStripe is not started")
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> FakeStripe:
-        """Listen on an ephemeral localhost port in a daemon thread."""
-        if self._server is None:
-            self._server = make_server(
-                "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler
-            )
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},  # how soon stop() returns
-                name="fake-stripe",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down and wait for its thread."""
-        server, thread, self._server, self._thread = self._server, self._thread, None, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> FakeStripe:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        return self.origin
 
     # -- test controls -----------------------------------------------------------------------
 

@@ -33,8 +33,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.payments.serving import LocalServer
 
 Obj = dict[str, Any]
 AUTH = re.compile(r'(\w+)="([^"]*)"')
@@ -109,7 +110,7 @@ class FakeError(Exception):
 
 
 @dataclass
-class FakeWechatPay:
+class FakeWechatPay(LocalServer):
     """The fake server and its controls. Thread-safe."""
 
     mchid: str
@@ -126,8 +127,6 @@ class FakeWechatPay:
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._fail_next: list[int] = []
         self.platform_certificate = certificate(self.platform_key)
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Obj | None]]] = [
@@ -143,33 +142,11 @@ class FakeWechatPay:
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "not started"
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return self.origin
 
     @property
     def certificate_serial(self) -> str:
         return format(self.platform_certificate.serial_number, "X")
-
-    def __enter__(self) -> FakeWechatPay:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-wechatpay",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        server, thread, self._server, self._thread = self._server, self._thread, None, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
 
     # -- controls ----------------------------------------------------------------------------
 
@@ -454,11 +431,6 @@ class FakeWechatPay:
                 }
             ]
         }
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
 
 
 def _iso(at: datetime) -> str:

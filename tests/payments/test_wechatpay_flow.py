@@ -9,9 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -20,21 +18,33 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from backend.certificates import issuing
 from backend.certificates.models import Certificate
 from backend.core.clock import utcnow
 from backend.credits import registry
-from backend.credits.models import GRAMS_PER_TONNE, Lot, Standard
+from backend.credits.models import GRAMS_PER_TONNE, Standard
 from backend.orders import services
 from backend.orders.reconcile import reconcile
-from backend.payments.models import Payment, ProviderEvent
-from backend.payments.providers import Rails
+from backend.payments.models import Payment
 from backend.payments.wechatpay import TOLERANCE_S, WechatPayProvider, WechatPaySettings
-from tests import factories
+from tests.payments.checkout import (
+    DESKTOP_UA,
+    MASS,
+    Shop,
+    backdate,
+    cancel,
+    certificate_status,
+    events,
+    grams,
+    open_shop,
+    paying_through,
+    place,
+    post_order,
+    show,
+)
 from tests.payments.fake_wechatpay import (
     FakeWechatPay,
     certificate,
@@ -50,8 +60,7 @@ SERIAL = "444F4864EA9B34415BDB3B6E36F9B9B5F4A9D0C1"
 MERCHANT_KEY = new_key()
 OTHER_KEY = new_key()
 NOTIFY = "/api/v1/payments/wechatpay/notify"
-PRICE = 5_000  # fen per tonne
-MASS = 100_000  # grams: 500 fen
+PRICE = 5_000  # fen per tonne: MASS (100 kg) costs 500 fen
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 WECHAT_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
@@ -61,7 +70,6 @@ MOBILE_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0 Mobile Safari/537.36"
 )
-DESKTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0"
 
 # -- fixtures ------------------------------------------------------------------------------------
 
@@ -90,68 +98,16 @@ def settings(fake: FakeWechatPay, **kw: Any) -> WechatPaySettings:
 @pytest.fixture
 def provider(app: Flask, fake: FakeWechatPay) -> Iterator[WechatPayProvider]:
     """The app pays through WeChat Pay (the fake) for this test, then goes back to its sandbox."""
-    wechatpay = WechatPayProvider(settings(fake))
-    previous = app.extensions["payments"]
-    app.extensions["payments"] = Rails([wechatpay])
-    try:
+    with paying_through(app, WechatPayProvider(settings(fake))) as wechatpay:
         yield wechatpay
-    finally:
-        app.extensions["payments"] = previous
-
-
-@dataclass(frozen=True)
-class Shop:
-    token: str
-    project_id: int
-    lot_id: int
 
 
 @pytest.fixture
 def shop(client: FlaskClient, db_session: Session) -> Shop:
-    customer = factories.user(db_session)
-    project = factories.project(db_session)
-    lot = factories.lot(db_session, project, tonnes=1, price=PRICE)
-    return Shop(factories.sign_in(client, customer.phone), project.id, lot.id)
+    return open_shop(client, db_session, PRICE)
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def post_order(
-    client: FlaskClient,
-    shop: Shop,
-    mass_g: int = MASS,
-    /,
-    *,
-    user_agent: str = DESKTOP_UA,
-    **payment: str,
-) -> TestResponse:
-    body = {
-        "mass_g": mass_g,
-        "beneficiary": "张三",
-        "preferences": {"project_ids": [shop.project_id]},
-        **payment,
-    }
-    headers = {
-        **factories.bearer(shop.token),
-        "Idempotency-Key": str(uuid.uuid4()),
-        "User-Agent": user_agent,
-    }
-    return client.post("/api/v1/orders", json=body, headers=headers)
-
-
-def place(client: FlaskClient, shop: Shop, mass_g: int = MASS, /, **kw: str) -> dict[str, Any]:
-    resp = post_order(client, shop, mass_g, **kw)
-    assert resp.status_code == 201, resp.get_json()
-    order: dict[str, Any] = resp.get_json()
-    return order
-
-
-def show(client: FlaskClient, shop: Shop, order_id: str) -> dict[str, Any]:
-    resp = client.get(f"/api/v1/orders/{order_id}", headers=factories.bearer(shop.token))
-    assert resp.status_code == 200, resp.get_json()
-    order: dict[str, Any] = resp.get_json()
-    return order
 
 
 def deliver(client: FlaskClient, note: tuple[bytes, dict[str, str]]) -> TestResponse:
@@ -185,35 +141,6 @@ def paid(client: FlaskClient, fake: FakeWechatPay, order: dict[str, Any]) -> dic
         "processed"
     )
     return trade
-
-
-def grams(s: Session, lot_id: int) -> tuple[int, int, int]:
-    row = s.execute(
-        select(Lot.available_g, Lot.reserved_g, Lot.allocated_g).where(Lot.id == lot_id)
-    ).one()
-    return row[0], row[1], row[2]
-
-
-def events(s: Session) -> int:
-    return s.scalar(select(func.count()).select_from(ProviderEvent)) or 0
-
-
-def certificate_status(client: FlaskClient, s: Session, number: str) -> str:
-    """The certificate's status as the public reads it, with its check code."""
-    cert = s.scalars(select(Certificate).where(Certificate.number == number)).one()
-    resp = client.get(f"/api/v1/certificates/{number}?k={issuing.check_code(cert)}")
-    assert resp.status_code == 200, resp.get_json()
-    status: str = resp.get_json()["status"]
-    return status
-
-
-def backdate(s: Session, order_id: str) -> None:
-    s.execute(
-        update(Payment)
-        .where(Payment.order_id == order_id)
-        .values(created_at=utcnow() - timedelta(minutes=10))
-    )
-    s.commit()
 
 
 # -- the three ways to pay -----------------------------------------------------------------------
@@ -367,12 +294,8 @@ def test_a_request_or_an_answer_with_the_wrong_signature_pays_nothing(
     shop: Shop,
     wrong: dict[str, str],
 ) -> None:
-    previous = app.extensions["payments"]
-    app.extensions["payments"] = Rails([WechatPayProvider(settings(fake, **wrong))])
-    try:
+    with paying_through(app, WechatPayProvider(settings(fake, **wrong))):
         resp = post_order(client, shop, channel="native")
-    finally:
-        app.extensions["payments"] = previous
 
     assert resp.status_code == 502, resp.get_json()
     assert db_session.scalar(select(Payment.status)) == "cancelled"
@@ -385,7 +308,7 @@ def test_cancelling_an_unpaid_order_closes_it_at_wechat_pay(
 ) -> None:
     order = place(client, shop)
 
-    resp = client.post(f"/api/v1/orders/{order['id']}/cancel", headers=factories.bearer(shop.token))
+    resp = cancel(client, shop, order["id"])
 
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["status"] == "cancelled"
@@ -401,7 +324,7 @@ def test_cancelling_an_order_paid_meanwhile_refunds_it_exactly(
     order = place(client, shop)
     fake.pay(order["id"])  # paid, and the notification is still on its way
 
-    client.post(f"/api/v1/orders/{order['id']}/cancel", headers=factories.bearer(shop.token))
+    cancel(client, shop, order["id"])
 
     shown = show(client, shop, order["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("refunded", "refunded")
@@ -729,13 +652,9 @@ def test_platform_certificates_are_downloaded_decrypted_and_verify_notifications
     wechatpay = WechatPayProvider(
         settings(fake, public_key=None, public_key_id=None, cert_dir=str(tmp_path))
     )
-    previous = app.extensions["payments"]
-    app.extensions["payments"] = Rails([wechatpay])
-    try:
+    with paying_through(app, wechatpay):
         order = place(client, shop)
         paid(client, fake, order)
-    finally:
-        app.extensions["payments"] = previous
 
     assert fake.calls("GET", "/v3/certificates")
     assert (tmp_path / f"{fake.certificate_serial}.pem").exists()

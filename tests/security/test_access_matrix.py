@@ -611,6 +611,18 @@ MATRIX: list[Row] = [
             headers={"Content-Type": "application/json"},
         ),
     ),
+    row(
+        "POST",
+        "/api/v1/payments/alipay/notify",
+        public(404),
+        "Alipay is not configured here, so 404 whoever calls; configured, its RSA2 signature is "
+        "the only credential (tests/payments/test_alipay_flow.py)",
+        lambda w, c: Req(
+            "/api/v1/payments/alipay/notify",
+            data=b"notify_id=n1&out_trade_no=ord_x&trade_status=TRADE_SUCCESS",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    ),
     # --- certificates -----------------------------------------------------------------------
     row(
         "GET",

@@ -41,6 +41,9 @@ EXEMPT = {
     ("POST", "/api/v1/payments/wechatpay/notify"): "a WeChat Pay notification: signed and "
     "encrypted; only its id, nonce and out_trade_no/out_refund_no are used, and WeChat Pay is "
     "asked again before acting",
+    ("POST", "/api/v1/payments/alipay/notify"): "an Alipay notification: a signed form; only "
+    "its notify_id, out_trade_no, total_amount and out_biz_no are used, and Alipay is asked "
+    "again before acting",
     ("POST", "/api/v1/partners/wechat/{account}"): "a WeChat XML message, signed by WeChat; "
     "its fields are the follower's words, not stored properties",
 }

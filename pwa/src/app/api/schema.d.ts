@@ -2269,6 +2269,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/alipay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alipay notifications (form-encoded, RSA2-signed): a payment's state, a refund. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `success`, once committed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Bad signature, another app or seller, not our trade, another amount */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Alipay is not a configured provider */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Alipay could not be asked; it will notify again */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates": {
         parameters: {
             query?: never;
@@ -5142,7 +5206,7 @@ export interface components {
             status?: string;
             reference?: string | null;
             last_error?: string;
-            /** @description Sandbox: how to confirm. Stripe: publishable_key, client_secret and payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). Only while the order awaits payment. */
+            /** @description Sandbox: how to confirm. Stripe: publishable_key, client_secret and payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). Alipay: `channel` (wap or page) and `url`, Alipay's cashier, to open. Only while the order awaits payment. */
             instructions?: {
                 [key: string]: unknown;
             };
@@ -5221,7 +5285,7 @@ export interface components {
             organisation_id?: number;
             /** @description How to pay, among the rails offered; default: the first */
             provider?: string;
-            /** @description The way to pay at the provider. WeChat Pay: `jsapi` (inside WeChat, with `openid`), `h5` (a mobile browser) or `native` (a QR code); default: by the User-Agent */
+            /** @description The way to pay at the provider. WeChat Pay: `jsapi` (inside WeChat, with `openid`), `h5` (a mobile browser) or `native` (a QR code). Alipay: `wap` (a mobile browser) or `page` (a desktop). Default: by the User-Agent */
             channel?: string;
             /** @description WeChat Pay JSAPI: the payer's openid under our app id */
             openid?: string;
