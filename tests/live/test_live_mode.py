@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
+from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from backend.app import create_app
@@ -30,6 +33,7 @@ from backend.core import db, uow
 from backend.core.migrate import upgrade
 from tests import factories
 from tests.accounts.fake_aliyun_sms import FakeAliyunSms, aliyun_settings
+from tests.accounts.fake_sms import FakeSms
 from tests.accounts.fake_wechat import OA_APPID, OA_SECRET, FakeWechat, WechatUser
 from tests.payments.fake_alipay import FakeAlipay
 from tests.payments.fake_wechatpay import FakeWechatPay, new_key, private_pem, public_pem
@@ -48,10 +52,12 @@ DESKTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrom
 
 @dataclass
 class Vendors:
-    sms: FakeAliyunSms
+    sms: FakeSms
     wechat: FakeWechat
     wechatpay: FakeWechatPay
     alipay: FakeAlipay
+    merchant_key: rsa.RSAPrivateKey  # ours at WeChat Pay
+    app_key: rsa.RSAPrivateKey  # ours at Alipay
 
 
 @dataclass
@@ -64,8 +70,8 @@ class Live:
         headers = {**kw.pop("headers", {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        session = kw.pop("session", requests)
-        return session.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=20, **kw)
+        url = f"{self.url}/api/v1{path}"
+        return requests.request(method, url, headers=headers, timeout=20, **kw)
 
 
 @pytest.fixture
@@ -76,9 +82,7 @@ def vendors(fake_wechat: FakeWechat) -> Iterator[Vendors]:
         FakeWechatPay(MCHID, OA_APPID, API_V3_KEY, merchant.public_key()) as wechatpay,
         FakeAlipay(app_id=ALIPAY_APP_ID, app_key=app_key.public_key()) as alipay,
     ):
-        wechatpay.merchant_key = merchant  # type: ignore[attr-defined]
-        alipay.app_private = app_key  # type: ignore[attr-defined]
-        yield Vendors(sms, fake_wechat, wechatpay, alipay)
+        yield Vendors(sms, fake_wechat, wechatpay, alipay, merchant, app_key)
     sms.stop()
 
 
@@ -86,7 +90,6 @@ def _environment(tmp: Path, v: Vendors) -> dict[str, str]:
     seed, _public = new_key_pair()
     return {
         "DIANDIAN_SANDBOX": "0",
-        "DATABASE_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
         "INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": "live-test-secret-0123456789abcdef",
         "CERTIFICATE_SIGNING_KEYS": f"live2026:{seed}",
@@ -95,17 +98,18 @@ def _environment(tmp: Path, v: Vendors) -> dict[str, str]:
         "WECHAT_OA_APPID": OA_APPID,
         "WECHAT_OA_SECRET": OA_SECRET,
         "WECHAT_API_BASE": v.wechat.url,
+        "WECHAT_OPEN_BASE": v.wechat.url,
         "PAYMENT_PROVIDER": "wechatpay,alipay",
         "WECHATPAY_MCHID": MCHID,
         "WECHATPAY_APPID": OA_APPID,  # JSAPI pays under the official account's openid
         "WECHATPAY_API_V3_KEY": API_V3_KEY,
         "WECHATPAY_CERT_SERIAL_NO": SERIAL,
-        "WECHATPAY_PRIVATE_KEY": private_pem(v.wechatpay.merchant_key),  # type: ignore[attr-defined]
+        "WECHATPAY_PRIVATE_KEY": private_pem(v.merchant_key),
         "WECHATPAY_PUBLIC_KEY": public_pem(v.wechatpay.platform_key),
         "WECHATPAY_PUBLIC_KEY_ID": v.wechatpay.public_key_id,
         "WECHATPAY_API_BASE": v.wechatpay.url,
         "ALIPAY_APP_ID": ALIPAY_APP_ID,
-        "ALIPAY_APP_PRIVATE_KEY": private_pem(v.alipay.app_private),  # type: ignore[attr-defined]
+        "ALIPAY_APP_PRIVATE_KEY": private_pem(v.app_key),
         "ALIPAY_PUBLIC_KEY": public_pem(v.alipay.alipay_key),
         "ALIPAY_GATEWAY": v.alipay.url,
         "ALIPAY_SELLER_ID": v.alipay.seller_id,
@@ -113,13 +117,35 @@ def _environment(tmp: Path, v: Vendors) -> dict[str, str]:
 
 
 @pytest.fixture
+def live_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own, committed to for real: a sibling of the suite's on PostgreSQL,
+    else a SQLite file."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'live.sqlite3'}"
+        return
+    base, _, name = database_url.rpartition("/")
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    live_name = f"{name}_live"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{live_name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{live_name}"'))
+    try:
+        yield f"{base}/{live_name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{live_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
 def live(
-    tmp_path: Path, vendors: Vendors, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, live_database: str, vendors: Vendors, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Live]:
     """The app as a deployment starts it: every setting from the environment, nothing else."""
     for key, value in _environment(tmp_path, vendors).items():
         monkeypatch.setenv(key, value)
-    upgrade(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    monkeypatch.setenv("DATABASE_URL", live_database)
+    upgrade(live_database)
     app = create_app({"TESTING": False})
     assert app.config["SANDBOX"] is False
     with app.app_context(), uow.transaction(db.session()) as s:  # the operator's stock
@@ -135,6 +161,7 @@ def live(
         yield Live(app, f"http://127.0.0.1:{port}", vendors)
     finally:
         server.shutdown()
+        app.extensions["db"].engine.dispose()
 
 
 # -- the people's steps ----------------------------------------------------------------------
@@ -159,15 +186,20 @@ def _sms_sign_in(live: Live, phone: str, **extra: Any) -> str:
     return str(got.json()["access_token"])
 
 
-def _wechat_sign_in(live: Live, browser: requests.Session) -> dict[str, Any]:
-    started = live.api("POST", "/auth/wechat/authorizations", session=browser)
+def _wechat_sign_in(live: Live) -> dict[str, Any]:
+    """WeChat's browser: start, through WeChat's authorize page, and back with code and state."""
+    started = live.api("POST", "/auth/wechat/authorizations")
     assert started.status_code == 201, started.text
+    cookie = started.headers["Set-Cookie"]
+    assert "Secure" in cookie  # live mode: the browser sends it back over https only
     went = requests.get(started.json()["authorize_url"], allow_redirects=False, timeout=5)
     assert went.status_code == 302
     back = urlsplit(went.headers["Location"])
     assert f"{back.scheme}://{back.netloc}{back.path}" == f"{PUBLIC}/sign-in/wechat"
     query = {k: v[0] for k, v in parse_qs(back.query).items()}
-    done = live.api("POST", "/auth/wechat/sessions", json=query, session=browser)
+    # this test talks plain http to the server, so it hands the cookie back itself
+    headers = {"Cookie": cookie.split(";", 1)[0]}
+    done = live.api("POST", "/auth/wechat/sessions", json=query, headers=headers)
     assert done.status_code == 200, done.text
     answer: dict[str, Any] = done.json()
     return answer
@@ -179,7 +211,7 @@ def _order(live: Live, token: str, ua: str, **payment: str) -> dict[str, Any]:
         "/orders",
         token,
         json={"mass_g": 1_500_000, "beneficiary": "成都市生态环境学会", **payment},
-        headers={"Idempotency-Key": f"live-{payment}-{token[-6:]}", "User-Agent": ua},
+        headers={"Idempotency-Key": str(uuid.uuid4()), "User-Agent": ua},
     )
     assert resp.status_code == 201, resp.text
     order: dict[str, Any] = resp.json()
@@ -198,20 +230,23 @@ def _certificate(live: Live, token: str, order_id: str) -> dict[str, Any]:
     return found
 
 
-def test_live_mode_signs_in_pays_certifies_exports_and_deletes(live: Live) -> None:
+def test_live_mode_signs_in_pays_certifies_exports_and_deletes(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
     v = live.vendors
     methods = live.api("GET", "/auth/methods").json()
-    assert methods["wechat"] is True
+    assert methods["wechat_official_account"] is True
 
     # 1. A person signs in by SMS and pays with Alipay on a desktop browser.
     citizen = factories.new_phone()
     token_a = _sms_sign_in(live, citizen)
     rails = live.api("GET", "/payments/rails", headers={"User-Agent": DESKTOP_UA}).json()
-    assert [r["name"] for r in rails["providers"]] == ["wechatpay", "alipay"]
-    assert not any(r["sandbox"] for r in rails["providers"])
-    sandboxed = live.api("POST", "/orders/ord_x/confirm", token_a, json={})
-    assert sandboxed.status_code in (403, 404), sandboxed.text
+    assert [r["provider"] for r in rails["rails"]] == ["wechatpay", "alipay"]
+    assert not any(r["sandbox"] for r in rails["rails"])
+    assert rails["recommended"] == {"provider": "wechatpay", "channel": "native"}
     order_a = _order(live, token_a, DESKTOP_UA, provider="alipay", channel="page")
+    sandboxed = live.api("POST", f"/orders/{order_a['id']}/confirm", token_a, json={})
+    assert sandboxed.status_code == 403, sandboxed.text  # no paying by pressing a button
     url = order_a["payment"]["instructions"]["url"]
     assert v.alipay.open(url).status_code == 200  # the cashier makes the trade
     v.alipay.pay(order_a["id"])
@@ -225,19 +260,22 @@ def test_live_mode_signs_in_pays_certifies_exports_and_deletes(live: Live) -> No
     cert_a = _certificate(live, token_a, order_a["id"])
 
     # 2. Another signs in with WeChat: the first time binds a phone by SMS, later WeChat alone.
-    v.wechat.signed_in_as = WechatUser.new()
-    browser = requests.Session()
-    first = _wechat_sign_in(live, browser)
-    assert first["signed_in"] is False and first["binding"]
+    person = WechatUser.new()
+    monkeypatch.setattr(v.wechat, "signed_in_as", person)
+    first = _wechat_sign_in(live)
+    assert first["signed_in"] is False
+    assert first["binding"]
     token_b = _sms_sign_in(live, factories.new_phone(), wechat_binding=first["binding"])
-    again = _wechat_sign_in(live, requests.Session())
-    assert again["signed_in"] is True and again["token"]["access_token"]
+    again = _wechat_sign_in(live)
+    assert again["signed_in"] is True
+    assert again["token"]["access_token"]
 
     # ...and pays with WeChat Pay inside WeChat: JSAPI, the openid from the sign-in.
     order_b = _order(live, token_b, WECHAT_UA, provider="wechatpay")
     assert order_b["payment"]["instructions"]["channel"] == "jsapi"
-    openid = v.wechatpay.transactions[order_b["id"]]["payer"]["openid"]
-    assert openid == v.wechat.signed_in_as.openid
+    (started,) = v.wechatpay.calls("POST", "/v3/pay/transactions/jsapi")
+    openid = started.body["payer"]["openid"]
+    assert openid == person.oa_openid
     trade = v.wechatpay.pay(order_b["id"], openid)
     body, headers = v.wechatpay.notification("TRANSACTION.SUCCESS", trade)
     paid = requests.post(

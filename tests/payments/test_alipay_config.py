@@ -130,6 +130,9 @@ def test_an_alipay_setting_missing_or_wrong_stops_the_app(
     [
         pytest.param({"PUBLIC_BASE_URL": "http://diandian.example"}, "https", id="http-origin"),
         pytest.param(
+            {"ALIPAY_GATEWAY": "http://openapi.alipay.com/gateway.do"}, "https", id="http-gateway"
+        ),
+        pytest.param(
             {"ALIPAY_GATEWAY": "https://openapi-sandbox.dl.alipaydev.com/gateway.do"},
             "sandbox",
             id="sandbox-gateway",
