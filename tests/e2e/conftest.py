@@ -11,7 +11,8 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +94,13 @@ class Live:
         return resp.json()
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def e2e_app(tmp: Path, url: str, *, seed: bool = True, **settings: Any) -> Flask:
+    """The app for a browser test: a migrated SQLite file in `tmp`, the built PWA, links to
+    `url`, and the demo data unless `seed` is False; `settings` add to or override it."""
     if not (DIST / "index.html").is_file():
         pytest.fail(f"The PWA is not built in {DIST}: run `make pwa` first.")
-    tmp = tmp_path_factory.mktemp("e2e")
     database = f"sqlite:///{tmp / 'e2e.sqlite3'}"
     upgrade(database)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database,
@@ -110,16 +109,36 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "SECRET_KEY": "e2e-secret",
             "PUBLIC_BASE_URL": url,
             "LOG_LEVEL": "WARNING",
-            "WEBHOOK_ALLOW_PRIVATE_TARGETS": True,  # the desk registers a loopback receiver
+            **settings,
         }
     )
-    with app.app_context(), uow.transaction(db.session()) as s:
-        demo.seed_demo(s)
+    if seed:
+        with app.app_context(), uow.transaction(db.session()) as s:
+            demo.seed_demo(s)
+    return app
+
+
+@contextmanager
+def serving(build: Callable[[str], Flask]) -> Iterator[Live]:
+    """The app `build` makes for its address, served on a free port in a thread until the block
+    ends."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = build(url)
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Live(app, url)
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Live(app, url)
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    # the desk registers a loopback webhook receiver
+    with serving(lambda url: e2e_app(tmp, url, WEBHOOK_ALLOW_PRIVATE_TARGETS=True)) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

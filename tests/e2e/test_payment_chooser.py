@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from werkzeug.serving import make_server
 
-from backend import demo
 from backend.accounts.models import User, WechatApp, WechatIdentity
-from backend.app import create_app
 from backend.core import db, uow
-from backend.core.migrate import upgrade
 from backend.payments.providers import Rails
 from backend.payments.sandbox import SandboxProvider
 from backend.payments.wechatpay import WechatPayProvider
-from tests.e2e.conftest import DIST, PHONE, Live, _free_port, shot
+from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot
 from tests.payments.fake_wechatpay import FakeWechatPay
 from tests.payments.test_wechatpay_flow import (
     API_V3_KEY,
@@ -70,30 +66,16 @@ def wechatpay() -> Iterator[FakeWechatPay]:
 @pytest.fixture(scope="module")
 def pay_live(tmp_path_factory: pytest.TempPathFactory, wechatpay: FakeWechatPay) -> Iterator[Live]:
     tmp: Path = tmp_path_factory.mktemp("e2e-pay")
-    database = f"sqlite:///{tmp / 'pay.sqlite3'}"
-    upgrade(database)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database,
-            "INSTANCE_PATH": str(tmp / "instance"),
-            "PWA_DIST": str(DIST),
-            "SECRET_KEY": "e2e-pay-secret",
-            "PUBLIC_BASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "WECHATPAY_APPID": APPID,  # whose openids JSAPI payers have
-        }
-    )
-    app.extensions["payments"] = Rails(
-        [WechatPayProvider(settings(wechatpay, notify_url=url + NOTIFY)), SandboxProvider()]
-    )
-    with app.app_context(), uow.transaction(db.session()) as s:
-        demo.seed_demo(s)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Live(app, url)
-    server.shutdown()
+
+    def build(url: str) -> Flask:
+        app = e2e_app(tmp, url, WECHATPAY_APPID=APPID)  # whose openids JSAPI payers have
+        app.extensions["payments"] = Rails(
+            [WechatPayProvider(settings(wechatpay, notify_url=url + NOTIFY)), SandboxProvider()]
+        )
+        return app
+
+    with serving(build) as running:
+        yield running
 
 
 def browsing(browser: Browser, live: Live, phone: str, name: str, **kw: Any) -> BrowserContext:

@@ -5,18 +5,14 @@ next one needs WeChat alone. A live app of its own, configured with the fake's a
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from werkzeug.serving import make_server
 
-from backend.app import create_app
-from backend.core.migrate import upgrade
 from tests.accounts.fake_wechat import OA_APPID, OA_SECRET, FakeWechat, WechatUser
-from tests.e2e.conftest import DIST, PHONE, Live, _free_port, shot
+from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot
 
 WECHAT_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -35,28 +31,14 @@ def wechat() -> Iterator[FakeWechat]:
 @pytest.fixture(scope="module")
 def wechat_live(tmp_path_factory: pytest.TempPathFactory, wechat: FakeWechat) -> Iterator[Live]:
     tmp: Path = tmp_path_factory.mktemp("e2e-wechat")
-    database = f"sqlite:///{tmp / 'wechat.sqlite3'}"
-    upgrade(database)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database,
-            "INSTANCE_PATH": str(tmp / "instance"),
-            "PWA_DIST": str(DIST),
-            "SECRET_KEY": "e2e-wechat-secret",
-            "PUBLIC_BASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "WECHAT_OA_APPID": OA_APPID,
-            "WECHAT_OA_SECRET": OA_SECRET,
-            "WECHAT_API_BASE": wechat.url,
-            "WECHAT_OPEN_BASE": wechat.url,
-        }
-    )
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Live(app, url)
-    server.shutdown()
+    settings = {
+        "WECHAT_OA_APPID": OA_APPID,
+        "WECHAT_OA_SECRET": OA_SECRET,
+        "WECHAT_API_BASE": wechat.url,
+        "WECHAT_OPEN_BASE": wechat.url,
+    }
+    with serving(lambda url: e2e_app(tmp, url, seed=False, **settings)) as running:
+        yield running
 
 
 def in_wechat(browser: Browser, live: Live) -> BrowserContext:

@@ -11,8 +11,6 @@ confirm endpoint is refused.
 
 from __future__ import annotations
 
-import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +23,6 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from sqlalchemy import create_engine, text
-from werkzeug.serving import make_server
 
 from backend.app import create_app
 from backend.certificates.signing import new_key_pair
@@ -35,6 +32,7 @@ from tests import factories
 from tests.accounts.fake_aliyun_sms import FakeAliyunSms, aliyun_settings
 from tests.accounts.fake_sms import FakeSms
 from tests.accounts.fake_wechat import OA_APPID, OA_SECRET, FakeWechat, WechatUser
+from tests.e2e.conftest import serving
 from tests.payments.fake_alipay import FakeAlipay
 from tests.payments.fake_wechatpay import FakeWechatPay, new_key, private_pem, public_pem
 
@@ -151,17 +149,9 @@ def live(
     with app.app_context(), uow.transaction(db.session()) as s:  # the operator's stock
         project = factories.project(s)
         factories.lot(s, project, tonnes=20, price=PRICE)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{port}", vendors)
-    finally:
-        server.shutdown()
-        app.extensions["db"].engine.dispose()
+    with serving(lambda _url: app) as running:  # its links go to PUBLIC_BASE_URL
+        yield Live(app, running.url, vendors)
+    app.extensions["db"].engine.dispose()
 
 
 # -- the people's steps ----------------------------------------------------------------------
