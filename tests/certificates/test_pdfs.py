@@ -145,9 +145,7 @@ def test_a_certificate_without_an_event_footprint_has_no_pdfs(client, buyer, cer
 def test_a_judicial_statement_is_masked_to_the_public(client, db_session, meeting) -> None:
     cert = meeting["cert"]
     row = db_session.scalar(select(Certificate).where(Certificate.number == cert["number"]))
-    db_session.execute(
-        update(Certificate).where(Certificate.id == row.id).values(judicial=True)
-    )
+    db_session.execute(update(Certificate).where(Certificate.id == row.id).values(judicial=True))
     db_session.execute(update(Order).where(Order.id == row.order_id).values(judicial=True))
     db_session.commit()
     public = text(

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from backend.imaging import qr
 from backend.imaging.fonts import pdf_font
@@ -53,7 +53,10 @@ def para(text: str, size: float = 9.5, **kw: object) -> Paragraph:
 
 
 def heading(text: str, size: float = 12) -> list[Flowable]:
-    return [Spacer(1, 3 * mm), para(text, size), Spacer(1, 1.5 * mm)]
+    """A heading kept on the page of what follows it."""
+    h = para(text, size)
+    h.style.spaceBefore, h.style.spaceAfter, h.style.keepWithNext = 3 * mm, 1.5 * mm, 1
+    return [h]
 
 
 def table(

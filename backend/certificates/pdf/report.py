@@ -100,8 +100,8 @@ def sources(subject: Subject, lang: Lang) -> list[Flowable]:
 
 
 def unit_of(factor: dict[str, Any]) -> str:
-    """What a factor is per: `pkm` of `kgCO2e/pkm`."""
-    unit = str(factor.get("unit", ""))
+    """What a factor is per: `pkm` of `kgCO2e/pkm`, `meal` of `kgCO2e per meal`."""
+    unit = str(factor.get("unit", "")).replace(" per ", "/")
     return unit.rsplit("/", 1)[1] if "/" in unit else ""
 
 

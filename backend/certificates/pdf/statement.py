@@ -31,16 +31,16 @@ def claim(subject: Subject, lang: Lang) -> str:
     if lang == "zh":
         done = "抵消上述全部排放，实现碳中和" if whole else "抵消上述排放的一部分"
         return (
-            f"兹声明：受益方“{v.beneficiary}”的{what}，经核算温室气体排放量为 {fp}。"
+            f"兹声明：{what}（受益方：{v.beneficiary}），经核算温室气体排放量为 {fp}。"
             f"{v.issuer}已为其注销 {retired} 碳信用，{done}。"
         )
     done = (
         "offsetting all of these emissions: carbon neutral" if whole else "offsetting part of them"
     )
     return (
-        f"This states that the greenhouse-gas emissions of {what}, for the beneficiary "
-        f"“{v.beneficiary}”, are accounted at {fp}. {v.issuer} has retired {retired} of carbon "
-        f"credits for it, {done}."
+        f"This states that the greenhouse-gas emissions of {what} (beneficiary: {v.beneficiary}) "
+        f"are accounted at {fp}. {v.issuer} has retired {retired} of carbon credits for it, "
+        f"{done}."
     )
 
 
@@ -99,8 +99,8 @@ def verify(view: CertificateView) -> Table:
 
 
 def notices(view: CertificateView) -> list[Flowable]:
-    shown = (REVOKED,) if view.status == CertificateStatus.revoked else ()
-    shown += (SANDBOX,) if view.sandbox else ()
+    shown = [REVOKED] if view.status == CertificateStatus.revoked else []
+    shown += [SANDBOX] if view.sandbox else []
     return [para(f"{zh}\n{en}", 10, color=layout.colors.firebrick) for zh, en in shown]
 
 
