@@ -88,10 +88,11 @@ class FontFile:
     family: str  # e.g. "Noto Serif CJK SC"
 
 
-def search_dirs(system: tuple[Path, ...] = SYSTEM_DIRS) -> list[Path]:
-    """Where fonts are looked for, in order: CERTIFICATE_FONT_DIR, then `system`'s."""
+def search_dirs(system: tuple[Path, ...] | None = None) -> list[Path]:
+    """Where fonts are looked for, in order: CERTIFICATE_FONT_DIR, then `system` (default: the
+    Noto CJK directories)."""
     override = os.environ.get(ENV_DIR, "").strip()
-    return ([Path(override)] if override else []) + list(system)
+    return ([Path(override)] if override else []) + list(SYSTEM_DIRS if system is None else system)
 
 
 def sc_index(path: str | Path) -> tuple[int, str] | None:
