@@ -6,6 +6,7 @@ without an event, meeting, venue or hearing footprint."""
 from __future__ import annotations
 
 import io
+import json
 
 import pypdf
 import pytest
@@ -13,6 +14,8 @@ from sqlalchemy import select, update
 
 from backend.certificates.models import Certificate
 from backend.certificates.view import mass_label
+from backend.footprint.models import Footprint
+from backend.imaging import fonts
 from backend.orders.models import Order
 from tests import factories as f
 from tests.footprint.test_purpose import FORUM, MEETING, footprint
@@ -155,3 +158,53 @@ def test_a_judicial_statement_is_masked_to_the_public(client, db_session, meetin
     assert "低碳协会" not in public
     assert FORUM not in public
     assert "司法生态修复" in public
+
+
+def test_no_character_of_either_pdf_is_missing_from_the_embedded_font(
+    client, buyer, meeting
+) -> None:
+    cert = meeting["cert"]
+    for path in ("statement.pdf", "report.pdf", "report.pdf?lang=en", "statement.pdf?lang=en"):
+        resp = client.get(
+            f"/api/v1/certificates/{cert['number']}/{path}", headers=f.bearer(buyer.token)
+        )
+        assert fonts.missing_glyphs(text(resp), fonts.pdf_font()) == set(), path
+
+
+def test_an_events_report_lists_its_parts_factors_and_the_claim_standard(
+    client, db_session, stock, buyer
+) -> None:
+    hearing = footprint(
+        client,
+        buyer.token,
+        {"kind": "hearing", "hearing": {"participants": [{"role": "judge", "count": 3}]}},
+    )
+    meeting = footprint(client, buyer.token, MEETING)
+    event = footprint(
+        client,
+        buyer.token,
+        {"kind": "event", "event": {"name": "2026 环境司法周", "footprints": [hearing, meeting]}},
+    )
+    parts = [
+        client.get(f"/api/v1/footprints/{p}", headers=f.bearer(buyer.token)).get_json()
+        for p in (hearing, meeting)
+    ]
+    # the claim standard a footprint records (issue 19's `standard`), read when it is there
+    row = db_session.get(Footprint, event)
+    db_session.execute(
+        update(Footprint)
+        .where(Footprint.id == event)
+        .values(document=json.dumps({**row.content(), "standard": "mee-2019"}))
+    )
+    db_session.commit()
+    order = f.neutralise(client, buyer.token, footprint_id=event, preferences=stock.prefs)
+    base = f"/api/v1/certificates/{order['certificate_number']}"
+    report = text(client.get(f"{base}/report.pdf", headers=f.bearer(buyer.token)))
+    flat = report.replace("\n", "")
+    for part in parts:
+        for line in part["breakdown"]["lines"]:
+            assert line["factor"]["key"] in flat
+    assert "活动：2026 环境司法周" in report
+    assert "依据《大型活动碳中和实施指南（试行）》" in flat
+    statement = text(client.get(f"{base}/statement.pdf", headers=f.bearer(buyer.token)))
+    assert "Accounted under the MEE Guidelines" in statement.replace("\n", " ")
