@@ -71,6 +71,7 @@ def test_the_statement_states_who_what_the_totals_serials_and_certificate(
     assert cert["issued_on"] in body
     assert f"因子集 {fp['factor_set']}" in body
     assert "合并注销" in body
+    assert f"{len(fp['defaults'])} 项未填写的数据采用有来源的默认值" in body
     for serial in {c["serials"] for c in cert["credits"]}:
         assert serial in body.replace("\n", "")
     assert resp.headers["Cache-Control"] == "private, max-age=60"

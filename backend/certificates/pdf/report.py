@@ -5,7 +5,6 @@ certificate. Read from the footprint's frozen document (and its parts', for an e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -27,16 +26,11 @@ def tr(lang: Lang, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
-def documents(subject: Subject) -> Iterator[dict[str, Any]]:
-    yield subject.footprint
-    yield from subject.parts
-
-
 def factor_lines(subject: Subject) -> list[dict[str, Any]]:
     """Every line worked out from a factor (an event's own and its parts')."""
     return [
         line
-        for doc in documents(subject)
+        for doc in subject.documents
         for line in doc["breakdown"]["lines"]
         if line.get("factor")
     ]
@@ -127,9 +121,8 @@ def activity(subject: Subject, lang: Lang) -> list[Flowable]:
     defaults = [
         (tr(lang, "输入", "Input"), tr(lang, "默认值", "Default"), tr(lang, "依据", "Source"))
     ]
-    for doc in documents(subject):
-        for d in doc.get("defaults", []):
-            defaults.append((d["field"], f"{d['value']} {d['unit']}".strip(), d["source"]))
+    for d in subject.defaults:
+        defaults.append((d["field"], f"{d['value']} {d['unit']}".strip(), d["source"]))
     out = [
         *heading(tr(lang, "四、活动数据", "4. Activity data")),
         layout.table(rows, (0.44, 0.14, 0.24, 0.18)),

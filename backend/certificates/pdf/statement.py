@@ -44,6 +44,16 @@ def claim(subject: Subject, lang: Lang) -> str:
     )
 
 
+def defaults(n: int) -> str:
+    """How many inputs the organiser left out, in words (the report lists them)."""
+    if not n:
+        return "无：全部数据由组织方提供。\nNone: the organiser gave every input."
+    return (
+        f"{n} 项未填写的数据采用有来源的默认值，详见核算报告。\n"
+        f"{n} inputs not given take sourced defaults, listed in the accounting report."
+    )
+
+
 def facts(subject: Subject) -> Table:
     v = subject.view
     version = str(subject.footprint["factor_set"])
@@ -58,6 +68,7 @@ def facts(subject: Subject) -> Table:
                 f"{words.basis(subject.standard, version, 'zh')}\n"
                 f"{words.basis(subject.standard, version, 'en')}",
             ),
+            ("默认值 Defaults", defaults(len(subject.defaults))),
             ("证书编号 Certificate", f"{v.number}（校验码 check code {v.check_code}）"),
             ("日期 Date", f"{v.issued_on.isoformat()}（北京时间 China time）"),
         ]

@@ -31,6 +31,16 @@ class Subject:
     parts: tuple[dict[str, Any], ...]  # an event's parts' documents, at any depth
 
     @property
+    def documents(self) -> tuple[dict[str, Any], ...]:
+        """The footprint's document, then its parts'."""
+        return (self.footprint, *self.parts)
+
+    @property
+    def defaults(self) -> list[dict[str, Any]]:
+        """Every default used where nothing was given, in the footprint and its parts."""
+        return [d for doc in self.documents for d in doc.get("defaults", [])]
+
+    @property
     def standard(self) -> str | None:
         """The claim standard the footprint was accounted under (`mee-2019`, `climate-impact`),
         when its document records one."""
