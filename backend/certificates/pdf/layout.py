@@ -38,15 +38,11 @@ def font() -> str:
     return FONT
 
 
-def style(size: float = 9.5, *, lead: float = 1.45, color: colors.Color = INK) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"dd-{size}", fontName=font(), fontSize=size, leading=size * lead, textColor=color
-    )
-
-
-def para(text: str, size: float = 9.5, **kw: object) -> Paragraph:
+def para(text: str, size: float = 9.5, *, color: colors.Color = INK) -> Paragraph:
     """Text as written (never markup); Chinese wraps between any two characters."""
-    st = style(size, **kw)  # type: ignore[arg-type]
+    st = ParagraphStyle(
+        f"dd-{size}", fontName=font(), fontSize=size, leading=size * 1.45, textColor=color
+    )
     if _CJK.search(text) or " " not in text:
         st.wordWrap = "CJK"
     return Paragraph(escape(text).replace("\n", "<br/>"), st)
