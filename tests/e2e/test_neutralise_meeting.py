@@ -64,6 +64,7 @@ def test_a_meeting_is_neutralised_from_the_deep_link_to_the_certificate(page: Pa
         with open(pdf.value.path(), "rb") as saved:
             assert saved.read(5) == b"%PDF-"
     expect(page.get_by_test_id("report-pdf")).to_be_enabled()
+    shot(page, "4b-certificate-pdfs")
 
     page.get_by_role("link", name="证书").click()
     expect(page.get_by_role("link", name=re.compile(number))).to_be_visible()
