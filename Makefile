@@ -31,25 +31,30 @@ pwa/node_modules/.package-lock.json: pwa/package-lock.json
 pwa: pwa/node_modules/.package-lock.json
 	cd pwa && npm run --silent build
 
-# The certificate's CJK fonts (Noto Sans/Serif CJK, Simplified Chinese face); see
-# backend/imaging/fonts.py. CERTIFICATE_FONT_DIR may point at a directory holding them.
+# The certificate's CJK fonts (Noto Sans/Serif CJK, Simplified Chinese face), and the TrueType
+# CJK font PDFs embed (WenQuanYi Micro Hei); see backend/imaging/fonts.py. CERTIFICATE_FONT_DIR
+# may point at a directory holding them.
 FONT_FILES := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
 	/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
 	/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
 	/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc
+PDF_FONT_FILE := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
-## fonts: install the certificate's CJK fonts (Debian's fonts-noto-cjk) when they are missing
+## fonts: install the CJK fonts (Debian's fonts-noto-cjk, fonts-wqy-microhei) when they are missing
 fonts:
-	@if [ -n "$$CERTIFICATE_FONT_DIR" ] && [ -f "$$CERTIFICATE_FONT_DIR/NotoSansCJK-Regular.ttc" ]; then \
-		exit 0; \
+	@dir="$$CERTIFICATE_FONT_DIR"; \
+	if [ -z "$$dir" ] || [ ! -f "$$dir/NotoSansCJK-Regular.ttc" ]; then \
+		for f in $(FONT_FILES); do [ -f "$$f" ] || missing="fonts-noto-cjk"; done; \
 	fi; \
-	for f in $(FONT_FILES); do [ -f "$$f" ] || missing=1; done; \
+	if [ -z "$$dir" ] || [ ! -f "$$dir/wqy-microhei.ttc" ]; then \
+		[ -f "$(PDF_FONT_FILE)" ] || missing="$$missing fonts-wqy-microhei"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
-		echo "Installing fonts-noto-cjk (the certificate's CJK fonts)"; \
-		$(APT_INSTALL) fonts-noto-cjk \
-		|| { $(SUDO) apt-get update -q && $(APT_INSTALL) fonts-noto-cjk; }; \
+		echo "Installing $$missing (the certificate's and the PDFs' CJK fonts)"; \
+		$(APT_INSTALL) $$missing \
+		|| { $(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; }; \
 	fi
 
 ## chromium: install Debian's Chromium for the end-to-end tests when it is missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Response, current_app, request
@@ -10,6 +11,8 @@ from flask.views import MethodView
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.certificates import issuers, services
 from backend.certificates.images import ImageCache
+from backend.certificates.pdf import report, statement
+from backend.certificates.pdf.subject import subject
 from backend.certificates.render import render_png
 from backend.certificates.schemas import (
     CertificatePageSchema,
@@ -19,12 +22,15 @@ from backend.certificates.schemas import (
     KeysSchema,
     LedgerPageSchema,
     LedgerQuerySchema,
+    PdfQuerySchema,
     PngQuerySchema,
     RevocationSchema,
     StatsSchema,
 )
 from backend.certificates.signing import Keyring
 from backend.core import db, uow
+from backend.core.errors import Forbidden
+from backend.footprint.purpose import LANGS, Lang
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -113,6 +119,67 @@ class CertificatePng(MethodView):
         if png.etag in request.if_none_match:
             return Response(status=304, headers=headers)
         return Response(png.body, mimetype="image/png", headers=headers)
+
+
+NO_FOOTPRINT = "Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`)"
+
+
+def _lang(query: dict[str, Any]) -> Lang:
+    """`?lang`, else the best of Accept-Language, else zh."""
+    best = query.get("lang") or request.accept_languages.best_match(LANGS, default="zh")
+    return "en" if best == "en" else "zh"
+
+
+def _pdf(body: bytes, full: bool) -> Response:
+    """A PDF with a strong ETag, cached as the PNG is (privately when read in full)."""
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": FULL_PNG_CACHE if full else PNG_CACHE,
+        "Vary": "Authorization, Accept-Language",
+    }
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="application/pdf", headers=headers)
+
+
+@blp.route("/certificates/<string:number>/statement.pdf")
+class StatementPdf(MethodView):
+    @blp.arguments(PdfQuerySchema(), location="query")
+    @blp.response(200, content_type="application/pdf", description="One A4 page, zh and en")
+    @blp.alt_response(304, description="Not modified (If-None-Match)")
+    @blp.alt_response(404, description=NO_FOOTPRINT)
+    @blp.doc(security=OPTIONAL_AUTH)
+    def get(self, query: dict[str, Any], number: str) -> Response:
+        """The 碳中和声明 of a certificate for an event, meeting, venue or hearing: who, what,
+        the footprint, the credits retired and their serials. Who may see it, and what, as for
+        its JSON (a judicial one masked to the public)."""
+        s = db.session()
+        cert, full = services.read(s, current_principal(), number, query.get("k"))
+        return _pdf(statement.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
+
+
+@blp.route("/certificates/<string:number>/report.pdf")
+class ReportPdf(MethodView):
+    @blp.arguments(PdfQuerySchema(), location="query")
+    @blp.response(200, content_type="application/pdf", description="A4, several pages")
+    @blp.alt_response(304, description="Not modified (If-None-Match)")
+    @blp.alt_response(403, description="A check code opens the statement only")
+    @blp.alt_response(404, description=NO_FOOTPRINT)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, query: dict[str, Any], number: str) -> Response:
+        """The accounting report (核算报告) of a certificate for an event, meeting, venue or
+        hearing, in the MEE large-event guide's structure: boundary, sources, activity data and
+        defaults, factors and sources, results, credits and serials. For those who read the
+        certificate in full (its owner, a court that handles it, operators)."""
+        s = db.session()
+        cert, full = services.read(s, current_principal(), number, query.get("k"))
+        if not full:
+            raise Forbidden(
+                "核算报告仅向证书所有者提供；凭校验码可下载碳中和声明。"
+                " (The report is for the certificate's owner; a check code opens the statement.)"
+            )
+        return _pdf(report.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
 
 
 @blp.route("/certificates/<string:number>/revocation", methods=["POST"])

@@ -152,6 +152,17 @@ class PngQuerySchema(Schema):
     )
 
 
+class PdfQuerySchema(Schema):
+    k = CODE_QUERY
+    lang = fields.String(
+        validate=validate.OneOf(["zh", "en"]),
+        metadata={
+            "description": "Language (the statement is bilingual); default: Accept-Language, "
+            "else zh"
+        },
+    )
+
+
 class RevocationSchema(Schema):
     reason = Label(required=True, min_length=3, max_length=300)
 

@@ -14,6 +14,11 @@ The ``.ttc`` collections hold one face per region (JP, KR, SC, TC, HK and their 
 variants); the Simplified Chinese face is found by its family name, not by a fixed index
 (index 2 in Debian's 2.004 collections). Without a font, `FontNotFound` says how to install one
 (``make fonts``).
+
+PDFs (a certificate's statement and report) embed their font, and ReportLab embeds only
+TrueType outlines, which Noto CJK (CFF outlines) lacks. `pdf_font` finds WenQuanYi Micro Hei
+(Debian's ``fonts-wqy-microhei``, TrueType, Simplified Chinese and Latin in one face) in the
+same directories and in those its packages use.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ SYSTEM_DIRS = (
     Path("/usr/share/fonts/noto-cjk"),  # Fedora (google-noto-*-cjk-fonts), Arch (noto-fonts-cjk)
     Path("/usr/share/fonts/google-noto-cjk"),  # older Fedora
 )
+PDF_DIRS = (
+    Path("/usr/share/fonts/truetype/wqy"),  # Debian, Ubuntu: fonts-wqy-microhei
+    Path("/usr/share/fonts/wqy-microhei"),  # Fedora: wqy-microhei-fonts
+    Path("/usr/share/fonts/wenquanyi/wqy-microhei"),  # Arch: wqy-microhei
+)
+PDF_FILE = "wqy-microhei.ttc"
 INSTALL_HINT = (
     "`make fonts` installs them (Debian package fonts-noto-cjk), or set CERTIFICATE_FONT_DIR "
     "to a directory holding NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc"
@@ -77,10 +88,11 @@ class FontFile:
     family: str  # e.g. "Noto Serif CJK SC"
 
 
-def search_dirs() -> list[Path]:
-    """Where fonts are looked for, in order."""
+def search_dirs(system: tuple[Path, ...] | None = None) -> list[Path]:
+    """Where fonts are looked for, in order: CERTIFICATE_FONT_DIR, then `system` (default: the
+    Noto CJK directories)."""
     override = os.environ.get(ENV_DIR, "").strip()
-    return ([Path(override)] if override else []) + list(SYSTEM_DIRS)
+    return ([Path(override)] if override else []) + list(SYSTEM_DIRS if system is None else system)
 
 
 def sc_index(path: str | Path) -> tuple[int, str] | None:
@@ -127,6 +139,20 @@ def _locate(face: Face, dirs: tuple[Path, ...]) -> FontFile:
             f"{', '.join(str(d) for d in dirs)}: {INSTALL_HINT}."
         )
     return found
+
+
+def pdf_font() -> FontFile:
+    """The TrueType CJK font PDFs embed: CERTIFICATE_FONT_DIR first, then the system's."""
+    for directory in search_dirs(PDF_DIRS):
+        path = directory / PDF_FILE
+        if path.is_file():
+            family = truetype(str(path), 12, 0).getname()[0] or ""
+            return FontFile(str(path), 0, family)
+    raise FontNotFound(
+        f"No {PDF_FILE} (TrueType CJK, for PDFs) in CERTIFICATE_FONT_DIR or "
+        f"{', '.join(str(d) for d in PDF_DIRS)}: `make fonts` installs it (Debian package "
+        "fonts-wqy-microhei)."
+    )
 
 
 def font(face: Face, size: int) -> ImageFont.FreeTypeFont:

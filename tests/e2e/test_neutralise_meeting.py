@@ -56,6 +56,16 @@ def test_a_meeting_is_neutralised_from_the_deep_link_to_the_certificate(page: Pa
     shot(page, "4-certificate-qr")
     qr.get_by_role("button", name="关闭").click()
 
+    # Its owner downloads the statement and the report, fetched with the token.
+    for label, name in (("下载碳中和声明 (PDF)", "statement"), ("下载核算报告 (PDF)", "report")):
+        with page.expect_download() as pdf:
+            page.get_by_role("button", name=label).click()
+        assert pdf.value.suggested_filename == f"{number}-{name}.pdf"
+        with open(pdf.value.path(), "rb") as saved:
+            assert saved.read(5) == b"%PDF-"
+    expect(page.get_by_test_id("report-pdf")).to_be_enabled()
+    shot(page, "4b-certificate-pdfs")
+
     page.get_by_role("link", name="证书").click()
     expect(page.get_by_role("link", name=re.compile(number))).to_be_visible()
 

@@ -69,3 +69,30 @@ def test_serif_falls_back_to_sans_of_the_same_weight(
     found = fonts.locate(fonts.Face.serif_bold)
     assert found.path == str(tmp_path / real.name)
     assert found.family == "Noto Sans CJK SC"
+
+
+def test_the_pdf_font_is_truetype_cjk_so_reportlab_can_embed_it() -> None:
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    found = fonts.pdf_font()
+    assert found.family == "WenQuanYi Micro Hei"
+    tt = TTFont(found.path, fontNumber=found.index, lazy=True)
+    assert "glyf" in tt  # TrueType outlines: Noto CJK's CFF ones cannot be embedded by ReportLab
+    assert "CFF " not in tt
+    text = "".join(
+        (*PLACES, LATIN, "年月日…·（）：，“”碳中和声明核算报告范围一二三阶段筹备举办收尾")
+    )
+    assert fonts.missing_glyphs(text, found) == set()
+
+
+def test_the_pdf_font_is_found_in_the_override_or_named_by_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path(fonts.pdf_font().path)
+    (tmp_path / real.name).symlink_to(real)
+    monkeypatch.setenv(fonts.ENV_DIR, str(tmp_path))
+    assert fonts.pdf_font().path == str(tmp_path / real.name)
+    monkeypatch.setenv(fonts.ENV_DIR, str(tmp_path / "empty"))
+    monkeypatch.setattr(fonts, "PDF_DIRS", ())
+    with pytest.raises(fonts.FontNotFound, match="fonts-wqy-microhei"):
+        fonts.pdf_font()

@@ -651,6 +651,35 @@ MATRIX: list[Row] = [
         ),
     ),
     row(
+        "GET",
+        "/api/v1/certificates/{number}/statement.pdf",
+        public(200),
+        "a meeting's statement: to anyone with the check code, as the public certificate shows",
+        lambda w, c: Req(
+            f"/api/v1/certificates/{w['acme_meeting_cert']}/statement.pdf",
+            query={"k": w["acme_meeting_code"]},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/certificates/{number}/report.pdf",
+        expect(
+            anon=401,
+            people=403,
+            organiser=200,
+            org_admin=200,
+            api_key=200,
+            api_key_noscope=403,
+            operator=200,
+        ),
+        "a meeting's accounting report: only to those who read the certificate in full; the "
+        "check code opens the statement alone (403)",
+        lambda w, c: Req(
+            f"/api/v1/certificates/{w['acme_meeting_cert']}/report.pdf",
+            query={"k": w["acme_meeting_code"]},
+        ),
+    ),
+    row(
         "POST",
         "/api/v1/certificates/{number}/revocation",
         operator(200),

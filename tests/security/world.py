@@ -152,6 +152,24 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
         acme_cert=retired["certificate_number"],
     )
     ids["acme_cert_code"] = issuing.check_code(certificates.get(s, ids["acme_cert"]))
+    # and a neutralised meeting, whose certificate has a statement and a report (PDF)
+    meeting = _ok(
+        client.post(
+            "/api/v1/footprints",
+            json={"kind": "meeting", "meeting": {"attendees": 20}},
+            headers=w.auth(MEMBER),
+        ),
+        201,
+    )
+    neutralised = f.neutralise(
+        client,
+        w.tokens[MEMBER],
+        footprint_id=meeting["id"],
+        preferences=ids["prefs"],
+        organisation_id=acme.id,
+    )
+    ids["acme_meeting_cert"] = neutralised["certificate_number"]
+    ids["acme_meeting_code"] = issuing.check_code(certificates.get(s, ids["acme_meeting_cert"]))
     f.run_event_jobs(app, s)  # the worker makes the webhooks of those orders
     ids["delivery"] = s.scalars(
         select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == hook["id"])

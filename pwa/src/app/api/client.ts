@@ -29,15 +29,39 @@ export async function api<T>(method: string, path: string, call: Call = {}): Pro
     throw networkError();
   }
   const data: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    if (res.status === 401 && token) signOutLocally();
-    const err = new ApiError(res.status, typeof data === "object" && data ? (data as Problem) : {});
-    // A signed-in person must accept a text first: the app shows the consent screen.
-    const needed = token ? neededBy(err) : null;
-    if (needed) consentNeeded.value = needed;
-    throw err;
-  }
+  if (!res.ok) throw failed(res.status, data, token);
   return data as T;
+}
+
+/** The error of a failed call, as the app reacts to it (signs out, asks for consent). */
+function failed(status: number, data: unknown, token: string | undefined): ApiError {
+  if (status === 401 && token) signOutLocally();
+  const err = new ApiError(status, typeof data === "object" && data ? (data as Problem) : {});
+  // A signed-in person must accept a text first: the app shows the consent screen.
+  const needed = token ? neededBy(err) : null;
+  if (needed) consentNeeded.value = needed;
+  return err;
+}
+
+/** A file the API serves (a PDF), fetched with the token and saved as `filename`. */
+export async function download(path: string, filename: string): Promise<void> {
+  const token = session.value?.token;
+  let res: Response;
+  try {
+    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    res = await fetch(`/api/v1${path}`, { headers });
+  } catch {
+    throw networkError();
+  }
+  if (!res.ok) throw failed(res.status, await res.json().catch(() => ({})), token);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000); // after the browser has taken the file
 }
 
 /** A fresh key for a POST that moves money or points; kept by the caller to retry safely. */

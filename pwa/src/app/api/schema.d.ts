@@ -2534,6 +2534,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{number}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The 碳中和声明 of a certificate for an event, meeting, venue or hearing: who, what,
+         *     the footprint, the credits retired and their serials. Who may see it, and what, as for
+         *     its JSON (a judicial one masked to the public).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The check code printed on the certificate (`check_code`) */
+                    k?: string;
+                    /** @description Language (the statement is bilingual); default: Accept-Language, else zh */
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One A4 page, zh and en */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{number}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The accounting report (核算报告) of a certificate for an event, meeting, venue or
+         *     hearing, in the MEE large-event guide's structure: boundary, sources, activity data and
+         *     defaults, factors and sources, results, credits and serials. For those who read the
+         *     certificate in full (its owner, a court that handles it, operators).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The check code printed on the certificate (`check_code`) */
+                    k?: string;
+                    /** @description Language (the statement is bilingual); default: Accept-Language, else zh */
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A4, several pages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A check code opens the statement only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/{number}/revocation": {
         parameters: {
             query?: never;

@@ -1,7 +1,9 @@
-// One certificate: its image, save and share, a QR of its verify link to show on a screen.
+// One certificate: its image, save and share, a QR of its verify link to show on a screen, and
+// for an event, meeting, venue or hearing its statement and accounting report (PDF).
 // Its owner (signed in) reads it in full; anyone else needs its check code (`?k=` here too).
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api/client";
+import { api, download } from "../api/client";
+import { explain } from "../api/problem";
 import type { Certificate as Cert } from "../api/types";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
@@ -35,6 +37,57 @@ function useImage(png: string | null): string | null {
   return src;
 }
 
+/** Footprints a certificate has a statement and report for. */
+const REPORTED = new Set(["event", "meeting", "venue", "hearing"]);
+type Pdf = "statement" | "report";
+
+/** The owner's downloads of the statement and the report, each fetched with the token. */
+function Documents({ number }: { number: string }) {
+  const [busy, setBusy] = useState<Pdf | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const l = lang.value;
+
+  async function get(pdf: Pdf): Promise<void> {
+    setBusy(pdf);
+    setError(null);
+    try {
+      const path = `/certificates/${encodeURIComponent(number)}/${pdf}.pdf?lang=${l}`;
+      await download(path, `${number}-${pdf}.pdf`);
+    } catch (e) {
+      setError(explain(e, l).message);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const button = (pdf: Pdf, label: string) => (
+    <button
+      class="button secondary"
+      type="button"
+      data-testid={`${pdf}-pdf`}
+      disabled={busy !== null}
+      aria-busy={busy === pdf}
+      onClick={() => get(pdf)}
+    >
+      {busy === pdf ? t("cert.pdfLoading") : label}
+    </button>
+  );
+  return (
+    <>
+      <h2>{t("cert.documents")}</h2>
+      <div class="actions">
+        {button("statement", t("cert.statementPdf"))}
+        {button("report", t("cert.reportPdf"))}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** `url` with `query` appended (none when it is empty). */
 const withQuery = (url: string, query: string): string =>
   query ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
@@ -57,6 +110,11 @@ export function Certificate({ number }: { number: string }) {
   if (error !== undefined || !cert || !png) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
   const image: string = src ?? png;
+  const owner =
+    !!session.value &&
+    !k &&
+    cert.footprint_mass_g != null &&
+    REPORTED.has(cert.purpose_detail?.kind ?? "");
   const title = t("cert.shareTitle", { number: cert.number! });
   const text = t("cert.shareText", {
     beneficiary: cert.beneficiary!,
@@ -157,6 +215,7 @@ export function Certificate({ number }: { number: string }) {
             </li>
           ))}
         </ul>
+        {owner && <Documents number={cert.number!} />}
         <a href={cert.verify_url}>{t("cert.verifyPage")}</a>
       </div>
     </section>
