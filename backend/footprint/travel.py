@@ -53,19 +53,33 @@ CABINS_BY_BAND = {
     },
     "long_haul": {c: c.value for c in Cabin},
 }
-# DESNZ bands by leg distance, with the distance each band starts at.
-BANDS = (("domestic", Decimal(0)), ("short_haul", Decimal(500)), ("long_haul", Decimal(3700)))
+BAND_NAMES = ("domestic", "short_haul", "long_haul")
+# Where each band starts, as sets from 2026.1 list it; older sets applied the same edges unlisted.
+BAND_EDGE_KEYS = {
+    "short_haul": "flight.band.short_haul_from_km",
+    "long_haul": "flight.band.long_haul_from_km",
+}
+UNLISTED_BAND_EDGES = {"short_haul": Decimal(500), "long_haul": Decimal(3700)}
 TENTH_KM = Decimal("0.1")
 
 
-def band_index(km: Decimal) -> int:
-    """Under 500 km domestic, under 3,700 km short haul, else long haul."""
-    return max(i for i, (_, start) in enumerate(BANDS) if km >= start)
+def band_starts(fs: FactorSet) -> tuple[Decimal, ...]:
+    """The distance each DESNZ band starts at (domestic, short haul, long haul)."""
+    starts = [Decimal(0)]
+    for name in BAND_NAMES[1:]:
+        listed = fs.defaults.get(BAND_EDGE_KEYS[name])
+        starts.append(listed.value if listed else UNLISTED_BAND_EDGES[name])
+    return tuple(starts)
+
+
+def band_index(fs: FactorSet, km: Decimal) -> int:
+    """Under 500 km domestic, under 3,700 km short haul, else long haul (the set's edges)."""
+    return max(i for i, start in enumerate(band_starts(fs)) if km >= start)
 
 
 def band_factor(fs: FactorSet, band: int, cabin: Cabin | None, rf: bool) -> Factor:
     """The per-passenger-km factor of a band for `cabin`, with or without RF."""
-    name = BANDS[band][0]
+    name = BAND_NAMES[band]
     key = f"transport.flight.{name}"
     if cabin is not None and cabin in CABINS_BY_BAND[name]:
         key += "." + CABINS_BY_BAND[name][cabin]
@@ -81,10 +95,11 @@ def flight_distance(
     so a leg is charged at least what the longest flight of the bands below would be: its
     distance is raised (rounded up to 0.1 km) until it does. Never less, only more.
     """
-    band = band_index(km)
+    band = band_index(fs, km)
+    starts = band_starts(fs)
     floor = Decimal(0)
     for j in range(1, band + 1):
-        floor = max(floor, BANDS[j][1] * band_factor(fs, j - 1, cabin, rf).value)
+        floor = max(floor, starts[j] * band_factor(fs, j - 1, cabin, rf).value)
     factor = band_factor(fs, band, cabin, rf)
     if km * factor.value >= floor:
         return factor, km
