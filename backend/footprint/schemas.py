@@ -18,6 +18,7 @@ from marshmallow import (
 from backend.footprint.calc import Category, Phase
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
+from backend.footprint.standards import DEFAULT, STANDARDS
 from backend.footprint.travel import Cabin, Mode
 
 # Input limits (README, "Footprint input limits"): anything above is a typo or an attack.
@@ -128,7 +129,7 @@ class MeetingSchema(Schema):
     out_of_town_origin = place_name()
     out_of_town_mode = fields.Enum(Mode, by_value=True)
     radiative_forcing = fields.Boolean(
-        metadata={"description": "For out-of-town travel by flight (default: on)"}
+        metadata={"description": "For flights; must agree with the standard if given"}
     )
     local_trip_km = quantity(MAX_KM, metadata={"description": "Round trip per attendee per day"})
     travel = fields.List(fields.Nested(TravelLegSchema), validate=validate.Length(max=MAX_LEGS))
@@ -282,6 +283,13 @@ class FootprintCreateSchema(Schema):
     organisation_id = fields.Integer(
         metadata={"description": "Organisation to own it (default: your only organisation, if one)"}
     )
+    standard = fields.String(
+        validate=validate.OneOf(list(STANDARDS)),
+        metadata={
+            "description": f"Claim standard (default {DEFAULT}); GET /factors describes each",
+            "example": DEFAULT,
+        },
+    )
 
     @validates_schema
     def _one(self, data: dict[str, Any], **_: Any) -> None:
@@ -298,6 +306,7 @@ class FootprintCreateSchema(Schema):
             inputs=original,
             factor_set=data.get("factor_set"),
             organisation_id=data.get("organisation_id"),
+            standard=data.get("standard"),
         )
 
 
@@ -347,6 +356,43 @@ class DefaultUsedSchema(Schema):
     key = fields.String(metadata={"description": "Key in the factor set's defaults"})
 
 
+class StandardRefSchema(Schema):
+    """The claim standard a footprint was worked out under (`standards.Standard`)."""
+
+    id = fields.String(metadata={"example": DEFAULT})
+    name_zh = fields.String()
+    name_en = fields.String()
+    radiative_forcing = fields.Boolean(metadata={"description": "Flights count aviation's RF"})
+
+
+class CitationSchema(Schema):
+    publisher = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    url = fields.String()
+
+
+class CreditKindSchema(Schema):
+    id = fields.String(metadata={"description": "CCER, CDCER, CEA, pilot-allowance, CER"})
+    name_zh = fields.String()
+    name_en = fields.String()
+    note = fields.String()
+    project_country = fields.String(
+        metadata={"description": "Only from projects in this country, when not empty"}
+    )
+    citation = fields.Nested(CitationSchema)
+
+
+class StandardSchema(StandardRefSchema):
+    boundary_zh = fields.String()
+    boundary_en = fields.String()
+    accepted_credits = fields.List(
+        fields.Nested(CreditKindSchema),
+        metadata={"description": "Credit kinds that may neutralise a footprint for a claim"},
+    )
+    citation = fields.Nested(CitationSchema)
+
+
 class FootprintSchema(Schema):
     """A `document.Document`, in the order it is stored."""
 
@@ -355,6 +401,10 @@ class FootprintSchema(Schema):
     name = fields.String()
     mass_g = fields.Integer(metadata={"description": "Total, grams CO2e, rounded up once"})
     factor_set = fields.String()
+    standard = fields.Nested(
+        StandardRefSchema,
+        metadata={"description": "Absent on footprints made before claim standards existed"},
+    )
     inputs = fields.Dict(metadata={"description": "The inputs as received"})
     user_id = fields.Integer(allow_none=True)
     organisation_id = fields.Integer(allow_none=True)
@@ -379,6 +429,9 @@ class FactorSetSchema(FactorSetSummarySchema):
     factors = fields.List(fields.Nested(FactorRefSchema))
     defaults = fields.List(fields.Nested(FactorRefSchema))
     versions = fields.List(fields.Nested(FactorSetSummarySchema))
+    standards = fields.List(
+        fields.Nested(StandardSchema), metadata={"description": "The claim standards"}
+    )
 
 
 class FactorQuerySchema(Schema):

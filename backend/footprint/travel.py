@@ -6,6 +6,7 @@ import enum
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from backend.core.errors import ValidationFailed
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.geo import Place, great_circle_km
@@ -114,10 +115,23 @@ def flight_km_term(km: Decimal, charged: Decimal, label: str) -> Term:
 
 
 def radiative_forcing(comp: Computation, section: dict[str, Any], path: str) -> bool:
-    """A flight's `radiative_forcing` as given, else the factor set's documented default."""
-    if section.get("radiative_forcing") is not None:
-        return bool(section["radiative_forcing"])
-    return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
+    """Whether flights count radiative forcing: as the footprint's standard says (a
+    contradicting `radiative_forcing` is a 422). Footprints made before standards: as given,
+    else the factor set's documented default."""
+    given = section.get("radiative_forcing")
+    std = comp.standard
+    if std is None:
+        if given is not None:
+            return bool(given)
+        return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
+    if given is not None and bool(given) != std.radiative_forcing:
+        raise ValidationFailed(
+            f"{path}.radiative_forcing",
+            f"标准 {std.id} {'计入' if std.radiative_forcing else '不计'}辐射强迫，请改选标准 / "
+            f"The {std.id} standard {'counts' if std.radiative_forcing else 'leaves out'} "
+            "radiative forcing; choose the other standard instead.",
+        )
+    return std.radiative_forcing
 
 
 def icao_correction(fs: FactorSet, gcd: Decimal) -> Decimal:

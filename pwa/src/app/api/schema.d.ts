@@ -4777,7 +4777,7 @@ export interface components {
             out_of_town_origin?: string;
             /** @enum {unknown} */
             out_of_town_mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
-            /** @description For out-of-town travel by flight (default: on) */
+            /** @description For flights; must agree with the standard if given */
             radiative_forcing?: boolean;
             /** @description Round trip per attendee per day */
             local_trip_km?: number;
@@ -4899,6 +4899,20 @@ export interface components {
             factor_set?: string;
             /** @description Organisation to own it (default: your only organisation, if one) */
             organisation_id?: number;
+            /**
+             * @description Claim standard (default mee-2019); GET /factors describes each
+             * @example mee-2019
+             * @enum {string}
+             */
+            standard?: "mee-2019" | "climate-impact";
+        };
+        StandardRef: {
+            /** @example mee-2019 */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Flights count aviation's RF */
+            radiative_forcing?: boolean;
         };
         FactorRef: {
             key?: string;
@@ -4955,6 +4969,8 @@ export interface components {
             /** @description Total, grams CO2e, rounded up once */
             mass_g?: number;
             factor_set?: string;
+            /** @description Absent on footprints made before claim standards existed */
+            standard?: components["schemas"]["StandardRef"];
             /** @description The inputs as received */
             inputs?: {
                 [key: string]: unknown;
@@ -4977,6 +4993,35 @@ export interface components {
             published?: string;
             description?: string;
         };
+        Citation: {
+            publisher?: string;
+            title?: string;
+            year?: number;
+            url?: string;
+        };
+        CreditKind: {
+            /** @description CCER, CDCER, CEA, pilot-allowance, CER */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            note?: string;
+            /** @description Only from projects in this country, when not empty */
+            project_country?: string;
+            citation?: components["schemas"]["Citation"];
+        };
+        Standard: {
+            /** @example mee-2019 */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Flights count aviation's RF */
+            radiative_forcing?: boolean;
+            boundary_zh?: string;
+            boundary_en?: string;
+            /** @description Credit kinds that may neutralise a footprint for a claim */
+            accepted_credits?: components["schemas"]["CreditKind"][];
+            citation?: components["schemas"]["Citation"];
+        };
         FactorSet: {
             version?: string;
             /** Format: date */
@@ -4985,6 +5030,8 @@ export interface components {
             factors?: components["schemas"]["FactorRef"][];
             defaults?: components["schemas"]["FactorRef"][];
             versions?: components["schemas"]["FactorSetSummary"][];
+            /** @description The claim standards */
+            standards?: components["schemas"]["Standard"][];
         };
         Project: {
             /** @enum {unknown} */
