@@ -105,6 +105,30 @@ class TravelLegSchema(Schema):
     radiative_forcing = fields.Boolean()
 
 
+class OriginSchema(Schema):
+    from_ = place_name(
+        required=True,
+        data_key="from",
+        metadata={
+            "description": "A city (北京, Beijing), an airport's IATA code (PEK) or a railway "
+            "station (北京南站)",
+            "example": "北京",
+        },
+    )
+    people = whole(MAX_PEOPLE, required=True, minimum=1)
+    mode = fields.Enum(
+        Mode,
+        by_value=True,
+        metadata={
+            "description": "Default: flight from an airport or a far city, high-speed rail from a "
+            "station or a nearer city"
+        },
+    )
+    round_trip = fields.Boolean(load_default=True)
+    cabin = fields.Enum(Cabin, by_value=True)
+    radiative_forcing = fields.Boolean()
+
+
 class MeetingVenueSchema(Schema):
     kwh = quantity(MAX_KWH, metadata={"description": "Metered electricity; else area × hours"})
     area_m2 = quantity(10**7)
@@ -126,8 +150,13 @@ class MeetingSchema(Schema):
     days = whole(MAX_DAYS, minimum=1)
     local_attendees = whole(MAX_PEOPLE)
     out_of_town_attendees = whole(MAX_PEOPLE)
-    out_of_town_origin = place_name()
+    out_of_town_origin = place_name(metadata={"description": "One origin for all; or `origins`"})
     out_of_town_mode = fields.Enum(Mode, by_value=True)
+    origins = fields.List(
+        fields.Nested(OriginSchema),
+        validate=validate.Length(max=MAX_LEGS),
+        metadata={"description": "Where out-of-town attendees come from, and how many from each"},
+    )
     radiative_forcing = fields.Boolean(
         metadata={"description": "For flights; must agree with the standard if given"}
     )
@@ -138,6 +167,15 @@ class MeetingSchema(Schema):
     meals = fields.Nested(MealsSchema)
     printed_pages = whole(MAX_PAGES)
     waste_kg = quantity(MAX_MASS_KG)
+
+    @validates_schema
+    def _one_way_to_say_where_from(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("origins") and (data.get("travel") or data.get("out_of_town_origin")):
+            raise ValidationError(
+                "给出出发地或出行段，二选一 / Give origins, or travel legs or out_of_town_origin, "
+                "not both.",
+                "origins",
+            )
 
 
 class FlightSchema(Schema):

@@ -4734,6 +4734,24 @@ export interface components {
             /** @description The full key. Shown once: store it now. */
             key?: string;
         };
+        Origin: {
+            /**
+             * @description A city (北京, Beijing), an airport's IATA code (PEK) or a railway station (北京南站)
+             * @example 北京
+             */
+            from: string;
+            people: number;
+            /**
+             * @description Default: flight from an airport or a far city, high-speed rail from a station or a nearer city
+             * @enum {unknown}
+             */
+            mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+            /** @default true */
+            round_trip: boolean;
+            /** @enum {unknown} */
+            cabin?: "economy" | "premium_economy" | "business" | "first";
+            radiative_forcing?: boolean;
+        };
         TravelLeg: {
             /** @enum {unknown} */
             mode: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
@@ -4774,9 +4792,12 @@ export interface components {
             days?: number;
             local_attendees?: number;
             out_of_town_attendees?: number;
+            /** @description One origin for all; or `origins` */
             out_of_town_origin?: string;
             /** @enum {unknown} */
             out_of_town_mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+            /** @description Where out-of-town attendees come from, and how many from each */
+            origins?: components["schemas"]["Origin"][];
             /** @description For flights; must agree with the standard if given */
             radiative_forcing?: boolean;
             /** @description Round trip per attendee per day */
