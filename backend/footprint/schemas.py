@@ -186,6 +186,19 @@ class FlightSchema(Schema):
     round_trip = fields.Boolean()
     passengers = whole(MAX_PASSENGERS, minimum=1)
     radiative_forcing = fields.Boolean()
+    full_journey = fields.Boolean(
+        metadata={"description": "Add ground travel to the first airport and from the last"}
+    )
+    ground_mode = fields.Enum(
+        Mode,
+        by_value=True,
+        validate=validate.OneOf([m for m in Mode if m != Mode.flight]),
+        metadata={"description": "To and from the airports (default: car)"},
+    )
+    origin_ground_km = quantity(MAX_KM, metadata={"description": "To the first airport, one way"})
+    destination_ground_km = quantity(
+        MAX_KM, metadata={"description": "From the last airport, one way"}
+    )
 
 
 class ParticipantSchema(Schema):

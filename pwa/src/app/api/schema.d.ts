@@ -4820,6 +4820,17 @@ export interface components {
             round_trip?: boolean;
             passengers?: number;
             radiative_forcing?: boolean;
+            /** @description Add ground travel to the first airport and from the last */
+            full_journey?: boolean;
+            /**
+             * @description To and from the airports (default: car)
+             * @enum {unknown}
+             */
+            ground_mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+            /** @description To the first airport, one way */
+            origin_ground_km?: number;
+            /** @description From the last airport, one way */
+            destination_ground_km?: number;
         };
         Participant: {
             /** @enum {string} */
