@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
-from decimal import Decimal
-
 from backend.footprint.calc import Computation, Phase, Term
 from backend.footprint.geo import Place, airport
 from backend.footprint.travel import (

@@ -1,4 +1,4 @@
-"""Full-journey flights (全流程碳中和航班): the flight plus ground travel to and from the airports."""
+"""Full-journey flights (全流程碳中和航班): the flight and ground travel to and from airports."""
 
 from __future__ import annotations
 
