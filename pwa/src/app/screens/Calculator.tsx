@@ -270,6 +270,13 @@ function Result(props: { footprint: Footprint | null; quote: Quote | null; error
           {t("calc.estimate", { price: formatMoney(quote.amount!, quote.currency ?? "CNY", l) })}
         </p>
       )}
+      {footprint.standard && (
+        <p class="hint">
+          {t("calc.standard", {
+            name: (l === "zh" ? footprint.standard.name_zh : footprint.standard.name_en) ?? "",
+          })}
+        </p>
+      )}
       {data.length > 0 && <BarChart data={data} title={t("calc.breakdown")} />}
       <details>
         <summary>{t("calc.trail")}</summary>
