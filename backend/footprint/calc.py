@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from backend.footprint.factors import Factor, FactorSet
+from backend.footprint.standards import Standard
 
 GRAMS_PER_KG = Decimal(1000)
 
@@ -98,6 +99,7 @@ class Computation:
     """Collects lines and the defaults used while one footprint is worked out."""
 
     factors: FactorSet
+    standard: Standard | None = None  # None: a footprint made before standards, as it was
     lines: list[Line] = field(default_factory=list)
     defaults_used: list[DefaultUsed] = field(default_factory=list)
     component: str = ""

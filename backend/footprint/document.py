@@ -9,6 +9,7 @@ from typing import Any
 
 from backend.footprint.calc import DefaultUsed, Result
 from backend.footprint.models import Kind
+from backend.footprint.standards import Standard
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class FootprintRequest:
     inputs: dict[str, Any]
     factor_set: str | None = None
     organisation_id: int | None = None
+    standard: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Document:
     name: str
     mass_g: int
     factor_set: str
+    standard: Standard
     inputs: dict[str, Any]
     user_id: int | None
     organisation_id: int | None

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
-from backend.footprint.calc import Computation, Phase
+from backend.footprint.calc import Computation, Phase, Term
 from backend.footprint.geo import Place, airport
-from backend.footprint.travel import Cabin, flight_leg, radiative_forcing
+from backend.footprint.travel import (
+    Cabin,
+    Mode,
+    flight_leg,
+    ground_or_distance_leg,
+    radiative_forcing,
+)
+
+GROUND_KM = "flight.ground_km_to_airport"
 
 
 def resolve(code: str, path: str) -> Place:
@@ -47,3 +56,41 @@ def compute(
         legs += [(b, a) for a, b in reversed(legs)]
     for a, b in legs:
         flight_leg(comp, a=a, b=b, people=passengers, cabin=cabin, rf=rf, phase=phase)
+    if data.get("full_journey"):
+        ways = Decimal(2) if round_trip else Decimal(1)
+        _ground(comp, data, path, phase, passengers, ways, stops[0], stops[-1])
+
+
+def _ground(
+    comp: Computation,
+    data: dict[str, Any],
+    path: str,
+    phase: Phase,
+    passengers: Decimal,
+    ways: Decimal,
+    first: Place,
+    last: Place,
+) -> None:
+    """The full journey: to the first airport and from the last one (and back on a return)."""
+    mode = Mode(
+        data.get("ground_mode")
+        or comp.assume(f"{path}.ground_mode", "car", "Diandian default: taxi or car to the airport")
+    )
+    for field, label in (
+        ("origin_ground_km", f"Ground travel to {first.code}"),
+        ("destination_ground_km", f"Ground travel from {last.code}"),
+    ):
+        given = data.get(field)
+        if given is None and GROUND_KM not in comp.factors.defaults:
+            raise ValidationFailed(f"{path}.{field}", "Give it: this factor set has no default.")
+        km = comp.given_or_default(given, f"{path}.{field}", GROUND_KM)
+        ground_or_distance_leg(
+            comp,
+            mode=mode,
+            people=passengers,
+            km=km,
+            km_label="km one way",
+            phase=phase,
+            label=f"{label} by {mode}",
+            extra=[Term(ways, "ways")] if ways != 1 else [],
+        )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
+from backend.footprint import origins
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.geo import Place, city
 from backend.footprint.travel import (
@@ -20,6 +21,10 @@ DEFAULT_CITY = "chengdu"
 LOCAL_MODES = (Mode.metro, Mode.bus, Mode.car)
 LONG_MODES = (Mode.flight, Mode.high_speed_rail, Mode.coach)
 MEAL_TYPES = ("vegan", "vegetarian", "meat")
+ALL_LOCAL = "全部参会者按本地计 / all attendees assumed local"
+NO_ORIGINS = (
+    "组织者未填写外地参会者及其出发地 / The organiser gave no out-of-town attendees or origins"
+)
 
 
 def venue_city(comp: Computation, data: dict[str, Any], path: str) -> Place:
@@ -95,6 +100,8 @@ def _travel(
             (Decimal(leg["people"]) for leg in legs if Mode(leg["mode"]) in LONG_MODES), Decimal(0)
         )
     local, out = _split(comp, data, path, attendees)
+    if data.get("origins"):
+        origins.travel(comp, data["origins"], f"{path}.origins", host)
     trip = comp.given_or_default(
         data.get("local_trip_km"), f"{path}.local_trip_km", "meeting.local_trip_km"
     )
@@ -110,7 +117,7 @@ def _travel(
             label=f"Local travel by {mode}",
             extra=[Term(days, "days"), Term(share, f"share by {mode}")],
         )
-    if out:
+    if out and not data.get("origins"):
         mode = Mode(data.get("out_of_town_mode") or Mode.high_speed_rail)
         origin = data.get("out_of_town_origin")
         corrections: list[Term] = []
@@ -139,7 +146,18 @@ def _split(
     comp: Computation, data: dict[str, Any], path: str, attendees: Decimal
 ) -> tuple[Decimal, Decimal]:
     local, out = data.get("local_attendees"), data.get("out_of_town_attendees")
+    travelling = sum(o["people"] for o in data.get("origins") or [])
+    if travelling:
+        if out is not None and out != travelling:
+            raise ValidationFailed(
+                f"{path}.out_of_town_attendees",
+                "须等于各出发地人数之和 / Must equal the people of all origins.",
+            )
+        out = travelling
     if local is None and out is None:
+        if comp.standard is not None:
+            comp.assume(f"{path}.local_attendees", ALL_LOCAL, NO_ORIGINS)
+            return attendees, Decimal(0)
         share = comp.default(f"{path}.local_attendees", "meeting.local_share")
         local_d = (attendees * share).to_integral_value()
         return local_d, attendees - local_d
@@ -151,6 +169,7 @@ def _split(
     known = Decimal(local if local is not None else out or 0)
     if known > attendees:
         field = "local_attendees" if local is not None else "out_of_town_attendees"
+        field = "origins" if travelling and local is None else field
         raise ValidationFailed(f"{path}.{field}", "Cannot exceed attendees.")
     other = attendees - known
     return (known, other) if local is not None else (other, known)

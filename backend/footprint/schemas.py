@@ -18,6 +18,7 @@ from marshmallow import (
 from backend.footprint.calc import Category, Phase
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
+from backend.footprint.standards import DEFAULT, STANDARDS
 from backend.footprint.travel import Cabin, Mode
 
 # Input limits (README, "Footprint input limits"): anything above is a typo or an attack.
@@ -104,6 +105,30 @@ class TravelLegSchema(Schema):
     radiative_forcing = fields.Boolean()
 
 
+class OriginSchema(Schema):
+    from_ = place_name(
+        required=True,
+        data_key="from",
+        metadata={
+            "description": "A city (北京, Beijing), an airport's IATA code (PEK) or a railway "
+            "station (北京南站)",
+            "example": "北京",
+        },
+    )
+    people = whole(MAX_PEOPLE, required=True, minimum=1)
+    mode = fields.Enum(
+        Mode,
+        by_value=True,
+        metadata={
+            "description": "Default: flight from an airport or a far city, high-speed rail from a "
+            "station or a nearer city"
+        },
+    )
+    round_trip = fields.Boolean(load_default=True)
+    cabin = fields.Enum(Cabin, by_value=True)
+    radiative_forcing = fields.Boolean()
+
+
 class MeetingVenueSchema(Schema):
     kwh = quantity(MAX_KWH, metadata={"description": "Metered electricity; else area × hours"})
     area_m2 = quantity(10**7)
@@ -125,10 +150,15 @@ class MeetingSchema(Schema):
     days = whole(MAX_DAYS, minimum=1)
     local_attendees = whole(MAX_PEOPLE)
     out_of_town_attendees = whole(MAX_PEOPLE)
-    out_of_town_origin = place_name()
+    out_of_town_origin = place_name(metadata={"description": "One origin for all; or `origins`"})
     out_of_town_mode = fields.Enum(Mode, by_value=True)
+    origins = fields.List(
+        fields.Nested(OriginSchema),
+        validate=validate.Length(max=MAX_LEGS),
+        metadata={"description": "Where out-of-town attendees come from, and how many from each"},
+    )
     radiative_forcing = fields.Boolean(
-        metadata={"description": "For out-of-town travel by flight (default: on)"}
+        metadata={"description": "For flights; must agree with the standard if given"}
     )
     local_trip_km = quantity(MAX_KM, metadata={"description": "Round trip per attendee per day"})
     travel = fields.List(fields.Nested(TravelLegSchema), validate=validate.Length(max=MAX_LEGS))
@@ -137,6 +167,15 @@ class MeetingSchema(Schema):
     meals = fields.Nested(MealsSchema)
     printed_pages = whole(MAX_PAGES)
     waste_kg = quantity(MAX_MASS_KG)
+
+    @validates_schema
+    def _one_way_to_say_where_from(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("origins") and (data.get("travel") or data.get("out_of_town_origin")):
+            raise ValidationError(
+                "给出出发地或出行段，二选一 / Give origins, or travel legs or out_of_town_origin, "
+                "not both.",
+                "origins",
+            )
 
 
 class FlightSchema(Schema):
@@ -147,6 +186,19 @@ class FlightSchema(Schema):
     round_trip = fields.Boolean()
     passengers = whole(MAX_PASSENGERS, minimum=1)
     radiative_forcing = fields.Boolean()
+    full_journey = fields.Boolean(
+        metadata={"description": "Add ground travel to the first airport and from the last"}
+    )
+    ground_mode = fields.Enum(
+        Mode,
+        by_value=True,
+        validate=validate.OneOf([m for m in Mode if m != Mode.flight]),
+        metadata={"description": "To and from the airports (default: car)"},
+    )
+    origin_ground_km = quantity(MAX_KM, metadata={"description": "To the first airport, one way"})
+    destination_ground_km = quantity(
+        MAX_KM, metadata={"description": "From the last airport, one way"}
+    )
 
 
 class ParticipantSchema(Schema):
@@ -282,6 +334,13 @@ class FootprintCreateSchema(Schema):
     organisation_id = fields.Integer(
         metadata={"description": "Organisation to own it (default: your only organisation, if one)"}
     )
+    standard = fields.String(
+        validate=validate.OneOf(list(STANDARDS)),
+        metadata={
+            "description": f"Claim standard (default {DEFAULT}); GET /factors describes each",
+            "example": DEFAULT,
+        },
+    )
 
     @validates_schema
     def _one(self, data: dict[str, Any], **_: Any) -> None:
@@ -298,6 +357,7 @@ class FootprintCreateSchema(Schema):
             inputs=original,
             factor_set=data.get("factor_set"),
             organisation_id=data.get("organisation_id"),
+            standard=data.get("standard"),
         )
 
 
@@ -347,6 +407,43 @@ class DefaultUsedSchema(Schema):
     key = fields.String(metadata={"description": "Key in the factor set's defaults"})
 
 
+class StandardRefSchema(Schema):
+    """The claim standard a footprint was worked out under (`standards.Standard`)."""
+
+    id = fields.String(metadata={"example": DEFAULT})
+    name_zh = fields.String()
+    name_en = fields.String()
+    radiative_forcing = fields.Boolean(metadata={"description": "Flights count aviation's RF"})
+
+
+class CitationSchema(Schema):
+    publisher = fields.String()
+    title = fields.String()
+    year = fields.Integer()
+    url = fields.String()
+
+
+class CreditKindSchema(Schema):
+    id = fields.String(metadata={"description": "CCER, CDCER, CEA, pilot-allowance, CER"})
+    name_zh = fields.String()
+    name_en = fields.String()
+    note = fields.String()
+    project_country = fields.String(
+        metadata={"description": "Only from projects in this country, when not empty"}
+    )
+    citation = fields.Nested(CitationSchema)
+
+
+class StandardSchema(StandardRefSchema):
+    boundary_zh = fields.String()
+    boundary_en = fields.String()
+    accepted_credits = fields.List(
+        fields.Nested(CreditKindSchema),
+        metadata={"description": "Credit kinds that may neutralise a footprint for a claim"},
+    )
+    citation = fields.Nested(CitationSchema)
+
+
 class FootprintSchema(Schema):
     """A `document.Document`, in the order it is stored."""
 
@@ -355,6 +452,10 @@ class FootprintSchema(Schema):
     name = fields.String()
     mass_g = fields.Integer(metadata={"description": "Total, grams CO2e, rounded up once"})
     factor_set = fields.String()
+    standard = fields.Nested(
+        StandardRefSchema,
+        metadata={"description": "Absent on footprints made before claim standards existed"},
+    )
     inputs = fields.Dict(metadata={"description": "The inputs as received"})
     user_id = fields.Integer(allow_none=True)
     organisation_id = fields.Integer(allow_none=True)
@@ -379,6 +480,9 @@ class FactorSetSchema(FactorSetSummarySchema):
     factors = fields.List(fields.Nested(FactorRefSchema))
     defaults = fields.List(fields.Nested(FactorRefSchema))
     versions = fields.List(fields.Nested(FactorSetSummarySchema))
+    standards = fields.List(
+        fields.Nested(StandardSchema), metadata={"description": "The claim standards"}
+    )
 
 
 class FactorQuerySchema(Schema):

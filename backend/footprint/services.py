@@ -15,13 +15,14 @@ from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
 from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
-from backend.footprint import claims, factors, flight, hearing, meeting, venue
+from backend.footprint import claims, factors, flight, hearing, meeting, standards, venue
 from backend.footprint.access import visible
 from backend.footprint.calc import Category, Computation, Phase, Result, finish
 from backend.footprint.document import Document, FootprintRequest
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.models import Footprint, FootprintPart, Kind
 from backend.footprint.schemas import FootprintCreateSchema, FootprintSchema
+from backend.footprint.standards import Standard
 
 Calculator = Callable[[Computation, dict[str, Any], str], None]
 CALCULATORS: dict[Kind, Calculator] = {
@@ -44,6 +45,7 @@ class FactorListing:
     factors: list[Factor]
     defaults: list[Factor]
     versions: list[FactorSet]
+    standards: list[Standard]
 
 
 def factor_set(version: str | None) -> FactorSet:
@@ -66,14 +68,20 @@ def listing(version: str | None) -> FactorListing:
         factors=list(fs.factors.values()),
         defaults=list(fs.defaults.values()),
         versions=list(factors.all_sets().values()),
+        standards=list(standards.STANDARDS.values()),
     )
 
 
 def calculate(
-    fs: FactorSet, kind: Kind, section: dict[str, Any], referenced: list[Footprint] | None = None
+    fs: FactorSet,
+    kind: Kind,
+    section: dict[str, Any],
+    referenced: list[Footprint] | None = None,
+    standard: Standard | None = None,
 ) -> tuple[Result, dict[str, int]]:
-    """Work out one footprint; returns the rounded result and any comparisons."""
-    comp = Computation(fs)
+    """Work out one footprint under `standard` (None: made before standards); returns the
+    rounded result and any comparisons."""
+    comp = Computation(fs, standard)
     comparisons: dict[str, int] = {}
     if kind == Kind.event:
         for fp in referenced or []:
@@ -89,7 +97,7 @@ def calculate(
         CALCULATORS[kind](comp, section, kind.value)
     result = finish(comp)
     if kind == Kind.hearing:
-        online = Computation(fs)
+        online = Computation(fs, standard)
         hearing.compute(online, section, "hearing", online=True)
         online_g = finish(online).mass_g
         comparisons = {
@@ -119,10 +127,11 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
     neutralisation already (`claims`).
     """
     fs = factor_set(req.factor_set)
-    referenced = _referenced(s, who, req.section) if req.kind == Kind.event else []
+    standard = standards.get(req.standard or standards.DEFAULT)
+    referenced = _referenced(s, who, req.section, standard) if req.kind == Kind.event else []
     if referenced:
         claims.check_parts(s, who, [fp.id for fp in referenced])
-    result, comparisons = calculate(fs, req.kind, req.section, referenced)
+    result, comparisons = calculate(fs, req.kind, req.section, referenced, standard)
     user_id, org_id = _owner(who, req.organisation_id)
     doc = Document(
         id=random_id("fp_"),  # anonymous footprints are shared by their link
@@ -130,6 +139,7 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
         name=str(req.section.get("name") or ""),
         mass_g=result.mass_g,
         factor_set=fs.version,
+        standard=standard,
         inputs=req.inputs,
         user_id=user_id,
         organisation_id=org_id,
@@ -173,7 +183,9 @@ def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
     return who.user.id, orgs[0] if len(orgs) == 1 else None
 
 
-def _referenced(s: Session, who: Principal, section: dict[str, Any]) -> list[Footprint]:
+def _referenced(
+    s: Session, who: Principal, section: dict[str, Any], standard: Standard
+) -> list[Footprint]:
     ids = section.get("footprints") or []
     if not ids:
         return []
@@ -183,6 +195,12 @@ def _referenced(s: Session, who: Principal, section: dict[str, Any]) -> list[Foo
         fp = found.get(fid)
         if fp is None or not visible(who, fp):
             raise ValidationFailed(f"event.footprints.{i}", f"No footprint {fid}.")
+        if standard_of(fp) != standard:
+            raise ValidationFailed(
+                f"event.footprints.{i}",
+                f"{fid} 不是按标准 {standard.id} 计算的 / {fid} was not worked out under "
+                f"the {standard.id} standard.",
+            )
         out.append(fp)
     return out
 
@@ -195,6 +213,12 @@ def get(s: Session, who: Principal, footprint_id: str) -> Footprint:
     return fp
 
 
+def standard_of(fp: Footprint) -> Standard | None:
+    """The standard a stored footprint was worked out under (None: made before standards)."""
+    stored = fp.content().get("standard")
+    return standards.get(stored["id"]) if stored else None
+
+
 def replay(s: Session, fp: Footprint) -> int:
     """Recalculate a stored footprint from its stored inputs with its own factor set."""
     req: FootprintRequest = FootprintCreateSchema().load(fp.content()["inputs"])
@@ -203,7 +227,9 @@ def replay(s: Session, fp: Footprint) -> int:
         ids = req.section.get("footprints") or []
         found = {f.id: f for f in s.scalars(select(Footprint).where(Footprint.id.in_(ids)))}
         referenced = [found[i] for i in ids]
-    result, _ = calculate(factors.get(fp.factor_set), req.kind, req.section, referenced)
+    result, _ = calculate(
+        factors.get(fp.factor_set), req.kind, req.section, referenced, standard_of(fp)
+    )
     return result.mass_g
 
 

@@ -6,6 +6,7 @@ import enum
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from backend.core.errors import ValidationFailed
 from backend.footprint.calc import Category, Computation, Phase, Term
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.geo import Place, great_circle_km
@@ -53,19 +54,33 @@ CABINS_BY_BAND = {
     },
     "long_haul": {c: c.value for c in Cabin},
 }
-# DESNZ bands by leg distance, with the distance each band starts at.
-BANDS = (("domestic", Decimal(0)), ("short_haul", Decimal(500)), ("long_haul", Decimal(3700)))
+BAND_NAMES = ("domestic", "short_haul", "long_haul")
+# Where each band starts, as sets from 2026.1 list it; older sets applied the same edges unlisted.
+BAND_EDGE_KEYS = {
+    "short_haul": "flight.band.short_haul_from_km",
+    "long_haul": "flight.band.long_haul_from_km",
+}
+UNLISTED_BAND_EDGES = {"short_haul": Decimal(500), "long_haul": Decimal(3700)}
 TENTH_KM = Decimal("0.1")
 
 
-def band_index(km: Decimal) -> int:
-    """Under 500 km domestic, under 3,700 km short haul, else long haul."""
-    return max(i for i, (_, start) in enumerate(BANDS) if km >= start)
+def band_starts(fs: FactorSet) -> tuple[Decimal, ...]:
+    """The distance each DESNZ band starts at (domestic, short haul, long haul)."""
+    starts = [Decimal(0)]
+    for name in BAND_NAMES[1:]:
+        listed = fs.defaults.get(BAND_EDGE_KEYS[name])
+        starts.append(listed.value if listed else UNLISTED_BAND_EDGES[name])
+    return tuple(starts)
+
+
+def band_index(fs: FactorSet, km: Decimal) -> int:
+    """Under 500 km domestic, under 3,700 km short haul, else long haul (the set's edges)."""
+    return max(i for i, start in enumerate(band_starts(fs)) if km >= start)
 
 
 def band_factor(fs: FactorSet, band: int, cabin: Cabin | None, rf: bool) -> Factor:
     """The per-passenger-km factor of a band for `cabin`, with or without RF."""
-    name = BANDS[band][0]
+    name = BAND_NAMES[band]
     key = f"transport.flight.{name}"
     if cabin is not None and cabin in CABINS_BY_BAND[name]:
         key += "." + CABINS_BY_BAND[name][cabin]
@@ -81,10 +96,11 @@ def flight_distance(
     so a leg is charged at least what the longest flight of the bands below would be: its
     distance is raised (rounded up to 0.1 km) until it does. Never less, only more.
     """
-    band = band_index(km)
+    band = band_index(fs, km)
+    starts = band_starts(fs)
     floor = Decimal(0)
     for j in range(1, band + 1):
-        floor = max(floor, BANDS[j][1] * band_factor(fs, j - 1, cabin, rf).value)
+        floor = max(floor, starts[j] * band_factor(fs, j - 1, cabin, rf).value)
     factor = band_factor(fs, band, cabin, rf)
     if km * factor.value >= floor:
         return factor, km
@@ -99,10 +115,23 @@ def flight_km_term(km: Decimal, charged: Decimal, label: str) -> Term:
 
 
 def radiative_forcing(comp: Computation, section: dict[str, Any], path: str) -> bool:
-    """A flight's `radiative_forcing` as given, else the factor set's documented default."""
-    if section.get("radiative_forcing") is not None:
-        return bool(section["radiative_forcing"])
-    return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
+    """Whether flights count radiative forcing: as the footprint's standard says (a
+    contradicting `radiative_forcing` is a 422). Footprints made before standards: as given,
+    else the factor set's documented default."""
+    given = section.get("radiative_forcing")
+    std = comp.standard
+    if std is None:
+        if given is not None:
+            return bool(given)
+        return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
+    if given is not None and bool(given) != std.radiative_forcing:
+        raise ValidationFailed(
+            f"{path}.radiative_forcing",
+            f"标准 {std.id} {'计入' if std.radiative_forcing else '不计'}辐射强迫，请改选标准 / "
+            f"The {std.id} standard {'counts' if std.radiative_forcing else 'leaves out'} "
+            "radiative forcing; choose the other standard instead.",
+        )
+    return std.radiative_forcing
 
 
 def icao_correction(fs: FactorSet, gcd: Decimal) -> Decimal:

@@ -55,10 +55,23 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "venue") -> Non
                 [Term(Decimal(data[field]), unit)],
                 comp.factors.factor(key),
             )
+    if data.get("water_m3"):
+        _water_treatment(comp, Decimal(data["water_m3"]), f"{path}.water_m3", phase)
     if data.get("spectators"):
         _spectators(comp, data["spectators"], f"{path}.spectators", days, phase)
     for i, group in enumerate(data.get("delegations") or []):
         _delegation(comp, group, f"{path}.delegations.{i}", phase)
+
+
+def _water_treatment(comp: Computation, m3: Decimal, path: str, phase: Phase) -> None:
+    """Treating the water the venue returns to sewer (sets from 2026.1, which list the share)."""
+    key = "water.returned_to_sewer_share"
+    if key not in comp.factors.defaults:
+        return
+    terms = [Term(m3, "m³"), Term(comp.default(path, key), "share returned to sewer")]
+    comp.add(
+        Category.water, phase, "Water treatment", terms, comp.factors.factor("water.treatment")
+    )
 
 
 def _spectators(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CALCULATORS, initialValues } from "../src/app/calculators";
+import { CALCULATORS, initialValues, parseOrigins } from "../src/app/calculators";
 import { venueFromQr } from "../src/app/checkin";
 import { match, safeNext } from "../src/app/paths";
 
@@ -15,12 +15,36 @@ describe("calculators", () => {
   it("build the API body the footprint endpoint takes", () => {
     const spec = CALCULATORS.meeting;
     const body = spec.body(initialValues(spec, undefined, new URLSearchParams("attendees=80")));
-    expect(body).toEqual({ kind: "meeting", meeting: { attendees: 80, days: 1, city: "成都" } });
+    expect(body).toEqual({
+      kind: "meeting",
+      standard: "mee-2019",
+      meeting: { attendees: 80, days: 1, city: "成都" },
+    });
     const flight = CALCULATORS.flight;
     expect(flight.body(initialValues(flight, undefined, new URLSearchParams("from=ctu")))).toEqual({
       kind: "flight",
+      standard: "mee-2019",
       flight: { from: "CTU", to: "PEK", round_trip: true, passengers: 1, cabin: "economy" },
     });
+    const full = new URLSearchParams("full_journey=1&standard=climate-impact");
+    expect(flight.body(initialValues(flight, undefined, full))).toMatchObject({
+      standard: "climate-impact",
+      flight: { full_journey: true },
+    });
+  });
+
+  it("read where out-of-town attendees come from", () => {
+    expect(parseOrigins("北京 20，PEK 5；成都东站×3、 ")).toEqual([
+      { from: "北京", people: 20, round_trip: true },
+      { from: "PEK", people: 5, round_trip: true },
+      { from: "成都东站", people: 3, round_trip: true },
+    ]);
+    expect(parseOrigins("上海", "high_speed_rail")).toEqual([
+      { from: "上海", people: 0, round_trip: true, mode: "high_speed_rail" },
+    ]);
+    const spec = CALCULATORS.meeting;
+    const body = spec.body(initialValues(spec, undefined, new URLSearchParams("origins=北京 20")));
+    expect(body.meeting).toMatchObject({ origins: [{ from: "北京", people: 20 }] });
   });
 
   it("send decimals as typed, so no float rounding happens before the server", () => {

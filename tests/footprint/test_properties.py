@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.footprint import factors
+from backend.footprint import factors, standards
 from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.services import calculate
 
@@ -19,7 +19,8 @@ km = st.decimals(min_value=0, max_value=40_075, places=1, allow_nan=False, allow
 
 def mass(body: dict[str, Any]) -> Any:
     req = FootprintCreateSchema().load(body)
-    return calculate(FS, req.kind, req.section)[0]
+    standard = standards.get(req.standard or standards.DEFAULT)
+    return calculate(FS, req.kind, req.section, standard=standard)[0]
 
 
 meetings = st.fixed_dictionaries(
@@ -107,6 +108,7 @@ def test_flights_monotonic_across_band_edges(cabin, rf, start, step):
     def leg(distance):
         return {
             "kind": "meeting",
+            "standard": "climate-impact" if rf else "mee-2019",
             "meeting": {
                 "attendees": 1,
                 "travel": [

@@ -12,6 +12,7 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   optional?: boolean; // shown under "more details"
+  hint?: boolean; // a line under the field: the message `field.<name>.hint`
 }
 
 export interface CalculatorSpec {
@@ -21,6 +22,39 @@ export interface CalculatorSpec {
 }
 
 const MODES = ["flight", "high_speed_rail", "coach", "bus", "metro", "car"];
+/** The claim standard the footprint is worked out under (GET /factors describes both). */
+const STANDARD: FieldSpec = {
+  name: "standard",
+  type: "select",
+  default: "mee-2019",
+  options: ["mee-2019", "climate-impact"],
+  hint: true,
+};
+type Standard = "mee-2019" | "climate-impact";
+type Mode = "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+export interface Origin {
+  from: string;
+  people: number;
+  round_trip: boolean;
+  mode?: Mode;
+}
+
+/**
+ * "北京 20，PEK 5；成都东站 3" → one origin per entry: a place and the people from it. An entry
+ * without a number is sent with 0 people, so the server's 422 names it rather than it vanishing.
+ */
+export function parseOrigins(text: string, mode = "auto"): Origin[] {
+  return text
+    .split(/[,，;；、\n]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const m = /^(.+?)\s*[×xX*]?\s*(\d+)\s*人?$/.exec(entry);
+      const [from, people] = m ? [m[1]!.trim(), Number(m[2])] : [entry, 0];
+      const origin: Origin = { from, people, round_trip: true };
+      return mode === "auto" ? origin : { ...origin, mode: mode as Mode };
+    });
+}
 
 const str = (v: Values, k: string): string => String(v[k] ?? "").trim();
 const num = (v: Values, k: string): number => Number(str(v, k) || "0");
@@ -38,13 +72,13 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       { name: "attendees", type: "int", default: "50", min: 1, max: 1_000_000 },
       { name: "days", type: "int", default: "1", min: 1, max: 366 },
       { name: "city", type: "text", default: "成都" },
-      { name: "out_of_town_attendees", type: "int", default: "0", min: 0, optional: true },
-      { name: "out_of_town_origin", type: "text", default: "北京", optional: true },
+      { name: "origins", type: "text", default: "", hint: true },
+      STANDARD,
       {
         name: "out_of_town_mode",
         type: "select",
-        default: "high_speed_rail",
-        options: MODES,
+        default: "auto",
+        options: ["auto", ...MODES],
         optional: true,
       },
       { name: "hotel_nights", type: "int", default: "0", min: 0, optional: true },
@@ -52,14 +86,13 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
     ],
     body: (v) => ({
       kind: "meeting",
+      standard: str(v, "standard") as Standard,
       meeting: {
         attendees: num(v, "attendees"),
         days: num(v, "days"),
         city: str(v, "city"),
-        ...opt(num(v, "out_of_town_attendees") > 0, {
-          out_of_town_attendees: num(v, "out_of_town_attendees"),
-          out_of_town_origin: str(v, "out_of_town_origin"),
-          out_of_town_mode: str(v, "out_of_town_mode") as "high_speed_rail",
+        ...opt(str(v, "origins") !== "", {
+          origins: parseOrigins(str(v, "origins"), str(v, "out_of_town_mode")),
         }),
         ...opt(num(v, "hotel_nights") > 0, { hotel_nights: num(v, "hotel_nights") }),
         ...opt(str(v, "name") !== "", { name: str(v, "name") }),
@@ -79,15 +112,19 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
         default: "economy",
         options: ["economy", "premium_economy", "business", "first"],
       },
+      { name: "full_journey", type: "bool", default: false, hint: true },
+      STANDARD,
     ],
     body: (v) => ({
       kind: "flight",
+      standard: str(v, "standard") as Standard,
       flight: {
         from: str(v, "from").toUpperCase(),
         to: str(v, "to").toUpperCase(),
         round_trip: v.round_trip === true,
         passengers: num(v, "passengers"),
         cabin: str(v, "cabin") as "economy",
+        ...opt(v.full_journey === true, { full_journey: true }),
       },
     }),
   },
@@ -100,10 +137,12 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       { name: "mode", type: "select", default: "car", options: MODES },
       { name: "hours", type: "decimal", default: "2", min: 0 },
       { name: "city", type: "text", default: "成都" },
+      STANDARD,
       { name: "case_number", type: "text", default: "", optional: true },
     ],
     body: (v) => ({
       kind: "hearing",
+      standard: str(v, "standard") as Standard,
       hearing: {
         city: str(v, "city"),
         hours: dec(v, "hours"),
@@ -132,10 +171,12 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       { name: "green_share", type: "decimal", default: "0", min: 0, max: 1 },
       { name: "per_day", type: "int", default: "1000", min: 0 },
       { name: "trip_km", type: "decimal", default: "20", min: 0 },
+      STANDARD,
       { name: "name", type: "text", default: "", optional: true },
     ],
     body: (v) => ({
       kind: "venue",
+      standard: str(v, "standard") as Standard,
       venue: {
         days: num(v, "days"),
         electricity_kwh: dec(v, "electricity_kwh"),

@@ -4874,6 +4874,24 @@ export interface components {
             /** @description The full key. Shown once: store it now. */
             key?: string;
         };
+        Origin: {
+            /**
+             * @description A city (北京, Beijing), an airport's IATA code (PEK) or a railway station (北京南站)
+             * @example 北京
+             */
+            from: string;
+            people: number;
+            /**
+             * @description Default: flight from an airport or a far city, high-speed rail from a station or a nearer city
+             * @enum {unknown}
+             */
+            mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+            /** @default true */
+            round_trip: boolean;
+            /** @enum {unknown} */
+            cabin?: "economy" | "premium_economy" | "business" | "first";
+            radiative_forcing?: boolean;
+        };
         TravelLeg: {
             /** @enum {unknown} */
             mode: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
@@ -4914,10 +4932,13 @@ export interface components {
             days?: number;
             local_attendees?: number;
             out_of_town_attendees?: number;
+            /** @description One origin for all; or `origins` */
             out_of_town_origin?: string;
             /** @enum {unknown} */
             out_of_town_mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
-            /** @description For out-of-town travel by flight (default: on) */
+            /** @description Where out-of-town attendees come from, and how many from each */
+            origins?: components["schemas"]["Origin"][];
+            /** @description For flights; must agree with the standard if given */
             radiative_forcing?: boolean;
             /** @description Round trip per attendee per day */
             local_trip_km?: number;
@@ -4939,6 +4960,17 @@ export interface components {
             round_trip?: boolean;
             passengers?: number;
             radiative_forcing?: boolean;
+            /** @description Add ground travel to the first airport and from the last */
+            full_journey?: boolean;
+            /**
+             * @description To and from the airports (default: car)
+             * @enum {unknown}
+             */
+            ground_mode?: "flight" | "high_speed_rail" | "coach" | "bus" | "metro" | "car";
+            /** @description To the first airport, one way */
+            origin_ground_km?: number;
+            /** @description From the last airport, one way */
+            destination_ground_km?: number;
         };
         Participant: {
             /** @enum {string} */
@@ -5039,6 +5071,20 @@ export interface components {
             factor_set?: string;
             /** @description Organisation to own it (default: your only organisation, if one) */
             organisation_id?: number;
+            /**
+             * @description Claim standard (default mee-2019); GET /factors describes each
+             * @example mee-2019
+             * @enum {string}
+             */
+            standard?: "mee-2019" | "climate-impact";
+        };
+        StandardRef: {
+            /** @example mee-2019 */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Flights count aviation's RF */
+            radiative_forcing?: boolean;
         };
         FactorRef: {
             key?: string;
@@ -5095,6 +5141,8 @@ export interface components {
             /** @description Total, grams CO2e, rounded up once */
             mass_g?: number;
             factor_set?: string;
+            /** @description Absent on footprints made before claim standards existed */
+            standard?: components["schemas"]["StandardRef"];
             /** @description The inputs as received */
             inputs?: {
                 [key: string]: unknown;
@@ -5117,6 +5165,35 @@ export interface components {
             published?: string;
             description?: string;
         };
+        Citation: {
+            publisher?: string;
+            title?: string;
+            year?: number;
+            url?: string;
+        };
+        CreditKind: {
+            /** @description CCER, CDCER, CEA, pilot-allowance, CER */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            note?: string;
+            /** @description Only from projects in this country, when not empty */
+            project_country?: string;
+            citation?: components["schemas"]["Citation"];
+        };
+        Standard: {
+            /** @example mee-2019 */
+            id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Flights count aviation's RF */
+            radiative_forcing?: boolean;
+            boundary_zh?: string;
+            boundary_en?: string;
+            /** @description Credit kinds that may neutralise a footprint for a claim */
+            accepted_credits?: components["schemas"]["CreditKind"][];
+            citation?: components["schemas"]["Citation"];
+        };
         FactorSet: {
             version?: string;
             /** Format: date */
@@ -5125,6 +5202,8 @@ export interface components {
             factors?: components["schemas"]["FactorRef"][];
             defaults?: components["schemas"]["FactorRef"][];
             versions?: components["schemas"]["FactorSetSummary"][];
+            /** @description The claim standards */
+            standards?: components["schemas"]["Standard"][];
         };
         Project: {
             /** @enum {unknown} */

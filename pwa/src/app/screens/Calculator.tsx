@@ -178,6 +178,12 @@ function Field(props: {
   const { spec, value, onChange } = props;
   const id = `f-${spec.name}`;
   const label = tryT(`field.${spec.name}`);
+  const hintId = spec.hint ? `${id}-hint` : undefined;
+  const hint = spec.hint && (
+    <small id={hintId} class="hint">
+      {tryT(`field.${spec.name}.hint`)}
+    </small>
+  );
   if (spec.type === "bool") {
     return (
       <label class="field check" for={id}>
@@ -185,9 +191,11 @@ function Field(props: {
           id={id}
           type="checkbox"
           checked={value === true}
+          aria-describedby={hintId}
           onChange={(e) => onChange(spec.name, e.currentTarget.checked)}
         />
         <span>{label}</span>
+        {hint}
       </label>
     );
   }
@@ -195,13 +203,19 @@ function Field(props: {
     return (
       <label class="field" for={id}>
         <span>{label}</span>
-        <select id={id} value={String(value)} onChange={(e) => onChange(spec.name, e.currentTarget.value)}>
+        <select
+          id={id}
+          value={String(value)}
+          aria-describedby={hintId}
+          onChange={(e) => onChange(spec.name, e.currentTarget.value)}
+        >
           {spec.options!.map((o) => (
             <option key={o} value={o}>
               {tryT(`mode.${o}`)}
             </option>
           ))}
         </select>
+        {hint}
       </label>
     );
   }
@@ -209,11 +223,13 @@ function Field(props: {
     id,
     name: spec.name,
     value: String(value),
+    "aria-describedby": hintId,
     onInput: (e: Event) => onChange(spec.name, (e.currentTarget as HTMLInputElement).value),
   };
   return (
     <label class="field" for={id}>
       <span>{label}</span>
+      {hint}
       {spec.type === "text" ? (
         <input {...common} type="text" />
       ) : (
@@ -252,6 +268,13 @@ function Result(props: { footprint: Footprint | null; quote: Quote | null; error
       {quote && (
         <p class="result-price">
           {t("calc.estimate", { price: formatMoney(quote.amount!, quote.currency ?? "CNY", l) })}
+        </p>
+      )}
+      {footprint.standard && (
+        <p class="hint">
+          {t("calc.standard", {
+            name: (l === "zh" ? footprint.standard.name_zh : footprint.standard.name_en) ?? "",
+          })}
         </p>
       )}
       {data.length > 0 && <BarChart data={data} title={t("calc.breakdown")} />}
