@@ -6,7 +6,6 @@ without an event, meeting, venue or hearing footprint."""
 from __future__ import annotations
 
 import io
-import json
 
 import pypdf
 import pytest
@@ -69,7 +68,7 @@ def test_the_statement_states_who_what_the_totals_serials_and_certificate(
     assert cert["number"] in body
     assert cert["check_code"] in body
     assert cert["issued_on"] in body
-    assert f"因子集 {fp['factor_set']}" in body
+    assert "依据《大型活动碳中和实施指南（试行）》" in body.replace("\n", "")
     assert "合并注销" in body
     assert f"{len(fp['defaults'])} 项未填写的数据采用有来源的默认值" in body
     for serial in {c["serials"] for c in cert["credits"]}:
@@ -190,14 +189,8 @@ def test_an_events_report_lists_its_parts_factors_and_the_claim_standard(
         client.get(f"/api/v1/footprints/{p}", headers=f.bearer(buyer.token)).get_json()
         for p in (hearing, meeting)
     ]
-    # the claim standard a footprint records (issue 19's `standard`), read when it is there
-    row = db_session.get(Footprint, event)
-    db_session.execute(
-        update(Footprint)
-        .where(Footprint.id == event)
-        .values(document=json.dumps({**row.content(), "standard": "mee-2019"}))
-    )
-    db_session.commit()
+    # the claim standard the event was accounted under (the default, mee-2019)
+    assert db_session.get(Footprint, event).content()["standard"]["id"] == "mee-2019"
     order = f.neutralise(client, buyer.token, footprint_id=event, preferences=stock.prefs)
     base = f"/api/v1/certificates/{order['certificate_number']}"
     report = text(client.get(f"{base}/report.pdf", headers=f.bearer(buyer.token)))
@@ -209,3 +202,25 @@ def test_an_events_report_lists_its_parts_factors_and_the_claim_standard(
     assert "依据《大型活动碳中和实施指南（试行）》" in flat
     statement = text(client.get(f"{base}/statement.pdf", headers=f.bearer(buyer.token)))
     assert "Accounted under the MEE Guidelines" in statement.replace("\n", " ")
+
+
+def test_credits_the_standard_does_not_accept_make_no_neutrality_claim(
+    client, db_session, buyer
+) -> None:
+    """Under mee-2019 a 碳中和 claim needs credits of a kind the MEE guide accepts: VCUs retired
+    for a meeting are stated as retired, and no claim is made."""
+    vcu = f.project(db_session, standard="VCU", province=None, country="US")
+    f.lot(db_session, vcu, 100, price=5000)
+    fp = client.get(
+        f"/api/v1/footprints/{footprint(client, buyer.token, MEETING)}",
+        headers=f.bearer(buyer.token),
+    ).get_json()
+    assert fp["standard"]["id"] == "mee-2019"
+    order = f.neutralise(
+        client, buyer.token, footprint_id=fp["id"], preferences={"project_ids": [vcu.id]}
+    )
+    url = f"/api/v1/certificates/{order['certificate_number']}/statement.pdf"
+    body = text(client.get(url, headers=f.bearer(buyer.token))).replace("\n", "")
+    assert "实现碳中和" not in body
+    assert "故不作碳中和声明" in body
+    assert "no such claim is made" in body

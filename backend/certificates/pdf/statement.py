@@ -10,6 +10,7 @@ from backend.certificates.pdf import layout, words
 from backend.certificates.pdf.layout import para
 from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT, CertificateStatus, CertificateView
+from backend.footprint import standards
 from backend.footprint.purpose import Lang
 
 TITLE = ("碳中和声明", "Carbon-Neutrality Statement")
@@ -23,13 +24,29 @@ SANDBOX = (
 )
 
 
+def accepted(subject: Subject) -> bool:
+    """Whether every credit retired is of a kind the footprint's claim standard accepts for a
+    碳中和 claim (a footprint made before standards keeps the claim it always had)."""
+    if subject.standard is None:
+        return True
+    return all(
+        standards.accepts(
+            subject.standard, c.standard, project_country=(c.province or "").partition("-")[0]
+        )
+        for c in subject.view.credits
+    )
+
+
 def claim(subject: Subject, lang: Lang) -> str:
-    """The statement's sentence in `lang`: who, what, the footprint and the credits retired."""
+    """The statement's sentence in `lang`: who, what, the footprint and the credits retired.
+    Carbon neutral only when the credits cover the footprint and the standard accepts them."""
     v, fp_g = subject.view, int(subject.footprint["mass_g"])
     what, fp, retired = v.purpose.text(lang), words.tonnes(fp_g), words.tonnes(v.mass_g)
-    whole = v.mass_g >= fp_g
+    whole, kinds = v.mass_g >= fp_g, accepted(subject)
     if lang == "zh":
         done = "抵消上述全部排放，实现碳中和" if whole else "抵消上述排放的一部分"
+        if not kinds:
+            done = "但其中有核算标准不认可用于碳中和声明的碳信用，故不作碳中和声明"
         return (
             f"兹声明：{what}（受益方：{v.beneficiary}），经核算温室气体排放量为 {fp}。"
             f"{v.issuer}已为其注销 {retired} 碳信用，{done}。"
@@ -37,6 +54,11 @@ def claim(subject: Subject, lang: Lang) -> str:
     done = (
         "offsetting all of these emissions: carbon neutral" if whole else "offsetting part of them"
     )
+    if not kinds:
+        done = (
+            "but some of them are of a kind its accounting standard does not accept for a "
+            "carbon-neutrality claim, so no such claim is made"
+        )
     return (
         f"This states that the greenhouse-gas emissions of {what} (beneficiary: {v.beneficiary}) "
         f"are accounted at {fp}. {v.issuer} has retired {retired} of carbon credits for it, "

@@ -44,7 +44,9 @@ class Subject:
     def standard(self) -> str | None:
         """The claim standard the footprint was accounted under (`mee-2019`, `climate-impact`),
         when its document records one."""
-        standard = self.footprint.get("standard")
+        standard = self.footprint.get("standard")  # {"id": …, names, …} as the footprint has it
+        if isinstance(standard, dict):
+            standard = standard.get("id")
         return str(standard) if standard else None
 
 
