@@ -30,7 +30,7 @@ from backend.certificates.schemas import (
 from backend.certificates.signing import Keyring
 from backend.core import db, uow
 from backend.core.errors import Forbidden
-from backend.footprint.purpose import LANGS, Lang
+from backend.core.lang import Lang, request_lang
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -126,8 +126,7 @@ NO_FOOTPRINT = "Unknown, or not for an event, meeting, venue or hearing footprin
 
 def _lang(query: dict[str, Any]) -> Lang:
     """`?lang`, else the best of Accept-Language, else zh."""
-    best = query.get("lang") or request.accept_languages.best_match(LANGS, default="zh")
-    return "en" if best == "en" else "zh"
+    return request_lang(query.get("lang"))
 
 
 def _pdf(body: bytes, full: bool) -> Response:

@@ -17,7 +17,7 @@ from backend.certificates.pdf.statement import notices
 from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT
 from backend.core.clock import china_date
-from backend.footprint.purpose import Lang
+from backend.core.lang import Lang
 
 TITLE = {"zh": "碳中和核算报告", "en": "Carbon-Neutrality Accounting Report"}
 

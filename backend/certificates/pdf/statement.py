@@ -10,7 +10,7 @@ from backend.certificates.pdf import layout, words
 from backend.certificates.pdf.layout import para
 from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT, CertificateStatus, CertificateView
-from backend.footprint.purpose import Lang
+from backend.core.lang import Lang
 
 TITLE = ("碳中和声明", "Carbon-Neutrality Statement")
 REVOKED = (
