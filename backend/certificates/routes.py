@@ -155,7 +155,8 @@ class StatementPdf(MethodView):
         its JSON (a judicial one masked to the public)."""
         s = db.session()
         cert, full = services.read(s, current_principal(), number, query.get("k"))
-        return _pdf(statement.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
+        lang = _lang(query)
+        return _pdf(statement.render(subject(s, issuers.current(), cert, full, lang), lang), full)
 
 
 @blp.route("/certificates/<string:number>/report.pdf")
@@ -178,7 +179,8 @@ class ReportPdf(MethodView):
                 "核算报告仅向证书所有者提供；凭校验码可下载碳中和声明。"
                 " (The report is for the certificate's owner; a check code opens the statement.)"
             )
-        return _pdf(report.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
+        lang = _lang(query)
+        return _pdf(report.render(subject(s, issuers.current(), cert, full, lang), lang), full)
 
 
 @blp.route("/certificates/<string:number>/revocation", methods=["POST"])

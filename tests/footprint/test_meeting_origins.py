@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 
-
 def post(client, meeting, **extra):
     return client.post(
         "/api/v1/footprints",
