@@ -122,7 +122,8 @@ def activity(subject: Subject, lang: Lang) -> list[Flowable]:
         (tr(lang, "输入", "Input"), tr(lang, "默认值", "Default"), tr(lang, "依据", "Source"))
     ]
     for d in subject.defaults:
-        defaults.append((d["field"], f"{d['value']} {d['unit']}".strip(), d["source"]))
+        value = d.get("assumption") or f"{d['value']} {d['unit']}".strip()
+        defaults.append((d["field"], value, d["source"]))
     out = [
         *heading(tr(lang, "四、活动数据", "4. Activity data")),
         layout.table(rows, (0.44, 0.14, 0.24, 0.18)),
