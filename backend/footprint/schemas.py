@@ -385,8 +385,11 @@ class LineSchema(Schema):
     category = fields.String(metadata={"enum": [c.value for c in Category]})
     scope = fields.Integer(metadata={"description": "GHG Protocol scope: 1, 2 or 3"})
     phase = fields.String(metadata={"enum": [p.value for p in Phase]})
-    label = fields.String(metadata={"description": "In the language of Accept-Language"})
-    component = fields.String()
+    # Typed as any Field: the stored form (`StoredLineSchema`) keeps ids, not words.
+    label: fields.Field = fields.String(
+        metadata={"description": "In the language of Accept-Language"}
+    )
+    component: fields.Field = fields.String()
     mass_g = fields.Integer()
     quantity = fields.String(metadata={"description": "Product of the terms, in the factor's unit"})
     factor = fields.Nested(FactorRefSchema, allow_none=True)
@@ -403,9 +406,9 @@ class DefaultUsedSchema(Schema):
     field = fields.String(metadata={"example": "meeting.days"})
     value = fields.String()
     unit = fields.String()
-    source = fields.String(metadata={"description": "Citation"})
+    source: fields.Field = fields.String(metadata={"description": "Citation"})
     key = fields.String(metadata={"description": "Key in the factor set's defaults"})
-    assumption = fields.String(
+    assumption: fields.Field = fields.String(
         metadata={"description": "What was assumed, in words, when it is not a number"}
     )
 
@@ -495,7 +498,7 @@ class FootprintSchema(Schema):
     created_at = fields.DateTime()
     breakdown = fields.Nested(BreakdownSchema)
     defaults = fields.List(fields.Nested(DefaultUsedSchema))
-    trail = fields.List(
+    trail: fields.Field = fields.List(
         fields.String(),
         metadata={
             "description": "How each line was worked out, in the language of Accept-Language"
