@@ -30,7 +30,7 @@ from backend.certificates.schemas import (
 from backend.certificates.signing import Keyring
 from backend.core import db, uow
 from backend.core.errors import Forbidden
-from backend.footprint.purpose import LANGS, Lang
+from backend.core.lang import Lang, request_lang
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -126,8 +126,7 @@ NO_FOOTPRINT = "Unknown, or not for an event, meeting, venue or hearing footprin
 
 def _lang(query: dict[str, Any]) -> Lang:
     """`?lang`, else the best of Accept-Language, else zh."""
-    best = query.get("lang") or request.accept_languages.best_match(LANGS, default="zh")
-    return "en" if best == "en" else "zh"
+    return request_lang(query.get("lang"))
 
 
 def _pdf(body: bytes, full: bool) -> Response:
@@ -156,7 +155,8 @@ class StatementPdf(MethodView):
         its JSON (a judicial one masked to the public)."""
         s = db.session()
         cert, full = services.read(s, current_principal(), number, query.get("k"))
-        return _pdf(statement.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
+        lang = _lang(query)
+        return _pdf(statement.render(subject(s, issuers.current(), cert, full, lang), lang), full)
 
 
 @blp.route("/certificates/<string:number>/report.pdf")
@@ -179,7 +179,8 @@ class ReportPdf(MethodView):
                 "核算报告仅向证书所有者提供；凭校验码可下载碳中和声明。"
                 " (The report is for the certificate's owner; a check code opens the statement.)"
             )
-        return _pdf(report.render(subject(s, issuers.current(), cert, full), _lang(query)), full)
+        lang = _lang(query)
+        return _pdf(report.render(subject(s, issuers.current(), cert, full, lang), lang), full)
 
 
 @blp.route("/certificates/<string:number>/revocation", methods=["POST"])

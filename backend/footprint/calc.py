@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.standards import Standard
@@ -43,11 +44,52 @@ SCOPE_OF = {
 
 
 @dataclass(frozen=True)
+class Text:
+    """Words for people, kept as a catalogue id and its values; `trail_text` renders them in
+    zh or en when a footprint is read."""
+
+    template: str
+    values: dict[str, str | Text] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, stored: Any) -> Text:
+        """A dumped `Text`; an older document's plain words kept as they are."""
+        if not isinstance(stored, dict):
+            return cls("verbatim", {"text": str(stored)})
+        return cls(stored["template"], {k: cls._value(v) for k, v in stored["values"].items()})
+
+    @classmethod
+    def _value(cls, v: Any) -> str | Text:
+        return cls.load(v) if isinstance(v, dict) else str(v)
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "template": self.template,
+            "values": {k: v.dump() if isinstance(v, Text) else v for k, v in self.values.items()},
+        }
+
+
+# The citation of Diandian's own defaults: its published methodology (docs/footprint.md).
+METHOD = Text("source.method")
+
+
+def text(template: str, **values: str | Text | Decimal | int) -> Text:
+    """`Text(template, values)`, numbers written for people."""
+    return Text(
+        template,
+        {
+            k: fmt(v) if isinstance(v, Decimal) else v if isinstance(v, Text) else str(v)
+            for k, v in values.items()
+        },
+    )
+
+
+@dataclass(frozen=True)
 class Term:
     """One multiplicand (or divisor), with the words that explain it in the trail."""
 
     value: Decimal
-    label: str
+    label: Text
     divide: bool = False
 
 
@@ -57,11 +99,11 @@ class Line:
 
     category: Category
     phase: Phase
-    label: str
+    label: Text
     terms: list[Term]
     factor: Factor | None
     exact_g: Decimal
-    component: str = ""
+    component: Text | None = None
     mass_g: int = 0
 
     @property
@@ -84,14 +126,14 @@ class DefaultUsed:
     field: str  # the input's path, such as meeting.days
     value: str
     unit: str
-    source: str
+    source: str | Text  # a factor set default's citation, or Diandian's own rule (`Text`)
     key: str  # in the factor set's defaults; empty for an assumption that is not a number
+    assumption: Text | None = None  # what was assumed, in words, when it is not a number
 
 
 def fmt(value: Decimal) -> str:
     """A number for people: no exponent, no trailing zeros."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 @dataclass
@@ -102,7 +144,7 @@ class Computation:
     standard: Standard | None = None  # None: a footprint made before standards, as it was
     lines: list[Line] = field(default_factory=list)
     defaults_used: list[DefaultUsed] = field(default_factory=list)
-    component: str = ""
+    component: Text | None = None
 
     def default(self, path: str, key: str) -> Decimal:
         """The value of a documented default, recorded as applied to input `path`."""
@@ -110,9 +152,10 @@ class Computation:
         self.defaults_used.append(DefaultUsed(path, str(d.value), d.unit, d.source, key))
         return d.value
 
-    def assume(self, path: str, value: str, source: str) -> str:
-        """Record a non-numeric default (a city, a list of participants)."""
-        self.defaults_used.append(DefaultUsed(path, value, "", source, ""))
+    def assume(self, path: str, value: str, assumption: Text) -> str:
+        """Record a non-numeric default (a city, a list of participants): Diandian's rule,
+        documented in its methodology."""
+        self.defaults_used.append(DefaultUsed(path, value, "", METHOD, "", assumption))
         return value
 
     def given_or_default(self, given: Decimal | int | None, path: str, key: str) -> Decimal:
@@ -123,7 +166,7 @@ class Computation:
         self,
         category: Category,
         phase: Phase,
-        label: str,
+        label: Text,
         terms: list[Term],
         factor: Factor,
     ) -> Line | None:
@@ -138,7 +181,7 @@ class Computation:
         return line
 
     def add_grams(
-        self, category: Category, phase: Phase, label: str, grams: int, component: str
+        self, category: Category, phase: Phase, label: Text, grams: int, component: Text
     ) -> None:
         """A line carried over from an existing footprint, already in whole grams."""
         self.lines.append(Line(category, phase, label, [], None, Decimal(grams), component))
@@ -169,19 +212,23 @@ class Result:
             out[key] = out.get(key, 0) + line.mass_g
         return out
 
-    def trail(self) -> list[str]:
-        return [trail_text(line) for line in self.lines]
+    def trail(self) -> list[dict[str, Any]]:
+        return [trail_step(line) for line in self.lines]
 
 
-def trail_text(line: Line) -> str:
-    """'Local travel by metro: 50 attendees × 20 km × 0.0286 kgCO2e/pkm = 28.6 kg'."""
-    prefix = f"[{line.component}] " if line.component else ""
-    kg = fmt((line.exact_g / GRAMS_PER_KG).quantize(Decimal("0.001")))
-    if line.factor is None:
-        return f"{prefix}{line.label}: {kg} kg CO2e"
-    terms = "".join(f" {'÷' if t.divide else '×'} {fmt(t.value)} {t.label}" for t in line.terms)
-    f = line.factor
-    return f"{prefix}{line.label}:{terms[2:]} × {fmt(f.value)} {f.unit} = {kg} kg CO2e"
+def trail_step(line: Line) -> dict[str, Any]:
+    """One step of the calculation, structured (`trail_text.step` words it): label, terms,
+    factor and the exact kg."""
+    step: dict[str, Any] = {"label": line.label.dump()}
+    if line.component is not None:
+        step["component"] = line.component.dump()
+    step["terms"] = [
+        {"value": fmt(t.value), "label": t.label.dump(), "divide": t.divide} for t in line.terms
+    ]
+    if line.factor is not None:
+        step["factor"] = {"value": fmt(line.factor.value), "unit": line.factor.unit}
+    step["kg"] = fmt((line.exact_g / GRAMS_PER_KG).quantize(Decimal("0.001")))
+    return step
 
 
 def finish(comp: Computation) -> Result:

@@ -47,5 +47,5 @@ class Document:
         return self.breakdown.defaults_used
 
     @property
-    def trail(self) -> list[str]:
+    def trail(self) -> list[dict[str, Any]]:
         return self.breakdown.trail()

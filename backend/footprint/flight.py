@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
-from backend.footprint.calc import Computation, Phase, Term
+from backend.footprint.calc import Computation, Phase, Term, text
 from backend.footprint.geo import Place, airport
 from backend.footprint.travel import (
     Cabin,
@@ -42,15 +42,12 @@ def compute(
         data.get("passengers"), f"{path}.passengers", "flight.passengers"
     )
     cabin = Cabin(
-        data.get("cabin")
-        or comp.assume(f"{path}.cabin", "economy", "Diandian default: economy cabin")
+        data.get("cabin") or comp.assume(f"{path}.cabin", "economy", text("assume.economy"))
     )
     rf = radiative_forcing(comp, data, path)
     round_trip = data.get("round_trip")
     if round_trip is None:
-        round_trip = (
-            comp.assume(f"{path}.round_trip", "false", "Diandian default: one way") == "true"
-        )
+        round_trip = comp.assume(f"{path}.round_trip", "false", text("assume.one_way")) == "true"
     legs = list(itertools.pairwise(stops))
     if round_trip:
         legs += [(b, a) for a, b in reversed(legs)]
@@ -74,11 +71,11 @@ def _ground(
     """The full journey: to the first airport and from the last one (and back on a return)."""
     mode = Mode(
         data.get("ground_mode")
-        or comp.assume(f"{path}.ground_mode", "car", "Diandian default: taxi or car to the airport")
+        or comp.assume(f"{path}.ground_mode", "car", text("assume.ground_car"))
     )
-    for field, label in (
-        ("origin_ground_km", f"Ground travel to {first.code}"),
-        ("destination_ground_km", f"Ground travel from {last.code}"),
+    for field, label, airport_code in (
+        ("origin_ground_km", "line.ground_to", first.code),
+        ("destination_ground_km", "line.ground_from", last.code),
     ):
         given = data.get(field)
         if given is None and GROUND_KM not in comp.factors.defaults:
@@ -89,8 +86,8 @@ def _ground(
             mode=mode,
             people=passengers,
             km=km,
-            km_label="km one way",
+            km_label=text("term.km_one_way"),
             phase=phase,
-            label=f"{label} by {mode}",
-            extra=[Term(ways, "ways")] if ways != 1 else [],
+            label=text(label, airport=airport_code, mode=mode),
+            extra=[Term(ways, text("term.ways"))] if ways != 1 else [],
         )

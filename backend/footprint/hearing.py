@@ -6,17 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from backend.footprint.calc import Category, Computation, Phase, Term
+from backend.footprint.calc import Category, Computation, Phase, Term, text
 from backend.footprint.meeting import grid_region, printing, venue_city, venue_energy
 from backend.footprint.travel import Mode, ground_or_distance_leg
-
-PLURALS = {"party": "parties", "witness": "witnesses"}
-
-
-def plural(role: str) -> str:
-    """judges, clerks, parties, witnesses."""
-    return PLURALS.get(role, role + "s")
-
 
 DEFAULT_PARTICIPANTS = (("judge", 1), ("clerk", 1), ("party", 2), ("lawyer", 2))
 
@@ -26,11 +18,7 @@ def participants(comp: Computation, data: dict[str, Any], path: str) -> list[dic
     given = data.get("participants")
     if given:
         return list(given)
-    comp.assume(
-        f"{path}.participants",
-        "1 judge, 1 clerk, 2 parties, 2 lawyers",
-        "Diandian default: a first-instance hearing by a single judge",
-    )
+    comp.assume(f"{path}.participants", "judge:1,clerk:1,party:2,lawyer:2", text("assume.bench"))
     return [{"role": role, "count": n} for role, n in DEFAULT_PARTICIPANTS]
 
 
@@ -57,17 +45,17 @@ def compute(
                 mode=mode,
                 people=present,
                 km=km,
-                km_label="km one way",
+                km_label=text("term.km_one_way"),
                 phase=Phase.staging,
-                label=f"Travel of {plural(p['role'])} by {mode}",
-                extra=[Term(Decimal(2), "ways")],
+                label=text("line.hearing_travel", role=p["role"], mode=mode),
+                extra=[Term(Decimal(2), text("term.ways"))],
             )
         if remote:
             comp.add(
                 Category.digital,
                 Phase.staging,
-                f"Video link for remote {plural(p['role'])}",
-                [Term(remote, "remote participants"), Term(hours, "hours")],
+                text("line.video_link", role=p["role"]),
+                [Term(remote, text("term.remote_participants")), Term(hours, text("term.hours"))],
                 comp.factors.factor("digital.video_call_hour"),
             )
     if not online:
@@ -83,7 +71,7 @@ def compute(
             days=Decimal(1),
             green=Decimal(0),
             region=grid_region(data, host),
-            label="Courtroom electricity",
+            label=text("line.courtroom_electricity"),
         )
     printing(
         comp,

@@ -7,7 +7,7 @@ from typing import Any
 
 from backend.core.errors import ValidationFailed
 from backend.footprint import origins
-from backend.footprint.calc import Category, Computation, Phase, Term
+from backend.footprint.calc import Category, Computation, Phase, Term, Text, text
 from backend.footprint.geo import Place, city
 from backend.footprint.travel import (
     Cabin,
@@ -21,21 +21,13 @@ DEFAULT_CITY = "chengdu"
 LOCAL_MODES = (Mode.metro, Mode.bus, Mode.car)
 LONG_MODES = (Mode.flight, Mode.high_speed_rail, Mode.coach)
 MEAL_TYPES = ("vegan", "vegetarian", "meat")
-ALL_LOCAL = "全部参会者按本地计 / all attendees assumed local"
-NO_ORIGINS = (
-    "组织者未填写外地参会者及其出发地 / The organiser gave no out-of-town attendees or origins"
-)
 
 
 def venue_city(comp: Computation, data: dict[str, Any], path: str) -> Place:
     """The host city (default Chengdu), which also picks the provincial grid factor."""
     name = data.get("city")
     if name is None:
-        name = comp.assume(
-            f"{path}.city",
-            "成都 Chengdu",
-            "Diandian default: Chengdu, Sichuan, where the service starts",
-        )
+        comp.assume(f"{path}.city", DEFAULT_CITY, text("assume.city_chengdu"))
         return _city(DEFAULT_CITY, f"{path}.city")
     return _city(name, f"{path}.city")
 
@@ -72,10 +64,20 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "meeting") -> N
     kg = Decimal(waste) if waste is not None else None
     if kg is None:
         per = comp.default(f"{path}.waste_kg", "meeting.waste_kg_per_attendee_day")
-        terms = [Term(attendees, "attendees"), Term(days, "days"), Term(per, "kg per person-day")]
+        terms = [
+            Term(attendees, text("term.attendees")),
+            Term(days, text("term.days")),
+            Term(per, text("term.kg_per_person_day")),
+        ]
     else:
-        terms = [Term(kg, "kg")]
-    comp.add(Category.waste, Phase.wrap_up, "Waste", terms, comp.factors.factor("waste.general"))
+        terms = [Term(kg, text("term.kg"))]
+    comp.add(
+        Category.waste,
+        Phase.wrap_up,
+        text("line.waste"),
+        terms,
+        comp.factors.factor("waste.general"),
+    )
 
 
 def _travel(
@@ -112,10 +114,10 @@ def _travel(
             mode=mode,
             people=local,
             km=trip,
-            km_label="km round trip per day",
+            km_label=text("term.km_round_trip_per_day"),
             phase=Phase.staging,
-            label=f"Local travel by {mode}",
-            extra=[Term(days, "days"), Term(share, f"share by {mode}")],
+            label=text("line.local_travel", mode=mode),
+            extra=[Term(days, text("term.days")), Term(share, text("term.share_mode", mode=mode))],
         )
     if out and not data.get("origins"):
         mode = Mode(data.get("out_of_town_mode") or Mode.high_speed_rail)
@@ -127,7 +129,7 @@ def _travel(
             )
         else:
             km = comp.default(f"{path}.out_of_town_trip_km", "meeting.out_of_town_trip_km")
-            label = "km one way"
+            label = text("term.km_one_way")
         ground_or_distance_leg(
             comp,
             mode=mode,
@@ -135,8 +137,8 @@ def _travel(
             km=km,
             km_label=label,
             phase=Phase.staging,
-            label=f"Out-of-town travel by {MODE_NAMES.get(mode, mode)}",
-            extra=[Term(Decimal(2), "ways"), *corrections],
+            label=text("line.out_of_town_travel", mode=mode),
+            extra=[Term(Decimal(2), text("term.ways")), *corrections],
             rf=mode == Mode.flight and radiative_forcing(comp, data, path),
         )
     return out
@@ -156,7 +158,7 @@ def _split(
         out = travelling
     if local is None and out is None:
         if comp.standard is not None:
-            comp.assume(f"{path}.local_attendees", ALL_LOCAL, NO_ORIGINS)
+            comp.assume(f"{path}.local_attendees", "all_local", text("assume.all_local"))
             return attendees, Decimal(0)
         share = comp.default(f"{path}.local_attendees", "meeting.local_share")
         local_d = (attendees * share).to_integral_value()
@@ -181,13 +183,12 @@ def _leg(comp: Computation, leg: dict[str, Any], path: str, host: Place) -> None
     ways = Decimal(2) if leg.get("round_trip", True) else Decimal(1)
     corrections: list[Term] = []
     if leg.get("distance_km") is not None:
-        km, label = Decimal(leg["distance_km"]), "km one way"
+        km, label = Decimal(leg["distance_km"]), text("term.km_one_way")
     elif leg.get("origin"):
         km, label, corrections = route_km(comp, mode, _city(leg["origin"], f"{path}.origin"), host)
     else:
         raise ValidationFailed(f"{path}.distance_km", "Give distance_km or origin.")
     cabin = Cabin(leg["cabin"]) if leg.get("cabin") else None
-    where = f" from {leg['origin']}" if leg.get("origin") else ""
     ground_or_distance_leg(
         comp,
         mode=mode,
@@ -195,31 +196,32 @@ def _leg(comp: Computation, leg: dict[str, Any], path: str, host: Place) -> None
         km=km,
         km_label=label,
         phase=Phase.staging,
-        label=f"Travel by {MODE_NAMES.get(mode, mode)}{where}",
+        label=(
+            text("line.travel_from", origin=leg["origin"], mode=mode)
+            if leg.get("origin")
+            else text("line.travel", mode=mode)
+        ),
         cabin=cabin,
         rf=mode == Mode.flight and radiative_forcing(comp, leg, path),
-        extra=([Term(ways, "ways")] if ways != 1 else []) + corrections,
+        extra=([Term(ways, text("term.ways"))] if ways != 1 else []) + corrections,
     )
-
-
-MODE_NAMES = {Mode.high_speed_rail: "high-speed rail"}
 
 
 def _hotel(comp: Computation, data: dict[str, Any], path: str, out: Decimal, days: Decimal) -> None:
     nights = data.get("hotel_nights")
     if nights is not None:
-        terms = [Term(Decimal(nights), "room-nights")]
+        terms = [Term(Decimal(nights), text("term.room_nights"))]
     else:
         per = comp.default(f"{path}.hotel_nights", "meeting.hotel_nights_per_day")
         terms = [
-            Term(out, "out-of-town attendees"),
-            Term(days, "days"),
-            Term(per, "nights per day"),
+            Term(out, text("term.out_of_town_attendees")),
+            Term(days, text("term.days")),
+            Term(per, text("term.nights_per_day")),
         ]
     comp.add(
         Category.accommodation,
         Phase.staging,
-        "Hotel nights",
+        text("line.hotel"),
         terms,
         comp.factors.factor("hotel.night.CN"),
     )
@@ -234,21 +236,21 @@ def venue_energy(
     days: Decimal,
     green: Decimal,
     region: str,
-    label: str,
+    label: Text,
 ) -> None:
     """Grid electricity, metered or estimated from area × hours; green power counts as zero."""
     if kwh is not None:
-        terms = [Term(kwh, "kWh")]
+        terms = [Term(kwh, text("term.kwh"))]
     else:
         per = comp.factors.default("meeting.venue_kwh_per_m2_hour").value
         terms = [
-            Term(area, "m²"),
-            Term(hours, "hours per day"),
-            Term(days, "days"),
-            Term(per, "kWh per m²-hour"),
+            Term(area, text("term.m2")),
+            Term(hours, text("term.hours_per_day")),
+            Term(days, text("term.days")),
+            Term(per, text("term.kwh_per_m2_hour")),
         ]
     if green:
-        terms.append(Term(1 - green, f"non-green share ({green} green power)"))
+        terms.append(Term(1 - green, text("term.non_green_share", green=green)))
     comp.add(Category.venue_energy, Phase.staging, label, terms, comp.factors.grid(region))
 
 
@@ -282,7 +284,7 @@ def _venue_energy(
         days=days,
         green=Decimal(venue.get("green_share") or 0),
         region=grid_region(data, host),
-        label="Venue electricity",
+        label=text("line.venue_electricity"),
     )
 
 
@@ -296,8 +298,8 @@ def _meals(
             comp.add(
                 Category.catering,
                 Phase.staging,
-                f"Meals, {kind}",
-                [Term(count, "meals")],
+                text("line.meals", meal=kind),
+                [Term(count, text("term.meals"))],
                 comp.factors.factor(f"meal.{kind}"),
             )
         return
@@ -305,15 +307,15 @@ def _meals(
     for kind in MEAL_TYPES:
         share = comp.default(f"{path}.meals.{kind}", f"meeting.meal_mix.{kind}")
         terms = [
-            Term(attendees, "attendees"),
-            Term(days, "days"),
-            Term(per_day, "meals per day"),
-            Term(share, f"share {kind}"),
+            Term(attendees, text("term.attendees")),
+            Term(days, text("term.days")),
+            Term(per_day, text("term.meals_per_day")),
+            Term(share, text("term.share_meal", meal=kind)),
         ]
         comp.add(
             Category.catering,
             Phase.staging,
-            f"Meals, {kind}",
+            text("line.meals", meal=kind),
             terms,
             comp.factors.factor(f"meal.{kind}"),
         )
@@ -325,15 +327,15 @@ def printing(
     """Printed pages × paper mass per page × the paper factor."""
     kg_per_page = comp.factors.default("paper.kg_per_page").value
     if pages is not None:
-        terms = [Term(Decimal(pages), "pages")]
+        terms = [Term(Decimal(pages), text("term.pages"))]
     else:
         per = comp.default(path, per_person_key)
-        terms = [Term(people, "people"), Term(per, "pages each")]
-    terms.append(Term(kg_per_page, "kg per page"))
+        terms = [Term(people, text("term.people")), Term(per, text("term.pages_each"))]
+    terms.append(Term(kg_per_page, text("term.kg_per_page")))
     comp.add(
         Category.materials,
         Phase.preparation,
-        "Printed materials",
+        text("line.printing"),
         terms,
         comp.factors.factor("materials.paper"),
     )

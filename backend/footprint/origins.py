@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
-from backend.footprint.calc import Computation, Phase, Term
+from backend.footprint.calc import Computation, Phase, Term, text
 from backend.footprint.geo import Place, airport, city, great_circle_km
 from backend.footprint.travel import (
     Cabin,
@@ -22,7 +22,6 @@ IATA = re.compile(r"^[A-Za-z]{3}$")
 # 北京南站, 成都东站, 重庆北, 西安站: a city's name, a direction, and 站.
 STATION = re.compile(r"^(?P<city>.+?)[东南西北]?站?$")
 FLIGHT_FROM_KM = "meeting.flight_from_km"
-MODE_NAMES = {Mode.high_speed_rail: "high-speed rail"}
 
 
 def resolve(text: str, path: str) -> tuple[Place, Mode | None]:
@@ -70,7 +69,7 @@ def travel(comp: Computation, origins: list[dict[str, Any]], path: str, host: Pl
         total += people
         mode = _mode(comp, o.get("mode"), implied, great_circle_km(place, host), here)
         km, label, corrections = route_km(comp, mode, place, host)
-        ways = [Term(Decimal(2), "ways")] if o.get("round_trip", True) else []
+        ways = [Term(Decimal(2), text("term.ways"))] if o.get("round_trip", True) else []
         ground_or_distance_leg(
             comp,
             mode=mode,
@@ -78,7 +77,7 @@ def travel(comp: Computation, origins: list[dict[str, Any]], path: str, host: Pl
             km=km,
             km_label=label,
             phase=Phase.staging,
-            label=f"Travel from {o['from_']} by {MODE_NAMES.get(mode, mode)}",
+            label=text("line.travel_from", origin=o["from_"], mode=mode),
             cabin=Cabin(o["cabin"]) if o.get("cabin") else None,
             rf=mode == Mode.flight and radiative_forcing(comp, o, here),
             extra=ways + corrections,

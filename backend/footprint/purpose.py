@@ -12,14 +12,12 @@ import enum
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
+from backend.core.lang import LANGS, Lang
 from backend.footprint.factors import DATA
 from backend.footprint.geo import airport
 from backend.footprint.models import Footprint, Kind
-
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
 class PurposeKind(enum.StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, request
@@ -9,7 +10,8 @@ from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
-from backend.footprint import services
+from backend.core.lang import request_lang
+from backend.footprint import services, trail_text
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Footprint
 from backend.footprint.schemas import (
@@ -31,9 +33,17 @@ OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
 
 
 def _document(footprint: Footprint, status: int = 200) -> Response:
-    """The document frozen when the footprint was made (FootprintSchema's dump), byte for
-    byte."""
-    return Response(footprint.document, status=status, mimetype="application/json")
+    """The document frozen when the footprint was made, its words in the language of the
+    request (`trail_text`); one stored before that, with its English words, byte for byte."""
+    stored = footprint.content()
+    if trail_text.legacy(stored):
+        body, lang = footprint.document, "en"
+    else:
+        lang = request_lang()
+        rendered = trail_text.document(stored, lang)
+        body = json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
+    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
+    return Response(body, status=status, mimetype="application/json", headers=headers)
 
 
 @blp.route("/footprints", methods=["POST"])

@@ -15,7 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from backend.footprint.calc import Category, Phase
+from backend.footprint.calc import Category, Phase, Text
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
 from backend.footprint.standards import DEFAULT, STANDARDS
@@ -385,8 +385,11 @@ class LineSchema(Schema):
     category = fields.String(metadata={"enum": [c.value for c in Category]})
     scope = fields.Integer(metadata={"description": "GHG Protocol scope: 1, 2 or 3"})
     phase = fields.String(metadata={"enum": [p.value for p in Phase]})
-    label = fields.String()
-    component = fields.String()
+    # Typed as any Field: the stored form (`StoredLineSchema`) keeps ids, not words.
+    label: fields.Field = fields.String(
+        metadata={"description": "In the language of Accept-Language"}
+    )
+    component: fields.Field = fields.String()
     mass_g = fields.Integer()
     quantity = fields.String(metadata={"description": "Product of the terms, in the factor's unit"})
     factor = fields.Nested(FactorRefSchema, allow_none=True)
@@ -403,8 +406,41 @@ class DefaultUsedSchema(Schema):
     field = fields.String(metadata={"example": "meeting.days"})
     value = fields.String()
     unit = fields.String()
-    source = fields.String()
+    source: fields.Field = fields.String(metadata={"description": "Citation"})
     key = fields.String(metadata={"description": "Key in the factor set's defaults"})
+    assumption: fields.Field = fields.String(
+        metadata={"description": "What was assumed, in words, when it is not a number"}
+    )
+
+
+def _text(attr: str) -> fields.Function:
+    """A `calc.Text` attribute as stored (template id and values); a plain string as it is."""
+
+    def dump(obj: Any) -> Any:
+        value = getattr(obj, attr)
+        return value.dump() if isinstance(value, Text) else value or ""
+
+    return fields.Function(dump)
+
+
+class StoredLineSchema(LineSchema):
+    label = _text("label")
+    component = _text("component")
+
+
+class StoredBreakdownSchema(BreakdownSchema):
+    lines = fields.List(fields.Nested(StoredLineSchema))
+
+
+class StoredDefaultSchema(DefaultUsedSchema):
+    source = _text("source")
+    assumption = _text("assumption")
+
+    @post_dump
+    def _omit_no_assumption(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if not data.get("assumption"):
+            data.pop("assumption", None)
+        return data
 
 
 class StandardRefSchema(Schema):
@@ -462,12 +498,25 @@ class FootprintSchema(Schema):
     created_at = fields.DateTime()
     breakdown = fields.Nested(BreakdownSchema)
     defaults = fields.List(fields.Nested(DefaultUsedSchema))
-    trail = fields.List(fields.String())
+    trail: fields.Field = fields.List(
+        fields.String(),
+        metadata={
+            "description": "How each line was worked out, in the language of Accept-Language"
+        },
+    )
     comparisons = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(),
         metadata={"description": "Hearings: online_hearing_mass_g and online_saving_g"},
     )
+
+
+class StoredFootprintSchema(FootprintSchema):
+    """What is stored: words as catalogue ids with values (`trail_text` renders them when read)."""
+
+    breakdown = fields.Nested(StoredBreakdownSchema)
+    defaults = fields.List(fields.Nested(StoredDefaultSchema))
+    trail = fields.List(fields.Dict())
 
 
 class FactorSetSummarySchema(Schema):

@@ -17,11 +17,11 @@ from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
 from backend.footprint import claims, factors, flight, hearing, meeting, standards, venue
 from backend.footprint.access import visible
-from backend.footprint.calc import Category, Computation, Phase, Result, finish
+from backend.footprint.calc import Category, Computation, Phase, Result, Text, finish, text
 from backend.footprint.document import Document, FootprintRequest
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.models import Footprint, FootprintPart, Kind
-from backend.footprint.schemas import FootprintCreateSchema, FootprintSchema
+from backend.footprint.schemas import FootprintCreateSchema, StoredFootprintSchema
 from backend.footprint.standards import Standard
 
 Calculator = Callable[[Computation, dict[str, Any], str], None]
@@ -89,10 +89,13 @@ def calculate(
         for i, part in enumerate(section.get("components") or []):
             sub = Kind(part["kind"])
             data = part[sub.value]
-            named = f" {data['name']}" if data.get("name") else ""
-            comp.component = f"{i + 1}. {sub.value}{named}"
+            comp.component = (
+                text("component.part_named", n=i + 1, kind=sub.value, name=data["name"])
+                if data.get("name")
+                else text("component.part", n=i + 1, kind=sub.value)
+            )
             CALCULATORS[sub](comp, data, f"event.components.{i}.{sub.value}")
-        comp.component = ""
+        comp.component = None
     else:
         CALCULATORS[kind](comp, section, kind.value)
     result = finish(comp)
@@ -108,12 +111,16 @@ def calculate(
 
 
 def _carry_over(comp: Computation, fp: Footprint) -> None:
-    label = f"{fp.id}" + (f" {fp.name}" if fp.name else "")
+    label = (
+        text("component.footprint_named", id=fp.id, name=fp.name)
+        if fp.name
+        else text("component.footprint", id=fp.id)
+    )
     for line in fp.content()["breakdown"]["lines"]:
         comp.add_grams(
             Category(line["category"]),
             Phase(line["phase"]),
-            line["label"],
+            Text.load(line["label"]),
             int(line["mass_g"]),
             component=label,
         )
@@ -122,7 +129,8 @@ def _carry_over(comp: Computation, fp: Footprint) -> None:
 def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
     """Calculate and store a footprint, owned by the caller when signed in.
 
-    Its document (FootprintSchema's dump) is frozen here and served byte for byte ever after.
+    Its document (StoredFootprintSchema's dump) is frozen here; it is served with its words
+    rendered in the reader's language (`trail_text`), and its numbers never change.
     An event records the footprints it includes, which must not overlap nor be claimed by a
     neutralisation already (`claims`).
     """
@@ -156,7 +164,9 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
         user_id=user_id,
         organisation_id=org_id,
         created_at=doc.created_at,
-        document=json.dumps(FootprintSchema().dump(doc), ensure_ascii=False, separators=(",", ":")),
+        document=json.dumps(
+            StoredFootprintSchema().dump(doc), ensure_ascii=False, separators=(",", ":")
+        ),
     )
     # One Core INSERT: no unit-of-work bookkeeping on this hot path.
     s.execute(insert(TABLE), {c.key: getattr(fp, c.key) for c in TABLE.columns})

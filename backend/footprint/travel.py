@@ -7,7 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from backend.core.errors import ValidationFailed
-from backend.footprint.calc import Category, Computation, Phase, Term
+from backend.footprint.calc import Category, Computation, Phase, Term, Text, text
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.geo import Place, great_circle_km
 
@@ -34,14 +34,6 @@ GROUND_FACTOR = {
     Mode.bus: "transport.bus",
     Mode.metro: "transport.metro",
     Mode.car: "transport.car",
-}
-MODE_LABEL = {
-    Mode.flight: "flight",
-    Mode.high_speed_rail: "high-speed rail",
-    Mode.coach: "coach",
-    Mode.bus: "bus",
-    Mode.metro: "metro",
-    Mode.car: "car",
 }
 # DESNZ publishes cabin factors for short haul (economy, business) and long haul (all four).
 CABINS_BY_BAND = {
@@ -107,11 +99,11 @@ def flight_distance(
     return factor, (floor / factor.value).quantize(TENTH_KM, rounding=ROUND_CEILING)
 
 
-def flight_km_term(km: Decimal, charged: Decimal, label: str) -> Term:
+def flight_km_term(km: Decimal, charged: Decimal, label: Text) -> Term:
     """The distance term, saying so when the band-edge rule raised it."""
     if charged == km:
         return Term(km, label)
-    return Term(charged, f"{label}, raised from {km} km at the DESNZ band edge")
+    return Term(charged, text("term.km_raised", label=label, km=km))
 
 
 def radiative_forcing(comp: Computation, section: dict[str, Any], path: str) -> bool:
@@ -152,27 +144,23 @@ def flight_leg(
     cabin: Cabin | None,
     rf: bool,
     phase: Phase,
-    label: str = "",
+    label: Text | None = None,
 ) -> None:
     """One flown leg: great circle + ICAO correction, × passengers × factor."""
     gcd = great_circle_km(a, b)
     km = gcd + icao_correction(comp.factors, gcd)
     factor, charged = flight_distance(comp.factors, km, cabin, rf)
-    terms = [Term(people, "passengers")]
-    terms.append(
-        flight_km_term(km, charged, f"km ({gcd} great circle + {km - gcd} ICAO correction)")
-    )
+    terms = [Term(people, text("term.passengers"))]
+    terms.append(flight_km_term(km, charged, text("term.km_flight", gcd=gcd, corr=km - gcd)))
     terms.append(desnz_uplift(comp))
-    name = label or f"Flight {a.code}→{b.code}"
+    name = label or text("line.flight", **{"from": a.code, "to": b.code})
     comp.add(Category.travel, phase, name, terms, factor)
 
 
 def desnz_uplift(comp: Computation) -> Term:
     """DESNZ air factors carry an 8% detour uplift; ICAO-corrected distances take it out."""
     uplift = comp.factors.default("flight.desnz_uplift").value
-    return Term(
-        uplift, "DESNZ built-in detour uplift (replaced by the ICAO correction)", divide=True
-    )
+    return Term(uplift, text("term.desnz_uplift"), divide=True)
 
 
 def ground_or_distance_leg(
@@ -181,9 +169,9 @@ def ground_or_distance_leg(
     mode: Mode,
     people: Decimal,
     km: Decimal,
-    km_label: str,
+    km_label: Text,
     phase: Phase,
-    label: str,
+    label: Text,
     cabin: Cabin | None = None,
     rf: bool = False,
     extra: list[Term] | None = None,
@@ -191,24 +179,28 @@ def ground_or_distance_leg(
     """A leg given as a distance per person, in any mode."""
     if mode == Mode.flight:
         factor, charged = flight_distance(comp.factors, km, cabin, rf)
-        terms = [Term(people, "people"), *(extra or []), flight_km_term(km, charged, km_label)]
+        terms = [
+            Term(people, text("term.people")),
+            *(extra or []),
+            flight_km_term(km, charged, km_label),
+        ]
         comp.add(Category.travel, phase, label, terms, factor)
         return
-    terms = [Term(people, "people"), *(extra or []), Term(km, km_label)]
+    terms = [Term(people, text("term.people")), *(extra or []), Term(km, km_label)]
     if mode == Mode.car:
         occupancy = comp.factors.default("car.occupancy").value
-        terms.append(Term(occupancy, "people per car", divide=True))
+        terms.append(Term(occupancy, text("term.people_per_car"), divide=True))
     comp.add(Category.travel, phase, label, terms, comp.factors.factor(GROUND_FACTOR[mode]))
 
 
-def route_km(comp: Computation, mode: Mode, a: Place, b: Place) -> tuple[Decimal, str, list[Term]]:
+def route_km(comp: Computation, mode: Mode, a: Place, b: Place) -> tuple[Decimal, Text, list[Term]]:
     """One-way distance between places and any correcting terms: flights get the ICAO correction
     (and lose DESNZ's own uplift), ground modes a route factor."""
     gcd = great_circle_km(a, b)
     if mode == Mode.flight:
         corr = icao_correction(comp.factors, gcd)
-        label = f"km one way ({gcd} great circle + {corr} ICAO correction)"
+        label = text("term.km_flight_one_way", gcd=gcd, corr=corr)
         return gcd + corr, label, [desnz_uplift(comp)]
     factor = comp.factors.default("route_factor.ground").value
     km = (gcd * factor).quantize(Decimal("0.1"))
-    return km, f"km one way ({gcd} great circle × {factor} route factor)", []
+    return km, text("term.km_route_one_way", gcd=gcd, factor=factor), []

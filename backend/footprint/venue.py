@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from backend.footprint.calc import Category, Computation, Phase, Term
+from backend.footprint.calc import Category, Computation, Phase, Term, Text, text
 from backend.footprint.flight import resolve
 from backend.footprint.meeting import venue_energy
 from backend.footprint.travel import (
@@ -21,10 +21,10 @@ SPECTATOR_MODES = (Mode.metro, Mode.bus, Mode.car)
 DEFAULT_PROVINCE = "CN-SC"
 DEFAULT_AIRPORT = "TFU"
 METERED = (
-    ("natural_gas_m3", Category.fuel, "Natural gas", "m³", "fuel.natural_gas"),
-    ("diesel_l", Category.fuel, "Diesel", "L", "fuel.diesel"),
-    ("water_m3", Category.water, "Water", "m³", "water.supply"),
-    ("waste_kg", Category.waste, "Waste", "kg", "waste.general"),
+    ("natural_gas_m3", Category.fuel, "line.natural_gas", "term.m3", "fuel.natural_gas"),
+    ("diesel_l", Category.fuel, "line.diesel", "term.litres", "fuel.diesel"),
+    ("water_m3", Category.water, "line.water", "term.m3", "water.supply"),
+    ("waste_kg", Category.waste, "line.waste", "term.kg", "waste.general"),
 )
 
 
@@ -33,7 +33,7 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "venue") -> Non
     phase = Phase(data.get("phase") or Phase.staging)
     days = comp.given_or_default(data.get("days"), f"{path}.days", "meeting.days")
     province = data.get("province") or comp.assume(
-        f"{path}.province", DEFAULT_PROVINCE, "Diandian default: Sichuan"
+        f"{path}.province", DEFAULT_PROVINCE, text("assume.sichuan")
     )
     if data.get("electricity_kwh") is not None:
         venue_energy(
@@ -44,15 +44,15 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "venue") -> Non
             days=days,
             green=Decimal(data.get("green_share") or 0),
             region=province,
-            label="Venue electricity",
+            label=text("line.venue_electricity"),
         )
     for field, category, label, unit, key in METERED:
         if data.get(field):
             comp.add(
                 category,
                 Phase.wrap_up if category == Category.waste else phase,
-                label,
-                [Term(Decimal(data[field]), unit)],
+                text(label),
+                [Term(Decimal(data[field]), text(unit))],
                 comp.factors.factor(key),
             )
     if data.get("water_m3"):
@@ -68,9 +68,13 @@ def _water_treatment(comp: Computation, m3: Decimal, path: str, phase: Phase) ->
     key = "water.returned_to_sewer_share"
     if key not in comp.factors.defaults:
         return
-    terms = [Term(m3, "m³"), Term(comp.default(path, key), "share returned to sewer")]
+    terms = [Term(m3, text("term.m3")), Term(comp.default(path, key), text("term.share_to_sewer"))]
     comp.add(
-        Category.water, phase, "Water treatment", terms, comp.factors.factor("water.treatment")
+        Category.water,
+        phase,
+        text("line.water_treatment"),
+        terms,
+        comp.factors.factor("water.treatment"),
     )
 
 
@@ -91,16 +95,16 @@ def _spectators(
             mode=mode,
             people=per_day,
             km=trip,
-            km_label="km round trip",
+            km_label=text("term.km_round_trip"),
             phase=phase,
-            label=f"Spectators by {mode}",
-            extra=[Term(days, "days"), Term(share, f"share by {mode}")],
+            label=text("line.spectators", mode=mode),
+            extra=[Term(days, text("term.days")), Term(share, text("term.share_mode", mode=mode))],
         )
 
 
 def _delegation(comp: Computation, g: dict[str, Any], path: str, phase: Phase) -> None:
     people = Decimal(g["people"])
-    label = g.get("label") or "Delegation"
+    group: str | Text = g.get("label") or text("word.delegation")
     cabin = Cabin(g.get("cabin") or Cabin.economy)
     rf = radiative_forcing(comp, g, path)
     ways = [(0, 1)] + ([(1, 0)] if g.get("round_trip", True) else [])
@@ -118,7 +122,11 @@ def _delegation(comp: Computation, g: dict[str, Any], path: str, phase: Phase) -
                 cabin=cabin,
                 rf=rf,
                 phase=phase,
-                label=f"{label}: flight {ends[x].code}→{ends[y].code}",
+                label=text(
+                    "line.delegation_flight",
+                    group=group,
+                    **{"from": ends[x].code, "to": ends[y].code},
+                ),
             )
     elif g.get("flight_km"):
         ground_or_distance_leg(
@@ -126,18 +134,21 @@ def _delegation(comp: Computation, g: dict[str, Any], path: str, phase: Phase) -
             mode=Mode.flight,
             people=people,
             km=Decimal(g["flight_km"]),
-            km_label="km one way",
+            km_label=text("term.km_one_way"),
             phase=phase,
-            label=f"{label}: flights",
+            label=text("line.delegation_flights", group=group),
             cabin=cabin,
             rf=rf,
-            extra=[Term(Decimal(len(ways)), "ways")],
+            extra=[Term(Decimal(len(ways)), text("term.ways"))],
         )
     if g.get("hotel_nights"):
         comp.add(
             Category.accommodation,
             phase,
-            f"{label}: hotel nights",
-            [Term(people, "people"), Term(Decimal(g["hotel_nights"]), "nights each")],
+            text("line.delegation_hotel", group=group),
+            [
+                Term(people, text("term.people")),
+                Term(Decimal(g["hotel_nights"]), text("term.nights_each")),
+            ],
             comp.factors.factor("hotel.night.CN"),
         )

@@ -98,6 +98,8 @@ def test_the_report_carries_factors_sources_results_and_serials(client, buyer, m
     for d in fp["defaults"]:
         assert d["field"] in flat
     assert "举办阶段" in body
+    assert "场馆用电" in flat  # the footprint's own words, in the report's language
+    assert "本地交通（地铁）" in flat
     for serial in serials(cert):
         assert serial in flat
     assert cert["number"] in body
@@ -110,6 +112,7 @@ def test_the_report_carries_factors_sources_results_and_serials(client, buyer, m
     assert "Carbon-Neutrality Accounting Report" in english
     assert f"Total emissions: {mass_label(fp['mass_g'])} CO2e" in english
     assert "By phase" in english
+    assert "Venue electricity" in english.replace("\n", " ")
 
 
 def test_strangers_get_nothing_and_the_check_code_opens_the_statement_only(

@@ -228,7 +228,7 @@ def test_event_adds_up_footprints_and_components(client):
     assert event["mass_g"] == a["mass_g"] + b["mass_g"] + alone["mass_g"]
     components = {line["component"] for line in event["breakdown"]["lines"]}
     assert any(c.startswith(a["id"]) for c in components)
-    assert "1. venue 东安湖体育公园" in components
+    assert "1. 场馆 东安湖体育公园" in components  # in Chinese without Accept-Language
 
 
 def test_event_cannot_include_other_peoples_footprints(client, db_session):

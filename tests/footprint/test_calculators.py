@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from backend.footprint import factors, standards
+from backend.footprint import factors, standards, trail_text
 from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.services import calculate
 
@@ -192,7 +192,8 @@ def test_flight_method_uses_desnz_bands():
 def test_via_points_add_legs():
     direct, _ = run({"kind": "flight", "flight": {"from": "CTU", "to": "PEK"}})
     via, _ = run({"kind": "flight", "flight": {"from": "CTU", "to": "PEK", "via": ["SHA"]}})
-    assert [line.label for line in via.lines] == ["Flight CTU→SHA", "Flight SHA→PEK"]
+    labels = [trail_text.render(line.label.dump(), "en") for line in via.lines]
+    assert labels == ["Flight CTU→SHA", "Flight SHA→PEK"]
     assert via.mass_g > direct.mass_g
 
 

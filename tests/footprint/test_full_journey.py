@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 def post(client, flight):
-    return client.post("/api/v1/footprints", json={"kind": "flight", "flight": flight})
+    return client.post(
+        "/api/v1/footprints",
+        json={"kind": "flight", "flight": flight},
+        headers={"Accept-Language": "en"},
+    )
 
 
 def test_full_journey_adds_ground_legs_at_both_ends(client):

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from backend.footprint.meeting import ALL_LOCAL
-
 
 def post(client, meeting, **extra):
-    return client.post("/api/v1/footprints", json={"kind": "meeting", "meeting": meeting, **extra})
+    return client.post(
+        "/api/v1/footprints",
+        json={"kind": "meeting", "meeting": meeting, **extra},
+        headers={"Accept-Language": "en"},
+    )
 
 
 def travel_lines(body):
@@ -43,8 +45,11 @@ def test_twenty_people_from_beijing_fly_to_chengdu(client, origin, great_circle_
 def test_without_origins_the_result_says_everyone_was_assumed_local(client):
     body = post(client, {"attendees": 50}).get_json()
     assumed = {d["field"]: d for d in body["defaults"]}["meeting.local_attendees"]
-    assert assumed["value"] == ALL_LOCAL == "全部参会者按本地计 / all attendees assumed local"
-    assert assumed["source"]
+    assert assumed["value"] == "all_local"
+    assert assumed["assumption"] == (
+        "The organiser gave no out-of-town attendees or origins; all attendees assumed local"
+    )
+    assert assumed["source"] == "Diandian, Footprint calculation methodology, 2026"
     assert not any(li["label"].startswith("Travel from") for li in travel_lines(body))
 
 

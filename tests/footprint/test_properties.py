@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.footprint import factors, standards
+from backend.footprint import factors, standards, trail_text
 from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.services import calculate
 
@@ -150,4 +150,4 @@ def test_band_edge_raises_distance_and_says_so():
         }
     )
     assert above.mass_g >= below.mass_g
-    assert "raised from 500" in above.trail()[0]
+    assert "raised from 500" in trail_text.step(above.trail()[0], "en")

@@ -17,7 +17,7 @@ from backend.certificates.pdf.statement import notices
 from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT
 from backend.core.clock import china_date
-from backend.footprint.purpose import Lang
+from backend.core.lang import Lang
 
 TITLE = {"zh": "碳中和核算报告", "en": "Carbon-Neutrality Accounting Report"}
 
@@ -122,7 +122,8 @@ def activity(subject: Subject, lang: Lang) -> list[Flowable]:
         (tr(lang, "输入", "Input"), tr(lang, "默认值", "Default"), tr(lang, "依据", "Source"))
     ]
     for d in subject.defaults:
-        defaults.append((d["field"], f"{d['value']} {d['unit']}".strip(), d["source"]))
+        value = d.get("assumption") or f"{d['value']} {d['unit']}".strip()
+        defaults.append((d["field"], value, d["source"]))
     out = [
         *heading(tr(lang, "四、活动数据", "4. Activity data")),
         layout.table(rows, (0.44, 0.14, 0.24, 0.18)),

@@ -10,8 +10,8 @@ from backend.certificates.pdf import layout, words
 from backend.certificates.pdf.layout import para
 from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT, CertificateStatus, CertificateView
+from backend.core.lang import Lang
 from backend.footprint import standards
-from backend.footprint.purpose import Lang
 
 TITLE = ("碳中和声明", "Carbon-Neutrality Statement")
 REVOKED = (

@@ -14,6 +14,8 @@ from backend.certificates.issuing import Issuer
 from backend.certificates.models import Certificate
 from backend.certificates.view import CertificateView
 from backend.core.errors import NotFound
+from backend.core.lang import Lang
+from backend.footprint import trail_text
 from backend.footprint.models import Footprint, FootprintPart, Kind
 from backend.orders.models import Order
 
@@ -27,8 +29,8 @@ class NoFootprint(NotFound):
 @dataclass(frozen=True)
 class Subject:
     view: CertificateView  # as this reader may see it (`access`)
-    footprint: dict[str, Any]  # the footprint's frozen document
-    parts: tuple[dict[str, Any], ...]  # an event's parts' documents, at any depth
+    footprint: dict[str, Any]  # the footprint's frozen document, its words in the PDF's language
+    parts: tuple[dict[str, Any], ...]  # an event's parts' documents, at any depth, likewise
 
     @property
     def documents(self) -> tuple[dict[str, Any], ...]:
@@ -72,8 +74,9 @@ def parts(s: Session, fp: Footprint) -> list[Footprint]:
     return found
 
 
-def subject(s: Session, issuer: Issuer, cert: Certificate, full: bool) -> Subject:
-    """The certificate and its footprint; `NoFootprint` (404) when it neutralised none."""
+def subject(s: Session, issuer: Issuer, cert: Certificate, full: bool, lang: Lang) -> Subject:
+    """The certificate and its footprint, its words (`trail_text`) in `lang`; `NoFootprint`
+    (404) when it neutralised none."""
     fp = footprint_of(s, cert)
     if fp is None:
         raise NoFootprint(
@@ -81,4 +84,5 @@ def subject(s: Session, issuer: Issuer, cert: Certificate, full: bool) -> Subjec
             " (This certificate neutralised no event, meeting, venue or hearing footprint.)"
         )
     view = services.view(s, issuer, cert, full)
-    return Subject(view, fp.content(), tuple(p.content() for p in parts(s, fp)))
+    docs = [trail_text.document(f.content(), lang) for f in (fp, *parts(s, fp))]
+    return Subject(view, docs[0], tuple(docs[1:]))

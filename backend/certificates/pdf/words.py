@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backend.certificates.view import CreditLine, mass_label
-from backend.footprint.purpose import Lang
+from backend.core.lang import Lang
 
 MEE_GUIDE = {
     "zh": "《大型活动碳中和实施指南（试行）》（生态环境部公告 2019 年第 19 号）",

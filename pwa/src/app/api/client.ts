@@ -2,6 +2,7 @@
 import { ApiError, networkError } from "./problem";
 import type { Problem } from "./types";
 import { consentNeeded, neededBy } from "../consent";
+import { locale } from "../i18n";
 import { session, signOutLocally } from "../session";
 
 export interface Call {
@@ -11,7 +12,8 @@ export interface Call {
 }
 
 export async function api<T>(method: string, path: string, call: Call = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  // The API words a footprint's breakdown, trail and defaults in the language asked for.
+  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": locale() };
   if (call.body !== undefined) headers["Content-Type"] = "application/json";
   if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;
   const token = session.value?.token;
@@ -48,7 +50,8 @@ export async function download(path: string, filename: string): Promise<void> {
   const token = session.value?.token;
   let res: Response;
   try {
-    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    const headers: Record<string, string> = { "Accept-Language": locale() };
+    if (token) headers.Authorization = `Bearer ${token}`;
     res = await fetch(`/api/v1${path}`, { headers });
   } catch {
     throw networkError();

@@ -5104,6 +5104,7 @@ export interface components {
             scope?: number;
             /** @enum {string} */
             phase?: "preparation" | "staging" | "wrap_up";
+            /** @description In the language of Accept-Language */
             label?: string;
             component?: string;
             mass_g?: number;
@@ -5128,9 +5129,12 @@ export interface components {
             field?: string;
             value?: string;
             unit?: string;
+            /** @description Citation */
             source?: string;
             /** @description Key in the factor set's defaults */
             key?: string;
+            /** @description What was assumed, in words, when it is not a number */
+            assumption?: string;
         };
         Footprint: {
             /** @example fp_3x9k2m4q8w7e5r6t */
@@ -5153,6 +5157,7 @@ export interface components {
             created_at?: string;
             breakdown?: components["schemas"]["Breakdown"];
             defaults?: components["schemas"]["DefaultUsed"][];
+            /** @description How each line was worked out, in the language of Accept-Language */
             trail?: string[];
             /** @description Hearings: online_hearing_mass_g and online_saving_g */
             comparisons?: {

@@ -23,6 +23,7 @@ export function Calculator({ kind }: { kind: Kind }) {
   const draftKey = `calculator.${kind}`;
   const [values, setValues] = useState<Values | null>(null);
   const [footprint, setFootprint] = useState<Footprint | null>(null);
+  const [wordedIn, setWordedIn] = useState(lang.value); // the language its words came in
   const [quote, setQuote] = useState<Quote | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -49,9 +50,11 @@ export function Calculator({ kind }: { kind: Kind }) {
     const timer = setTimeout(() => {
       void saveDraft(draftKey, values).catch(() => undefined);
       setBusy(true);
+      const asked = lang.value;
       api<Footprint>("POST", "/footprints", { body: spec.body(values), signal: ctrl.signal })
         .then(async (fp) => {
           setFootprint(fp);
+          setWordedIn(asked);
           setError(undefined);
           setQuote(
             fp.mass_g! > 0
@@ -72,6 +75,20 @@ export function Calculator({ kind }: { kind: Kind }) {
       ctrl.abort();
     };
   }, [values, session.value?.token]);
+
+  // Another language: read the same footprint back, worded in it.
+  const shownLang = lang.value;
+  useEffect(() => {
+    if (!footprint?.id || wordedIn === shownLang) return;
+    const ctrl = new AbortController();
+    api<Footprint>("GET", `/footprints/${footprint.id}`, { signal: ctrl.signal })
+      .then((fp) => {
+        setFootprint(fp);
+        setWordedIn(shownLang);
+      })
+      .catch(() => undefined);
+    return () => ctrl.abort();
+  }, [shownLang, footprint?.id]);
 
   if (!values) return <Loading />;
   const beneficiary = shownName(typed, session.value?.displayName);
@@ -278,6 +295,15 @@ function Result(props: { footprint: Footprint | null; quote: Quote | null; error
         </p>
       )}
       {data.length > 0 && <BarChart data={data} title={t("calc.breakdown")} />}
+      <p>{t("calc.lines")}</p>
+      <ul class="lines">
+        {(footprint.breakdown?.lines ?? []).map((line, i) => (
+          <li key={i}>
+            <span>{line.component ? `[${line.component}] ${line.label}` : line.label}</span>
+            <span class="mono">{formatMass(line.mass_g ?? 0, l)}</span>
+          </li>
+        ))}
+      </ul>
       <details>
         <summary>{t("calc.trail")}</summary>
         <ol class="trail">
@@ -291,7 +317,7 @@ function Result(props: { footprint: Footprint | null; quote: Quote | null; error
             <ul class="trail">
               {footprint.defaults!.map((d) => (
                 <li key={d.field}>
-                  {d.field}: {d.value} {d.unit ?? ""} — {d.source}
+                  {d.field}: {d.assumption ?? `${d.value ?? ""} ${d.unit ?? ""}`} — {d.source}
                 </li>
               ))}
             </ul>
