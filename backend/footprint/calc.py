@@ -125,10 +125,16 @@ class DefaultUsed:
 
     field: str  # the input's path, such as meeting.days
     value: str
-    unit: str
+    unit: str | Text
     source: str | Text  # a factor set default's citation, or Diandian's own rule (`Text`)
     key: str  # in the factor set's defaults; empty for an assumption that is not a number
     assumption: Text | None = None  # what was assumed, in words, when it is not a number
+
+
+def _bilingual(en: str, zh: str) -> str | Text:
+    """A factor set's words in both languages when it gives Chinese (2026.1 on), else its
+    English as it is."""
+    return Text("bilingual", {"zh": zh, "en": en}) if zh else en
 
 
 def fmt(value: Decimal) -> str:
@@ -149,7 +155,8 @@ class Computation:
     def default(self, path: str, key: str) -> Decimal:
         """The value of a documented default, recorded as applied to input `path`."""
         d = self.factors.default(key)
-        self.defaults_used.append(DefaultUsed(path, str(d.value), d.unit, d.source, key))
+        unit, source = _bilingual(d.unit, d.unit_zh), _bilingual(d.source, d.source_zh)
+        self.defaults_used.append(DefaultUsed(path, str(d.value), unit, source, key))
         return d.value
 
     def assume(self, path: str, value: str, assumption: Text) -> str:

@@ -30,6 +30,8 @@ class Factor:
     region: str
     url: str = ""
     note: str = ""
+    source_zh: str = ""  # the source (a default's: Diandian's reasoning) in Chinese, if given
+    unit_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def _entries(raw: dict[str, Any], where: str) -> dict[str, Factor]:
             region=entry["region"],
             url=entry.get("url", ""),
             note=entry.get("note", ""),
+            source_zh=entry.get("source_zh", ""),
+            unit_zh=entry.get("unit_zh", ""),
         )
     return out
 

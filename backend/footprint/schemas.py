@@ -405,7 +405,7 @@ class BreakdownSchema(Schema):
 class DefaultUsedSchema(Schema):
     field = fields.String(metadata={"example": "meeting.days"})
     value = fields.String()
-    unit = fields.String()
+    unit: fields.Field = fields.String()
     source: fields.Field = fields.String(metadata={"description": "Citation"})
     key = fields.String(metadata={"description": "Key in the factor set's defaults"})
     assumption: fields.Field = fields.String(
@@ -433,6 +433,7 @@ class StoredBreakdownSchema(BreakdownSchema):
 
 
 class StoredDefaultSchema(DefaultUsedSchema):
+    unit = _text("unit")
     source = _text("source")
     assumption = _text("assumption")
 

@@ -79,7 +79,7 @@ def _line(line: dict[str, Any], lang: Lang) -> dict[str, Any]:
 
 
 def _default(d: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    out = {**d, "source": render(d["source"], lang)}
+    out = {**d, "source": render(d["source"], lang), "unit": render(d.get("unit", ""), lang)}
     if "assumption" in d:
         out["assumption"] = render(d["assumption"], lang)
     return out
