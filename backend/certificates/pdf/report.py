@@ -18,6 +18,7 @@ from backend.certificates.pdf.subject import Subject
 from backend.certificates.view import POOLED_RETIREMENT
 from backend.core.clock import china_date
 from backend.core.lang import Lang
+from backend.footprint import trail_text
 
 TITLE = {"zh": "碳中和核算报告", "en": "Carbon-Neutrality Accounting Report"}
 
@@ -93,10 +94,10 @@ def sources(subject: Subject, lang: Lang) -> list[Flowable]:
     ]
 
 
-def unit_of(factor: dict[str, Any]) -> str:
-    """What a factor is per: `pkm` of `kgCO2e/pkm`, `meal` of `kgCO2e per meal`."""
-    unit = str(factor.get("unit", "")).replace(" per ", "/")
-    return unit.rsplit("/", 1)[1] if "/" in unit else ""
+def unit_of(factor: dict[str, Any], lang: Lang) -> str:
+    """What a factor is per, in `lang`: `pkm` of `kgCO2e/pkm`, 餐 of `kgCO2e per meal`."""
+    unit = trail_text.unit(str(factor.get("unit", "")), lang).replace(" per ", "/")
+    return unit.split("/", 1)[1] if "/" in unit else ""
 
 
 def activity(subject: Subject, lang: Lang) -> list[Flowable]:
@@ -114,7 +115,7 @@ def activity(subject: Subject, lang: Lang) -> list[Flowable]:
             (
                 label,
                 words.word(words.PHASES, line["phase"], lang),
-                f"{line['quantity']} {unit_of(line['factor'])}",
+                f"{line['quantity']} {unit_of(line['factor'], lang)}",
                 words.tonnes(int(line["mass_g"])),
             )
         )
@@ -153,7 +154,11 @@ def factors(subject: Subject, lang: Lang) -> list[Flowable]:
     for key, f in seen.items():
         where = f"{f['source']} ({f['year']}, {f['region']})"
         rows.append(
-            (key, f"{f['value']} {f['unit']}", f"{where}\n{f['url']}" if f.get("url") else where)
+            (
+                key,
+                f"{f['value']} {trail_text.unit(f['unit'], lang)}",
+                f"{where}\n{f['url']}" if f.get("url") else where,
+            )
         )
     return [
         *heading(tr(lang, "五、排放因子及来源", "5. Emission factors and sources")),
