@@ -98,6 +98,8 @@ def test_the_report_carries_factors_sources_results_and_serials(client, buyer, m
     for d in fp["defaults"]:
         assert d["field"] in flat
     assert "举办阶段" in body
+    assert "kgCO2e/餐" in flat  # units in the report's language
+    assert " per meal" not in flat
     assert "场馆用电" in flat  # the footprint's own words, in the report's language
     assert "本地交通（地铁）" in flat
     for serial in serials(cert):
