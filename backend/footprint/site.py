@@ -1,6 +1,6 @@
 """A site (a branch, office, shop, restaurant or scenic spot) over a period: grid electricity,
-fuels, owned vehicles, refrigerant top-ups, waste and staff commuting. A preset only says which
-of these inputs its form shows (`PRESETS`); it never changes the arithmetic."""
+fuels, owned vehicles, refrigerant top-ups, waste and staff commuting. A preset only chooses
+which of these inputs its form shows; it never changes the arithmetic."""
 
 from __future__ import annotations
 
@@ -8,35 +8,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from backend.footprint import venue
 from backend.footprint.calc import Category, Computation, Phase, Term, text
 from backend.footprint.meeting import venue_energy
 from backend.footprint.travel import Mode, ground_or_distance_leg
-from backend.footprint.venue import DEFAULT_PROVINCE
 
 REFRIGERANTS = ("R-22", "R-410A", "R-32", "R-134a")
 FUELS = {"petrol": "line.vehicle_petrol", "diesel": "line.vehicle_diesel"}
 VEHICLE_KM = {"car": ("line.vehicle_car_km", "transport.car")}  # per vehicle-km
 COMMUTE_MODES = (Mode.metro, Mode.bus, Mode.car)
-METERED = (
-    ("natural_gas_m3", Category.fuel, "line.natural_gas", "term.m3", "fuel.natural_gas"),
-    ("diesel_l", Category.fuel, "line.diesel", "term.litres", "fuel.diesel"),
-    ("waste_kg", Category.waste, "line.waste", "term.kg", "waste.general"),
-)
+METERED = tuple(row for row in venue.METERED if row[0] != "water_m3")
 # CDCER's scenes (seed: catering, supermarkets, A-grade scenic spots) and 零碳网点 (bank branches,
-# offices): the inputs each form shows. Every input stays allowed whatever the preset.
-PRESETS = {
-    "catering": ("electricity_kwh", "natural_gas_m3", "refrigerants", "waste_kg", "commuting"),
-    "supermarket": ("electricity_kwh", "refrigerants", "vehicles", "waste_kg", "commuting"),
-    "scenic_spot": ("electricity_kwh", "diesel_l", "vehicles", "waste_kg", "commuting"),
-    "bank_branch": ("electricity_kwh", "natural_gas_m3", "vehicles", "refrigerants", "commuting"),
-    "office": ("electricity_kwh", "natural_gas_m3", "vehicles", "refrigerants", "commuting"),
-}
+# offices). Which inputs each shows is the form's business (pwa/src/app/calculators.ts).
+PRESETS = ("catering", "supermarket", "scenic_spot", "bank_branch", "office")
 
 
 def compute(comp: Computation, data: dict[str, Any], path: str = "site") -> None:
     """All lines of one site over its period."""
     province = data.get("province") or comp.assume(
-        f"{path}.province", DEFAULT_PROVINCE, text("assume.sichuan")
+        f"{path}.province", venue.DEFAULT_PROVINCE, text("assume.sichuan")
     )
     if data.get("electricity_kwh") is not None:
         venue_energy(
@@ -49,15 +39,7 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "site") -> None
             region=province,
             label=text("line.site_electricity"),
         )
-    for field, category, label, unit, key in METERED:
-        if data.get(field):
-            comp.add(
-                category,
-                Phase.wrap_up if category == Category.waste else Phase.staging,
-                text(label),
-                [Term(Decimal(data[field]), text(unit))],
-                comp.factors.factor(key),
-            )
+    venue.metered(comp, data, METERED, Phase.staging)
     for v in data.get("vehicles") or []:
         _vehicle(comp, v)
     for r in data.get("refrigerants") or []:
