@@ -5,7 +5,15 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, newIdempotencyKey } from "../api/client";
 import type { Footprint, Order, Quote } from "../api/types";
 import { keepTypedName, shownName, typedName } from "../beneficiary";
-import { CALCULATORS, initialValues, type FieldSpec, type Kind, type Values } from "../calculators";
+import {
+  CALCULATORS,
+  initialValues,
+  shownFields,
+  shownValues,
+  type FieldSpec,
+  type Kind,
+  type Values,
+} from "../calculators";
 import { BarChart } from "../components/charts";
 import { PaymentChooser } from "../components/PaymentChooser";
 import { ErrorBox, Loading } from "../components/status";
@@ -51,7 +59,7 @@ export function Calculator({ kind }: { kind: Kind }) {
       void saveDraft(draftKey, values).catch(() => undefined);
       setBusy(true);
       const asked = lang.value;
-      api<Footprint>("POST", "/footprints", { body: spec.body(values), signal: ctrl.signal })
+      api<Footprint>("POST", "/footprints", { body: spec.body(shownValues(spec, values)), signal: ctrl.signal })
         .then(async (fp) => {
           setFootprint(fp);
           setWordedIn(asked);
@@ -134,8 +142,9 @@ export function Calculator({ kind }: { kind: Kind }) {
     }
   }
 
-  const main = spec.fields.filter((f) => !f.optional);
-  const more = spec.fields.filter((f) => f.optional);
+  const shown = shownFields(spec, values);
+  const main = shown.filter((f) => !f.optional);
+  const more = shown.filter((f) => f.optional);
   return (
     <section class="screen">
       <h1>{t(`calc.${kind}.title`)}</h1>
@@ -228,7 +237,7 @@ function Field(props: {
         >
           {spec.options!.map((o) => (
             <option key={o} value={o}>
-              {tryT(`mode.${o}`)}
+              {spec.optionText ? spec.optionText(o) : tryT(`mode.${o}`)}
             </option>
           ))}
         </select>
@@ -249,6 +258,8 @@ function Field(props: {
       {hint}
       {spec.type === "text" ? (
         <input {...common} type="text" />
+      ) : spec.type === "date" ? (
+        <input {...common} type="date" />
       ) : (
         <input
           {...common}
