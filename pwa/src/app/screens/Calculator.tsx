@@ -18,7 +18,7 @@ import { BarChart } from "../components/charts";
 import { PaymentChooser } from "../components/PaymentChooser";
 import { ErrorBox, Loading } from "../components/status";
 import { formatMass, formatMoney } from "../format";
-import { lang, t, tryT } from "../i18n";
+import { firstT, lang, t, tryT } from "../i18n";
 import { loadDraft, saveDraft } from "../offline/store";
 import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
 import { here, navigate } from "../router";
@@ -154,13 +154,25 @@ export function Calculator({ kind }: { kind: Kind }) {
           {t("calc.hint")}
         </p>
         {main.map((f) => (
-          <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+          <Field
+            key={f.name}
+            spec={f}
+            value={values[f.name]!}
+            preset={values.preset}
+            onChange={set}
+          />
         ))}
         {more.length > 0 && (
           <details>
             <summary>{t("calc.more")}</summary>
             {more.map((f) => (
-              <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+              <Field
+            key={f.name}
+            spec={f}
+            value={values[f.name]!}
+            preset={values.preset}
+            onChange={set}
+          />
             ))}
           </details>
         )}
@@ -199,11 +211,12 @@ export function Calculator({ kind }: { kind: Kind }) {
 function Field(props: {
   spec: FieldSpec;
   value: string | boolean;
+  preset: string | boolean | undefined; // a site's scene may word a field its own way
   onChange: (name: string, v: string | boolean) => void;
 }) {
-  const { spec, value, onChange } = props;
+  const { spec, value, preset, onChange } = props;
   const id = `f-${spec.name}`;
-  const label = tryT(`field.${spec.name}`);
+  const label = firstT([`field.${spec.name}@${String(preset)}`, `field.${spec.name}`]);
   const hintId = spec.hint ? `${id}-hint` : undefined;
   const hint = spec.hint && (
     <small id={hintId} class="hint">
