@@ -185,3 +185,18 @@ def test_an_organisation_neutralises_two_sites_with_one_order(client, stock, buy
         headers=f.order_headers(buyer.token),
     )
     assert again.status_code == 409  # the stored branch is covered by the event's order
+
+
+def test_a_neutralised_branch_has_its_statement_and_report(client, stock, buyer):
+    from tests.certificates.test_pdfs import text
+
+    fp = post(client, BANK, headers=f.bearer(buyer.token)).get_json()
+    order = f.neutralise(client, buyer.token, footprint_id=fp["id"], preferences=stock.prefs)
+    base = f"/api/v1/certificates/{order['certificate_number']}"
+    statement = text(client.get(f"{base}/statement.pdf", headers=f.bearer(buyer.token)))
+    assert "零碳网点：恒丰银行成都分行营业部" in statement.replace("\n", "")
+    report = text(client.get(f"{base}/report.pdf", headers=f.bearer(buyer.token)))
+    flat = report.replace("\n", "")
+    assert "refrigerant.R-410A" in flat
+    assert "制冷剂补充（R-410A）" in flat
+    assert "36.52" in flat  # 36,523.79 kg

@@ -2544,7 +2544,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The 碳中和声明 of a certificate for an event, meeting, venue or hearing: who, what,
+         * The 碳中和声明 of a certificate for an event, meeting, venue, hearing or site: who, what,
          *     the footprint, the credits retired and their serials. Who may see it, and what, as for
          *     its JSON (a judicial one masked to the public).
          */
@@ -2578,7 +2578,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                /** @description Unknown, or not for an event, meeting, venue, hearing or site footprint (`no-footprint`) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2653,7 +2653,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                /** @description Unknown, or not for an event, meeting, venue, hearing or site footprint (`no-footprint`) */
                 404: {
                     headers: {
                         [name: string]: unknown;
