@@ -121,7 +121,9 @@ class CertificatePng(MethodView):
         return Response(png.body, mimetype="image/png", headers=headers)
 
 
-NO_FOOTPRINT = "Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`)"
+NO_FOOTPRINT = (
+    "Unknown, or not for an event, meeting, venue, hearing or site footprint (`no-footprint`)"
+)
 
 
 def _lang(query: dict[str, Any]) -> Lang:
@@ -150,7 +152,7 @@ class StatementPdf(MethodView):
     @blp.alt_response(404, description=NO_FOOTPRINT)
     @blp.doc(security=OPTIONAL_AUTH)
     def get(self, query: dict[str, Any], number: str) -> Response:
-        """The 碳中和声明 of a certificate for an event, meeting, venue or hearing: who, what,
+        """The 碳中和声明 of a certificate for an event, meeting, venue, hearing or site: who, what,
         the footprint, the credits retired and their serials. Who may see it, and what, as for
         its JSON (a judicial one masked to the public)."""
         s = db.session()

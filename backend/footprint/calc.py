@@ -27,6 +27,7 @@ class Category(enum.StrEnum):
     waste = "waste"
     water = "water"
     digital = "digital"
+    refrigerant = "refrigerant"
 
 
 class Phase(enum.StrEnum):
@@ -39,6 +40,7 @@ class Phase(enum.StrEnum):
 
 SCOPE_OF = {
     Category.fuel: 1,
+    Category.refrigerant: 1,
     Category.venue_energy: 2,
 }
 

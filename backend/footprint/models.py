@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     flight = "flight"
     hearing = "hearing"
     venue = "venue"
+    site = "site"
     event = "event"
 
 

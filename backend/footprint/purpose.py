@@ -25,6 +25,7 @@ class PurposeKind(enum.StrEnum):
     flight = "flight"
     hearing = "hearing"
     venue = "venue"
+    site = "site"
     event = "event"
     restoration = "restoration"  # a court's restorative purchase; the name is the case number
     points = "points"  # 碳惠天府 points redeemed
@@ -36,6 +37,7 @@ LABELS: dict[PurposeKind, dict[Lang, str]] = {
     PurposeKind.flight: {"zh": "航班", "en": "Flight"},
     PurposeKind.hearing: {"zh": "庭审", "en": "Court hearing"},
     PurposeKind.venue: {"zh": "场馆", "en": "Venue"},
+    PurposeKind.site: {"zh": "零碳网点", "en": "Site operations"},
     PurposeKind.event: {"zh": "活动", "en": "Event"},
     PurposeKind.restoration: {"zh": "生态修复", "en": "Ecological restoration"},
     PurposeKind.points: {"zh": "碳惠天府积分兑换", "en": "Carbon-inclusion points redemption"},

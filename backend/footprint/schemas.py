@@ -18,6 +18,7 @@ from marshmallow import (
 from backend.footprint.calc import Category, Phase, Text
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
+from backend.footprint.site import FUELS, PRESETS, REFRIGERANTS, VEHICLE_KM
 from backend.footprint.standards import DEFAULT, STANDARDS
 from backend.footprint.travel import Cabin, Mode
 
@@ -36,6 +37,9 @@ MAX_PASSENGERS = 10_000
 MAX_VIA = 8
 MAX_COMPONENTS = 200
 MAX_LEGS = 100
+MAX_PERIOD_DAYS = 3660  # ten years
+MAX_VEHICLE_KM = 10**9
+MAX_REFRIGERANT_KG = 10**6
 
 
 def whole(maximum: int, *, required: bool = False, minimum: int = 0, **kw: Any) -> fields.Integer:
@@ -270,11 +274,75 @@ class VenueSchema(Schema):
     )
 
 
+class PeriodSchema(Schema):
+    start = fields.Date(required=True, metadata={"example": "2026-01-01"})
+    end = fields.Date(required=True, metadata={"example": "2026-12-31"})
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data["end"] < data["start"]:
+            raise ValidationError("The period ends before it starts.", "end")
+        if (data["end"] - data["start"]).days >= MAX_PERIOD_DAYS:
+            raise ValidationError(f"At most {MAX_PERIOD_DAYS} days.", "end")
+
+
+class VehicleSchema(Schema):
+    """An owned vehicle's fuel in litres, or (when fuel is unknown) its km."""
+
+    fuel = fields.String(validate=validate.OneOf(list(FUELS)))
+    litres = quantity(MAX_VOLUME)
+    vehicle = fields.String(validate=validate.OneOf(list(VEHICLE_KM)))
+    km = quantity(MAX_VEHICLE_KM)
+
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("fuel") and data.get("litres") is not None:
+            if data.get("vehicle") or data.get("km") is not None:
+                raise ValidationError("Give fuel and litres, or vehicle and km, not both.", "km")
+        elif not (data.get("vehicle") and data.get("km") is not None):
+            raise ValidationError("Give fuel and litres, or vehicle and km.", "litres")
+
+
+class RefrigerantSchema(Schema):
+    gas = fields.String(required=True, validate=validate.OneOf(REFRIGERANTS))
+    kg = quantity(MAX_REFRIGERANT_KG, required=True, metadata={"description": "Topped up"})
+
+
+class CommutingSchema(Schema):
+    staff = whole(MAX_PEOPLE, required=True, minimum=1)
+    working_days = whole(
+        MAX_PERIOD_DAYS, metadata={"description": "Per person; default: weekdays in the period"}
+    )
+    trip_km = quantity(MAX_KM, metadata={"description": "Round trip per working day"})
+    mode_share = fields.Nested(ModeShareSchema)
+
+
+class SiteFootprintSchema(Schema):
+    name = label()
+    preset = fields.String(
+        validate=validate.OneOf(list(PRESETS)),
+        metadata={"description": "Which inputs the form shows; never changes the arithmetic"},
+    )
+    province = province()
+    period = fields.Nested(PeriodSchema, required=True)
+    electricity_kwh = quantity(MAX_KWH)
+    green_power_pct = quantity(100, metadata={"description": "Green power, percent (0-100)"})
+    natural_gas_m3 = quantity(MAX_VOLUME)
+    diesel_l = quantity(MAX_VOLUME)
+    waste_kg = quantity(MAX_MASS_KG)
+    vehicles = fields.List(fields.Nested(VehicleSchema), validate=validate.Length(max=MAX_LEGS))
+    refrigerants = fields.List(
+        fields.Nested(RefrigerantSchema), validate=validate.Length(max=MAX_LEGS)
+    )
+    commuting = fields.Nested(CommutingSchema)
+
+
 SECTIONS = {
     Kind.meeting: MeetingSchema,
     Kind.flight: FlightSchema,
     Kind.hearing: HearingSchema,
     Kind.venue: VenueSchema,
+    Kind.site: SiteFootprintSchema,
 }
 
 
@@ -294,6 +362,7 @@ class ComponentSchema(Schema):
     flight = fields.Nested(FlightSchema)
     hearing = fields.Nested(HearingSchema)
     venue = fields.Nested(VenueSchema)
+    site = fields.Nested(SiteFootprintSchema)
 
     @validates_schema
     def _one(self, data: dict[str, Any], **_: Any) -> None:
@@ -326,6 +395,7 @@ class FootprintCreateSchema(Schema):
     flight = fields.Nested(FlightSchema)
     hearing = fields.Nested(HearingSchema)
     venue = fields.Nested(VenueSchema)
+    site = fields.Nested(SiteFootprintSchema)
     event = fields.Nested(EventSchema)
     factor_set = fields.String(
         validate=validate.Length(max=16),

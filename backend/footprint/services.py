@@ -15,7 +15,7 @@ from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
 from backend.core.db import random_id
 from backend.core.errors import NotFound, ValidationFailed
-from backend.footprint import claims, factors, flight, hearing, meeting, standards, venue
+from backend.footprint import claims, factors, flight, hearing, meeting, site, standards, venue
 from backend.footprint.access import visible
 from backend.footprint.calc import Category, Computation, Phase, Result, Text, finish, text
 from backend.footprint.document import Document, FootprintRequest
@@ -30,6 +30,7 @@ CALCULATORS: dict[Kind, Calculator] = {
     Kind.flight: flight.compute,
     Kind.hearing: hearing.compute,
     Kind.venue: venue.compute,
+    Kind.site: site.compute,
 }
 TABLE = cast(Table, Footprint.__table__)
 PARTS = cast(Table, FootprintPart.__table__)

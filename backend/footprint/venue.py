@@ -46,21 +46,29 @@ def compute(comp: Computation, data: dict[str, Any], path: str = "venue") -> Non
             region=province,
             label=text("line.venue_electricity"),
         )
-    for field, category, label, unit, key in METERED:
-        if data.get(field):
-            comp.add(
-                category,
-                Phase.wrap_up if category == Category.waste else phase,
-                text(label),
-                [Term(Decimal(data[field]), text(unit))],
-                comp.factors.factor(key),
-            )
+    metered(comp, data, METERED, phase)
     if data.get("water_m3"):
         _water_treatment(comp, Decimal(data["water_m3"]), f"{path}.water_m3", phase)
     if data.get("spectators"):
         _spectators(comp, data["spectators"], f"{path}.spectators", days, phase)
     for i, group in enumerate(data.get("delegations") or []):
         _delegation(comp, group, f"{path}.delegations.{i}", phase)
+
+
+def metered(
+    comp: Computation, data: dict[str, Any], rows: tuple[tuple[str, ...], ...], phase: Phase
+) -> None:
+    """One line per metered quantity given: (field, category, label, unit, factor key) rows;
+    waste is wrap-up."""
+    for field, category, label, unit, key in rows:
+        if data.get(field):
+            comp.add(
+                Category(category),
+                Phase.wrap_up if category == Category.waste else phase,
+                text(label),
+                [Term(Decimal(data[field]), text(unit))],
+                comp.factors.factor(key),
+            )
 
 
 def _water_treatment(comp: Computation, m3: Decimal, path: str, phase: Phase) -> None:

@@ -18,6 +18,7 @@ SCENARIO_LABELS: dict[str, tuple[str, str]] = {
     Kind.flight.value: ("碳中和航班", "Flights"),
     Kind.hearing.value: ("零碳法庭庭审", "Court hearings"),
     Kind.venue.value: ("大型活动场馆", "Event venues"),
+    Kind.site.value: ("零碳网点与场所", "Branches and sites"),
     Kind.event.value: ("活动", "Events"),
     POINTS_REDEMPTION: ("碳积分兑换", "Points redemptions"),
     COURT_RESTORATION: ("司法生态修复", "Court restoration"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CALCULATORS, initialValues, parseOrigins } from "../src/app/calculators";
+import { CALCULATORS, initialValues, parseOrigins, shownFields, shownValues } from "../src/app/calculators";
 import { venueFromQr } from "../src/app/checkin";
 import { match, safeNext } from "../src/app/paths";
 
@@ -51,6 +51,41 @@ describe("calculators", () => {
     const spec = CALCULATORS.venue;
     const body = spec.body(initialValues(spec, undefined, new URLSearchParams("green_share=0.1")));
     expect(body.venue).toMatchObject({ green_share: "0.1", electricity_kwh: "5000" });
+  });
+});
+
+describe("the site calculator", () => {
+  const spec = CALCULATORS.site;
+  const start = (query: string) => initialValues(spec, undefined, new URLSearchParams(query));
+
+  it("shows the sources of the preset in the link", () => {
+    const names = (q: string) => shownFields(spec, start(q)).map((f) => f.name);
+    expect(names("preset=catering")).toEqual(
+      expect.arrayContaining(["natural_gas_m3", "refrigerant_kg", "waste_kg", "staff"]),
+    );
+    expect(names("preset=catering")).not.toContain("car_km");
+    expect(names("preset=scenic_spot")).toEqual(expect.arrayContaining(["vehicle_diesel_l", "diesel_l"]));
+    expect(names("preset=scenic_spot")).not.toContain("refrigerant_kg");
+  });
+
+  it("sends only what the preset shows, decimals as typed", () => {
+    const v = start(
+      "preset=catering&province=CN-BJ&electricity_kwh=18000&natural_gas_m3=2400&refrigerant_gas=R-22" +
+        "&refrigerant_kg=0.8&car_km=500&staff=12&working_days=78",
+    );
+    expect(spec.body(shownValues(spec, v))).toEqual({
+      kind: "site",
+      standard: "mee-2019",
+      site: {
+        preset: "catering",
+        province: "CN-BJ",
+        period: { start: "2026-01-01", end: "2026-12-31" },
+        electricity_kwh: "18000",
+        natural_gas_m3: "2400",
+        refrigerants: [{ gas: "R-22", kg: "0.8" }],
+        commuting: { staff: 12, working_days: 78 },
+      },
+    });
   });
 });
 

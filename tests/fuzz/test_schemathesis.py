@@ -196,6 +196,10 @@ def story_machine(app: Flask, stock: factories.Stock) -> Any:
                     else {"mass_g": 1_000_000}
                 )
                 case.body = {**size, "beneficiary": "张三", "preferences": stock.prefs}
+            elif case.path.endswith("/confirm"):
+                # A generated outcome is "declined" as often as not; whether any payment of a
+                # short story succeeds then hangs on the seed (which any schema change moves).
+                case.body = {}
 
     return Story
 

@@ -1,2 +1,2 @@
 """A certificate's PDFs: the one-page 碳中和声明 and the accounting report (核算报告), for a
-certificate that neutralised an event, meeting, venue or hearing footprint."""
+certificate that neutralised an event, meeting, venue, hearing or site footprint."""

@@ -19,7 +19,7 @@ from backend.footprint import trail_text
 from backend.footprint.models import Footprint, FootprintPart, Kind
 from backend.orders.models import Order
 
-REPORTED = frozenset({Kind.event, Kind.meeting, Kind.venue, Kind.hearing})
+REPORTED = frozenset({Kind.event, Kind.meeting, Kind.venue, Kind.hearing, Kind.site})
 
 
 class NoFootprint(NotFound):
@@ -53,7 +53,7 @@ class Subject:
 
 
 def footprint_of(s: Session, cert: Certificate) -> Footprint | None:
-    """The event, meeting, venue or hearing footprint the certificate's order neutralised."""
+    """The event, meeting, venue, hearing or site footprint the certificate's order neutralised."""
     if cert.order_id is None:
         return None
     fp_id = s.scalar(select(Order.footprint_id).where(Order.id == cert.order_id))
@@ -80,8 +80,8 @@ def subject(s: Session, issuer: Issuer, cert: Certificate, full: bool, lang: Lan
     fp = footprint_of(s, cert)
     if fp is None:
         raise NoFootprint(
-            "此证书没有可报告的活动、会议、场馆或庭审足迹。"
-            " (This certificate neutralised no event, meeting, venue or hearing footprint.)"
+            "此证书没有可报告的活动、会议、场馆、庭审或场所足迹。"
+            " (This certificate neutralised no event, meeting, venue, hearing or site footprint.)"
         )
     view = services.view(s, issuer, cert, full)
     docs = [trail_text.document(f.content(), lang) for f in (fp, *parts(s, fp))]

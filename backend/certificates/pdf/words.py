@@ -32,6 +32,7 @@ CATEGORIES: dict[str, dict[Lang, str]] = {
     "waste": {"zh": "废弃物", "en": "Waste"},
     "water": {"zh": "用水", "en": "Water"},
     "digital": {"zh": "线上与数字", "en": "Online and digital"},
+    "refrigerant": {"zh": "制冷剂逸散", "en": "Refrigerant leakage"},
 }
 PHASES: dict[str, dict[Lang, str]] = {
     "preparation": {"zh": "筹备阶段", "en": "Preparation"},

@@ -26,7 +26,7 @@ import { session } from "./session";
 import { applyUpdate, updateReady } from "./update";
 import type { Kind } from "./calculators";
 
-const KINDS: Kind[] = ["meeting", "flight", "hearing", "venue"];
+const KINDS: Kind[] = ["meeting", "flight", "hearing", "venue", "site"];
 // Separate chunks, loaded only by people who open them (and kept out of the precache).
 const orgDesk: DeskModule = () => import("./staff/OrgDesk");
 const courtDesk: DeskModule = () => import("./staff/CourtDesk");

@@ -1,18 +1,22 @@
 // The footprint calculators: their form fields with defaults, and the API body each one builds.
 import type { FootprintCreate } from "./api/types";
+import { lang } from "./i18n";
+import { PROVINCES } from "./staff/provinces";
 
-export type Kind = "meeting" | "flight" | "hearing" | "venue";
+export type Kind = "meeting" | "flight" | "hearing" | "venue" | "site";
 export type Values = Record<string, string | boolean>;
 
 export interface FieldSpec {
   name: string;
-  type: "int" | "decimal" | "text" | "select" | "bool";
+  type: "int" | "decimal" | "text" | "date" | "select" | "bool";
   default: string | boolean;
   options?: string[]; // select
   min?: number;
   max?: number;
   optional?: boolean; // shown under "more details"
   hint?: boolean; // a line under the field: the message `field.<name>.hint`
+  optionText?: (option: string) => string; // a select's words (default: the message `mode.<option>`)
+  only?: string[]; // shown (and sent) only for these presets
 }
 
 export interface CalculatorSpec {
@@ -21,6 +25,12 @@ export interface CalculatorSpec {
   body(v: Values): FootprintCreate;
 }
 
+/** CDCER's scenes (catering, supermarket, A-grade scenic spot) and 零碳网点 (bank branch, office). */
+export const SITE_PRESETS = ["bank_branch", "office", "catering", "supermarket", "scenic_spot"] as const;
+type SitePreset = (typeof SITE_PRESETS)[number];
+const COOLED: SitePreset[] = ["catering", "supermarket", "bank_branch", "office"]; // refrigerants
+const FLEET: SitePreset[] = ["supermarket", "scenic_spot", "bank_branch", "office"]; // own vehicles
+const WASTE: SitePreset[] = ["catering", "supermarket", "scenic_spot"];
 const MODES = ["flight", "high_speed_rail", "coach", "bus", "metro", "car"];
 /** The claim standard the footprint is worked out under (GET /factors describes both). */
 const STANDARD: FieldSpec = {
@@ -189,7 +199,117 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       },
     }),
   },
+  site: {
+    kind: "site",
+    fields: [
+      {
+        name: "preset",
+        type: "select",
+        default: "bank_branch",
+        options: [...SITE_PRESETS],
+        hint: true,
+      },
+      {
+        name: "province",
+        type: "select",
+        default: "CN-SC",
+        options: Object.keys(PROVINCES),
+        optionText: (o) => PROVINCES[o as keyof typeof PROVINCES][lang.value === "zh" ? 0 : 1],
+      },
+      { name: "period_start", type: "date", default: "2026-01-01" },
+      { name: "period_end", type: "date", default: "2026-12-31" },
+      { name: "electricity_kwh", type: "decimal", default: "0", min: 0, hint: true },
+      { name: "green_power_pct", type: "decimal", default: "0", min: 0, max: 100 },
+      {
+        name: "natural_gas_m3",
+        type: "decimal",
+        default: "0",
+        min: 0,
+        only: ["catering", "bank_branch", "office"],
+      },
+      { name: "petrol_l", type: "decimal", default: "0", min: 0, only: FLEET },
+      {
+        name: "vehicle_diesel_l",
+        type: "decimal",
+        default: "0",
+        min: 0,
+        only: ["supermarket", "scenic_spot"],
+        hint: true,
+      },
+      {
+        name: "car_km",
+        type: "decimal",
+        default: "0",
+        min: 0,
+        only: ["bank_branch", "office"],
+        hint: true,
+      },
+      { name: "diesel_l", type: "decimal", default: "0", min: 0, only: ["scenic_spot"] },
+      {
+        name: "refrigerant_gas",
+        type: "select",
+        default: "R-410A",
+        options: ["R-410A", "R-32", "R-134a", "R-22"],
+        optionText: (o) => o,
+        only: COOLED,
+      },
+      { name: "refrigerant_kg", type: "decimal", default: "0", min: 0, hint: true, only: COOLED },
+      { name: "waste_kg", type: "decimal", default: "0", min: 0, only: WASTE },
+      { name: "staff", type: "int", default: "0", min: 0, max: 1_000_000 },
+      STANDARD,
+      { name: "commute_km", type: "decimal", default: "", min: 0, optional: true, hint: true },
+      { name: "working_days", type: "int", default: "", min: 0, optional: true, hint: true },
+      { name: "name", type: "text", default: "", optional: true },
+    ],
+    body: (v) => {
+      const vehicles = [
+        ...(num(v, "petrol_l") > 0 ? [{ fuel: "petrol", litres: dec(v, "petrol_l") }] : []),
+        ...(num(v, "vehicle_diesel_l") > 0
+          ? [{ fuel: "diesel", litres: dec(v, "vehicle_diesel_l") }]
+          : []),
+        ...(num(v, "car_km") > 0 ? [{ vehicle: "car", km: dec(v, "car_km") }] : []),
+      ] as { fuel?: "petrol" | "diesel"; litres?: number; vehicle?: "car"; km?: number }[];
+      return {
+        kind: "site",
+        standard: str(v, "standard") as Standard,
+        site: {
+          preset: str(v, "preset") as SitePreset,
+          province: str(v, "province"),
+          period: { start: str(v, "period_start"), end: str(v, "period_end") },
+          electricity_kwh: dec(v, "electricity_kwh"),
+          ...opt(num(v, "green_power_pct") > 0, { green_power_pct: dec(v, "green_power_pct") }),
+          ...opt(num(v, "natural_gas_m3") > 0, { natural_gas_m3: dec(v, "natural_gas_m3") }),
+          ...opt(num(v, "diesel_l") > 0, { diesel_l: dec(v, "diesel_l") }),
+          ...opt(num(v, "waste_kg") > 0, { waste_kg: dec(v, "waste_kg") }),
+          ...opt(vehicles.length > 0, { vehicles }),
+          ...opt(num(v, "refrigerant_kg") > 0, {
+            refrigerants: [
+              { gas: str(v, "refrigerant_gas") as "R-410A", kg: dec(v, "refrigerant_kg") },
+            ],
+          }),
+          ...opt(num(v, "staff") > 0, {
+            commuting: {
+              staff: num(v, "staff"),
+              ...opt(str(v, "commute_km") !== "", { trip_km: dec(v, "commute_km") }),
+              ...opt(str(v, "working_days") !== "", { working_days: num(v, "working_days") }),
+            },
+          }),
+          ...opt(str(v, "name") !== "", { name: str(v, "name") }),
+        },
+      };
+    },
+  },
 };
+
+/** The fields a form shows: a preset (a site's scene) chooses them; it never changes numbers. */
+export function shownFields(spec: CalculatorSpec, v: Values): FieldSpec[] {
+  return spec.fields.filter((f) => !f.only || f.only.includes(String(v.preset)));
+}
+
+/** The values of the fields shown, so a hidden field's draft is never sent. */
+export function shownValues(spec: CalculatorSpec, v: Values): Values {
+  return Object.fromEntries(shownFields(spec, v).map((f) => [f.name, v[f.name] ?? f.default]));
+}
 
 /** Defaults, then a saved draft, then the link's query (a WeChat deep link), later wins. */
 export function initialValues(spec: CalculatorSpec, draft: Values | undefined, query: URLSearchParams): Values {

@@ -52,6 +52,13 @@ export function addMessages<K extends string>(more: Record<Lang, Record<K, strin
   return (key: K, vars: Vars = {}, in_: Lang = lang.value): string => fill(more[in_][key], vars);
 }
 
+/** The first of `keys` with a message (a preset's own label before the field's), else `tryT`. */
+export function firstT(keys: string[], in_: Lang = lang.value): string {
+  const cat = catalogues[in_] as Record<string, string>;
+  const found = keys.find((k) => k in cat);
+  return found ? cat[found]! : tryT(keys[keys.length - 1]!, in_);
+}
+
 /** A message for a key built at run time (a category, a status), or the raw key if unknown. */
 export function tryT(key: string, in_: Lang = lang.value): string {
   const cat = catalogues[in_] as Record<string, string>;

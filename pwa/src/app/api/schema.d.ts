@@ -2544,7 +2544,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The 碳中和声明 of a certificate for an event, meeting, venue or hearing: who, what,
+         * The 碳中和声明 of a certificate for an event, meeting, venue, hearing or site: who, what,
          *     the footprint, the credits retired and their serials. Who may see it, and what, as for
          *     its JSON (a judicial one masked to the public).
          */
@@ -2578,7 +2578,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                /** @description Unknown, or not for an event, meeting, venue, hearing or site footprint (`no-footprint`) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2653,7 +2653,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown, or not for an event, meeting, venue or hearing footprint (`no-footprint`) */
+                /** @description Unknown, or not for an event, meeting, venue, hearing or site footprint (`no-footprint`) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5045,13 +5045,71 @@ export interface components {
             spectators?: components["schemas"]["Spectators"];
             delegations?: components["schemas"]["Delegation"][];
         };
+        Period: {
+            /**
+             * Format: date
+             * @example 2026-01-01
+             */
+            start: string;
+            /**
+             * Format: date
+             * @example 2026-12-31
+             */
+            end: string;
+        };
+        Vehicle: {
+            /** @enum {string} */
+            fuel?: "petrol" | "diesel";
+            litres?: number;
+            /** @enum {string} */
+            vehicle?: "car";
+            km?: number;
+        };
+        Refrigerant: {
+            /** @enum {string} */
+            gas: "R-22" | "R-410A" | "R-32" | "R-134a";
+            /** @description Topped up */
+            kg: number;
+        };
+        Commuting: {
+            staff: number;
+            /** @description Per person; default: weekdays in the period */
+            working_days?: number;
+            /** @description Round trip per working day */
+            trip_km?: number;
+            mode_share?: components["schemas"]["ModeShare"];
+        };
+        SiteFootprint: {
+            name?: string;
+            /**
+             * @description Which inputs the form shows; never changes the arithmetic
+             * @enum {string}
+             */
+            preset?: "catering" | "supermarket" | "scenic_spot" | "bank_branch" | "office";
+            /**
+             * @description Picks the provincial grid factor
+             * @example CN-SC
+             */
+            province?: string;
+            period: components["schemas"]["Period"];
+            electricity_kwh?: number;
+            /** @description Green power, percent (0-100) */
+            green_power_pct?: number;
+            natural_gas_m3?: number;
+            diesel_l?: number;
+            waste_kg?: number;
+            vehicles?: components["schemas"]["Vehicle"][];
+            refrigerants?: components["schemas"]["Refrigerant"][];
+            commuting?: components["schemas"]["Commuting"];
+        };
         Component: {
             /** @enum {unknown} */
-            kind: "meeting" | "flight" | "hearing" | "venue" | "event";
+            kind: "meeting" | "flight" | "hearing" | "venue" | "site" | "event";
             meeting?: components["schemas"]["Meeting"];
             flight?: components["schemas"]["Flight"];
             hearing?: components["schemas"]["Hearing"];
             venue?: components["schemas"]["Venue"];
+            site?: components["schemas"]["SiteFootprint"];
         };
         Event: {
             name: string;
@@ -5061,11 +5119,12 @@ export interface components {
         };
         FootprintCreate: {
             /** @enum {unknown} */
-            kind: "meeting" | "flight" | "hearing" | "venue" | "event";
+            kind: "meeting" | "flight" | "hearing" | "venue" | "site" | "event";
             meeting?: components["schemas"]["Meeting"];
             flight?: components["schemas"]["Flight"];
             hearing?: components["schemas"]["Hearing"];
             venue?: components["schemas"]["Venue"];
+            site?: components["schemas"]["SiteFootprint"];
             event?: components["schemas"]["Event"];
             /** @description Default: the latest published set */
             factor_set?: string;
@@ -5099,7 +5158,7 @@ export interface components {
         };
         Line: {
             /** @enum {string} */
-            category?: "travel" | "accommodation" | "venue_energy" | "fuel" | "catering" | "materials" | "waste" | "water" | "digital";
+            category?: "travel" | "accommodation" | "venue_energy" | "fuel" | "catering" | "materials" | "waste" | "water" | "digital" | "refrigerant";
             /** @description GHG Protocol scope: 1, 2 or 3 */
             scope?: number;
             /** @enum {string} */
@@ -5140,7 +5199,7 @@ export interface components {
             /** @example fp_3x9k2m4q8w7e5r6t */
             id?: string;
             /** @enum {unknown} */
-            kind?: "meeting" | "flight" | "hearing" | "venue" | "event";
+            kind?: "meeting" | "flight" | "hearing" | "venue" | "site" | "event";
             name?: string;
             /** @description Total, grams CO2e, rounded up once */
             mass_g?: number;
@@ -5412,7 +5471,7 @@ export interface components {
         };
         Purpose: {
             /** @enum {unknown} */
-            kind?: "meeting" | "flight" | "hearing" | "venue" | "event" | "restoration" | "points" | "custom";
+            kind?: "meeting" | "flight" | "hearing" | "venue" | "site" | "event" | "restoration" | "points" | "custom";
             /** @description The meeting's, event's or venue's name, or what the buyer wrote */
             name?: string;
             /** @description A flight's airports (IATA), in order */

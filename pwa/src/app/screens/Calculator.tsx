@@ -5,12 +5,20 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, newIdempotencyKey } from "../api/client";
 import type { Footprint, Order, Quote } from "../api/types";
 import { keepTypedName, shownName, typedName } from "../beneficiary";
-import { CALCULATORS, initialValues, type FieldSpec, type Kind, type Values } from "../calculators";
+import {
+  CALCULATORS,
+  initialValues,
+  shownFields,
+  shownValues,
+  type FieldSpec,
+  type Kind,
+  type Values,
+} from "../calculators";
 import { BarChart } from "../components/charts";
 import { PaymentChooser } from "../components/PaymentChooser";
 import { ErrorBox, Loading } from "../components/status";
 import { formatMass, formatMoney } from "../format";
-import { lang, t, tryT } from "../i18n";
+import { firstT, lang, t, tryT } from "../i18n";
 import { loadDraft, saveDraft } from "../offline/store";
 import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
 import { here, navigate } from "../router";
@@ -51,7 +59,7 @@ export function Calculator({ kind }: { kind: Kind }) {
       void saveDraft(draftKey, values).catch(() => undefined);
       setBusy(true);
       const asked = lang.value;
-      api<Footprint>("POST", "/footprints", { body: spec.body(values), signal: ctrl.signal })
+      api<Footprint>("POST", "/footprints", { body: spec.body(shownValues(spec, values)), signal: ctrl.signal })
         .then(async (fp) => {
           setFootprint(fp);
           setWordedIn(asked);
@@ -134,8 +142,9 @@ export function Calculator({ kind }: { kind: Kind }) {
     }
   }
 
-  const main = spec.fields.filter((f) => !f.optional);
-  const more = spec.fields.filter((f) => f.optional);
+  const shown = shownFields(spec, values);
+  const main = shown.filter((f) => !f.optional);
+  const more = shown.filter((f) => f.optional);
   return (
     <section class="screen">
       <h1>{t(`calc.${kind}.title`)}</h1>
@@ -145,13 +154,25 @@ export function Calculator({ kind }: { kind: Kind }) {
           {t("calc.hint")}
         </p>
         {main.map((f) => (
-          <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+          <Field
+            key={f.name}
+            spec={f}
+            value={values[f.name]!}
+            preset={values.preset}
+            onChange={set}
+          />
         ))}
         {more.length > 0 && (
           <details>
             <summary>{t("calc.more")}</summary>
             {more.map((f) => (
-              <Field key={f.name} spec={f} value={values[f.name]!} onChange={set} />
+              <Field
+            key={f.name}
+            spec={f}
+            value={values[f.name]!}
+            preset={values.preset}
+            onChange={set}
+          />
             ))}
           </details>
         )}
@@ -190,11 +211,12 @@ export function Calculator({ kind }: { kind: Kind }) {
 function Field(props: {
   spec: FieldSpec;
   value: string | boolean;
+  preset: string | boolean | undefined; // a site's scene may word a field its own way
   onChange: (name: string, v: string | boolean) => void;
 }) {
-  const { spec, value, onChange } = props;
+  const { spec, value, preset, onChange } = props;
   const id = `f-${spec.name}`;
-  const label = tryT(`field.${spec.name}`);
+  const label = firstT([`field.${spec.name}@${String(preset)}`, `field.${spec.name}`]);
   const hintId = spec.hint ? `${id}-hint` : undefined;
   const hint = spec.hint && (
     <small id={hintId} class="hint">
@@ -228,7 +250,7 @@ function Field(props: {
         >
           {spec.options!.map((o) => (
             <option key={o} value={o}>
-              {tryT(`mode.${o}`)}
+              {spec.optionText ? spec.optionText(o) : tryT(`mode.${o}`)}
             </option>
           ))}
         </select>
@@ -249,6 +271,8 @@ function Field(props: {
       {hint}
       {spec.type === "text" ? (
         <input {...common} type="text" />
+      ) : spec.type === "date" ? (
+        <input {...common} type="date" />
       ) : (
         <input
           {...common}

@@ -8,6 +8,7 @@ const SCENARIOS = [
   { href: "/neutralise/flight", key: "flight", icon: "✈️" },
   { href: "/neutralise/hearing", key: "hearing", icon: "⚖️" },
   { href: "/neutralise/venue", key: "venue", icon: "🏟️" },
+  { href: "/neutralise/site", key: "site", icon: "🏦" },
   { href: "/wallet", key: "points", icon: "🌱" },
 ] as const;
 
