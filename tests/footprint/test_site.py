@@ -157,7 +157,7 @@ def test_the_trail_in_chinese_has_no_english_words(client):
     doc = post(client, BANK).get_json()
     words = [li["label"] + li["component"] for li in doc["breakdown"]["lines"]]
     words += doc["trail"]
-    words += [d["source"] + d.get("assumption", "") for d in doc["defaults"] if not d["key"]]
+    words += [d["source"] + d["unit"] + d.get("assumption", "") for d in doc["defaults"]]
     assert not {w: latin_words(w) for w in words if latin_words(w)}
     assert (
         "制冷剂补充（R-410A）：2.5 kg 补充量 × 1923.5 kgCO2e/kg = 4808.75 kg CO2e" in doc["trail"]
