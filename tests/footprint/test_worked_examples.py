@@ -1,4 +1,6 @@
-"""Twelve footprints worked out by hand, run through POST /api/v1/footprints (factor set 2026.1).
+"""Fourteen footprints worked out by hand, run through POST /api/v1/footprints (factor set
+2026.1): flights, meetings, hearings, venues, and two sites (their arithmetic stands beside
+their inputs in test_site.py, which tests them further).
 
 Each case shows its arithmetic in kg and the source of every number; the API must agree to the
 gram. The total is the sum of the exact lines, rounded once, up, to whole grams.
@@ -31,6 +33,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
+from tests.footprint.test_site import BANK, BANK_G, RESTAURANT, RESTAURANT_G
 
 CASES: list[tuple[str, dict[str, Any], int]] = [
     (
@@ -197,6 +201,12 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
         },
         7_732_001,
     ),
+    ("13 site, a Sichuan bank branch for 2026", {"kind": "site", "site": BANK}, BANK_G),
+    (
+        "14 site, a Beijing restaurant for Q1 2026",
+        {"kind": "site", "site": RESTAURANT},
+        RESTAURANT_G,
+    ),
 ]
 
 
@@ -209,6 +219,6 @@ def test_worked_example(client, name, body, grams):
     assert result["standard"]["id"] == body.get("standard", "mee-2019")
 
 
-def test_twelve_examples_cover_every_kind():
-    assert len(CASES) == 12
-    assert {c[1]["kind"] for c in CASES} == {"flight", "meeting", "hearing", "venue"}
+def test_the_examples_cover_every_kind_but_the_event():
+    assert len(CASES) == 14
+    assert {c[1]["kind"] for c in CASES} == {"flight", "meeting", "hearing", "venue", "site"}
