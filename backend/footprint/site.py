@@ -11,7 +11,7 @@ from typing import Any
 from backend.footprint import venue
 from backend.footprint.calc import Category, Computation, Phase, Term, text
 from backend.footprint.meeting import venue_energy
-from backend.footprint.travel import Mode, ground_or_distance_leg
+from backend.footprint.travel import Mode, ground_or_distance_leg, mode_share
 
 REFRIGERANTS = ("R-22", "R-410A", "R-32", "R-134a")
 FUELS = {"petrol": "line.vehicle_petrol", "diesel": "line.vehicle_diesel"}
@@ -81,11 +81,7 @@ def _commuting(comp: Computation, c: dict[str, Any], period: dict[str, Any], pat
     km = comp.given_or_default(c.get("trip_km"), f"{path}.trip_km", "site.commute_trip_km")
     shares = c.get("mode_share") or {}
     for mode in COMMUTE_MODES:
-        share = (
-            Decimal(shares[mode])
-            if mode in shares
-            else comp.default(f"{path}.mode_share.{mode}", f"site.commute_mode_share.{mode}")
-        )
+        share = mode_share(comp, shares, mode, path, "site.commute_mode_share")
         ground_or_distance_leg(
             comp,
             mode=mode,

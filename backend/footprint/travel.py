@@ -163,6 +163,16 @@ def desnz_uplift(comp: Computation) -> Term:
     return Term(uplift, text("term.desnz_uplift"), divide=True)
 
 
+def mode_share(
+    comp: Computation, shares: dict[str, Any], mode: Mode, path: str, default_key: str
+) -> Decimal:
+    """The share of trips made by `mode`: as given, else the factor set's default
+    `<default_key>.<mode>` (recorded as used for `<path>.mode_share.<mode>`)."""
+    if mode in shares:
+        return Decimal(shares[mode])
+    return comp.default(f"{path}.mode_share.{mode}", f"{default_key}.{mode}")
+
+
 def ground_or_distance_leg(
     comp: Computation,
     *,

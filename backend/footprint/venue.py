@@ -14,6 +14,7 @@ from backend.footprint.travel import (
     Mode,
     flight_leg,
     ground_or_distance_leg,
+    mode_share,
     radiative_forcing,
 )
 
@@ -93,11 +94,7 @@ def _spectators(
     trip = comp.given_or_default(s.get("trip_km"), f"{path}.trip_km", "venue.spectator_trip_km")
     shares = s.get("mode_share") or {}
     for mode in SPECTATOR_MODES:
-        share = (
-            Decimal(shares[mode])
-            if mode in shares
-            else comp.default(f"{path}.mode_share.{mode}", f"venue.spectator_mode_share.{mode}")
-        )
+        share = mode_share(comp, shares, mode, path, "venue.spectator_mode_share")
         ground_or_distance_leg(
             comp,
             mode=mode,
