@@ -46,6 +46,7 @@ export default defineConfig({
       srcDir: "src/sw",
       filename: "sw.ts",
       injectRegister: false, // src/app/update.ts registers it and asks before reloading
+      includeManifestIcons: false, // the browser fetches them to install; no need to precache 40 kB of PNGs
       manifest: {
         name: "点点 碳中和 Diandian",
         short_name: "点点",
@@ -56,7 +57,13 @@ export default defineConfig({
         display: "standalone",
         background_color: "#ffffff",
         theme_color: "#1b5e20",
-        icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" }],
+        // PNGs drawn by scripts/icons.py: Android and Chrome need raster icons and a maskable one.
+        icons: [
+          { src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" },
+          { src: "/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
+          { src: "/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+        ],
       },
       injectManifest: {
         globPatterns: ["**/*.{js,css,html,svg,webmanifest}"],

@@ -21,6 +21,7 @@ import { Wallet } from "./screens/Wallet";
 import { WechatLink } from "./screens/WechatLink";
 import { refreshMe } from "./account";
 import { consentNeeded } from "./consent";
+import { Icon } from "./components/Icon";
 import { Lazy, type DeskModule } from "./components/Lazy";
 import { session } from "./session";
 import { applyUpdate, updateReady } from "./update";
@@ -83,10 +84,10 @@ function Screen() {
 }
 
 const TABS = [
-  { href: "/", key: "nav.home", icon: "⌂" },
-  { href: "/certificates", key: "nav.certificates", icon: "▤" },
-  { href: "/wallet", key: "nav.wallet", icon: "✿" },
-  { href: "/me", key: "nav.me", icon: "☺" },
+  { href: "/", key: "nav.home", icon: "home" },
+  { href: "/certificates", key: "nav.certificates", icon: "certificates" },
+  { href: "/wallet", key: "nav.wallet", icon: "points" },
+  { href: "/me", key: "nav.me", icon: "me" },
 ] as const;
 
 export function App() {
@@ -133,7 +134,7 @@ export function App() {
           const active = tab.href === "/" ? path === "/" : path.startsWith(tab.href) || (tab.href === "/me" && /^\/(org|court)(\/|$)/.test(path));
           return (
             <a key={tab.href} href={tab.href} aria-current={active ? "page" : undefined}>
-              <span aria-hidden="true">{tab.icon}</span>
+              <Icon name={tab.icon} />
               {t(tab.key)}
             </a>
           );

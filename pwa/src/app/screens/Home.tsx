@@ -1,15 +1,16 @@
 // Home: the scenarios people neutralise, and the way into points and public figures.
 import { me } from "../account";
+import { Icon } from "../components/Icon";
 import { WorkLinks } from "../components/WorkLinks";
 import { t } from "../i18n";
 
 const SCENARIOS = [
-  { href: "/neutralise/meeting", key: "meeting", icon: "👥" },
-  { href: "/neutralise/flight", key: "flight", icon: "✈️" },
-  { href: "/neutralise/hearing", key: "hearing", icon: "⚖️" },
-  { href: "/neutralise/venue", key: "venue", icon: "🏟️" },
-  { href: "/neutralise/site", key: "site", icon: "🏦" },
-  { href: "/wallet", key: "points", icon: "🌱" },
+  { href: "/neutralise/meeting", key: "meeting", icon: "meeting" },
+  { href: "/neutralise/flight", key: "flight", icon: "flight" },
+  { href: "/neutralise/hearing", key: "hearing", icon: "hearing" },
+  { href: "/neutralise/venue", key: "venue", icon: "venue" },
+  { href: "/neutralise/site", key: "site", icon: "site" },
+  { href: "/wallet", key: "points", icon: "points" },
 ] as const;
 
 export function Home() {
@@ -23,8 +24,8 @@ export function Home() {
         {SCENARIOS.map((s) => (
           <li key={s.key}>
             <a class="tile" href={s.href}>
-              <span class="tile-icon" aria-hidden="true">
-                {s.icon}
+              <span class="tile-icon">
+                <Icon name={s.icon} size={28} />
               </span>
               <span class="tile-title">{t(`home.${s.key}`)}</span>
               <span class="tile-text">{t(`home.${s.key}.text`)}</span>
