@@ -52,3 +52,27 @@ def test_cancelling_an_order_asks_first_then_leads_back(context: BrowserContext,
     page.get_by_role("button", name="返回上一步，已填写的内容仍在").click()
     expect(page).to_have_url(re.compile(r"/neutralise/meeting(\?|$)"))
     expect(page.get_by_label("参会人数", exact=True)).to_have_value("80")
+
+
+def test_deleting_the_account_asks_first_naming_what_stays(page: Page, live: Live):
+    page.goto("/sign-in?next=/me")  # a new account of its own, which accepts the terms first
+    page.get_by_label("手机号").fill("+8613900002061")
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_label(re.compile("我已阅读并同意")).check()
+    page.get_by_role("button", name="同意并继续").click()
+    expect(page).to_have_url(re.compile(r"/me$"))
+    token = _token(page)
+    page.get_by_role("button", name="注销账号").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("证书（保留签发时的署名）")
+    expect(dialog).to_contain_text("此操作不可撤销")
+    shot(page, "confirm-3-delete-account")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    assert "id" in live.get("/me", token)  # nothing done
+
+    page.get_by_role("button", name="注销账号").click()
+    page.get_by_role("button", name="确认注销账号").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert "id" not in live.get("/me", token)
