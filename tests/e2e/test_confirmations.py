@@ -16,7 +16,9 @@ def _token(page: Page) -> str:
     return str(page.evaluate("JSON.parse(localStorage.getItem('diandian.session')).token"))
 
 
-def test_cancelling_an_order_asks_first_then_leads_back(context: BrowserContext, page: Page, live: Live):
+def test_cancelling_an_order_asks_first_then_leads_back(
+    context: BrowserContext, page: Page, live: Live
+):
     signed_in(context, live, CITIZEN, "赵市民 Citizen")
     page.goto("/neutralise/meeting?attendees=80&days=1")
     page.get_by_role("button", name="立即中和").click()

@@ -1,7 +1,8 @@
 // Checkout: the name and purpose the certificate will carry (a last look, with a way back to
 // change them), what the order retires and costs, then pay: sandbox confirm, Stripe's element,
 // or the provider's own way (WeChat Pay's bridge, a QR code, a page to open) while the order is
-// polled until paid; and, while unpaid, a way back to choose another way to pay.
+// polled until paid; and, while unpaid, a way back to choose another way to pay. Cancelling asks
+// first; a cancelled or expired order has its own screen, with the way back to order again.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { Order } from "../api/types";
