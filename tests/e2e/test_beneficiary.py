@@ -110,4 +110,7 @@ def test_the_checkout_leads_back_to_change_the_name_before_paying(page: Page, li
     expect(page.get_by_test_id("purpose")).to_have_text(f"Meeting: {FORUM}")
     shot(page, "beneficiary-4-checkout-en")
     page.get_by_role("button", name="Cancel order", exact=True).click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("the order cannot be restored")
+    page.get_by_role("button", name="Yes, cancel this order").click()
+    expect(page.get_by_role("heading", name="Order cancelled")).to_be_visible()
     expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()

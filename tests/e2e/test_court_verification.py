@@ -78,6 +78,12 @@ def test_a_defendant_buys_and_the_clerk_verifies_the_certificate(
     expect(desk.get_by_text(number)).to_be_visible()  # the defendant's paid order
     desk.get_by_label("证书编号").fill(number.lower())
     desk.get_by_role("button", name="核销", exact=True).click()
+    ask = desk.get_by_role("alertdialog")  # asked first, naming the number and the case
+    expect(ask).to_contain_text(f"确认核销证书 {number}")
+    expect(ask).to_contain_text(CASE_NUMBER)
+    expect(ask).to_contain_text("核销后不可撤回")
+    shot(desk, "court-3a-verify-asks")
+    ask.get_by_role("button", name="确认核销").click()
 
     expect(desk.get_by_test_id("verify-outcome")).to_contain_text(f"核销成功：{number}")
     expect(desk.get_by_test_id("case-status")).to_have_text("已履行")
@@ -87,6 +93,7 @@ def test_a_defendant_buys_and_the_clerk_verifies_the_certificate(
     # Once only: a second 核销 says who verified it and for which case.
     desk.get_by_label("证书编号").fill(number)
     desk.get_by_role("button", name="核销", exact=True).click()
+    desk.get_by_role("button", name="确认核销").click()
     outcome = desk.get_by_test_id("verify-outcome")
     expect(outcome).to_contain_text("宝兴县人民法院")
     expect(outcome).to_contain_text(CASE_NUMBER)

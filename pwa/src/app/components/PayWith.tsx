@@ -11,6 +11,7 @@ import { t } from "../i18n";
 import { instructionsOf, originOf, type Instructions } from "../payment";
 import { navigate } from "../router";
 import { payInWechat, type Outcome } from "../wechatBridge";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { ErrorBox } from "./status";
 
 /** How to pay this order at its provider, or null when its instructions are not ours to show. */
@@ -89,60 +90,61 @@ function QrPay({ url, amount }: { url: string; amount: string }) {
 
 /**
  * Where to go back to choose again: where the order was made (remembered when it was placed),
- * else the calculator of its footprint, else home. A court's link gets a fresh order key, so
- * ordering there again makes a new order instead of returning this one.
+ * else the calculator of its footprint, else home.
  */
-export async function cancelAndGoBack(order: Order): Promise<void> {
+async function backOf(order: Order): Promise<string> {
   const origin = originOf(order.id!);
-  let back = origin?.path;
-  if (!back && order.footprint_id) {
-    const fp = await api<Footprint>("GET", `/footprints/${encodeURIComponent(order.footprint_id)}`);
-    back = fp.kind && fp.kind in CALCULATORS ? `/neutralise/${fp.kind}` : undefined;
-  }
-  await api<Order>("POST", `/orders/${encodeURIComponent(order.id!)}/cancel`, { body: {} });
+  if (origin?.path) return origin.path;
+  if (!order.footprint_id) return "/";
+  const fp = await api<Footprint>("GET", `/footprints/${encodeURIComponent(order.footprint_id)}`);
+  return fp.kind && fp.kind in CALCULATORS ? `/neutralise/${fp.kind}` : "/";
+}
+
+/** Whether going back leads somewhere other than home (known without asking the API). */
+export function hasWayBack(order: Order): boolean {
+  return Boolean(originOf(order.id!)?.path || order.footprint_id);
+}
+
+/** Go to `back`. A court's link gets a fresh order key, so ordering there again makes a new
+ * order instead of returning this one. */
+function leave(order: Order, back: string): void {
+  const origin = originOf(order.id!);
   if (origin?.courtToken) rememberCourtOrder(origin.courtToken, { idempotencyKey: newIdempotencyKey() });
-  navigate(back ?? "/");
+  navigate(back);
+}
+
+/** From an order already cancelled or expired, back to where it was made. */
+export async function goBack(order: Order): Promise<void> {
+  leave(order, await backOf(order));
+}
+
+/** Cancel this unpaid order and go back to where it was made. */
+export async function cancelAndGoBack(order: Order): Promise<void> {
+  const back = await backOf(order);
+  await api<Order>("POST", `/orders/${encodeURIComponent(order.id!)}/cancel`, { body: {} });
+  leave(order, back);
 }
 
 /** "换一种支付方式": confirm, cancel this unpaid order, and go back to where it was made. */
 export function SwitchRail({ order }: { order: Order }) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-
-  async function yes(): Promise<void> {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await cancelAndGoBack(order);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  }
-
-  if (!asking) {
-    return (
+  return (
+    <>
       <button class="button secondary" type="button" onClick={() => setAsking(true)}>
         {t("pay.switch")}
       </button>
-    );
-  }
-  return (
-    <div class="card" role="alertdialog" aria-labelledby="switch-title" aria-describedby="switch-kept" data-testid="switch-rail">
-      <h2 id="switch-title">{t("pay.switchConfirm")}</h2>
-      <p id="switch-kept" class="hint">
-        {t("pay.switchKept")}
-      </p>
-      {error !== undefined && <ErrorBox error={error} />}
-      <div class="actions">
-        <button class="button primary" type="button" disabled={busy} onClick={yes}>
-          {t("pay.switchYes")}
-        </button>
-        <button class="button secondary" type="button" disabled={busy} onClick={() => setAsking(false)}>
-          {t("pay.switchNo")}
-        </button>
-      </div>
-    </div>
+      {asking && (
+        <ConfirmDialog
+          title={t("pay.switchConfirm")}
+          confirmLabel={t("pay.switchYes")}
+          cancelLabel={t("pay.switchNo")}
+          onConfirm={() => cancelAndGoBack(order)}
+          onCancel={() => setAsking(false)}
+          testId="switch-rail"
+        >
+          <p class="hint">{t("pay.switchKept")}</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

@@ -1,11 +1,13 @@
 // Checkout: the name and purpose the certificate will carry (a last look, with a way back to
 // change them), what the order retires and costs, then pay: sandbox confirm, Stripe's element,
 // or the provider's own way (WeChat Pay's bridge, a QR code, a page to open) while the order is
-// polled until paid; and, while unpaid, a way back to choose another way to pay.
+// polled until paid; and, while unpaid, a way back to choose another way to pay. Cancelling asks
+// first; a cancelled or expired order has its own screen, with the way back to order again.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { Order } from "../api/types";
-import { cancelAndGoBack, PayWith, remoteInstructions, SwitchRail } from "../components/PayWith";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { cancelAndGoBack, goBack, hasWayBack, PayWith, remoteInstructions, SwitchRail } from "../components/PayWith";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDateTime, formatMass, formatMoney } from "../format";
@@ -25,6 +27,7 @@ export function Checkout({ id }: { id: string }) {
   const [order, setOrder] = useState<Order | undefined>(undefined);
   const [payError, setPayError] = useState<unknown>(undefined);
   const [paying, setPaying] = useState(false);
+  const [asking, setAsking] = useState(false);
   const current = order ?? data;
 
   const remote = current ? remoteInstructions(current) : null;
@@ -43,6 +46,7 @@ export function Checkout({ id }: { id: string }) {
   if (loading && !current) return <Loading />;
   if (error !== undefined && !current) return <ErrorBox error={error} onRetry={reload} />;
   if (!current) return null;
+  if (current.status === "cancelled" || current.status === "expired") return <Ended order={current} />;
   const l = lang.value;
   const money = (fen: number): string => formatMoney(fen, current.currency ?? "CNY", l);
 
@@ -61,11 +65,8 @@ export function Checkout({ id }: { id: string }) {
   }
 
   async function cancel(): Promise<void> {
-    try {
-      setOrder(await api<Order>("POST", `/orders/${encodeURIComponent(id)}/cancel`, { body: {} }));
-    } catch (e) {
-      setPayError(e);
-    }
+    setOrder(await api<Order>("POST", `/orders/${encodeURIComponent(id)}/cancel`, { body: {} }));
+    setAsking(false);
   }
 
   const payment = current.payment;
@@ -127,9 +128,21 @@ export function Checkout({ id }: { id: string }) {
           <button class="button primary" type="button" disabled={paying} onClick={confirmSandbox}>
             {t("checkout.confirmSandbox", { amount: money(current.amount!) })}
           </button>
-          <button class="button secondary" type="button" onClick={cancel}>
+          <button class="button secondary" type="button" onClick={() => setAsking(true)}>
             {t("checkout.cancel")}
           </button>
+          {asking && (
+            <ConfirmDialog
+              title={t("checkout.cancelConfirm")}
+              confirmLabel={t("checkout.cancelYes")}
+              cancelLabel={t("checkout.cancelNo")}
+              onConfirm={cancel}
+              onCancel={() => setAsking(false)}
+              danger
+            >
+              <p>{t("checkout.cancelWhat")}</p>
+            </ConfirmDialog>
+          )}
         </div>
       )}
       {awaiting && !payment?.sandbox && remote && (
@@ -145,6 +158,46 @@ export function Checkout({ id }: { id: string }) {
           {t("checkout.viewCertificate")}
         </a>
       )}
+    </section>
+  );
+}
+
+/** A cancelled or expired order: what that means, and the way back to order again. */
+function Ended({ order }: { order: Order }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const l = lang.value;
+
+  async function back(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await goBack(order);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="screen" data-testid="order-ended">
+      <h1>{t(order.status === "expired" ? "checkout.expiredTitle" : "checkout.cancelledTitle")}</h1>
+      <div class="card">
+        <p class="status-line">
+          <span class={`pill ${order.status}`}>{tryT(`order.${order.status}`)}</span>
+        </p>
+        <p>{t("checkout.endedText")}</p>
+        <dl class="facts">
+          <dt>{t("field.beneficiary")}</dt>
+          <dd>{order.beneficiary}</dd>
+          <dt>{t("checkout.mass")}</dt>
+          <dd>{formatMass(order.mass_g!, l)} CO₂e</dd>
+        </dl>
+      </div>
+      {error !== undefined && <ErrorBox error={error} />}
+      <button class="button primary" type="button" disabled={busy} onClick={back}>
+        {t(hasWayBack(order) ? "checkout.goBack" : "checkout.goHome")}
+      </button>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { api } from "../api/client";
 import type { components } from "../api/schema";
 import type { ConsentStanding, DeletionConfirmation, Me as MeData } from "../api/types";
 import { me } from "../account";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBox, Loading } from "../components/status";
 import { WorkLinks } from "../components/WorkLinks";
 import { useLoad } from "../components/useLoad";
@@ -197,67 +198,38 @@ function Privacy() {
   );
 }
 
-/** Deleting my account: what goes and what stays, then a confirmation good for 10 minutes. */
+/** Deleting my account: asked first, naming what goes and what stays; then the API's
+ * confirmation (good for 10 minutes) is asked for and used at once. */
 function DeleteAccount() {
-  const [step, setStep] = useState<"closed" | "warned" | "confirming">("closed");
-  const [confirmation, setConfirmation] = useState<DeletionConfirmation | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
-
-  async function ask(): Promise<void> {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setConfirmation(await api<DeletionConfirmation>("POST", "/me/deletion", { body: {} }));
-      setStep("confirming");
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const [asking, setAsking] = useState(false);
 
   async function erase(): Promise<void> {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api("DELETE", "/me", { body: { confirmation: confirmation?.confirmation } });
-      signOutLocally();
-      navigate("/", true);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    const { confirmation } = await api<DeletionConfirmation>("POST", "/me/deletion", { body: {} });
+    await api("DELETE", "/me", { body: { confirmation } });
+    signOutLocally();
+    navigate("/", true);
   }
 
-  if (step === "closed") {
-    return (
-      <button class="button secondary danger" type="button" onClick={() => setStep("warned")}>
+  return (
+    <>
+      <button class="button secondary danger" type="button" onClick={() => setAsking(true)}>
         {t("me.delete")}
       </button>
-    );
-  }
-  return (
-    <div class="card" role="alertdialog" aria-labelledby="delete-title" data-testid="delete-account">
-      <h2 id="delete-title">{t("me.delete")}</h2>
-      <p>{t("me.deleteErased")}</p>
-      <p>{t("me.deleteKept")}</p>
-      {error !== undefined && <ErrorBox error={error} />}
-      <div class="actions">
-        {step === "warned" ? (
-          <button class="button primary danger" type="button" disabled={busy} onClick={ask}>
-            {t("me.deleteContinue")}
-          </button>
-        ) : (
-          <button class="button primary danger" type="button" disabled={busy} onClick={erase}>
-            {t("me.deleteConfirm")}
-          </button>
-        )}
-        <button class="button secondary" type="button" onClick={() => setStep("closed")}>
-          {t("me.deleteCancel")}
-        </button>
-      </div>
-    </div>
+      {asking && (
+        <ConfirmDialog
+          title={t("me.deleteAsk")}
+          confirmLabel={t("me.deleteConfirm")}
+          cancelLabel={t("me.deleteCancel")}
+          onConfirm={erase}
+          onCancel={() => setAsking(false)}
+          danger
+          testId="delete-account"
+        >
+          <p>{t("me.deleteErased")}</p>
+          <p>{t("me.deleteKept")}</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
 

@@ -75,7 +75,7 @@ export function CaseDetail({ id, acting }: { id: string; acting: OrgRef[] }) {
           )}
         </dl>
       </div>
-      {mine && c.status !== "closed" && <Verify caseId={c.id!} onVerified={reload} />}
+      {mine && c.status !== "closed" && <Verify caseId={c.id!} caseNumber={c.number!} onVerified={reload} />}
       <Section title={st("case.defendants")}>
         {(c.defendants ?? []).map((d) => (
           <DefendantCard key={d.id} caseId={c.id!} caseNumber={c.number!} d={d} />

@@ -1,11 +1,12 @@
 // 核销: verify a certificate against the case, by scanning its QR (the verify link) or typing
-// its number. Outcomes: verified; already verified (by which court, when, for which case);
+// its number, after asking (naming the number and the case: it cannot be undone). Outcomes: verified; already verified (by which court, when, for which case);
 // or the refusal's words (not judicial, another case, ineligible credits, revoked, unknown).
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { ApiError } from "../../api/problem";
 import type { Verification } from "../../api/types";
 import { Scanner, canScan } from "../../components/Scanner";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../../components/status";
 import { formatDateTime, formatMass } from "../../format";
 import { lang } from "../../i18n";
@@ -18,20 +19,24 @@ type Outcome =
   | { notCertificate: true }
   | { error: unknown };
 
-export function Verify({ caseId, onVerified }: { caseId: string; onVerified: () => void }) {
+export function Verify(props: { caseId: string; caseNumber: string; onVerified: () => void }) {
+  const { caseId, caseNumber, onVerified } = props;
   const [number, setNumber] = useState("");
+  const [asking, setAsking] = useState<string | null>(null);
   const [scanning, setScanning] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const l = lang.value;
 
-  async function verify(raw: string): Promise<void> {
+  /** A scanned or typed number: ask first, naming it, or say it is not a certificate's. */
+  function ask(raw: string): void {
     const n = certificateNumberFrom(raw);
     setNumber(n);
-    if (!n) {
-      setOutcome({ notCertificate: true });
-      return;
-    }
+    setOutcome(n ? null : { notCertificate: true });
+    setAsking(n || null);
+  }
+
+  async function verify(n: string): Promise<void> {
     setBusy(true);
     setOutcome(null);
     try {
@@ -47,6 +52,7 @@ export function Verify({ caseId, onVerified }: { caseId: string; onVerified: () 
       } else setOutcome({ error: e });
     } finally {
       setBusy(false);
+      setAsking(null);
     }
   }
 
@@ -56,7 +62,7 @@ export function Verify({ caseId, onVerified }: { caseId: string; onVerified: () 
       aria-labelledby="verify-title"
       onSubmit={(e) => {
         e.preventDefault();
-        void verify(number);
+        ask(number);
       }}
     >
       <h2 id="verify-title">{st("verify.title")}</h2>
@@ -68,7 +74,7 @@ export function Verify({ caseId, onVerified }: { caseId: string; onVerified: () 
             onClose={() => setScanning(false)}
             onCode={(raw) => {
               setScanning(false);
-              void verify(raw);
+              ask(raw);
             }}
           />
         ) : (
@@ -112,6 +118,17 @@ export function Verify({ caseId, onVerified }: { caseId: string; onVerified: () 
       <button class="button primary" type="submit" disabled={busy}>
         {st("verify.submit")}
       </button>
+      {asking && (
+        <ConfirmDialog
+          title={st("verify.confirm", { number: asking })}
+          confirmLabel={st("verify.confirmYes")}
+          cancelLabel={st("verify.confirmNo")}
+          onConfirm={() => verify(asking)}
+          onCancel={() => setAsking(null)}
+        >
+          <p>{st("verify.confirmWhat", { case: caseNumber })}</p>
+        </ConfirmDialog>
+      )}
     </form>
   );
 }

@@ -1,7 +1,8 @@
-// API keys: create one with scopes (the key is shown once), list them, revoke.
+// API keys: create one with scopes (the key is shown once), list them, revoke (after asking).
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import type { ApiKey, ApiKeyCreated } from "../../api/types";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Empty, ErrorBox, Loading } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
 import { formatDateTime } from "../../format";
@@ -17,18 +18,13 @@ export function ApiKeys({ orgId }: { orgId: number }) {
     [orgId],
   );
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const [actionError, setActionError] = useState<unknown>(undefined);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const l = lang.value;
 
   async function revoke(key: ApiKey): Promise<void> {
-    if (!confirm(st("keys.revokeConfirm", { name: key.name ?? "" }))) return;
-    setActionError(undefined);
-    try {
-      await api("DELETE", `${base}/${key.id}`);
-      reload();
-    } catch (e) {
-      setActionError(e);
-    }
+    await api("DELETE", `${base}/${key.id}`);
+    setRevoking(null);
+    reload();
   }
 
   return (
@@ -42,7 +38,6 @@ export function ApiKeys({ orgId }: { orgId: number }) {
         }}
       />
       <Section title={st("keys.title")}>
-        {actionError !== undefined && <ErrorBox error={actionError} />}
         {loading && !data ? (
           <Loading />
         ) : !data ? (
@@ -64,7 +59,7 @@ export function ApiKeys({ orgId }: { orgId: number }) {
                 {k.revoked_at ? (
                   <span class="pill cancelled">{st("keys.revokedAt", { at: formatDateTime(k.revoked_at, l) })}</span>
                 ) : (
-                  <button class="button secondary" type="button" onClick={() => revoke(k)}>
+                  <button class="button secondary" type="button" onClick={() => setRevoking(k)}>
                     {st("keys.revoke")}
                   </button>
                 )}
@@ -73,6 +68,18 @@ export function ApiKeys({ orgId }: { orgId: number }) {
           </ul>
         )}
       </Section>
+      {revoking && (
+        <ConfirmDialog
+          title={st("keys.revokeConfirm", { name: revoking.name ?? "" })}
+          confirmLabel={st("keys.revokeYes")}
+          cancelLabel={st("keys.revokeNo")}
+          onConfirm={() => revoke(revoking)}
+          onCancel={() => setRevoking(null)}
+          danger
+        >
+          <p>{st("keys.revokeWhat")}</p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }
