@@ -60,10 +60,12 @@ def test_deleting_the_account_asks_first_naming_what_stays(page: Page, live: Liv
     page.goto("/sign-in?next=/me")  # a new account of its own, which accepts the terms first
     page.get_by_label("手机号").fill("+8613900002061")
     page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()  # the code is filled in
     page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_label(re.compile("我已阅读并同意")).check()
     page.get_by_role("button", name="同意并继续").click()
-    expect(page).to_have_url(re.compile(r"/me$"))
+    expect(page).to_have_url(re.compile(r"^[^?]*/me$"))  # not /sign-in?next=/me
+    expect(page.get_by_role("button", name="注销账号")).to_be_visible()
     token = _token(page)
     page.get_by_role("button", name="注销账号").click()
     dialog = page.get_by_role("alertdialog")
