@@ -24,7 +24,7 @@ from backend.certificates.view import (
     SerialBlock,
     UnitLine,
 )
-from backend.core import cursors
+from backend.core import cursors, provinces
 from backend.core.clock import china_date, month_sql, utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits import serials
@@ -554,6 +554,7 @@ def stats(s: Session) -> Stats:
         by[name] = [
             Row(str(getattr(k, "value", k)), int(g), 0, int(r), int(g) - int(r)) for g, r, k in rows
         ]
+    by["by_province"].sort(key=lambda r: provinces.order(r.key))  # as statistics tables list them
     counts = s.execute(
         select(months, func.count()).where(valid).group_by(months).order_by(months)
     ).all()

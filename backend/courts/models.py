@@ -28,9 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.accounts.models import Organisation
+from backend.core import provinces
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
-from backend.courts import provinces
 
 
 class CaseStatus(enum.StrEnum):

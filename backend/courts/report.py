@@ -15,8 +15,8 @@ from backend.accounts.models import User
 from backend.certificates.models import Certificate
 from backend.certificates.services import document
 from backend.certificates.view import mass_label
+from backend.core import provinces
 from backend.core.clock import china_minute, utcnow
-from backend.courts import provinces
 from backend.courts.models import CourtCase, MassBasis, Verification
 from backend.courts.progress import of as progress_of
 from backend.imaging import palette

@@ -7,10 +7,10 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from backend.accounts.models import CourtLevel
+from backend.core.provinces import PROVINCES
 from backend.core.text_fields import Label
 from backend.courts.cases import NewCase, NewDefendant
 from backend.courts.models import CaseStatus, MassBasis
-from backend.courts.provinces import PROVINCES
 from backend.credits.models import ProjectType, Standard
 from backend.credits.schemas import MAX_MASS_G, REGION
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
-from backend.courts import links, provinces
+from backend.core import provinces
+from backend.courts import links
 from backend.courts.models import AuditEntry, CourtCase, MassBasis, Verification
 from backend.courts.progress import Progress, Purchase
 from backend.courts.progress import of as progress_of

@@ -1,9 +1,10 @@
 """Chinese and English names of the report's keys: scenarios, standards, project types and
-provinces (Chinese first, as in the seed report)."""
+provinces (Chinese first, as in the seed report). Provinces are named and ordered as statistics
+tables do (`backend.core.provinces`: 四川, in the National Bureau of Statistics' order)."""
 
 from __future__ import annotations
 
-from backend.courts.provinces import PROVINCES
+from backend.core import provinces as cn
 from backend.credits.models import ProjectType, Standard
 from backend.footprint.models import Kind
 
@@ -78,7 +79,8 @@ def project_type(key: str) -> tuple[str, str]:
 
 
 def province(key: str) -> tuple[str, str]:
-    """A province code (CN-SC) or, for a project abroad, a country code (IN)."""
-    if key in PROVINCES:
-        return PROVINCES[key], key
+    """A province code (CN-SC: 四川, Sichuan) or, for a project abroad, a country code (IN)."""
+    found = cn.BY_CODE.get(key)
+    if found is not None:
+        return found.short, found.en
     return COUNTRIES.get(key, (key, key))

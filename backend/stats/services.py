@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from backend.certificates.models import Certificate
 from backend.certificates.view import CertificateStatus
+from backend.core import provinces
 from backend.core.clock import CHINA_NAME, china_day_start, month_sql
 from backend.courts.models import CourtOrder
 from backend.credits.models import Allocation, Lot, Project, Standard, Unit
@@ -90,7 +91,12 @@ def report(s: Session, year: int) -> MarketReport:
             g.standard, g.retired.standard, labels.standard, [k.value for k in Standard]
         ),
         by_project_type=_rows(g.type, g.retired.type, labels.project_type),
-        by_province=_rows(g.province, g.retired.province, labels.province),
+        by_province=_rows(
+            g.province,
+            g.retired.province,
+            labels.province,
+            sorted(g.province, key=provinces.order),
+        ),
         by_month=tuple(MonthRow(m, month_n[m], g.month[m]) for m in months),
         top_projects=_top_projects(s, in_year, g),
     )
