@@ -25,7 +25,9 @@ from backend.imaging.palette import GOLD, INK, JADE, MIST, MUTED, PAPER
 from backend.imaging.text import ellipsize
 from backend.stats.report import MarketReport, MonthRow, Row, ScenarioRow
 
-RENDER_VERSION = 3  # 2: the shared palette; 3: the registry split under the summary
+# 2: the shared palette; 3: the registry split under the summary; 4: axis titles, English months,
+# provinces by their names in the statistics order
+RENDER_VERSION = 4
 WIDTH = 1200
 LABEL_LEFT, BAR_LEFT = 48, 330  # where a horizontal bar's labels and the bar begin
 RULE = 180  # the gold rule under the title and the summary; the chart is below it
@@ -34,6 +36,10 @@ MAX_BARS = 15  # rows drawn before the rest are summed into one "其他 Others" 
 NO_DATA = "本年度暂无数据 · No data for this year"
 UNIT = "以二氧化碳当量计 · mass in CO2e"
 OTHERS = ("其他", "Others")
+# The month chart's axes: what each one measures, and in what (the values carry their unit).
+X_AXIS = "月份 Month"
+Y_AXIS = "碳中和量（二氧化碳当量） Mass neutralised, CO2e"
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SOURCE = "点点碳中和平台 Diandian · 数据来源：有效碳中和证书 (valid certificates)"
 
 
@@ -72,6 +78,8 @@ def texts(name: str, report: MarketReport) -> list[str]:
     """Every string a chart draws (the tests check each has its glyphs in the font)."""
     chart = chart_of(name)
     out = [*_title(chart, report.year), UNIT, NO_DATA, SOURCE, *OTHERS, *_summary(report)]
+    if chart.table == "by_month":
+        out += [X_AXIS, Y_AXIS]
     for row in _table(chart, report):
         out += [*_labels(row), mass_label(row.mass_g)]
     return out
@@ -94,7 +102,8 @@ def _summary(report: MarketReport) -> tuple[str, str]:
 
 def _labels(row: Row | ScenarioRow | MonthRow) -> tuple[str, str]:
     if isinstance(row, MonthRow):  # YYYY-MM, already China's month
-        return f"{int(row.key[5:])}月", row.key[5:]
+        month = int(row.key[5:])
+        return f"{month}月", MONTHS_EN[month - 1]
     return row.label_zh, row.label_en
 
 
@@ -154,12 +163,17 @@ def _columns(d: ImageDraw.ImageDraw, bars: list[tuple[str, str, int]], top: int,
     d.line((left - 10, base, WIDTH - left + 10, base), fill=INK, width=2)
     if top == 0:
         d.text((WIDTH // 2, 300), NO_DATA, font=font(Face.sans, 24), fill=MUTED, anchor="mt")
-    for i, (zh, _, g) in enumerate(bars):
+    d.line((left - 10, ceiling - 24, left - 10, base), fill=INK, width=2)
+    d.text((left - 4, ceiling - 30), Y_AXIS, font=font(Face.sans, 14), fill=MUTED, anchor="lb")
+    axis = font(Face.sans, 14)
+    d.text((WIDTH - left + 10, base + 62), X_AXIS, font=axis, fill=MUTED, anchor="ra")
+    for i, (zh, en, g) in enumerate(bars):
         x = left + i * step + step // 2
         bar = (base - ceiling) * g // top if top else 0
         if g > 0:
             d.rectangle((x - step // 3, base - max(bar, 2), x + step // 3, base), fill=JADE)
         d.text((x, base + 12), zh, font=font(Face.sans, 18), fill=INK, anchor="mt")
+        d.text((x, base + 36), en, font=font(Face.sans, 13), fill=MUTED, anchor="mt")
         value = mass_label(g) if g else "0"
         d.text((x, base - max(bar, 2) - 8), value, font=font(Face.sans, 13), fill=INK, anchor="mb")
 

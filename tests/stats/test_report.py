@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
+from backend.core import provinces
 from backend.imaging.fonts import Face, locate, missing_glyphs
 from backend.points import ledger
 from backend.points.models import TransferKind
@@ -127,7 +128,11 @@ def test_report_tables_are_the_grams_we_neutralised(client, db_session, buyer, c
         "CN-YN": fl,
         "IN": 1_234_567,
     }
-    assert row(got["by_province"], "CN-SC")["label_zh"] == "四川省"
+    # provinces by the names and in the order of statistics tables (四川 before 云南), then
+    # countries; English names, not codes
+    assert [r["key"] for r in got["by_province"]] == ["CN-SC", "CN-YN", "IN"]
+    sichuan = row(got["by_province"], "CN-SC")
+    assert (sichuan["label_zh"], sichuan["label_en"]) == ("四川", "Sichuan")
     assert row(got["by_province"], "IN")["label_zh"] == "印度"
     months = {r["key"]: (r["neutralisations"], r["mass_g"]) for r in got["by_month"]}
     assert list(months) == [f"{YEAR}-{i:02d}" for i in range(1, 13)]
@@ -264,7 +269,7 @@ def test_every_string_a_chart_draws_has_its_glyphs(db_session):
         services.report(db_session, 2003),
         by_project_type=tuple(Row(k, zh, en, 1) for k, (zh, en) in labels.TYPE_LABELS.items()),
         by_province=tuple(
-            Row(k, labels.province(k)[0], k, 1) for k in [*labels.PROVINCES, *labels.COUNTRIES]
+            Row(k, *labels.province(k), 1) for k in [*provinces.CODES, *labels.COUNTRIES]
         ),
     )
     for face in (Face.sans, Face.sans_bold):
@@ -274,3 +279,17 @@ def test_every_string_a_chart_draws_has_its_glyphs(db_session):
     # more rows than fit are summed into one "其他 Others" bar
     png = Image.open(io.BytesIO(charts.render("by-province", fake)))
     assert png.size[1] < 1200
+
+
+def test_the_month_chart_names_its_axes_and_every_month_in_both_languages(db_session):
+    """Issue 20: months labelled (3月 and Mar, not "03") and both axes say what they measure."""
+    drawn = charts.texts("by-month", services.report(db_session, 2003))
+    assert charts.X_AXIS in drawn
+    assert charts.Y_AXIS in drawn
+    assert "CO2e" in charts.Y_AXIS  # the CJK face has no subscript ₂
+    for zh, en in (("1月", "Jan"), ("3月", "Mar"), ("12月", "Dec")):
+        assert zh in drawn
+        assert en in drawn
+    assert not any(t in ("01", "03", "12") for t in drawn)
+    # the other charts have no axis of months
+    assert charts.X_AXIS not in charts.texts("by-province", services.report(db_session, 2003))
