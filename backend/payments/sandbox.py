@@ -13,9 +13,10 @@ from backend.payments.provider import (
     WebhookEvent,
 )
 
+# Shown to the person paying, so in their words, not the API's (no "endpoint", no "sandbox").
 NOTICE = {
-    "zh": "沙盒模式：不会产生真实扣款。调用确认接口即视为付款成功。",
-    "en": "Sandbox: no real money moves. Confirming the order counts as payment.",
+    "zh": "演示模式：不会真实扣款。确认支付即完成本次演示支付。",
+    "en": "Demo mode: no money is taken. Confirming the payment completes this demo payment.",
 }
 
 

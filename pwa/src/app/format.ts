@@ -12,6 +12,23 @@ export function formatMass(g: number, l: Lang): string {
   return `${sign}${decimal(abs, 10_000, 2, l)} t`;
 }
 
+export type MassUnit = "g" | "kg" | "t";
+
+/** The unit a set of masses reads best in: that of the largest (a chart's one axis unit). */
+export function massUnit(maxG: number): MassUnit {
+  const abs = Math.abs(maxG);
+  return abs < 1000 ? "g" : abs < 1_000_000 ? "kg" : "t";
+}
+
+/** Grams CO2e in a given unit, with formatMass's decimals: "0.35 t", "1,234.5 kg". */
+export function formatMassIn(g: number, unit: MassUnit, l: Lang): string {
+  const sign = g < 0 ? "-" : "";
+  const abs = Math.abs(g);
+  if (unit === "g") return `${sign}${group(abs, l)} g`;
+  if (unit === "kg") return `${sign}${decimal(abs, 100, 1, l)} kg`;
+  return `${sign}${decimal(abs, 10_000, 2, l)} t`;
+}
+
 /** `value / (unit × 10^places)` with `places` decimals, computed on integers. */
 function decimal(value: number, unit: number, places: number, l: Lang): string {
   const scaled = Math.floor((value + unit / 2) / unit); // in 10^-places of the display unit
@@ -63,4 +80,19 @@ export function formatDateTime(iso: string, l: Lang): string {
     timeStyle: "short",
     timeZone: CHINA,
   }).format(new Date(iso));
+}
+
+/** A phone number as the screen shows it, never in full: a mainland number as 139****0000,
+ * others with their country code, at most three leading and the last four digits (the backend's
+ * `mask_phone` hides as much for people other than the owner). */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, "");
+  if (digits.length === 0) return "";
+  const mainland = phone.startsWith("+86") && digits.length === 13;
+  const national = mainland ? digits.slice(2) : digits;
+  const prefix = !mainland && phone.trim().startsWith("+") ? "+" : "";
+  const tail = national.slice(-4);
+  const head = national.slice(0, Math.max(0, Math.min(3, national.length - 8)));
+  const hidden = Math.max(4, national.length - head.length - tail.length);
+  return `${prefix}${head}${"*".repeat(hidden)}${tail}`;
 }

@@ -10,6 +10,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBox, Loading } from "../components/status";
 import { WorkLinks } from "../components/WorkLinks";
 import { useLoad } from "../components/useLoad";
+import { maskPhone } from "../format";
 import { lang, setLang, t, tryT } from "../i18n";
 import { navigate } from "../router";
 import { session, signIn, signOutLocally } from "../session";
@@ -71,9 +72,11 @@ export function Me() {
   );
 }
 
-/** My name as organisations and certificates (by default) show it, and my phone. */
+/** My name as organisations and certificates (by default) show it (点点用户 until I set one), and
+ * my phone, masked like everywhere else (the full number is in my data export). */
 function Profile({ who }: { who: MeData }) {
   const [name, setName] = useState(who.display_name ?? "");
+  const [shown, setShown] = useState(who.display_name ?? ""); // as saved
   const [state, setState] = useState<"idle" | "saving" | "saved">("idle");
   const [error, setError] = useState<unknown>(undefined);
 
@@ -84,6 +87,7 @@ function Profile({ who }: { who: MeData }) {
     try {
       const got = await api<MeData>("PATCH", "/me", { body: { display_name: name.trim() } });
       me.value = got;
+      setShown(got.display_name ?? "");
       const s = session.value;
       if (s) signIn({ ...s, displayName: got.display_name ?? "" });
       setState("saved");
@@ -95,6 +99,9 @@ function Profile({ who }: { who: MeData }) {
 
   return (
     <form class="card form" onSubmit={save}>
+      <p class="profile-name" data-testid="my-name">
+        {shown.trim() || t("me.defaultName")}
+      </p>
       <label class="field" for="display_name">
         <span>{t("field.display_name")}</span>
         <input
@@ -111,7 +118,9 @@ function Profile({ who }: { who: MeData }) {
           }}
         />
       </label>
-      <p class="hint">{t("me.phone", { phone: who.phone ?? "" })}</p>
+      <p class="hint" data-testid="my-phone">
+        {t("me.phone", { phone: maskPhone(who.phone ?? "") })}
+      </p>
       {error !== undefined && <ErrorBox error={error} />}
       <button class="button primary" type="submit" disabled={state === "saving" || !name.trim()}>
         {state === "saved" ? t("me.saved") : t("me.save")}

@@ -1,14 +1,26 @@
 // Public figures, like the seed report's: neutralisations and tonnes by standard, type, province, month.
+// Provinces by their names in the statistics order (../provinces); months labelled, axes named.
 import { api } from "../api/client";
 import type { StatRow, Stats as StatsData } from "../api/types";
-import { BarChart, ColumnChart } from "../components/charts";
+import { BarChart, ColumnChart, monthColumns } from "../components/charts";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
-import { formatMass, formatPoints } from "../format";
+import { formatMass, formatMassIn, formatPoints, massUnit } from "../format";
 import { lang, t, tryT, type Lang } from "../i18n";
+import { regionName, regionOrder } from "../provinces";
 
 const rows = (r: StatRow[] | undefined, l: Lang, label = (k: string) => k) =>
   (r ?? []).map((x) => ({ label: label(x.key!), value: x.mass_g!, text: formatMass(x.mass_g!, l) }));
+
+/** Grams by month in one unit (that of the heaviest month), and the axis title naming it. */
+export function massByMonth(r: StatRow[] | undefined, l: Lang) {
+  const unit = massUnit(Math.max(0, ...(r ?? []).map((x) => x.mass_g!)));
+  const data = monthColumns(
+    (r ?? []).map((x) => ({ key: x.key!, value: x.mass_g!, text: formatMassIn(x.mass_g!, unit, l) })),
+    l,
+  );
+  return { data, yTitle: t("chart.massAxis", { unit: t(`unit.${unit}`, {}, l) }, l) };
+}
 
 export function Stats() {
   const { data, error, loading, reload } = useLoad(
@@ -18,6 +30,7 @@ export function Stats() {
   if (loading) return <Loading />;
   if (error !== undefined || !data) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
+  const byMonth = massByMonth(data.by_month, l);
   return (
     <section class="screen">
       <h1>{t("stats.title")}</h1>
@@ -56,16 +69,25 @@ export function Stats() {
           />
           <BarChart
             title={t("stats.byProvince")}
-            data={rows(data.by_province, l, (k) => tryT(`province.${k}`, l))}
+            data={rows(
+              [...(data.by_province ?? [])].sort((a, b) => regionOrder(a.key!, b.key!)),
+              l,
+              (k) => regionName(k, l),
+            )}
           />
-          <ColumnChart title={t("stats.byMonth")} data={rows(data.by_month, l)} />
+          <ColumnChart title={t("stats.byMonth")} xTitle={t("chart.month")} {...byMonth} />
           <ColumnChart
             title={t("stats.countByMonth")}
-            data={(data.neutralisations_by_month ?? []).map((x) => ({
-              label: x.key!,
-              value: x.count!,
-              text: formatPoints(x.count!, l),
-            }))}
+            xTitle={t("chart.month")}
+            yTitle={t("chart.countAxis")}
+            data={monthColumns(
+              (data.neutralisations_by_month ?? []).map((x) => ({
+                key: x.key!,
+                value: x.count!,
+                text: t("chart.times", { n: formatPoints(x.count!, l) }, l),
+              })),
+              l,
+            )}
           />
         </div>
       )}
