@@ -78,7 +78,7 @@ def lines(s: Session, case: CourtCase, now: datetime | None = None) -> list[Line
             + " · "
             + "、".join(TYPE_ZH.get(t, t) for t in eligible["types"])
             + " · "
-            + "、".join(provinces.name(r) for r in eligible["regions"])
+            + "、".join(provinces.name(r) for r in sorted(eligible["regions"], key=provinces.order))
         ),
         Line(f"购买期限 Deadline：{case.deadline.isoformat()}"),
         Line(

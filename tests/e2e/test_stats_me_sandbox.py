@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -22,6 +23,7 @@ from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot, signed_in
 
 NEWCOMER = "+8613900002041"  # nobody else signs in with it
 CITIZEN = "+8613800138005"
+CLERK = "+8613800138003"
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,7 @@ def test_a_single_month_is_one_labelled_column_and_provinces_are_in_the_yearbook
     page.goto("/stats")
     main = page.locator("main")
     provinces = main.get_by_role("img", name=re.compile("^按项目所在地"))
+    expect(provinces).to_be_visible()  # loaded
     # 四川 (GB/T 2260: 51) before 甘肃 (62); the ISO codes had CN-GS first, shown as raw keys
     assert provinces.locator("text.chart-label").all_text_contents() == ["四川", "甘肃"]
     assert "province." not in main.inner_text()
@@ -99,6 +102,7 @@ def test_the_stats_page_names_provinces_in_order_and_labels_its_month_charts(pag
     # the demo's projects are in 四川 and 甘肃: the yearbook lists 四川 (51) before 甘肃 (62),
     # where the ISO codes (CN-GS, CN-SC) had them the other way round
     provinces = main.get_by_role("img", name=re.compile("^按项目所在地"))
+    expect(provinces).to_be_visible()
     labels = provinces.locator("text.chart-label").all_text_contents()
     assert labels[0] == "四川", labels
     assert labels.index("四川") < labels.index("甘肃")
@@ -175,3 +179,23 @@ def test_the_sandbox_notice_speaks_to_the_person_paying(
     page.get_by_role("button", name="取消订单", exact=True).click()
     page.get_by_role("button", name="确定取消订单").click()
     expect(page.get_by_text("已取消").first).to_be_visible()
+
+
+def test_a_purchase_link_names_every_accepted_region_in_order(page: Page, live: Live):
+    """A region other than the damaged site's province was shown as its code (CN-YN)."""
+    case = live.open_case(
+        live.token(CLERK),
+        number="(2024)川1827刑初8号",
+        offence="非法采伐",
+        site={"place": "宝兴县蜂桶寨", "province": "CN-SC"},
+        defendants=[{"name": "被告人乙"}],
+        mass_g=500_000,
+        mass_basis="total",
+        deadline="2099-12-31",
+        eligible={"standards": ["CCER"], "types": ["hydro"], "regions": ["CN-YN", "CN-SC"]},
+    )
+    page.goto(urlsplit(case["defendants"][0]["purchase_url"]).path)
+    eligible = page.get_by_test_id("eligible")
+    expect(eligible).to_contain_text("四川 / 云南")
+    assert "CN-" not in eligible.inner_text()
+    shot(page, "court-purchase-regions")

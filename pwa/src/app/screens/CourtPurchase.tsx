@@ -10,6 +10,7 @@ import { useLoad } from "../components/useLoad";
 import { formatDay, formatMass, formatMoney } from "../format";
 import { lang, t, tryT } from "../i18n";
 import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
+import { regionName, regionOrder } from "../provinces";
 import { navigate } from "../router";
 import { session } from "../session";
 
@@ -81,10 +82,10 @@ export function CourtPurchase({ token }: { token: string }) {
           <dd>{formatDay(offer.deadline!, l)}</dd>
         </dl>
         <h2>{t("purchase.eligible")}</h2>
-        <p class="hint">
+        <p class="hint" data-testid="eligible">
           {(offer.eligible?.standards ?? []).join(" / ")} ·{" "}
           {(offer.eligible?.types ?? []).map((x) => tryT(`ptype.${x}`)).join(" / ")} ·{" "}
-          {(offer.eligible?.regions ?? []).map((r) => regionName(r, offer)).join(" / ")}
+          {regions(offer.eligible?.regions ?? [])}
         </p>
         {quote && (
           <>
@@ -132,10 +133,13 @@ export function CourtPurchase({ token }: { token: string }) {
   );
 }
 
-/** "CN" is all China; the site's own province has its name in the offer. */
-function regionName(code: string, offer: Offer): string {
-  if (code === "CN") return t("purchase.allChina");
-  return code === offer.site?.province ? (offer.site.province_name ?? code) : code;
+/** The accepted regions by name in the statistics order: "CN" is all China (a province was
+ * shown as its code when it was not the damaged site's). */
+function regions(codes: string[]): string {
+  return [...codes]
+    .sort(regionOrder)
+    .map((code) => (code === "CN" ? t("purchase.allChina") : regionName(code, lang.value)))
+    .join(" / ");
 }
 
 /** Why this link sells nothing now, from the offer's fields (the server's text is English). */

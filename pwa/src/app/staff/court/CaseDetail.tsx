@@ -9,7 +9,7 @@ import { formatDateTime, formatDay, formatMass } from "../../format";
 import { lang, tryT } from "../../i18n";
 import type { OrgRef } from "../../roles";
 import { st } from "../messages";
-import { PROVINCES, type Province } from "../provinces";
+import { regionName, regionOrder } from "../../provinces";
 import { AuthImage, CopyButton, Section } from "../ui";
 import { Verify } from "./Verify";
 
@@ -57,7 +57,10 @@ export function CaseDetail({ id, acting }: { id: string; acting: OrgRef[] }) {
           <dt>{st("case.eligible")}</dt>
           <dd>
             {(c.eligible?.standards ?? []).join(" / ")} · {(c.eligible?.types ?? []).map((x) => tryT(`ptype.${x}`)).join(" / ")} ·{" "}
-            {(c.eligible?.regions ?? []).map((r) => regionName(r, l)).join(" / ")}
+            {[...(c.eligible?.regions ?? [])]
+              .sort(regionOrder)
+              .map((r) => (r === "CN" ? tryT("purchase.allChina") : regionName(r, l)))
+              .join(" / ")}
           </dd>
           {c.fulfilled_at && (
             <>
@@ -112,13 +115,6 @@ export function CaseDetail({ id, acting }: { id: string; acting: OrgRef[] }) {
       <AuditLog path={`${path}/audit`} />
     </section>
   );
-}
-
-/** A province's name, or all China for "CN". */
-function regionName(code: string, l: "zh" | "en"): string {
-  if (code === "CN") return tryT("purchase.allChina");
-  const names = PROVINCES[code as Province] as readonly [string, string] | undefined;
-  return names ? names[l === "zh" ? 0 : 1] : code;
 }
 
 function DefendantCard(props: { caseId: string; caseNumber: string; d: Defendant }) {
