@@ -418,6 +418,8 @@ export const zh = {
   "wechatLink.expired": "链接已过期或无效。请回到公众号再发送“积分”，获取新的链接。",
   "wechatLink.unlinked": "该公众号已停止使用点点，无法关联。",
   "wechatLink.missing": "链接不完整。请回到公众号再发送“积分”，获取新的链接。",
+  // scanning (WeChat's scanner, the camera)
+  "scan.wechat": "正在打开微信扫一扫…",
 };
 
 export type Key = keyof typeof zh;
@@ -841,4 +843,6 @@ export const en: Record<Key, string> = {
   "wechatLink.expired": "This link has expired or is not valid. Send “积分” to the official account again for a new link.",
   "wechatLink.unlinked": "That official account no longer uses Diandian, so it cannot be linked.",
   "wechatLink.missing": "This link is incomplete. Send “积分” to the official account again for a new link.",
+  // scanning (WeChat's scanner, the camera)
+  "scan.wechat": "Opening WeChat's scanner…",
 };
