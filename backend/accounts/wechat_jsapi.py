@@ -94,7 +94,8 @@ def config(
     now = now or utcnow()
     ticket = jsapi_ticket(s, settings, now)
     nonce, timestamp = secrets.token_urlsafe(12), int(now.timestamp())
-    return JsapiConfig(settings.oa_appid, timestamp, nonce, signature(ticket, nonce, timestamp, url), url)
+    signed = signature(ticket, nonce, timestamp, url)
+    return JsapiConfig(settings.oa_appid, timestamp, nonce, signed, url)
 
 
 def jsapi_ticket(s: Session, settings: WechatSettings, now: datetime) -> str:
@@ -119,7 +120,11 @@ def access_token(s: Session, settings: WechatSettings, now: datetime) -> str:
     data = _call(
         settings,
         "/cgi-bin/token",
-        {"grant_type": "client_credential", "appid": settings.oa_appid, "secret": settings.oa_secret},
+        {
+            "grant_type": "client_credential",
+            "appid": settings.oa_appid,
+            "secret": settings.oa_secret,
+        },
     )
     return _store(s, settings, ACCESS_TOKEN, _checked(data, "access_token"), data, now)
 

@@ -11,9 +11,10 @@ PWA in a browser) over real HTTP in tests.
 Codes work once and only for the app they were made for; wrong app ids or secrets, unknown and
 used codes answer WeChat's errcodes (40013, 40125, 40029, 40163) with HTTP 200, as WeChat does,
 and JSON labelled text/plain. `fail_next` makes the next API call answer `errcode: -1`.
-`revoke_tokens()` makes every access token it gave invalid (errcode 40001, as when another system
-fetched a new one). `GET /_fake/code?appid=…` hands out a code for `signed_in_as`, for callers that hold only the
-fake's URL (the access matrix builds its requests from the app's configuration).
+`revoke_tokens()` makes every access token it gave invalid (errcode 40001, as when another
+system fetched a new one). `GET /_fake/code?appid=…` hands out a code for `signed_in_as`, for
+callers that hold only the fake's URL (the access matrix builds its requests from the app's
+configuration).
 """
 
 from __future__ import annotations
@@ -159,7 +160,6 @@ class FakeWechat:
         if user.unionid:
             body["unionid"] = user.unionid
         return _answer(body)
-
 
     def _token(self, args: dict[str, str]) -> Response:
         if self.fail_next:
