@@ -222,9 +222,6 @@ class Config:
             ),
             RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
             RATELIMIT_WRITES=_str("RATELIMIT_WRITES", "30 per minute;600 per hour"),
-            RATELIMIT_WECHAT_JSAPI_PER_IP=_str(
-                "RATELIMIT_WECHAT_JSAPI_PER_IP", "30 per minute;600 per hour"
-            ),
             PAYMENT_PROVIDER=_str("PAYMENT_PROVIDER", ""),
             STRIPE_SECRET_KEY=_str("STRIPE_SECRET_KEY", ""),
             STRIPE_PUBLISHABLE_KEY=_str("STRIPE_PUBLISHABLE_KEY", ""),
