@@ -167,3 +167,11 @@ def test_no_official_account_is_a_404(app: Flask, fake_wechat: FakeWechat) -> No
         app.config["WECHAT_OA_APPID"] = OA_APPID
     assert resp.status_code == 404
     assert resp.get_json()["type"].endswith("/wechat-not-configured")
+
+
+def test_configs_are_rate_limited_per_ip(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "RATELIMIT_WECHAT_JSAPI_PER_IP", "2 per minute")
+    statuses = [client.get(CONFIG, query_string={"url": PAGE}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
