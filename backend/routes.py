@@ -25,6 +25,7 @@ MODULES: tuple[Blueprint, ...] = (
     accounts.me_blp,
     accounts.legal_blp,
     accounts.org_blp,
+    accounts.wechat_blp,
     footprint.blp,
     credits.blp,
     orders.blp,

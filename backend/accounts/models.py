@@ -1,5 +1,5 @@
-"""Organisations, users, roles, invitations, sign-in codes, bearer tokens, API keys, consents and
-WeChat identities."""
+"""Organisations, users, roles, invitations, sign-in codes, bearer tokens, API keys, consents,
+WeChat identities and the official account's cached API credentials."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -251,3 +252,16 @@ class WechatStateUse(Base):
 
     nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class WechatCredential(Base):
+    """The official account's `access_token` and JS-SDK `jsapi_ticket`, cached for every worker:
+    WeChat limits how often either may be fetched, and each lives 7200 s. Sealed (secretbox),
+    since the access token acts as the account for its lifetime."""
+
+    __tablename__ = "wechat_credentials"
+
+    app_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # access_token, jsapi_ticket
+    value_sealed: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

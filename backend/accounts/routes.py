@@ -3,14 +3,22 @@ deletion, organisations, members, invitations, API keys."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Response, current_app, request
 from flask.views import MethodView
 from werkzeug.http import dump_cookie
 
-from backend.accounts import consent, legal, memberships, privacy, services, wechat_login
+from backend.accounts import (
+    consent,
+    legal,
+    memberships,
+    privacy,
+    services,
+    wechat_jsapi,
+    wechat_login,
+)
 from backend.accounts.auth import BEARER_AUTH, auth_settings, current_principal, current_token
 from backend.accounts.consent import consent_exempt
 from backend.accounts.memberships import OrgRoles
@@ -44,10 +52,12 @@ from backend.accounts.schemas import (
     WechatAuthorizationSchema,
     WechatCallbackSchema,
     WechatCodeSchema,
+    WechatJsapiConfigSchema,
+    WechatJsapiQuerySchema,
     WechatSignInSchema,
 )
 from backend.accounts.sms import sender_for
-from backend.core import db
+from backend.core import db, public_url
 from backend.core.errors import NotFound
 from backend.web.blueprint import Blueprint
 from backend.web.limiter import configured, limiter, phone_key
@@ -67,6 +77,12 @@ legal_blp = Blueprint(
     __name__,
     url_prefix="/api/v1/legal",
     description="The terms, the privacy policy and the separate consents, in Chinese and English",
+)
+wechat_blp = Blueprint(
+    "wechat-jsapi",
+    __name__,
+    url_prefix="/api/v1/wechat",
+    description="WeChat's JS-SDK in WeChat's browser (scanning): the signed wx.config",
 )
 org_blp = Blueprint(
     "organisations",
@@ -237,6 +253,21 @@ def wechat_mini_session(body: dict[str, Any]) -> tuple[wechat_login.WechatSignIn
     settings = _wechat()
     found = wechat_login.code2session(settings, body["code"])
     return wechat_login.sign_in(db.session(), auth_settings(), settings, found), NO_STORE
+
+
+@wechat_blp.route("/jsapi-config", methods=["GET"])
+@limiter.limit(configured("RATELIMIT_WECHAT_JSAPI_PER_IP"), scope="wechat-jsapi-ip")
+@wechat_blp.arguments(WechatJsapiQuerySchema(), location="query")
+@wechat_blp.response(200, WechatJsapiConfigSchema)
+@wechat_blp.alt_response(404, description="No official account is configured")
+@wechat_blp.alt_response(422, description="The URL is not a page of this site")
+@wechat_blp.alt_response(502, description="WeChat did not answer, or refused")
+@consent_exempt
+def wechat_jsapi_config(args: dict[str, str]) -> tuple[wechat_jsapi.JsapiConfig, dict[str, str]]:
+    """The signed `wx.config` (appId, timestamp, nonceStr, signature) for one of our pages,
+    so that the page may call `wx.scanQRCode` inside WeChat."""
+    settings = replace(_wechat(), public_base_url=public_url.base_url())
+    return wechat_jsapi.config(db.session(), settings, args["url"]), NO_STORE
 
 
 @me_blp.route("")

@@ -289,6 +289,29 @@ class WechatIdentitySchema(Schema):
     last_used_at = fields.DateTime()
 
 
+class WechatJsapiQuerySchema(Schema):
+    url = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2048),
+        metadata={
+            "description": "The page's URL (`location.href`; the `#…` part is dropped). Only "
+            "pages of this site are signed."
+        },
+    )
+
+
+class WechatJsapiConfigSchema(Schema):
+    """What `wx.config` takes: appId, timestamp, nonceStr, signature."""
+
+    app_id = fields.String(metadata={"description": "The official account's appId"})
+    timestamp = fields.Integer(metadata={"description": "Unix seconds, as signed"})
+    nonce_str = fields.String(metadata={"description": "The nonce, as signed"})
+    signature = fields.String(
+        metadata={"description": "sha1 of jsapi_ticket, noncestr, timestamp and url"}
+    )
+    url = fields.String(metadata={"description": "The URL signed (without `#…`)"})
+
+
 # --- export and deletion -----------------------------------------------------------------------
 
 

@@ -129,6 +129,7 @@ class Config:
     RATELIMIT_SIGNIN_PER_IP: str = "60 per hour"
     RATELIMIT_FOOTPRINTS_ANON: str = "30 per minute;500 per day"
     RATELIMIT_WRITES: str = "30 per minute;600 per hour"
+    RATELIMIT_WECHAT_JSAPI_PER_IP: str = "30 per minute;600 per hour"  # opening the scanner
     # The payment rails, most preferred first ("wechatpay,alipay"); default: stripe when its key
     # is set, else the sandbox. PAYMENT_KEYS says what each one needs.
     PAYMENT_PROVIDER: str = ""

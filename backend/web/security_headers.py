@@ -7,8 +7,9 @@ purchase token or a signed claim, leaves for another site). HTML also gets
 `frame-ancestors`). Over HTTPS, `Strict-Transport-Security` for a year.
 
 The PWA's index.html (any text/html the `pwa` blueprint serves) gets PWA_CSP: scripts only from
-us and Stripe.js; styles from us, inline allowed because Stripe's Payment Element injects them;
-images from us, `data:` and `blob:` (certificate and report images are fetched with the bearer
+us, Stripe.js and WeChat's JS-SDK (res.wx.qq.com, loaded inside WeChat when the scanner
+opens); styles from us, inline allowed because Stripe's Payment Element injects them; images from
+us, `data:` and `blob:` (certificate and report images are fetched with the bearer
 token and shown as object URLs); API calls to us and Stripe; frames to Stripe only; no plugins,
 no <base>, no framing of the app. A header a view sets itself (the verify page's stricter CSP)
 is kept as it is.
@@ -20,7 +21,7 @@ from flask import Flask, Response, request
 
 PWA_CSP = (
     "default-src 'self'; "
-    "script-src 'self' https://js.stripe.com; "
+    "script-src 'self' https://js.stripe.com https://res.wx.qq.com; "
     "style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; "
     "font-src 'self'; "

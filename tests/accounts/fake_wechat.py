@@ -5,12 +5,16 @@ PWA in a browser) over real HTTP in tests.
                                     `signed_in_as` and redirects to `redirect_uri?code&state`
     GET /sns/oauth2/access_token    an official account's code for its openid (and unionid)
     GET /sns/jscode2session         a mini-program's code for its openid (and unionid)
+    GET /cgi-bin/token              the official account's access_token (client_credential)
+    GET /cgi-bin/ticket/getticket   the JS-SDK's jsapi_ticket for an access_token it gave
 
 Codes work once and only for the app they were made for; wrong app ids or secrets, unknown and
 used codes answer WeChat's errcodes (40013, 40125, 40029, 40163) with HTTP 200, as WeChat does,
 and JSON labelled text/plain. `fail_next` makes the next API call answer `errcode: -1`.
-`GET /_fake/code?appid=…` hands out a code for `signed_in_as`, for callers that hold only the
-fake's URL (the access matrix builds its requests from the app's configuration).
+`revoke_tokens()` makes every access token it gave invalid (errcode 40001, as when another
+system fetched a new one). `GET /_fake/code?appid=…` hands out a code for `signed_in_as`, for
+callers that hold only the fake's URL (the access matrix builds its requests from the app's
+configuration).
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class FakeWechat:
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     _codes: dict[str, tuple[str, WechatUser]] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
+    _tokens: set[str] = field(default_factory=set)
+    tickets: list[str] = field(default_factory=list)  # every jsapi_ticket handed out
     _server: BaseWSGIServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,6 +68,14 @@ class FakeWechat:
         with self._lock:
             self._codes[code] = (app, user)
         return code
+
+    def revoke_tokens(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+    def hits(self, path: str) -> int:
+        """How many calls `path` got."""
+        return sum(1 for p, _ in self.calls if p == path)
 
     @property
     def url(self) -> str:
@@ -93,6 +107,8 @@ class FakeWechat:
             "/connect/oauth2/authorize": self._authorize,
             "/sns/oauth2/access_token": lambda a: self._exchange(a, OA_APPID, OA_SECRET, "code"),
             "/sns/jscode2session": lambda a: self._exchange(a, MINI_APPID, MINI_SECRET, "js_code"),
+            "/cgi-bin/token": self._token,
+            "/cgi-bin/ticket/getticket": self._ticket,
             "/_fake/code": self._hand_out,
         }
         handler = handlers.get(req.path)
@@ -144,6 +160,33 @@ class FakeWechat:
         if user.unionid:
             body["unionid"] = user.unionid
         return _answer(body)
+
+    def _token(self, args: dict[str, str]) -> Response:
+        if self.fail_next:
+            self.fail_next = False
+            return _answer({"errcode": -1, "errmsg": "system error"})
+        if args.get("grant_type") != "client_credential" or args.get("appid") != OA_APPID:
+            return _answer({"errcode": 40013, "errmsg": "invalid appid"})
+        if args.get("secret") != OA_SECRET:
+            return _answer({"errcode": 40125, "errmsg": "invalid appsecret"})
+        token = "ACCESS_" + secrets.token_hex(16)
+        with self._lock:
+            self._tokens.add(token)
+        return _answer({"access_token": token, "expires_in": 7200})
+
+    def _ticket(self, args: dict[str, str]) -> Response:
+        if self.fail_next:
+            self.fail_next = False
+            return _answer({"errcode": -1, "errmsg": "system error"})
+        with self._lock:
+            known = args.get("access_token") in self._tokens
+        if not known:
+            return _answer({"errcode": 40001, "errmsg": "invalid credential"})
+        if args.get("type") != "jsapi":
+            return _answer({"errcode": 40097, "errmsg": "invalid args"})
+        ticket = "TICKET_" + secrets.token_urlsafe(40)
+        self.tickets.append(ticket)
+        return _answer({"errcode": 0, "errmsg": "ok", "ticket": ticket, "expires_in": 7200})
 
 
 def _answer(body: dict[str, Any]) -> Response:

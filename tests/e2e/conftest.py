@@ -19,7 +19,14 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from backend import demo
@@ -142,15 +149,30 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"Chromium is not at {CHROMIUM}: install Debian's package (`make chromium`, i.e. "
             "apt-get install -y chromium) or set CHROMIUM_PATH. Never `playwright install`."
         )
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    yield b
+    b.close()
+
+
+@contextmanager
+def chromium_with(playwright: Playwright, *args: str) -> Iterator[Browser]:
+    """A Chromium of its own, launched with extra command-line flags (a fake camera, …)."""
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", *args])
+    try:
         yield b
+    finally:
         b.close()
 
 

@@ -37,7 +37,8 @@ def test_the_pwa_index_has_its_csp_and_cannot_be_framed(app: Flask) -> None:
         assert resp.headers["Content-Security-Policy"] == PWA_CSP
         assert resp.headers["X-Frame-Options"] == "DENY"
     directives = dict(d.split(" ", 1) for d in PWA_CSP.split("; "))
-    assert directives["script-src"] == "'self' https://js.stripe.com"  # no inline script, no eval
+    # no inline script, no eval; WeChat's JS-SDK for scanning inside WeChat
+    assert directives["script-src"] == "'self' https://js.stripe.com https://res.wx.qq.com"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
     assert directives["base-uri"] == "'none'"

@@ -428,6 +428,8 @@ export const zh = {
   "unit.kg": "千克",
   "unit.g": "克",
   "me.defaultName": "点点用户",
+  // scanning (WeChat's scanner, the camera)
+  "scan.wechat": "正在打开微信扫一扫…",
 };
 
 export type Key = keyof typeof zh;
@@ -861,4 +863,6 @@ export const en: Record<Key, string> = {
   "unit.kg": "kg",
   "unit.g": "g",
   "me.defaultName": "Diandian user",
+  // scanning (WeChat's scanner, the camera)
+  "scan.wechat": "Opening WeChat's scanner…",
 };

@@ -1,6 +1,7 @@
 // WeChat Pay's JSAPI inside WeChat's browser: hand the order's signed `pay_request` to
 // WeixinJSBridge.invoke("getBrandWCPayRequest", …). The bridge exists only in WeChat, and only
 // once it is ready (the `WeixinJSBridgeReady` event), so wait for it a little.
+// Scanning inside WeChat (the JS-SDK) is in wechatScan.ts, loaded when a scanner opens.
 interface WeixinJSBridge {
   invoke(name: string, args: Record<string, string>, done: (res: { err_msg?: string }) => void): void;
 }
@@ -40,3 +41,6 @@ export async function payInWechat(payRequest: Record<string, string>): Promise<O
     });
   });
 }
+
+/** WeChat's in-app browser (Android and iOS both say MicroMessenger). */
+export const inWechat = (): boolean => /MicroMessenger/i.test(navigator.userAgent);

@@ -1405,6 +1405,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/jsapi-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed `wx.config` (appId, timestamp, nonceStr, signature) for one of our pages,
+         *     so that the page may call `wx.scanQRCode` inside WeChat.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The page's URL (`location.href`; the `#…` part is dropped). Only pages of this site are signed. */
+                    url: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WechatJsapiConfig"];
+                    };
+                };
+                /** @description No official account is configured */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is not a page of this site */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description WeChat did not answer, or refused */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/footprints": {
         parameters: {
             query?: never;
@@ -4873,6 +4943,18 @@ export interface components {
             revoked_at?: string | null;
             /** @description The full key. Shown once: store it now. */
             key?: string;
+        };
+        WechatJsapiConfig: {
+            /** @description The official account's appId */
+            app_id?: string;
+            /** @description Unix seconds, as signed */
+            timestamp?: number;
+            /** @description The nonce, as signed */
+            nonce_str?: string;
+            /** @description sha1 of jsapi_ticket, noncestr, timestamp and url */
+            signature?: string;
+            /** @description The URL signed (without `#…`) */
+            url?: string;
         };
         Origin: {
             /**

@@ -47,6 +47,7 @@ export type Audit = S["Audit"];
 export type AuthMethods = S["AuthMethods"];
 export type WechatAuthorization = S["WechatAuthorization"];
 export type WechatSignIn = S["WechatSignIn"];
+export type WechatJsapiConfig = S["WechatJsapiConfig"];
 export type ConsentStanding = S["ConsentStanding"];
 export type LegalText = S["LegalText"];
 export type DeletionConfirmation = S["DeletionConfirmation"];
