@@ -2,11 +2,17 @@
 import { render } from "preact";
 import { App } from "./app";
 import { sendQueuedCheckIns } from "./checkin";
+import { watchNetwork } from "./offline/network";
+import { forgetMine } from "./offline/personal";
 import { refreshWaiting } from "./offline/queue";
+import { session } from "./session";
 import { startRouter } from "./router";
 import { registerServiceWorker } from "./update";
 import "./style.css";
 
+watchNetwork();
+// Signed out (or the session expired) since the last visit: nothing of the person stays here.
+if (!session.value) void forgetMine();
 startRouter();
 render(<App />, document.getElementById("app")!);
 registerServiceWorker();
