@@ -97,9 +97,7 @@ IMAGE_KEPT = "() => caches.open('diandian-mine').then((c) => c.keys()).then((k) 
 
 def fails_offline(page: Page, url: str) -> bool:
     """Whether a fetch of `url` from the page fails (nothing answers it from a cache)."""
-    return bool(
-        page.evaluate("(u) => fetch(u).then(() => false, () => true)", url)
-    )
+    return bool(page.evaluate("(u) => fetch(u).then(() => false, () => true)", url))
 
 
 def test_the_banner_shows_offline_and_clears_when_the_connection_returns(
@@ -169,7 +167,8 @@ def test_a_certificate_opened_online_opens_offline_with_its_image_and_qr(
             return out;
         }"""
     )
-    assert cached and not [u for u in cached if "/api/" in u], cached
+    assert cached, "the app shell is precached"
+    assert not [u for u in cached if "/api/" in u], cached
 
     context.set_offline(False)
     expect(page.get_by_test_id("offline-banner")).to_have_count(0)
