@@ -180,6 +180,8 @@ def test_a_certificate_opened_online_opens_offline_with_its_image_and_qr(
 
     context.set_offline(False)
     expect(page.get_by_test_id("offline-banner")).to_have_count(0)
+    expect(page.get_by_test_id("certs-offline")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile(number))).to_contain_text("已存本机")
 
 
 def test_signing_out_forgets_the_saved_certificates_and_images(

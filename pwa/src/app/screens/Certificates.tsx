@@ -1,5 +1,6 @@
 // My certificates, newest first. Offline (or the server failing), the ones kept on this device
 // (opened before, see Certificate.tsx), each marked as an offline copy.
+import { useEffect } from "preact/hooks";
 import { api } from "../api/client";
 import type { CertificatePage } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/status";
@@ -37,6 +38,11 @@ async function list(signal: AbortSignal): Promise<Listed> {
 
 export function Certificates() {
   const { data, error, loading, reload } = useLoad(list, []);
+  // Back online: the list from the API again.
+  useEffect(() => {
+    addEventListener("online", reload);
+    return () => removeEventListener("online", reload);
+  }, [reload]);
   if (loading) return <Loading />;
   if (error !== undefined || !data) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
@@ -47,11 +53,6 @@ export function Certificates() {
         <p class="notice" data-testid="certs-offline">
           {t(data.items.length ? "certs.offline" : "certs.offlineNone")}
         </p>
-      )}
-      {data.offline && data.items.length > 0 && (
-        <button type="button" class="button secondary" onClick={reload}>
-          {t("action.retry")}
-        </button>
       )}
       {data.items.length === 0 ? (
         !data.offline && (
