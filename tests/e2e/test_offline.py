@@ -18,6 +18,7 @@ from tests.e2e.conftest import Live, shot
 CITIZEN = "+8613800138005"
 OPERATOR = "+8613800138000"  # here only as a person with a certificate and a wallet
 JUDGE = "+8613800138004"  # the demo's 陈法官, here only as a person with a wallet
+COMPANY = "+8613800138002"  # the demo's 王企业, here only as a person checking in
 
 IMAGE_LOADED = "(img) => img.complete && img.naturalWidth > 0"
 
@@ -267,3 +268,29 @@ def test_with_no_wallet_saved_the_check_in_still_works_offline(
     context.set_offline(False)
     expect(page.get_by_test_id("queued")).to_have_count(0)
     expect(page.get_by_test_id("balance")).to_be_visible()
+
+
+def test_with_poor_signal_a_failed_check_in_is_queued_and_sent_with_the_next_answer(
+    context: BrowserContext, page: Page, live: Live
+):
+    """The browser still says online, but the request gets no answer: no `online` event will
+    come, so the first request that is answered sends the queue."""
+    token = signed_in(context, live, COMPANY, "王企业 Company admin")
+    page.goto("/wallet")
+    expect(page.get_by_test_id("balance")).to_be_visible()
+    before = len(live.get("/wallet/actions", token)["items"])
+
+    context.route("**/api/v1/wallet/checkins", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("场馆码").fill("CHENGDU-GREENWAY-03")
+    page.get_by_role("button", name="打卡", exact=True).click()
+    expect(page.get_by_test_id("queued")).to_contain_text("1 条打卡等待联网后提交")
+    expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    assert page.evaluate("navigator.onLine")
+
+    context.unroute("**/api/v1/wallet/checkins")
+    page.get_by_role("link", name="证书", exact=True).click()  # any request that gets an answer
+    expect(page.get_by_test_id("offline-banner")).to_have_count(0)
+    page.get_by_role("link", name="积分", exact=True).click()
+    expect(page.get_by_test_id("delivered")).to_contain_text("CHENGDU-GREENWAY-03")
+    expect(page.get_by_test_id("queued")).to_have_count(0)
+    assert len(live.get("/wallet/actions", token)["items"]) == before + 1
