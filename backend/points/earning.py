@@ -9,6 +9,7 @@ actions earn into `pending`, confirmed when their window closes (`confirm_due`).
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +38,30 @@ MAX_AGE = timedelta(days=30)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+class Reason(enum.StrEnum):
+    """Why a report earned nothing: a machine code (the app words it, `reason.<code>`)."""
+
+    unknown_user = "unknown_user"  # no account for the phone reported
+    no_travel_consent = "no_travel_consent"  # the person has not agreed to partners' travel data
+    unknown_type = "unknown_type"
+    not_self_reportable = "not_self_reportable"  # only check-ins may be self-reported
+    units_not_positive = "units_not_positive"
+    in_the_future = "in_the_future"
+    too_old = "too_old"  # older than MAX_AGE
+    implausible_units = "implausible_units"
+    implausible_distance = "implausible_distance"
+    missing_or_bad_ended_at = "missing_or_bad_ended_at"
+    implausible_speed = "implausible_speed"
+    missing_venue = "missing_venue"
+    daily_cap_reached = "daily_cap_reached"
+    too_small = "too_small"  # worth less than a point
+    already_counted = "already_counted"  # the same trip or venue-day, reported before
+    # reversals
+    already_confirmed = "already_confirmed"  # its window closed: points in the wallet
+    already_reversed = "already_reversed"
+    not_found = "not_found"
+
+
 @dataclass(frozen=True)
 class Reported:
     """One action as a partner or the app reports it."""
@@ -48,7 +73,7 @@ class Reported:
     ended_at: datetime | None = None
     external_id: str | None = None
     venue: str | None = None
-    refused: str | None = None  # refused before earning (no consent): the reason
+    refused: Reason | None = None  # refused before earning (no consent): the reason
 
 
 @dataclass(frozen=True)
@@ -57,7 +82,7 @@ class Outcome:
 
     index: int
     status: str  # accepted, duplicate, rejected (reversals: reversed, rejected)
-    reason: str | None = None
+    reason: Reason | None = None
     action_id: str | None = None
     points: int = 0
     capped: bool = False
@@ -90,29 +115,29 @@ class _Accepted:
     kind: ActionType = field(repr=False)
 
 
-def _reject(index: int, reason: str) -> Outcome:
+def _reject(index: int, reason: Reason) -> Outcome:
     return Outcome(index, "rejected", reason)
 
 
-def _plausible(t: ActionType, r: Reported, now: datetime) -> str | None:
+def _plausible(t: ActionType, r: Reported, now: datetime) -> Reason | None:
     if r.units <= 0:
-        return "units_not_positive"
+        return Reason.units_not_positive
     if r.started_at > now + CLOCK_SKEW:
-        return "in_the_future"
+        return Reason.in_the_future
     if r.started_at < now - MAX_AGE:
-        return "too_old"
+        return Reason.too_old
     if t.max_units is not None and r.units > t.max_units:
-        return "implausible_units"
+        return Reason.implausible_units
     if t.unit == "pkm":
         if t.max_km is not None and r.units > t.max_km:
-            return "implausible_distance"
+            return Reason.implausible_distance
         if r.ended_at is None or r.ended_at <= r.started_at:
-            return "missing_or_bad_ended_at"
+            return Reason.missing_or_bad_ended_at
         hours = Decimal((r.ended_at - r.started_at).total_seconds()) / 3600
         if t.max_speed_kmh is not None and r.units / hours > t.max_speed_kmh:
-            return "implausible_speed"
+            return Reason.implausible_speed
     if t.unit == "checkin" and not r.venue:
-        return "missing_venue"
+        return Reason.missing_venue
     return None
 
 
@@ -174,15 +199,15 @@ def _screen(
 ) -> Outcome | None:
     """A report refused or already counted, before the caps; None if it may earn."""
     if r.user_id is None:
-        return _reject(i, "unknown_user")
+        return _reject(i, Reason.unknown_user)
     if r.refused is not None:
         return _reject(i, r.refused)
     if t is None:
-        return _reject(i, "unknown_type")
+        return _reject(i, Reason.unknown_type)
     if source == ActionSource.self and r.type not in m.self_report_types:
-        return _reject(i, "not_self_reportable")
+        return _reject(i, Reason.not_self_reportable)
     if r.external_id is not None and r.external_id in seen:
-        return Outcome(i, "duplicate", action_id=seen[r.external_id])
+        return Outcome(i, "duplicate", Reason.already_counted, action_id=seen[r.external_id])
     reason = _plausible(t, r, now)
     return _reject(i, reason) if reason else None
 
@@ -250,9 +275,9 @@ def _admit(
         room = min(room, t.self_daily_cap_g - used[(r.user_id, t.name, day, True)])
     points = min(t.grams(r.units) // m.point_grams, max(room, 0))
     if room <= 0:
-        return _reject(i, "daily_cap_reached")
+        return _reject(i, Reason.daily_cap_reached)
     if points <= 0:
-        return _reject(i, "too_small")
+        return _reject(i, Reason.too_small)
     used[(r.user_id, t.name, day, is_self)] += points
     window = t.self_confirm if is_self and t.self_confirm else t.confirm
     row: dict[str, Any] = {
@@ -291,7 +316,7 @@ def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) ->
     inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
-            out[a.index] = Outcome(a.index, "duplicate", reason="already_counted")
+            out[a.index] = Outcome(a.index, "duplicate", reason=Reason.already_counted)
 
 
 def _points_by_user(accepted: list[_Accepted], out: list[Outcome | None]) -> dict[int, int]:
@@ -365,7 +390,7 @@ def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
             known[ext] = ActionStatus.reversed  # a repeat in this request is already reversed
             out.append(Outcome(i, "reversed", action_id=row.id, points=row.points))
         elif ext in known:
-            out.append(_reject(i, f"already_{known[ext]}"))
+            out.append(_reject(i, Reason(f"already_{known[ext]}")))
         else:
-            out.append(_reject(i, "not_found"))
+            out.append(_reject(i, Reason.not_found))
     return Batch(out)

@@ -115,7 +115,7 @@ def report(
             ended_at=a.ended_at,
             external_id=a.external_id,
             venue=a.venue,
-            refused=None if users.get(a.phone) in consenting else "no_travel_consent",
+            refused=None if users.get(a.phone) in consenting else earning.Reason.no_travel_consent,
         )
         for a in actions
     ]

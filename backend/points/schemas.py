@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from backend.core.text_fields import Label
 from backend.credits import inventory
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
+from backend.points.earning import Reason
 from backend.points.partners import PartnerAction
 from backend.points.wallet import RedemptionRequest
 
@@ -57,8 +58,15 @@ class BatchSchema(Schema):
 
 class OutcomeSchema(Schema):
     index = fields.Integer()
-    status = fields.String(metadata={"description": "accepted, duplicate, rejected or reversed"})
-    reason = fields.String(allow_none=True)
+    status = fields.String(
+        validate=validate.OneOf(["accepted", "duplicate", "rejected", "reversed"]),
+        metadata={"description": "accepted, duplicate, rejected or reversed"},
+    )
+    reason = fields.String(
+        allow_none=True,
+        validate=validate.OneOf([r.value for r in Reason]),
+        metadata={"description": "Why it earned nothing (a code; the app has a message for each)"},
+    )
     action_id = fields.String(allow_none=True)
     points = fields.Integer()
     capped = fields.Boolean(metadata={"description": "Fewer points than the reduction: a cap"})

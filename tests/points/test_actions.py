@@ -129,7 +129,10 @@ def test_a_check_in_counts_once_a_day_per_venue_and_self_reports_are_capped(
     again = client.post(
         "/api/v1/wallet/checkins", json={"venue": "川西林盘-01"}, headers=h
     ).get_json()
-    assert again["results"][0]["status"] == "duplicate"
+    assert (again["results"][0]["status"], again["results"][0]["reason"]) == (
+        "duplicate",
+        "already_counted",
+    )
     client.post("/api/v1/wallet/checkins", json={"venue": "熊猫基地"}, headers=h)
     third = client.post("/api/v1/wallet/checkins", json={"venue": "天府绿道"}, headers=h).get_json()
     assert third["results"][0]["reason"] == "daily_cap_reached"  # 40 a day self-reported

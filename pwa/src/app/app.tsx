@@ -1,5 +1,5 @@
 // The app shell: header with the language switch, the screen for the route, the tab bar,
-// and the "new version" prompt.
+// the "new version" prompt and the offline banner.
 import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 import { lang, setLang, t } from "./i18n";
@@ -23,6 +23,7 @@ import { refreshMe } from "./account";
 import { consentNeeded } from "./consent";
 import { Icon } from "./components/Icon";
 import { Lazy, type DeskModule } from "./components/Lazy";
+import { offline } from "./offline/network";
 import { session } from "./session";
 import { applyUpdate, updateReady } from "./update";
 import type { Kind } from "./calculators";
@@ -125,6 +126,11 @@ export function App() {
             {t("update.reload")}
           </button>
         </div>
+      )}
+      {offline.value && (
+        <p class="offline-banner" role="status" data-testid="offline-banner">
+          {t("offline.banner")}
+        </p>
       )}
       <main id="main" tabIndex={-1}>
         <Screen />

@@ -1,8 +1,9 @@
 // Check-ins at low-carbon venues: the venue code from a scanned QR, sent now or queued offline.
+import { signal } from "@preact/signals";
 import { api } from "./api/client";
 import { ApiError } from "./api/problem";
 import type { BatchResult } from "./api/types";
-import { flush, queueCheckIn } from "./offline/queue";
+import { flush, queueCheckIn, retryLater } from "./offline/queue";
 import { session } from "./session";
 
 /** A venue QR holds a link with `?venue=CODE` (or ending in the code), or the bare code. */
@@ -34,11 +35,36 @@ export async function checkIn(venue: string): Promise<BatchResult | "queued"> {
   }
 }
 
-/** Send what was queued offline, when signed in; returns how many went through. */
-export async function sendQueuedCheckIns(): Promise<number> {
+/** What became of a check-in queued offline once it was sent: the server's outcome or refusal. */
+export interface Delivered {
+  venue: string;
+  result?: BatchResult;
+  refused?: ApiError;
+}
+
+/** The outcomes of the last queued check-ins sent, for the wallet to show. */
+export const delivered = signal<Delivered[]>([]);
+
+let sending: Promise<number> | null = null;
+
+/** Send what was queued offline, when signed in; returns how many went through. One run at a
+ * time (the `online` event and the start may both ask), so nothing is sent twice. */
+export function sendQueuedCheckIns(): Promise<number> {
+  sending ??= sendQueued().finally(() => (sending = null));
+  return sending;
+}
+
+async function sendQueued(): Promise<number> {
   if (!session.value) return 0;
+  const got: Delivered[] = [];
   const { sent } = await flush(async (item) => {
-    await send(item.venue);
+    try {
+      got.push({ venue: item.venue, result: await send(item.venue) });
+    } catch (e) {
+      if (!retryLater(e)) got.push({ venue: item.venue, refused: e as ApiError });
+      throw e;
+    }
   });
+  if (got.length) delivered.value = got;
   return sent;
 }

@@ -1,5 +1,6 @@
 // Who is signed in: the bearer token and the person, kept in localStorage across visits.
 import { signal } from "@preact/signals";
+import { forgetMine } from "./offline/personal";
 
 export interface Session {
   token: string;
@@ -31,9 +32,12 @@ export function signIn(s: Session): void {
   }
 }
 
-/** Forget the token here (after sign-out, or when the server no longer accepts it). */
+/** Forget the token here (after sign-out, account deletion, or when the server no longer accepts
+ * it), and with it what was kept of the person for offline use (PIPL: nothing of theirs stays on
+ * a shared phone): saved certificates and images, the last wallet, queued check-ins. */
 export function signOutLocally(): void {
   session.value = null;
+  void forgetMine();
   try {
     localStorage.removeItem(KEY);
   } catch {

@@ -3,6 +3,7 @@ import { ApiError, networkError } from "./problem";
 import type { Problem } from "./types";
 import { consentNeeded, neededBy } from "../consent";
 import { locale } from "../i18n";
+import { lostNetwork, reachedServer } from "../offline/network";
 import { session, signOutLocally } from "../session";
 
 export interface Call {
@@ -28,8 +29,10 @@ export async function api<T>(method: string, path: string, call: Call = {}): Pro
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
+    lostNetwork();
     throw networkError();
   }
+  reachedServer();
   const data: unknown = await res.json().catch(() => ({}));
   if (!res.ok) throw failed(res.status, data, token);
   return data as T;
@@ -54,8 +57,10 @@ export async function download(path: string, filename: string): Promise<void> {
     if (token) headers.Authorization = `Bearer ${token}`;
     res = await fetch(`/api/v1${path}`, { headers });
   } catch {
+    lostNetwork();
     throw networkError();
   }
+  reachedServer();
   if (!res.ok) throw failed(res.status, await res.json().catch(() => ({})), token);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement("a");

@@ -5934,9 +5934,16 @@ export interface components {
         };
         Outcome: {
             index?: number;
-            /** @description accepted, duplicate, rejected or reversed */
-            status?: string;
-            reason?: string | null;
+            /**
+             * @description accepted, duplicate, rejected or reversed
+             * @enum {string}
+             */
+            status?: "accepted" | "duplicate" | "rejected" | "reversed";
+            /**
+             * @description Why it earned nothing (a code; the app has a message for each)
+             * @enum {string|null}
+             */
+            reason?: "unknown_user" | "no_travel_consent" | "unknown_type" | "not_self_reportable" | "units_not_positive" | "in_the_future" | "too_old" | "implausible_units" | "implausible_distance" | "missing_or_bad_ended_at" | "implausible_speed" | "missing_venue" | "daily_cap_reached" | "too_small" | "already_counted" | "already_confirmed" | "already_reversed" | "not_found" | null;
             action_id?: string | null;
             points?: number;
             /** @description Fewer points than the reduction: a cap */

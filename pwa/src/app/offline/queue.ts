@@ -17,6 +17,11 @@ export async function queueCheckIn(venue: string, now = new Date()): Promise<voi
   await refreshWaiting();
 }
 
+/** A failure worth retrying later: no network, signed out (401) or the server failing (5xx).
+ * Any other refusal will not change on retry. */
+export const retryLater = (e: unknown): boolean =>
+  !(e instanceof ApiError) || e.offline || e.status === 401 || e.status >= 500;
+
 /**
  * Send every queued item, oldest first. An item is removed once the server has answered it, even
  * with a refusal (a 4xx will not change on retry; the outcome is reported). A network failure, a
@@ -30,10 +35,8 @@ export async function flush(send: Sender): Promise<{ sent: number; refused: ApiE
       await send(item);
       sent++;
     } catch (e) {
-      const retryLater =
-        !(e instanceof ApiError) || e.offline || e.status === 401 || e.status >= 500;
-      if (retryLater) break;
-      refused.push(e);
+      if (retryLater(e)) break;
+      refused.push(e as ApiError);
     }
     await dequeue(item.id!);
   }

@@ -1,40 +1,82 @@
 // One certificate: its image, save and share, a QR of its verify link to show on a screen, and
 // for an event, meeting, venue or hearing its statement and accounting report (PDF).
 // Its owner (signed in) reads it in full; anyone else needs its check code (`?k=` here too).
+// A signed-in person's own certificate is kept on the device when opened (JSON in IndexedDB, the
+// image in the "diandian-mine" cache) and shown from there, marked as a copy, when offline.
 import { useEffect, useState } from "preact/hooks";
 import { api, download } from "../api/client";
 import { explain } from "../api/problem";
 import type { Certificate as Cert } from "../api/types";
 import { ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
-import { formatDay, formatMass } from "../format";
+import { formatDateTime, formatDay, formatMass } from "../format";
 import { lang, t, tryT } from "../i18n";
+import { keepImage, keptImage, unreachable } from "../offline/personal";
+import { saveCertificate, savedCertificate } from "../offline/store";
 import { here } from "../router";
 import { session } from "../session";
 import { shareCertificate, type Shared } from "../share";
 import { purposeText } from "../purpose";
 
 /** The image as the caller may see it: with their token (a judicial certificate's owner sees
- * the full name, the public a masked one), as a local object URL. */
-function useImage(png: string | null): string | null {
+ * the full name, the public a masked one), as a local object URL. The person's own (`keep`) is
+ * kept on the device, and read from there when the network fails. `missing`: offline, not kept. */
+function useImage(png: string | null, keep: boolean): { src: string | null; missing: boolean } {
   const [src, setSrc] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   useEffect(() => {
     if (!png) return;
     const ctrl = new AbortController();
     const token = session.value?.token;
     let url: string | null = null;
+    const show = (b: Blob): void => {
+      if (!ctrl.signal.aborted) setSrc((url = URL.createObjectURL(b)));
+    };
+    setMissing(false);
     fetch(png, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: ctrl.signal })
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
-      .then((b) => setSrc((url = URL.createObjectURL(b))))
-      .catch(() => {
-        if (!ctrl.signal.aborted) setSrc(png); // let the browser try the link itself
+      .then((b) => {
+        show(b);
+        if (keep) void keepImage(png, b).catch(() => undefined);
+      })
+      .catch(async () => {
+        if (ctrl.signal.aborted) return;
+        const kept = keep ? await keptImage(png).catch(() => undefined) : undefined;
+        if (kept) show(kept);
+        else if (!navigator.onLine) setMissing(true);
+        else if (!ctrl.signal.aborted) setSrc(png); // let the browser try the link itself
       });
     return () => {
       ctrl.abort();
       if (url) URL.revokeObjectURL(url);
     };
-  }, [png]);
-  return src;
+  }, [png, keep]);
+  return { src, missing };
+}
+
+/** A certificate from the API, or (the person's own, the network failing) the copy kept here. */
+interface Loaded {
+  cert: Cert;
+  savedAt: string | null;
+}
+
+async function loadCertificate(
+  number: string,
+  code: string,
+  mine: boolean,
+  signal: AbortSignal,
+): Promise<Loaded> {
+  const path = withQuery(`/certificates/${encodeURIComponent(number)}`, code);
+  try {
+    const cert = await api<Cert>("GET", path, { signal });
+    if (mine) void saveCertificate(number, cert).catch(() => undefined);
+    return { cert, savedAt: null };
+  } catch (e) {
+    if (!mine || !unreachable(e)) throw e;
+    const saved = await savedCertificate<Cert>(number).catch(() => undefined);
+    if (!saved) throw e;
+    return { cert: saved.data, savedAt: saved.savedAt };
+  }
 }
 
 /** Footprints a certificate has a statement and report for. */
@@ -95,17 +137,17 @@ const withQuery = (url: string, query: string): string =>
 export function Certificate({ number }: { number: string }) {
   const k = here.value.query.get("k");
   const code = k ? `k=${encodeURIComponent(k)}` : "";
-  const { data: cert, error, loading, reload } = useLoad(
-    (signal) =>
-      api<Cert>("GET", withQuery(`/certificates/${encodeURIComponent(number)}`, code), {
-        signal,
-      }),
-    [number, code],
+  // Kept for offline use: what the signed-in person opens as theirs (not a look-up by check code).
+  const mine = !!session.value && !k;
+  const { data, error, loading, reload } = useLoad(
+    (signal) => loadCertificate(number, code, mine, signal),
+    [number, code, mine],
   );
+  const cert = data?.cert;
   const [qr, setQr] = useState<string | null>(null);
   const [shared, setShared] = useState<Shared | null>(null);
   const png = cert?.png_url ? withQuery(cert.png_url, "size=1240") : null;
-  const src = useImage(png);
+  const { src, missing } = useImage(png, mine);
   if (loading) return <Loading />;
   if (error !== undefined || !cert || !png) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
@@ -141,6 +183,11 @@ export function Certificate({ number }: { number: string }) {
   return (
     <section class="screen">
       <h1>{t("cert.title")}</h1>
+      {data?.savedAt && (
+        <p class="notice" data-testid="saved-copy">
+          {t("offline.savedCopy", { at: formatDateTime(data.savedAt, l) })}
+        </p>
+      )}
       {cert.judicial && (
         <p class="notice" data-testid="judicial">
           {t("cert.judicial")}
@@ -152,6 +199,7 @@ export function Certificate({ number }: { number: string }) {
           {t("cert.revoked", { reason: cert.revoked_reason ?? "" })}
         </p>
       )}
+      {missing && <p class="notice">{t("offline.noImage")}</p>}
       <img
         class="cert-image"
         src={src ?? undefined}

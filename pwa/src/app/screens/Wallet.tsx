@@ -1,50 +1,108 @@
 // Points wallet: balance, pending, history, redeem against real offsets, and venue check-ins.
-import { useState } from "preact/hooks";
+// Offline (or the server failing) it shows the last wallet read on this device, marked with when
+// it was synced, and the check-in still works: it is queued and sent on reconnecting.
+import { useEffect, useState } from "preact/hooks";
 import { api, newIdempotencyKey } from "../api/client";
-import type { Redemption, Wallet as WalletData } from "../api/types";
-import { checkIn, venueFromQr } from "../checkin";
+import { explain } from "../api/problem";
+import type { BatchResult, Redemption, Wallet as WalletData } from "../api/types";
+import { checkIn, delivered, venueFromQr } from "../checkin";
 import { Scanner, canScan } from "../components/Scanner";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDateTime, formatPoints } from "../format";
 import { lang, t, tryT } from "../i18n";
+import { offline } from "../offline/network";
+import { unreachable } from "../offline/personal";
 import { waiting } from "../offline/queue";
+import { loadSnapshot, saveSnapshot } from "../offline/store";
 import { navigate } from "../router";
 
+/** The wallet from the API, or the last one read here (`savedAt`) when it cannot be reached. */
+interface Loaded {
+  wallet: WalletData;
+  savedAt: string | null;
+}
+
+async function loadWallet(signal: AbortSignal): Promise<Loaded> {
+  try {
+    const wallet = await api<WalletData>("GET", "/wallet", { signal });
+    void saveSnapshot("wallet", wallet).catch(() => undefined);
+    return { wallet, savedAt: null };
+  } catch (e) {
+    if (!unreachable(e)) throw e;
+    const saved = await loadSnapshot<WalletData>("wallet").catch(() => undefined);
+    if (!saved) throw e;
+    return { wallet: saved.data, savedAt: saved.savedAt };
+  }
+}
+
+/** Why a check-in earned nothing, in words (a reason code; its status if none). */
+export function reasonText(r: BatchResult): string {
+  const first = r.results?.[0];
+  return tryT(`reason.${first?.reason ?? first?.status ?? "duplicate"}`);
+}
+
 export function Wallet() {
-  const { data, error, loading, reload } = useLoad(
-    (signal) => api<WalletData>("GET", "/wallet", { signal }),
-    [],
-  );
+  const { data, error, loading, reload } = useLoad(loadWallet, []);
+  // Back online, or queued check-ins sent: read the wallet again.
+  useEffect(() => {
+    addEventListener("online", reload);
+    return () => removeEventListener("online", reload);
+  }, [reload]);
+  const sent = delivered.value;
+  useEffect(() => {
+    if (sent.length) reload();
+  }, [sent, reload]);
   if (loading && !data) return <Loading />;
-  if (!data) return <ErrorBox error={error} onRetry={reload} />;
+  if (!data) {
+    // Nothing read here yet: the error, and the check-in, which works offline.
+    return (
+      <section class="screen">
+        <h1>{t("wallet.title")}</h1>
+        <ErrorBox error={error} onRetry={reload} />
+        <CheckIn onDone={reload} />
+      </section>
+    );
+  }
+  const { wallet, savedAt } = data;
   const l = lang.value;
   return (
     <section class="screen">
       <h1>{t("wallet.title")}</h1>
+      {savedAt && (
+        <p class="notice" data-testid="wallet-saved">
+          {t(offline.value ? "wallet.savedOffline" : "wallet.savedStale", {
+            at: formatDateTime(savedAt, l),
+          })}
+        </p>
+      )}
       <div class="card balance">
         <div>
           <p class="result-label">{t("wallet.balance")}</p>
           <p class="result-total" data-testid="balance">
-            {formatPoints(data.balance!, l)}
+            {formatPoints(wallet.balance!, l)}
           </p>
         </div>
         <div>
           <p class="result-label">{t("wallet.pending")}</p>
           <p class="result-sub" data-testid="pending">
-            {formatPoints(data.pending!, l)}
+            {formatPoints(wallet.pending!, l)}
           </p>
         </div>
         <p class="hint">{t("wallet.rule")}</p>
       </div>
       <CheckIn onDone={reload} />
-      <Redeem balance={data.balance!} />
+      {savedAt ? (
+        <p class="hint">{t("wallet.redeemOnline")}</p>
+      ) : (
+        <Redeem balance={wallet.balance!} />
+      )}
       <h2>{t("wallet.history")}</h2>
-      {(data.history ?? []).length === 0 ? (
+      {(wallet.history ?? []).length === 0 ? (
         <Empty title={t("wallet.noHistory")} />
       ) : (
         <ul class="list">
-          {data.history!.map((h) => (
+          {wallet.history!.map((h) => (
             <li key={h.id} class="list-item">
               <span class="list-title">{tryT(`transfer.${h.kind}`)}</span>
               <span class="list-meta">{formatDateTime(h.at!, l)}</span>
@@ -65,15 +123,21 @@ function CheckIn({ onDone }: { onDone: () => void }) {
   const [scanning, setScanning] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
+  const sent = delivered.value;
+  // Once the queue is sent, "saved, sent when you reconnect" is no longer true: the outcomes say.
+  useEffect(() => {
+    if (sent.length) setMessage(null);
+  }, [sent]);
 
   async function submit(code: string): Promise<void> {
     setError(undefined);
     setMessage(null);
+    delivered.value = [];
     try {
       const r = await checkIn(code);
       if (r === "queued") setMessage(t("wallet.checkinQueued"));
       else if (r.accepted) setMessage(t("wallet.checkinOk", { points: r.results?.[0]?.points ?? 0 }));
-      else setMessage(t("wallet.checkinNot", { reason: tryT(`reason.${r.results?.[0]?.reason ?? "duplicate"}`) }));
+      else setMessage(t("wallet.checkinNot", { reason: reasonText(r) }));
       setVenue("");
       onDone();
     } catch (e) {
@@ -117,6 +181,13 @@ function CheckIn({ onDone }: { onDone: () => void }) {
       </label>
       {error !== undefined && <ErrorBox error={error} />}
       {message && <p role="status">{message}</p>}
+      {sent.length > 0 && (
+        <ul class="lines" role="status" data-testid="delivered">
+          {sent.map((d, i) => (
+            <li key={i}>{deliveredText(d)}</li>
+          ))}
+        </ul>
+      )}
       {waiting.value > 0 && (
         <p class="notice" data-testid="queued">
           {t("wallet.waiting", { n: waiting.value })}
@@ -127,6 +198,14 @@ function CheckIn({ onDone }: { onDone: () => void }) {
       </button>
     </form>
   );
+}
+
+function deliveredText(d: { venue: string; result?: BatchResult; refused?: unknown }): string {
+  if (d.result?.accepted) {
+    return t("wallet.sentOk", { venue: d.venue, points: d.result.results?.[0]?.points ?? 0 });
+  }
+  if (d.result) return t("wallet.sentNot", { venue: d.venue, reason: reasonText(d.result) });
+  return t("wallet.sentRefused", { venue: d.venue, reason: explain(d.refused, lang.value).message });
 }
 
 function Redeem({ balance }: { balance: number }) {
