@@ -46,7 +46,7 @@ def create_operator_cmd(phone: str, name: str, organisation: str) -> None:
         with uow.transaction(db.session()) as s:
             user = services.ensure_operator(s, phone, name, organisation)
     except DomainError as exc:
-        raise click.BadParameter(exc.detail, param_hint="--phone") from exc
+        raise click.BadParameter(exc.words("zh"), param_hint="--phone") from exc
     click.echo(f"Operator {user.phone} (user {user.id}) is an admin of the operator organisation.")
 
 

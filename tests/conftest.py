@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.app import create_app
 from backend.certificates.images import ImageCache
+from backend.core import messages
 from backend.core.config import normalise_database_url
 from backend.core.db import make_engine
 from backend.core.migrate import upgrade
@@ -24,6 +25,18 @@ from backend.web.limiter import limiter
 from tests import factories
 from tests.accounts.fake_wechat import MINI_APPID, MINI_SECRET, OA_APPID, OA_SECRET, FakeWechat
 from tests.concurrency import leaving_no_trace
+
+
+class EnglishClient(FlaskClient):
+    """The API words problems in the request's language (zh by default); the suite reads the
+    English words unless a test asks for another language (tests/core/test_messages.py)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
+Flask.test_client_class = EnglishClient
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +123,14 @@ def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
         session.close()
         outer.rollback()
         conn.close()
+
+
+@pytest.fixture(autouse=True)
+def words_for_every_message() -> Iterator[None]:
+    """Fails a test whose requests asked for a message code nobody gave words to."""
+    messages.missing.clear()
+    yield
+    assert messages.missing == [], "codes without words in any messages.toml"
 
 
 @pytest.fixture

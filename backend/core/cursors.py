@@ -23,7 +23,7 @@ def decode(cursor: str) -> tuple[datetime, str]:
         at, row_id = raw.split("|", 1)
         return datetime.fromisoformat(at), row_id
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "Not a cursor from this API.") from None
+        raise ValidationFailed("cursor", "core.cursor") from None
 
 
 def newest_first(

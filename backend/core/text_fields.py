@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from backend.core.messages import Coded
+
 
 class Label(fields.String):
     """One line of text people read (a name on a certificate, a purpose)."""
@@ -20,5 +22,5 @@ class Label(fields.String):
     ) -> str:
         text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kw)).strip()
         if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in text):
-            raise ValidationError("Must not contain control or unassigned characters.")
+            raise ValidationError(Coded("core.control_characters"))
         return text

@@ -55,11 +55,11 @@ def readyz() -> Health:
         with db.database().engine.connect() as conn:
             current, heads = migration_state(conn)
     except Exception as exc:
-        raise NotReady("The database is unreachable.", database="unreachable") from exc
+        raise NotReady("health.database_unreachable", database="unreachable") from exc
     if current != heads:
         raise NotReady(
-            f"Migrations are not current: database at {sorted(current) or 'none'}, "
-            f"code at {sorted(heads)}. Run `flask db upgrade`.",
+            "health.migrations_behind",
+            params={"database_at": sorted(current) or "—", "code_at": sorted(heads)},
             database="ok",
             migration="behind",
         )

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from backend.accounts.auth import current_principal
 from backend.core import db
-from backend.core.errors import DomainError, Unauthenticated
+from backend.core.errors import DomainError, Unauthenticated, field_error
 from backend.idempotency import store
 
 HEADER = "Idempotency-Key"
@@ -39,14 +39,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 class KeyRequired(DomainError):
     status, slug, title = 400, "idempotency-key-required", "Idempotency-Key required"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, errors=[{"field": HEADER, "detail": detail, "in": "header"}])
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            code,
+            params={"header": HEADER},
+            errors=[field_error(HEADER, code, where="header", header=HEADER)],
+        )
 
 
 def _scope() -> str:
     subject = current_principal().subject
     if subject is None:
-        raise Unauthenticated("Sign in with a bearer token to use this endpoint.")
+        raise Unauthenticated("idempotency.sign_in")
     return subject
 
 
@@ -80,9 +84,9 @@ def idempotent(view: F) -> F:
         scope = _scope()
         key = request.headers.get(HEADER)
         if not key:
-            raise KeyRequired(f"Send an {HEADER} header (a UUID) so a retry cannot act twice.")
+            raise KeyRequired("idempotency.key_required")
         if not _VALID.match(key):
-            raise KeyRequired(f"{HEADER} must be 1-255 printable ASCII characters.")
+            raise KeyRequired("idempotency.key_invalid")
         s = db.session()
         outcome = store.claim(s, scope, key, _fingerprint())
         if isinstance(outcome, store.StoredResponse):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.db import upsert
-from backend.core.errors import Conflict, DomainError
+from backend.core.errors import Conflict, DomainError, field_error
 from backend.idempotency.models import IdempotencyKey, KeyStatus
 
 KEPT_FOR = timedelta(hours=24)
@@ -39,8 +39,8 @@ class KeyReused(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This Idempotency-Key was used for a different request; use a new key.",
-            errors=[{"field": "Idempotency-Key", "detail": "Used for a different request."}],
+            "idempotency.reused",
+            errors=[field_error("Idempotency-Key", "idempotency.reused_field", where="header")],
         )
 
 
@@ -49,7 +49,7 @@ class KeyInFlight(Conflict):
 
     def __init__(self, retry_after_s: int = 1) -> None:
         super().__init__(
-            "The first request with this Idempotency-Key is still running; retry shortly.",
+            "idempotency.in_flight",
             headers={"Retry-After": str(retry_after_s)},
         )
 

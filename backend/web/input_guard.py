@@ -14,18 +14,19 @@ from typing import Any
 
 from flask import Flask, current_app, request
 
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, field_error
 from backend.web.json_body import FORBIDDEN
 
 
 class ParameterRefused(DomainError):
     status, slug, title = 422, "validation-error", "The request is not valid"
 
-    def __init__(self, where: str, name: str, detail: str) -> None:
+    def __init__(self, code: str, /, *, where: str, name: str) -> None:
         safe = FORBIDDEN.sub("\ufffd", name)
         super().__init__(
-            f"{safe}: {detail}",
-            errors=[{"field": safe, "detail": detail, "parameter": safe, "in": where}],
+            "core.invalid_fields",
+            params={"fields": [safe]},
+            errors=[field_error(safe, code, where=where)],
         )
 
 
@@ -43,16 +44,16 @@ def _declares_query(view: Any) -> bool:
 def check_request() -> None:
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str) and FORBIDDEN.search(value):
-            raise ParameterRefused("path", name, "Must not contain control characters.")
+            raise ParameterRefused("core.control_characters_value", where="path", name=name)
     for name, value in request.args.items(multi=True):
         if FORBIDDEN.search(name) or FORBIDDEN.search(value):
-            raise ParameterRefused("query", name, "Must not contain control characters.")
+            raise ParameterRefused("core.control_characters_value", where="query", name=name)
     if not request.args or not request.path.startswith("/api/"):
         return
     view = current_app.view_functions.get(request.endpoint or "")
     documented = hasattr(view, "_apidoc") or hasattr(view, "view_class")
     if documented and not _declares_query(view):
-        raise ParameterRefused("query", next(iter(request.args)), "Unknown field.")
+        raise ParameterRefused("field.unknown", where="query", name=next(iter(request.args)))
 
 
 def init_app(app: Flask) -> None:

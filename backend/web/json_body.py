@@ -20,7 +20,7 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
-from backend.core.errors import DomainError, ValidationFailed
+from backend.core.errors import DomainError, ValidationFailed, field_error
 
 MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 40  # longer than any amount, mass or id the API takes
@@ -34,21 +34,21 @@ class TooDeep(DomainError):
 class _Refused:
     """A value the parser met that no field may hold (kept to report where it was)."""
 
-    def __init__(self, why: str) -> None:
-        self.why = why
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code, self.params = code, params
 
 
 def _number(kind: type[int] | type[float]) -> Any:
     def parse(text: str) -> int | float | _Refused:
         if len(text) > MAX_NUMBER_CHARS:
-            return _Refused(f"Numbers have at most {MAX_NUMBER_CHARS} characters.")
+            return _Refused("core.number_too_long", digits=MAX_NUMBER_CHARS)
         return kind(text)
 
     return parse
 
 
 def _constant(name: str) -> _Refused:
-    return _Refused(f"{name} is not a JSON number.")
+    return _Refused("core.not_a_number", value=name)
 
 
 def loads(data: str | bytes) -> Any:
@@ -61,8 +61,10 @@ def loads(data: str | bytes) -> Any:
             parse_constant=_constant,
         )
     except RecursionError:
-        why = f"JSON may nest at most {MAX_DEPTH} levels."
-        raise TooDeep(why, errors=[{"field": "_schema", "detail": why, "pointer": "#/"}]) from None
+        why = {"depth": MAX_DEPTH}
+        raise TooDeep(
+            "core.too_deep", params=why, errors=[field_error("_schema", "core.too_deep", **why)]
+        ) from None
     _check(value)
     return value
 
@@ -74,21 +76,21 @@ def _check(value: Any) -> None:
         node, path = stack.pop()
         if isinstance(node, str):
             if FORBIDDEN.search(node):
-                _refuse(path, "Must not contain control characters.")
+                _refuse(path, "core.control_characters_value")
         elif isinstance(node, dict | list):
             if len(path) >= MAX_DEPTH:
-                _refuse(path, f"JSON may nest at most {MAX_DEPTH} levels.")
+                _refuse(path, "core.too_deep", depth=MAX_DEPTH)
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, child in items:
                 if isinstance(key, str) and FORBIDDEN.search(key):
-                    _refuse(path, "Field names must not contain control characters.")
+                    _refuse(path, "core.control_characters_name")
                 stack.append((child, (*path, str(key))))
         elif isinstance(node, _Refused):
-            _refuse(path, node.why)
+            _refuse(path, node.code, **node.params)
 
 
-def _refuse(path: tuple[str, ...], why: str) -> None:
-    raise ValidationFailed(".".join(path) or "_schema", why)
+def _refuse(path: tuple[str, ...], code: str, **params: Any) -> None:
+    raise ValidationFailed(".".join(path) or "_schema", code, **params)
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

@@ -53,7 +53,7 @@ def serve(path: str) -> Response:
     if "." in path.rsplit("/", 1)[-1]:
         raise NotFound()
     if not (dist / "index.html").is_file():
-        raise PwaNotBuilt("Build it with `make run` (or `npm --prefix pwa run build`).")
+        raise PwaNotBuilt("web.pwa_not_built")
     resp = send_from_directory(dist, "index.html")
     resp.headers["Cache-Control"] = "no-cache"
     return resp

@@ -89,6 +89,8 @@ def test_a_control_character_in_a_query_is_refused(client):
     body = refused(client.get("/api/v1/ledger?cursor=a%00b"))
     assert body["errors"][0] == {
         "field": "cursor",
+        "code": "core.control_characters_value",
+        "params": {},
         "detail": "Must not contain control characters.",
         "parameter": "cursor",
         "in": "query",

@@ -42,7 +42,15 @@ def test_unknown_fields_are_named(client):
     resp = client.post("/api/v1/auth/codes", json={"phone": f.new_phone(), "admin": True})
     assert resp.status_code == 422
     body = resp.get_json()
-    assert body["errors"] == [{"field": "admin", "detail": "Unknown field.", "pointer": "#/admin"}]
+    assert body["errors"] == [
+        {
+            "field": "admin",
+            "code": "field.unknown",
+            "params": {},
+            "detail": "Unknown field.",
+            "pointer": "#/admin",
+        }
+    ]
     assert "admin" in body["detail"]
 
 

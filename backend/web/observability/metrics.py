@@ -102,11 +102,11 @@ def _guard() -> None:
     if allowed and _address_allowed(allowed):
         return
     if token:
-        raise Unauthenticated("Send the metrics token as a bearer token.")
+        raise Unauthenticated("web.metrics_token")
     if allowed:
-        raise Forbidden("Metrics are not served to this address.")
+        raise Forbidden("web.metrics_address")
     if not current_app.config["SANDBOX"]:
-        raise NotFound("Metrics are off: set METRICS_TOKEN or METRICS_ALLOW_FROM.")
+        raise NotFound("web.metrics_off")
 
 
 def _bearer_matches(token: str) -> bool:
