@@ -36,7 +36,16 @@ API_SETTINGS: dict[str, Any] = {
 
 class FieldErrorSchema(Schema):
     field = fields.String(metadata={"description": "Dotted field name", "example": "phone"})
-    detail = fields.String(metadata={"example": "Not a valid phone number."})
+    code = fields.String(
+        metadata={"description": "What is wrong, for programs", "example": "accounts.phone"}
+    )
+    params = fields.Dict(metadata={"description": "The values the words are made from"})
+    detail = fields.String(
+        metadata={
+            "description": "The words for people, in the request's Accept-Language (zh default)",
+            "example": "请输入 11 位中国大陆手机号。",
+        }
+    )
     pointer = fields.String(
         metadata={"description": "JSON Pointer into the body", "example": "#/phone"}
     )
@@ -47,8 +56,10 @@ class FieldErrorSchema(Schema):
 class ProblemSchema(Schema):
     """RFC 9457 problem details, open to extension members (RFC 9457 §3.2).
 
-    Conflicts add their own (`code`, `requested_g`, `available_g`); without INCLUDE the
-    document said `additionalProperties: false` (found by Schemathesis' response schema check).
+    `code` and `params` say what happened, for programs; `title` and `detail` are worded in the
+    request's Accept-Language (zh by default). Conflicts add their own members (`requested_g`,
+    `available_g`); without INCLUDE the document said `additionalProperties: false` (found by
+    Schemathesis' response schema check).
     """
 
     class Meta:
@@ -58,6 +69,8 @@ class ProblemSchema(Schema):
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
+    code = fields.String(metadata={"example": "core.invalid_fields"})
+    params = fields.Dict()
     errors = fields.List(fields.Nested(FieldErrorSchema))
     request_id = fields.String()
 

@@ -280,6 +280,16 @@ MATRIX: list[Row] = [
         "anyone holding a mini-program code signs in with it",
         lambda w, c: Req("/api/v1/auth/wechat/mini-sessions", json=mini_code(c.application)),
     ),
+    row(
+        "GET",
+        "/api/v1/wechat/jsapi-config",
+        public(200),
+        "a page's JS-SDK signature is public: it signs only our own page's URL with the public "
+        "app id (rate-limited per IP)",
+        lambda w, c: Req(
+            "/api/v1/wechat/jsapi-config", query={"url": "http://127.0.0.1:8000/scan"}
+        ),
+    ),
     row("GET", "/api/v1/legal", public(200), "the legal texts are public"),
     row(
         "GET",
