@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := backend.app
 
-.PHONY: run test lint format openapi pwa pwa-test migrate fonts chromium clean
+.PHONY: run test lint format openapi places pwa pwa-test migrate fonts chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,10 @@ test: lint pwa pwa-test fonts chromium
 ## openapi: write the served OpenAPI document to shared/schemas/openapi.json
 openapi: $(VENV)/.installed
 	$(BIN)/flask openapi write shared/schemas/openapi.json
+
+## places: regenerate the PWA's place picker table (pwa/src/app/places/places.json)
+places: $(VENV)/.installed-dev
+	$(BIN)/python -m backend.footprint.places_table
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist

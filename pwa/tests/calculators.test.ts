@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CALCULATORS, initialValues, parseOrigins, shownFields, shownValues } from "../src/app/calculators";
+import {
+  CALCULATORS,
+  initialValues,
+  parseOrigins,
+  percentToFraction,
+  problems,
+  shownFields,
+  shownValues,
+} from "../src/app/calculators";
+import { t } from "../src/app/i18n";
 import { venueFromQr } from "../src/app/checkin";
 import { match, safeNext } from "../src/app/paths";
 
@@ -49,8 +58,30 @@ describe("calculators", () => {
 
   it("send decimals as typed, so no float rounding happens before the server", () => {
     const spec = CALCULATORS.venue;
-    const body = spec.body(initialValues(spec, undefined, new URLSearchParams("green_share=0.1")));
+    const body = spec.body(initialValues(spec, undefined, new URLSearchParams("green_share_pct=10")));
     expect(body.venue).toMatchObject({ green_share: "0.1", electricity_kwh: "5000" });
+  });
+
+  it("take percentages in per cent and send the fraction the API takes, exactly", () => {
+    const cases = { "33.3": "0.333", "100": "1", "5": "0.05", "0": "0", "": "0", "12.50": "0.125" };
+    for (const [typed, sent] of Object.entries(cases)) expect(percentToFraction(typed), typed).toBe(sent);
+    expect(percentToFraction("0.5")).toBe("0.005");
+    expect(percentToFraction("007")).toBe("0.07");
+    const venue = CALCULATORS.venue;
+    const body = venue.body(initialValues(venue, undefined, new URLSearchParams("green_share_pct=33.3")));
+    expect(body.venue).toMatchObject({ green_share: "0.333" });
+  });
+
+  it("hold back what must be corrected first: a percentage outside 0–100, an airport not picked", () => {
+    const check = (kind: "venue" | "site" | "flight", query: string) =>
+      problems(CALCULATORS[kind], initialValues(CALCULATORS[kind], undefined, new URLSearchParams(query)));
+    expect(check("venue", "green_share_pct=100")).toEqual({});
+    expect(check("venue", "green_share_pct=150")).toEqual({ green_share_pct: "calc.badPercent" });
+    expect(check("venue", "green_share_pct=-1")).toEqual({ green_share_pct: "calc.badPercent" });
+    expect(check("site", "green_power_pct=101")).toEqual({ green_power_pct: "calc.badPercent" });
+    expect(check("flight", "from=tfu")).toEqual({});
+    expect(check("flight", "from=成都&to=")).toEqual({ from: "calc.badAirport", to: "calc.badAirport" });
+    expect(t("calc.badPercent", {}, "zh")).toBe("请填写 0 到 100 之间的数。");
   });
 });
 

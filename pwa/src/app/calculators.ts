@@ -1,6 +1,7 @@
 // The footprint calculators: their form fields with defaults, and the API body each one builds.
 import type { FootprintCreate } from "./api/types";
-import { lang } from "./i18n";
+import { lang, type Key } from "./i18n";
+import type { PickerMode } from "./places/places";
 import { PROVINCES } from "./staff/provinces";
 
 export type Kind = "meeting" | "flight" | "hearing" | "venue" | "site";
@@ -8,7 +9,7 @@ export type Values = Record<string, string | boolean>;
 
 export interface FieldSpec {
   name: string;
-  type: "int" | "decimal" | "text" | "date" | "select" | "bool";
+  type: "int" | "decimal" | "percent" | "text" | "date" | "select" | "bool"; // percent: 0–100
   default: string | boolean;
   options?: string[]; // select
   min?: number;
@@ -17,6 +18,7 @@ export interface FieldSpec {
   hint?: boolean; // a line under the field: the message `field.<name>.hint`
   optionText?: (option: string) => string; // a select's words (default: the message `mode.<option>`)
   only?: string[]; // shown (and sent) only for these presets
+  picker?: PickerMode; // a text field that suggests airports, or cities, airports and stations
 }
 
 export interface CalculatorSpec {
@@ -73,6 +75,14 @@ const num = (v: Values, k: string): number => Number(str(v, k) || "0");
  * (the API accepts numbers or strings; the generated type only says number).
  */
 const dec = (v: Values, k: string): number => (str(v, k) || "0") as unknown as number;
+/** A percentage as typed, as the fraction string the API takes, exactly: "33.3" → "0.333". */
+export function percentToFraction(typed: string): string {
+  const [whole = "", part = ""] = (typed.trim() || "0").split(".");
+  const digits = whole.padStart(3, "0");
+  const fraction = `${digits.slice(0, -2)}.${digits.slice(-2)}${part}`;
+  return fraction.replace(/^0+(?=\d)/, "").replace(/\.?0+$/, "") || "0";
+}
+const frac = (v: Values, k: string): number => percentToFraction(str(v, k)) as unknown as number;
 const opt = <T>(cond: boolean, value: T): T | Record<string, never> => (cond ? value : {});
 
 export const CALCULATORS: Record<Kind, CalculatorSpec> = {
@@ -82,7 +92,7 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       { name: "attendees", type: "int", default: "50", min: 1, max: 1_000_000 },
       { name: "days", type: "int", default: "1", min: 1, max: 366 },
       { name: "city", type: "text", default: "成都" },
-      { name: "origins", type: "text", default: "", hint: true },
+      { name: "origins", type: "text", default: "", hint: true, picker: "place" },
       STANDARD,
       {
         name: "out_of_town_mode",
@@ -112,8 +122,8 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
   flight: {
     kind: "flight",
     fields: [
-      { name: "from", type: "text", default: "CTU" },
-      { name: "to", type: "text", default: "PEK" },
+      { name: "from", type: "text", default: "CTU", picker: "airport" },
+      { name: "to", type: "text", default: "PEK", picker: "airport" },
       { name: "round_trip", type: "bool", default: true },
       { name: "passengers", type: "int", default: "1", min: 1, max: 10_000 },
       {
@@ -178,7 +188,8 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
     fields: [
       { name: "days", type: "int", default: "1", min: 1, max: 366 },
       { name: "electricity_kwh", type: "decimal", default: "5000", min: 0 },
-      { name: "green_share", type: "decimal", default: "0", min: 0, max: 1 },
+      // typed in per cent, sent as the fraction the API takes (a new name: old drafts held 0–1)
+      { name: "green_share_pct", type: "percent", default: "0" },
       { name: "per_day", type: "int", default: "1000", min: 0 },
       { name: "trip_km", type: "decimal", default: "20", min: 0 },
       STANDARD,
@@ -190,7 +201,7 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       venue: {
         days: num(v, "days"),
         electricity_kwh: dec(v, "electricity_kwh"),
-        green_share: dec(v, "green_share"),
+        green_share: frac(v, "green_share_pct"),
         spectators: {
           per_day: num(v, "per_day"),
           trip_km: dec(v, "trip_km"),
@@ -219,7 +230,7 @@ export const CALCULATORS: Record<Kind, CalculatorSpec> = {
       { name: "period_start", type: "date", default: "2026-01-01" },
       { name: "period_end", type: "date", default: "2026-12-31" },
       { name: "electricity_kwh", type: "decimal", default: "0", min: 0, hint: true },
-      { name: "green_power_pct", type: "decimal", default: "0", min: 0, max: 100 },
+      { name: "green_power_pct", type: "percent", default: "0" },
       {
         name: "natural_gas_m3",
         type: "decimal",
@@ -309,6 +320,23 @@ export function shownFields(spec: CalculatorSpec, v: Values): FieldSpec[] {
 /** The values of the fields shown, so a hidden field's draft is never sent. */
 export function shownValues(spec: CalculatorSpec, v: Values): Values {
   return Object.fromEntries(shownFields(spec, v).map((f) => [f.name, v[f.name] ?? f.default]));
+}
+
+/**
+ * What must be corrected before anything is sent, in the person's words (field → message): a
+ * percentage outside 0–100, an airport that is neither picked nor a three-letter code.
+ */
+export function problems(spec: CalculatorSpec, v: Values): Record<string, Key> {
+  const found: Record<string, Key> = {};
+  for (const f of shownFields(spec, v)) {
+    const typed = String(v[f.name] ?? "").trim();
+    if (f.type === "percent" && !(/^\d*\.?\d*$/.test(typed) && Number(typed) <= 100)) {
+      found[f.name] = "calc.badPercent";
+    } else if (f.picker === "airport" && !/^[A-Za-z]{3}$/.test(typed)) {
+      found[f.name] = "calc.badAirport";
+    }
+  }
+  return found;
 }
 
 /** Defaults, then a saved draft, then the link's query (a WeChat deep link), later wins. */

@@ -8,6 +8,7 @@ import { keepTypedName, shownName, typedName } from "../beneficiary";
 import {
   CALCULATORS,
   initialValues,
+  problems,
   shownFields,
   shownValues,
   type FieldSpec,
@@ -16,9 +17,10 @@ import {
 } from "../calculators";
 import { BarChart } from "../components/charts";
 import { PaymentChooser } from "../components/PaymentChooser";
+import { PlacePicker } from "../components/PlacePicker";
 import { ErrorBox, Loading } from "../components/status";
 import { formatMass, formatMoney } from "../format";
-import { firstT, lang, t, tryT } from "../i18n";
+import { firstT, lang, t, tryT, type Key } from "../i18n";
 import { loadDraft, saveDraft } from "../offline/store";
 import { keyOf, orderFields, rememberOrigin, type Choice } from "../payment";
 import { here, navigate } from "../router";
@@ -57,9 +59,11 @@ export function Calculator({ kind }: { kind: Kind }) {
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
       void saveDraft(draftKey, values).catch(() => undefined);
+      const shown = shownValues(spec, values);
+      if (Object.keys(problems(spec, shown)).length > 0) return; // said beside the fields
       setBusy(true);
       const asked = lang.value;
-      api<Footprint>("POST", "/footprints", { body: spec.body(shownValues(spec, values)), signal: ctrl.signal })
+      api<Footprint>("POST", "/footprints", { body: spec.body(shown), signal: ctrl.signal })
         .then(async (fp) => {
           setFootprint(fp);
           setWordedIn(asked);
@@ -145,6 +149,8 @@ export function Calculator({ kind }: { kind: Kind }) {
   const shown = shownFields(spec, values);
   const main = shown.filter((f) => !f.optional);
   const more = shown.filter((f) => f.optional);
+  const wrong = problems(spec, shownValues(spec, values));
+  const ready = Object.keys(wrong).length === 0;
   return (
     <section class="screen">
       <h1>{t(`calc.${kind}.title`)}</h1>
@@ -159,6 +165,7 @@ export function Calculator({ kind }: { kind: Kind }) {
             spec={f}
             value={values[f.name]!}
             preset={values.preset}
+            problem={wrong[f.name]}
             onChange={set}
           />
         ))}
@@ -171,14 +178,21 @@ export function Calculator({ kind }: { kind: Kind }) {
             spec={f}
             value={values[f.name]!}
             preset={values.preset}
+            problem={wrong[f.name]}
             onChange={set}
           />
             ))}
           </details>
         )}
       </form>
-      <Result footprint={footprint} quote={quote} error={error} busy={busy} />
-      {footprint && !error && (
+      {ready ? (
+        <Result footprint={footprint} quote={quote} error={error} busy={busy} />
+      ) : (
+        <p class="card hint" role="status">
+          {t("calc.fixFirst")}
+        </p>
+      )}
+      {ready && footprint && !error && (
         <form class="card form" onSubmit={neutralise}>
           <label class="field">
             <span>{t("field.beneficiary")}</span>
@@ -212,17 +226,45 @@ function Field(props: {
   spec: FieldSpec;
   value: string | boolean;
   preset: string | boolean | undefined; // a site's scene may word a field its own way
+  problem: Key | undefined; // what to correct before anything is sent
   onChange: (name: string, v: string | boolean) => void;
 }) {
-  const { spec, value, preset, onChange } = props;
+  const { spec, value, preset, problem, onChange } = props;
   const id = `f-${spec.name}`;
   const label = firstT([`field.${spec.name}@${String(preset)}`, `field.${spec.name}`]);
   const hintId = spec.hint ? `${id}-hint` : undefined;
-  const hint = spec.hint && (
-    <small id={hintId} class="hint">
-      {tryT(`field.${spec.name}.hint`)}
-    </small>
+  const described = [hintId, problem && `${id}-problem`].filter(Boolean).join(" ") || undefined;
+  const hint = (
+    <>
+      {spec.hint && (
+        <small id={hintId} class="hint">
+          {tryT(`field.${spec.name}.hint`)}
+        </small>
+      )}
+      {problem && (
+        <small id={`${id}-problem`} class="field-error">
+          {t(problem)}
+        </small>
+      )}
+    </>
   );
+  if (spec.picker) {
+    return (
+      <div class="field">
+        <label for={id}>{label}</label>
+        {hint}
+        <PlacePicker
+          id={id}
+          name={spec.name}
+          mode={spec.picker}
+          value={String(value)}
+          describedBy={described}
+          invalid={problem !== undefined}
+          onChange={(v) => onChange(spec.name, v)}
+        />
+      </div>
+    );
+  }
   if (spec.type === "bool") {
     return (
       <label class="field check" for={id}>
@@ -262,7 +304,8 @@ function Field(props: {
     id,
     name: spec.name,
     value: String(value),
-    "aria-describedby": hintId,
+    "aria-describedby": described,
+    "aria-invalid": problem !== undefined || undefined,
     onInput: (e: Event) => onChange(spec.name, (e.currentTarget as HTMLInputElement).value),
   };
   return (
@@ -273,6 +316,11 @@ function Field(props: {
         <input {...common} type="text" />
       ) : spec.type === "date" ? (
         <input {...common} type="date" />
+      ) : spec.type === "percent" ? (
+        <span class="with-unit">
+          <input {...common} type="number" inputMode="decimal" step="any" min={0} max={100} />
+          <span aria-hidden="true">%</span>
+        </span>
       ) : (
         <input
           {...common}
