@@ -61,9 +61,10 @@ def loads(data: str | bytes) -> Any:
             parse_constant=_constant,
         )
     except RecursionError:
-        why = {"depth": MAX_DEPTH}
         raise TooDeep(
-            "core.too_deep", params=why, errors=[field_error("_schema", "core.too_deep", **why)]
+            "core.too_deep",
+            params={"depth": MAX_DEPTH},
+            errors=[field_error("_schema", "core.too_deep", depth=MAX_DEPTH)],
         ) from None
     _check(value)
     return value

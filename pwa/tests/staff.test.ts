@@ -122,11 +122,12 @@ describe("errors beside their fields", () => {
     });
   });
 
-  it("gives a refusal naming one field its sentence in the person's language", () => {
+  it("gives a refusal naming one field the server's sentence, in the language asked for", () => {
     const taken = new ApiError(409, {
       type: "/problems/case-number-taken",
-      detail: "This court already has a case with this number.",
-      errors: [{ field: "number", detail: "taken" }],
+      detail: "本院已有相同案号的案件。",
+      code: "courts.case_number_taken",
+      errors: [{ field: "number", code: "courts.case_number_taken", detail: "已被使用。" }],
     });
     expect(fieldErrors(taken, "zh")).toEqual({ number: "本院已有相同案号的案件。" });
     expect(fieldErrors(new Error("x"), "zh")).toEqual({});

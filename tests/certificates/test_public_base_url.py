@@ -87,7 +87,9 @@ def test_the_qr_points_at_the_port_the_app_is_served_on(served):
     assert status == 200
     with Image.open(io.BytesIO(png)) as im:
         # QR codes only, by their text: in one CI run zxing reported two codes in this image
-        found = zxingcpp.read_barcodes(im.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(
+            im.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        )
     (link,) = {code.text for code in found}
     target = urlsplit(link)
     assert (target.scheme, target.hostname, target.port) == ("http", "127.0.0.1", port)

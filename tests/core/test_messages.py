@@ -35,7 +35,7 @@ def _all_modules() -> None:
 
 
 def _subclasses(cls: type) -> set[type]:
-    out = set(cls.__subclasses__())
+    out: set[type] = set(cls.__subclasses__())
     for sub in list(out):
         out |= _subclasses(sub)
     return out

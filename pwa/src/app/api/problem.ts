@@ -33,7 +33,9 @@ export function fieldLabel(field: string, l: Lang): string {
   return label.startsWith("field.") ? leaf : label;
 }
 
-/** What went wrong, in the person's language, with each invalid field named. */
+/** What went wrong, in the person's language, with each invalid field named. The API words
+ *  every problem it knows by code in the Accept-Language the client sends; its words are shown,
+ *  except for a request the server could not read, a 5xx without a code, or several fields. */
 export function explain(err: unknown, l: Lang): Explained {
   if (!(err instanceof ApiError)) return { message: t("error.unexpected", {}, l), fields: [] };
   if (err.offline) return { message: t("error.offline", {}, l), fields: [] };
@@ -41,14 +43,14 @@ export function explain(err: unknown, l: Lang): Explained {
     const field = e.field ?? e.parameter ?? "";
     return { field, label: fieldLabel(field, l), detail: e.detail ?? "" };
   });
-  const known = tryT(`problem.${err.slug}`, l);
+  const { code, detail } = err.problem;
   let message: string;
-  if (!known.startsWith("problem.")) message = known;
-  else if (err.status >= 500) message = t("error.server", {}, l);
-  else message = err.problem.detail || err.problem.title || t("error.unexpected", {}, l);
   if (err.slug === "validation-error" && fields.length === 1) {
     const f = fields[0]!;
     message = t("error.field", { label: f.label, detail: f.detail }, l);
-  }
+  } else if (err.slug === "validation-error") message = t("error.check_fields", {}, l);
+  else if (code && detail) message = detail;
+  else if (err.status >= 500) message = t("error.server", {}, l);
+  else message = t("error.unexpected", {}, l);
   return { message, fields };
 }

@@ -4607,7 +4607,19 @@ export interface components {
              * @example phone
              */
             field?: string;
-            /** @example Not a valid phone number. */
+            /**
+             * @description What is wrong, for programs
+             * @example accounts.phone
+             */
+            code?: string;
+            /** @description The values the words are made from */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The words for people, in the request's Accept-Language (zh default)
+             * @example 请输入 11 位中国大陆手机号。
+             */
             detail?: string;
             /**
              * @description JSON Pointer into the body
@@ -4624,6 +4636,11 @@ export interface components {
             title?: string;
             status?: number;
             detail?: string;
+            /** @example core.invalid_fields */
+            code?: string;
+            params?: {
+                [key: string]: unknown;
+            };
             errors?: components["schemas"]["FieldError"][];
             request_id?: string;
         } & {

@@ -172,19 +172,13 @@ export const zh = {
   "field.certificate_number": "证书编号",
   "field.previous_valid_hours": "旧密钥有效时长",
 
-  "problem.already-verified": "这张证书已被核销，不能再次核销。",
-  "problem.case-closed": "案件已结案，不能再核销。",
-  "problem.certificate-unknown": "找不到这个编号的证书，请检查编号。",
-  "problem.certificate-revoked": "这张证书已撤销，不能核销。",
-  "problem.certificate-not-judicial": "这不是司法生态修复证书：只有通过被告人购买链接购买的证书才能核销。",
-  "problem.certificate-other-case": "这张证书是为其他案件购买的，只能用于其所属的案件和被告人。",
-  "problem.credits-ineligible": "证书中有不符合本案条件的碳汇（类型、标准或地区）。",
-  "problem.case-number-taken": "本院已有相同案号的案件。",
-  "problem.case-not-open": "案件已不在进行中。",
-  "problem.illegal-case-transition": "案件当前状态不允许此操作。",
-  "problem.too-many-endpoints": "每个机构最多 16 个 Webhook 端点，请先删除不用的端点。",
-  "problem.wechat-account-linked": "这个公众号已经关联过了。",
-  "problem.api-key-revoked": "这个 API 密钥已经吊销。",
+  "refusal.already-verified": "这张证书已被核销，不能再次核销。",
+  "refusal.case-closed": "案件已结案，不能再核销。",
+  "refusal.certificate-unknown": "找不到这个编号的证书，请检查编号。",
+  "refusal.certificate-revoked": "这张证书已撤销，不能核销。",
+  "refusal.certificate-not-judicial": "这不是司法生态修复证书：只有通过被告人购买链接购买的证书才能核销。",
+  "refusal.certificate-other-case": "这张证书是为其他案件购买的，只能用于其所属的案件和被告人。",
+  "refusal.credits-ineligible": "证书中有不符合本案条件的碳汇（类型、标准或地区）。",
 };
 
 export type StaffKey = keyof typeof zh;
@@ -359,19 +353,13 @@ export const en: Record<StaffKey, string> = {
   "field.certificate_number": "Certificate number",
   "field.previous_valid_hours": "Old secret valid for",
 
-  "problem.already-verified": "This certificate is already verified; it cannot be verified again.",
-  "problem.case-closed": "The case is closed; nothing more can be verified.",
-  "problem.certificate-unknown": "No certificate has this number: check it.",
-  "problem.certificate-revoked": "The certificate is revoked and cannot be verified.",
-  "problem.certificate-not-judicial": "This is not a judicial restoration certificate: only certificates bought through a defendant's purchase link can be verified.",
-  "problem.certificate-other-case": "This certificate was bought for another case; it serves only its own case and defendant.",
-  "problem.credits-ineligible": "Some of its credits are not of a type, standard or region this case accepts.",
-  "problem.case-number-taken": "This court already has a case with this number.",
-  "problem.case-not-open": "The case is no longer open.",
-  "problem.illegal-case-transition": "The case cannot do that in its current status.",
-  "problem.too-many-endpoints": "An organisation may have at most 16 webhook endpoints: delete one you no longer use first.",
-  "problem.wechat-account-linked": "This official account is already linked.",
-  "problem.api-key-revoked": "This API key is already revoked.",
+  "refusal.already-verified": "This certificate is already verified; it cannot be verified again.",
+  "refusal.case-closed": "The case is closed; nothing more can be verified.",
+  "refusal.certificate-unknown": "No certificate has this number: check it.",
+  "refusal.certificate-revoked": "The certificate is revoked and cannot be verified.",
+  "refusal.certificate-not-judicial": "This is not a judicial restoration certificate: only certificates bought through a defendant's purchase link can be verified.",
+  "refusal.certificate-other-case": "This certificate was bought for another case; it serves only its own case and defendant.",
+  "refusal.credits-ineligible": "Some of its credits are not of a type, standard or region this case accepts.",
 };
 
 /** A desk message in the current language; loading this module adds them to the catalogues. */

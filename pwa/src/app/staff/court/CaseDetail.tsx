@@ -203,7 +203,7 @@ function AuditEntries({ path }: { path: string }) {
           <strong>{tryT(`audit.${a.action}`)}</strong> · {a.actor?.display_name ?? st("case.system")} ·{" "}
           {formatDateTime(a.at!, l)}
           {typeof a.details?.certificate_number === "string" && ` · ${a.details.certificate_number}`}
-          {typeof a.details?.reason === "string" && ` · ${tryT(`problem.${a.details.reason}`)}`}
+          {typeof a.details?.reason === "string" && ` · ${tryT(`refusal.${a.details.reason}`)}`}
         </li>
       ))}
     </ol>
