@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.models import DeliveryStatus
@@ -20,7 +21,7 @@ def _known_types(names: list[str]) -> None:
     unknown = sorted(set(names) - set(EVENT_TYPES))
     if unknown:
         raise ValidationError(
-            f"Unknown event types {', '.join(unknown)}; use {', '.join(EVENT_TYPES)}."
+            Coded("partners.webhooks.unknown_events", unknown=unknown, known=list(EVENT_TYPES))
         )
 
 
