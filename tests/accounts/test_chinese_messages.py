@@ -12,6 +12,7 @@ from backend.accounts.consent import TITLES, ConsentRequired
 from backend.accounts.models import Role
 from backend.accounts.principal import ROLE_NAMES
 from backend.core import messages
+from backend.core.lang import LANGS
 from tests import factories as f
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -77,7 +78,7 @@ def test_every_role_has_a_name():
 def test_the_texts_are_named_by_their_own_titles_in_each_language():
     assert set(TITLES) == set(legal.Document)
     for document, code in TITLES.items():
-        for lang in legal.LANGS:
+        for lang in LANGS:
             assert messages.text(code, None, lang) == legal.text(document, lang).title
 
 

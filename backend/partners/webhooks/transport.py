@@ -19,7 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from backend.core.errors import ValidationFailed
+from backend.core.errors import ValidationFailed, field_error
 from backend.partners.webhooks import targets
 
 EXCERPT_BYTES = 64  # of the answer, shown in the delivery log: never more
@@ -218,7 +218,7 @@ def post(
         except targets.Unreachable as exc:
             return Outcome(None, took(), exc.code, error_params=exc.params)
         except ValidationFailed as exc:  # the URL itself is no longer accepted
-            (refused,) = exc.errors or ()
+            refused = exc.errors[0] if exc.errors else field_error("url", "field.url")
             return Outcome(None, took(), refused["code"], error_params=refused["params"])
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             if deadline.passed:

@@ -125,6 +125,7 @@ def test_after_the_last_attempt_the_delivery_fails_and_a_manual_redelivery_works
         d = only_delivery(db_session)
         assert d.attempts == n
         assert d.last_error == FAILED
+        assert d.last_error_params is not None
         assert "ConnectionError" in d.last_error_params["failure"]
         if n < 8:
             clock.at(d.next_attempt_at)
