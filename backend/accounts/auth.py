@@ -58,7 +58,7 @@ def current_principal() -> Principal:
         scheme, _, raw = header.partition(" ")
         raw = raw.strip()
         if scheme.lower() != "bearer" or not raw:
-            raise Unauthenticated("Use 'Authorization: Bearer <token or API key>'.")
+            raise Unauthenticated("accounts.bearer_format")
         if raw.startswith(credentials.API_KEY_PREFIX):
             principal = services.principal_for_api_key(db.session(), raw)
             _note_use_later(principal.api_key)
@@ -119,7 +119,7 @@ def current_token() -> AccessToken:
     current_principal()
     token: AccessToken | None = g.access_token
     if token is None:
-        raise Unauthenticated("Sign in with a bearer token to use this endpoint.")
+        raise Unauthenticated("accounts.sign_in")
     return token
 
 
@@ -154,4 +154,4 @@ def authenticate_documented() -> None:
     if view is None or request.method == "OPTIONS":
         return
     if _documented_security(view) == BEARER_AUTH and current_principal().anonymous:
-        raise Unauthenticated("Sign in with a bearer token or use an API key.")
+        raise Unauthenticated("accounts.sign_in_or_key")

@@ -25,9 +25,17 @@ from backend.accounts.legal import REQUIRED, SENSITIVE, Document
 from backend.accounts.models import Consent, User
 from backend.core.clock import utcnow
 from backend.core.errors import DomainError, ValidationFailed
+from backend.core.messages import Coded
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXEMPT = "_consent_exempt"
+# A text's title in a message, by its code (the same words as the text's own title).
+TITLES: dict[Document, str] = {
+    Document.terms: "accounts.document.terms",
+    Document.privacy: "accounts.document.privacy",
+    Document.judicial: "accounts.document.judicial",
+    Document.travel: "accounts.document.travel",
+}
 
 
 class ConsentRequired(DomainError):
@@ -35,9 +43,10 @@ class ConsentRequired(DomainError):
 
     status, slug, title = 403, "consent-required", "Your consent is needed"
 
-    def __init__(self, detail: str, documents: Sequence[Document]) -> None:
+    def __init__(self, code: str, documents: Sequence[Document]) -> None:
         super().__init__(
-            detail,
+            code,
+            params={"titles": [Coded(TITLES[d]) for d in documents]},
             documents=[
                 {"document": d.value, "version": legal.version(d), "title": legal.text(d).title}
                 for d in documents
@@ -119,8 +128,7 @@ def require(s: Session, user_id: int, *documents: Document) -> None:
     """403 `consent-required` unless the person's consent to each of `documents` is in force."""
     lacking = missing(s, user_id, documents)
     if lacking:
-        titles = ", ".join(legal.text(d, "en").title for d in lacking)
-        raise ConsentRequired(f"Read and accept first: {titles}.", lacking)
+        raise ConsentRequired("accounts.consent_needed", lacking)
 
 
 def holders(s: Session, user_ids: Iterable[int], document: Document) -> set[int]:
@@ -138,11 +146,7 @@ def check_new_account(accept: Sequence[Acceptance]) -> None:
     given = {(a.document, a.version) for a in accept}
     lacking = [d for d in REQUIRED if (d, legal.version(d)) not in given]
     if lacking:
-        raise ConsentRequired(
-            "A new account needs the Terms of Service and the Privacy Policy accepted: send "
-            "`accept` with their versions in force.",
-            lacking,
-        )
+        raise ConsentRequired("accounts.consent_new_account", lacking)
 
 
 def accept(s: Session, user: User, answers: Sequence[Acceptance]) -> None:
@@ -150,7 +154,7 @@ def accept(s: Session, user: User, answers: Sequence[Acceptance]) -> None:
     a version no longer in force is refused, naming the version to read."""
     stale = [a.document for a in answers if a.version != legal.version(a.document)]
     if stale:
-        raise ConsentRequired("A text changed since it was shown: read its new version.", stale)
+        raise ConsentRequired("accounts.consent_text_changed", stale)
     now = utcnow()
     lacking = set(missing(s, user.id, [a.document for a in answers]))
     for a in answers:
@@ -172,9 +176,7 @@ def accept_current(s: Session, user: User, documents: Sequence[Document] = REQUI
 def withdraw(s: Session, user: User, document: Document) -> Standing:
     """Withdraw a separate consent; the terms and privacy policy end with the account."""
     if document not in SENSITIVE:
-        raise ValidationFailed(
-            "document", "Only a separate consent can be withdrawn; delete your account instead."
-        )
+        raise ValidationFailed("document", "accounts.consent_not_withdrawable")
     latest = next(x for x in standing(s, user) if x.document == document).answer
     if latest is not None and latest.accepted:
         s.add(

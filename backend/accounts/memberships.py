@@ -91,10 +91,10 @@ def invite(
     who.authorize_org(org_id, roles=[Role.admin])
     org = s.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound("accounts.no_organisation")
     offered = set(roles)
     if org.kind != OrgKind.court and offered & COURT_ROLES:
-        raise ValidationFailed("roles", "Judges and clerks belong to courts only.")
+        raise ValidationFailed("roles", "accounts.court_roles_only")
     number, now = normalise_phone(phone), now or utcnow()
     held = set(
         s.scalars(
@@ -104,7 +104,7 @@ def invite(
         )
     )
     if offered <= held:
-        raise AlreadyMember("This person already holds these roles here.")
+        raise AlreadyMember("accounts.already_member")
     digest = credentials.phone_digest(secret_key, number)
     s.execute(
         delete(Invitation).where(
@@ -128,9 +128,7 @@ def invite(
             s.add(invitation)
             s.flush()
     except IntegrityError:
-        raise InvitationPending(
-            "This phone already has a pending invitation here; withdraw it to change the roles."
-        ) from None
+        raise InvitationPending("accounts.invitation_pending") from None
     return invitation
 
 
@@ -159,7 +157,7 @@ def withdraw(s: Session, who: Principal, org_id: int, invitation_id: str) -> Non
         )
     ).rowcount  # type: ignore[attr-defined]
     if gone != 1:
-        raise NotFound("No such invitation.")
+        raise NotFound("accounts.no_invitation")
 
 
 # --- the invited person's side --------------------------------------------------------------
@@ -218,7 +216,7 @@ def _mine(
         or invitation.phone_digest != credentials.phone_digest(secret_key, user.phone)
         or invitation.expires_at <= (now or utcnow())
     ):
-        raise NotFound("No such invitation.")
+        raise NotFound("accounts.no_invitation")
     return invitation
 
 
@@ -226,7 +224,7 @@ def _take(s: Session, invitation: Invitation) -> None:
     """Delete an invitation being answered; a concurrent answer or withdrawal wins: 404."""
     gone = s.execute(delete(Invitation).where(Invitation.id == invitation.id)).rowcount  # type: ignore[attr-defined]
     if gone != 1:
-        raise NotFound("No such invitation.")
+        raise NotFound("accounts.no_invitation")
 
 
 def leave(s: Session, user: User, org_id: int) -> None:
@@ -242,9 +240,9 @@ def leave(s: Session, user: User, org_id: int) -> None:
         )
     )
     if org is None or not mine:
-        raise NotFound("You are not a member of this organisation.")
+        raise NotFound("accounts.not_member")
     if Role.admin in mine and not _other_admins(s, user, org_id):
-        raise LastAdmin("Make someone else an admin before you leave.")
+        raise LastAdmin("accounts.last_admin_leave")
     s.execute(
         delete(Membership).where(
             Membership.user_id == user.id, Membership.organisation_id == org_id

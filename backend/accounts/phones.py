@@ -16,9 +16,9 @@ def normalise_phone(raw: str, field: str = "phone") -> str:
     try:
         parsed = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed(field, "Not a phone number.") from exc
+        raise ValidationFailed(field, "accounts.phone_unreadable") from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationFailed(field, "Not a valid phone number.")
+        raise ValidationFailed(field, "accounts.phone_invalid")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

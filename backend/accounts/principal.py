@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from backend.accounts.models import ApiKey, Role, User
 from backend.core.errors import Forbidden, NotFound, Unauthenticated
+from backend.core.messages import Coded
 
 SCOPES: dict[str, str] = {
     "organisation:read": "Read the organisation and its members",
@@ -17,6 +18,14 @@ SCOPES: dict[str, str] = {
     "certificates:read": "Fetch certificates",
     "points:report": "Report green-travel actions",
     "webhooks:manage": "Manage webhook endpoints",
+}
+
+# How a role is named in a message (by its code in messages.toml).
+ROLE_NAMES: dict[Role, str] = {
+    Role.admin: "accounts.role.admin",
+    Role.member: "accounts.role.member",
+    Role.judge: "accounts.role.judge",
+    Role.clerk: "accounts.role.clerk",
 }
 
 
@@ -46,14 +55,14 @@ class Principal:
     def require_user(self) -> User:
         """The signed-in user, or 401 (API keys act for organisations, not people)."""
         if self.user is None:
-            raise Unauthenticated("Sign in with a bearer token to use this endpoint.")
+            raise Unauthenticated("accounts.sign_in")
         return self.user
 
     def require_operator(self) -> User:
         """The signed-in operator, or 403."""
         user = self.require_user()
         if not self.operator:
-            raise Forbidden("Only operators may do this.")
+            raise Forbidden("accounts.operators_only")
         return user
 
     def authorize_org(
@@ -61,21 +70,21 @@ class Principal:
     ) -> None:
         """Role check in one organisation. Outsiders get 404 so ids leak nothing."""
         if self.anonymous:
-            raise Unauthenticated("Sign in or use an API key.")
+            raise Unauthenticated("accounts.sign_in_or_api_key")
         if self.operator:
             return
         if self.api_key is not None:
             if self.api_key.organisation_id != org_id:
-                raise NotFound("No such organisation.")
+                raise NotFound("accounts.no_organisation")
             self._require_scope(scope)
             return
         held = self.roles.get(org_id)
         if held is None:
-            raise NotFound("No such organisation.")
+            raise NotFound("accounts.no_organisation")
         wanted = set(roles)
         if wanted and not wanted & held:
-            names = ", ".join(sorted(r.value for r in wanted))
-            raise Forbidden(f"This needs one of these roles in the organisation: {names}.")
+            names = [Coded(ROLE_NAMES[r]) for r in sorted(wanted)]
+            raise Forbidden("accounts.needs_role", params={"roles": names})
 
     def authorize_owner(
         self, owner_user_id: int | None, owner_org_id: int | None, *, scope: str | None = None
@@ -94,10 +103,11 @@ class Principal:
         elif self.api_key is not None and self.api_key.organisation_id == owner_org_id:
             self._require_scope(scope)
             return
-        raise NotFound("Not found.")
+        raise NotFound("accounts.not_found")
 
     def _require_scope(self, scope: str | None) -> None:
         assert self.api_key is not None  # noqa: S101 - callers check
         if scope is None or scope not in self.api_key.scopes:
-            need = scope or "a user sign-in"
-            raise Forbidden(f"This API key lacks the scope this needs: {need}.")
+            if scope is None:
+                raise Forbidden("accounts.key_needs_user")
+            raise Forbidden("accounts.key_lacks_scope", params={"scope": scope})

@@ -110,11 +110,11 @@ def delete_account(
             confirmation, max_age=int(CONFIRMATION_TTL.total_seconds())
         )
     except SignatureExpired as exc:
-        raise ValidationFailed("confirmation", "The confirmation expired; ask again.") from exc
+        raise ValidationFailed("confirmation", "accounts.confirmation_expired") from exc
     except BadSignature as exc:
-        raise ValidationFailed("confirmation", "Not a confirmation of this deletion.") from exc
+        raise ValidationFailed("confirmation", "accounts.confirmation_wrong") from exc
     if signed != {"user": user.id, "token": token.id}:
-        raise ValidationFailed("confirmation", "Not a confirmation of this deletion.")
+        raise ValidationFailed("confirmation", "accounts.confirmation_wrong")
     _check_deletable(s, user)
     bus.publish(s, AccountDeleted(user_id=user.id))
     _erase(s, user, secret_key)
@@ -131,8 +131,8 @@ def _check_deletable(s: Session, user: User) -> None:
         admins = others.where(Membership.role == Role.admin)
         if s.scalar(others) and not s.scalar(admins):
             raise LastAdmin(
-                f"You are the last admin of {held.organisation.name}: make someone else an admin "
-                "first.",
+                "accounts.last_admin_of",
+                params={"organisation": held.organisation.name},
                 organisation_id=held.organisation.id,
             )
 

@@ -231,7 +231,7 @@ def wechat_session(body: dict[str, Any]) -> tuple[wechat_login.WechatSignIn, dic
     first time) a binding to send with a phone and its code."""
     settings = _wechat()
     if not settings.official_account:
-        raise wechat_login.WechatNotConfigured("WeChat sign-in is not configured.")
+        raise wechat_login.WechatNotConfigured("accounts.wechat_not_configured")
     s = db.session()
     browser = request.cookies.get(wechat_login.COOKIE)
     wechat_login.check_state(s, settings, body["state"], browser, None)
@@ -362,7 +362,7 @@ def _document(name: str) -> legal.Document:
     try:
         return legal.Document(name)
     except ValueError:
-        raise NotFound(f"No document {name!r}.") from None
+        raise NotFound("accounts.no_document", params={"name": name}) from None
 
 
 @legal_blp.route("", methods=["GET"])

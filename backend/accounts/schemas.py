@@ -10,6 +10,7 @@ from backend.accounts.consent import Acceptance
 from backend.accounts.legal import LANGS, Document
 from backend.accounts.models import CourtLevel, OrgKind, Role, WechatApp
 from backend.accounts.principal import SCOPES
+from backend.core.messages import Coded
 
 
 def phone_field() -> fields.String:
@@ -51,7 +52,9 @@ class AcceptanceSchema(Schema):
 
 class SignInSchema(Schema):
     phone = phone_field()
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Six digits."))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{6}$", error=Coded("accounts.six_digits"))
+    )
     accept = fields.List(
         fields.Nested(AcceptanceSchema),
         load_default=list,

@@ -144,9 +144,9 @@ def sign_in(
         .limit(1)
     ).first()
     if challenge is None:
-        raise InvalidCode("No code is pending for this phone; request a new one.")
+        raise InvalidCode("accounts.code_none")
     if challenge.expires_at <= now:
-        raise InvalidCode("The code has expired; request a new one.", reason="expired")
+        raise InvalidCode("accounts.code_expired", reason="expired")
     # Count the attempt atomically: the database refuses more than max_attempts.
     counted = s.execute(
         update(SignInCode)
@@ -155,11 +155,11 @@ def sign_in(
     )
     uow.step(s)
     if counted.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidCode("Too many wrong attempts; request a new code.", reason="locked")
+        raise InvalidCode("accounts.code_locked", reason="locked")
     if not credentials.same(challenge.code_hash, credentials.code_mac(cfg.secret_key, phone, code)):
         s.refresh(challenge)
         left = challenge.max_attempts - challenge.attempts
-        raise InvalidCode("The code is wrong.", reason="wrong", attempts_left=left)
+        raise InvalidCode("accounts.code_wrong", reason="wrong", attempts_left=left)
     user = s.scalars(select(User).where(User.phone == phone)).first()
     if user is None:
         consent.check_new_account(accept)
@@ -169,7 +169,7 @@ def sign_in(
         .values(consumed_at=now)
     )
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidCode("The code was already used; request a new one.", reason="used")
+        raise InvalidCode("accounts.code_used", reason="used")
     if user is None:
         user = User(phone=phone, display_name="")
         s.add(user)
@@ -216,9 +216,9 @@ def principal_for_token(s: Session, raw: str) -> tuple[Principal, AccessToken]:
         .first()
     )
     if record is None or record.revoked_at is not None:
-        raise Unauthenticated("The token is not valid or has been revoked.")
+        raise Unauthenticated("accounts.token_invalid")
     if record.expires_at <= utcnow():
-        raise Unauthenticated("The token has expired; sign in again.")
+        raise Unauthenticated("accounts.token_expired")
     return principal_of_user(record.user), record
 
 
@@ -243,7 +243,7 @@ def principal_for_api_key(s: Session, raw: str) -> Principal:
         or key.revoked_at is not None
         or not credentials.same(key.secret_hash, credentials.sha256(parts[1]))
     ):
-        raise Unauthenticated("The API key is not valid or has been revoked.")
+        raise Unauthenticated("accounts.api_key_invalid")
     return Principal(api_key=key)
 
 
@@ -304,9 +304,9 @@ def create_organisation(
         parent = _check_court_shape(s, court_level, parent_id)
     else:
         if court_level is not None:
-            raise ValidationFailed("court_level", "Only courts have a level.")
+            raise ValidationFailed("court_level", "accounts.court_only_level")
         if parent_id is not None:
-            raise ValidationFailed("parent_id", "Only courts have a parent.")
+            raise ValidationFailed("parent_id", "accounts.court_only_parent")
         parent = None
     org = Organisation(name=name.strip(), kind=kind, court_level=court_level, parent=parent)
     s.add(org)
@@ -319,18 +319,18 @@ def _check_court_shape(
     s: Session, level: CourtLevel | None, parent_id: int | None
 ) -> Organisation | None:
     if level is None:
-        raise ValidationFailed("court_level", "A court needs a level: high, intermediate or basic.")
+        raise ValidationFailed("court_level", "accounts.court_needs_level")
     if level == CourtLevel.high:
         if parent_id is not None:
-            raise ValidationFailed("parent_id", "A high court has no parent court.")
+            raise ValidationFailed("parent_id", "accounts.court_high_no_parent")
         return None
     if parent_id is None:
-        raise ValidationFailed("parent_id", "An intermediate or basic court needs a parent court.")
+        raise ValidationFailed("parent_id", "accounts.court_needs_parent")
     parent = s.get(Organisation, parent_id)
     if parent is None or parent.kind != OrgKind.court or parent.court_level is None:
-        raise ValidationFailed("parent_id", "The parent must be an existing court.")
+        raise ValidationFailed("parent_id", "accounts.court_parent_unknown")
     if COURT_LEVEL_ORDER.index(parent.court_level) != COURT_LEVEL_ORDER.index(level) - 1:
-        raise ValidationFailed("parent_id", "The parent court must be one level above.")
+        raise ValidationFailed("parent_id", "accounts.court_parent_level")
     return parent
 
 
@@ -350,7 +350,7 @@ def get_organisation(s: Session, who: Principal, org_id: int) -> Organisation:
     who.authorize_org(org_id, scope="organisation:read")
     org = s.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound("accounts.no_organisation")
     return org
 
 
@@ -362,7 +362,7 @@ def create_api_key(
     who.authorize_org(org_id, roles=[Role.admin])
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
-        raise ValidationFailed("scopes", f"Unknown scopes: {', '.join(unknown)}.")
+        raise ValidationFailed("scopes", "accounts.unknown_scopes", scopes=unknown)
     prefix, secret, full = credentials.new_api_key()
     key = ApiKey(
         organisation_id=org_id,
@@ -392,9 +392,9 @@ def revoke_api_key(s: Session, who: Principal, org_id: int, key_id: int) -> ApiK
     who.authorize_org(org_id, roles=[Role.admin])
     key = s.get(ApiKey, key_id)
     if key is None or key.organisation_id != org_id:
-        raise NotFound("No such API key.")
+        raise NotFound("accounts.no_api_key")
     if key.revoked_at is not None:
-        raise KeyRevoked("The API key is already revoked.")
+        raise KeyRevoked("accounts.api_key_revoked")
     key.revoked_at = utcnow()
     s.flush()
     return key

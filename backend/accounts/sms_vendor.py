@@ -15,12 +15,14 @@ import re
 
 from backend.accounts.phones import mask_phone
 from backend.core.errors import DomainError
+from backend.core.messages import Coded
 
 log = logging.getLogger(__name__)
 
 # Our choice: a person waits on the sign-in screen for this answer.
 TIMEOUT_SECONDS = 10
-NAMES = {"aliyun": "Aliyun SMS", "tencent": "Tencent Cloud SMS"}
+NAMES = {"aliyun": "Aliyun SMS", "tencent": "Tencent Cloud SMS"}  # in logs
+VENDORS = {"aliyun": "accounts.vendor.aliyun", "tencent": "accounts.vendor.tencent"}  # to people
 
 # At DEBUG these log request lines and bodies, which carry the phone and the code.
 for _sdk_logger in ("urllib3.connectionpool", "darabonba-core", "tencentcloud_sdk_common"):
@@ -42,8 +44,8 @@ def refused(provider: str, phone: str, code: str, message: str) -> SmsProviderEr
         "%s refused a code for %s: %s %s", NAMES[provider], mask_phone(phone), code, scrubbed
     )
     return SmsProviderError(
-        f"{NAMES[provider]} refused to send the code ({code}); no code was stored. "
-        "Try again later.",
+        "accounts.sms_refused",
+        params={"vendor": Coded(VENDORS[provider]), "reason": code},
         provider=provider,
         provider_code=code,
     )
@@ -56,8 +58,7 @@ def unreachable(provider: str, phone: str, exc: BaseException) -> SmsUnavailable
         "%s could not be reached for %s: %s", NAMES[provider], mask_phone(phone), _first(exc)
     )
     return SmsUnavailable(
-        f"{NAMES[provider]} could not be reached; no code was sent. Try again shortly.",
-        provider=provider,
+        "accounts.sms_unreachable", params={"vendor": Coded(VENDORS[provider])}, provider=provider
     )
 
 

@@ -80,7 +80,7 @@ def page_url(settings: WechatSettings, url: str) -> str:
     except ValueError:
         same = False
     if not same or len(url) > MAX_URL or any(c.isspace() for c in url):
-        raise ValidationFailed("url", "Only pages of this site are signed.")
+        raise ValidationFailed("url", "accounts.jsapi_foreign_page")
     return url
 
 
@@ -89,7 +89,7 @@ def config(
 ) -> JsapiConfig:
     """The signed `wx.config` for the page at `url`."""
     if not settings.official_account:
-        raise WechatNotConfigured("WeChat's JS-SDK needs WECHAT_OA_APPID and WECHAT_OA_SECRET.")
+        raise WechatNotConfigured("accounts.jsapi_not_configured")
     url = page_url(settings, url)
     now = now or utcnow()
     ticket = jsapi_ticket(s, settings, now)
@@ -187,10 +187,10 @@ def _call(settings: WechatSettings, path: str, params: dict[str, str]) -> dict[s
         data = json.loads(resp.text)  # WeChat may label its JSON text/plain
     except (requests.RequestException, ValueError) as exc:
         log.warning("WeChat %s failed: %s", path, exc)
-        raise WechatUnavailable("WeChat could not be reached; try again shortly.") from exc
+        raise WechatUnavailable("accounts.wechat_unreachable") from exc
     if resp.status_code != 200 or not isinstance(data, dict):
         log.error("WeChat %s answered HTTP %s", path, resp.status_code)
-        raise WechatUnavailable("WeChat answered something unexpected; try again shortly.")
+        raise WechatUnavailable("accounts.wechat_unexpected")
     return data
 
 
@@ -200,5 +200,5 @@ def _checked(data: dict[str, Any], key: str) -> str:
         # 40164 (our IP is not on the account's allow-list), 40013 / 40125 (appid or secret),
         # 45009 (daily quota): our configuration or WeChat's trouble, never the caller's.
         log.error("WeChat refused the %s: %s %s", key, code, data.get("errmsg"))
-        raise WechatUnavailable("WeChat refused the request; try again later.", errcode=code)
+        raise WechatUnavailable("accounts.wechat_refused_request", errcode=code)
     return value

@@ -168,7 +168,7 @@ def _mac(secret_key: str, issued: str, nonce: str, browser: str) -> str:
 def start(settings: WechatSettings, now: datetime | None = None) -> Authorization:
     """A new state for this browser, and WeChat's authorize URL carrying it."""
     if not settings.official_account:
-        raise WechatNotConfigured("WeChat sign-in needs WECHAT_OA_APPID and WECHAT_OA_SECRET.")
+        raise WechatNotConfigured("accounts.wechat_oa_not_configured")
     now = now or utcnow()
     issued, nonce, browser = f"{int(now.timestamp()):010d}", secrets.token_hex(12), _browser()
     state = issued + nonce + _mac(settings.secret_key, issued, nonce, browser)
@@ -193,19 +193,15 @@ def check_state(
     now = now or utcnow()
     found = _STATE.fullmatch(state)
     if found is None:
-        raise WechatStateRefused("The state is not one of ours.", reason="forged")
+        raise WechatStateRefused("accounts.wechat_state_forged", reason="forged")
     issued, nonce, mac = found.groups()
     if not browser:
-        raise WechatStateRefused(
-            "Finish the sign-in in the browser that started it.", reason="other_browser"
-        )
+        raise WechatStateRefused("accounts.wechat_state_other_browser", reason="other_browser")
     if not hmac.compare_digest(mac, _mac(settings.secret_key, issued, nonce, browser)):
-        raise WechatStateRefused(
-            "The state was not made for this browser, or was altered.", reason="forged"
-        )
+        raise WechatStateRefused("accounts.wechat_state_altered", reason="forged")
     age = now - datetime.fromtimestamp(int(issued), UTC)
     if not timedelta(minutes=-1) <= age <= STATE_TTL:
-        raise WechatStateRefused("The sign-in took too long; start again.", reason="expired")
+        raise WechatStateRefused("accounts.wechat_state_expired", reason="expired")
     s.execute(delete(WechatStateUse).where(WechatStateUse.used_at < now - STATE_TTL))
     first_use = (
         upsert(s, STATES)
@@ -214,7 +210,7 @@ def check_state(
         .returning(STATES.c.nonce)
     )
     if s.execute(first_use).first() is None:
-        raise WechatStateRefused("This sign-in was already used; start again.", reason="replayed")
+        raise WechatStateRefused("accounts.wechat_state_replayed", reason="replayed")
 
 
 # --- WeChat's answers ------------------------------------------------------------------------
@@ -227,22 +223,22 @@ def _ask(settings: WechatSettings, path: str, params: dict[str, str]) -> dict[st
         data = json.loads(resp.text)  # WeChat may label its JSON text/plain
     except (requests.RequestException, ValueError) as exc:
         log.warning("WeChat %s failed: %s", path, exc)
-        raise WechatUnavailable("WeChat could not be reached; try again shortly.") from exc
+        raise WechatUnavailable("accounts.wechat_unreachable") from exc
     if not isinstance(data, dict):
-        raise WechatUnavailable("WeChat answered something unexpected; try again shortly.")
+        raise WechatUnavailable("accounts.wechat_unexpected")
     code = data.get("errcode") or 0
     if code in _CODE_ERRORS:
-        raise WechatCodeRefused("WeChat refused the code; sign in again.", errcode=code)
+        raise WechatCodeRefused("accounts.wechat_code_refused", errcode=code)
     if code or resp.status_code != 200:
         log.error("WeChat %s answered %s: %s", path, code or resp.status_code, data.get("errmsg"))
-        raise WechatUnavailable("WeChat refused the request; try again later.")
+        raise WechatUnavailable("accounts.wechat_refused_request")
     return data
 
 
 def _identity(app: WechatApp, app_id: str, data: dict[str, Any]) -> Found:
     openid, unionid = data.get("openid"), data.get("unionid")
     if not isinstance(openid, str) or not 0 < len(openid) <= 64:
-        raise WechatUnavailable("WeChat answered without an openid; try again later.")
+        raise WechatUnavailable("accounts.wechat_no_openid")
     if not isinstance(unionid, str) or not 0 < len(unionid) <= 64:
         unionid = None
     return Found(app, app_id, openid, unionid)
@@ -261,16 +257,14 @@ def exchange_oauth_code(settings: WechatSettings, code: str) -> Found:
         },
     )
     if data.get("is_snapshotuser") == 1:
-        raise WechatCodeRefused(
-            "This is WeChat's page preview: open the page fully to sign in.", reason="snapshot"
-        )
+        raise WechatCodeRefused("accounts.wechat_snapshot", reason="snapshot")
     return _identity(WechatApp.official_account, settings.oa_appid, data)
 
 
 def code2session(settings: WechatSettings, code: str) -> Found:
     """The mini-program's openid (and unionid) for a `wx.login` code."""
     if not settings.mini_program:
-        raise WechatNotConfigured("Mini-program sign-in needs WECHAT_MINI_APPID and _SECRET.")
+        raise WechatNotConfigured("accounts.wechat_mini_not_configured")
     data = _ask(
         settings,
         "/sns/jscode2session",
@@ -329,9 +323,9 @@ def open_binding(secret_key: str, binding: str, now: datetime | None = None) -> 
     try:
         body = json.loads(secretbox.unseal(secret_key, _BINDING, binding))
     except ValueError as exc:
-        raise ValidationFailed("wechat_binding", "Not a WeChat binding of ours.") from exc
+        raise ValidationFailed("wechat_binding", "accounts.wechat_binding_invalid") from exc
     if (now or utcnow()).timestamp() > body["exp"]:
-        raise ValidationFailed("wechat_binding", "The WeChat binding expired; sign in again.")
+        raise ValidationFailed("wechat_binding", "accounts.wechat_binding_expired")
     return Found(WechatApp(body["app"]), body["app_id"], body["openid"], body["unionid"])
 
 
@@ -344,7 +338,7 @@ def bind(s: Session, user: User, found: Found) -> WechatIdentity:
         )
     )
     if held is not None and held.user_id != user.id:
-        raise WechatAlreadyBound("This WeChat already signs in another account.")
+        raise WechatAlreadyBound("accounts.wechat_already_bound")
     return held or _bind(s, user.id, found)
 
 
@@ -366,7 +360,7 @@ def _bind(s: Session, user_id: int, found: Found) -> WechatIdentity:
             s.add(identity)
             s.flush()
     except IntegrityError as exc:  # bound by a concurrent sign-in meanwhile
-        raise WechatAlreadyBound("This WeChat already signs in another account.") from exc
+        raise WechatAlreadyBound("accounts.wechat_already_bound") from exc
     return identity
 
 

@@ -17,6 +17,7 @@ from backend.accounts import wechat_login
 from backend.accounts.models import User, WechatApp, WechatIdentity
 from backend.core.clock import utcnow
 from backend.core.config import Config, ConfigError
+from backend.core.errors import ValidationFailed, field_error
 from tests import factories as f
 from tests.accounts.fake_wechat import MINI_APPID, OA_APPID, FakeWechat, WechatUser
 
@@ -204,8 +205,11 @@ def test_a_tampered_or_expired_binding_is_refused(client, someone):
     assert tampered.get_json()["errors"][0]["field"] == "wechat_binding"
     found = wechat_login.open_binding("test-secret", binding)
     later = utcnow() + wechat_login.BINDING_TTL + timedelta(seconds=1)
-    with pytest.raises(Exception, match="expired"):
+    with pytest.raises(ValidationFailed) as expired:
         wechat_login.open_binding("test-secret", binding, later)
+    assert expired.value.errors == [
+        field_error("wechat_binding", "accounts.wechat_binding_expired")
+    ]
     assert found.openid == someone.oa_openid
 
 

@@ -157,7 +157,7 @@ def deliver(s: Session, ref: str, settings: Settings, now: datetime | None = Non
         if target.status != DeliveryStatus.pending or target.attempts != automatic - 1:
             return  # settled meanwhile, or a duplicate of an attempt already made
         if not target.enabled:
-            _close(s, delivery_id, "the endpoint is disabled", now)
+            _close(s, delivery_id, "partners.webhooks.endpoint_disabled", now)
             return
     record(s, delivery_id, send(target, settings, now), now, settings, automatic=automatic)
 
@@ -197,10 +197,12 @@ def record(
             status_code=outcome.status_code,
             duration_ms=outcome.duration_ms,
             error=outcome.error,
+            error_params=outcome.error_params,
             response_excerpt=transport.excerpt(outcome.excerpt),
         )
     )
     delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
+    delivery.last_error_params = outcome.error_params
     delivery.updated_at = now
     if outcome.ok and delivery.status != DeliveryStatus.succeeded:
         delivery.status, delivery.succeeded_at = DeliveryStatus.succeeded, now
@@ -223,13 +225,11 @@ def record(
 
 
 def _close(s: Session, delivery_id: str, reason: str, now: datetime) -> None:
+    """Give up a delivery for `reason` (a code)."""
     delivery = _locked(s, delivery_id)
     if delivery is not None and delivery.status == DeliveryStatus.pending:
-        delivery.status, delivery.last_error, delivery.updated_at = (
-            DeliveryStatus.failed,
-            reason,
-            now,
-        )
+        delivery.status, delivery.updated_at = DeliveryStatus.failed, now
+        delivery.last_error, delivery.last_error_params = reason, {}
         delivery.next_attempt_at = None
 
 

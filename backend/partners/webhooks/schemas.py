@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from backend.core import messages
+from backend.core.errors import CODE
+from backend.core.lang import Lang, request_lang
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.models import DeliveryStatus
@@ -20,7 +25,7 @@ def _known_types(names: list[str]) -> None:
     unknown = sorted(set(names) - set(EVENT_TYPES))
     if unknown:
         raise ValidationError(
-            f"Unknown event types {', '.join(unknown)}; use {', '.join(EVENT_TYPES)}."
+            Coded("partners.webhooks.unknown_events", unknown=unknown, known=list(EVENT_TYPES))
         )
 
 
@@ -115,12 +120,25 @@ class WebhookRotateSchema(Schema):
     )
 
 
+def worded(error: str, params: Mapping[str, Any] | None, lang: Lang) -> str:
+    """A logged error as people read it: its code's words, or the text stored by an attempt
+    made before errors had codes."""
+    return messages.text(error, params, lang) if CODE.match(error) else error
+
+
+def _error(code: str, params: str) -> fields.Function:
+    return fields.Function(
+        lambda obj: worded(getattr(obj, code), getattr(obj, params), request_lang()),
+        metadata={"type": "string", "description": "What went wrong, in the request's language"},
+    )
+
+
 class WebhookAttemptSchema(Schema):
     attempted_at = fields.DateTime()
     manual = fields.Boolean()
     status_code = fields.Integer(allow_none=True)
     duration_ms = fields.Integer()
-    error = fields.String()
+    error = _error("error", "error_params")
     response_excerpt = fields.Function(
         lambda attempt: excerpt(attempt.response_excerpt),
         metadata={
@@ -139,7 +157,7 @@ class WebhookDeliverySchema(Schema):
     automatic_attempts = fields.Integer(attribute="attempts")
     next_attempt_at = fields.DateTime(allow_none=True)
     last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String()
+    last_error = _error("last_error", "last_error_params")
     created_at = fields.DateTime()
     succeeded_at = fields.DateTime(allow_none=True)
     attempts = fields.List(fields.Nested(WebhookAttemptSchema), attribute="log")

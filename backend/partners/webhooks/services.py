@@ -71,7 +71,7 @@ class TooManyEndpoints(Conflict):
 
 def _authorize(who: Principal, organisation_id: int) -> None:
     if who.anonymous:
-        raise Unauthenticated("Sign in or use an API key.")
+        raise Unauthenticated("accounts.sign_in_or_api_key")
     who.authorize_owner(None, organisation_id, scope=SCOPE)
 
 
@@ -79,7 +79,7 @@ def _organisation(who: Principal, requested: int | None) -> int:
     """The organisation a new endpoint belongs to: the one named, the API key's, or the only
     one the user administers."""
     if who.anonymous:
-        raise Unauthenticated("Sign in or use an API key.")
+        raise Unauthenticated("accounts.sign_in_or_api_key")
     org = requested
     if org is None and who.api_key is not None:
         org = who.api_key.organisation_id
@@ -88,7 +88,7 @@ def _organisation(who: Principal, requested: int | None) -> int:
         if len(administered) == 1:
             org = administered[0]
     if org is None:
-        raise ValidationFailed("organisation_id", "Name the organisation the endpoint is for.")
+        raise ValidationFailed("organisation_id", "partners.webhooks.name_organisation")
     _authorize(who, org)
     return org
 
@@ -114,9 +114,7 @@ def create(s: Session, who: Principal, new: NewEndpoint, settings: delivery.Sett
         .where(WebhookEndpoint.organisation_id == org)
     )
     if count is not None and count >= MAX_ENDPOINTS:
-        raise TooManyEndpoints(
-            f"An organisation may have at most {MAX_ENDPOINTS} webhook endpoints."
-        )
+        raise TooManyEndpoints("partners.webhooks.too_many", params={"max": MAX_ENDPOINTS})
     now = utcnow()
     endpoint = WebhookEndpoint(
         id=random_id("we_"),
@@ -137,10 +135,10 @@ def create(s: Session, who: Principal, new: NewEndpoint, settings: delivery.Sett
 def get(s: Session, who: Principal, endpoint_id: str) -> WebhookEndpoint:
     """An endpoint its organisation may manage; 404 for everyone else."""
     if who.anonymous:
-        raise Unauthenticated("Sign in or use an API key.")
+        raise Unauthenticated("accounts.sign_in_or_api_key")
     endpoint = s.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("No such webhook endpoint.")
+        raise NotFound("partners.webhooks.no_endpoint")
     _authorize(who, endpoint.organisation_id)
     return endpoint
 
@@ -148,14 +146,14 @@ def get(s: Session, who: Principal, endpoint_id: str) -> WebhookEndpoint:
 def listing(s: Session, who: Principal, organisation_id: int | None) -> Endpoints:
     """The endpoints of one organisation, or of every organisation the user administers."""
     if who.anonymous:
-        raise Unauthenticated("Sign in or use an API key.")
+        raise Unauthenticated("accounts.sign_in_or_api_key")
     if organisation_id is None and who.api_key is not None:
         organisation_id = who.api_key.organisation_id
     if organisation_id is not None:
         _authorize(who, organisation_id)
         orgs = [organisation_id]
     elif who.operator:
-        raise ValidationFailed("organisation_id", "Operators name the organisation.")
+        raise ValidationFailed("organisation_id", "partners.webhooks.operators_name")
     else:
         orgs = [o for o, roles in who.roles.items() if Role.admin in roles]
     return Endpoints(
@@ -239,6 +237,6 @@ def redeliver(s: Session, who: Principal, endpoint_id: str, delivery_id: str) ->
         select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).options(*LOGGED)
     )
     if found is None or found.endpoint_id != endpoint_id:
-        raise NotFound("No such delivery of this endpoint.")
+        raise NotFound("partners.webhooks.no_delivery")
     delivery.request_manual(s, delivery_id)
     return found

@@ -13,8 +13,10 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as LookupTimeout
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from backend.core import messages
 from backend.core.errors import ValidationFailed
 
 MAX_URL_LENGTH = 2048
@@ -29,7 +31,12 @@ Address = IPv4Address | IPv6Address
 
 
 class Unreachable(Exception):
-    """The host does not resolve, or resolves to an address we must not call."""
+    """The host does not resolve, or resolves to an address we must not call: `code` and
+    `params` say which (messages.toml)."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(messages.text(code, params, "en"))
 
 
 def _embedded(ip: Address) -> Address:
@@ -73,21 +80,25 @@ def is_allowed(ip: Address, allow_private: bool) -> bool:
 def parse(url: str, allow_private: bool) -> SplitResult:
     """The URL's parts; a 422 naming `url` if it cannot be a webhook target."""
     if len(url) > MAX_URL_LENGTH:
-        raise ValidationFailed("url", f"Longer than {MAX_URL_LENGTH} characters.")
+        raise ValidationFailed("url", "partners.webhooks.url_too_long", max=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ValidationFailed("url", "Not a valid URL.") from None
-    schemes = ("https", "http") if allow_private else ("https",)
-    if parts.scheme not in schemes:
-        raise ValidationFailed("url", f"Use {' or '.join(schemes)}.")
+        raise ValidationFailed("url", "field.url") from None
+    if parts.scheme not in (("https", "http") if allow_private else ("https",)):
+        use = (
+            "partners.webhooks.use_https_or_http"
+            if allow_private
+            else "partners.webhooks.use_https"
+        )
+        raise ValidationFailed("url", use)
     if not parts.hostname:
-        raise ValidationFailed("url", "The URL needs a host.")
+        raise ValidationFailed("url", "partners.webhooks.url_no_host")
     if parts.username is not None or parts.password is not None:
-        raise ValidationFailed("url", "Credentials in the URL are not allowed.")
+        raise ValidationFailed("url", "partners.webhooks.url_credentials")
     if parts.fragment:
-        raise ValidationFailed("url", "A fragment is never sent; remove it.")
+        raise ValidationFailed("url", "partners.webhooks.url_fragment")
     return parts
 
 
@@ -108,14 +119,18 @@ def resolve(parts: SplitResult, allow_private: bool, timeout_s: float) -> str:
         infos = lookup.result(timeout=timeout_s)
     except LookupTimeout:
         lookup.cancel()
-        raise Unreachable(f"{parts.hostname} did not resolve within {timeout_s:g} s") from None
+        raise Unreachable(
+            "partners.webhooks.resolve_timeout", host=parts.hostname, seconds=f"{timeout_s:g}"
+        ) from None
     except (OSError, UnicodeError) as exc:
-        raise Unreachable(f"{parts.hostname} does not resolve ({exc})") from None
+        raise Unreachable(
+            "partners.webhooks.no_resolve", host=parts.hostname, reason=str(exc)
+        ) from None
     addresses = [ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     refused = sorted({str(a) for a in addresses if not is_allowed(a, allow_private)})
     if refused:
         raise Unreachable(
-            f"{parts.hostname} resolves to a non-public address ({', '.join(refused)})"
+            "partners.webhooks.private_address", host=parts.hostname, addresses=refused
         )
     return str(addresses[0])
 
@@ -129,9 +144,9 @@ def vet(url: str, allow_private: bool, timeout_s: float) -> str:
     try:
         if literal is not None:
             if not is_allowed(literal, allow_private):
-                raise Unreachable(f"{literal} is not a public address")
+                raise Unreachable("partners.webhooks.not_public", address=str(literal))
         elif not allow_private:
             resolve(parts, allow_private, timeout_s)
     except Unreachable as exc:
-        raise ValidationFailed("url", f"Refused: {exc}.") from None
+        raise ValidationFailed("url", exc.code, **exc.params) from None
     return parts.geturl()

@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -19,20 +19,25 @@ from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from backend.core.errors import ValidationFailed
+from backend.core.errors import ValidationFailed, field_error
 from backend.partners.webhooks import targets
 
 EXCERPT_BYTES = 64  # of the answer, shown in the delivery log: never more
+NOT_2XX = "partners.webhooks.attempt_http"
+TIMED_OUT = "partners.webhooks.attempt_timeout"
+FAILED = "partners.webhooks.attempt_failed"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one attempt got: a status code, or an error before one came back."""
+    """What one attempt got: a status code, or an error before one came back. The error is a
+    code with its parameters (messages.toml), worded when the log is read."""
 
     status_code: int | None
     duration_ms: int
     error: str = ""
     excerpt: str = ""
+    error_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -210,13 +215,19 @@ def post(
                         raise TimeoutError
                     code = resp.status_code
                     answer = _start_of(resp)
-        except (targets.Unreachable, ValidationFailed) as exc:
-            return Outcome(None, took(), f"refused: {exc}"[:500])
+        except targets.Unreachable as exc:
+            return Outcome(None, took(), exc.code, error_params=exc.params)
+        except ValidationFailed as exc:  # the URL itself is no longer accepted
+            refused = exc.errors[0] if exc.errors else field_error("url", "field.url")
+            return Outcome(None, took(), refused["code"], error_params=refused["params"])
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             if deadline.passed:
-                return Outcome(None, took(), f"Timeout: no answer within {timeout_s:g} s")
-            return Outcome(None, took(), failure(exc))
-    return Outcome(code, took(), "" if 200 <= code < 300 else f"HTTP {code}", excerpt(answer))
+                seconds = {"seconds": f"{timeout_s:g}"}
+                return Outcome(None, took(), TIMED_OUT, error_params=seconds)
+            return Outcome(None, took(), FAILED, error_params={"failure": failure(exc)})
+    if 200 <= code < 300:
+        return Outcome(code, took(), excerpt=excerpt(answer))
+    return Outcome(code, took(), NOT_2XX, excerpt(answer), {"status": code})
 
 
 def _start_of(resp: requests.Response) -> bytes:

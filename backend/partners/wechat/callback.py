@@ -58,7 +58,7 @@ class Opened:
 def _open(s: Session, settings: Settings, slug: str) -> Opened:
     account = s.scalar(select(WechatAccount).where(WechatAccount.slug == slug))
     if account is None:
-        raise NotFound("No such WeChat account.")
+        raise NotFound("partners.wechat.no_account")
     token, aes_key = registration.secrets_of(settings.secret_key, account)
     return Opened(account, token, MessageCrypt(aes_key, account.appid))
 
@@ -66,9 +66,11 @@ def _open(s: Session, settings: Settings, slug: str) -> Opened:
 def _check(opened: Opened, settings: Settings, q: Signed, now: datetime, *extra: str) -> None:
     given = q.msg_signature if extra else q.signature
     if not signed(given, opened.token, q.timestamp, q.nonce, *extra):
-        raise BadSignature("The signature was not made with this account's token.")
+        raise BadSignature("partners.wechat.bad_signature")
     if abs(now.timestamp() - int(q.timestamp)) > settings.window_s:
-        raise StaleTimestamp(f"The timestamp is more than {settings.window_s} s from now.")
+        raise StaleTimestamp(
+            "partners.wechat.stale_timestamp", params={"seconds": settings.window_s}
+        )
 
 
 def echo(s: Session, settings: Settings, slug: str, q: Signed, echostr: str) -> str:
@@ -86,13 +88,11 @@ def _read(
             return xmlcodec.parse(body)
         encrypted = xmlcodec.parse(body).get("Encrypt", "")
         if not encrypted:
-            raise BadMessage("Safe mode needs an Encrypt element.")
+            raise BadMessage("partners.wechat.no_encrypt")
         _check(opened, settings, q, now, encrypted)
         return xmlcodec.parse(opened.crypt.decrypt(encrypted))
-    except CryptoError as exc:
-        raise BadMessage(str(exc)) from exc
-    except xmlcodec.MalformedXml as exc:
-        raise BadMessage(str(exc)) from exc
+    except (CryptoError, xmlcodec.MalformedXml) as exc:
+        raise BadMessage("partners.wechat.bad_message", params={"reason": str(exc)}) from exc
 
 
 def _seal(opened: Opened, reply: str, now: datetime) -> str:
@@ -115,7 +115,7 @@ def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -
     try:
         msg = dispatch.Message.read(_read(opened, settings, q, body, now))
     except dispatch.InvalidMessage as exc:
-        raise BadMessage(str(exc)) from exc
+        raise BadMessage("partners.wechat.bad_message", params={"reason": str(exc)}) from exc
     if dedup.claim(s, opened.account.id, msg.key, now):
         answer = dispatch.handle(s, settings, opened.account, msg, now)
         reply = dispatch.to_xml(answer, msg, now) if answer else None

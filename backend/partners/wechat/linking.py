@@ -48,12 +48,12 @@ def link(s: Session, secret_key: str, user_id: int, link_token: str) -> Linked:
     try:
         account_id, openid = _serializer(secret_key).loads(link_token, max_age=TTL_S)
     except SignatureExpired:
-        raise ValidationFailed("token", "The link has expired: send 积分 again.") from None
+        raise ValidationFailed("token", "partners.wechat.link_expired") from None
     except (BadSignature, TypeError, ValueError):
-        raise ValidationFailed("token", "This is not a WeChat link token.") from None
+        raise ValidationFailed("token", "partners.wechat.not_link_token") from None
     account = s.get(WechatAccount, account_id)
     if account is None:
-        raise NotFound("This official account is no longer linked.")
+        raise NotFound("partners.wechat.account_gone")
     now = utcnow()
     followers.link(s, account_id, openid, user_id, now)
     return Linked(account, now)

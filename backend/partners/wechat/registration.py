@@ -84,7 +84,7 @@ def register(
             s.add(account)
             s.flush()
     except IntegrityError:
-        raise AccountLinked(f"The official account {appid} is already linked.") from None
+        raise AccountLinked("partners.wechat.already_linked", params={"appid": appid}) from None
     return account
 
 
@@ -109,7 +109,7 @@ def unlink(s: Session, who: Principal, org_id: int, slug: str) -> None:
         .returning(WechatAccount.id)
     ).first()
     if gone is None:
-        raise NotFound("No such WeChat account.")
+        raise NotFound("partners.wechat.no_account")
 
 
 @functools.lru_cache(maxsize=4096)

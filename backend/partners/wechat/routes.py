@@ -86,7 +86,7 @@ class AccountById(MethodView):
 def _body() -> bytes:
     body = request.stream.read(MAX_BYTES + 1)
     if len(body) > MAX_BYTES:
-        raise TooLarge(f"WeChat messages are under {MAX_BYTES} bytes.")
+        raise TooLarge("partners.wechat.too_large", params={"max": MAX_BYTES})
     return body
 
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.partners.wechat.crypto import aes_key
 
-DIGITS = validate.Regexp(r"^\d{1,12}$", error="A unix time in seconds.")
+DIGITS = validate.Regexp(r"^\d{1,12}$", error=Coded("partners.wechat.unix_time"))
 
 
 def _decodes(value: str) -> None:
     try:
         aes_key(value)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(Coded("partners.wechat.aes_key_format")) from exc
 
 
 class WechatAccountCreateSchema(Schema):
     appid = fields.String(
         required=True,
-        validate=validate.Regexp(r"^wx[0-9A-Za-z]{16}$", error="wx followed by 16 characters."),
+        validate=validate.Regexp(
+            r"^wx[0-9A-Za-z]{16}$", error=Coded("partners.wechat.appid_format")
+        ),
         metadata={
             "description": "The official account's AppID (开发者ID)",
             "example": "wxb11529c136998cb6",
@@ -29,7 +32,9 @@ class WechatAccountCreateSchema(Schema):
     token = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Regexp(r"^[A-Za-z0-9]{3,32}$", error="3 to 32 letters or digits."),
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9]{3,32}$", error=Coded("partners.wechat.token_format")
+        ),
         metadata={"description": "The Token (令牌) of the server configuration"},
     )
     encoding_aes_key = fields.String(

@@ -16,6 +16,7 @@ from backend.partners.webhooks import signing
 from backend.partners.webhooks.delivery import USER_AGENT, retry_delay
 from backend.partners.webhooks.events import DELIVER_JOB, emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from backend.partners.webhooks.transport import FAILED
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import HANG_UP, TIMEOUT, Receiver, validate
 from tests.partners.webhooks.trickle import HEADERS, Trickler, elapsed
@@ -123,7 +124,9 @@ def test_after_the_last_attempt_the_delivery_fails_and_a_manual_redelivery_works
         assert run_worker() == 1
         d = only_delivery(db_session)
         assert d.attempts == n
-        assert "ConnectionError" in d.last_error
+        assert d.last_error == FAILED
+        assert d.last_error_params is not None
+        assert "ConnectionError" in d.last_error_params["failure"]
         if n < 8:
             clock.at(d.next_attempt_at)
     assert (d.status, d.next_attempt_at) == (DeliveryStatus.failed, None)
@@ -184,7 +187,10 @@ def test_a_disabled_endpoint_is_not_called(client, db_session, company, clock, r
         assert off.get_json()["enabled"] is False
         assert run_worker() == 1
     d = only_delivery(db_session)
-    assert (d.status, d.last_error) == (DeliveryStatus.failed, "the endpoint is disabled")
+    assert (d.status, d.last_error) == (
+        DeliveryStatus.failed,
+        "partners.webhooks.endpoint_disabled",
+    )
     assert receiver.received == []
 
 

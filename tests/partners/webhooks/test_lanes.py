@@ -23,6 +23,7 @@ from backend.core.jobs import queue
 from backend.core.jobs.models import Job
 from backend.partners.webhooks import delivery, events
 from backend.partners.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from backend.partners.webhooks.transport import TIMED_OUT
 from tests.partners.webhooks.trickle import HEADERS, Trickler
 
 DEADLINE_S = 3
@@ -113,6 +114,6 @@ def test_a_trickling_receiver_cannot_delay_a_default_lane_job(
     assert "settle-me" in ran
     assert default_took < 1.0  # the trickle went on for seconds more
     assert attempt is not None, "the attempt did not end at its deadline"
-    assert attempt.error == f"Timeout: no answer within {DEADLINE_S} s"
+    assert (attempt.error, attempt.error_params) == (TIMED_OUT, {"seconds": f"{DEADLINE_S}"})
     assert DEADLINE_S * 1000 - 100 <= attempt.duration_ms < DEADLINE_S * 1000 + 1000
     assert ran["after-the-delivery"] == app.config["PUBLIC_BASE_URL"]  # lanes run in the app

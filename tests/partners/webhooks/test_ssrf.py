@@ -18,6 +18,7 @@ from backend.core.config import Config, ConfigError
 from backend.partners.webhooks import targets
 from backend.partners.webhooks.events import emit
 from backend.partners.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from backend.partners.webhooks.schemas import worded
 from tests.factories import live_config
 from tests.partners.webhooks.conftest import create_endpoint
 from tests.partners.webhooks.receiver import Receiver
@@ -76,6 +77,20 @@ def test_registration_refuses_internal_targets(client, company, strict, address)
     assert resp.get_json()["errors"][0]["field"] == "url"
 
 
+def test_a_refused_target_is_explained_in_chinese(client, company, strict):
+    resp = client.post(
+        BASE,
+        json={"url": "https://10.1.2.3/hook", "events": ["order.paid"]},
+        headers={**company.headers, "Accept-Language": "zh-CN"},
+    )
+    (error,) = resp.get_json()["errors"]
+    assert (error["code"], error["params"]) == (
+        "partners.webhooks.not_public",
+        {"address": "10.1.2.3"},
+    )
+    assert error["detail"] == "不予接受：10.1.2.3 不是公网地址。"
+
+
 def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> None:
     """Names in `answers` resolve to their addresses in turn (the last one sticks)."""
     real = socket.getaddrinfo
@@ -122,7 +137,8 @@ def test_delivery_refuses_a_name_that_now_resolves_inside(
     assert run_worker() == 1
     d = db_session.execute(select(WebhookDelivery)).scalar_one()
     assert d.status == DeliveryStatus.pending
-    assert d.last_error.startswith("refused: hooks.example.com resolves to a non-public address")
+    words = worded(d.last_error, d.last_error_params, "en")
+    assert words == "Refused: hooks.example.com resolves to a non-public address (127.0.0.1)."
     attempt = db_session.execute(select(WebhookAttempt)).scalar_one()
     assert attempt.status_code is None
 
@@ -138,7 +154,7 @@ def test_delivery_refuses_targets_registered_in_development_once_it_is_off(
         assert run_worker() == 1
     assert receiver.received == []
     d = db_session.execute(select(WebhookDelivery)).scalar_one()
-    assert d.last_error.startswith("refused")
+    assert d.last_error == "partners.webhooks.use_https"
 
 
 def test_the_development_setting_is_off_unless_set_and_refused_live(monkeypatch, tmp_path):
@@ -194,8 +210,9 @@ def test_a_name_that_resolves_to_the_metadata_service_is_refused_at_delivery(
     db_session.commit()
     assert run_worker() == 1
     d = db_session.execute(select(WebhookDelivery)).scalar_one()
-    assert d.last_error == (
-        "refused: meta.example.test resolves to a non-public address (169.254.169.254)"
+    assert (d.last_error, d.last_error_params) == (
+        "partners.webhooks.private_address",
+        {"host": "meta.example.test", "addresses": ["169.254.169.254"]},
     )
     assert db_session.execute(select(WebhookAttempt)).scalar_one().status_code is None
 
@@ -238,6 +255,11 @@ def test_the_delivery_log_keeps_a_status_and_a_few_clean_bytes_of_an_answer(
         assert excerpt.startswith("[2Jtoken:SECRET-机密")  # ESC, NUL and TAB gone
         assert all(ch.isprintable() for ch in excerpt)
     assert (listed["status_code"], listed["error"]) == (500, "HTTP 500")
+    zh = client.get(
+        f"{BASE}/{endpoint['id']}/deliveries",
+        headers={**company.headers, "Accept-Language": "zh-CN"},
+    ).get_json()["items"][0]
+    assert zh["last_error"] == zh["attempts"][0]["error"] == "对方返回了 HTTP 500"
 
 
 def test_an_answer_that_is_not_http_is_not_echoed_in_the_error(
@@ -252,5 +274,12 @@ def test_an_answer_that_is_not_http_is_not_echoed_in_the_error(
     d = db_session.execute(select(WebhookDelivery)).scalar_one()
     listed = client.get(f"{BASE}/{endpoint['id']}/deliveries", headers=company.headers)
     assert "metadata-token" not in listed.get_data(as_text=True)
-    assert "metadata-token" not in d.last_error
-    assert d.last_error.startswith("ConnectionError")
+    assert "metadata-token" not in str(d.last_error_params)
+    assert d.last_error_params["failure"].startswith("ConnectionError")
+
+
+def test_an_error_logged_before_errors_had_codes_is_shown_as_it_was():
+    assert worded("refused: hooks.example.com does not resolve", None, "zh") == (
+        "refused: hooks.example.com does not resolve"
+    )
+    assert worded("partners.webhooks.endpoint_disabled", {}, "zh") == "端点已停用"

@@ -141,16 +141,22 @@ class Company:
     wechat: WeChat
 
 
-def register(client: FlaskClient, bearer: str, org_id: int, **body: Any) -> TestResponse:
-    body = {
+def registration_body(**body: Any) -> dict[str, Any]:
+    """What an admin posts to link the test account, with `body` changed."""
+    return {
         "appid": APPID,
         "token": TOKEN,
         "encoding_aes_key": AES_KEY,
         "name": "成都低碳公司服务号",
         **body,
     }
+
+
+def register(client: FlaskClient, bearer: str, org_id: int, **body: Any) -> TestResponse:
     return client.post(
-        f"/api/v1/organisations/{org_id}/wechat-accounts", json=body, headers=f.bearer(bearer)
+        f"/api/v1/organisations/{org_id}/wechat-accounts",
+        json=registration_body(**body),
+        headers=f.bearer(bearer),
     )
 
 

@@ -3,6 +3,7 @@ unfollowing; they link their openid to a Diandian user from a signed 15-minute l
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -94,6 +95,23 @@ def test_a_link_needs_a_signed_in_user_and_a_genuine_fresh_token(
     )
     assert resp.status_code == 422
     assert db_session.scalars(select(WechatFollower.user_id)).all() == []
+
+
+def test_a_refused_link_tells_the_follower_what_to_do_in_chinese(client, buyer, monkeypatch):
+    zh = {**f.bearer(buyer.token), "Accept-Language": "zh-CN"}
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: 1_000_000_000.0)
+        old = linking.token("test-secret", 1, "o_follower")
+    shown = {}
+    for token in (old, "nonsense"):
+        resp = client.post("/api/v1/me/wechat-links", json={"token": token}, headers=zh)
+        (error,) = resp.get_json()["errors"]
+        shown[error["code"]] = error["detail"]
+    assert shown == {
+        "partners.wechat.link_expired": "链接已过期：请在公众号中再发送一次“积分”。",
+        "partners.wechat.not_link_token": "这不是有效的公众号关联链接。",
+    }
+    assert not any(re.search(r"[A-Za-z]{3,}", words) for words in shown.values())
 
 
 def test_purge_forgets_messages_older_than_three_days(wechat, db_session):

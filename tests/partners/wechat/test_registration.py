@@ -10,7 +10,7 @@ from backend.accounts.models import Organisation, Role
 from backend.partners.wechat import registration
 from backend.partners.wechat.models import WechatAccount
 from tests import factories as f
-from tests.partners.wechat.conftest import AES_KEY, TOKEN, register
+from tests.partners.wechat.conftest import AES_KEY, APPID, TOKEN, register, registration_body
 
 
 def test_registering_shows_the_callback_url_and_never_the_secrets(client, db_session, company):
@@ -37,6 +37,17 @@ def test_an_appid_is_linked_once(client, company):
     again = register(client, company.admin_token, company.org_id)
     assert again.status_code == 409
     assert again.get_json()["type"] == "/problems/wechat-account-linked"
+
+
+def test_registration_problems_read_in_chinese(client, company):
+    zh = {**f.bearer(company.admin_token), "Accept-Language": "zh-CN"}
+    url = f"/api/v1/organisations/{company.org_id}/wechat-accounts"
+    again = client.post(url, json=registration_body(), headers=zh).get_json()
+    assert (again["title"], again["detail"]) == ("公众号已关联", f"公众号 {APPID} 已经关联过了。")
+    bad = client.post(url, json=registration_body(token="ab"), headers=zh).get_json()
+    assert [(e["code"], e["detail"]) for e in bad["errors"]] == [
+        ("partners.wechat.token_format", "请输入 3–32 位字母或数字。")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6174,7 +6174,8 @@ export interface components {
             manual?: boolean;
             status_code?: number | null;
             duration_ms?: number;
-            error?: string;
+            /** @description What went wrong, in the request's language */
+            readonly error?: string;
             /** @description The first bytes of the answer (at most 64, without control characters) */
             readonly response_excerpt?: string;
         };
@@ -6190,7 +6191,8 @@ export interface components {
             /** Format: date-time */
             next_attempt_at?: string | null;
             last_status_code?: number | null;
-            last_error?: string;
+            /** @description What went wrong, in the request's language */
+            readonly last_error?: string;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
