@@ -19,7 +19,7 @@ def _sign_in(page: Page, phone: str, *, new: bool = False) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in\?next="))
     page.get_by_label("手机号").fill(phone)
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
     if new:  # a new account accepts the terms first
         page.get_by_label(re.compile("我已阅读并同意")).check()

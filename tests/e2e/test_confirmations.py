@@ -60,7 +60,7 @@ def test_deleting_the_account_asks_first_naming_what_stays(page: Page, live: Liv
     page.goto("/sign-in?next=/me")  # a new account of its own, which accepts the terms first
     page.get_by_label("手机号").fill("+8613900002061")
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()  # the code is filled in
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()  # the code is filled in
     page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_label(re.compile("我已阅读并同意")).check()
     page.get_by_role("button", name="同意并继续").click()

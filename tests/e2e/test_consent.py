@@ -21,7 +21,7 @@ def test_a_new_person_accepts_the_terms_before_their_account_is_made(page: Page,
     expect(page.get_by_role("button", name="微信登录")).to_have_count(0)  # not in WeChat
     page.get_by_label("手机号").fill(NEWCOMER)
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录").click()
 
     consent = page.get_by_test_id("consent")

@@ -43,7 +43,7 @@ def test_a_defendant_buys_and_the_clerk_verifies_the_certificate(
     page.get_by_role("link", name="登录后购买").click()
     page.get_by_label("手机号").fill(DEFENDANT_FAMILY)
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_label(re.compile("我已阅读并同意")).check()  # a new account: the terms first
     page.get_by_role("button", name="同意并继续").click()

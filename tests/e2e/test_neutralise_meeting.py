@@ -22,7 +22,7 @@ def test_a_meeting_is_neutralised_from_the_deep_link_to_the_certificate(page: Pa
     expect(page).to_have_url(re.compile(r"/sign-in\?next="))
     page.get_by_label("手机号").fill("+8613800138001")
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
 
     # Back on the calculator, the draft kept what was typed before signing in.

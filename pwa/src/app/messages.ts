@@ -107,7 +107,7 @@ export const zh = {
   "signIn.submit": "登录",
   "signIn.resend": "重新发送",
   "signIn.resendIn": "{s} 秒后可重新发送",
-  "signIn.sandboxCode": "沙盒模式，不发短信。验证码：{code}",
+  "signIn.sandboxCode": "演示模式，不发短信。验证码：{code}",
 
   "home.title": "让每一次活动都碳中和",
   "home.tagline": "算出碳足迹，注销等量的碳减排量，获得可验证的碳中和证书。",
@@ -216,7 +216,7 @@ export const zh = {
   "order.refunded": "已退款",
 
   "cert.title": "碳中和证书",
-  "cert.sandbox": "沙盒证书：未发生真实支付，不代表真实的碳抵消。",
+  "cert.sandbox": "演示证书：未发生真实支付，不代表真实的碳抵消。",
   "cert.revoked": "此证书已撤销：{reason}",
   "cert.revokedShort": "已撤销",
   "cert.imageAlt": "碳中和证书 {number}，署名 {beneficiary}",
@@ -553,7 +553,7 @@ export const en: Record<Key, string> = {
   "signIn.submit": "Sign in",
   "signIn.resend": "Send again",
   "signIn.resendIn": "Send again in {s} s",
-  "signIn.sandboxCode": "Sandbox: no SMS is sent. Your code: {code}",
+  "signIn.sandboxCode": "Demo mode: no SMS is sent. Your code: {code}",
 
   "home.title": "Make every event carbon neutral",
   "home.tagline": "Measure the footprint, retire the same mass of credits, get a verifiable certificate.",
@@ -662,7 +662,7 @@ export const en: Record<Key, string> = {
   "order.refunded": "Refunded",
 
   "cert.title": "Carbon-neutral certificate",
-  "cert.sandbox": "Sandbox certificate: no real payment was made; not a real offset.",
+  "cert.sandbox": "Demo certificate: no real payment was made; not a real offset.",
   "cert.revoked": "This certificate was revoked: {reason}",
   "cert.revokedShort": "Revoked",
   "cert.imageAlt": "Carbon-neutral certificate {number} for {beneficiary}",
