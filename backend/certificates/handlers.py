@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from backend.certificates import issuers, issuing, services
 from backend.certificates.models import Certificate
+from backend.core.messages import Coded
 from backend.footprint.purpose import Purpose
 from backend.orders import services as orders
 from backend.orders.events import OrderRefunded, OrderRetired
 
 log = logging.getLogger(__name__)
+REFUNDED = Coded("certificates.revoked_refunded")
 
 
 def issue_for_order(s: Session, event: OrderRetired) -> None:
@@ -44,7 +46,7 @@ def revoke_for_refund(s: Session, event: OrderRefunded) -> None:
     if number is None:
         return
     try:
-        services.revoke(s, number, f"payment refunded: {event.reason}", None, event.at)
+        services.revoke(s, number, REFUNDED, None, event.at)
     except services.RegistryRetired:
         log.warning(
             "order %s refunded but certificate %s stays: registry-retired", event.order_id, number

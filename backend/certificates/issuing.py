@@ -231,6 +231,7 @@ def issue(
         key_id=issuer.keyring.active.kid,
         judicial=judicial,
         revoked_reason="",
+        revoked_code="",
         user_id=user_id,
         organisation_id=organisation_id,
         verified_by="",

@@ -49,7 +49,9 @@ class Certificate(Base):
         str_enum(CertificateStatus, "certificate_status", 8), default=CertificateStatus.valid
     )
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    revoked_reason: Mapped[str] = mapped_column(String(300), default="")
+    revoked_reason: Mapped[str] = mapped_column(String(300), default="")  # an operator's words
+    # Or, when the platform revoked it (a refund), why as a message code, worded when shown.
+    revoked_code: Mapped[str] = mapped_column(String(64), default="")
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Whose it is: the person or the organisation that bought it (or redeemed points for it).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

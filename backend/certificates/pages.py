@@ -57,6 +57,7 @@ def verify_page(ref: str) -> Response:
         else None
     )
     revoked_on = china_date(cert.revoked_at) if cert is not None and cert.revoked_at else None
+    zh, en = (services.revoked_reason(cert, lang) for lang in ("zh", "en")) if cert else ("", "")
     html = render_template(
         "verify.html",
         number=cert.number if cert is not None else ref[:20],
@@ -66,6 +67,7 @@ def verify_page(ref: str) -> Response:
         view=view,
         verified=verified,
         revoked_on=revoked_on,
+        revoked_reason=zh if zh == en else f"{zh} {en}",  # an operator's words once
     )
     status = 404 if verdict.outcome == "unknown" else 200
     return Response(

@@ -86,7 +86,7 @@ class CertificateByNumber(MethodView):
         handles it and operators; to anyone with its check code `k` as the public sees it."""
         s = db.session()
         cert, full = services.read(s, current_principal(), number, query.get("k"))
-        return services.detail(s, issuers.current(), cert, full)
+        return services.detail(s, issuers.current(), cert, full, request_lang())
 
 
 @blp.route("/certificates/<string:number>.png")
@@ -177,10 +177,7 @@ class ReportPdf(MethodView):
         s = db.session()
         cert, full = services.read(s, current_principal(), number, query.get("k"))
         if not full:
-            raise Forbidden(
-                "核算报告仅向证书所有者提供；凭校验码可下载碳中和声明。"
-                " (The report is for the certificate's owner; a check code opens the statement.)"
-            )
+            raise Forbidden("certificates.report_owner_only")
         lang = _lang(query)
         return _pdf(report.render(subject(s, issuers.current(), cert, full, lang), lang), full)
 
@@ -196,7 +193,7 @@ def revoke(body: dict[str, Any], number: str) -> services.Detail:
     s = db.session()
     cert = services.revoke(s, number, body["reason"], operator.id)
     uow.on_commit(s, lambda: images().forget(number))
-    return services.detail(s, issuers.current(), cert, full=True)
+    return services.detail(s, issuers.current(), cert, full=True, lang=request_lang())
 
 
 @blp.route("/ledger")

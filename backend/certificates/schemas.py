@@ -85,7 +85,7 @@ class CertificateSchema(Schema):
             "check_code",
         )
     )
-    FROM_DETAIL = frozenset({"claim", "png_url", "verified_for"})
+    FROM_DETAIL = frozenset({"claim", "png_url", "verified_for", "revoked_reason"})
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         attr = "purpose" if attr == "purpose_detail" else attr  # its text, and the structure
@@ -129,7 +129,9 @@ class CertificateSchema(Schema):
         metadata={"description": "Ed25519 over the claim's signed bytes, base64url"}
     )
     revoked_at = fields.DateTime(allow_none=True)
-    revoked_reason = fields.String()
+    revoked_reason = fields.String(
+        metadata={"description": "The operator's words, or the platform's in Accept-Language"}
+    )
     verified_at = fields.DateTime(
         allow_none=True, metadata={"description": "When it was used (核销) for one purpose"}
     )

@@ -24,9 +24,11 @@ from backend.certificates.view import (
     SerialBlock,
     UnitLine,
 )
-from backend.core import cursors, provinces
+from backend.core import cursors, messages, provinces
 from backend.core.clock import china_date, month_sql, utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.lang import Lang
+from backend.core.messages import Coded
 from backend.credits import serials
 from backend.credits.models import Allocation, Lot, Project, RegistryRetirement, Unit
 from backend.credits.registry import due_at as registry_deadline
@@ -42,7 +44,7 @@ class RegistryRetired(Conflict):
 class AlreadyVerified(Conflict):
     """A certificate is used (核销) for one purpose, once."""
 
-    slug, title = "already-verified", "Already verified"
+    slug, title = "already-verified", "This certificate is already verified"
 
 
 def listing(
@@ -70,7 +72,7 @@ def listing(
 def get(s: Session, number: str) -> Certificate:
     cert = s.scalar(select(Certificate).where(Certificate.number == number))
     if cert is None:
-        raise NotFound("No such certificate.")
+        raise NotFound("certificates.not_found")
     return cert
 
 
@@ -83,7 +85,7 @@ def read(s: Session, who: Principal, number: str, code: str | None) -> tuple[Cer
             return cert, True
         if claims.code_matches(issuing.signature(cert), code):
             return cert, False
-    raise NotFound("No such certificate, or not with this check code.")
+    raise NotFound("certificates.not_found_or_code")
 
 
 def document(cert: Certificate) -> dict[str, Any]:
@@ -250,6 +252,11 @@ class Detail:
     cert: Certificate
     view: CertificateView
     full: bool
+    lang: Lang = "zh"
+
+    @property
+    def revoked_reason(self) -> str:
+        return revoked_reason(self.cert, self.lang)
 
     @property
     def claim(self) -> dict[str, Any]:
@@ -299,8 +306,8 @@ def png_url(cert: Certificate) -> str:
     return f"/api/v1/certificates/{cert.number}.png?k={issuing.check_code(cert)}"
 
 
-def detail(s: Session, issuer: Issuer, cert: Certificate, full: bool) -> Detail:
-    return Detail(cert, view(s, issuer, cert, full), full)
+def detail(s: Session, issuer: Issuer, cert: Certificate, full: bool, lang: Lang = "zh") -> Detail:
+    return Detail(cert, view(s, issuer, cert, full), full, lang)
 
 
 def summaries(issuer: Issuer, page: tuple[list[Certificate], str | None]) -> SummaryPage:
@@ -368,12 +375,13 @@ def revoke(
     s: Session, number: str, reason: str, by_user_id: int | None, now: datetime | None = None
 ) -> Certificate:
     """Revoke while no unit is retired at the registry (that is never undone); again: no effect.
+    `reason` is an operator's words, kept as written, or the platform's `Coded` reason.
 
     The grams stay allocated: they are not sold a second time. The caller commits.
     """
     cert = s.scalar(select(Certificate).where(Certificate.number == number).with_for_update())
     if cert is None:
-        raise NotFound("No such certificate.")
+        raise NotFound("certificates.not_found")
     if cert.status == CertificateStatus.revoked:
         return cert
     retired = s.scalar(
@@ -383,12 +391,21 @@ def revoke(
         .where(Allocation.reservation_id == cert.reservation_id, Unit.retirement_id.is_not(None))
     )
     if retired:
-        raise RegistryRetired(
-            "Its credits are retired at the registry; a registry retirement is never undone."
-        )
+        raise RegistryRetired("certificates.registry_retired")
     cert.status, cert.revoked_at = CertificateStatus.revoked, now or utcnow()
-    cert.revoked_reason, cert.revoked_by = reason[:300], by_user_id
+    if isinstance(reason, Coded):
+        cert.revoked_code = reason.code
+    else:
+        cert.revoked_reason = reason[:300]
+    cert.revoked_by = by_user_id
     return cert
+
+
+def revoked_reason(cert: Certificate, lang: Lang) -> str:
+    """Why the certificate was revoked, in `lang` when the platform revoked it."""
+    return (
+        messages.text(cert.revoked_code, None, lang) if cert.revoked_code else cert.revoked_reason
+    )
 
 
 def mark_verified(s: Session, number: str, by: str, reference: str, at: datetime) -> None:
@@ -400,7 +417,7 @@ def mark_verified(s: Session, number: str, by: str, reference: str, at: datetime
         .values(verified_at=at, verified_by=by[:200], verified_for=reference[:100])
     ).rowcount  # type: ignore[attr-defined]
     if not done:
-        raise AlreadyVerified(f"Certificate {number} is already verified for another purpose.")
+        raise AlreadyVerified("certificates.already_verified", params={"number": number})
 
 
 @dataclass(frozen=True)
@@ -444,7 +461,7 @@ def ledger(s: Session, limit: int = 50, cursor: str | None = None) -> LedgerPage
     if cursor:
         at, raw_id = cursors.decode(cursor)
         if not raw_id.isdigit():
-            raise ValidationFailed("cursor", "Not a cursor from this API.")
+            raise ValidationFailed("cursor", "core.cursor")
         cid = int(raw_id)
         q = q.where(
             or_(

@@ -20,6 +20,8 @@ from backend.courts.models import Court
 
 READERS = frozenset({Role.judge, Role.clerk, Role.admin})
 STAFF = (Role.judge, Role.clerk)
+# Who may act, as the refusal says it: the role sets `require_role` is called with.
+ONLY = {frozenset(STAFF): "courts.only_staff", frozenset({Role.judge}): "courts.only_judge"}
 
 
 def subtree(s: Session, roots: Iterable[int]) -> set[int]:
@@ -46,15 +48,21 @@ def visible_courts(s: Session, who: Principal) -> set[int] | None:
     return subtree(s, [org for org, roles in who.roles.items() if roles & READERS])
 
 
-def require_visible(s: Session, who: Principal, court_id: int, what: str = "case") -> None:
-    """404 unless the caller sees the court's cases."""
+def require_visible(
+    s: Session, who: Principal, court_id: int, missing: str = "courts.no_case"
+) -> None:
+    """404 (`missing` says what was not found) unless the caller sees the court's cases."""
     visible = visible_courts(s, who)
     if visible is not None and court_id not in visible:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(missing)
 
 
 def require_role(
-    s: Session, who: Principal, court_id: int, roles: Iterable[Role], what: str = "case"
+    s: Session,
+    who: Principal,
+    court_id: int,
+    roles: Iterable[Role],
+    missing: str = "courts.no_case",
 ) -> int:
     """The caller's user id if they hold one of `roles` in this very court; 403 for those who
     only see it (an upper court, an operator), 404 for everyone else."""
@@ -62,6 +70,5 @@ def require_role(
     wanted = set(roles)
     if wanted & who.roles.get(court_id, frozenset()):
         return user.id
-    require_visible(s, who, court_id, what)
-    names = " or ".join(sorted(r.value for r in wanted))
-    raise Forbidden(f"Only a {names} of this court may do this.")
+    require_visible(s, who, court_id, missing)
+    raise Forbidden(ONLY[frozenset(wanted)])

@@ -14,10 +14,10 @@ from backend.accounts.services import normalise_phone
 from backend.core import cursors
 from backend.core.clock import china_today, utcnow
 from backend.core.db import random_id
-from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from backend.courts import access, audit, eligibility
 from backend.courts.models import CaseStatus, Court, CourtCase, Defendant, MassBasis
-from backend.courts.states import transition
+from backend.courts.states import status_name, transition
 
 
 class CaseNumberTaken(Conflict):
@@ -58,22 +58,23 @@ def create(s: Session, who: Principal, new: NewCase) -> CourtCase:
     """Open a case (a judge or clerk of its court), each defendant with a purchase token."""
     court_id = new.court_id
     if s.get(Court, court_id) is None:
-        raise ValidationFailed("court_id", "No such court.")
+        raise ValidationFailed("court_id", "courts.no_court")
     try:
-        user_id = access.require_role(s, who, court_id, access.STAFF, "court")
+        user_id = access.require_role(s, who, court_id, access.STAFF, "courts.no_court")
     except NotFound:
-        raise ValidationFailed("court_id", "No such court.") from None
+        raise ValidationFailed("court_id", "courts.no_court") from None
     now = utcnow()
     if new.deadline < today(now):
-        raise ValidationFailed("deadline", "The deadline has already passed.")
+        raise ValidationFailed("deadline", "courts.deadline_passed")
     number = new.number
     taken = s.scalar(
         select(CourtCase.id).where(CourtCase.court_id == court_id, CourtCase.number == number)
     )
     if taken is not None:
         raise CaseNumberTaken(
-            f"Case {number} is already open in this court.",
-            errors=[{"field": "number", "detail": "Already used in this court."}],
+            "courts.case_number_taken",
+            params={"number": number},
+            errors=[field_error("number", "courts.case_number_used")],
         )
     province = new.site["province"]
     if new.eligible:
@@ -139,7 +140,7 @@ def get(s: Session, who: Principal, case_id: str) -> CourtCase:
         select(CourtCase).where(CourtCase.id == case_id).options(selectinload(CourtCase.defendants))
     )
     if case is None:
-        raise NotFound("No such case.")
+        raise NotFound("courts.no_case")
     access.require_visible(s, who, case.court_id)
     return case
 
@@ -167,7 +168,7 @@ def listing(
     visible = access.visible_courts(s, who)
     q = select(CourtCase).options(selectinload(CourtCase.defendants))
     if court_id is not None:
-        access.require_visible(s, who, court_id, "court")
+        access.require_visible(s, who, court_id, "courts.no_court")
         q = q.where(CourtCase.court_id.in_(access.subtree(s, [court_id])))
     elif visible is not None:
         q = q.where(CourtCase.court_id.in_(visible))
@@ -182,7 +183,7 @@ def close(s: Session, who: Principal, case_id: str, reason: str) -> CourtCase:
     user_id = access.require_role(s, who, case.court_id, [Role.judge])
     case = lock(s, case_id)
     if case.status == CaseStatus.open and not reason:
-        raise ValidationFailed("reason", "Say why a case is closed before it is fulfilled.")
+        raise ValidationFailed("reason", "courts.close_reason_required")
     now = utcnow()
     was = str(case.status)
     transition(s, case, CaseStatus.closed, now, closed_at=now, closed_reason=reason)
@@ -206,10 +207,12 @@ def set_deadline(
     user_id = access.require_role(s, who, get(s, who, case_id).court_id, [Role.judge])
     case = lock(s, case_id)
     if case.status != CaseStatus.open:
-        raise CaseNotOpen(f"The case is {case.status}; its deadline no longer matters.")
+        raise CaseNotOpen(
+            "courts.deadline_case_not_open", params={"status": status_name(case.status)}
+        )
     now = utcnow()
     if deadline < today(now):
-        raise ValidationFailed("deadline", "The deadline has already passed.")
+        raise ValidationFailed("deadline", "courts.deadline_passed")
     was = case.deadline
     case.deadline, case.updated_at = deadline, now
     audit.record(
@@ -231,4 +234,4 @@ def defendant(case: CourtCase, defendant_id: int) -> Defendant:
     for d in case.defendants:
         if d.id == defendant_id:
             return d
-    raise NotFound("No such defendant in this case.")
+    raise NotFound("courts.no_defendant")

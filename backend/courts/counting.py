@@ -30,10 +30,7 @@ def count(s: Session, order_id: str, mass_g: int) -> None:
         with uow.savepoint(s):
             _move(s, order_id, mass_g, counted=True)
     except IntegrityError:
-        raise LimitReached(
-            "Others have ordered what this case still needs meanwhile; reload the link to see "
-            "what is left."
-        ) from None
+        raise LimitReached("courts.limit_reached") from None
 
 
 def uncount(s: Session, event: OrderChanged) -> None:

@@ -53,22 +53,20 @@ def create(
 def _check_parent(s: Session, level: CourtLevel, parent_id: int | None, province: str) -> None:
     if level == CourtLevel.high:
         if parent_id is not None:
-            raise ValidationFailed("parent_id", "A high court has no parent court.")
+            raise ValidationFailed("parent_id", "courts.high_court_no_parent")
         return
     if parent_id is None:
-        raise ValidationFailed("parent_id", "An intermediate or basic court needs a parent court.")
+        raise ValidationFailed("parent_id", "courts.parent_required")
     parent = s.get(Court, parent_id)
     if parent is None:
-        raise ValidationFailed("parent_id", "The parent must be an existing court.")
+        raise ValidationFailed("parent_id", "courts.parent_unknown")
     parent_level = parent.organisation.court_level
     if parent_level is None or (
         COURT_LEVEL_ORDER.index(parent_level) != COURT_LEVEL_ORDER.index(level) - 1
     ):
-        raise ValidationFailed("parent_id", "The parent court must be one level above.")
+        raise ValidationFailed("parent_id", "courts.parent_level")
     if parent.province != province:
-        raise ValidationFailed(
-            "province", f"A lower court sits in its parent court's province, {parent.province}."
-        )
+        raise ValidationFailed("province", "courts.parent_province", province=parent.province)
 
 
 def listing(s: Session, who: Principal) -> Sequence[Court]:
@@ -82,8 +80,8 @@ def listing(s: Session, who: Principal) -> Sequence[Court]:
 
 def get(s: Session, who: Principal, court_id: int) -> Court:
     """One court the caller sees; 404 otherwise."""
-    access.require_visible(s, who, court_id, "court")
+    access.require_visible(s, who, court_id, "courts.no_court")
     court = s.get(Court, court_id)
     if court is None:
-        raise NotFound("No such court.")
+        raise NotFound("courts.no_court")
     return court

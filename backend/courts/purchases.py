@@ -14,11 +14,13 @@ from backend.accounts import consent
 from backend.accounts.legal import Document
 from backend.accounts.principal import Principal
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.messages import Coded
 from backend.courts import audit, counting, eligibility
 from backend.courts.cases import today
 from backend.courts.models import CaseStatus, CourtCase, CourtOrder, Defendant
 from backend.courts.progress import Progress
 from backend.courts.progress import of as progress_of
+from backend.courts.states import status_name
 from backend.credits import inventory
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency.store import Claim
@@ -42,7 +44,7 @@ class Offer:
     case: CourtCase
     progress: Progress
     remaining_g: int
-    closed_because: str | None
+    closed_because: Coded | None
     quote: inventory.Quote[Any] | None
     price: pricing.Price | None
 
@@ -55,7 +57,7 @@ def find(s: Session, token: str) -> Defendant:
         .options(selectinload(Defendant.case).selectinload(CourtCase.defendants))
     )
     if found is None:
-        raise NotFound("No such purchase link.")
+        raise NotFound("courts.no_purchase_link")
     return found
 
 
@@ -64,13 +66,13 @@ def purpose(case: CourtCase) -> Purpose:
     return Purpose(PurposeKind.restoration, case.number)
 
 
-def _closed_because(case: CourtCase, remaining_g: int) -> str | None:
+def _closed_because(case: CourtCase, remaining_g: int) -> Coded | None:
     if case.status != CaseStatus.open:
-        return f"The case is {case.status}."
+        return Coded("courts.closed_case", status=status_name(case.status))
     if today() > case.deadline:
-        return f"The deadline, {case.deadline.isoformat()}, has passed; ask the court."
+        return Coded("courts.closed_deadline", deadline=case.deadline.isoformat())
     if remaining_g == 0:
-        return "Everything required is already bought (or awaiting payment)."
+        return Coded("courts.closed_bought")
     return None
 
 
@@ -122,9 +124,9 @@ def order(
     remaining = progress_of(s, case).remaining_to_buy(d.id)
     closed = _closed_because(case, remaining)
     if closed is not None:
-        raise PurchaseClosed(closed, remaining_g=remaining)
+        raise PurchaseClosed(closed.code, params=closed.params, remaining_g=remaining)
     if mass_g is not None and mass_g > remaining:
-        raise ValidationFailed("mass_g", f"At most {remaining} g is left to buy.")
+        raise ValidationFailed("mass_g", "courts.mass_over_remaining", remaining=remaining)
     request = orders.OrderRequest(
         mass_g=mass_g or remaining,
         beneficiary=d.name,

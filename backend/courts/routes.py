@@ -11,6 +11,7 @@ from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db, public_url
+from backend.core.lang import request_lang
 from backend.courts import audit, cases, hierarchy, links, purchases, report, stats, views
 from backend.courts.models import Court
 from backend.courts.schemas import (
@@ -195,7 +196,7 @@ class Purchase(MethodView):
     def get(self, token: str) -> views.OfferView:
         """Public: what this link's defendant must buy, the eligible credits and a price now."""
         fee_bps = current_app.config["ORDER_FEE_BPS"]
-        return views.offer(purchases.offer(db.session(), token, fee_bps))
+        return views.offer(purchases.offer(db.session(), token, fee_bps), request_lang())
 
 
 @blp.route("/court-purchases/<string:token>/orders")

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from backend.accounts.models import CourtLevel
+from backend.core.messages import Coded
 from backend.core.provinces import PROVINCES
 from backend.core.text_fields import Label
 from backend.courts.cases import NewCase, NewDefendant
@@ -14,11 +15,11 @@ from backend.courts.models import CaseStatus, MassBasis
 from backend.credits.models import ProjectType, Standard
 from backend.credits.schemas import MAX_MASS_G, REGION
 
-PROVINCE = validate.OneOf(sorted(PROVINCES), error="An ISO 3166-2:CN province code like CN-SC.")
+PROVINCE = validate.OneOf(sorted(PROVINCES), error=Coded("courts.province"))
 # Loose on purpose: a case number is stored exactly as the court writes it, (2023)川1827刑初12号
 CASE_NUMBER = validate.Regexp(
     r"^[(（]\d{4}[)）]\S{2,50}号$",
-    error="A case number like (2023)川1827刑初12号: the year in brackets, ending in 号.",
+    error=Coded("courts.case_number_format"),
 )
 MASS = validate.Range(min=1, max=MAX_MASS_G)
 
@@ -335,6 +336,8 @@ class OfferSchema(Schema):
     deadline = fields.Date(attribute="offer.case.deadline")
     case_status = fields.Enum(CaseStatus, by_value=True, attribute="offer.case.status")
     open = fields.Boolean(metadata={"description": "False: this link sells nothing now"})
-    closed_because = fields.String(allow_none=True, attribute="offer.closed_because")
+    closed_because = fields.String(
+        allow_none=True, metadata={"description": "In the language of Accept-Language"}
+    )
     eligible = fields.Nested(EligibleViewSchema, attribute="offer.case.eligible")
     quote = fields.Nested(PurchaseQuoteSchema, allow_none=True)

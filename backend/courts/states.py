@@ -13,6 +13,7 @@ from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
 from backend.core.errors import Conflict
+from backend.core.messages import Coded
 from backend.courts.models import CaseStatus, CourtCase
 
 S = CaseStatus
@@ -22,6 +23,16 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.closed: frozenset(),
 }
 CASES = cast(Table, CourtCase.__table__)
+STATUS_NAMES = {
+    S.open: "courts.status_open",
+    S.fulfilled: "courts.status_fulfilled",
+    S.closed: "courts.status_closed",
+}
+
+
+def status_name(status: CaseStatus) -> Coded:
+    """A case's status as people read it."""
+    return Coded(STATUS_NAMES[CaseStatus(status)])
 
 
 class IllegalCaseTransition(Conflict):
@@ -29,7 +40,9 @@ class IllegalCaseTransition(Conflict):
 
     def __init__(self, case_id: str, now: CaseStatus, to: CaseStatus) -> None:
         super().__init__(
-            f"Case {case_id} is {now.value}; it cannot become {to.value}.", status_now=now.value
+            "courts.illegal_transition",
+            params={"case": case_id, "now": status_name(now), "to": status_name(to)},
+            status_now=now.value,
         )
 
 

@@ -48,9 +48,9 @@ class CourtStats:
 
 def of_court(s: Session, who: Principal, court_id: int) -> CourtStats:
     """The statistics of a court the caller sees and of every court below it."""
-    access.require_visible(s, who, court_id, "court")
+    access.require_visible(s, who, court_id, "courts.no_court")
     if s.get(Court, court_id) is None:
-        raise NotFound("No such court.")
+        raise NotFound("courts.no_court")
     courts = access.subtree(s, [court_id])
     months: dict[str, Counter[str]] = defaultdict(Counter)
     by_status: Counter[str] = Counter({status.value: 0 for status in CaseStatus})

@@ -22,7 +22,7 @@ from backend.certificates.view import CertificateStatus
 from backend.core import uow
 from backend.core.clock import china_date, utcnow
 from backend.core.db import upsert
-from backend.core.errors import Conflict, DomainError
+from backend.core.errors import Conflict, DomainError, field_error
 from backend.core.events import bus
 from backend.courts import access, audit, cases, eligibility
 from backend.courts.events import CertificateVerified
@@ -35,16 +35,13 @@ FIELD = "certificate_number"
 
 
 class Refused(DomainError):
-    """The certificate cannot serve this case; `slug` says why."""
+    """The certificate cannot serve this case; `slug` says why (the staff PWA words it by its
+    slug too, so slugs stay as they are), `code` in words."""
 
     status, title = 422, "The certificate cannot be verified for this case"
 
-    def __init__(self, slug: str, detail: str, **extra: Any) -> None:
-        super().__init__(
-            detail,
-            errors=[{"field": FIELD, "detail": detail, "pointer": f"#/{FIELD}"}],
-            **extra,
-        )
+    def __init__(self, code: str, /, *, slug: str, **extra: Any) -> None:
+        super().__init__(code, errors=[field_error(FIELD, code)], **extra)
         self.slug = slug
 
 
@@ -88,8 +85,8 @@ def record_of(s: Session, number: str) -> Record | None:
 def _already(record: Record) -> AlreadyVerified:
     when = record.verified_at.isoformat()
     return AlreadyVerified(
-        f"Already verified by {record.court} for case {record.case_number} at {when}; "
-        "a certificate is verified once.",
+        "courts.already_verified",
+        params={"court": record.court, "case": record.case_number, "at": when},
         verified_by_court=record.court,
         verified_by_court_id=record.court_id,
         verified_case_number=record.case_number,
@@ -115,7 +112,8 @@ def verify(s: Session, who: Principal, case_id: str, number: str) -> Verificatio
             actor_id=user_id,
             certificate_number=number,
             reason=refusal.slug,
-            detail=refusal.detail,
+            code=refusal.code,
+            params=refusal.params,
         )
         uow.step(s)
         raise
@@ -146,7 +144,7 @@ def _verify(s: Session, case: CourtCase, number: str, user_id: int) -> Verificat
     # unique index; the lock orders a case's verifications for the fulfilment sum below.
     case = cases.lock(s, case.id)
     if case.status == CaseStatus.closed:
-        raise CaseClosed("The case is closed; nothing more is verified for it.")
+        raise CaseClosed("courts.case_closed")
     audit.record(
         s,
         "certificate.verified",
@@ -193,30 +191,22 @@ def _acceptable(s: Session, case: CourtCase, number: str) -> tuple[Certificate, 
     """The certificate and its purchase link, if this case may verify it; else the refusal."""
     cert = s.scalar(select(Certificate).where(Certificate.number == number))
     if cert is None:
-        raise Refused("certificate-unknown", "No certificate has this number.")
+        raise Refused("courts.certificate_unknown", slug="certificate-unknown")
     prior = record_of(s, number)
     if prior is not None:
         raise _already(prior)
     if cert.status == CertificateStatus.revoked:
-        raise Refused("certificate-revoked", "The certificate is revoked.")
+        raise Refused("courts.certificate_revoked", slug="certificate-revoked")
     if not cert.judicial:
-        raise Refused(
-            "certificate-not-judicial",
-            "Only a judicial restoration certificate, bought through a defendant's purchase "
-            "link, can be verified.",
-        )
+        raise Refused("courts.certificate_not_judicial", slug="certificate-not-judicial")
     link = s.get(CourtOrder, cert.order_id) if cert.order_id else None
     if link is None or link.case_id != case.id:
-        raise Refused(
-            "certificate-other-case",
-            "The certificate was bought for another case; a judicial certificate serves only "
-            "the case and defendant it was bought for.",
-        )
+        raise Refused("courts.certificate_other_case", slug="certificate-other-case")
     bad = eligibility.ineligible(s, case.eligible, document(cert)["credits"])
     if bad:
         raise Refused(
-            "credits-ineligible",
-            "Some of its credits are not of a type, standard or region this case accepts.",
+            "courts.credits_ineligible",
+            slug="credits-ineligible",
             ineligible=bad,
             eligible=case.eligible,
         )

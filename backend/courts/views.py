@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
-from backend.core import provinces
+from backend.core import messages, provinces
+from backend.core.lang import Lang
 from backend.courts import links
 from backend.courts.models import AuditEntry, CourtCase, MassBasis, Verification
 from backend.courts.progress import Progress, Purchase
@@ -182,14 +183,17 @@ class OfferView:
     site: Site
     bought_g: int
     quote: QuoteView | None
+    closed_because: str | None  # why it sells nothing now, in the reader's language
 
     @property
     def open(self) -> bool:
         return self.offer.closed_because is None
 
 
-def offer(o: Offer) -> OfferView:
+def offer(o: Offer, lang: Lang) -> OfferView:
     per_defendant = o.case.mass_basis == MassBasis.per_defendant
     quote = QuoteView(o.quote, o.price) if o.quote is not None and o.price is not None else None
     bought = o.progress.bought_g(o.defendant.id if per_defendant else None)
-    return OfferView(o, site(o.case), bought, quote)
+    why = o.closed_because
+    words = messages.text(why.code, why.params, lang) if why is not None else None
+    return OfferView(o, site(o.case), bought, quote, words)

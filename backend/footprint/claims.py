@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -21,12 +21,18 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.principal import Principal
 from backend.core import uow
-from backend.core.errors import Conflict, Forbidden, ValidationFailed
+from backend.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from backend.footprint.access import visible
 from backend.footprint.models import Footprint, FootprintClaim, FootprintPart
 
 CLAIMS = cast(Table, FootprintClaim.__table__)
 ATTEMPTS = 3
+# (the problem, its field's entry) for a claimed footprint named, or one within a part
+INCLUDES_NAMED = ("footprint.includes_neutralised", "footprint.includes_neutralised_field")
+INCLUDES_WITHIN = (
+    "footprint.includes_neutralised_within",
+    "footprint.includes_neutralised_within_field",
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def claim(s: Session, footprint_id: str, reference: str, now: datetime) -> Claim
             return None
         except IntegrityError:
             continue  # a concurrent claim won (or came and went): look again
-    raise Conflict("This footprint is being claimed by another request; try again.")
+    raise Conflict("footprint.claim_busy")
 
 
 def release(s: Session, reference: str) -> None:
@@ -109,12 +115,17 @@ def refusal(s: Session, who: Principal, asked: str, found: Claim, field: str) ->
     covers in part or includes. Footprints are named only to those who may read them."""
     if found.footprint_id == asked:
         event = s.get_one(Footprint, found.root_id)
-        shown = _readable(who, event)
-        named = f"event {event.id}" if shown else "an event"
+        if _readable(who, event):
+            return InNeutralisedEvent(
+                "footprint.in_event_named",
+                params={"event": event.id},
+                errors=[field_error(field, "footprint.part_of_event_named", event=event.id)],
+                event_id=event.id,
+            )
         return InNeutralisedEvent(
-            f"This footprint is part of {named}, which is already neutralised or ordered.",
-            errors=[_entry(field, f"Part of {named}, already neutralised or ordered.")],
-            event_id=event.id if shown else None,
+            "footprint.in_event",
+            errors=[field_error(field, "footprint.part_of_event")],
+            event_id=None,
         )
     return component_refusal(s, who, found, field, via=_via(s, asked, found.footprint_id))
 
@@ -124,11 +135,14 @@ def component_refusal(s: Session, who: Principal, found: Claim, field: str, via:
     read it, else `via`, which the caller gave or can read in what it gave."""
     component = s.get_one(Footprint, found.footprint_id)
     named = component.id if _readable(who, component) else via
-    what = named if named == component.id else f"a footprint within {via}"
-    message = f"It includes {what}, which is already neutralised or ordered."
+    if named == component.id:
+        codes, params = INCLUDES_NAMED, {"footprint": named}
+    else:
+        codes, params = INCLUDES_WITHIN, {"via": via}
     return ComponentNeutralised(
-        f"{message} The same emissions cannot be neutralised twice.",
-        errors=[_entry(field, message)],
+        codes[0],
+        params=params,
+        errors=[field_error(field, codes[1], **params)],
         component_id=named,
     )
 
@@ -143,8 +157,7 @@ def check_parts(s: Session, who: Principal, ids: Sequence[str]) -> None:
         if len(tops) > 1:
             first, again = sorted(tops, key=ids.index)[:2]
             raise ValidationFailed(
-                f"event.footprints.{ids.index(again)}",
-                f"It overlaps {first}: both include the same emissions.",
+                f"event.footprints.{ids.index(again)}", "footprint.parts_overlap", other=first
             )
     found = covering(s, list(through))
     if found is not None:
@@ -164,7 +177,3 @@ def _via(s: Session, event_id: str, member: str) -> str:
     """The part of `event_id` through which it includes `member`."""
     parts = s.scalars(select(FootprintPart.part_id).where(FootprintPart.event_id == event_id))
     return next(top for top, m in within(s, list(parts)) if m == member)
-
-
-def _entry(field: str, detail: str) -> dict[str, Any]:
-    return {"field": field, "detail": detail, "pointer": "#/" + field.replace(".", "/")}

@@ -24,7 +24,7 @@ def resolve(code: str, path: str) -> Place:
     """An airport by IATA code, or a 422 that names the field and the code."""
     place = airport(code)
     if place is None:
-        raise ValidationFailed(path, f"Unknown IATA airport code {code!r}.")
+        raise ValidationFailed(path, "footprint.unknown_airport", code=code)
     return place
 
 
@@ -37,7 +37,7 @@ def compute(
     stops.append(resolve(data["to"], f"{path}.to"))
     for a, b in itertools.pairwise(stops):
         if a.code == b.code:
-            raise ValidationFailed(f"{path}.to", f"A leg cannot start and end at {a.code}.")
+            raise ValidationFailed(f"{path}.to", "footprint.same_airport", airport=a.code)
     passengers = comp.given_or_default(
         data.get("passengers"), f"{path}.passengers", "flight.passengers"
     )
@@ -79,7 +79,7 @@ def _ground(
     ):
         given = data.get(field)
         if given is None and GROUND_KM not in comp.factors.defaults:
-            raise ValidationFailed(f"{path}.{field}", "Give it: this factor set has no default.")
+            raise ValidationFailed(f"{path}.{field}", "footprint.ground_km_required")
         km = comp.given_or_default(given, f"{path}.{field}", GROUND_KM)
         ground_or_distance_leg(
             comp,

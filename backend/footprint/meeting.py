@@ -35,7 +35,7 @@ def venue_city(comp: Computation, data: dict[str, Any], path: str) -> Place:
 def _city(name: str, path: str) -> Place:
     place = city(name)
     if place is None:
-        raise ValidationFailed(path, f"Unknown city {name!r}; use a Chinese city name or pinyin.")
+        raise ValidationFailed(path, "footprint.unknown_city", name=name)
     return place
 
 
@@ -95,7 +95,7 @@ def _travel(
             _leg(comp, leg, f"{path}.travel.{i}", host)
         counted = sum((Decimal(leg["people"]) for leg in legs), Decimal(0))
         if counted > attendees:
-            raise ValidationFailed(f"{path}.travel", "More travellers than attendees.")
+            raise ValidationFailed(f"{path}.travel", "footprint.travellers_over_attendees")
         if data.get("out_of_town_attendees") is not None:
             return Decimal(data["out_of_town_attendees"])
         return sum(
@@ -151,10 +151,7 @@ def _split(
     travelling = sum(o["people"] for o in data.get("origins") or [])
     if travelling:
         if out is not None and out != travelling:
-            raise ValidationFailed(
-                f"{path}.out_of_town_attendees",
-                "须等于各出发地人数之和 / Must equal the people of all origins.",
-            )
+            raise ValidationFailed(f"{path}.out_of_town_attendees", "footprint.origins_sum")
         out = travelling
     if local is None and out is None:
         if comp.standard is not None:
@@ -164,15 +161,12 @@ def _split(
         local_d = (attendees * share).to_integral_value()
         return local_d, attendees - local_d
     if local is not None and out is not None and local + out != attendees:
-        raise ValidationFailed(
-            f"{path}.local_attendees",
-            "local_attendees + out_of_town_attendees must equal attendees.",
-        )
+        raise ValidationFailed(f"{path}.local_attendees", "footprint.attendees_split")
     known = Decimal(local if local is not None else out or 0)
     if known > attendees:
         field = "local_attendees" if local is not None else "out_of_town_attendees"
         field = "origins" if travelling and local is None else field
-        raise ValidationFailed(f"{path}.{field}", "Cannot exceed attendees.")
+        raise ValidationFailed(f"{path}.{field}", "footprint.over_attendees")
     other = attendees - known
     return (known, other) if local is not None else (other, known)
 
@@ -187,7 +181,7 @@ def _leg(comp: Computation, leg: dict[str, Any], path: str, host: Place) -> None
     elif leg.get("origin"):
         km, label, corrections = route_km(comp, mode, _city(leg["origin"], f"{path}.origin"), host)
     else:
-        raise ValidationFailed(f"{path}.distance_km", "Give distance_km or origin.")
+        raise ValidationFailed(f"{path}.distance_km", "footprint.distance_or_origin")
     cabin = Cabin(leg["cabin"]) if leg.get("cabin") else None
     ground_or_distance_leg(
         comp,

@@ -36,11 +36,7 @@ def resolve(text: str, path: str) -> tuple[Place, Mode | None]:
     m = STATION.match(name)
     if m and (found := city(m["city"])) is not None:
         return found, Mode.high_speed_rail
-    raise ValidationFailed(
-        path,
-        f"未知出发地 {text!r}：请填城市、机场三字码或车站 / Unknown origin {text!r}: "
-        "give a city, an airport's IATA code or a railway station.",
-    )
+    raise ValidationFailed(path, "footprint.unknown_origin", origin=text)
 
 
 def _mode(
@@ -53,7 +49,7 @@ def _mode(
     if implied is not None:
         return implied
     if FLIGHT_FROM_KM not in comp.factors.defaults:
-        raise ValidationFailed(f"{path}.mode", "Give the mode: this factor set has no default.")
+        raise ValidationFailed(f"{path}.mode", "footprint.mode_required")
     return (
         Mode.flight if km >= comp.default(f"{path}.mode", FLIGHT_FROM_KM) else Mode.high_speed_rail
     )

@@ -15,6 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from backend.core.messages import Coded
 from backend.footprint.calc import Category, Phase, Text
 from backend.footprint.document import FootprintRequest
 from backend.footprint.models import Kind
@@ -64,7 +65,7 @@ def share(**kw: Any) -> fields.Decimal:
 
 def iata(**kw: Any) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(r"^[A-Za-z]{3}$", error="Three letters."),
+        validate=validate.Regexp(r"^[A-Za-z]{3}$", error=Coded("footprint.iata")),
         metadata={"example": "CTU"},
         **kw,
     )
@@ -76,7 +77,7 @@ def place_name(**kw: Any) -> fields.String:
 
 def province(**kw: Any) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(r"^CN-[A-Z]{2}$", error="An ISO 3166-2:CN code like CN-SC."),
+        validate=validate.Regexp(r"^CN-[A-Z]{2}$", error=Coded("footprint.province")),
         metadata={"description": "Picks the provincial grid factor", "example": "CN-SC"},
         **kw,
     )
@@ -94,9 +95,9 @@ class ModeShareSchema(Schema):
     @validates_schema
     def _sums_to_one(self, data: dict[str, Any], **_: Any) -> None:
         if data and len(data) == 3 and sum(data.values()) != 1:
-            raise ValidationError("Shares must add up to 1.", "_schema")
+            raise ValidationError(Coded("footprint.shares_sum"), "_schema")
         if data and len(data) != 3:
-            raise ValidationError("Give all three shares: metro, bus, car.", "_schema")
+            raise ValidationError(Coded("footprint.shares_all_three"), "_schema")
 
 
 class TravelLegSchema(Schema):
@@ -175,11 +176,7 @@ class MeetingSchema(Schema):
     @validates_schema
     def _one_way_to_say_where_from(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("origins") and (data.get("travel") or data.get("out_of_town_origin")):
-            raise ValidationError(
-                "给出出发地或出行段，二选一 / Give origins, or travel legs or out_of_town_origin, "
-                "not both.",
-                "origins",
-            )
+            raise ValidationError(Coded("footprint.origins_or_travel"), "origins")
 
 
 class FlightSchema(Schema):
@@ -220,7 +217,7 @@ class ParticipantSchema(Schema):
     @validates_schema
     def _remote_within_count(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("remote", 0) > data.get("count", 0):
-            raise ValidationError("Cannot exceed count.", "remote")
+            raise ValidationError(Coded("footprint.remote_over_count"), "remote")
 
 
 class HearingSchema(Schema):
@@ -281,9 +278,9 @@ class PeriodSchema(Schema):
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
         if data["end"] < data["start"]:
-            raise ValidationError("The period ends before it starts.", "end")
+            raise ValidationError(Coded("footprint.period_reversed"), "end")
         if (data["end"] - data["start"]).days >= MAX_PERIOD_DAYS:
-            raise ValidationError(f"At most {MAX_PERIOD_DAYS} days.", "end")
+            raise ValidationError(Coded("footprint.period_too_long", days=MAX_PERIOD_DAYS), "end")
 
 
 class VehicleSchema(Schema):
@@ -298,9 +295,9 @@ class VehicleSchema(Schema):
     def _one_way(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("fuel") and data.get("litres") is not None:
             if data.get("vehicle") or data.get("km") is not None:
-                raise ValidationError("Give fuel and litres, or vehicle and km, not both.", "km")
+                raise ValidationError(Coded("footprint.vehicle_both"), "km")
         elif not (data.get("vehicle") and data.get("km") is not None):
-            raise ValidationError("Give fuel and litres, or vehicle and km.", "litres")
+            raise ValidationError(Coded("footprint.vehicle_neither"), "litres")
 
 
 class RefrigerantSchema(Schema):
@@ -346,14 +343,30 @@ SECTIONS = {
 }
 
 
+KIND_NAMES = {
+    Kind.meeting: "footprint.kind_meeting",
+    Kind.flight: "footprint.kind_flight",
+    Kind.hearing: "footprint.kind_hearing",
+    Kind.venue: "footprint.kind_venue",
+    Kind.site: "footprint.kind_site",
+    Kind.event: "footprint.kind_event",
+}
+
+
+def kind_name(kind: Kind | None) -> Coded | None:
+    """A kind as people read it (None when the request gave no valid kind)."""
+    return Coded(KIND_NAMES[kind]) if kind is not None else None
+
+
 def _one_section(data: dict[str, Any], kinds: list[Kind]) -> None:
     kind = data.get("kind")
     present = [k for k in kinds if data.get(k.value) is not None]
     if kind is not None and kind not in present:
-        raise ValidationError(f"Required when kind is {kind.value}.", kind.value)
+        raise ValidationError(Coded("footprint.section_required", kind=kind_name(kind)), kind.value)
     extra = [k.value for k in present if k != kind]
     if extra:
-        raise ValidationError({k: [f"Not allowed when kind is {kind}."] for k in extra})
+        refused = Coded("footprint.section_not_allowed", kind=kind_name(kind))
+        raise ValidationError({k: [refused] for k in extra})
 
 
 class ComponentSchema(Schema):
@@ -383,10 +396,10 @@ class EventSchema(Schema):
     @validates_schema
     def _something(self, data: dict[str, Any], **_: Any) -> None:
         if not data.get("footprints") and not data.get("components"):
-            raise ValidationError("Give footprints, components or both.", "components")
+            raise ValidationError(Coded("footprint.event_empty"), "components")
         ids = data.get("footprints") or []
         if len(set(ids)) != len(ids):
-            raise ValidationError("A footprint can be counted once.", "footprints")
+            raise ValidationError(Coded("footprint.event_duplicate"), "footprints")
 
 
 class FootprintCreateSchema(Schema):

@@ -55,7 +55,7 @@ def factor_set(version: str | None) -> FactorSet:
         return factors.get(version or factors.latest_version())
     except factors.UnknownFactorSet:
         raise ValidationFailed(
-            "factor_set", f"Unknown factor set; known: {', '.join(factors.all_sets())}."
+            "factor_set", "footprint.unknown_factor_set", known=list(factors.all_sets())
         ) from None
 
 
@@ -179,16 +179,16 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
 def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
     if who.api_key is not None:
         if org_id is not None and org_id != who.api_key.organisation_id:
-            raise ValidationFailed("organisation_id", "An API key acts for its own organisation.")
+            raise ValidationFailed("organisation_id", "footprint.api_key_own_org")
         who.authorize_org(who.api_key.organisation_id, scope="footprints:write")
         return None, who.api_key.organisation_id
     if who.user is None:
         if org_id is not None:
-            raise ValidationFailed("organisation_id", "Sign in to file under an organisation.")
+            raise ValidationFailed("organisation_id", "footprint.sign_in_for_org")
         return None, None
     if org_id is not None:
         if org_id not in who.roles:
-            raise ValidationFailed("organisation_id", "You are not a member of it.")
+            raise ValidationFailed("organisation_id", "footprint.not_a_member")
         return who.user.id, org_id
     orgs = list(who.roles)
     return who.user.id, orgs[0] if len(orgs) == 1 else None
@@ -205,12 +205,10 @@ def _referenced(
     for i, fid in enumerate(ids):
         fp = found.get(fid)
         if fp is None or not visible(who, fp):
-            raise ValidationFailed(f"event.footprints.{i}", f"No footprint {fid}.")
+            raise ValidationFailed(f"event.footprints.{i}", "footprint.no_footprint", id=fid)
         if standard_of(fp) != standard:
             raise ValidationFailed(
-                f"event.footprints.{i}",
-                f"{fid} 不是按标准 {standard.id} 计算的 / {fid} was not worked out under "
-                f"the {standard.id} standard.",
+                f"event.footprints.{i}", "footprint.other_standard", id=fid, standard=standard.id
             )
         out.append(fp)
     return out
@@ -220,7 +218,7 @@ def get(s: Session, who: Principal, footprint_id: str) -> Footprint:
     """A footprint by id: anonymous ones by link; owned ones for their owners only."""
     fp = s.get(Footprint, footprint_id)
     if fp is None or not visible(who, fp):
-        raise NotFound("No such footprint.")
+        raise NotFound("footprint.not_found")
     return fp
 
 

@@ -117,12 +117,8 @@ def radiative_forcing(comp: Computation, section: dict[str, Any], path: str) -> 
             return bool(given)
         return comp.default(f"{path}.radiative_forcing", "flight.radiative_forcing_default") == 1
     if given is not None and bool(given) != std.radiative_forcing:
-        raise ValidationFailed(
-            f"{path}.radiative_forcing",
-            f"标准 {std.id} {'计入' if std.radiative_forcing else '不计'}辐射强迫，请改选标准 / "
-            f"The {std.id} standard {'counts' if std.radiative_forcing else 'leaves out'} "
-            "radiative forcing; choose the other standard instead.",
-        )
+        code = "footprint.rf_counts" if std.radiative_forcing else "footprint.rf_leaves_out"
+        raise ValidationFailed(f"{path}.radiative_forcing", code, standard=std.id)
     return std.radiative_forcing
 
 

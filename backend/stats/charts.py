@@ -62,7 +62,7 @@ CHARTS: dict[str, Chart] = {
 def chart_of(name: str) -> Chart:
     found = CHARTS.get(name)
     if found is None:
-        raise NotFound(f"No chart {name!r}; charts: {', '.join(CHARTS)}.")
+        raise NotFound("stats.no_chart", params={"name": name, "charts": list(CHARTS)})
     return found
 
 

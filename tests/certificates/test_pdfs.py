@@ -83,7 +83,8 @@ def test_the_statement_states_who_what_the_totals_serials_and_certificate(
 def test_the_report_carries_factors_sources_results_and_serials(client, buyer, meeting) -> None:
     cert, fp = meeting["cert"], meeting["footprint"]
     resp = client.get(
-        f"/api/v1/certificates/{cert['number']}/report.pdf", headers=f.bearer(buyer.token)
+        f"/api/v1/certificates/{cert['number']}/report.pdf",
+        headers={**f.bearer(buyer.token), "Accept-Language": "zh-CN"},
     )
     body = text(resp)
     flat = body.replace("\n", "")
@@ -132,9 +133,13 @@ def test_strangers_get_nothing_and_the_check_code_opens_the_statement_only(
     public = client.get(f"{base}/statement.pdf?k={cert['check_code']}")
     assert "低碳协会" in text(public)
     assert public.headers["Cache-Control"] == "public, max-age=60"
-    refused = client.get(f"{base}/report.pdf?k={cert['check_code']}", headers=stranger)
+    refused = client.get(
+        f"{base}/report.pdf?k={cert['check_code']}",
+        headers={**stranger, "Accept-Language": "zh-CN"},
+    )
     assert refused.status_code == 403
     assert refused.get_json()["detail"].startswith("核算报告")
+    assert refused.get_json()["code"] == "certificates.report_owner_only"
 
 
 def test_a_certificate_without_an_event_footprint_has_no_pdfs(client, buyer, certify) -> None:
@@ -198,7 +203,8 @@ def test_an_events_report_lists_its_parts_factors_and_the_claim_standard(
     assert db_session.get(Footprint, event).content()["standard"]["id"] == "mee-2019"
     order = f.neutralise(client, buyer.token, footprint_id=event, preferences=stock.prefs)
     base = f"/api/v1/certificates/{order['certificate_number']}"
-    report = text(client.get(f"{base}/report.pdf", headers=f.bearer(buyer.token)))
+    zh = {**f.bearer(buyer.token), "Accept-Language": "zh-CN"}
+    report = text(client.get(f"{base}/report.pdf", headers=zh))
     flat = report.replace("\n", "")
     for part in parts:
         for line in part["breakdown"]["lines"]:

@@ -181,13 +181,22 @@ def test_old_certificates_verify_after_the_key_is_rotated(app, db_session, certi
     assert public == rotated.keyring.jwks[0].x
 
 
-def test_a_refund_after_retirement_revokes_the_certificate(db_session, certify):
+def test_a_refund_after_retirement_revokes_the_certificate(client, db_session, certify):
     cert = certify()
     order_id = db_session.scalar(
         select(Certificate.order_id).where(Certificate.number == cert["number"])
     )
     settlement.mark_refunded(db_session, order_id, "refunded at the provider", utcnow())
-    assert services.get(db_session, cert["number"]).status == "revoked"
+    stored = services.get(db_session, cert["number"])
+    assert stored.status == "revoked"
+    assert (stored.revoked_code, stored.revoked_reason) == ("certificates.revoked_refunded", "")
+    db_session.commit()
+    url = f"/api/v1/certificates/{cert['number']}?k={cert['check_code']}"
+    zh = client.get(url, headers={"Accept-Language": "zh-CN"}).get_json()
+    assert zh["revoked_reason"] == "订单已退款。"  # worded when shown, not stored in English
+    assert client.get(url).get_json()["revoked_reason"] == "The payment was refunded."
+    html = client.get(f"/verify/{cert['number']}?k={cert['check_code']}").get_data(as_text=True)
+    assert "撤销原因 Reason: 订单已退款。 The payment was refunded." in html
 
 
 def test_new_key_prints_a_usable_pair(app):

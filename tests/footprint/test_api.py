@@ -221,6 +221,7 @@ def test_event_adds_up_footprints_and_components(client):
                 "components": [venue],
             },
         },
+        headers={"Accept-Language": ""},
     )
     assert resp.status_code == 201, resp.get_json()
     event = resp.get_json()

@@ -195,7 +195,8 @@ def test_a_neutralised_branch_has_its_statement_and_report(client, stock, buyer)
     base = f"/api/v1/certificates/{order['certificate_number']}"
     statement = text(client.get(f"{base}/statement.pdf", headers=f.bearer(buyer.token)))
     assert "零碳网点：恒丰银行成都分行营业部" in statement.replace("\n", "")
-    report = text(client.get(f"{base}/report.pdf", headers=f.bearer(buyer.token)))
+    zh = {**f.bearer(buyer.token), "Accept-Language": "zh-CN"}
+    report = text(client.get(f"{base}/report.pdf", headers=zh))
     flat = report.replace("\n", "")
     assert "refrigerant.R-410A" in flat
     assert "制冷剂补充（R-410A）" in flat

@@ -232,6 +232,15 @@ def test_an_unknown_chart_is_404(client):
     resp = client.get("/api/v1/stats/report/charts/by-colour.png?year=2041")
     assert resp.status_code == 404
     assert resp.mimetype == "application/problem+json"
+    assert resp.get_json()["detail"] == (
+        "No chart 'by-colour'; charts: by-scenario, by-standard, by-type, by-province, by-month."
+    )
+    zh = client.get(
+        "/api/v1/stats/report/charts/by-colour.png?year=2041", headers={"Accept-Language": "zh-CN"}
+    ).get_json()
+    assert (zh["code"], zh["params"]["name"]) == ("stats.no_chart", "by-colour")
+    assert zh["detail"].startswith("没有图表“by-colour”；可选的图表：by-scenario、by-standard")
+    assert zh["title"] == "找不到该内容"
 
 
 def test_charts_decode_are_deterministic_and_cached_by_etag(client, db_session, buyer, clock):

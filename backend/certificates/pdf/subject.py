@@ -79,10 +79,7 @@ def subject(s: Session, issuer: Issuer, cert: Certificate, full: bool, lang: Lan
     (404) when it neutralised none."""
     fp = footprint_of(s, cert)
     if fp is None:
-        raise NoFootprint(
-            "此证书没有可报告的活动、会议、场馆、庭审或场所足迹。"
-            " (This certificate neutralised no event, meeting, venue, hearing or site footprint.)"
-        )
+        raise NoFootprint("certificates.no_footprint")
     view = services.view(s, issuer, cert, full)
     docs = [trail_text.document(f.content(), lang) for f in (fp, *parts(s, fp))]
     return Subject(view, docs[0], tuple(docs[1:]))

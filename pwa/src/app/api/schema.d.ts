@@ -5860,6 +5860,7 @@ export interface components {
             signature?: string;
             /** Format: date-time */
             revoked_at?: string | null;
+            /** @description The operator's words, or the platform's in Accept-Language */
             revoked_reason?: string;
             /**
              * Format: date-time
@@ -6457,6 +6458,7 @@ export interface components {
             case_status?: "open" | "fulfilled" | "closed";
             /** @description False: this link sells nothing now */
             open?: boolean;
+            /** @description In the language of Accept-Language */
             closed_because?: string | null;
             eligible?: components["schemas"]["EligibleView"];
             quote?: components["schemas"]["PurchaseQuote"] | null;
