@@ -1,7 +1,7 @@
 """certificates: a revocation by the platform keeps its reason as a message code
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-18 09:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0021"
-down_revision: str | Sequence[str] | None = "0019"
+down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
