@@ -144,7 +144,7 @@ def test_a_new_persons_me_shows_a_default_name_and_a_masked_phone(page: Page):
     page.goto("/sign-in?next=/me")
     page.get_by_label("手机号").fill(NEWCOMER)
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录").click()
     page.get_by_label(re.compile("我已阅读并同意")).check()
     page.get_by_role("button", name="同意并继续").click()

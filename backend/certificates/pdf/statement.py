@@ -19,8 +19,8 @@ REVOKED = (
     "This certificate is revoked: this statement no longer holds.",
 )
 SANDBOX = (
-    "沙盒测试：未付真实款项，并非真实抵消。",
-    "Sandbox: no real money was paid; not a real offset.",
+    "演示证书：未付真实款项，并非真实抵消。",
+    "Demo certificate: no real money was paid; not a real offset.",
 )
 
 
