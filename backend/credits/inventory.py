@@ -42,7 +42,7 @@ class InsufficientInventory(DomainError):
     status, slug, title = 409, "insufficient-inventory", "Not enough credits"
 
     def __init__(self, requested_g: int, available_g: int) -> None:
-        grams = {"requested_g": requested_g, "available_g": available_g}
+        grams: dict[str, Any] = {"requested_g": requested_g, "available_g": available_g}
         super().__init__("credits.insufficient_inventory", params=grams, **grams)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,7 +72,7 @@ def check_cap(
         )
     ).one()
     if count + 1 > limits.max_count or held + mass_g > limits.max_mass_g:
-        caps = {
+        caps: dict[str, Any] = {
             "unpaid_orders": int(count),
             "unpaid_mass_g": int(held),
             "max_orders": limits.max_count,
