@@ -79,14 +79,17 @@ def create_project(s: Session, new: NewProject) -> Project:
     try:
         s.flush()
     except IntegrityError:
-        raise Conflict(f"{new.standard} project {new.registry_id} already exists.") from None
+        raise Conflict(
+            "credits.project_exists",
+            params={"standard": str(new.standard), "registry_id": new.registry_id},
+        ) from None
     return project
 
 
 def new_lot(project: Project, fields: LotFields) -> Lot:
     """A lot (not yet added) with all of its grams available."""
     if fields.last_unit < fields.first_unit:
-        raise ValidationFailed("last_unit", "Must not be below first_unit.")
+        raise ValidationFailed("last_unit", "credits.last_unit_below_first")
     return Lot(
         project_id=project.id,
         standard=project.standard,
@@ -119,16 +122,19 @@ def add_lot(s: Session, new: NewLot) -> Lot:
     """Add a lot; a unit range that overlaps another lot of the registry is a 409."""
     project = s.get(Project, new.project_id)
     if project is None:
-        raise ValidationFailed("project_id", "No such project.")
+        raise ValidationFailed("project_id", "credits.no_such_project")
     lot = new_lot(project, new)
     clash = overlapping(s, lot)
     if clash is not None:
-        raise OverlappingUnits(f"Units {lot.first_unit}–{lot.last_unit} overlap lot {clash.id}.")
+        raise OverlappingUnits(
+            "credits.units_overlap_lot",
+            params={"first": lot.first_unit, "last": lot.last_unit, "lot_id": clash.id},
+        )
     s.add(lot)
     try:
         s.flush()
     except IntegrityError:  # a concurrent insert won the range: the database said no
-        raise OverlappingUnits("The unit range overlaps another lot.") from None
+        raise OverlappingUnits("credits.units_overlap") from None
     return lot
 
 
@@ -165,7 +171,7 @@ def project(s: Session, project_id: int) -> ProjectStock:
     """A project with its tonnes and grams available by vintage."""
     p = s.get(Project, project_id)
     if p is None:
-        raise NotFound("No such project.")
+        raise NotFound("credits.no_such_project")
     rows = s.execute(
         select(Lot.vintage, func.sum(Lot.last_unit - Lot.first_unit + 1), func.sum(Lot.available_g))
         .where(Lot.project_id == project_id)

@@ -41,7 +41,7 @@ class ImportRejected(Exception):
     """The file has errors; nothing was imported."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} errors")
+        super().__init__("\n".join(map(str, errors)))
         self.errors = errors
 
 

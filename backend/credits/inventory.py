@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, DomainError, NotFound
+from backend.core.messages import Coded
 from backend.credits.models import (
     GRAMS_PER_TONNE,
     Allocation,
@@ -41,16 +42,19 @@ class InsufficientInventory(DomainError):
     status, slug, title = 409, "insufficient-inventory", "Not enough credits"
 
     def __init__(self, requested_g: int, available_g: int) -> None:
-        super().__init__(
-            f"{requested_g} g requested, {available_g} g available under these preferences.",
-            code="insufficient_inventory",
-            requested_g=requested_g,
-            available_g=available_g,
-        )
+        grams: dict[str, Any] = {"requested_g": requested_g, "available_g": available_g}
+        super().__init__("credits.insufficient_inventory", params=grams, **grams)
 
 
 class ReservationClosed(Conflict):
     slug, title = "reservation-closed", "The reservation is no longer active"
+
+
+CLOSED_AS = {
+    ReservationStatus.retired: "credits.reservation_status.retired",
+    ReservationStatus.cancelled: "credits.reservation_status.cancelled",
+    ReservationStatus.expired: "credits.reservation_status.expired",
+}
 
 
 @dataclass(frozen=True)
@@ -354,10 +358,14 @@ def available(s: Session, prefs: Preferences) -> int:
 def _lock(s: Session, reservation_id: int) -> Held:
     rows = s.execute(LOCK, {"rid": reservation_id}).all()
     if not rows:
-        raise NotFound("No such reservation.")
+        raise NotFound("credits.no_such_reservation")
     status = ReservationStatus(rows[0].status)
     if status != ReservationStatus.active:
-        raise ReservationClosed(f"The reservation is {status.value}.", status_now=status.value)
+        raise ReservationClosed(
+            "credits.reservation_closed",
+            params={"status": Coded(CLOSED_AS[status])},
+            status_now=status.value,
+        )
     lines = [HeldLine(r.lot_id, r.line_g, r.price_fen_per_t) for r in rows]
     return Held(reservation_id, rows[0].mass_g, status, rows[0].expires_at, lines)
 
@@ -407,7 +415,7 @@ def allocate(s: Session, reservation_id: int, now: datetime | None = None) -> li
     now = now or utcnow()
     held = _lock(s, reservation_id)
     if held.expires_at <= now:
-        raise ReservationClosed("The reservation has expired.", status_now="due")
+        raise ReservationClosed("credits.reservation_expired", status_now="due")
     _close(s, held, ReservationStatus.retired, now)
     out: list[Allocated] = []
     for line in held.lines:

@@ -47,13 +47,17 @@ def record(
     try:
         s.flush()
     except IntegrityError:
-        raise Conflict(f"Registry reference {registry_ref} is already recorded.") from None
+        raise Conflict(
+            "credits.registry_ref_recorded", params={"registry_ref": registry_ref}
+        ) from None
     for i, (lot_id, first, last) in enumerate(ranges):
         lot = s.get(Lot, lot_id)
         if lot is None or lot.standard != standard:
-            raise ValidationFailed(f"units.{i}.lot_id", f"No {standard} lot {lot_id}.")
+            raise ValidationFailed(
+                f"units.{i}.lot_id", "credits.no_such_lot", standard=str(standard), lot_id=lot_id
+            )
         if not lot.first_unit <= first <= last <= lot.last_unit:
-            raise ValidationFailed(f"units.{i}", "The serials are outside the lot's range.")
+            raise ValidationFailed(f"units.{i}", "credits.serials_outside_lot")
         claimed = s.execute(
             update(Unit)
             .where(
@@ -75,8 +79,12 @@ def record(
                 .limit(5)
             ).all()
             if taken:
-                raise AlreadyRetired(f"Units already retired, e.g. {taken}.", units=taken)
-            raise Conflict(f"Units {first}–{last} of lot {lot_id} are not all opened yet.")
+                raise AlreadyRetired(
+                    "credits.units_already_retired", params={"units": taken}, units=taken
+                )
+            raise Conflict(
+                "credits.units_not_opened", params={"first": first, "last": last, "lot_id": lot_id}
+            )
     return batch
 
 

@@ -82,7 +82,7 @@ class Lots(MethodView):
 @blp.route("/credits/quote", methods=["POST"])
 @blp.arguments(QuoteRequestSchema())
 @blp.response(200, QuoteSchema)
-@blp.alt_response(409, description="Not enough inventory (`insufficient_inventory`)")
+@blp.alt_response(409, description="Not enough inventory (`credits.insufficient_inventory`)")
 def quote(body: dict[str, Any]) -> inventory.Quote[Lot]:
     """Price a mass under preferences, without holding anything."""
     prefs = inventory.Preferences.from_dict(body["preferences"])

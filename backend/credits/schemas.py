@@ -6,15 +6,14 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.core.messages import Coded
 from backend.credits.catalogue import LotFields, NewLot, NewProject, ProjectFilter
 from backend.credits.models import ProjectType, Standard
 from backend.credits.serials import names_its_units
 
 MAX_MASS_G = 10**15  # a billion tonnes
 MAX_UNIT = 10**15
-REGION = validate.Regexp(
-    r"^(CN-[A-Z]{2}|[A-Z]{2})$", error="A province (CN-SC) or a country code (CN)."
-)
+REGION = validate.Regexp(r"^(CN-[A-Z]{2}|[A-Z]{2})$", error=Coded("credits.region"))
 VINTAGE = validate.Range(min=1990, max=2100)
 MONEY = validate.Range(min=0, max=10**15)
 
@@ -22,7 +21,7 @@ MONEY = validate.Range(min=0, max=10**15)
 def _vintage_order(data: dict[str, Any]) -> None:
     lo, hi = data.get("vintage_from"), data.get("vintage_to")
     if lo is not None and hi is not None and lo > hi:
-        raise ValidationError("Must not be after vintage_to.", "vintage_from")
+        raise ValidationError(Coded("credits.vintage_from_after_to"), "vintage_from")
 
 
 class PreferencesSchema(Schema):
@@ -119,7 +118,7 @@ class ProjectCreateSchema(Schema):
     @validates_schema
     def _province_in_china(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("province") and data.get("country") != "CN":
-            raise ValidationError("Provinces are for projects in China.", "province")
+            raise ValidationError(Coded("credits.province_outside_china"), "province")
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Any:
@@ -173,7 +172,7 @@ class LotFieldsSchema(Schema):
     @validates_schema(skip_on_field_errors=False)
     def _range(self, data: dict[str, Any], **_: Any) -> None:
         if "first_unit" in data and data.get("last_unit", data["first_unit"]) < data["first_unit"]:
-            raise ValidationError("Must not be below first_unit.", "last_unit")
+            raise ValidationError(Coded("credits.last_unit_below_first"), "last_unit")
 
     @validates_schema
     def _serials(self, data: dict[str, Any], **_: Any) -> None:
@@ -182,9 +181,7 @@ class LotFieldsSchema(Schema):
             return
         if not names_its_units(data.get("serial_range", ""), first, last):
             raise ValidationError(
-                f"Must name the first and last units side by side ({first}-{last}), as the "
-                "registry writes the block.",
-                "serial_range",
+                Coded("credits.serial_range_names_units", first=first, last=last), "serial_range"
             )
 
     @post_load
@@ -222,7 +219,7 @@ class UnitRangeSchema(Schema):
     @validates_schema
     def _range(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("last_serial", 0) < data.get("first_serial", 0):
-            raise ValidationError("Must not be below first_serial.", "last_serial")
+            raise ValidationError(Coded("credits.last_serial_below_first"), "last_serial")
 
 
 class RegistryRetirementCreateSchema(Schema):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.errors import NotFound
-from backend.orders import settlement
+from backend.orders import reasons, settlement
 from backend.orders.payment_webhooks import Ack, record, seen
 from backend.payments.alipay import AlipayProvider, parse_form
 from backend.payments.models import Payment
@@ -39,7 +39,7 @@ def receive(s: Session, rails: Mapping[str, PaymentProvider], payload: bytes) ->
     """Handle one notification (its form-encoded body)."""
     provider = rails.get(NAME)
     if not isinstance(provider, AlipayProvider):
-        raise NotFound("Alipay is not a configured payment provider.")
+        raise NotFound("orders.alipay_not_configured")
     note = provider.read_notification(parse_form(payload))
     if seen(s, NAME, note.id):
         return Ack("duplicate")
@@ -47,7 +47,7 @@ def receive(s: Session, rails: Mapping[str, PaymentProvider], payload: bytes) ->
         select(Payment).where(Payment.provider == NAME, Payment.reference == note.reference)
     )
     if payment is None:
-        raise InvalidWebhook("out_trade_no names none of our payments.")
+        raise InvalidWebhook("orders.alipay_unknown_trade")
     if (note.amount, "CNY") != (payment.amount, payment.currency):
         log.error(
             "Alipay notification %s: %s fen for order %s of %s %s; refused",
@@ -57,7 +57,7 @@ def receive(s: Session, rails: Mapping[str, PaymentProvider], payload: bytes) ->
             payment.amount,
             payment.currency,
         )
-        raise InvalidWebhook("total_amount is not the order's amount.")
+        raise InvalidWebhook("orders.alipay_other_amount")
     if note.refund_no is not None:
         _refund(s, provider, note.reference, note.refund_no, payment.order_id, payment.amount)
     else:
@@ -85,4 +85,4 @@ def _refund(
             amount,
         )
         return
-    settlement.mark_refunded(s, order_id, "refunded at the provider", utcnow(), number)
+    settlement.mark_refunded(s, order_id, reasons.REFUNDED_AT_PROVIDER, utcnow(), number)

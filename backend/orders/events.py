@@ -52,7 +52,7 @@ class OrderRefunded(OrderChanged):
     """The money went back; if the order was retired, its certificate must be revoked."""
 
     type = "order.refunded"
-    reason: str
+    reason: str  # a code (`orders.reasons`), worded by `reasons.words`
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,12 +61,13 @@ class OrderClosed(OrderChanged):
     which)."""
 
     type = "order.closed"
-    reason: str
+    reason: str  # a code (`orders.reasons`), worded by `reasons.words`
 
 
 class RefuseRetirement(Exception):
     """Raised by an inline handler of `OrderPaid` (for an order revived by a late payment) when
-    the order must not be retired after all; settlement refunds the payment instead."""
+    the order must not be retired after all; settlement refunds the payment instead, for
+    `reason`: a code of the raising domain's `messages.toml`, stored as the refund's reason."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

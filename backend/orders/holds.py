@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from backend.core import uow
 from backend.core.errors import Conflict
 from backend.credits import inventory
 from backend.credits.models import Lot, ReservationLine
-from backend.orders import settlement
+from backend.orders import reasons, settlement
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import IllegalTransition
 
@@ -71,14 +72,13 @@ def check_cap(
         )
     ).one()
     if count + 1 > limits.max_count or held + mass_g > limits.max_mass_g:
-        raise TooManyUnpaid(
-            f"You have {count} unpaid orders holding {held} g; pay or cancel some first (at "
-            f"most {limits.max_count} orders and {limits.max_mass_g} g may wait for payment).",
-            unpaid_orders=int(count),
-            unpaid_mass_g=int(held),
-            max_orders=limits.max_count,
-            max_mass_g=limits.max_mass_g,
-        )
+        caps: dict[str, Any] = {
+            "unpaid_orders": int(count),
+            "unpaid_mass_g": int(held),
+            "max_orders": limits.max_count,
+            "max_mass_g": limits.max_mass_g,
+        }
+        raise TooManyUnpaid("orders.too_many_unpaid", params=caps, **caps)
 
 
 def make_room(s: Session, prefs: inventory.Preferences, needed_g: int, now: datetime) -> int:
@@ -102,9 +102,7 @@ def make_room(s: Session, prefs: inventory.Preferences, needed_g: int, now: date
             break
         try:
             with uow.savepoint(s):
-                settlement.close_unpaid(
-                    s, order_id, OrderStatus.expired, "released for a court-ordered purchase", now
-                )
+                settlement.close_unpaid(s, order_id, OrderStatus.expired, reasons.FOR_A_COURT, now)
         except IllegalTransition:
             continue  # paid or closed meanwhile
         freed += int(grams)

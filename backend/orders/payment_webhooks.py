@@ -45,7 +45,7 @@ def receive(
     """Unknown events get a 200 too (`ignored`), so the provider stops sending them."""
     provider = rails.get(name)
     if provider is None:
-        raise NotFound(f"{name} is not a configured payment provider.")
+        raise NotFound("orders.provider_not_configured", params={"provider": name})
     event = provider.verify_webhook(payload, headers)
     if seen(s, name, event.id):
         return Ack("duplicate")

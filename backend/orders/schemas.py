@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context
 from marshmallow import (
     Schema,
     ValidationError,
@@ -14,9 +15,12 @@ from marshmallow import (
     validates_schema,
 )
 
+from backend.core.lang import request_lang
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
 from backend.footprint.purpose_schema import PurposeSchema
+from backend.orders import reasons
 from backend.orders.models import OrderStatus
 from backend.orders.services import OrderRequest, OrderView
 
@@ -79,13 +83,25 @@ class OrderCreateSchema(Schema):
         given = [name for name in ONE_OF if data.get(name) is not None]
         if len(given) != 1:
             raise ValidationError(
-                "Give exactly one of footprint_id, mass_g or amount.",
-                given[1] if given[1:] else "footprint_id",
+                Coded("orders.exactly_one"), given[1] if given[1:] else "footprint_id"
             )
 
     @post_load
     def _request(self, data: dict[str, Any], **_: Any) -> OrderRequest:
         return OrderRequest(**data)
+
+
+class Reason(fields.String):
+    """A reason stored by code (`orders.reasons`), in the language of Accept-Language."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"description": "In the language of Accept-Language"})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return reasons.words(str(value), request_lang() if has_request_context() else "zh")
 
 
 class OrderLineSchema(Schema):
@@ -107,7 +123,12 @@ class PaymentInfoSchema(Schema):
     sandbox = fields.Boolean(metadata={"description": "True: no real money moves"})
     status = fields.String(metadata={"example": "pending"})
     reference = fields.String(allow_none=True)
-    last_error = fields.String()
+    last_error = Reason(
+        metadata={
+            "description": "Why the last attempt failed: the provider's words, or the sandbox's "
+            "in the language of Accept-Language"
+        }
+    )
     instructions = fields.Dict(
         metadata={
             "description": "Sandbox: how to confirm. Stripe: publishable_key, client_secret and "
@@ -122,7 +143,7 @@ class PaymentInfoSchema(Schema):
 class OrderEventSchema(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    reason = fields.String()
+    reason = Reason()
     at = fields.DateTime()
 
 
@@ -156,7 +177,7 @@ class OrderSchema(Schema):
     preferences = fields.Dict(attribute="preference_dict")
     organisation_id = fields.Integer(allow_none=True)
     payment = fields.Nested(PaymentInfoSchema)
-    refund_reason = fields.String()
+    refund_reason = Reason()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     expires_at = fields.DateTime(metadata={"description": "The credits are held until then"})

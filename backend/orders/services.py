@@ -25,7 +25,14 @@ from backend.accounts.principal import Principal
 from backend.core import cursors, uow
 from backend.core.clock import utcnow
 from backend.core.db import random_id
-from backend.core.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+    field_error,
+)
 from backend.credits import inventory
 from backend.credits.models import Lot, Project
 from backend.footprint import claims
@@ -34,7 +41,7 @@ from backend.footprint import services as footprints
 from backend.footprint.models import Footprint
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency import store as idempotency
-from backend.orders import holds, pricing, settlement
+from backend.orders import holds, pricing, reasons, settlement
 from backend.orders.models import Order, OrderEvent, OrderStatus
 from backend.orders.states import IllegalTransition
 from backend.payments.models import Payment, PaymentStatus
@@ -151,9 +158,7 @@ def place(
     held, mass, price = _hold(s, req, prefs, mass, order_id, settings, now)
     if price.total < provider.minimum_amount:
         raise ValidationFailed(
-            field_name,
-            f"This comes to {price.total} fen; the smallest payment is "
-            f"{provider.minimum_amount} fen.",
+            field_name, "orders.below_minimum", total=price.total, minimum=provider.minimum_amount
         )
     order = Order(
         id=order_id,
@@ -207,10 +212,9 @@ def _claim(s: Session, who: Principal, footprint_id: str, order_id: str, now: da
     if found is None:
         return
     if found.footprint_id == found.root_id == footprint_id:
-        detail = "This footprint is already being neutralised; see its order."
         raise AlreadyNeutralised(
-            detail,
-            errors=[{"field": "footprint_id", "detail": detail, "pointer": "#/footprint_id"}],
+            "orders.already_neutralised",
+            errors=[field_error("footprint_id", "orders.already_neutralised")],
             order_id=found.reference,
         )
     raise claims.refusal(s, who, footprint_id, found, "footprint_id")
@@ -245,7 +249,7 @@ def _hold(
                 return _priced(s, req, prefs, mass, order_id, settings, now)
         except _PricesMoved:
             mass = _affordable(s, prefs, req, settings)
-    raise Conflict("Prices changed while the order was made; try again.")
+    raise Conflict("orders.prices_changed")
 
 
 def _priced(
@@ -291,7 +295,7 @@ def _affordable(
     budget = pricing.credits_budget(req.amount or 0, settings.fee_bps)
     mass = pricing.affordable_mass(s.execute(prefs.lots(*inventory.PLAN_COLUMNS)), budget)
     if mass == 0:
-        raise ValidationFailed("amount", "Too small to buy a gram of these credits.")
+        raise ValidationFailed("amount", "orders.too_small")
     return mass
 
 
@@ -311,9 +315,9 @@ def _footprint(s: Session, who: Principal, footprint_id: str | None) -> Footprin
     try:
         fp = footprints.get(s, who, footprint_id)
     except NotFound:
-        raise ValidationFailed("footprint_id", "No such footprint.") from None
+        raise ValidationFailed("footprint_id", "orders.no_such_footprint") from None
     if fp.mass_g <= 0:
-        raise ValidationFailed("footprint_id", "This footprint is zero; nothing to neutralise.")
+        raise ValidationFailed("footprint_id", "orders.zero_footprint")
     return fp
 
 
@@ -360,12 +364,12 @@ def _lines(s: Session, held: inventory.Held) -> list[dict[str, Any]]:
 def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:
     if who.api_key is not None:
         if org_id is not None and org_id != who.api_key.organisation_id:
-            raise ValidationFailed("organisation_id", "An API key acts for its own organisation.")
+            raise ValidationFailed("organisation_id", "orders.api_key_organisation")
         who.authorize_org(who.api_key.organisation_id, scope="orders:write")
         return None, who.api_key.organisation_id
     user = who.require_user()
     if org_id is not None and org_id not in who.roles:
-        raise ValidationFailed("organisation_id", "You are not a member of it.")
+        raise ValidationFailed("organisation_id", "orders.not_a_member")
     return user.id, org_id
 
 
@@ -402,7 +406,7 @@ def start_payment(
     try:
         started = provider.start(_request(order, payer))
     except ProviderError:
-        settlement.close_unpaid(s, order.id, S.cancelled, "the payment provider failed")
+        settlement.close_unpaid(s, order.id, S.cancelled, reasons.PROVIDER_FAILED)
         uow.step(s)
         raise
     payment.reference, payment.client_secret = started.reference, started.client_secret
@@ -417,10 +421,10 @@ def payment_of(s: Session, order_id: str) -> Payment:
 def get(s: Session, who: Principal, order_id: str) -> Order:
     """An order for its owner, their organisation's admins (or API key) and operators; else 404."""
     if who.anonymous:
-        raise Unauthenticated("Sign in to see orders.")
+        raise Unauthenticated("orders.sign_in")
     order = s.get(Order, order_id)
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound("orders.no_such_order")
     who.authorize_owner(order.user_id, order.organisation_id, scope="orders:read")
     return order
 
@@ -496,9 +500,9 @@ def rail_of(s: Session, order_id: str, rails: Mapping[str, PaymentProvider]) -> 
     """The provider an order's payment went through (409 if it is no longer configured)."""
     name = s.scalar(select(Payment.provider).where(Payment.order_id == order_id))
     if name is None:
-        raise NotFound("No such order.")
+        raise NotFound("orders.no_such_order")
     if name not in rails:
-        raise ProviderGone(f"This order was paid through {name}, which is not configured now.")
+        raise ProviderGone("orders.provider_gone", params={"provider": name})
     return rails[name]
 
 
@@ -537,7 +541,7 @@ def cancel(s: Session, who: Principal, order_id: str, provider: PaymentProvider)
     order = get(s, who, order_id)
     _require_write(who)
     if order.status != S.cancelled:
-        settlement.close_unpaid(s, order_id, S.cancelled, "cancelled by the customer")
+        settlement.close_unpaid(s, order_id, S.cancelled, reasons.CANCELLED_BY_CUSTOMER)
         # if the provider cannot be reached, the reconciler stops the payment later
         with contextlib.suppress(ProviderError):
             settlement.stop_payment(s, provider, order_id)
@@ -553,7 +557,7 @@ def _require_write(who: Principal) -> None:
 def abandon(s: Session, order_id: str) -> None:
     """Cancel an order whose payment was never started (its request died before that)."""
     if payment_of(s, order_id).reference is None:
-        settlement.close_unpaid(s, order_id, S.cancelled, "the payment was never started")
+        settlement.close_unpaid(s, order_id, S.cancelled, reasons.NEVER_STARTED)
 
 
 def confirm_sandbox(
@@ -562,7 +566,7 @@ def confirm_sandbox(
     """Play the customer paying (when the sandbox is the payment rail): the order is paid, then
     retired at once, in one transaction (there is no remote money to record first)."""
     if sandbox is None or not sandbox.sandbox:
-        raise SandboxDisabled("Sandbox payments are disabled: pay through the live provider.")
+        raise SandboxDisabled("orders.sandbox_disabled")
     order = get(s, who, order_id)
     _require_write(who)
     if order.status in (S.paid, S.retired):
@@ -571,7 +575,7 @@ def confirm_sandbox(
         raise IllegalTransition(order.id, order.status, S.paid)
     if not succeed:
         payment = payment_of(s, order_id)
-        payment.last_error, payment.updated_at = "Sandbox: the payment was declined.", utcnow()
+        payment.last_error, payment.updated_at = reasons.SANDBOX_DECLINED, utcnow()
         return order
     locked = settlement.capture(s, order_id, later=False)
     settlement.settle(s, order_id, sandbox, locked=locked)
@@ -600,7 +604,7 @@ def expire_due(s: Session, now: datetime | None = None, limit: int = 100) -> int
     for order_id in due:
         try:
             with uow.savepoint(s):
-                settlement.close_unpaid(s, order_id, S.expired, "not paid in time", now)
+                settlement.close_unpaid(s, order_id, S.expired, reasons.NOT_PAID_IN_TIME, now)
         except IllegalTransition:
             continue  # paid or cancelled meanwhile
     return len(due)

@@ -26,7 +26,7 @@ from backend.core.jobs import queue
 from backend.credits import inventory
 from backend.credits.models import Reservation, ReservationStatus
 from backend.footprint import claims
-from backend.orders import events
+from backend.orders import events, reasons
 from backend.orders.models import Order, OrderStatus
 from backend.orders.states import transition
 from backend.payments.models import Payment, PaymentStatus
@@ -49,7 +49,7 @@ def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if row is None:
-        raise NotFound("No such order.")
+        raise NotFound("orders.no_such_order")
     return row[0], row[1]
 
 
@@ -93,7 +93,7 @@ def capture(
     payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
     payment.last_error = ""
     if order.status == S.awaiting_payment:
-        transition(s, order, S.paid, now, "payment received", paid_at=now)
+        transition(s, order, S.paid, now, reasons.PAYMENT_RECEIVED, paid_at=now)
         announce(s, events.OrderPaid, order)
     if later:
         queue.enqueue(s, SETTLE_JOB, order.id)
@@ -101,7 +101,7 @@ def capture(
 
 
 class _Refund(Exception):
-    """Settling found that the money must go back, for `reason`."""
+    """Settling found that the money must go back, for `reason` (a code of `reasons`)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -140,7 +140,7 @@ def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> No
         queue.finish(s, SETTLE_JOB, order.id, now)
         return
     if order.status == S.cancelled:
-        raise _Refund("cancelled before the payment arrived")
+        raise _Refund(reasons.CANCELLED_BEFORE_PAYMENT)
     hold = s.execute(
         select(Reservation.id, Reservation.expires_at).where(
             Reservation.id == order.reservation_id,
@@ -167,7 +167,7 @@ def _claim_again(s: Session, order: Order, now: datetime) -> None:
     if order.footprint_id is None:
         return
     if claims.claim(s, order.footprint_id, order.id, now) is not None:
-        raise _Refund("its footprint was neutralised by another order meanwhile")
+        raise _Refund(reasons.FOOTPRINT_TAKEN)
 
 
 def _hold_again(s: Session, order: Order, now: datetime) -> int:
@@ -181,7 +181,7 @@ def _hold_again(s: Session, order: Order, now: datetime) -> int:
             now=now,
         )
     except inventory.InsufficientInventory:
-        raise _Refund("no credits left for a payment that arrived late") from None
+        raise _Refund(reasons.NO_CREDITS_LEFT) from None
     order.reservation_id = held.id
     return held.id
 
@@ -191,9 +191,9 @@ def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> Non
     certificate is issued by the `OrderRetired` handler, in this same transaction."""
     inventory.allocate(s, reservation_id, now)
     if order.status == S.expired:
-        transition(s, order, S.paid, now, "late payment; credits reserved again", paid_at=now)
+        transition(s, order, S.paid, now, reasons.PAID_LATE, paid_at=now)
         announce(s, events.OrderPaid, order)
-    transition(s, order, S.retired, now, "credits retired", retired_at=now)
+    transition(s, order, S.retired, now, reasons.CREDITS_RETIRED, retired_at=now)
     announce(s, events.OrderRetired, order)
     queue.finish(s, SETTLE_JOB, order.id, now)
 
@@ -224,7 +224,7 @@ def mark_refunded(
     if order.status == S.refunded:
         return
     if order.status == S.awaiting_payment:
-        transition(s, order, S.cancelled, now, "refunded at the provider")
+        transition(s, order, S.cancelled, now, reasons.REFUNDED_AT_PROVIDER)
     _release_if_active(s, order, now)
     transition(s, order, S.refunded, now, reason, refund_reason=reason[:200])
     _release_claim(s, order)
@@ -325,7 +325,7 @@ def sync(
         return remote
     order_id = payment.order_id
     if remote.amount_refunded >= remote.amount > 0:
-        mark_refunded(s, order_id, "refunded at the provider", now)
+        mark_refunded(s, order_id, reasons.REFUNDED_AT_PROVIDER, now)
     elif remote.status == "succeeded":
         capture(s, order_id, now)
         uow.step(s)
@@ -348,6 +348,6 @@ def _note_pending(
         payment.status = PaymentStatus.cancelled
     unpaid, closed = order.status == S.awaiting_payment, order.status in (S.expired, S.cancelled)
     if remote.status == "cancelled" and unpaid:
-        close_unpaid(s, order_id, S.cancelled, "the payment was cancelled at the provider", now)
+        close_unpaid(s, order_id, S.cancelled, reasons.CANCELLED_AT_PROVIDER, now)
     elif remote.status == "pending" and closed:
         stop_payment(s, provider, order_id, now)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.core.errors import Conflict, NotFound
+from backend.core.messages import Coded
 from backend.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
@@ -30,6 +31,7 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 SOURCES: dict[OrderStatus, tuple[OrderStatus, ...]] = {
     to: tuple(src for src, targets in TRANSITIONS.items() if to in targets) for to in OrderStatus
 }
+STATUS_CODES = {status: f"orders.status.{status.value}" for status in OrderStatus}
 ORDERS = cast(Table, Order.__table__)
 EVENTS = cast(Table, OrderEvent.__table__)
 
@@ -38,8 +40,10 @@ class IllegalTransition(Conflict):
     slug, title = "illegal-transition", "The order cannot do that now"
 
     def __init__(self, order_id: str, now: OrderStatus, to: OrderStatus) -> None:
+        words = {"status": Coded(STATUS_CODES[now]), "to": Coded(STATUS_CODES[to])}
         super().__init__(
-            f"Order {order_id} is {now.value}; it cannot become {to.value}.",
+            "orders.illegal_transition",
+            params={"order_id": order_id, **words},
             status_now=now.value,
         )
 
@@ -83,5 +87,5 @@ def _locked_status(s: Session, order_id: str) -> OrderStatus:
     found = s.execute(select(ORDERS.c.status).where(ORDERS.c.id == order_id).with_for_update())
     status = found.scalar()
     if status is None:
-        raise NotFound("No such order.")
+        raise NotFound("orders.no_such_order")
     return OrderStatus(status)

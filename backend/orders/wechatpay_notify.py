@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.errors import NotFound
-from backend.orders import settlement
+from backend.orders import reasons, settlement
 from backend.orders.payment_webhooks import Ack, record, seen
 from backend.payments.models import Payment
 from backend.payments.provider import InvalidWebhook, PaymentProvider
@@ -42,12 +42,12 @@ def receive(
     """Handle one notification; a kind we do not act on is acknowledged (`ignored`)."""
     provider = rails.get(NAME)
     if not isinstance(provider, WechatPayProvider):
-        raise NotFound("WeChat Pay is not a configured payment provider.")
+        raise NotFound("orders.wechatpay_not_configured")
     note = provider.read_notification(payload, headers)
     if seen(s, NAME, note.id):
         return Ack("duplicate")
     if seen(s, NAME, NONCE + note.nonce):
-        raise InvalidWebhook("Wechatpay-Nonce was used by another notification: a replay.")
+        raise InvalidWebhook("orders.wechatpay_replay")
     outcome = "ignored"
     if note.type == PAID and note.reference is not None:
         settlement.sync(s, provider, note.reference)
@@ -106,5 +106,5 @@ def _refund(s: Session, provider: WechatPayProvider, note: Notification) -> None
         )
         return
     settlement.mark_refunded(
-        s, payment.order_id, "refunded at the provider", utcnow(), refund.refund_id
+        s, payment.order_id, reasons.REFUNDED_AT_PROVIDER, utcnow(), refund.refund_id
     )

@@ -2,7 +2,9 @@
 
 Handled: 200 with `{"code": "SUCCESS", "message": <outcome>}`, sent only once our state is
 committed. Refused or failed: the usual problem+json, which also carries WeChat Pay's
-`{"code": "FAIL", "message": …}`, with a 4xx or 5xx status, so WeChat Pay retries.
+`{"code": "FAIL", "message": …}`, with a 4xx or 5xx status, so WeChat Pay retries. Its `code`
+takes the place of the problem's (`type` and `params` stay), and `message` is the `detail`, in
+Chinese since WeChat Pay sends no Accept-Language.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from alipay.utils import AliPayConfig  # type: ignore[import-untyped]
 
 from backend.core.config import ALIPAY_GATEWAY, ALIPAY_NOTIFY_PATH
 from backend.core.errors import ValidationFailed
+from backend.core.messages import Coded
 from backend.payments.provider import (
     InvalidWebhook,
     Payer,
@@ -171,14 +172,14 @@ class AlipayProvider:
         """The way this payer pays (422 naming `channel` if Alipay has no such way)."""
         channel = payer.channel or default_channel(payer)
         if channel not in CHANNELS:
-            raise ValidationFailed("channel", f"Alipay offers {', '.join(CHANNELS)}.")
+            raise ValidationFailed("channel", "payments.alipay_channels", channels=CHANNELS)
         return replace(payer, channel=channel)
 
     def start(self, req: PaymentRequest) -> Started:
         """Nothing to ask of Alipay yet: keep what signs the URL again, `<channel>:<fen>:<time
         the payment expires>` (Alipay refuses to be paid after it)."""
         if req.currency != "CNY":
-            raise ProviderError("Alipay takes CNY only.")
+            raise ProviderError("payments.alipay_cny_only")
         channel = self.payer_for(req.payer).channel or "page"
         expires = _beijing(req.expires_at) if req.expires_at else ""
         return Started(req.order_id, f"{channel}:{req.amount}:{expires}")
@@ -219,7 +220,7 @@ class AlipayProvider:
         opened the URL), or closed; a closed trade that our refund returned in full is paid and
         refunded."""
         body = self._call(
-            "querying the payment",
+            Coded("payments.doing.query_payment"),
             self._sdk.api_alipay_trade_query,
             ignore={NOT_EXIST},
             out_trade_no=reference,
@@ -241,7 +242,7 @@ class AlipayProvider:
         working at `time_expire`), and one paid meanwhile stays paid: settlement finds it so
         when it asks next."""
         self._call(
-            "closing the payment",
+            Coded("payments.doing.close_payment"),
             self._sdk.api_alipay_trade_close,
             ignore={NOT_EXIST, "ACQ.TRADE_STATUS_ERROR"},
             out_trade_no=reference,
@@ -253,7 +254,7 @@ class AlipayProvider:
         request moves none)."""
         number = idempotency_key.replace(":", "-")
         body = self._call(
-            "refunding",
+            Coded("payments.doing.refund"),
             self._sdk.api_alipay_trade_refund,
             refund_amount=yuan(amount),
             out_trade_no=reference,
@@ -263,13 +264,13 @@ class AlipayProvider:
         if body.get("fund_change") != "Y":
             refund = self.fetch_refund(reference, number)
             if refund is None or not refund.done:
-                raise ProviderError("Alipay has not confirmed the refund yet.")
+                raise ProviderError("payments.alipay_refund_unconfirmed")
         return number
 
     def fetch_refund(self, reference: str, number: str) -> RemoteRefund | None:
         """`alipay.trade.fastpay.refund.query`; None when Alipay has no such refund."""
         body = self._call(
-            "querying the refund",
+            Coded("payments.doing.query_refund"),
             self._sdk.server_api,
             ignore={NOT_EXIST},
             api_name="alipay.trade.fastpay.refund.query",
@@ -293,25 +294,25 @@ class AlipayProvider:
         params = dict(form)
         signature = params.pop("sign", "")
         if not signature or params.get("sign_type") != "RSA2":
-            raise InvalidWebhook("An Alipay notification is signed, with sign_type RSA2.")
+            raise InvalidWebhook("payments.alipay_unsigned")
         try:
             verified = self._sdk.verify(params, signature)
         except Exception:  # the SDK raises bare Exceptions on malformed signatures
             verified = False
         if not verified:
-            raise InvalidWebhook("The signature does not verify with Alipay's public key.")
+            raise InvalidWebhook("payments.alipay_bad_signature")
         if params.get("app_id") != self.settings.app_id:
-            raise InvalidWebhook("The notification is for another app.")
+            raise InvalidWebhook("payments.another_app")
         seller = self.settings.seller_id
         if seller is not None and params.get("seller_id") != seller:
-            raise InvalidWebhook("The notification is for another seller.")
+            raise InvalidWebhook("payments.another_seller")
         return _notification(params)
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _call(
         self,
-        doing: str,
+        doing: Coded,
         fn: Callable[..., Any],
         *,
         ignore: frozenset[str] | set[str] = frozenset(),
@@ -323,15 +324,16 @@ class AlipayProvider:
             body = fn(**params)
         except Exception as exc:  # network, HTTP status, an unsigned or forged answer
             log.warning("Alipay failed %s: %s", doing, exc)
-            raise ProviderError(f"Alipay, {doing}: unreachable or not verifiable.") from exc
+            raise ProviderError("payments.alipay_unreachable", params={"doing": doing}) from exc
         if not isinstance(body, dict):
-            raise ProviderError(f"Alipay, {doing}: an answer we cannot read.")
+            raise ProviderError("payments.alipay_unreadable", params={"doing": doing})
         if body.get("code") == OK:
             return body
         if body.get("sub_code") in ignore:
             return {}
         log.warning("Alipay refused %s: %s", doing, body)
-        raise ProviderError(f"Alipay, {doing}: {body.get('sub_msg') or body.get('msg')}.")
+        said = body.get("sub_msg") or body.get("msg")
+        raise ProviderError("payments.alipay_refused", params={"doing": doing, "said": said})
 
 
 def parse_form(payload: bytes) -> dict[str, str]:
@@ -342,10 +344,10 @@ def parse_form(payload: bytes) -> dict[str, str]:
             payload.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(payload)
         )
     except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidWebhook("Not a form-encoded UTF-8 body.") from exc
+        raise InvalidWebhook("payments.not_a_form") from exc
     form = dict(pairs)
     if len(form) != len(pairs):
-        raise InvalidWebhook("A parameter is given twice.")
+        raise InvalidWebhook("payments.parameter_twice")
     return form
 
 
@@ -353,11 +355,14 @@ def _notification(params: Mapping[str, str]) -> Notification:
     notify_id, reference = params.get("notify_id", ""), params.get("out_trade_no", "")
     status = params.get("trade_status", "")
     if not notify_id or len(notify_id) > 100 or not reference or not status:
-        raise InvalidWebhook("notify_id, out_trade_no and trade_status are needed.")
+        raise InvalidWebhook("payments.alipay_notification_incomplete")
+    given = params.get("total_amount", "")
     try:
-        amount = fen(params.get("total_amount", ""))
+        amount = fen(given)
     except ValueError as exc:
-        raise InvalidWebhook(f"total_amount is {exc}.") from exc
+        raise InvalidWebhook(
+            "payments.alipay_total_not_yuan", params={"given": repr(given)}
+        ) from exc
     return Notification(
         id=notify_id,
         type=status[:80],
@@ -372,4 +377,6 @@ def _fen(value: Any, name: str) -> int:
     try:
         return fen(str(value))
     except ValueError as exc:
-        raise ProviderError(f"Alipay answered {name} {value!r}.") from exc
+        raise ProviderError(
+            "payments.alipay_bad_answer", params={"name": name, "value": repr(value)}
+        ) from exc

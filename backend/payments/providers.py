@@ -39,7 +39,7 @@ class Rails(Mapping[str, PaymentProvider]):
         if name is None:
             return self.default
         if name not in self._by_name:
-            raise ValidationFailed("provider", f"Not offered here; choose one of {list(self)}.")
+            raise ValidationFailed("provider", "payments.provider_not_offered", offered=list(self))
         return self._by_name[name]
 
 

@@ -43,4 +43,4 @@ class SandboxProvider:
         return {"confirm": f"POST /api/v1/orders/{order_id}/confirm", "notice": NOTICE}
 
     def verify_webhook(self, payload: bytes, headers: dict[str, str]) -> WebhookEvent:
-        raise InvalidWebhook("The sandbox provider receives no webhooks.")
+        raise InvalidWebhook("payments.sandbox_no_webhooks")

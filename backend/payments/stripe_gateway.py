@@ -111,7 +111,9 @@ class StripeProvider:
                 payload, headers.get("Stripe-Signature"), self.webhook_secret, TOLERANCE_S
             )
         except (stripe.SignatureVerificationError, ValueError) as exc:
-            raise InvalidWebhook(str(exc) or "Bad Stripe-Signature.") from None
+            raise InvalidWebhook(
+                "payments.stripe_bad_signature", params={"said": str(exc) or type(exc).__name__}
+            ) from None
         obj = event.data.object.to_dict()  # StripeObjects are not dicts since stripe 16
         kind = obj.get("object")
         reference = (
@@ -138,4 +140,5 @@ class _translated:
             return False
         if exc.code in self.ignore:
             return True
-        raise ProviderError(f"Stripe: {exc.user_message or exc.code or type(exc).__name__}.")
+        said = exc.user_message or exc.code or type(exc).__name__
+        raise ProviderError("payments.stripe_failed", params={"said": said})

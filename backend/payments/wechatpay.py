@@ -29,6 +29,7 @@ from wechatpayv3.utils import load_private_key, rsa_sign  # type: ignore[import-
 from backend.core.config import ConfigError
 from backend.core.errors import ValidationFailed
 from backend.core.keys import pem
+from backend.core.messages import Coded
 from backend.payments.provider import (
     InvalidWebhook,
     Payer,
@@ -145,7 +146,7 @@ class WechatPayProvider:
         with self._lock:
             if self._sdk is None:
                 cfg = self.settings
-                with _translated("setting up"):
+                with _translated(Coded("payments.doing.set_up")):
                     sdk = WeChatPay(
                         wechatpay_type=WeChatPayType.NATIVE,
                         mchid=cfg.mchid,
@@ -171,14 +172,14 @@ class WechatPayProvider:
         """The way this payer pays (422 naming `channel` or `openid` if it cannot)."""
         channel = payer.channel or default_channel(payer)
         if channel not in CHANNELS:
-            raise ValidationFailed("channel", f"WeChat Pay offers {', '.join(CHANNELS)}.")
+            raise ValidationFailed("channel", "payments.wechatpay_channels", channels=CHANNELS)
         if channel == "jsapi" and not payer.openid:
-            raise ValidationFailed("openid", "JSAPI needs the payer's openid under our app id.")
+            raise ValidationFailed("openid", "payments.wechatpay_openid_needed")
         return replace(payer, channel=channel)
 
     def start(self, req: PaymentRequest) -> Started:
         if req.currency != "CNY":
-            raise ProviderError("WeChat Pay takes CNY only.")
+            raise ProviderError("payments.wechatpay_cny_only")
         channel = self.payer_for(req.payer).channel or "native"
         extra: dict[str, Any] = {}
         if channel == "jsapi":
@@ -186,7 +187,7 @@ class WechatPayProvider:
         elif channel == "h5":
             extra["scene_info"] = {"payer_client_ip": req.payer.ip, "h5_info": {"type": "Wap"}}
         body = self._call(
-            "creating the payment",
+            Coded("payments.doing.create_payment"),
             self.client().pay,
             description=_clip(req.description, DESCRIPTION_BYTES),
             out_trade_no=req.order_id,
@@ -196,11 +197,13 @@ class WechatPayProvider:
         )
         answer = f"{channel}:{body.get(_ANSWER[channel]) or ''}"
         if not answer.partition(":")[2] or len(answer) > SECRET_CHARS:
-            raise ProviderError(f"WeChat Pay: no usable {_ANSWER[channel]} in its answer.")
+            raise ProviderError("payments.wechatpay_no_answer", params={"name": _ANSWER[channel]})
         return Started(req.order_id, answer)
 
     def fetch(self, reference: str) -> RemotePayment | None:
-        body = self._call("querying the payment", self.client().query, out_trade_no=reference)
+        body = self._call(
+            Coded("payments.doing.query_payment"), self.client().query, out_trade_no=reference
+        )
         state = str(body.get("trade_state", ""))
         amount = body.get("amount") or {}
         refunded = 0
@@ -221,7 +224,7 @@ class WechatPayProvider:
         """Close the payment (again: no effect); one paid meanwhile stays paid, and settlement
         finds it so when it asks next."""
         self._call(
-            "closing the payment",
+            Coded("payments.doing.close_payment"),
             self.client().close,
             out_trade_no=reference,
             ignore={"ORDERPAID", "ORDER_CLOSED"},
@@ -229,7 +232,7 @@ class WechatPayProvider:
 
     def refund(self, reference: str, amount: int, idempotency_key: str) -> str:
         body = self._call(
-            "refunding",
+            Coded("payments.doing.refund"),
             self.client().refund,
             out_refund_no=refund_no(reference),
             out_trade_no=reference,
@@ -237,13 +240,15 @@ class WechatPayProvider:
             reason="点点订单退款 Diandian order refunded",
         )
         if body.get("status") not in ("SUCCESS", "PROCESSING"):
-            raise ProviderError(f"WeChat Pay: the refund is {body.get('status')}.")
+            raise ProviderError(
+                "payments.wechatpay_refund_status", params={"status": body.get("status")}
+            )
         return str(body["refund_id"])
 
     def fetch_refund(self, out_refund_no: str) -> RemoteRefund | None:
         """WeChat Pay's record of a refund; None if it has none by that number."""
         body = self._call(
-            "querying the refund",
+            Coded("payments.doing.query_refund"),
             self.client().query_refund,
             out_refund_no=out_refund_no,
             ignore={"RESOURCE_NOT_EXISTS"},
@@ -299,21 +304,24 @@ class WechatPayProvider:
         given = {k.lower(): v for k, v in headers.items()}
         wanted = {h: given.get(f"wechatpay-{h}", "") for h in _HEADERS}
         if not all(wanted[h] for h in _HEADERS[:4]):
-            raise InvalidWebhook("Wechatpay-Timestamp, -Nonce, -Signature and -Serial are needed.")
+            raise InvalidWebhook("payments.wechatpay_headers_needed")
         self._check_fresh(wanted["timestamp"], now)
         if len(wanted["nonce"]) > 64:
-            raise InvalidWebhook("Wechatpay-Nonce is too long.")
+            raise InvalidWebhook("payments.wechatpay_nonce_too_long")
         known = self.settings.public_key_id
         if known is not None and wanted["serial"] != known:
-            raise InvalidWebhook("Wechatpay-Serial names a key we do not have.")
+            raise InvalidWebhook("payments.wechatpay_unknown_serial")
         try:
             data = self.client().callback({f"wechatpay-{h}": v for h, v in wanted.items()}, payload)
         except (ProviderError, requests.RequestException) as exc:  # certificates unreachable
-            raise ProviderError("WeChat Pay, verifying a notification: unreachable.") from exc
+            verifying = Coded("payments.doing.verify_notification")
+            raise ProviderError(
+                "payments.wechatpay_unreachable", params={"doing": verifying}
+            ) from exc
         except Exception:  # the SDK raises bare Exceptions (an unknown algorithm, a bad serial)
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("resource"), dict):
-            raise InvalidWebhook("The signature or the encrypted resource does not verify.")
+            raise InvalidWebhook("payments.wechatpay_bad_signature")
         return self._notification(data, wanted["nonce"])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -321,10 +329,10 @@ class WechatPayProvider:
     def _notification(self, data: dict[str, Any], nonce: str) -> Notification:
         resource: dict[str, Any] = data["resource"]
         if str(resource.get("mchid", "")) != self.settings.mchid:
-            raise InvalidWebhook("The notification is for another merchant.")
+            raise InvalidWebhook("payments.another_merchant")
         event_id, kind = str(data.get("id", "")), str(data.get("event_type", ""))
         if not event_id or not kind or len(event_id) > 100:
-            raise InvalidWebhook("The notification has no id or event_type.")
+            raise InvalidWebhook("payments.wechatpay_notification_incomplete")
         reference = resource.get("out_trade_no")
         out_refund_no = resource.get("out_refund_no")
         return Notification(
@@ -340,13 +348,13 @@ class WechatPayProvider:
         try:
             sent = int(timestamp)
         except ValueError:
-            raise InvalidWebhook("Wechatpay-Timestamp is not a number.") from None
+            raise InvalidWebhook("payments.wechatpay_timestamp_not_a_number") from None
         if abs((time.time() if now is None else now) - sent) > TOLERANCE_S:
-            raise InvalidWebhook("Wechatpay-Timestamp is outside the accepted window.")
+            raise InvalidWebhook("payments.wechatpay_timestamp_stale")
 
     def _call(
         self,
-        doing: str,
+        doing: Coded,
         fn: Callable[..., tuple[int, Any]],
         *,
         ignore: frozenset[str] | set[str] = frozenset(),
@@ -362,7 +370,8 @@ class WechatPayProvider:
         if body.get("code") in ignore:
             return {}
         log.warning("WeChat Pay refused %s: %s %s", doing, code, body)
-        raise ProviderError(f"WeChat Pay, {doing}: {body.get('message') or body.get('code')}.")
+        said = body.get("message") or body.get("code")
+        raise ProviderError("payments.wechatpay_refused", params={"doing": doing, "said": said})
 
 
 def _json(text: Any) -> dict[str, Any]:
@@ -383,7 +392,7 @@ def _clip(text: str, limit: int) -> str:
 class _translated:
     """The SDK's failures (network, an answer whose signature does not verify) as a 502."""
 
-    def __init__(self, doing: str) -> None:
+    def __init__(self, doing: Coded) -> None:
         self.doing = doing
 
     def __enter__(self) -> None:
@@ -393,7 +402,11 @@ class _translated:
         if exc is None or isinstance(exc, ProviderError | ConfigError):
             return
         if isinstance(exc, requests.RequestException):
-            raise ProviderError(f"WeChat Pay, {self.doing}: unreachable.") from exc
+            raise ProviderError(
+                "payments.wechatpay_unreachable", params={"doing": self.doing}
+            ) from exc
         if isinstance(exc, Exception):
             log.warning("WeChat Pay SDK failed %s: %s", self.doing, exc)
-            raise ProviderError(f"WeChat Pay, {self.doing}: {exc}.") from exc
+            raise ProviderError(
+                "payments.wechatpay_refused", params={"doing": self.doing, "said": str(exc)}
+            ) from exc

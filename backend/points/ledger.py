@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from backend.core.clock import utcnow
 from backend.core.db import upsert
 from backend.core.errors import Conflict
+from backend.core.messages import Coded
 from backend.points.models import SYSTEM, AccountKind, PointAccount, PointTransfer, TransferKind
 
 ACCOUNTS = cast(Table, PointAccount.__table__)
@@ -28,6 +29,9 @@ FLOWS: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
 
 class InsufficientPoints(Conflict):
     slug, title = "insufficient-points", "Not enough points"
+
+
+ACCOUNT_WORDS = {kind: f"points.account.{kind.value}" for kind in AccountKind if kind not in SYSTEM}
 
 
 def account_id(s: Session, kind: AccountKind, user_id: int | None = None) -> int:
@@ -71,7 +75,9 @@ def transfer(
             is None
         ):
             raise InsufficientPoints(
-                f"{amount} points needed in {source.value}.", account=source.value
+                "points.insufficient",
+                params={"amount": amount, "account": Coded(ACCOUNT_WORDS[source])},
+                account=source.value,
             )
     s.execute(
         insert(TRANSFERS).values(

@@ -85,17 +85,17 @@ def verify(
         )
     )
     if sealed is None:
-        raise Unauthenticated("This organisation is not a points partner.")
+        raise Unauthenticated("points.not_a_partner")
     parts = dict(p.split("=", 1) for p in (header or "").split(",") if "=" in p)
     try:
         timestamp = int(parts.get("t", ""))
     except ValueError:
-        raise Unauthenticated(f"Send a {HEADER} header: t=<unix time>,v1=<hex HMAC>.") from None
+        raise Unauthenticated("points.signature_header", params={"header": HEADER}) from None
     if abs(time.time() - timestamp) > TOLERANCE_S:
-        raise Unauthenticated("The signature is stale; sign with the current time.")
+        raise Unauthenticated("points.signature_stale")
     expected = sign(secretbox.unseal(secret_key, PURPOSE, sealed), body, timestamp)
     if not hmac.compare_digest(expected, f"t={timestamp},v1={parts.get('v1', '')}"):
-        raise Unauthenticated("The signature does not match the body.")
+        raise Unauthenticated("points.signature_mismatch")
 
 
 def report(

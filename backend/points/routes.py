@@ -55,7 +55,7 @@ def _partner() -> int:
     who = current_principal()
     if who.api_key is None:
         who.require_user()
-        raise Forbidden("Partners report with their organisation's API key.")
+        raise Forbidden("points.partners_use_api_keys")
     org_id = who.api_key.organisation_id
     who.authorize_org(org_id, scope="points:report")
     partners.verify(

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits import inventory
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
@@ -172,7 +173,7 @@ class RedemptionRequestSchema(Schema):
     @validates_schema
     def _one(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("points") is None) == (data.get("mass_g") is None):
-            raise ValidationError("Give exactly one of points or mass_g.", "points")
+            raise ValidationError(Coded("points.points_or_mass"), "points")
 
     @post_load
     def _request(self, data: dict[str, Any], **_: Any) -> RedemptionRequest:

@@ -77,7 +77,7 @@ def test_a_judicial_purchase_expires_unpaid_consumer_holds_it_needs(
     db_session.expire_all()
     assert db_session.get_one(Order, hoarder["id"]).status.value == "expired"
     reasons = [e.reason for e in db_session.query(OrderEvent).filter_by(order_id=hoarder["id"])]
-    assert "released for a court-ordered purchase" in reasons
+    assert "orders.reason.for_a_court" in reasons
     assert f.grams(db_session, forestry.lot) == (97 * T, 3 * T, 0)
 
 

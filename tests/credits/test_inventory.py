@@ -21,6 +21,7 @@ from backend.credits.models import (
     Unit,
 )
 from tests import factories as f
+from tests.core.test_messages import LATIN_WORD
 
 T = GRAMS_PER_TONNE
 
@@ -86,7 +87,8 @@ def test_quote_api_and_insufficient_inventory(client, db_session):
     )
     assert short.status_code == 409
     body = short.get_json()
-    assert body["code"] == "insufficient_inventory"
+    assert body["code"] == "credits.insufficient_inventory"
+    assert body["params"] == {"requested_g": 3 * T, "available_g": 2 * T}
     assert body["available_g"] == 2 * T
     for bad in (
         {"mass_g": 0},
@@ -96,6 +98,24 @@ def test_quote_api_and_insufficient_inventory(client, db_session):
         {"mass_g": 5, "preferences": {"price": 1}},
     ):
         assert client.post("/api/v1/credits/quote", json=bad).status_code == 422
+
+
+def test_a_short_quote_and_a_bad_region_are_told_in_chinese(client, db_session):
+    p = f.project(db_session, "VCU", "biogas", None, country="CN")
+    f.lot(db_session, p, 2, price=3500)
+    zh = {"Accept-Language": "zh-CN"}
+    quote = {"mass_g": 3 * T, "preferences": {"project_ids": [p.id]}}
+    short = client.post("/api/v1/credits/quote", json=quote, headers=zh).get_json()
+    assert short["title"] == "碳减排量不足"
+    assert short["detail"] == (
+        "按当前条件只有 2000000 g 可用，不足所需的 3000000 g。请减少数量或放宽条件。"
+    )
+    bad = {"mass_g": 5, "preferences": {"regions": ["Sichuan"]}}
+    resp = client.post("/api/v1/credits/quote", json=bad, headers=zh)
+    (error,) = resp.get_json()["errors"]
+    assert error["code"] == "credits.region"
+    assert error["detail"] == "请输入省份代码（如 CN-SC）或国家代码（如 CN）。"
+    assert not LATIN_WORD.search(short["detail"] + error["detail"])
 
 
 def test_reserved_mass_is_not_available_to_others(db_session):

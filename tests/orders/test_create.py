@@ -118,7 +118,7 @@ def test_not_enough_credits_is_a_409_and_holds_nothing(client, db_session, stock
         headers=f.order_headers(buyer.token),
     )
     assert resp.status_code == 409
-    assert resp.get_json()["code"] == "insufficient_inventory"
+    assert resp.get_json()["code"] == "credits.insufficient_inventory"
     assert resp.get_json()["available_g"] == 100 * T
     assert grams(db_session, stock.lot) == (100 * T, 0, 0)
 

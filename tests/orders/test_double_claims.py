@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backend.core.clock import utcnow
 from backend.footprint.models import FootprintClaim
-from backend.orders import services, settlement
+from backend.orders import reasons, services, settlement
 from backend.orders.models import Order, OrderStatus
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
@@ -186,5 +186,5 @@ def test_a_late_payment_for_emissions_ordered_meanwhile_is_refunded(
     db_session.expire_all()
     late = db_session.get_one(Order, placed["id"])
     assert late.status == OrderStatus.refunded
-    assert "neutralised by another order" in late.refund_reason
+    assert late.refund_reason == reasons.FOOTPRINT_TAKEN
     assert claimed_by(db_session) == {forum["flight"]: meanwhile["id"]}

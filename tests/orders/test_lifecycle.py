@@ -18,9 +18,11 @@ from backend.orders.states import TRANSITIONS, IllegalTransition, transition
 from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import StripeProvider
 from tests import factories as f
+from tests.core.test_messages import LATIN_WORD
 from tests.factories import grams
 
 T = 1_000_000
+STATUS, PAID = "orders.status.cancelled", "orders.status.paid"
 
 
 def confirm(client, token, order_id, **body):
@@ -61,6 +63,27 @@ def test_a_declined_sandbox_payment_leaves_the_order_payable(client, stock, buye
     assert declined["status"] == "awaiting_payment"
     assert "declined" in declined["payment"]["last_error"]
     assert confirm(client, buyer.token, order["id"]).get_json()["status"] == "retired"
+
+
+def test_reasons_and_refusals_are_worded_in_chinese(client, stock, buyer):
+    zh = {**f.bearer(buyer.token), "Accept-Language": "zh-CN"}
+    order = f.place_order(client, buyer.token, mass_g=T, preferences=stock.prefs)
+    confirm(client, buyer.token, order["id"], outcome="declined")
+    url = f"/api/v1/orders/{order['id']}"
+    cancelled = client.post(f"{url}/cancel", headers=zh).get_json()
+    assert cancelled["events"][-1]["reason"] == "客户取消了订单"
+    assert cancelled["payment"]["last_error"] == "演示模式：付款被拒绝。"
+    english = client.get(url, headers=f.bearer(buyer.token)).get_json()
+    assert english["events"][-1]["reason"] == "cancelled by the customer"
+    refused = client.post(f"{url}/confirm", json={}, headers=zh).get_json()
+    assert refused["title"] == "订单当前不能这样操作"
+    assert refused["detail"] == f"订单 {order['id']} 当前已取消，不能改为已付款。"
+    assert refused["params"] == {"order_id": order["id"], "status": STATUS, "to": PAID}
+    both = {"mass_g": T, "amount": 100, "beneficiary": "张三"}
+    resp = client.post("/api/v1/orders", json=both, headers={**f.order_headers(buyer.token), **zh})
+    (error,) = resp.get_json()["errors"]
+    assert error["detail"] == "碳足迹、质量和金额三项中请只填写一项。"
+    assert not LATIN_WORD.search(cancelled["events"][-1]["reason"] + error["detail"])
 
 
 def test_cancelling_releases_the_credits_and_is_repeatable(client, db_session, stock, buyer):

@@ -30,6 +30,7 @@ from backend.orders import services
 from backend.orders.reconcile import reconcile
 from backend.payments.models import Payment
 from backend.payments.wechatpay import TOLERANCE_S, WechatPayProvider, WechatPaySettings
+from tests.core.test_messages import LATIN_WORD
 from tests.payments.checkout import (
     DESKTOP_UA,
     MASS,
@@ -389,6 +390,21 @@ def test_an_unverifiable_notification_is_refused_with_fail_and_changes_nothing(
 
 
 @pytest.mark.usefixtures("provider")
+def test_a_refusal_tells_wechat_pay_fail_in_chinese_as_it_sends_no_accept_language(
+    client: FlaskClient, fake: FakeWechatPay, shop: Shop
+) -> None:
+    body, headers = _forge(fake, fake.pay(place(client, shop)["id"]), "wrong-key")
+
+    resp = client.post(NOTIFY, data=body, headers={**headers, "Accept-Language": ""})
+
+    assert refused(resp) == "/problems/invalid-webhook"
+    answer = resp.get_json()
+    assert answer["message"] == answer["detail"] == "签名或加密内容验证未通过。"
+    assert answer["title"] == "通知验证未通过"
+    assert not LATIN_WORD.search(answer["message"])
+
+
+@pytest.mark.usefixtures("provider")
 def test_a_replayed_notification_is_a_duplicate_with_no_second_effect(
     client: FlaskClient, db_session: Session, fake: FakeWechatPay, shop: Shop
 ) -> None:
@@ -623,6 +639,7 @@ def test_a_late_payment_with_no_credits_left_is_refunded_exactly_and_its_notific
 
     shown = show(client, shop, late["id"])
     assert (shown["status"], shown["payment"]["status"]) == ("refunded", "refunded")
+    assert shown["refund_reason"] == "no credits left for a payment that arrived late"
     [asked] = fake.calls("POST", "/v3/refund/domestic/refunds")
     assert asked.body["amount"] == {"refund": 5_000, "total": 5_000, "currency": "CNY"}
     refund = fake.settle_refund(f"{late['id']}-refund")

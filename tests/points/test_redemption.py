@@ -12,6 +12,7 @@ from backend.core.clock import utcnow
 from backend.points import earning, ledger, methodology, wallet
 from backend.points.models import ActionSource, TransferKind
 from tests import factories as f
+from tests.core.test_messages import LATIN_WORD
 
 
 def give_points(db_session, user_id: int, points: int) -> None:
@@ -27,8 +28,9 @@ def earning_action(db_session, user_id: int) -> int:
     return ledger.balances(db_session, user_id).pending
 
 
-def redeem(client, token, key: str | None = None, **body):
-    return client.post("/api/v1/wallet/redemptions", json=body, headers=f.order_headers(token, key))
+def redeem(client, token, key: str | None = None, headers: dict[str, str] | None = None, **body):
+    headers = {**f.order_headers(token, key), **(headers or {})}
+    return client.post("/api/v1/wallet/redemptions", json=body, headers=headers)
 
 
 def test_redeeming_retires_cdcer_and_issues_a_personal_certificate(client, db_session, buyer):
@@ -65,6 +67,20 @@ def test_redemption_is_idempotent_and_refuses_overspending(client, db_session, b
     assert client.get("/api/v1/wallet", headers=f.bearer(buyer.token)).get_json()["balance"] == 400
     assert f.grams(db_session, lot) == (1_000_000 - 600, 0, 600)  # the refused hold went back
     assert redeem(client, buyer.token, points=1, mass_g=1).status_code == 422
+
+
+def test_overspending_and_a_bad_request_are_told_in_chinese(client, db_session, buyer):
+    f.lot(db_session, f.project(db_session, standard="CDCER"), 1, price=1290)
+    give_points(db_session, buyer.user.id, 100)
+    zh = {"Accept-Language": "zh-CN"}
+    short = redeem(client, buyer.token, mass_g=600, headers=zh).get_json()
+    assert short["title"] == "积分不足"
+    assert short["detail"] == "钱包积分不足，需要 600 积分。"
+    assert short["params"] == {"amount": 600, "account": "points.account.wallet"}
+    assert short["account"] == "wallet"
+    (error,) = redeem(client, buyer.token, points=1, mass_g=1, headers=zh).get_json()["errors"]
+    assert error["detail"] == "积分和质量两项中请只填写一项。"
+    assert not LATIN_WORD.search(short["detail"] + error["detail"])
 
 
 def test_the_history_says_which_account_each_movement_left_and_reached(client, db_session, buyer):

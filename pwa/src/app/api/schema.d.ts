@@ -1808,7 +1808,7 @@ export interface paths {
                         "application/json": components["schemas"]["Quote"];
                     };
                 };
-                /** @description Not enough inventory (`insufficient_inventory`) */
+                /** @description Not enough inventory (`credits.insufficient_inventory`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5587,6 +5587,7 @@ export interface components {
             /** @example pending */
             status?: string;
             reference?: string | null;
+            /** @description Why the last attempt failed: the provider's words, or the sandbox's in the language of Accept-Language */
             last_error?: string;
             /** @description Sandbox: how to confirm. Stripe: publishable_key, client_secret and payment_method_types for Stripe.js. WeChat Pay: `channel`, and `pay_request` for WeixinJSBridge (jsapi), `h5_url` (h5) or `code_url` to show as a QR code (native). Alipay: `channel` (wap or page) and `url`, Alipay's cashier, to open. Only while the order awaits payment. */
             instructions?: {
@@ -5596,6 +5597,7 @@ export interface components {
         OrderEvent: {
             from_status?: string | null;
             to_status?: string;
+            /** @description In the language of Accept-Language */
             reason?: string;
             /** Format: date-time */
             at?: string;
@@ -5628,6 +5630,7 @@ export interface components {
             };
             organisation_id?: number | null;
             payment?: components["schemas"]["PaymentInfo"];
+            /** @description In the language of Accept-Language */
             refund_reason?: string;
             /** Format: date-time */
             created_at?: string;
