@@ -43,7 +43,7 @@ def recount_revived(s: Session, event: OrderPaid) -> None:
     try:
         count(s, event.order_id, event.mass_g)
     except LimitReached as full:
-        raise RefuseRetirement("the court case no longer needs this purchase") from full
+        raise RefuseRetirement("courts.no_longer_needed") from full
 
 
 def _move(s: Session, order_id: str, grams: int, *, counted: bool) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.core.clock import utcnow
 from backend.courts.models import CourtCase, Defendant
-from backend.orders import services, settlement
+from backend.orders import reasons, services, settlement
 from backend.orders.models import Order, OrderEvent, OrderStatus
 from backend.payments.sandbox import SandboxProvider
 from tests import factories as f
@@ -119,7 +119,8 @@ def test_a_late_payment_the_case_no_longer_needs_is_refunded(
     db_session.expire_all()
     late = db_session.get_one(Order, first["id"])
     assert late.status == OrderStatus.refunded
-    assert "no longer needs" in late.refund_reason
+    assert late.refund_reason == "courts.no_longer_needed"  # worded when shown
+    assert reasons.words(late.refund_reason, "zh").startswith("案件已不再需要")
     assert late.certificate_number is None
     assert db_session.get_one(Order, second["id"]).status == OrderStatus.retired
     assert ordered(db_session, CourtCase, case["id"]) == 2 * T  # the second order alone
