@@ -28,7 +28,7 @@ PROVIDER_LABELS: dict[str, Text] = {
     "wechatpay": {"zh": "微信支付", "en": "WeChat Pay"},
     "alipay": {"zh": "支付宝", "en": "Alipay"},
     "stripe": {"zh": "银行卡/Stripe 跨境", "en": "Card / Stripe (cross-border)"},
-    "sandbox": {"zh": "沙盒（模拟付款，不扣款）", "en": "Sandbox (simulated, no money moves)"},
+    "sandbox": {"zh": "演示支付（模拟付款，不扣款）", "en": "Demo (simulated, no money moves)"},
 }
 CHANNEL_LABELS: dict[tuple[str, str], Text] = {
     ("wechatpay", "jsapi"): {"zh": "在微信内支付", "en": "Pay inside WeChat"},

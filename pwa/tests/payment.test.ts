@@ -38,7 +38,7 @@ const DESKTOP: PaymentRails = {
         { channel: "native", label: label("微信扫码支付", "Scan a QR code with WeChat"), usable: true },
       ],
     },
-    { provider: "sandbox", label: label("沙盒（模拟付款，不扣款）", "Sandbox"), sandbox: true, channels: [] },
+    { provider: "sandbox", label: label("演示支付（模拟付款，不扣款）", "Demo"), sandbox: true, channels: [] },
   ],
   recommended: { provider: "wechatpay", channel: "native" },
 };
@@ -48,7 +48,7 @@ describe("the ways to pay offered", () => {
     const offered = options(DESKTOP, "zh");
     expect(offered.map((o) => [o.key, o.label, o.detail])).toEqual([
       ["wechatpay:native", "微信支付", "微信扫码支付"],
-      ["sandbox", "沙盒（模拟付款，不扣款）", ""],
+      ["sandbox", "演示支付（模拟付款，不扣款）", ""],
     ]);
     expect(offered[1]!.sandbox).toBe(true);
   });

@@ -112,7 +112,7 @@ def test_a_desktop_pays_by_qr_code_or_switches_to_the_sandbox(
     expect(chooser.get_by_text("支付方式")).to_be_visible()
     native = chooser.get_by_role("radio", name=re.compile("微信支付 · 微信扫码支付"))
     expect(native).to_be_checked()
-    expect(chooser.get_by_role("radio", name=re.compile("沙盒"))).not_to_be_checked()
+    expect(chooser.get_by_role("radio", name=re.compile("演示支付"))).not_to_be_checked()
     expect(chooser.get_by_role("radio", name=re.compile("在微信内支付"))).to_have_count(0)
     shot(page, "pay-1-desktop-chooser")
     page.get_by_role("button", name="立即中和").click()
@@ -137,7 +137,7 @@ def test_a_desktop_pays_by_qr_code_or_switches_to_the_sandbox(
     assert pay_live.get(f"/orders/{first}", token)["status"] == "cancelled"
     assert wechatpay.calls("POST", f"/v3/pay/transactions/out-trade-no/{first}/close")
 
-    page.get_by_test_id("payment-chooser").get_by_role("radio", name=re.compile("沙盒")).check()
+    page.get_by_test_id("payment-chooser").get_by_role("radio", name=re.compile("演示支付")).check()
     page.get_by_role("button", name="立即中和").click()
     second = order_of(page)
     assert second != first
@@ -147,7 +147,7 @@ def test_a_desktop_pays_by_qr_code_or_switches_to_the_sandbox(
 
     # The choice is remembered: the sandbox is preselected next time.
     page.goto(MEETING)
-    expect(page.get_by_role("radio", name=re.compile("沙盒"))).to_be_checked()
+    expect(page.get_by_role("radio", name=re.compile("演示支付"))).to_be_checked()
     ctx.close()
 
 

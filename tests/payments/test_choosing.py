@@ -164,7 +164,7 @@ def test_the_endpoint_offers_the_configured_rails_to_anyone(client: FlaskClient)
     ]
     assert sandbox == {
         "provider": "sandbox",
-        "label": {"zh": "沙盒（模拟付款，不扣款）", "en": "Sandbox (simulated, no money moves)"},
+        "label": {"zh": "演示支付（模拟付款，不扣款）", "en": "Demo (simulated, no money moves)"},
         "sandbox": True,
         "channels": [],
     }
