@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CALCULATORS,
+  defaultText,
   initialValues,
   parseOrigins,
   percentToFraction,
@@ -82,6 +83,21 @@ describe("calculators", () => {
     expect(check("flight", "from=tfu")).toEqual({});
     expect(check("flight", "from=成都&to=")).toEqual({ from: "calc.badAirport", to: "calc.badAirport" });
     expect(t("calc.badPercent", {}, "zh")).toBe("请填写 0 到 100 之间的数。");
+  });
+});
+
+describe("the defaults a footprint used", () => {
+  it("are the API's words, never the input's path", () => {
+    const share = {
+      field: "meeting.local_mode_share.metro",
+      value: "0.5",
+      unit: "本地参会者出行占比（地铁+公交+小汽车=1）",
+      source: "点点假设：成都地铁网络发达。",
+      key: "meeting.local_mode_share.metro",
+    };
+    expect(defaultText(share)).toBe("0.5 本地参会者出行占比（地铁+公交+小汽车=1） — 点点假设：成都地铁网络发达。");
+    const city = { field: "meeting.city", value: "成都", unit: "", source: "点点", assumption: "未填写城市，按成都计" };
+    expect(defaultText(city)).toBe("未填写城市，按成都计 — 点点");
   });
 });
 

@@ -1,5 +1,5 @@
 // The footprint calculators: their form fields with defaults, and the API body each one builds.
-import type { FootprintCreate } from "./api/types";
+import type { Footprint, FootprintCreate } from "./api/types";
 import { lang, type Key } from "./i18n";
 import type { PickerMode } from "./places/places";
 import { PROVINCES } from "./staff/provinces";
@@ -348,4 +348,14 @@ export function initialValues(spec: CalculatorSpec, draft: Values | undefined, q
     if (q !== null) v[f.name] = f.type === "bool" ? q === "true" || q === "1" : q;
   }
   return v;
+}
+
+type DefaultUsed = NonNullable<Footprint["defaults"]>[number];
+/**
+ * A default the calculation used, in the words the API sent: what was assumed (or the value and
+ * its unit), then where it comes from. Its `field` is an input's path in the API, not words.
+ */
+export function defaultText(d: DefaultUsed): string {
+  const what = d.assumption ?? [d.value, d.unit].filter(Boolean).join(" ");
+  return d.source ? `${what} — ${d.source}` : what;
 }

@@ -21,9 +21,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
       {fields.length > 1 && (
         <ul>
           {fields.map((f) => (
-            <li key={f.field}>
-              {f.label}: {f.detail}
-            </li>
+            <li key={f.field}>{t("error.field", { label: f.label, detail: f.detail })}</li>
           ))}
         </ul>
       )}

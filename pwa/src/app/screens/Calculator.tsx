@@ -7,6 +7,7 @@ import type { Footprint, Order, Quote } from "../api/types";
 import { keepTypedName, shownName, typedName } from "../beneficiary";
 import {
   CALCULATORS,
+  defaultText,
   initialValues,
   problems,
   shownFields,
@@ -388,9 +389,7 @@ function Result(props: { footprint: Footprint | null; quote: Quote | null; error
             <p>{t("calc.defaults")}</p>
             <ul class="trail">
               {footprint.defaults!.map((d) => (
-                <li key={d.field}>
-                  {d.field}: {d.assumption ?? `${d.value ?? ""} ${d.unit ?? ""}`} — {d.source}
-                </li>
+                <li key={d.field}>{defaultText(d)}</li>
               ))}
             </ul>
           </>
