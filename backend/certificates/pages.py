@@ -4,17 +4,22 @@ browser, WeChat's in-app one included.
 `/verify/{number}?k={check code}` is the link a person types from a certificate;
 `/verify/{payload}` is what a version-2 QR holds, and `/verify/{number}?c=…&s=…` a version-1
 one. A number alone finds nothing (404, as for a number never issued). A judicial
-certificate shows the defendant's name masked and no case number (`access`).
+certificate shows the defendant's name masked and no case number (`access`). The page is in
+Chinese, or in English for `?lang=en` or an English Accept-Language, with a link to the other.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, render_template, request
 
 from backend.certificates import issuers, services
-from backend.certificates.view import mass_label
+from backend.certificates.view import POOLED_RETIREMENT, mass_label
 from backend.core import db
 from backend.core.clock import china_date
+from backend.core.lang import Lang, request_lang
+from backend.core.messages import text
 
 MAX_REF = 200  # a number is 14 characters, a version-2 QR payload 157
 
@@ -25,18 +30,8 @@ CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-MESSAGES = {
-    "valid": ("有效证书", "Valid certificate"),
-    "revoked": ("此证书已撤销", "This certificate has been revoked"),
-    "forged": (
-        "验证失败：二维码或证书内容与登记记录不符，可能被篡改",
-        "Verification failed: this QR or certificate does not match our record; it may be forged",
-    ),
-    "unknown": (
-        "查无此证书：请核对证书编号和校验码，或扫描证书上的二维码",
-        "No certificate with this number and check code; or scan the certificate's QR code",
-    ),
-}
+# The link to the other language, written in that language.
+SWITCH = {"zh": "English", "en": "中文"}
 
 
 @blp.route("/verify/<string:ref>")
@@ -57,17 +52,24 @@ def verify_page(ref: str) -> Response:
         else None
     )
     revoked_on = china_date(cert.revoked_at) if cert is not None and cert.revoked_at else None
-    zh, en = (services.revoked_reason(cert, lang) for lang in ("zh", "en")) if cert else ("", "")
+    lang = request_lang(request.args.get("lang"))
+    other: Lang = "en" if lang == "zh" else "zh"
     html = render_template(
         "verify.html",
+        lang=lang,
+        other=other,
+        t=lambda key, **params: (
+            SWITCH[lang] if key == "switch" else text(f"certificates.page.{key}", params, lang)
+        ),
+        switch_query=urlencode({**request.args, "lang": other}),
         number=cert.number if cert is not None else ref[:20],
         outcome=verdict.outcome,
-        message=MESSAGES[verdict.outcome],
         cert=verdict.certificate,
         view=view,
         verified=verified,
         revoked_on=revoked_on,
-        revoked_reason=zh if zh == en else f"{zh} {en}",  # an operator's words once
+        revoked_reason=services.revoked_reason(cert, lang) if cert else "",
+        pooled=POOLED_RETIREMENT[0 if lang == "zh" else 1],
     )
     status = 404 if verdict.outcome == "unknown" else 200
     return Response(
@@ -79,5 +81,7 @@ def verify_page(ref: str) -> Response:
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-store",
+            "Content-Language": "zh-CN" if lang == "zh" else "en",
+            "Vary": "Accept-Language",
         },
     )

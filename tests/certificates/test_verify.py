@@ -22,6 +22,12 @@ from backend.orders import settlement
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def chinese_pages(client):
+    """The verify page as a phone in China asks for it (the suite's client asks for English)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+
+
 def payload(verify_url: str) -> str:
     return urlsplit(verify_url).path.rsplit("/", 1)[1]
 
@@ -99,6 +105,26 @@ def test_the_verify_page_shows_a_valid_certificate_without_personal_data(client,
     assert buyer.user.phone[3:] not in html
     assert "<script" not in html
     assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_the_verify_page_is_in_one_language_with_a_link_to_the_other(client, certify):
+    """Chinese for a phone in China, English when asked: no page of both (issue 20)."""
+    cert = certify(beneficiary="成都大运会 东安湖体育公园")
+    path = f"/verify/{cert['number']}?k={cert['check_code']}"
+    zh = client.get(path).get_data(as_text=True)
+    assert "有效证书" in zh
+    assert "Valid certificate" not in zh
+    assert "Pooled retirement" not in zh
+    assert f'href="?k={cert["check_code"]}&amp;lang=en"' in zh
+    en = client.get(path + "&lang=en")
+    html = en.get_data(as_text=True)
+    assert en.headers["Content-Language"] == "en"
+    assert "Valid certificate" in html
+    assert "有效证书" not in html
+    assert "合并注销" not in html
+    assert "成都大运会 东安湖体育公园" in html  # a name stays as it was given
+    english = client.get(path, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Valid certificate" in english.get_data(as_text=True)
 
 
 def test_unknown_and_tampered_records_get_clear_messages(client, db_session, certify):
@@ -194,9 +220,11 @@ def test_a_refund_after_retirement_revokes_the_certificate(client, db_session, c
     url = f"/api/v1/certificates/{cert['number']}?k={cert['check_code']}"
     zh = client.get(url, headers={"Accept-Language": "zh-CN"}).get_json()
     assert zh["revoked_reason"] == "订单已退款。"  # worded when shown, not stored in English
-    assert client.get(url).get_json()["revoked_reason"] == "The payment was refunded."
+    assert client.get(url).get_json()["revoked_reason"] == "订单已退款。"
+    english = client.get(url, headers={"Accept-Language": "en"}).get_json()
+    assert english["revoked_reason"] == "The payment was refunded."
     html = client.get(f"/verify/{cert['number']}?k={cert['check_code']}").get_data(as_text=True)
-    assert "撤销原因 Reason: 订单已退款。 The payment was refunded." in html
+    assert "撤销原因：订单已退款。" in html
 
 
 def test_new_key_prints_a_usable_pair(app):

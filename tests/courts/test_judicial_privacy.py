@@ -13,6 +13,8 @@ from backend.certificates.models import Certificate
 from backend.footprint.purpose import Purpose, PurposeKind
 from tests import factories as f
 
+ZH = {"Accept-Language": "zh-CN"}  # the verify page as a phone in China asks for it
+
 CASE = "(2023)川1827刑初12号"
 T = 1_000_000
 
@@ -60,7 +62,7 @@ def test_the_public_sees_a_masked_name_and_no_case_number(
 
     # the verify page, by number and code and by the QR
     for url in (f"/verify/{number}?k={code.lower()}", mine["verify_url"].split("8000", 1)[1]):
-        html = client.get(url).get_data(as_text=True)
+        html = client.get(url, headers=ZH).get_data(as_text=True)
         assert "有效证书" in html
         assert "张*" in html
         assert "已由宝兴县人民法院核销" in html

@@ -15,6 +15,8 @@ from backend.accounts.models import Role
 from backend.courts.models import CourtCase, CourtOrder
 from tests import factories as f
 
+ZH = {"Accept-Language": "zh-CN"}  # the verify page as a phone in China asks for it
+
 T = 1_000_000
 
 
@@ -115,7 +117,7 @@ def test_defendants_buy_the_court_verifies_and_the_case_is_fulfilled(
 
     # the public page shows the verification, and no personal data of the court's staff, nor
     # the case number (a criminal record)
-    html = client.get(f"/verify/{number}?k={cert['check_code']}").get_data(as_text=True)
+    html = client.get(f"/verify/{number}?k={cert['check_code']}", headers=ZH).get_data(as_text=True)
     assert "已由宝兴县人民法院核销" in html
     assert "(2023)川1827刑初12号" not in html
     assert "未被核销" not in html
