@@ -36,12 +36,13 @@ from sqlalchemy import Engine, MetaData, Table, create_engine, insert, text
 
 from backend.core.db import random_id
 from backend.points.earning import CHENGDU
-from backend.points.methodology import VERSION, load
+from backend.points.methodology import CURRENT, load
 from backend.points.models import GreenAction
 from backend.points.partners import HEADER, sign
 
 # Small actions, so that a person takes ~95 of them a day before any daily cap.
-UNITS = {"metro": "2.5", "bus": "2.5", "bike": "1.5", "walk": "1500"}
+UNITS = {"metro": "2.5", "bus": "2.5", "bike": "1.5", "walk": "1.5"}
+REPLACES = {"walk": "bus"}  # a walk counts only as a certified motorised trip
 RAW = "bench_raw"
 
 
@@ -102,7 +103,8 @@ class Actions:
         self.people, self.tag, self.n, self.capped = people, tag, 0, capped
         self.kinds = {k: m.types[k] for k in UNITS}
         self.points = {
-            k: t.grams(Decimal(UNITS[k])) // m.point_grams for k, t in self.kinds.items()
+            k: t.grams(Decimal(UNITS[k]), REPLACES.get(k)) // m.point_grams
+            for k, t in self.kinds.items()
         }
         self.used: Counter[tuple[int, str, str]] = Counter()
         self.rng = random.Random(tag)  # noqa: S311 - spreads start times, not a secret
@@ -130,6 +132,7 @@ class Actions:
                     "phone": phone,
                     "type": kind,
                     "units": UNITS[kind],
+                    **({"replaces": REPLACES[kind]} if kind in REPLACES else {}),
                     "started_at": started,
                     "ended_at": started + timedelta(minutes=30),
                     "user_id": user_id,
@@ -150,6 +153,7 @@ def api_body(actions: list[dict[str, Any]]) -> bytes:
                     "units": a["units"],
                     "started_at": a["started_at"].isoformat(),
                     "ended_at": a["ended_at"].isoformat(),
+                    **({"replaces": a["replaces"]} if "replaces" in a else {}),
                 }
                 for a in actions
             ]
@@ -170,12 +174,13 @@ def raw_rows(actions: list[dict[str, Any]], partner_id: int) -> list[dict[str, A
             "external_id": a["external_id"],
             "trip_key": None,
             "units_milli": int(Decimal(a["units"]) * 1000),
+            "replaces": a.get("replaces"),
             "occurred_at": a["started_at"],
             "occurred_on": a["day"],
             "points": a["points"],
             "status": "pending",
             "confirm_after": now + timedelta(hours=24),
-            "methodology": VERSION,
+            "methodology": CURRENT,
             "created_at": now,
         }
         for a in actions

@@ -1,10 +1,12 @@
 """Earning points from reported actions, a batch at a time and set-based: a few statements per
 batch however many actions it holds.
 
-Per action: the type must exist (and, self-reported, be a check-in); its distance, speed and
-units must be plausible; a (partner, external id) counts once, and so does a trip or venue-day
-(`trip_key`) whoever reports it; daily caps per person and type bound what it earns. Accepted
-actions earn into `pending`, confirmed when their window closes (`confirm_due`).
+Per action: the type must exist (and, self-reported, be a check-in); a trip that earns by the
+mode it replaced (a bike ride, a walk) names a mode the methodology knows, and a walk must name
+one; its distance, speed and units must be plausible; a (partner, external id) counts once, and
+so does a trip or venue-day (`trip_key`) whoever reports it; daily caps per person and type
+bound what it earns. Accepted actions earn into `pending`, confirmed when their window closes
+(`confirm_due`); a type whose window is zero is confirmed in the batch itself.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class Reason(enum.StrEnum):
     daily_cap_reached = "daily_cap_reached"
     too_small = "too_small"  # worth less than a point
     already_counted = "already_counted"  # the same trip or venue-day, reported before
+    missing_replaces = "missing_replaces"  # a walk counts only as a certified motorised trip
+    unknown_replaces = "unknown_replaces"  # a replaced mode the type has no factor for
     # reversals
     already_confirmed = "already_confirmed"  # its window closed: points in the wallet
     already_reversed = "already_reversed"
@@ -68,11 +72,12 @@ class Reported:
 
     user_id: int | None
     type: str
-    units: Decimal  # km for pkm types, steps, or 1 check-in
+    units: Decimal  # km for pkm types, steps (2026.1 walks), check-ins, items or orders
     started_at: datetime
     ended_at: datetime | None = None
     external_id: str | None = None
     venue: str | None = None
+    replaces: str | None = None  # the mode the trip replaced, as the partner certifies it
     refused: Reason | None = None  # refused before earning (no consent): the reason
 
 
@@ -175,6 +180,9 @@ def earn(
             seen[r.external_id] = accepted[-1].row["id"]
     _insert(s, accepted, out)
     ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
+    at_once = [a.row["id"] for a in accepted if a.row["confirm_after"] <= now]
+    if at_once:  # a zero window: in the wallet with the batch, not a sweep later
+        _confirm(s, at_once)
     return Batch([o for o in out if o is not None])
 
 
@@ -206,6 +214,10 @@ def _screen(
         return _reject(i, Reason.unknown_type)
     if source == ActionSource.self and r.type not in m.self_report_types:
         return _reject(i, Reason.not_self_reportable)
+    if t.rate(r.replaces) is None:
+        return _reject(
+            i, Reason.missing_replaces if r.replaces is None else Reason.unknown_replaces
+        )
     if r.external_id is not None and r.external_id in seen:
         return Outcome(i, "duplicate", Reason.already_counted, action_id=seen[r.external_id])
     reason = _plausible(t, r, now)
@@ -273,7 +285,8 @@ def _admit(
     room = t.daily_cap_g - all_used
     if is_self and t.self_daily_cap_g is not None:
         room = min(room, t.self_daily_cap_g - used[(r.user_id, t.name, day, True)])
-    points = min(t.grams(r.units) // m.point_grams, max(room, 0))
+    grams = t.grams(r.units, r.replaces)
+    points = min(grams // m.point_grams, max(room, 0))
     if room <= 0:
         return _reject(i, Reason.daily_cap_reached)
     if points <= 0:
@@ -289,6 +302,7 @@ def _admit(
         "external_id": r.external_id,
         "trip_key": _trip_key(t, r, day),
         "units_milli": int(r.units * 1000),
+        "replaces": r.replaces,
         "occurred_at": r.started_at,
         "occurred_on": day,
         "points": points,
@@ -298,9 +312,7 @@ def _admit(
         "created_at": now,
     }
     accepted.append(_Accepted(i, row, t))
-    return Outcome(
-        i, "accepted", action_id=row["id"], points=points, capped=points < t.grams(r.units)
-    )
+    return Outcome(i, "accepted", action_id=row["id"], points=points, capped=points < grams)
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
@@ -339,9 +351,15 @@ def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> i
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    return _confirm(s, due.scalar_subquery())
+
+
+def _confirm(s: Session, ids: Any) -> int:
+    """Confirm the pending actions among `ids` (a list or a subquery): their points move from
+    pending to the wallet, one transfer per person in user order."""
     rows = s.execute(
         update(ACTIONS)
-        .where(ACTIONS.c.id.in_(due.scalar_subquery()), ACTIONS.c.status == ActionStatus.pending)
+        .where(ACTIONS.c.id.in_(ids), ACTIONS.c.status == ActionStatus.pending)
         .values(status=ActionStatus.confirmed)
         .returning(ACTIONS.c.user_id, ACTIONS.c.points)
     ).all()

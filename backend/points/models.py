@@ -124,6 +124,7 @@ class GreenAction(Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     trip_key: Mapped[str | None] = mapped_column(String(120))
     units_milli: Mapped[int] = mapped_column(BigInteger)  # thousandths of km, steps, check-ins
+    replaces: Mapped[str | None] = mapped_column(String(16))  # what a bike ride or walk replaced
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     occurred_on: Mapped[str] = mapped_column(String(10))  # the Chengdu date, for daily caps
     points: Mapped[int] = mapped_column(BigInteger)

@@ -52,6 +52,7 @@ class PartnerAction:
     started_at: datetime
     ended_at: datetime | None = None
     venue: str | None = None
+    replaces: str | None = None
 
 
 def enrol(s: Session, secret_key: str, organisation_id: int) -> Enrolment:
@@ -115,6 +116,7 @@ def report(
             ended_at=a.ended_at,
             external_id=a.external_id,
             venue=a.venue,
+            replaces=a.replaces,
             refused=None if users.get(a.phone) in consenting else earning.Reason.no_travel_consent,
         )
         for a in actions

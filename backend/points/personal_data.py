@@ -31,7 +31,6 @@ class ActionRecordSchema(ActionSchema):
     external_id = fields.String(allow_none=True)
     trip_key = fields.String(allow_none=True)
     occurred_on = fields.String()
-    methodology = fields.String()
 
 
 def export(s: Session, user_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from flask.views import MethodView
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.certificates import issuers
 from backend.core import db
-from backend.core.errors import Forbidden
+from backend.core.errors import Forbidden, NotFound
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
 from backend.points import earning, methodology, partners, wallet
@@ -23,6 +23,7 @@ from backend.points.schemas import (
     BatchResultSchema,
     BatchSchema,
     CheckInSchema,
+    MethodologyQuerySchema,
     MethodologySchema,
     PageQuerySchema,
     PartnerSecretSchema,
@@ -86,7 +87,7 @@ def signed(view: Callable[..., Any]) -> Callable[..., Any]:
 @blp.doc(security=BEARER_AUTH, parameters=[SIGNATURE])
 def report_actions(actions: list[partners.PartnerAction], partner_id: int) -> earning.Batch:
     """Report up to 1,000 green actions (signed); each is accepted, a duplicate or rejected."""
-    return partners.report(db.session(), partner_id, actions, methodology.load())
+    return partners.report(db.session(), partner_id, actions, methodology.current())
 
 
 @blp.route("/points/actions/reversals", methods=["POST"])
@@ -111,10 +112,16 @@ def enrol_partner(org_id: int) -> partners.Enrolment:
 
 @blp.route("/points/methodology")
 class Methodology(MethodView):
+    @blp.arguments(MethodologyQuerySchema(), location="query")
     @blp.response(200, MethodologySchema)
-    def get(self) -> methodology.Methodology:
-        """The action types: reduction per unit, source, caps and confirmation windows."""
-        return methodology.load()
+    @blp.alt_response(404, description="No methodology of that version")
+    def get(self, q: dict[str, Any]) -> methodology.Methodology:
+        """The action types: reduction per unit, source, caps and confirmation windows; the
+        current version, or an earlier one by `version`."""
+        try:
+            return methodology.load(q.get("version", methodology.CURRENT))
+        except methodology.UnknownVersion:
+            raise NotFound("points.unknown_methodology", params={"version": q["version"]}) from None
 
 
 @blp.route("/wallet")
@@ -148,7 +155,7 @@ class WalletActions(MethodView):
 def check_in(body: dict[str, Any]) -> earning.Batch:
     """Self-report a check-in at a low-carbon venue (its QR): lower cap, longer window."""
     user = current_principal().require_user()
-    return earning.check_in(db.session(), user.id, body["venue"], methodology.load())
+    return earning.check_in(db.session(), user.id, body["venue"], methodology.current())
 
 
 @blp.route("/wallet/redemptions", methods=["POST"])
@@ -162,5 +169,5 @@ def redeem(req: wallet.RedemptionRequest) -> Redemption:
     """Spend points on real credits (CDCER unless chosen), retired with a certificate."""
     user = current_principal().require_user()
     return wallet.redeem(
-        db.session(), user, issuers.current(), methodology.load(), req, claim=current_claim()
+        db.session(), user, issuers.current(), methodology.current(), req, claim=current_claim()
     )

@@ -25,7 +25,10 @@ class ReportedActionSchema(Schema):
         metadata={"description": "The citizen's phone (E.164 or mainland)"},
     )
     type = fields.String(
-        required=True, metadata={"description": "metro, bus, bike, walk or checkin"}
+        required=True,
+        metadata={
+            "description": "An action type of the current methodology (GET /points/methodology)"
+        },
     )
     units = fields.Decimal(
         required=True,
@@ -33,11 +36,18 @@ class ReportedActionSchema(Schema):
         allow_nan=False,
         as_string=True,
         validate=validate.Range(min=0, min_inclusive=False, max=10**6),
-        metadata={"description": "km (metro, bus, bike), steps (walk) or 1 (checkin)"},
+        metadata={"description": "In the type's unit: km (pkm), items, orders or 1 (checkin)"},
     )
     started_at = fields.AwareDateTime(required=True)
     ended_at = fields.AwareDateTime(metadata={"description": "Required for km-based types"})
     venue = fields.String(validate=validate.Length(min=1, max=60))
+    replaces = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={
+            "description": "The mode the trip replaced (car, taxi, bus, metro): required for a "
+            "walk, optional for a bike ride (a cautious default applies)"
+        },
+    )
 
     @post_load
     def _action(self, data: dict[str, Any], **_: Any) -> PartnerAction:
@@ -104,15 +114,33 @@ class CheckInSchema(Schema):
 
 class ActionTypeSchema(Schema):
     type = fields.String(attribute="name", metadata={"example": "metro"})
-    unit = fields.String(metadata={"description": "pkm, step or checkin"})
-    reduction_g = fields.String(metadata={"description": "Grams CO2e per unit (decimal, exact)"})
+    unit = fields.String(metadata={"description": "pkm, step, checkin, item or order"})
+    reduction_g = fields.String(
+        allow_none=True,
+        metadata={"description": "Grams CO2e per unit (decimal, exact); null: only by `replaces`"},
+    )
+    replaces = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Grams CO2e per unit by the mode the trip replaced"},
+    )
+    replaces_required = fields.Boolean(metadata={"description": "A report must name `replaces`"})
     source = fields.String()
+    year = fields.Integer(allow_none=True, metadata={"description": "The source's year"})
     note = fields.String()
     daily_cap_g = fields.Integer()
     self_daily_cap_g = fields.Integer(allow_none=True)
     max_km = fields.String(allow_none=True)
     max_speed_kmh = fields.String(allow_none=True)
-    confirm_hours = fields.Integer()
+    max_units = fields.Integer(allow_none=True, metadata={"description": "At most in one report"})
+    confirm_hours = fields.Integer(metadata={"description": "Pending this long; 0: at once"})
+
+
+class MethodologyQuerySchema(Schema):
+    version = fields.String(
+        validate=validate.Length(min=1, max=16),
+        metadata={"description": "An earlier version by name (an action's `methodology`)"},
+    )
 
 
 class MethodologySchema(Schema):
@@ -152,6 +180,8 @@ class ActionSchema(Schema):
     status = fields.String()
     points = fields.Integer()
     units = fields.Method("_units")
+    replaces = fields.String(allow_none=True)
+    methodology = fields.String(metadata={"description": "The version it earned under"})
     occurred_at = fields.DateTime()
     confirm_after = fields.DateTime()
 

@@ -26,9 +26,9 @@ def test_a_batch_earns_pending_points_per_the_methodology(client, db_session, pa
     body = resp.get_json()
     assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 0, 0)
     (item,) = body["results"]
-    assert item["points"] == 583  # 12.5 km × 46.7 g/pkm = 583.75 g, rounded down; 1 point per g
+    assert item["points"] == 690  # 12.5 km × 55.2 g/pkm = 690 g; 1 point per g
     shown = wallet(client, buyer.token)
-    assert (shown["balance"], shown["pending"]) == (0, 583)
+    assert (shown["balance"], shown["pending"]) == (0, 690)
     assert ledger.violations(db_session) == []
 
 
@@ -38,8 +38,8 @@ def test_a_duplicate_batch_adds_no_points(client, partner, buyer):
     again = partner.report(*batch).get_json()
     assert first["accepted"] == 2
     assert (again["accepted"], again["duplicates"]) == (0, 2)
-    # 5 km and 6 km × 46.7 g/pkm, each rounded down
-    assert wallet(client, buyer.token)["pending"] == 233 + 280
+    # 5 km and 6 km × 55.2 g/pkm, each rounded down
+    assert wallet(client, buyer.token)["pending"] == 276 + 331
 
 
 @pytest.mark.parametrize(
@@ -77,8 +77,8 @@ def test_daily_caps_bound_the_points(partner, buyer):
         metro(buyer.user.phone, "40", f"cap-{i}", minutes=45, ago=60 + 50 * i) for i in range(3)
     ]
     results = partner.report(*trips).get_json()["results"]
-    # 40 km × 46.7 = 1,868; 3,000 a day for metro
-    assert [r["points"] for r in results[:2]] == [1868, 1132]
+    # 40 km × 55.2 = 2,208; 3,000 a day for metro
+    assert [r["points"] for r in results[:2]] == [2208, 792]
     assert results[1]["capped"] is True
     assert (results[2]["status"], results[2]["reason"]) == ("rejected", "daily_cap_reached")
 
@@ -111,7 +111,7 @@ def test_points_are_confirmed_when_the_window_closes_and_reversals_only_before(
     assert [r["status"] for r in reversed_.get_json()["results"]] == ["reversed", "rejected"]
     assert earning.confirm_due(db_session, utcnow() + timedelta(hours=25)) == 1
     shown = wallet(client, buyer.token)
-    assert (shown["balance"], shown["pending"]) == (467, 0)  # 10 km × 46.7 g/pkm
+    assert (shown["balance"], shown["pending"]) == (552, 0)  # 10 km × 55.2 g/pkm
     late = partner.post("/api/v1/points/actions/reversals", {"external_ids": ["w-1"]}).get_json()
     assert late["results"][0]["reason"] == "already_confirmed"
     kinds = [h["kind"] for h in shown["history"]]
@@ -154,8 +154,9 @@ def test_a_check_in_counts_once_a_day_per_venue_and_self_reports_are_capped(
 def test_the_methodology_is_public_with_sources(client):
     body = client.get("/api/v1/points/methodology").get_json()
     metro_type = next(t for t in body["types"] if t["type"] == "metro")
-    assert metro_type["reduction_g"] == "46.7"
+    assert metro_type["reduction_g"] == "55.2"
     assert "深圳" in metro_type["source"]
+    assert "Sichuan" in metro_type["source"]
     assert body["point_grams"] == 1
 
 

@@ -101,9 +101,11 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
             reports = [
                 earning.Reported(
                     user_id=u,
-                    type="walk",
-                    units=Decimal(300),
+                    type="walk",  # 0.8 km instead of a bus: 9 points, as 300 steps were
+                    units=Decimal("0.8"),
                     started_at=now - timedelta(hours=1),
+                    ended_at=now - timedelta(minutes=50),
+                    replaces="bus",
                     external_id=f"dl-{k}-{n}-{u}",
                 )
                 for u in (users if k % 2 else list(reversed(users)))

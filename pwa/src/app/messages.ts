@@ -441,6 +441,9 @@ export const zh = {
   "calc.badPercent": "请填写 0 到 100 之间的数。",
   "calc.badAirport": "请从列表中选择机场，或填写机场三字码（如 CTU）。",
   "calc.fixFirst": "请先修改上面标出的内容，修改后自动重新计算。",
+  // Reasons of methodology 2026.2 (issue 21): walks and bike rides by the trip they replaced
+  "reason.missing_replaces": "步行须由合作方证明替代了一次机动车出行才能计入",
+  "reason.unknown_replaces": "不支持所填的被替代出行方式",
 };
 
 export type Key = keyof typeof zh;
@@ -887,4 +890,7 @@ export const en: Record<Key, string> = {
   "calc.badPercent": "Enter a number from 0 to 100.",
   "calc.badAirport": "Choose an airport from the list, or type its three-letter code (such as CTU).",
   "calc.fixFirst": "Correct what is marked above; the footprint is then worked out again.",
+  // Reasons of methodology 2026.2 (issue 21): walks and bike rides by the trip they replaced
+  "reason.missing_replaces": "A walk counts only when a partner certifies it replaced a motorised trip",
+  "reason.unknown_replaces": "Unsupported replaced mode of travel",
 };

@@ -3033,10 +3033,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The action types: reduction per unit, source, caps and confirmation windows. */
+        /**
+         * The action types: reduction per unit, source, caps and confirmation windows; the
+         *     current version, or an earlier one by `version`.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description An earlier version by name (an action's `methodology`) */
+                    version?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -3052,6 +3058,16 @@ export interface paths {
                         "application/json": components["schemas"]["Methodology"];
                     };
                 };
+                /** @description No methodology of that version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -5937,9 +5953,9 @@ export interface components {
             external_id: string;
             /** @description The citizen's phone (E.164 or mainland) */
             phone: string;
-            /** @description metro, bus, bike, walk or checkin */
+            /** @description An action type of the current methodology (GET /points/methodology) */
             type: string;
-            /** @description km (metro, bus, bike), steps (walk) or 1 (checkin) */
+            /** @description In the type's unit: km (pkm), items, orders or 1 (checkin) */
             units: number;
             /** Format: date-time */
             started_at: string;
@@ -5949,6 +5965,8 @@ export interface components {
              */
             ended_at?: string;
             venue?: string;
+            /** @description The mode the trip replaced (car, taxi, bus, metro): required for a walk, optional for a bike ride (a cautious default applies) */
+            replaces?: string;
         };
         Batch: {
             actions: components["schemas"]["ReportedAction"][];
@@ -5964,7 +5982,7 @@ export interface components {
              * @description Why it earned nothing (a code; the app has a message for each)
              * @enum {string|null}
              */
-            reason?: "unknown_user" | "no_travel_consent" | "unknown_type" | "not_self_reportable" | "units_not_positive" | "in_the_future" | "too_old" | "implausible_units" | "implausible_distance" | "missing_or_bad_ended_at" | "implausible_speed" | "missing_venue" | "daily_cap_reached" | "too_small" | "already_counted" | "already_confirmed" | "already_reversed" | "not_found" | null;
+            reason?: "unknown_user" | "no_travel_consent" | "unknown_type" | "not_self_reportable" | "units_not_positive" | "in_the_future" | "too_old" | "implausible_units" | "implausible_distance" | "missing_or_bad_ended_at" | "implausible_speed" | "missing_venue" | "daily_cap_reached" | "too_small" | "already_counted" | "missing_replaces" | "unknown_replaces" | "already_confirmed" | "already_reversed" | "not_found" | null;
             action_id?: string | null;
             points?: number;
             /** @description Fewer points than the reduction: a cap */
@@ -5989,16 +6007,27 @@ export interface components {
         ActionType: {
             /** @example metro */
             type?: string;
-            /** @description pkm, step or checkin */
+            /** @description pkm, step, checkin, item or order */
             unit?: string;
-            /** @description Grams CO2e per unit (decimal, exact) */
-            reduction_g?: string;
+            /** @description Grams CO2e per unit (decimal, exact); null: only by `replaces` */
+            reduction_g?: string | null;
+            /** @description Grams CO2e per unit by the mode the trip replaced */
+            replaces?: {
+                [key: string]: string;
+            };
+            /** @description A report must name `replaces` */
+            replaces_required?: boolean;
             source?: string;
+            /** @description The source's year */
+            year?: number | null;
             note?: string;
             daily_cap_g?: number;
             self_daily_cap_g?: number | null;
             max_km?: string | null;
             max_speed_kmh?: string | null;
+            /** @description At most in one report */
+            max_units?: number | null;
+            /** @description Pending this long; 0: at once */
             confirm_hours?: number;
         };
         Methodology: {
@@ -6035,6 +6064,9 @@ export interface components {
             status?: string;
             points?: number;
             readonly units?: unknown;
+            replaces?: string | null;
+            /** @description The version it earned under */
+            methodology?: string;
             /** Format: date-time */
             occurred_at?: string;
             /** Format: date-time */
