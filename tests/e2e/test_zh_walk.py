@@ -125,7 +125,7 @@ def sign_in_new(page: Page, phone: str) -> None:
     """The sign-in screen for a new person, then the terms (a screen of its own)."""
     page.get_by_label("手机号").fill(phone)
     page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_text("沙盒模式，不发短信")).to_be_visible()
+    expect(page.get_by_text("演示模式，不发短信")).to_be_visible()
     page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_label(re.compile("我已阅读并同意")).check()
 
@@ -208,7 +208,7 @@ def test_citizen_signed_in(page: Page, live: Live, walk: Walk):
     result_shown(page)
     page.get_by_label("证书署名").fill("成都示例会议")
     chooser = page.get_by_test_id("payment-chooser")
-    chooser.get_by_role("radio", name=re.compile("沙盒")).check()
+    chooser.get_by_role("radio", name=re.compile("演示支付")).check()
     expect(chooser).to_contain_text("演示模式仅供体验")
     walk.screen(page, "calculator-meeting-payment-chooser")
     page.get_by_role("button", name="立即中和").click()
