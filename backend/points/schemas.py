@@ -228,3 +228,4 @@ class VenueCodeSchema(Schema):
     expires_in = fields.Float(
         metadata={"description": "Seconds until then, by the server's clock: refresh after them"}
     )
+    window_seconds = fields.Integer(metadata={"description": "How long each code is shown"})

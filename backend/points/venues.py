@@ -51,6 +51,7 @@ class Code:
     url: str
     expires_at: datetime
     expires_in: float  # seconds, from the server's clock: the screen refreshes after them
+    window_seconds: int
 
 
 def create(
@@ -123,7 +124,8 @@ def current_code(
     sig = signature(secretbox.unseal(secret_key, PURPOSE, venue.secret_sealed), venue.id, window)
     query = urlencode({"v": venue.id, "w": window, "s": sig})
     ends = datetime.fromtimestamp((window + 1) * window_s, UTC)
-    return Code(venue, window, f"{base_url}{PATH}?{query}", ends, (ends - now).total_seconds())
+    url = f"{base_url}{PATH}?{query}"
+    return Code(venue, window, url, ends, (ends - now).total_seconds(), window_s)
 
 
 def _parse(raw: str) -> tuple[str, int, str] | None:

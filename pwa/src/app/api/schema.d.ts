@@ -6266,6 +6266,8 @@ export interface components {
             expires_at?: string;
             /** @description Seconds until then, by the server's clock: refresh after them */
             expires_in?: number;
+            /** @description How long each code is shown */
+            window_seconds?: number;
         };
         WechatAccount: {
             /** @example wx_abcdefghijklmnopqrstu */
