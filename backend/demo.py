@@ -43,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,8 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.footprint.purpose import Purpose, PurposeKind
+from backend.points import venues
+from backend.points.models import VenueKind
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -115,6 +118,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
         "memberships": len(roles),
         "lots": lots,
         "certificates": certified,
+        "venues": seed_venues(s, current_app.config["SECRET_KEY"]),
     }
 
 
@@ -356,3 +360,22 @@ def neutralise(
             )
     s.flush()
     return len(DEMO_NEUTRALISATIONS)
+
+
+# --- venues where citizens check in (issue 21) --------------------------------------------------
+
+VENUE_STAFF_PHONE = "+8613800138009"  # apart from 001…: other helpers' demo people come first
+DEMO_VENUES = [("天府绿道·锦城公园", "Tianfu Greenway, Jincheng Park", VenueKind.greenway)]
+
+
+def seed_venues(s: Session, secret_key: str) -> int:
+    """The greenway's operating company, a staff member who shows its check-in code, and the
+    venue (the company and the venue are illustrative); returns the number of venues."""
+    staff = User(phone=VENUE_STAFF_PHONE, display_name="孙绿道 Venue staff")
+    org = Organisation(name="锦城公园绿道运营中心 (示例)", kind=OrgKind.company)
+    s.add_all([staff, org, Membership(user=staff, organisation=org, role=Role.member)])
+    s.flush()
+    consent.accept_current(s, staff, list(Document))
+    for zh, en, kind in DEMO_VENUES:
+        venues.create(s, secret_key, org.id, name_zh=zh, name_en=en, kind=kind)
+    return len(DEMO_VENUES)

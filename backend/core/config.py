@@ -167,6 +167,7 @@ class Config:
     PUBLIC_BASE_URL: str = ""  # unset (sandbox only): where the app is served (core/public_url)
     PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
+    POINTS_VENUE_WINDOW_SECONDS: int = 60  # a venue code's life; the previous one is accepted
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
     # Signing in with WeChat: the official account (OAuth in WeChat's browser), a mini-program.
@@ -256,6 +257,7 @@ class Config:
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", ""),
             PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
+            POINTS_VENUE_WINDOW_SECONDS=_int("POINTS_VENUE_WINDOW_SECONDS", 60),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
             WECHAT_OA_APPID=_str("WECHAT_OA_APPID", ""),
@@ -293,6 +295,8 @@ class Config:
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
             raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
+        if self.POINTS_VENUE_WINDOW_SECONDS < 10:
+            raise ConfigError("POINTS_VENUE_WINDOW_SECONDS must be at least 10")
         if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
             if not self.SANDBOX:
                 raise ConfigError("WEBHOOK_ALLOW_PRIVATE_TARGETS is for development only")

@@ -189,7 +189,7 @@ def earn(
 def check_in(
     s: Session, user_id: int, venue: str, m: Methodology, now: datetime | None = None
 ) -> Batch:
-    """A check-in the citizen reports at a venue (its QR), now."""
+    """A check-in the citizen reports now at a venue whose code `venues.verify` accepted."""
     report = Reported(
         user_id=user_id, type="checkin", units=Decimal(1), started_at=now or utcnow(), venue=venue
     )

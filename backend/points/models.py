@@ -12,7 +12,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.clock import utcnow
@@ -158,4 +167,29 @@ class Redemption(Base):
     mass_g: Mapped[int] = mapped_column(BigInteger)
     reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
     certificate_number: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VenueKind(enum.StrEnum):
+    greenway = "greenway"  # 绿道
+    linpan = "linpan"  # 川西林盘
+    park = "park"
+    venue = "venue"  # a low-carbon venue: a library, a stadium, an exhibition hall
+
+
+class Venue(Base):
+    """A low-carbon venue where citizens check in by scanning its rotating code, shown by the
+    staff of its organisation; the code is signed with the venue's secret (sealed)."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[VenueKind] = mapped_column(str_enum(VenueKind, "venue_kind", 10))
+    secret_sealed: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,22 +14,26 @@ from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.certificates import issuers
 from backend.core import db
 from backend.core.errors import Forbidden, NotFound
+from backend.core.public_url import base_url
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.points import earning, methodology, partners, wallet
-from backend.points.models import Redemption
+from backend.points import earning, methodology, partners, venues, wallet
+from backend.points.models import Redemption, Venue
 from backend.points.schemas import (
     ActionPageSchema,
     BatchResultSchema,
     BatchSchema,
     CheckInSchema,
     MethodologyQuerySchema,
+    LowCarbonVenueChangeSchema,
+    LowCarbonVenueSchema,
     MethodologySchema,
     PageQuerySchema,
     PartnerSecretSchema,
     RedemptionRequestSchema,
     RedemptionSchema,
     ReversalSchema,
+    VenueCodeSchema,
     WalletSchema,
 )
 from backend.web.blueprint import Blueprint
@@ -152,10 +156,14 @@ class WalletActions(MethodView):
 @blp.arguments(CheckInSchema())
 @blp.response(201, BatchResultSchema)
 @blp.doc(security=BEARER_AUTH)
+@blp.alt_response(422, description="Not a current code of an active venue: scan it there")
 def check_in(body: dict[str, Any]) -> earning.Batch:
-    """Self-report a check-in at a low-carbon venue (its QR): lower cap, longer window."""
+    """Check in at a low-carbon venue with its current code (its QR): lower cap, longer window."""
     user = current_principal().require_user()
-    return earning.check_in(db.session(), user.id, body["venue"], methodology.current())
+    s, cfg = db.session(), current_app.config
+    window_s = cfg["POINTS_VENUE_WINDOW_SECONDS"]
+    venue = venues.verify(s, cfg["SECRET_KEY"], body["venue"], window_s)
+    return earning.check_in(s, user.id, venue.id, methodology.current())
 
 
 @blp.route("/wallet/redemptions", methods=["POST"])
@@ -171,3 +179,60 @@ def redeem(req: wallet.RedemptionRequest) -> Redemption:
     return wallet.redeem(
         db.session(), user, issuers.current(), methodology.current(), req, claim=current_claim()
     )
+
+
+# --- venues and their check-in codes ----------------------------------------------------------
+
+
+def _staff_venue(venue_id: str) -> Venue:
+    """A venue its organisation's people (any role) and operators may see; API keys are not
+    staff (401), outsiders get 404."""
+    who = current_principal()
+    who.require_user()
+    venue = venues.get(db.session(), venue_id)
+    who.authorize_org(venue.organisation_id)
+    return venue
+
+
+@blp.route("/organisations/<int:org_id>/venues")
+class OrganisationVenues(MethodView):
+    @blp.response(200, LowCarbonVenueSchema(many=True))
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, org_id: int) -> list[Venue]:
+        """The organisation's venues (its people and operators)."""
+        who = current_principal()
+        who.require_user()
+        who.authorize_org(org_id)
+        return venues.of_organisation(db.session(), org_id)
+
+    @blp.arguments(LowCarbonVenueSchema())
+    @blp.response(201, LowCarbonVenueSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, body: dict[str, Any], org_id: int) -> Venue:
+        """Add a low-carbon venue whose staff are the organisation's people (operators)."""
+        current_principal().require_operator()
+        return venues.create(db.session(), current_app.config["SECRET_KEY"], org_id, **body)
+
+
+@blp.route("/venues/<venue_id>", methods=["PATCH"])
+@blp.arguments(LowCarbonVenueChangeSchema())
+@blp.response(200, LowCarbonVenueSchema)
+@blp.doc(security=BEARER_AUTH)
+def change_venue(changes: dict[str, Any], venue_id: str) -> Venue:
+    """Rename a venue, or stop (or resume) its check-ins (operators)."""
+    current_principal().require_operator()
+    s = db.session()
+    return venues.update(s, venues.get(s, venue_id), changes)
+
+
+@blp.route("/venues/<venue_id>/code")
+class VenueCode(MethodView):
+    @blp.response(200, VenueCodeSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, venue_id: str) -> venues.Code:
+        """The venue's current check-in code, to show as a QR (its staff and operators)."""
+        venue = _staff_venue(venue_id)
+        cfg = current_app.config
+        return venues.current_code(
+            venue, cfg["SECRET_KEY"], base_url(), cfg["POINTS_VENUE_WINDOW_SECONDS"]
+        )

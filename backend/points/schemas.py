@@ -11,6 +11,7 @@ from backend.core.text_fields import Label
 from backend.credits import inventory
 from backend.credits.schemas import MAX_MASS_G, PreferencesSchema
 from backend.points.earning import Reason
+from backend.points.models import VenueKind
 from backend.points.partners import PartnerAction
 from backend.points.wallet import RedemptionRequest
 
@@ -107,8 +108,11 @@ class PartnerSecretSchema(Schema):
 class CheckInSchema(Schema):
     venue = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=60),
-        metadata={"description": "The venue code from its QR"},
+        validate=validate.Length(min=1, max=400),
+        metadata={
+            "description": "The venue's current code, as its QR encodes it: "
+            "`<base>/checkin?v=<venue id>&w=<window>&s=<signature>` (or that query alone)"
+        },
     )
 
 
@@ -217,3 +221,41 @@ class RedemptionSchema(Schema):
     mass_g = fields.Integer()
     certificate_number = fields.String()
     created_at = fields.DateTime()
+
+
+class LowCarbonVenueSchema(Schema):
+    id = fields.String(dump_only=True, metadata={"example": "ven_…"})
+    organisation_id = fields.Integer(dump_only=True)
+    name_zh = Label(
+        required=True, min_length=1, max_length=100, metadata={"example": "天府绿道·锦城公园"}
+    )
+    name_en = Label(
+        required=True, min_length=1, max_length=100, metadata={"example": "Jincheng Park Greenway"}
+    )
+    kind = fields.Enum(
+        VenueKind,
+        by_value=True,
+        required=True,
+        metadata={"description": "greenway (绿道), linpan (川西林盘), park or venue"},
+    )
+    active = fields.Boolean(
+        load_default=True, metadata={"description": "Inactive venues' codes are refused"}
+    )
+    created_at = fields.DateTime(dump_only=True)
+
+
+class LowCarbonVenueChangeSchema(Schema):
+    name_zh = Label(min_length=1, max_length=100)
+    name_en = Label(min_length=1, max_length=100)
+    active = fields.Boolean()
+
+
+class VenueCodeSchema(Schema):
+    venue = fields.Nested(LowCarbonVenueSchema)
+    window = fields.Integer(metadata={"description": "Unix time divided by the window length"})
+    url = fields.String(metadata={"description": "What the QR encodes; the app opens at it"})
+    expires_at = fields.DateTime(metadata={"description": "When the next code replaces it"})
+    expires_in = fields.Float(
+        metadata={"description": "Seconds until then, by the server's clock: refresh after them"}
+    )
+    window_seconds = fields.Integer(metadata={"description": "How long each code is shown"})

@@ -10,7 +10,7 @@ import {
   shownValues,
 } from "../src/app/calculators";
 import { t } from "../src/app/i18n";
-import { venueFromQr } from "../src/app/checkin";
+import { venueCode } from "../src/app/checkin";
 import { match, safeNext } from "../src/app/paths";
 
 describe("calculators", () => {
@@ -152,9 +152,13 @@ describe("routes and links", () => {
     expect(safeNext(null)).toBe("/");
   });
 
-  it("read the venue code from a QR link or a bare code", () => {
-    expect(venueFromQr("https://diandian.example/checkin?venue=CD-LIB-01")).toBe("CD-LIB-01");
-    expect(venueFromQr("https://diandian.example/v/CD-LIB-02")).toBe("CD-LIB-02");
-    expect(venueFromQr("  CD-LIB-03 ")).toBe("CD-LIB-03");
+  it("read a venue's signed code from its QR link or its query, and nothing else", () => {
+    const code = "v=ven_abc234&w=29944260&s=ciYu0YXYW0gH1MQjm5cX-_";
+    expect(venueCode(`https://diandian.example/checkin?${code}`)).toBe(code);
+    expect(venueCode(`  ?${code} `)).toBe(code);
+    expect(venueCode(`https://diandian.example/checkin?s=ciYu0YXYW0gH1MQjm5cX-_&w=29944260&v=ven_abc234&x=1`)).toBe(code);
+    for (const made_up of ["abc", "CD-LIB-01", "https://diandian.example/checkin?venue=CD-LIB-01", "v=ven_abc&w=soon&s=x", "v=ven_abc&w=1"]) {
+      expect(venueCode(made_up)).toBeNull();
+    }
   });
 });

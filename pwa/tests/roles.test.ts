@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Me } from "../src/app/api/types";
 import { remember, remembered } from "../src/app/courtPurchase";
-import { actingCourts, adminOrgs, seesCourts } from "../src/app/roles";
+import { actingCourts, adminOrgs, seesCourts, staffOrgs } from "../src/app/roles";
 
 const person = (organisations: Me["organisations"], operator = false): Me => ({ id: 1, operator, organisations });
 const company = { id: 2, name: "成都蓉城科技", kind: "company" as const };
@@ -18,6 +18,12 @@ describe("who sees the desks", () => {
   it("an admin sees the organisation, a member does not", () => {
     expect(adminOrgs(person([{ organisation: company, roles: ["admin"] }]))).toEqual([company]);
     expect(adminOrgs(person([{ organisation: company, roles: ["member"] }]))).toEqual([]);
+  });
+
+  it("a member opens the desk of a venue's organisation, not of a court", () => {
+    expect(staffOrgs(person([{ organisation: company, roles: ["member"] }]))).toEqual([company]);
+    expect(staffOrgs(person([{ organisation: court, roles: ["clerk"] }]))).toEqual([]);
+    expect(staffOrgs(person([{ organisation: court, roles: ["admin"] }]))).toEqual([court]);
   });
 
   it("a clerk sees the court desk and acts for the court; an upper-court admin only reads", () => {

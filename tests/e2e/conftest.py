@@ -27,6 +27,7 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from backend import demo
@@ -34,8 +35,8 @@ from backend.accounts.models import User
 from backend.app import create_app
 from backend.core import db, uow
 from backend.core.migrate import upgrade
-from backend.points import ledger
-from backend.points.models import TransferKind
+from backend.points import ledger, venues
+from backend.points.models import TransferKind, Venue
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -81,6 +82,14 @@ class Live:
             user = s.query(User).filter_by(phone=phone).one()
             ledger.transfer(s, TransferKind.earn, user.id, points, reference="e2e")
             ledger.transfer(s, TransferKind.confirm, user.id, points, reference="e2e")
+
+    def venue_code(self) -> str:
+        """The demo venue's current check-in code (its URL), as its staff screen shows it."""
+        with self.app.app_context():
+            venue = db.session().scalars(select(Venue)).one()
+            cfg = self.app.config
+            window = cfg["POINTS_VENUE_WINDOW_SECONDS"]
+            return venues.current_code(venue, cfg["SECRET_KEY"], self.url, window).url
 
     def get(self, path: str, token: str) -> Any:
         headers = {"Authorization": f"Bearer {token}"}
@@ -202,6 +211,15 @@ def signed_in(context: BrowserContext, live: Live, phone: str, name: str) -> Non
     token = live.token(phone)
     session = json.dumps({"token": token, "displayName": name, "expiresAt": "2999-01-01T00:00:00Z"})
     context.add_init_script(f"localStorage.setItem('diandian.session', {json.dumps(session)})")
+
+
+def open_in_app(page: Page, url: str) -> None:
+    """Go to `url`'s path and query as an in-app link would (no page load: works offline)."""
+    page.evaluate(
+        "(to) => { const u = new URL(to); history.pushState(null, '', u.pathname + u.search);"
+        " dispatchEvent(new PopStateEvent('popstate')); }",
+        url,
+    )
 
 
 def shot(page: Page, name: str) -> None:

@@ -12,7 +12,7 @@ import uuid
 import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import Live, shot
+from tests.e2e.conftest import Live, open_in_app, shot
 
 # Each person signs in once per test: the API allows 3 codes a minute per phone.
 CITIZEN = "+8613800138005"
@@ -64,8 +64,11 @@ def test_a_check_in_made_offline_is_sent_when_the_network_is_back(
     before = live.get("/wallet", token)["pending"]
 
     context.set_offline(True)
-    page.get_by_label("场馆码").fill("CHENGDU-LIB-01")
-    page.get_by_role("button", name="打卡", exact=True).click()
+    open_in_app(page, live.venue_code())  # as the phone's camera would open the venue's QR
+    expect(page.get_by_test_id("checkin-outcome")).to_have_text(
+        "当前离线，打卡已保存，联网后自动提交。"
+    )
+    page.get_by_role("link", name="查看我的积分").click()
     expect(page.get_by_test_id("queued")).to_contain_text("1 条打卡等待联网后提交")
     shot(page, "8-offline-check-in-queued")
     assert live.get("/wallet", token)["pending"] == before
@@ -229,14 +232,14 @@ def test_the_wallet_offline_shows_the_last_balance_and_queues_a_check_in(
     )
     expect(page.get_by_test_id("balance")).to_have_text(f"{balance:,}")
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
-    page.get_by_label("场馆码").fill("CHENGDU-PARK-07")
-    page.get_by_role("button", name="打卡", exact=True).click()
+    open_in_app(page, live.venue_code())
+    page.get_by_role("link", name="查看我的积分").click()
     expect(page.get_by_test_id("queued")).to_contain_text("1 条打卡等待联网后提交")
     shot(page, "24-offline-wallet")
 
     context.set_offline(False)
     expect(page.get_by_test_id("queued")).to_have_count(0)
-    expect(page.get_by_test_id("delivered")).to_contain_text("离线打卡已提交（CHENGDU-PARK-07）")
+    expect(page.get_by_test_id("delivered")).to_contain_text("离线打卡已提交：获得 20 积分")
     expect(page.get_by_test_id("wallet-saved")).to_have_count(0)
     expect(page.get_by_test_id("offline-banner")).to_have_count(0)
     expect(page.get_by_text("当前离线，打卡已保存")).to_have_count(0)
@@ -244,9 +247,8 @@ def test_the_wallet_offline_shows_the_last_balance_and_queues_a_check_in(
     shot(page, "25-wallet-back-online")
 
     # The same venue again today: the reason in words, never a raw key.
-    page.get_by_label("场馆码").fill("CHENGDU-PARK-07")
-    page.get_by_role("button", name="打卡", exact=True).click()
-    status = page.get_by_role("status").filter(has_text="未获得积分")
+    open_in_app(page, live.venue_code())
+    status = page.get_by_test_id("checkin-outcome")
     expect(status).to_have_text("未获得积分：已经计入过（同一场馆每天只计一次）")
     expect(page.locator("main")).not_to_contain_text("reason.")
 
@@ -260,9 +262,8 @@ def test_with_no_wallet_saved_the_check_in_still_works_offline(
     context.set_offline(True)
     page.goto("/wallet")
     expect(page.get_by_role("alert")).to_contain_text("网络未连接")
-    expect(page.get_by_label("场馆码")).to_be_visible()
-    page.get_by_label("场馆码").fill("CHENGDU-MUSEUM-02")
-    page.get_by_role("button", name="打卡", exact=True).click()
+    open_in_app(page, live.venue_code())
+    page.get_by_role("link", name="查看我的积分").click()
     expect(page.get_by_test_id("queued")).to_contain_text("条打卡等待联网后提交")
     shot(page, "26-offline-wallet-never-synced")
     context.set_offline(False)
@@ -281,8 +282,8 @@ def test_with_poor_signal_a_failed_check_in_is_queued_and_sent_with_the_next_ans
     before = len(live.get("/wallet/actions", token)["items"])
 
     context.route("**/api/v1/wallet/checkins", lambda route: route.abort("internetdisconnected"))
-    page.get_by_label("场馆码").fill("CHENGDU-GREENWAY-03")
-    page.get_by_role("button", name="打卡", exact=True).click()
+    open_in_app(page, live.venue_code())
+    page.get_by_role("link", name="查看我的积分").click()
     expect(page.get_by_test_id("queued")).to_contain_text("1 条打卡等待联网后提交")
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
     assert page.evaluate("navigator.onLine")
@@ -291,6 +292,6 @@ def test_with_poor_signal_a_failed_check_in_is_queued_and_sent_with_the_next_ans
     page.get_by_role("link", name="证书", exact=True).click()  # any request that gets an answer
     expect(page.get_by_test_id("offline-banner")).to_have_count(0)
     page.get_by_role("link", name="积分", exact=True).click()
-    expect(page.get_by_test_id("delivered")).to_contain_text("CHENGDU-GREENWAY-03")
+    expect(page.get_by_test_id("delivered")).to_contain_text("离线打卡已提交")
     expect(page.get_by_test_id("queued")).to_have_count(0)
     assert len(live.get("/wallet/actions", token)["items"]) == before + 1

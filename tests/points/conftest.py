@@ -1,4 +1,5 @@
-"""A points partner (organisation, API key, signing secret) and citizens to credit."""
+"""A points partner (organisation, API key, signing secret), venues with staff, and citizens
+to credit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import Role
 from backend.core.clock import utcnow
 from backend.points import partners
 from tests import factories as f
@@ -61,3 +63,40 @@ def metro(
         "started_at": start.isoformat(),
         "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
     }
+
+
+@dataclass
+class Site:
+    """A venue, a staff member of its organisation (signed in) and the operator."""
+
+    client: FlaskClient
+    id: str
+    org_id: int
+    staff: str
+    operator: str
+
+    def code(self) -> str:
+        """The URL its staff screen shows now."""
+        resp = self.client.get(f"/api/v1/venues/{self.id}/code", headers=f.bearer(self.staff))
+        assert resp.status_code == 200, resp.get_json()
+        url: str = resp.get_json()["url"]
+        return url
+
+
+def new_venue(client: FlaskClient, s: Session, name: str = "天府绿道·锦城公园") -> Site:
+    staff = f.user(s, "场馆员工")
+    org = f.organisation(s, name=f"{name}运营", admin=None)
+    f.grant(s, staff, org, Role.member)
+    op = f.operator_token(client, s)
+    made = client.post(
+        f"/api/v1/organisations/{org.id}/venues",
+        json={"name_zh": name, "name_en": "Jincheng Park", "kind": "greenway"},
+        headers=f.bearer(op),
+    )
+    assert made.status_code == 201, made.get_json()
+    return Site(client, made.get_json()["id"], org.id, f.sign_in(client, staff.phone), op)
+
+
+@pytest.fixture
+def venue(client: FlaskClient, db_session: Session) -> Site:
+    return new_venue(client, db_session)

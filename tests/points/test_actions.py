@@ -13,7 +13,7 @@ from backend.core.clock import utcnow
 from backend.points import earning, ledger
 from backend.points.models import GreenAction
 from tests import factories as f
-from tests.points.conftest import metro
+from tests.points.conftest import metro, new_venue
 
 
 def wallet(client, token):
@@ -123,25 +123,30 @@ def test_a_check_in_counts_once_a_day_per_venue_and_self_reports_are_capped(
     client, db_session, partner, buyer
 ):
     h = f.bearer(buyer.token)
-    first = client.post("/api/v1/wallet/checkins", json={"venue": "川西林盘-01"}, headers=h)
+    linpan, panda, greenway = (
+        new_venue(client, db_session, name) for name in ("川西林盘", "熊猫基地", "天府绿道")
+    )
+    first = client.post("/api/v1/wallet/checkins", json={"venue": linpan.code()}, headers=h)
     assert first.status_code == 201
     assert first.get_json()["results"][0]["points"] == 20
     again = client.post(
-        "/api/v1/wallet/checkins", json={"venue": "川西林盘-01"}, headers=h
+        "/api/v1/wallet/checkins", json={"venue": linpan.code()}, headers=h
     ).get_json()
     assert (again["results"][0]["status"], again["results"][0]["reason"]) == (
         "duplicate",
         "already_counted",
     )
-    client.post("/api/v1/wallet/checkins", json={"venue": "熊猫基地"}, headers=h)
-    third = client.post("/api/v1/wallet/checkins", json={"venue": "天府绿道"}, headers=h).get_json()
+    client.post("/api/v1/wallet/checkins", json={"venue": panda.code()}, headers=h)
+    third = client.post(
+        "/api/v1/wallet/checkins", json={"venue": greenway.code()}, headers=h
+    ).get_json()
     assert third["results"][0]["reason"] == "daily_cap_reached"  # 40 a day self-reported
     venue = {
         "external_id": "v-1",
         "phone": buyer.user.phone,
         "type": "checkin",
         "units": "1",
-        "venue": "熊猫基地",
+        "venue": panda.id,  # partners name a venue by its id
         "started_at": utcnow().isoformat(),
     }
     by_partner = partner.report(venue).get_json()["results"][0]

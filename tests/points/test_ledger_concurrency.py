@@ -1,4 +1,5 @@
-"""On PostgreSQL: 20 parallel redemptions against one wallet never overspend it."""
+"""On PostgreSQL: 20 parallel redemptions against one wallet never overspend it; 20 parallel
+check-ins with one venue code count once."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from backend.core import uow
 from backend.core.clock import utcnow
 from backend.credits import checks, inventory
 from backend.credits.models import Lot
-from backend.points import earning, ledger, methodology, wallet
+from backend.points import earning, ledger, methodology, venues, wallet
 from backend.points.ledger import InsufficientPoints
 from backend.points.models import (
     ActionSource,
     GreenAction,
     TransferKind,
+    VenueKind,
 )
 from tests import factories as f
 from tests.concurrency import together
@@ -143,4 +145,29 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
         t.join(120)
     assert errors == []
     with committing() as s:
+        assert ledger.violations(s) == []
+
+
+def test_twenty_parallel_check_ins_with_one_code_count_once(app, committing):
+    """A venue-day counts once (the partial UNIQUE index on trip_key): 20 posts of one code at
+    once earn 20 points once; the others are duplicates."""
+    key, n = app.config["SECRET_KEY"], app.config["POINTS_VENUE_WINDOW_SECONDS"]
+    with committing() as s:
+        user_id = f.user(s).id
+        org = f.organisation(s, name="锦城公园运营")
+        venue = venues.create(
+            s, key, org.id, name_zh="锦城公园", name_en="Jincheng Park", kind=VenueKind.park
+        )
+        url = venues.current_code(venue, key, "http://x", n).url
+        s.commit()
+
+    def check_in(_i: int) -> str:
+        with committing() as s, uow.transaction(s):
+            where = venues.verify(s, key, url, n)
+            return earning.check_in(s, user_id, where.id, methodology.load()).results[0].status
+
+    results = together(THREADS, check_in)
+    assert sorted(results) == ["accepted"] + ["duplicate"] * (THREADS - 1), results
+    with committing() as s:
+        assert ledger.balances(s, user_id).pending == 20
         assert ledger.violations(s) == []

@@ -112,6 +112,13 @@ def acme_admin_object(status: int, *, member: int = 404, keys: int | None = None
     )
 
 
+def acme_staff(status: int) -> dict[str, int]:
+    """Acme's people of any role and operators; outsiders 404; keys are not people (401)."""
+    return expect(
+        anon=401, people=404, keys=401, organiser=status, org_admin=status, operator=status
+    )
+
+
 def court_a_read(status: int) -> dict[str, int]:
     """Court A's staff and the courts above it read; operators read everything; others 404."""
     return expect(
@@ -145,6 +152,14 @@ def metro_trip(w: World) -> dict[str, Any]:
         "started_at": start.isoformat(),
         "ended_at": (start + timedelta(minutes=20)).isoformat(),
     }
+
+
+def venue_code(w: World, client: FlaskClient) -> str:
+    """The URL the venue's staff screen shows now (read as the operator)."""
+    resp = client.get(f"/api/v1/venues/{w['venue']}/code", headers=w.auth(OPERATOR))
+    assert resp.status_code == 200, resp.get_json()
+    url: str = resp.get_json()["url"]
+    return url
 
 
 def idem() -> dict[str, str]:
@@ -743,8 +758,9 @@ MATRIX: list[Row] = [
         "POST",
         "/api/v1/wallet/checkins",
         person(201),
-        "a person checks in for themself",
-        lambda w, c: Req("/api/v1/wallet/checkins", json={"venue": "VENUE-1"}),
+        "a person checks in for themself, with the venue's current code (once a day: later "
+        "calls answer 201 as duplicates)",
+        lambda w, c: Req("/api/v1/wallet/checkins", json={"venue": venue_code(w, c)}),
     ),
     row(
         "POST",
@@ -756,6 +772,37 @@ MATRIX: list[Row] = [
             json={"points": 100, "preferences": w["prefs"]},
             headers=idem(),
         ),
+    ),
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}/venues",
+        acme_staff(200),
+        "Acme's venues: its people (the venues' staff) and operators",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/venues"),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/venues",
+        operator(201),
+        "operators add venues",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/venues",
+            json={"name_zh": "成都图书馆", "name_en": "Chengdu Library", "kind": "venue"},
+        ),
+    ),
+    row(
+        "PATCH",
+        "/api/v1/venues/{venue_id}",
+        operator(200),
+        "operators rename venues and stop their check-ins",
+        lambda w, c: Req(f"/api/v1/venues/{w['venue']}", json={"active": True}),
+    ),
+    row(
+        "GET",
+        "/api/v1/venues/{venue_id}/code",
+        acme_staff(200),
+        "the venue's current code: its staff (Acme's people) and operators; keys are not staff",
+        lambda w, c: Req(f"/api/v1/venues/{w['venue']}/code"),
     ),
     # --- partners: WeChat -------------------------------------------------------------------
     row(

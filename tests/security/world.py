@@ -6,7 +6,7 @@ owned by each of them.
 - the company "Acme": an admin, a member (an event organiser working for it), an API key with
   every scope and one with only `organisation:read`; a footprint and two orders of its member
   (one awaiting payment, one retired with a certificate), a webhook endpoint with deliveries,
-  a linked WeChat account, and a points-partner enrolment;
+  a linked WeChat account, a points-partner enrolment and a low-carbon venue;
 - court A (basic) under an upper court (intermediate), and an unrelated court B; a clerk and a
   judge of A, a clerk of B, a judge of the upper court, and a case in court A with defendants;
 - an operator.
@@ -226,4 +226,15 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     )
     ids["judicial_cert"] = paid["certificate_number"]
     assert ids["judicial_cert"], paid
+
+    # a low-carbon venue of Acme's: its people are the venue's staff
+    venue = _ok(
+        client.post(
+            f"/api/v1/organisations/{acme.id}/venues",
+            json={"name_zh": "天府绿道·锦城公园", "name_en": "Jincheng Park", "kind": "greenway"},
+            headers=op,
+        ),
+        201,
+    )
+    ids["venue"] = venue["id"]
     return w

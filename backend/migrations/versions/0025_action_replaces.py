@@ -1,7 +1,7 @@
 """points: an action keeps the mode its trip replaced (methodology 2026.2's bike and walk)
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-20 09:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0025"
-down_revision: str | Sequence[str] | None = "0022"
+down_revision: str | Sequence[str] | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ import { here, navigate } from "./router";
 import { Calculator } from "./screens/Calculator";
 import { Certificate } from "./screens/Certificate";
 import { Certificates } from "./screens/Certificates";
+import { CheckInLink } from "./screens/CheckInLink";
 import { Checkout } from "./screens/Checkout";
 import { ConsentScreen } from "./screens/ConsentScreen";
 import { CourtPurchase } from "./screens/CourtPurchase";
@@ -65,6 +66,7 @@ function Screen() {
   if (match("/certificates", path)) return <Private><Certificates /></Private>;
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
+  if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
   if (match("/stats", path)) return <Stats />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;

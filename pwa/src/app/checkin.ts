@@ -1,4 +1,6 @@
-// Check-ins at low-carbon venues: the venue code from a scanned QR, sent now or queued offline.
+// Check-ins at low-carbon venues: the venue's current code, from its QR (scanned here, or opened
+// by the phone's camera at /checkin), sent now or queued offline. The server checks the code's
+// signature and window; the app only recognises its shape.
 import { signal } from "@preact/signals";
 import { api } from "./api/client";
 import { ApiError } from "./api/problem";
@@ -6,15 +8,18 @@ import type { BatchResult } from "./api/types";
 import { flush, queueCheckIn, retryLater } from "./offline/queue";
 import { session } from "./session";
 
-/** A venue QR holds a link with `?venue=CODE` (or ending in the code), or the bare code. */
-export function venueFromQr(raw: string): string {
-  const text = raw.trim();
+/** The code a venue QR holds (`…/checkin?v=<venue>&w=<window>&s=<signature>`) as the query the
+ * API takes, or null for anything else (a typed or made-up code is never sent). */
+export function venueCode(raw: string): string | null {
+  let query: URLSearchParams;
   try {
-    const url = new URL(text);
-    return url.searchParams.get("venue") ?? url.pathname.split("/").filter(Boolean).pop() ?? "";
+    query = new URL(raw.trim()).searchParams;
   } catch {
-    return text;
+    query = new URLSearchParams(raw.trim().replace(/^\?/, ""));
   }
+  const [v, w, s] = ["v", "w", "s"].map((k) => query.get(k) ?? "");
+  if (!/^ven_[a-z0-9]+$/.test(v!) || !/^\d+$/.test(w!) || !/^[\w-]+$/.test(s!)) return null;
+  return new URLSearchParams({ v: v!, w: w!, s: s! }).toString();
 }
 
 const send = (venue: string): Promise<BatchResult> =>

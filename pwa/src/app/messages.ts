@@ -250,7 +250,7 @@ export const zh = {
   "wallet.checkin": "场馆打卡",
   "wallet.scan": "扫描场馆二维码",
   "wallet.cameraView": "摄像头画面",
-  "wallet.cameraFailed": "无法使用摄像头，请手动输入场馆码。",
+  "wallet.cameraFailed": "无法使用摄像头。请用手机相机扫描场馆二维码，会直接打开打卡页面。",
   "wallet.checkinSubmit": "打卡",
   "wallet.checkinOk": "打卡成功，获得 {points} 积分（待确认）。",
   "wallet.checkinNot": "未获得积分：{reason}",
@@ -411,9 +411,9 @@ export const zh = {
   "wallet.savedOffline": "上次同步于 {at}，当前离线",
   "wallet.savedStale": "上次同步于 {at}，暂时无法连接服务器",
   "wallet.redeemOnline": "兑换需要联网。",
-  "wallet.sentOk": "离线打卡已提交（{venue}）：获得 {points} 积分（待确认）。",
-  "wallet.sentNot": "离线打卡已提交（{venue}），未获得积分：{reason}",
-  "wallet.sentRefused": "离线打卡（{venue}）未被接受：{reason}",
+  "wallet.sentOk": "离线打卡已提交：获得 {points} 积分（待确认）。",
+  "wallet.sentNot": "离线打卡已提交，未获得积分：{reason}",
+  "wallet.sentRefused": "离线打卡未被接受：{reason}",
   "reason.rejected": "未通过审核",
   "reason.reversed": "已被撤回",
   "reason.unknown_user": "未找到对应的账户",
@@ -444,6 +444,13 @@ export const zh = {
   // Reasons of methodology 2026.2 (issue 21): walks and bike rides by the trip they replaced
   "reason.missing_replaces": "步行须由合作方证明替代了一次机动车出行才能计入",
   "reason.unknown_replaces": "不支持所填的被替代出行方式",
+  // Check-ins with a venue's rotating code (issue 21)
+  "wallet.scanHint": "到场馆后，扫描工作人员出示的二维码打卡；用手机相机扫码也会直接打开打卡页面。",
+  "wallet.notVenueCode": "这不是场馆打卡二维码。请在场馆现场扫描工作人员出示的二维码。",
+  "checkin.title": "场馆打卡",
+  "checkin.sending": "正在打卡…",
+  "checkin.toWallet": "查看我的积分",
+  "me.venueStaff": "出示场馆打卡码",
 };
 
 export type Key = keyof typeof zh;
@@ -699,7 +706,7 @@ export const en: Record<Key, string> = {
   "wallet.checkin": "Venue check-in",
   "wallet.scan": "Scan the venue's QR code",
   "wallet.cameraView": "Camera view",
-  "wallet.cameraFailed": "The camera is not available. Type the venue code instead.",
+  "wallet.cameraFailed": "The camera is not available. Scan the venue's QR code with your phone's camera: it opens the check-in here.",
   "wallet.checkinSubmit": "Check in",
   "wallet.checkinOk": "Checked in: {points} points (pending).",
   "wallet.checkinNot": "No points: {reason}",
@@ -860,9 +867,9 @@ export const en: Record<Key, string> = {
   "wallet.savedOffline": "Last synced {at}; you are offline",
   "wallet.savedStale": "Last synced {at}; the server cannot be reached",
   "wallet.redeemOnline": "Redeeming needs a connection.",
-  "wallet.sentOk": "Offline check-in sent ({venue}): {points} points (pending).",
-  "wallet.sentNot": "Offline check-in sent ({venue}); no points: {reason}",
-  "wallet.sentRefused": "Offline check-in ({venue}) not accepted: {reason}",
+  "wallet.sentOk": "Offline check-in sent: {points} points (pending).",
+  "wallet.sentNot": "Offline check-in sent; no points: {reason}",
+  "wallet.sentRefused": "Offline check-in not accepted: {reason}",
   "reason.rejected": "Not accepted",
   "reason.reversed": "Withdrawn",
   "reason.unknown_user": "No account for this person",
@@ -893,4 +900,11 @@ export const en: Record<Key, string> = {
   // Reasons of methodology 2026.2 (issue 21): walks and bike rides by the trip they replaced
   "reason.missing_replaces": "A walk counts only when a partner certifies it replaced a motorised trip",
   "reason.unknown_replaces": "Unsupported replaced mode of travel",
+  // Check-ins with a venue's rotating code (issue 21)
+  "wallet.scanHint": "At the venue, scan the QR code its staff show; your phone's camera opens the check-in here too.",
+  "wallet.notVenueCode": "This is not a venue check-in code. Scan the QR code the venue's staff show, at the venue.",
+  "checkin.title": "Venue check-in",
+  "checkin.sending": "Checking in…",
+  "checkin.toWallet": "See my points",
+  "me.venueStaff": "Show a venue's check-in code",
 };

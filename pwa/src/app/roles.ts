@@ -27,3 +27,8 @@ export const actingCourts = (me: Me | null): OrgRef[] =>
 /** Whether I see the court screens: court staff of any role, or an operator (reads every case). */
 export const seesCourts = (me: Me | null): boolean =>
   !!me?.operator || having(me, (m) => m.organisation!.kind === "court").length > 0;
+
+/** Organisations whose desk I open: those I administer, and those whose venues I staff (a
+ * member of any role; courts have no venues). Members see only the venues' check-in codes. */
+export const staffOrgs = (me: Me | null): OrgRef[] =>
+  having(me, (m) => (m.roles ?? []).includes("admin") || m.organisation!.kind !== "court");

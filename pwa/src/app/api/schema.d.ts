@@ -3170,7 +3170,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Self-report a check-in at a low-carbon venue (its QR): lower cap, longer window. */
+        /** Check in at a low-carbon venue with its current code (its QR): lower cap, longer window. */
         post: {
             parameters: {
                 query?: never;
@@ -3193,7 +3193,15 @@ export interface paths {
                         "application/json": components["schemas"]["BatchResult"];
                     };
                 };
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Not a current code of an active venue: scan it there */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3251,6 +3259,162 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/venues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** The organisation's venues (its people and operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LowCarbonVenue"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a low-carbon venue whose staff are the organisation's people (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LowCarbonVenue"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LowCarbonVenue"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{venue_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                venue_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a venue, or stop (or resume) its check-ins (operators). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    venue_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LowCarbonVenueChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LowCarbonVenue"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/venues/{venue_id}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                venue_id: string;
+            };
+            cookie?: never;
+        };
+        /** The venue's current check-in code, to show as a QR (its staff and operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    venue_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VenueCode"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6077,7 +6241,7 @@ export interface components {
             next_cursor?: string | null;
         };
         CheckIn: {
-            /** @description The venue code from its QR */
+            /** @description The venue's current code, as its QR encodes it: `<base>/checkin?v=<venue id>&w=<window>&s=<signature>` (or that query alone) */
             venue: string;
         };
         RedemptionRequest: {
@@ -6094,6 +6258,48 @@ export interface components {
             certificate_number?: string;
             /** Format: date-time */
             created_at?: string;
+        };
+        LowCarbonVenue: {
+            /** @example ven_… */
+            readonly id?: string;
+            readonly organisation_id?: number;
+            /** @example 天府绿道·锦城公园 */
+            name_zh: string;
+            /** @example Jincheng Park Greenway */
+            name_en: string;
+            /**
+             * @description greenway (绿道), linpan (川西林盘), park or venue
+             * @enum {unknown}
+             */
+            kind: "greenway" | "linpan" | "park" | "venue";
+            /**
+             * @description Inactive venues' codes are refused
+             * @default true
+             */
+            active: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+        };
+        LowCarbonVenueChange: {
+            name_zh?: string;
+            name_en?: string;
+            active?: boolean;
+        };
+        VenueCode: {
+            venue?: components["schemas"]["LowCarbonVenue"];
+            /** @description Unix time divided by the window length */
+            window?: number;
+            /** @description What the QR encodes; the app opens at it */
+            url?: string;
+            /**
+             * Format: date-time
+             * @description When the next code replaces it
+             */
+            expires_at?: string;
+            /** @description Seconds until then, by the server's clock: refresh after them */
+            expires_in?: number;
+            /** @description How long each code is shown */
+            window_seconds?: number;
         };
         WechatAccount: {
             /** @example wx_abcdefghijklmnopqrstu */

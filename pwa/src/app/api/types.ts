@@ -52,3 +52,5 @@ export type ConsentStanding = S["ConsentStanding"];
 export type LegalText = S["LegalText"];
 export type DeletionConfirmation = S["DeletionConfirmation"];
 export type Export = S["Export"];
+export type LowCarbonVenue = S["LowCarbonVenue"];
+export type VenueCode = S["VenueCode"];

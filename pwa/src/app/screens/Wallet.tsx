@@ -1,11 +1,12 @@
 // Points wallet: balance, pending, history, redeem against real offsets, and venue check-ins.
 // Offline (or the server failing) it shows the last wallet read on this device, marked with when
-// it was synced, and the check-in still works: it is queued and sent on reconnecting.
+// it was synced, and the check-in still works: it is queued and sent on reconnecting (a code
+// lives one to two minutes, so a check-in queued longer is refused with the reason).
 import { useEffect, useState } from "preact/hooks";
 import { api, newIdempotencyKey } from "../api/client";
 import { explain } from "../api/problem";
 import type { BatchResult, Redemption, Wallet as WalletData } from "../api/types";
-import { checkIn, delivered, venueFromQr } from "../checkin";
+import { checkIn, delivered, venueCode } from "../checkin";
 import { Scanner, canScan } from "../components/Scanner";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
@@ -118,8 +119,16 @@ export function Wallet() {
   );
 }
 
+/** What a check-in came to, in words. */
+export function checkInText(r: BatchResult | "queued"): string {
+  if (r === "queued") return t("wallet.checkinQueued");
+  if (r.accepted) return t("wallet.checkinOk", { points: r.results?.[0]?.points ?? 0 });
+  return t("wallet.checkinNot", { reason: reasonText(r) });
+}
+
+/** Check in by scanning the venue's current code; a typed code is not offered (it would be
+ * refused): without a camera, the phone's own camera opens the code at /checkin. */
 function CheckIn({ onDone }: { onDone: () => void }) {
-  const [venue, setVenue] = useState("");
   const [scanning, setScanning] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -129,16 +138,17 @@ function CheckIn({ onDone }: { onDone: () => void }) {
     if (sent.length) setMessage(null);
   }, [sent]);
 
-  async function submit(code: string): Promise<void> {
+  async function scanned(raw: string): Promise<void> {
     setError(undefined);
     setMessage(null);
     delivered.value = [];
+    const code = venueCode(raw);
+    if (code === null) {
+      setMessage(t("wallet.notVenueCode"));
+      return;
+    }
     try {
-      const r = await checkIn(code);
-      if (r === "queued") setMessage(t("wallet.checkinQueued"));
-      else if (r.accepted) setMessage(t("wallet.checkinOk", { points: r.results?.[0]?.points ?? 0 }));
-      else setMessage(t("wallet.checkinNot", { reason: reasonText(r) }));
-      setVenue("");
+      setMessage(checkInText(await checkIn(code)));
       onDone();
     } catch (e) {
       setError(e);
@@ -146,39 +156,23 @@ function CheckIn({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form
-      class="card form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit(venue.trim());
-      }}
-    >
+    <div class="card form" data-testid="checkin">
       <h2>{t("wallet.checkin")}</h2>
+      <p class="hint">{t("wallet.scanHint")}</p>
       {canScan() &&
         (scanning ? (
           <Scanner
             onClose={() => setScanning(false)}
             onCode={(raw) => {
               setScanning(false);
-              void submit(venueFromQr(raw));
+              void scanned(raw);
             }}
           />
         ) : (
-          <button class="button secondary" type="button" onClick={() => setScanning(true)}>
+          <button class="button primary" type="button" onClick={() => setScanning(true)}>
             {t("wallet.scan")}
           </button>
         ))}
-      <label class="field" for="venue">
-        <span>{t("field.venue")}</span>
-        <input
-          id="venue"
-          name="venue"
-          required
-          maxLength={60}
-          value={venue}
-          onInput={(e) => setVenue(e.currentTarget.value)}
-        />
-      </label>
       {error !== undefined && <ErrorBox error={error} />}
       {message && <p role="status">{message}</p>}
       {sent.length > 0 && (
@@ -193,19 +187,14 @@ function CheckIn({ onDone }: { onDone: () => void }) {
           {t("wallet.waiting", { n: waiting.value })}
         </p>
       )}
-      <button class="button primary" type="submit">
-        {t("wallet.checkinSubmit")}
-      </button>
-    </form>
+    </div>
   );
 }
 
-function deliveredText(d: { venue: string; result?: BatchResult; refused?: unknown }): string {
-  if (d.result?.accepted) {
-    return t("wallet.sentOk", { venue: d.venue, points: d.result.results?.[0]?.points ?? 0 });
-  }
-  if (d.result) return t("wallet.sentNot", { venue: d.venue, reason: reasonText(d.result) });
-  return t("wallet.sentRefused", { venue: d.venue, reason: explain(d.refused, lang.value).message });
+function deliveredText(d: { result?: BatchResult; refused?: unknown }): string {
+  if (d.result?.accepted) return t("wallet.sentOk", { points: d.result.results?.[0]?.points ?? 0 });
+  if (d.result) return t("wallet.sentNot", { reason: reasonText(d.result) });
+  return t("wallet.sentRefused", { reason: explain(d.refused, lang.value).message });
 }
 
 function Redeem({ balance }: { balance: number }) {

@@ -1,5 +1,6 @@
 // The organisation desk (lazy chunk): choose one of the organisations I administer, then its
-// orders, API keys, webhook endpoints and WeChat official account.
+// orders, API keys, webhook endpoints and WeChat official account; and its venues' rotating
+// check-in codes, which every member of the organisation (its venues' staff) may show.
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
@@ -7,15 +8,17 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { match } from "../paths";
 import { here } from "../router";
-import { adminOrgs } from "../roles";
+import { adminOrgs, staffOrgs } from "../roles";
 import { st } from "./messages";
 import "./desk.css";
 import { ApiKeys } from "./org/ApiKeys";
 import { Orders } from "./org/Orders";
 import { Webhooks } from "./org/Webhooks";
+import { VenueQr, Venues } from "./org/Venues";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat"] as const;
+const TABS = ["orders", "keys", "webhooks", "wechat", "venues"] as const;
+const STAFF_TABS: readonly Tab[] = ["venues"];
 type Tab = (typeof TABS)[number];
 
 export function Desk({ path }: { path: string }) {
@@ -26,8 +29,9 @@ export function Desk({ path }: { path: string }) {
   }, []);
   const who = data ?? me.value;
   if (!who) return error !== undefined ? <ErrorBox error={error} onRetry={reload} /> : <Loading />;
-  const orgs = adminOrgs(who);
-  const p = match("/org/:id", path);
+  const orgs = staffOrgs(who);
+  const admin = adminOrgs(who).some((o) => String(o.id) === orgIdOf(path));
+  const p = match("/org/:id", path) ?? match("/org/:id/venues/:venue", path);
   const org = p ? orgs.find((o) => String(o.id) === p.id) : undefined;
   if (!org) {
     return (
@@ -50,8 +54,10 @@ export function Desk({ path }: { path: string }) {
       </section>
     );
   }
+  if (p?.venue) return <VenueQr orgId={org.id} venueId={p.venue} />;
+  const tabs = admin ? TABS : STAFF_TABS;
   const asked = here.value.query.get("tab") as Tab | null;
-  const tab: Tab = asked && TABS.includes(asked) ? asked : "orders";
+  const tab: Tab = asked && tabs.includes(asked) ? asked : tabs[0]!;
   return (
     <section class="screen">
       <p class="hint">
@@ -59,7 +65,7 @@ export function Desk({ path }: { path: string }) {
       </p>
       <h1>{org.name}</h1>
       <nav class="segmented" aria-label={st("org.sections")}>
-        {TABS.map((x) => (
+        {tabs.map((x) => (
           <a key={x} href={`/org/${org.id}?tab=${x}`} aria-current={x === tab ? "page" : undefined}>
             {st(`org.tab.${x}`)}
           </a>
@@ -69,6 +75,10 @@ export function Desk({ path }: { path: string }) {
       {tab === "keys" && <ApiKeys orgId={org.id} />}
       {tab === "webhooks" && <Webhooks orgId={org.id} />}
       {tab === "wechat" && <Wechat orgId={org.id} />}
+      {tab === "venues" && <Venues orgId={org.id} />}
     </section>
   );
 }
+
+/** The organisation id in `/org/:id…`. */
+const orgIdOf = (path: string): string | undefined => path.split("/")[2];

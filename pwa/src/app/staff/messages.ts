@@ -179,6 +179,21 @@ export const zh = {
   "refusal.certificate-not-judicial": "这不是司法生态修复证书：只有通过被告人购买链接购买的证书才能核销。",
   "refusal.certificate-other-case": "这张证书是为其他案件购买的，只能用于其所属的案件和被告人。",
   "refusal.credits-ineligible": "证书中有不符合本案条件的碳汇（类型、标准或地区）。",
+  // Venues and their rotating check-in codes (issue 21)
+  "org.tab.venues": "场馆打卡码",
+  "venues.title": "场馆",
+  "venues.empty": "还没有场馆。场馆由平台运营方添加。",
+  "venues.show": "出示打卡码",
+  "venues.inactive": "已停用",
+  "venueKind.greenway": "绿道",
+  "venueKind.linpan": "川西林盘",
+  "venueKind.park": "公园",
+  "venueKind.venue": "低碳场馆",
+  "venue.back": "← 全部场馆",
+  "venue.scanHere": "请用点点扫一扫或手机相机扫描此码打卡",
+  "venue.refreshes": "二维码每 {seconds} 秒更新一次，截图转发无效。",
+  "venue.inactiveCode": "该场馆已停用，此码打卡将被拒绝。",
+  "venue.qrAlt": "{name} 打卡二维码",
 };
 
 export type StaffKey = keyof typeof zh;
@@ -360,6 +375,21 @@ export const en: Record<StaffKey, string> = {
   "refusal.certificate-not-judicial": "This is not a judicial restoration certificate: only certificates bought through a defendant's purchase link can be verified.",
   "refusal.certificate-other-case": "This certificate was bought for another case; it serves only its own case and defendant.",
   "refusal.credits-ineligible": "Some of its credits are not of a type, standard or region this case accepts.",
+  // Venues and their rotating check-in codes (issue 21)
+  "org.tab.venues": "Venue check-in codes",
+  "venues.title": "Venues",
+  "venues.empty": "No venues yet. The platform's operators add them.",
+  "venues.show": "Show the check-in code",
+  "venues.inactive": "Inactive",
+  "venueKind.greenway": "Greenway",
+  "venueKind.linpan": "Linpan (West Sichuan farmstead)",
+  "venueKind.park": "Park",
+  "venueKind.venue": "Low-carbon venue",
+  "venue.back": "← All venues",
+  "venue.scanHere": "Scan this code with Diandian or your phone's camera to check in",
+  "venue.refreshes": "The code changes every {seconds} seconds; screenshots do not work.",
+  "venue.inactiveCode": "This venue is inactive: check-ins with this code are refused.",
+  "venue.qrAlt": "Check-in QR code of {name}",
 };
 
 /** A desk message in the current language; loading this module adds them to the catalogues. */
