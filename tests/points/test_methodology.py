@@ -197,11 +197,11 @@ def test_actions_keep_the_version_they_earned_under(client, db_session, buyer):
     }
 
 
-def test_a_zero_window_confirms_in_the_batch_itself(client, db_session, buyer):
+def test_a_zero_window_confirms_in_the_batch_itself(client, db_session, buyer, venue):
     """No sweep: the points are in the wallet when the batch answers."""
     h = f.bearer(buyer.token)
     assert methodology.current().types["checkin"].self_confirm == timedelta(0)
-    checked = client.post("/api/v1/wallet/checkins", json={"venue": "天府绿道-01"}, headers=h)
+    checked = client.post("/api/v1/wallet/checkins", json={"venue": venue.code()}, headers=h)
     assert checked.get_json()["results"][0]["points"] == 20
     shown = client.get("/api/v1/wallet", headers=h).get_json()
     assert (shown["balance"], shown["pending"]) == (20, 0)
