@@ -9,6 +9,7 @@ actions earn into `pending`, confirmed when their window closes (`confirm_due`).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Reason(enum.StrEnum):
     daily_cap_reached = "daily_cap_reached"
     too_small = "too_small"  # worth less than a point
     already_counted = "already_counted"  # the same trip or venue-day, reported before
+    budget_exhausted = "budget_exhausted"  # the sponsors' pool is empty
     # reversals
     already_confirmed = "already_confirmed"  # its window closed: points in the wallet
     already_reversed = "already_reversed"
@@ -173,6 +175,7 @@ def earn(
         out[i] = outcome = _admit(i, r, t, m, source, partner_id, used, accepted, now)
         if r.external_id is not None and outcome.status == "accepted":
             seen[r.external_id] = accepted[-1].row["id"]
+    accepted = _within_budget(s, accepted, out)
     _insert(s, accepted, out)
     ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
     return Batch([o for o in out if o is not None])
@@ -303,6 +306,30 @@ def _admit(
     )
 
 
+def _within_budget(
+    s: Session, accepted: list[_Accepted], out: list[Outcome | None]
+) -> list[_Accepted]:
+    """Cut the batch to what the sponsors' pool still holds (locked, after the people): in the
+    order reported, an action gets what is left (`capped`), and once nothing is, it is rejected
+    as `budget_exhausted`."""
+    if not accepted:
+        return accepted
+    left, kept = ledger.pool_left(s), []
+    for a in accepted:
+        points = min(a.row["points"], left)
+        if points <= 0:
+            out[a.index] = _reject(a.index, Reason.budget_exhausted)
+            continue
+        if points < a.row["points"]:
+            a.row["points"] = points
+            out[a.index] = dataclasses.replace(
+                cast(Outcome, out[a.index]), points=points, capped=True
+            )
+        left -= points
+        kept.append(a)
+    return kept
+
+
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
     """One executemany INSERT for the batch; a row another batch got in first (the same
     external id or trip) is not inserted and comes back as a duplicate."""
@@ -357,8 +384,8 @@ def confirm_due(s: Session, now: datetime | None = None, limit: int = 5000) -> i
 def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
     """Withdraw a partner's actions still in their window: new ledger entries, never edits.
 
-    One UPDATE takes them all; the ledger then moves each person's points in user id order,
-    the lock order every points transaction follows.
+    One UPDATE takes them all; the people's accounts are locked in user id order, then each
+    person's points move back to the pool: the lock order every points transaction follows.
     """
     wanted = list(dict.fromkeys(external_ids))
     taken = s.execute(
@@ -371,6 +398,8 @@ def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
         .values(status=ActionStatus.reversed)
         .returning(ACTIONS.c.external_id, ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
     ).all()
+    # the people's accounts first, in user id order, then the pool (each reversal's trigger)
+    ledger.lock(s, ledger.open_accounts(s, AccountKind.pending, sorted({r.user_id for r in taken})))
     for _, action_id, user_id, points in sorted(taken, key=lambda r: (r.user_id, r.id)):
         if points:
             ledger.transfer(s, TransferKind.reverse, user_id, points, reference=action_id)

@@ -36,6 +36,7 @@ from backend.core import db, uow
 from backend.core.migrate import upgrade
 from backend.points import ledger
 from backend.points.models import TransferKind
+from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -79,6 +80,7 @@ class Live:
         """Earn and confirm points for a person, as a partner batch and the worker would."""
         with self.app.app_context(), uow.transaction(db.session()) as s:
             user = s.query(User).filter_by(phone=phone).one()
+            f.fund_points(s, points)
             ledger.transfer(s, TransferKind.earn, user.id, points, reference="e2e")
             ledger.transfer(s, TransferKind.confirm, user.id, points, reference="e2e")
 
