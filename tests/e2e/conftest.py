@@ -145,8 +145,15 @@ def serving(build: Callable[[str], Flask]) -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("e2e")
-    # the desk registers a loopback webhook receiver
-    with serving(lambda url: e2e_app(tmp, url, WEBHOOK_ALLOW_PRIVATE_TARGETS=True)) as running:
+    # the desk registers a loopback webhook receiver; the demo people sign in from one address
+    # many times in a session (rate limits are tested in tests/accounts)
+    limits: dict[str, Any] = {
+        f"RATELIMIT_{k}": "1000 per minute"
+        for k in ("OTP_PER_PHONE", "OTP_PER_IP", "SIGNIN_PER_PHONE", "SIGNIN_PER_IP")
+    }
+    with serving(
+        lambda url: e2e_app(tmp, url, WEBHOOK_ALLOW_PRIVATE_TARGETS=True, **limits)
+    ) as running:
         yield running
 
 

@@ -14,6 +14,7 @@ import { CourtPurchase } from "./screens/CourtPurchase";
 import { Home } from "./screens/Home";
 import { Legal } from "./screens/Legal";
 import { Me } from "./screens/Me";
+import { Rewards } from "./screens/Rewards";
 import { SignIn } from "./screens/SignIn";
 import { WechatCallback } from "./screens/WechatCallback";
 import { Stats } from "./screens/Stats";
@@ -65,6 +66,7 @@ function Screen() {
   if (match("/certificates", path)) return <Private><Certificates /></Private>;
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
+  if (match("/rewards", path)) return <Rewards />;
   if (match("/stats", path)) return <Stats />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;

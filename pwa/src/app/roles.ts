@@ -27,3 +27,7 @@ export const actingCourts = (me: Me | null): OrgRef[] =>
 /** Whether I see the court screens: court staff of any role, or an operator (reads every case). */
 export const seesCourts = (me: Me | null): boolean =>
   !!me?.operator || having(me, (m) => m.organisation!.kind === "court").length > 0;
+
+/** Organisations I belong to in any role, courts aside: a sponsor's merchants honour codes. */
+export const memberOrgs = (me: Me | null): OrgRef[] =>
+  having(me, (m) => m.organisation!.kind !== "court");

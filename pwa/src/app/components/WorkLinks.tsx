@@ -1,10 +1,11 @@
 // The ways into the organisation and court desks, only for people with those roles.
 import type { Me } from "../api/types";
 import { t } from "../i18n";
-import { adminOrgs, seesCourts } from "../roles";
+import { adminOrgs, memberOrgs, seesCourts } from "../roles";
 
 export function WorkLinks({ who }: { who: Me | null }) {
-  const orgs = adminOrgs(who);
+  const orgs = memberOrgs(who);
+  const admin = new Set(adminOrgs(who).map((o) => o.id));
   const court = seesCourts(who);
   if (orgs.length === 0 && !court) return null;
   return (
@@ -23,7 +24,7 @@ export function WorkLinks({ who }: { who: Me | null }) {
           <li key={o.id}>
             <a class="list-item" href={`/org/${o.id}`}>
               <span class="list-title">{o.name}</span>
-              <span class="list-meta">{t("me.manageOrg")}</span>
+              <span class="list-meta">{t(admin.has(o.id) ? "me.manageOrg" : "me.honourCodes")}</span>
             </a>
           </li>
         ))}

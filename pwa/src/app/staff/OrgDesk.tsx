@@ -1,5 +1,6 @@
-// The organisation desk (lazy chunk): choose one of the organisations I administer, then its
-// orders, API keys, webhook endpoints and WeChat official account.
+// The organisation desk (lazy chunk): choose one of my organisations, then (as its admin) its
+// orders, API keys, webhook endpoints and WeChat official account, and (any member of a
+// sponsor) the redemption codes to honour.
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
@@ -7,16 +8,18 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { match } from "../paths";
 import { here } from "../router";
-import { adminOrgs } from "../roles";
+import { adminOrgs, memberOrgs } from "../roles";
 import { st } from "./messages";
 import "./desk.css";
 import { ApiKeys } from "./org/ApiKeys";
+import { Honour } from "./org/Honour";
 import { Orders } from "./org/Orders";
 import { Webhooks } from "./org/Webhooks";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat"] as const;
+const TABS = ["orders", "keys", "webhooks", "wechat", "honour"] as const;
 type Tab = (typeof TABS)[number];
+const MEMBER_TABS: readonly Tab[] = ["honour"];
 
 export function Desk({ path }: { path: string }) {
   const { data, error, reload } = useLoad(async (signal) => {
@@ -26,7 +29,7 @@ export function Desk({ path }: { path: string }) {
   }, []);
   const who = data ?? me.value;
   if (!who) return error !== undefined ? <ErrorBox error={error} onRetry={reload} /> : <Loading />;
-  const orgs = adminOrgs(who);
+  const orgs = memberOrgs(who);
   const p = match("/org/:id", path);
   const org = p ? orgs.find((o) => String(o.id) === p.id) : undefined;
   if (!org) {
@@ -50,8 +53,9 @@ export function Desk({ path }: { path: string }) {
       </section>
     );
   }
+  const tabs = adminOrgs(who).some((o) => o.id === org.id) ? TABS : MEMBER_TABS;
   const asked = here.value.query.get("tab") as Tab | null;
-  const tab: Tab = asked && TABS.includes(asked) ? asked : "orders";
+  const tab: Tab = asked && tabs.includes(asked) ? asked : tabs[0]!;
   return (
     <section class="screen">
       <p class="hint">
@@ -59,7 +63,7 @@ export function Desk({ path }: { path: string }) {
       </p>
       <h1>{org.name}</h1>
       <nav class="segmented" aria-label={st("org.sections")}>
-        {TABS.map((x) => (
+        {tabs.map((x) => (
           <a key={x} href={`/org/${org.id}?tab=${x}`} aria-current={x === tab ? "page" : undefined}>
             {st(`org.tab.${x}`)}
           </a>
@@ -69,6 +73,7 @@ export function Desk({ path }: { path: string }) {
       {tab === "keys" && <ApiKeys orgId={org.id} />}
       {tab === "webhooks" && <Webhooks orgId={org.id} />}
       {tab === "wechat" && <Wechat orgId={org.id} />}
+      {tab === "honour" && <Honour orgId={org.id} />}
     </section>
   );
 }
