@@ -58,8 +58,8 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.footprint.purpose import Purpose, PurposeKind
-from backend.points import venues
-from backend.points.models import VenueKind
+from backend.points import ledger, rewards, sponsors, venues
+from backend.points.models import RewardKind, TransferKind, VenueKind
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -112,6 +112,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     lots = seed_inventory(s)
     beneficiaries = {"company": company, "organiser": organiser}
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
+    rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
     return {
         "organisations": 6,
         "users": len(users),
@@ -119,6 +120,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
         "lots": lots,
         "certificates": certified,
         "venues": seed_venues(s, current_app.config["SECRET_KEY"]),
+        "rewards": rewards_on_offer,
     }
 
 
@@ -379,3 +381,62 @@ def seed_venues(s: Session, secret_key: str) -> int:
     for zh, en, kind in DEMO_VENUES:
         venues.create(s, secret_key, org.id, name_zh=zh, name_en=en, kind=kind)
     return len(DEMO_VENUES)
+
+
+# --- sponsors and rewards (issue 21) ---------------------------------------------------------
+
+CITIZEN_PHONE = "+8613800138005"
+MERCHANT_PHONE = "+8613800138021"
+CITIZEN_POINTS = 5000  # confirmed at once, so a newcomer can redeem
+
+
+def seed_rewards(s: Session, operator: User, citizen: User) -> int:
+    """A sponsor (an illustrative district low-carbon alliance) funds ¥1,000 and 50 kg of the
+    Tianfu Greenway CDCER, with a coffee coupon, a metro ride credit and a 1 kg offset on offer;
+    its merchant honours codes; the demo citizen holds 5,000 confirmed points."""
+    alliance = Organisation(name="锦江低碳生活联盟（示例）", kind=OrgKind.company)
+    merchant = User(phone=MERCHANT_PHONE, display_name="钱店员 Merchant")
+    s.add_all([alliance, merchant])
+    s.add(Membership(user=merchant, organisation=alliance, role=Role.member))
+    s.flush()
+    consent.accept_current(s, merchant, list(Document))
+    sponsors.enrol(s, alliance.id, operator.id)
+    rate = current_app.config["POINTS_PER_FEN"]
+    sponsors.fund(s, alliance.id, sponsors.FundingRequest(amount_fen=100_000), operator.id, rate)
+    greenway = s.scalars(select(Project).where(Project.registry_id == "CDCER-LD-001")).one()
+    credits = sponsors.FundingRequest(mass_g=50_000, project_id=greenway.id, memo="示例")
+    sponsors.fund(s, alliance.id, credits, operator.id, rate)
+    now = utcnow()
+    until = now + timedelta(days=365)
+    offers = [
+        (
+            RewardKind.coupon,
+            "蓉城咖啡美式一杯",
+            "An americano at Rongcheng Coffee",
+            1500,
+            200,
+            None,
+        ),
+        (
+            RewardKind.transit,
+            "成都地铁乘车抵扣 2 元",
+            "A ¥2 Chengdu Metro ride credit",
+            2000,
+            500,
+            None,
+        ),
+        (
+            RewardKind.offset,
+            "天府绿道碳中和 1 kg",
+            "1 kg offset, Tianfu Greenway",
+            1000,
+            50,
+            greenway.id,
+        ),
+    ]
+    for kind, zh, en, price, stock, project in offers:
+        new = rewards.NewReward(kind, zh, en, price, stock, now - timedelta(days=1), until, project)
+        rewards.create(s, alliance.id, new)
+    ledger.transfer(s, TransferKind.earn, citizen.id, CITIZEN_POINTS, reference="demo")
+    ledger.transfer(s, TransferKind.confirm, citizen.id, CITIZEN_POINTS, reference="demo")
+    return len(offers)

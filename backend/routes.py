@@ -15,6 +15,7 @@ from backend.orders import routes as orders
 from backend.partners.webhooks import routes as webhooks
 from backend.partners.wechat import routes as wechat
 from backend.payments import routes as payments
+from backend.points import reward_routes
 from backend.points import routes as points
 from backend.stats import routes as stats
 from backend.web.blueprint import Blueprint
@@ -39,6 +40,7 @@ MODULES: tuple[Blueprint, ...] = (
     webhooks.blp,
     courts.blp,
     stats.blp,
+    reward_routes.blp,
 )
 
 

@@ -59,7 +59,8 @@ from harness import BIN, ROOT, Client, enrol_partner, free_port, prepared, sign_
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from backend.points import ledger
+from backend.accounts.models import Organisation, OrgKind
+from backend.points import ledger, sponsors
 from backend.points.models import TransferKind
 from backend.points.partners import HEADER, sign
 
@@ -457,6 +458,16 @@ def partner(port: int) -> tuple[str, str]:
     return key, secret
 
 
+def fund(s: Session, points: int) -> None:
+    """A sponsor funds the citizens' points (the first user records it, 1 point a fen)."""
+    org = Organisation(name="混沌赞助方 Chaos sponsor", kind=OrgKind.company)
+    s.add(org)
+    s.flush()
+    by = int(s.execute(text("SELECT min(id) FROM users")).scalar_one())
+    sponsors.enrol(s, org.id, by)
+    sponsors.fund(s, org.id, sponsors.FundingRequest(amount_fen=points), by, 1)
+
+
 def given_points(url: str, tokens: list[str]) -> list[Citizen]:
     """The signed-in citizens, each given POINTS_EACH through the ledger."""
     engine = create_engine(sqlalchemy_url(url))
@@ -466,6 +477,7 @@ def given_points(url: str, tokens: list[str]) -> list[Citizen]:
         )
         phones = [f"+86139{i:08d}" for i in range(1, len(tokens) + 1)]
         citizens = [Citizen(t, int(ids[p]), p) for t, p in zip(tokens, phones, strict=True)]
+        fund(s, POINTS_EACH * len(citizens))
         for c in citizens:
             ledger.transfer(s, TransferKind.earn, c.user_id, POINTS_EACH, reference="chaos")
             ledger.transfer(s, TransferKind.confirm, c.user_id, POINTS_EACH, reference="chaos")

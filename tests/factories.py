@@ -22,6 +22,7 @@ from backend.credits import inventory
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.inventory import Preferences
 from backend.credits.models import Lot, Project, ProjectType, ReservationStatus, Standard
+from backend.points import sponsors
 from tests.accounts.fake_aliyun_sms import aliyun_settings
 
 _phones = itertools.count(1)
@@ -306,3 +307,20 @@ def open_case(
     assert resp.status_code == 201, resp.get_json()
     out: dict[str, Any] = resp.get_json()
     return out
+
+
+def sponsor(s: Session, name: str = "测试赞助方", *, points: int = 0) -> Organisation:
+    """A sponsor enrolled by an operator; with `points`, a funding of that many (1 fen a point,
+    as if the rate were 1), so earning has a budget."""
+    org = organisation(s, name=name)
+    by = user(s, "运营")
+    sponsors.enrol(s, org.id, by.id)
+    if points:
+        sponsors.fund(s, org.id, sponsors.FundingRequest(amount_fen=points), by.id, 1)
+    s.commit()
+    return org
+
+
+def fund_points(s: Session, points: int = 10**9) -> None:
+    """Fund the points pool (a billion points unless told), for tests about earning."""
+    sponsor(s, "资助方", points=points)

@@ -16,6 +16,8 @@ from backend.core.clock import china_date, utcnow
 from backend.credits.models import GRAMS_PER_TONNE, Lot, Project, Standard
 from backend.credits.schemas import LotFieldsSchema
 from backend.credits.serials import unit
+from backend.points import ledger
+from tests import factories as f
 
 VERRA = re.compile(
     r"^\d+-(?P<a>\d+)-(?P<b>\d+)-VCS-VCU-\d{3}-VER-[A-Z]{2}-\d{1,2}-\d+-"
@@ -112,3 +114,31 @@ def test_vintages_are_plausible_for_each_standard(db_session, seeded):
 def test_the_court_lot_is_the_seed_s_case_at_its_real_scale(db_session, seeded):
     (lot,) = [lot for p, lot in _lots(db_session) if "宝兴" in p.name_zh]
     assert lot.tonnes * GRAMS_PER_TONNE == 24_000 * 1000  # 24,000 kg for six defendants
+
+
+def test_a_newcomer_can_redeem_at_once_and_the_merchant_honour_it(client, db_session, seeded):
+    """The demo citizen holds confirmed points, a sponsor's catalogue has a coffee coupon, a
+    metro ride credit and an offset, and the sponsor's merchant honours the code."""
+    token = f.sign_in(client, demo.CITIZEN_PHONE)
+    citizen = f.bearer(token)
+    assert client.get("/api/v1/wallet", headers=citizen).get_json()["balance"] == 5000
+    items = client.get("/api/v1/rewards").get_json()["items"]
+    assert sorted(i["kind"] for i in items) == ["coupon", "offset", "transit"]
+    assert {i["sponsor"] for i in items} == {"锦江低碳生活联盟（示例）"}
+    offset = next(i for i in items if i["kind"] == "offset")
+    made = client.post(
+        f"/api/v1/rewards/{offset['id']}/redemptions", headers=f.order_headers(token)
+    )
+    assert made.status_code == 201, made.get_json()
+    coffee = next(i for i in items if i["kind"] == "coupon")
+    code = client.post(
+        f"/api/v1/rewards/{coffee['id']}/redemptions", headers=f.order_headers(token)
+    ).get_json()["code"]
+    merchant = f.bearer(f.sign_in(client, demo.MERCHANT_PHONE))
+    honoured = client.post(
+        f"/api/v1/organisations/{coffee['sponsor_id']}/reward-codes/honour",
+        json={"code": code},
+        headers=merchant,
+    )
+    assert honoured.status_code == 201, honoured.get_json()
+    assert ledger.violations(db_session) == []

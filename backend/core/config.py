@@ -168,6 +168,7 @@ class Config:
     PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
     POINTS_VENUE_WINDOW_SECONDS: int = 60  # a venue code's life; the previous one is accepted
+    POINTS_PER_FEN: int = 775  # a sponsor's fen funds what it buys of CDCER (docs/points.md)
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
     WECHAT_TIMESTAMP_WINDOW_SECONDS: int = 300
     # Signing in with WeChat: the official account (OAuth in WeChat's browser), a mini-program.
@@ -258,6 +259,7 @@ class Config:
             PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
             POINTS_VENUE_WINDOW_SECONDS=_int("POINTS_VENUE_WINDOW_SECONDS", 60),
+            POINTS_PER_FEN=_int("POINTS_PER_FEN", 775),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),
             WECHAT_TIMESTAMP_WINDOW_SECONDS=_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300),
             WECHAT_OA_APPID=_str("WECHAT_OA_APPID", ""),

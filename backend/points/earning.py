@@ -11,6 +11,7 @@ bound what it earns. Accepted actions earn into `pending`, confirmed when their 
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Reason(enum.StrEnum):
     already_counted = "already_counted"  # the same trip or venue-day, reported before
     missing_replaces = "missing_replaces"  # a walk counts only as a certified motorised trip
     unknown_replaces = "unknown_replaces"  # a replaced mode the type has no factor for
+    budget_exhausted = "budget_exhausted"  # the sponsors' pool is empty
     # reversals
     already_confirmed = "already_confirmed"  # its window closed: points in the wallet
     already_reversed = "already_reversed"
@@ -178,6 +180,7 @@ def earn(
         out[i] = outcome = _admit(i, r, t, m, source, partner_id, used, accepted, now)
         if r.external_id is not None and outcome.status == "accepted":
             seen[r.external_id] = accepted[-1].row["id"]
+    accepted = _within_budget(s, accepted, out)
     _insert(s, accepted, out)
     ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
     at_once = [a.row["id"] for a in accepted if a.row["confirm_after"] <= now]
@@ -315,6 +318,30 @@ def _admit(
     return Outcome(i, "accepted", action_id=row["id"], points=points, capped=points < grams)
 
 
+def _within_budget(
+    s: Session, accepted: list[_Accepted], out: list[Outcome | None]
+) -> list[_Accepted]:
+    """Cut the batch to what the sponsors' pool still holds (locked, after the people): in the
+    order reported, an action gets what is left (`capped`), and once nothing is, it is rejected
+    as `budget_exhausted`."""
+    if not accepted:
+        return accepted
+    left, kept = ledger.pool_left(s), []
+    for a in accepted:
+        points = min(a.row["points"], left)
+        if points <= 0:
+            out[a.index] = _reject(a.index, Reason.budget_exhausted)
+            continue
+        if points < a.row["points"]:
+            a.row["points"] = points
+            out[a.index] = dataclasses.replace(
+                cast(Outcome, out[a.index]), points=points, capped=True
+            )
+        left -= points
+        kept.append(a)
+    return kept
+
+
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
     """One executemany INSERT for the batch; a row another batch got in first (the same
     external id or trip) is not inserted and comes back as a duplicate."""
@@ -375,8 +402,8 @@ def _confirm(s: Session, ids: Any) -> int:
 def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
     """Withdraw a partner's actions still in their window: new ledger entries, never edits.
 
-    One UPDATE takes them all; the ledger then moves each person's points in user id order,
-    the lock order every points transaction follows.
+    One UPDATE takes them all; the people's accounts are locked in user id order, then each
+    person's points move back to the pool: the lock order every points transaction follows.
     """
     wanted = list(dict.fromkeys(external_ids))
     taken = s.execute(
@@ -389,6 +416,8 @@ def reverse(s: Session, partner_id: int, external_ids: list[str]) -> Batch:
         .values(status=ActionStatus.reversed)
         .returning(ACTIONS.c.external_id, ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
     ).all()
+    # the people's accounts first, in user id order, then the pool (each reversal's trigger)
+    ledger.lock(s, ledger.open_accounts(s, AccountKind.pending, sorted({r.user_id for r in taken})))
     for _, action_id, user_id, points in sorted(taken, key=lambda r: (r.user_id, r.id)):
         if points:
             ledger.transfer(s, TransferKind.reverse, user_id, points, reference=action_id)

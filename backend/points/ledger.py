@@ -5,7 +5,7 @@ so concurrent spends queue on its row lock and can never overdraw it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -14,10 +14,20 @@ from backend.core.clock import utcnow
 from backend.core.db import upsert
 from backend.core.errors import Conflict
 from backend.core.messages import Coded
-from backend.points.models import SYSTEM, AccountKind, PointAccount, PointTransfer, TransferKind
+from backend.points.models import (
+    SYSTEM,
+    AccountKind,
+    Funding,
+    PointAccount,
+    PointTransfer,
+    Pool,
+    TransferKind,
+)
 
 ACCOUNTS = cast(Table, PointAccount.__table__)
 TRANSFERS = cast(Table, PointTransfer.__table__)
+POOL = cast(Table, Pool.__table__)
+FUNDINGS = cast(Table, Funding.__table__)
 FLOWS: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
     TransferKind.earn: (AccountKind.issued, AccountKind.pending),
     TransferKind.confirm: (AccountKind.pending, AccountKind.wallet),
@@ -29,6 +39,25 @@ FLOWS: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
 
 class InsufficientPoints(Conflict):
     slug, title = "insufficient-points", "Not enough points"
+
+
+class BudgetExhausted(Conflict):
+    slug, title = "budget-exhausted", "The sponsors' budget is spent"
+
+
+def pool_left(s: Session) -> int:
+    """Points funded and not yet earned, the pool's row locked until the transaction ends.
+
+    Every points transaction locks the people's accounts first (in user id order) and the
+    pool last, so they never deadlock."""
+    return int(
+        s.execute(select(POOL.c.balance).where(POOL.c.id == 1).with_for_update()).scalar_one()
+    )
+
+
+def pool_balance(s: Session) -> int:
+    """The pool as last committed (no lock), for statistics."""
+    return int(s.scalar(select(POOL.c.balance).where(POOL.c.id == 1)) or 0)
 
 
 ACCOUNT_WORDS = {kind: f"points.account.{kind.value}" for kind in AccountKind if kind not in SYSTEM}
@@ -55,8 +84,9 @@ def transfer(
     """Move `amount` along the flow of `kind` for a person; 409 if the giver lacks it.
 
     Only a person's accounts keep a stored balance. The system accounts (issued, redeemed,
-    expired) are derived from their transfers, so no global row is locked by every batch, and
-    a transaction only ever locks person accounts: with several people, in user id order.
+    expired) are derived from their transfers, so no global row is locked by every batch: a
+    transaction locks person accounts (with several people, in user id order), and earning or
+    reversing then the sponsors' pool (`pool_left`, and its trigger), last.
     """
     if amount <= 0:
         raise ValueError("a transfer moves a positive amount")
@@ -79,6 +109,8 @@ def transfer(
                 params={"amount": amount, "account": Coded(ACCOUNT_WORDS[source])},
                 account=source.value,
             )
+    if kind == TransferKind.earn and pool_left(s) < amount:  # the CHECK would refuse it too
+        raise BudgetExhausted("points.budget_exhausted", params={"amount": amount})
     s.execute(
         insert(TRANSFERS).values(
             kind=kind,
@@ -130,7 +162,8 @@ CREDIT = (
 def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], reference: str) -> None:
     """Issue points into many people's pending accounts (already locked): two statements.
 
-    Nothing can overdraw: the source is the system `issued` account, whose balance is derived.
+    The caller made sure the pool holds them (`pool_left`); the pool's trigger takes them out,
+    and its CHECK refuses a batch that would overdraw it.
     """
     if not points:
         return
@@ -193,6 +226,7 @@ def violations(s: Session) -> list[str]:
         .outerjoin(moved_in, moved_in.c.acc == ACCOUNTS.c.id)
         .outerjoin(moved_out, moved_out.c.acc == ACCOUNTS.c.id)
     ).all()
+    found += _pool_violations(s, rows)
     for acc, kind, balance, from_ledger in rows:
         if kind in SYSTEM:
             if kind != AccountKind.issued and from_ledger < 0:
@@ -202,4 +236,20 @@ def violations(s: Session) -> list[str]:
             found.append(f"point account {acc} ({kind}): balance {balance}, ledger {from_ledger}")
         if balance < 0:
             found.append(f"point account {acc} ({kind}) is negative: {balance}")
+    return found
+
+
+def _pool_violations(s: Session, rows: Any) -> list[str]:
+    """What sponsors funded is exactly the pool plus every point issued from it (earned less
+    reversed, the `issued` account's derived balance negated), and the pool is not negative."""
+    issued = sum(-int(g) for _, kind, _, g in rows if kind == AccountKind.issued)
+    funded = int(s.scalar(select(func.coalesce(func.sum(FUNDINGS.c.points), 0))) or 0)
+    pool = s.scalar(select(POOL.c.balance).where(POOL.c.id == 1))
+    if pool is None:
+        return ["the point pool's row is missing"]
+    found = []
+    if funded != pool + issued:
+        found.append(f"funded {funded} != pool {pool} + issued {issued}")
+    if pool < 0:
+        found.append(f"the point pool is negative: {pool}")
     return found

@@ -22,8 +22,9 @@ from sqlalchemy import (
     String,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.accounts.models import Organisation
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
 
@@ -193,3 +194,158 @@ class Venue(Base):
     secret_sealed: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- sponsors and rewards (issue 21) -------------------------------------------------------
+
+
+class FundingKind(enum.StrEnum):
+    money = "money"  # fen paid by the sponsor, points at the configured rate
+    credits = "credits"  # grams of the sponsor's credits, 1 point a gram
+    opening = "opening"  # points issued before sponsors existed (migration 0023), no sponsor
+
+
+class Pool(Base):
+    """The one row of points funded by sponsors and not yet earned. Triggers keep it: a
+    funding adds its points, an `earn` transfer takes its amount, a `reverse` gives it back;
+    the CHECK refuses to go below zero, so what was ever earned never exceeds what was funded."""
+
+    __tablename__ = "point_pool"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Sponsor(Base):
+    """An organisation that funds the rewards budget, enrolled by an operator."""
+
+    __tablename__ = "point_sponsors"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True
+    )
+    enrolled_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class SponsorCredits(Base):
+    """Grams of a sponsor's credits of one project, funded and not yet retired for its offset
+    rewards: an offset takes its grams here first (never below zero), then retires them."""
+
+    __tablename__ = "point_sponsor_credits"
+    __table_args__ = (CheckConstraint("left_g >= 0", name="left_not_negative"),)
+
+    sponsor_id: Mapped[int] = mapped_column(
+        ForeignKey("point_sponsors.organisation_id"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    left_g: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Funding(Base):
+    """One funding of the pool, with the points it granted (its `fund` transfer carries the
+    same amount, reference `funding:<id>`). Append-only."""
+
+    __tablename__ = "point_fundings"
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points_positive"),
+        CheckConstraint(
+            "(kind = 'money') = (amount_fen IS NOT NULL AND points_per_fen IS NOT NULL)",
+            name="money",
+        ),
+        CheckConstraint(
+            "(kind = 'credits') = (mass_g IS NOT NULL AND project_id IS NOT NULL)"
+            " AND (mass_g IS NULL OR mass_g = points)",
+            name="credits",
+        ),
+        CheckConstraint("(kind = 'opening') = (sponsor_id IS NULL)", name="sponsor"),
+        CheckConstraint("amount_fen IS NULL OR amount_fen > 0", name="amount_positive"),
+        Index("ix_point_fundings_sponsor", "sponsor_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    kind: Mapped[FundingKind] = mapped_column(str_enum(FundingKind, "funding_kind", 10))
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    points_per_fen: Mapped[int | None] = mapped_column(Integer)
+    mass_g: Mapped[int | None] = mapped_column(BigInteger)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    funded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    funded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    memo: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RewardKind(enum.StrEnum):
+    coupon = "coupon"  # a coupon code at the sponsor's shops
+    transit = "transit"  # a ride credit through a transit partner
+    ticket = "ticket"  # a venue ticket
+    offset = "offset"  # credits retired from the sponsor's, with a personal certificate
+
+
+class Reward(Base):
+    """One item of the catalogue: what it costs in points and how many are left (never
+    negative). An offset retires `price_points` grams of the sponsor's credits of `project_id`."""
+
+    __tablename__ = "rewards"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price_points > 0", name="price_positive"),
+        CheckConstraint("(kind = 'offset') = (project_id IS NOT NULL)", name="offset_project"),
+        CheckConstraint("valid_until > valid_from", name="validity"),
+        Index("ix_rewards_sponsor", "sponsor_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    kind: Mapped[RewardKind] = mapped_column(str_enum(RewardKind, "reward_kind", 10))
+    title_zh: Mapped[str] = mapped_column(String(100))
+    title_en: Mapped[str] = mapped_column(String(100))
+    price_points: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(BigInteger)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sponsor: Mapped[Sponsor] = relationship()
+
+
+class RewardRedemption(Base):
+    """Points spent on one reward: a code a merchant honours once, or (an offset) the
+    certificate of the credits retired."""
+
+    __tablename__ = "reward_redemptions"
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points_positive"),
+        CheckConstraint("(code IS NULL) <> (certificate_number IS NULL)", name="code_or_cert"),
+        Index("ix_reward_redemptions_user", "user_id", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reward_id: Mapped[str] = mapped_column(ForeignKey("rewards.id"), index=True)
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Honour(Base):
+    """A redemption code honoured by a merchant of the sponsor: UNIQUE on the redemption, so
+    once ever; append-only."""
+
+    __tablename__ = "reward_honours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    redemption_id: Mapped[str] = mapped_column(ForeignKey("reward_redemptions.id"), unique=True)
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    honoured_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    honoured_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,6 +6,8 @@ from flask import Response, request
 from flask.views import MethodView
 
 from backend.core import db
+from backend.points import sponsors
+from backend.points.reward_schemas import PointsTotalsSchema
 from backend.stats import charts, services
 from backend.stats.report import MarketReport
 from backend.stats.schemas import MarketReportSchema, ReportQuery, ReportQuerySchema
@@ -46,3 +48,12 @@ class ReportChart(MethodView):
             return Response(status=304, headers=headers)
         png = charts.CACHE.get(key, lambda: charts.render(chart, report))
         return Response(png.body, mimetype="image/png", headers=headers)
+
+
+@blp.route("/stats/points")
+class PointsTotals(MethodView):
+    @blp.response(200, PointsTotalsSchema)
+    def get(self) -> sponsors.Totals:
+        """Points funded by sponsors, issued, in circulation, redeemed and expired; each
+        sponsor's budget and what of it was spent."""
+        return sponsors.totals(db.session())

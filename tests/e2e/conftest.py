@@ -37,6 +37,7 @@ from backend.core import db, uow
 from backend.core.migrate import upgrade
 from backend.points import ledger, venues
 from backend.points.models import TransferKind, Venue
+from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -80,6 +81,7 @@ class Live:
         """Earn and confirm points for a person, as a partner batch and the worker would."""
         with self.app.app_context(), uow.transaction(db.session()) as s:
             user = s.query(User).filter_by(phone=phone).one()
+            f.fund_points(s, points)
             ledger.transfer(s, TransferKind.earn, user.id, points, reference="e2e")
             ledger.transfer(s, TransferKind.confirm, user.id, points, reference="e2e")
 
@@ -152,8 +154,15 @@ def serving(build: Callable[[str], Flask]) -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("e2e")
-    # the desk registers a loopback webhook receiver
-    with serving(lambda url: e2e_app(tmp, url, WEBHOOK_ALLOW_PRIVATE_TARGETS=True)) as running:
+    # the desk registers a loopback webhook receiver; the demo people sign in from one address
+    # many times in a session (rate limits are tested in tests/accounts)
+    limits: dict[str, Any] = {
+        f"RATELIMIT_{k}": "1000 per minute"
+        for k in ("OTP_PER_PHONE", "OTP_PER_IP", "SIGNIN_PER_PHONE", "SIGNIN_PER_IP")
+    }
+    with serving(
+        lambda url: e2e_app(tmp, url, WEBHOOK_ALLOW_PRIVATE_TARGETS=True, **limits)
+    ) as running:
         yield running
 
 

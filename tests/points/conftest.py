@@ -42,6 +42,8 @@ class Partner:
 
 @pytest.fixture
 def partner(client: FlaskClient, db_session: Session) -> Partner:
+    """A partner, and sponsors' funding for what it reports."""
+    f.fund_points(db_session)
     admin = f.user(db_session)
     org = f.organisation(db_session, name="成都地铁 Chengdu Metro", admin=admin)
     key = f.api_key(client, f.sign_in(client, admin.phone), org.id, ["points:report"])

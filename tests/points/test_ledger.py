@@ -13,6 +13,7 @@ from tests import factories as f
 
 
 def test_points_flow_from_issued_through_pending_to_wallet_and_out(db_session):
+    f.fund_points(db_session)
     u = f.user(db_session)
     ledger.transfer(db_session, TransferKind.earn, u.id, 500, reference="act_1")
     ledger.transfer(db_session, TransferKind.earn, u.id, 100, reference="act_2")
@@ -26,6 +27,7 @@ def test_points_flow_from_issued_through_pending_to_wallet_and_out(db_session):
 
 
 def test_a_spend_beyond_the_balance_is_refused_and_changes_nothing(db_session):
+    f.fund_points(db_session)
     u = f.user(db_session)
     ledger.transfer(db_session, TransferKind.earn, u.id, 50)
     ledger.transfer(db_session, TransferKind.confirm, u.id, 50)
@@ -47,6 +49,7 @@ def test_the_database_refuses_a_negative_wallet_even_past_python(db_session):
 
 
 def test_transfers_can_be_neither_changed_nor_deleted(db_session):
+    f.fund_points(db_session)
     u = f.user(db_session)
     ledger.transfer(db_session, TransferKind.earn, u.id, 10)
     db_session.commit()
@@ -57,6 +60,7 @@ def test_transfers_can_be_neither_changed_nor_deleted(db_session):
 
 
 def test_the_check_finds_a_balance_that_disagrees_with_its_transfers(db_session):
+    f.fund_points(db_session)
     u = f.user(db_session)
     ledger.transfer(db_session, TransferKind.earn, u.id, 10)
     db_session.execute(
@@ -76,6 +80,7 @@ def test_amounts_must_be_positive(db_session):
 
 
 def test_points_check_command_reports_a_healthy_ledger(app, db_session):
+    f.fund_points(db_session)
     u = f.user(db_session)
     ledger.transfer(db_session, TransferKind.earn, u.id, 10)
     db_session.commit()

@@ -33,6 +33,7 @@ THREADS = 20
 def wallet_owner(committing) -> int:
     """A person with 10,000 confirmed points, really committed (removed by `committing`)."""
     with committing() as s:
+        f.fund_points(s, 10_000)
         user_id = f.user(s).id
         ledger.transfer(s, TransferKind.earn, user_id, 10_000)
         ledger.transfer(s, TransferKind.confirm, user_id, 10_000)
@@ -91,6 +92,7 @@ def test_batches_and_reversals_at_once_never_deadlock(committing):
     """Earning locks each person's pending account in user order; reversals follow the same
     order, and no system row is locked, so concurrent batches and reversals never deadlock."""
     with committing() as s:
+        f.fund_points(s)
         partner = f.organisation(s, name="并发伙伴").id
         users = [f.user(s).id for _ in range(12)]
     m = methodology.load()

@@ -1,18 +1,28 @@
-"""A hypothesis state machine over earn, confirm, reverse, redeem and expire: every balance
-matches a model, none goes negative, and the ledger's own check holds after each step."""
+"""A hypothesis state machine over sponsors' funding, earn, confirm, reverse, redeem, expire,
+redeeming a catalogue item and a merchant honouring its code: every balance matches a model,
+none goes negative, nothing is earned beyond the funding, every code is honoured at most once,
+and the ledger's own check holds after each step."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.core import uow
-from backend.points import ledger
-from backend.points.ledger import InsufficientPoints
-from backend.points.models import TransferKind
+from backend.core.clock import utcnow
+from backend.points import honour, ledger, methodology, rewards, sponsors
+from backend.points.honour import AlreadyHonoured
+from backend.points.ledger import BudgetExhausted, InsufficientPoints
+from backend.points.models import Honour, Reward, RewardKind, TransferKind
 from tests import factories as f
+
+PRICE, STOCK = 700, 4
 
 amounts = st.integers(1, 5_000)
 people = st.integers(0, 1)
@@ -25,25 +35,55 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        self.sponsor = f.sponsor(self.s, "模型赞助方").id
+        self.by = f.user(self.s).id
         self.users = [f.user(self.s).id for _ in range(2)]
         self.model = {u: {"pending": 0, "wallet": 0} for u in self.users}
+        # the test's session outlives an example: the pool and the honours are counted from here
+        self.pool, self.stock = ledger.pool_balance(self.s), STOCK
+        self.honours_before = self._honours()
+        self.codes: list[str] = []
+        self.honoured: set[str] = set()
+        now = utcnow()
+        self.reward = rewards.create(
+            self.s,
+            self.sponsor,
+            rewards.NewReward(
+                RewardKind.coupon,
+                "券",
+                "Coupon",
+                PRICE,
+                STOCK,
+                now - timedelta(days=1),
+                now + timedelta(days=1),
+            ),
+        ).id
 
     def _move(
         self, kind: TransferKind, who: int, amount: int, source: str | None, target: str | None
     ) -> None:
-        have = self.model[who][source] if source else None
+        have = self.model[who][source] if source else self.pool
         try:
             with uow.savepoint(self.s):  # a refused transfer leaves nothing behind
                 ledger.transfer(self.s, kind, who, amount)
-        except InsufficientPoints:
-            assert have is not None
+        except (InsufficientPoints, BudgetExhausted):
             assert have < amount
             return
-        assert have is None or have >= amount
+        assert have >= amount
         if source:
             self.model[who][source] -= amount
+        else:
+            self.pool -= amount
         if target:
             self.model[who][target] += amount
+        elif kind == TransferKind.reverse:
+            self.pool += amount
+
+    @rule(amount=amounts)
+    def fund(self, amount: int) -> None:
+        request = sponsors.FundingRequest(amount_fen=amount)
+        sponsors.fund(self.s, self.sponsor, request, self.by, 1)
+        self.pool += amount
 
     @rule(who=people, amount=amounts)
     def earn(self, who: int, amount: int) -> None:
@@ -68,12 +108,52 @@ class LedgerMachine(RuleBasedStateMachine):
         if left:
             self._move(TransferKind.expire, user, left, "wallet", None)
 
+    @rule(who=people)
+    def redeem_reward(self, who: int) -> None:
+        user = self.s.get_one(User, self.users[who])
+        wallet = self.model[user.id]["wallet"]
+        try:
+            with uow.savepoint(self.s):
+                got = rewards.redeem(self.s, user, self.reward, None, methodology.load())  # type: ignore[arg-type]
+        except (InsufficientPoints, rewards.OutOfStock):
+            assert wallet < PRICE or self.stock == 0
+            return
+        assert got.code is not None
+        assert wallet >= PRICE
+        assert self.stock > 0
+        self.model[user.id]["wallet"] -= PRICE
+        self.stock -= 1
+        self.codes.append(got.code)
+
+    @rule(pick=st.integers(0, STOCK - 1))
+    def honour_code(self, pick: int) -> None:
+        if pick >= len(self.codes):
+            return
+        code = self.codes[pick]
+        try:
+            with uow.savepoint(self.s):
+                honour.honour(self.s, self.sponsor, code, self.by)
+        except AlreadyHonoured:
+            assert code in self.honoured
+            return
+        assert code not in self.honoured
+        self.honoured.add(code)
+
     @invariant()
     def agrees(self) -> None:
         for user, expected in self.model.items():
             got = ledger.balances(self.s, user)
             assert (got.pending, got.wallet) == (expected["pending"], expected["wallet"])
-        assert ledger.violations(self.s) == []
+        assert ledger.pool_balance(self.s) == self.pool >= 0
+        assert ledger.violations(self.s) == []  # among them: funded == pool + issued
+
+    @invariant()
+    def each_code_is_honoured_at_most_once(self) -> None:
+        assert self.s.get_one(Reward, self.reward).stock == self.stock >= 0
+        assert self._honours() - self.honours_before == len(self.honoured) <= len(self.codes)
+
+    def _honours(self) -> int:
+        return int(self.s.scalar(select(func.count()).select_from(Honour)) or 0)
 
 
 def test_ledger_state_machine(db_session):

@@ -16,6 +16,7 @@ from tests.core.test_messages import LATIN_WORD
 
 
 def give_points(db_session, user_id: int, points: int) -> None:
+    f.fund_points(db_session, points)
     ledger.transfer(db_session, TransferKind.earn, user_id, points)
     ledger.transfer(db_session, TransferKind.confirm, user_id, points)
     db_session.commit()
@@ -27,6 +28,9 @@ def earning_action(db_session, user_id: int) -> int:
     walk = earning.Reported(
         user_id, "walk", Decimal(2), start, start + timedelta(minutes=25), replaces="car"
     )
+    """One walk of 5,000 steps, pending until its window closes; its points."""
+    f.fund_points(db_session)
+    walk = earning.Reported(user_id, "walk", Decimal(5000), utcnow() - timedelta(hours=1))
     earning.earn(db_session, [walk], methodology.load(), source=ActionSource.partner)
     return ledger.balances(db_session, user_id).pending
 

@@ -715,6 +715,7 @@ MATRIX: list[Row] = [
     ),
     row("GET", "/api/v1/ledger", public(200), "the ledger is public (no names)"),
     row("GET", "/api/v1/stats", public(200), "public statistics"),
+    row("GET", "/api/v1/stats/points", public(200), "public points totals and sponsor budgets"),
     row(
         "GET",
         "/api/v1/stats/report",
@@ -803,6 +804,77 @@ MATRIX: list[Row] = [
         acme_staff(200),
         "the venue's current code: its staff (Acme's people) and operators; keys are not staff",
         lambda w, c: Req(f"/api/v1/venues/{w['venue']}/code"),
+    ),
+    # --- points: sponsors and rewards ---------------------------------------------------------
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/sponsor",
+        operator(201),
+        "operators enrol sponsors",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/sponsor"),
+    ),
+    row(
+        "GET",
+        "/api/v1/organisations/{org_id}/sponsor",
+        expect(anon=401, people=404, keys=401, organiser=200, org_admin=200, operator=200),
+        "the sponsor's budget: its members (any role) and operators; keys are not people",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/sponsor"),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/sponsor/fundings",
+        operator(201),
+        "operators record a sponsor's funding",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/sponsor/fundings", json={"amount_fen": 1}
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/rewards",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=201, operator=201),
+        "the sponsor's admins (a plain member is known: 403) and operators add rewards",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/rewards",
+            json={
+                "kind": "ticket",
+                "title_zh": "场馆门票",
+                "title_en": "Ticket",
+                "price_points": 10,
+                "stock": 1,
+                "valid_from": "2026-01-01T00:00:00+08:00",
+                "valid_until": "2099-01-01T00:00:00+08:00",
+            },
+        ),
+    ),
+    row("GET", "/api/v1/rewards", public(200), "the catalogue is public"),
+    row(
+        "POST",
+        "/api/v1/rewards/{reward_id}/redemptions",
+        person(409, citizen=201),
+        "a person spends their own points: only the citizen has any (others 409)",
+        lambda w, c: Req(f"/api/v1/rewards/{w['reward']}/redemptions", headers=idem()),
+    ),
+    row("GET", "/api/v1/wallet/rewards", person(200), "a person's own rewards and codes"),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/reward-codes/lookup",
+        expect(anon=401, people=404, keys=401, organiser=200, org_admin=200, operator=200),
+        "the sponsor's merchants (any member) and operators; other people 404",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/reward-codes/lookup",
+            json={"code": w["reward_code"]},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/reward-codes/honour",
+        expect(anon=401, people=404, keys=401, organiser=201, org_admin=201, operator=201),
+        "the sponsor's merchants honour its codes (each cell rolls back, so each is the first)",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/reward-codes/honour",
+            json={"code": w["reward_code"]},
+        ),
     ),
     # --- partners: WeChat -------------------------------------------------------------------
     row(

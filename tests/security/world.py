@@ -15,6 +15,7 @@ owned by each of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -108,6 +109,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     w.tokens[CITIZEN] = f.sign_in(client, citizen.phone)
     ids["citizen_user"] = citizen.id
     ids["citizen_phone"] = citizen.phone
+    f.fund_points(s)  # the citizen's points, and the partner's trips below
     ledger.transfer(s, TransferKind.earn, citizen.id, 5000, reference="security")
     ledger.transfer(s, TransferKind.confirm, citizen.id, 5000, reference="security")
     s.commit()
@@ -237,4 +239,31 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
         201,
     )
     ids["venue"] = venue["id"]
+    _sponsor(client, w, acme.id, op)
     return w
+
+
+def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:
+    """Acme sponsors rewards: a coffee coupon of 100 points, one already redeemed by the
+    citizen (its code for the merchant rows)."""
+    _ok(client.post(f"/api/v1/organisations/{acme}/sponsor", headers=op), 201)
+    funding = {"amount_fen": 100}
+    _ok(
+        client.post(f"/api/v1/organisations/{acme}/sponsor/fundings", json=funding, headers=op), 201
+    )
+    now = datetime.now(UTC)
+    reward = {
+        "kind": "coupon",
+        "title_zh": "咖啡券",
+        "title_en": "Coffee",
+        "price_points": 100,
+        "stock": 100,
+        "valid_from": (now - timedelta(days=1)).isoformat(),
+        "valid_until": (now + timedelta(days=30)).isoformat(),
+    }
+    made = _ok(client.post(f"/api/v1/organisations/{acme}/rewards", json=reward, headers=op), 201)
+    w.ids["reward"] = made["id"]
+    got = client.post(
+        f"/api/v1/rewards/{made['id']}/redemptions", headers=f.order_headers(w.tokens[CITIZEN])
+    )
+    w.ids["reward_code"] = _ok(got, 201)["code"]

@@ -80,6 +80,7 @@ def test_report_tables_are_the_grams_we_neutralised(client, db_session, buyer, c
     )
     buy(cer, datetime(2041, 7, 1, tzinfo=UTC), mass_g=1_234_567, beneficiary="李四")
     # a citizen redeems 3,000 points (1 g each) of CDCER on 2041-12-31 23:59 in China
+    f.fund_points(db_session, 3000)
     ledger.transfer(db_session, TransferKind.earn, buyer.user.id, 3000)
     ledger.transfer(db_session, TransferKind.confirm, buyer.user.id, 3000)
     db_session.commit()

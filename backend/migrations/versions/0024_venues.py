@@ -1,7 +1,7 @@
 """points: low-carbon venues whose rotating signed codes citizens scan to check in
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-19 09:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0024"
-down_revision: str | Sequence[str] | None = "0022"
+down_revision: str | Sequence[str] | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

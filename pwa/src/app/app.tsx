@@ -15,6 +15,7 @@ import { CourtPurchase } from "./screens/CourtPurchase";
 import { Home } from "./screens/Home";
 import { Legal } from "./screens/Legal";
 import { Me } from "./screens/Me";
+import { Rewards } from "./screens/Rewards";
 import { SignIn } from "./screens/SignIn";
 import { WechatCallback } from "./screens/WechatCallback";
 import { Stats } from "./screens/Stats";
@@ -67,6 +68,7 @@ function Screen() {
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
   if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
+  if (match("/rewards", path)) return <Rewards />;
   if (match("/stats", path)) return <Stats />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;

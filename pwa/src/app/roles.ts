@@ -28,7 +28,7 @@ export const actingCourts = (me: Me | null): OrgRef[] =>
 export const seesCourts = (me: Me | null): boolean =>
   !!me?.operator || having(me, (m) => m.organisation!.kind === "court").length > 0;
 
-/** Organisations whose desk I open: those I administer, and those whose venues I staff (a
- * member of any role; courts have no venues). Members see only the venues' check-in codes. */
+/** Organisations whose desk I open: those I administer, and any other I belong to in any role
+ * (courts aside): members see its venues' check-in codes and honour its reward codes. */
 export const staffOrgs = (me: Me | null): OrgRef[] =>
   having(me, (m) => (m.roles ?? []).includes("admin") || m.organisation!.kind !== "court");

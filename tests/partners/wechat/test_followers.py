@@ -53,6 +53,7 @@ def test_wallet_asks_to_link_then_shows_the_linked_users_points(client, db_sessi
     first = wechat.reply(wechat.text("积分"))
     assert "绑定点点账号" in first["Content"]
     token = link_token(first)
+    f.fund_points(db_session, 120)
     ledger.transfer(db_session, TransferKind.earn, buyer.user.id, 120)
     ledger.transfer(db_session, TransferKind.confirm, buyer.user.id, 100)
     db_session.commit()

@@ -4777,6 +4777,445 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Points funded by sponsors, issued, in circulation, redeemed and expired; each
+         *     sponsor's budget and what of it was spent.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PointsTotals"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/sponsor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** The sponsor's budget: funded, spent on its rewards, credits left (its members). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Budget"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Make an organisation a sponsor of the rewards budget (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sponsor"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/sponsor/fundings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a sponsor's funding, in fen or grams of its credits, and the points it grants
+         *     (operators).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FundingRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Funding"];
+                    };
+                };
+                /** @description The credits are not in the inventory */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an item to the sponsor's catalogue (its admins, operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewReward"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reward"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every reward on offer now, with its price in points and what is left. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Catalogue"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rewards/{reward_id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reward_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend points on one of this reward: a code for the merchant, or (an offset) a
+         *     certificate.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    reward_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RewardRedemption"];
+                    };
+                };
+                /** @description Not enough points, out of stock, or not on offer */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallet/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My rewards, newest first, with their codes. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RewardRedemptionPage"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/reward-codes/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a code of this sponsor is for, and whether it was honoured (its members). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Code"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodeView"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{org_id}/reward-codes/honour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Honour a code of this sponsor, once ever (its members). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Code"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodeView"];
+                    };
+                };
+                /** @description Already honoured: `honoured_at` says when */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6146,7 +6585,7 @@ export interface components {
              * @description Why it earned nothing (a code; the app has a message for each)
              * @enum {string|null}
              */
-            reason?: "unknown_user" | "no_travel_consent" | "unknown_type" | "not_self_reportable" | "units_not_positive" | "in_the_future" | "too_old" | "implausible_units" | "implausible_distance" | "missing_or_bad_ended_at" | "implausible_speed" | "missing_venue" | "daily_cap_reached" | "too_small" | "already_counted" | "missing_replaces" | "unknown_replaces" | "already_confirmed" | "already_reversed" | "not_found" | null;
+            reason?: "unknown_user" | "no_travel_consent" | "unknown_type" | "not_self_reportable" | "units_not_positive" | "in_the_future" | "too_old" | "implausible_units" | "implausible_distance" | "missing_or_bad_ended_at" | "implausible_speed" | "missing_venue" | "daily_cap_reached" | "too_small" | "already_counted" | "missing_replaces" | "unknown_replaces" | "budget_exhausted" | "already_confirmed" | "already_reversed" | "not_found" | null;
             action_id?: string | null;
             points?: number;
             /** @description Fewer points than the reduction: a cap */
@@ -6784,6 +7223,128 @@ export interface components {
             by_province?: components["schemas"]["ReportRow"][];
             by_month?: components["schemas"]["ReportMonth"][];
             top_projects?: components["schemas"]["ReportProject"][];
+        };
+        Budget: {
+            organisation_id?: number;
+            name?: string;
+            funded_points?: number;
+            funded_fen?: number;
+            funded_credits_g?: number;
+            credits_left_g?: number;
+            /** @description Points spent on its rewards */
+            spent_points?: number;
+            redemptions?: number;
+        };
+        PointsTotals: {
+            /** @description Points sponsors funded */
+            funded?: number;
+            /** @description Funded, not yet earned */
+            pool?: number;
+            /** @description Earned, less reversed */
+            issued?: number;
+            /** @description Pending and in wallets */
+            circulating?: number;
+            redeemed?: number;
+            expired?: number;
+            sponsors?: components["schemas"]["Budget"][];
+        };
+        Sponsor: {
+            organisation_id?: number;
+            /** Format: date-time */
+            enrolled_at?: string;
+        };
+        FundingRequest: {
+            /** @description Money paid by the sponsor, in fen */
+            amount_fen?: number;
+            /** @description Grams of the sponsor's credits of project_id */
+            mass_g?: number;
+            project_id?: number;
+            /**
+             * @description e.g. the contract
+             * @default
+             */
+            memo: string;
+        };
+        Funding: {
+            id?: number;
+            sponsor_id?: number;
+            /** @description money or credits */
+            kind?: string;
+            amount_fen?: number | null;
+            points_per_fen?: number | null;
+            mass_g?: number | null;
+            project_id?: number | null;
+            /** @description Points it added to the pool */
+            points?: number;
+            funded_by_id?: number | null;
+            /** Format: date-time */
+            funded_at?: string;
+            memo?: string;
+        };
+        NewReward: {
+            /** @enum {string} */
+            kind: "coupon" | "transit" | "ticket" | "offset";
+            title_zh: string;
+            title_en: string;
+            price_points: number;
+            stock: number;
+            /** Format: date-time */
+            valid_from: string;
+            /** Format: date-time */
+            valid_until: string;
+            /** @description Offsets: the project of the credits funded */
+            project_id?: number;
+        };
+        Reward: {
+            id?: string;
+            sponsor_id?: number;
+            /** @description The sponsor's name */
+            sponsor?: string;
+            /** @description coupon, transit, ticket or offset */
+            kind?: string;
+            title_zh?: string;
+            title_en?: string;
+            price_points?: number;
+            stock?: number;
+            project_id?: number | null;
+            /** Format: date-time */
+            valid_from?: string;
+            /** Format: date-time */
+            valid_until?: string;
+        };
+        Catalogue: {
+            items?: components["schemas"]["Reward"][];
+        };
+        RewardRedemption: {
+            id?: string;
+            reward_id?: string;
+            points?: number;
+            /** @description Show it to the merchant (offsets: none) */
+            code?: string | null;
+            /** @description Offsets */
+            certificate_number?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        RewardRedemptionPage: {
+            items?: components["schemas"]["RewardRedemption"][];
+        };
+        Code: {
+            code: string;
+        };
+        CodeView: {
+            code?: string;
+            reward_id?: string;
+            title_zh?: string;
+            title_en?: string;
+            points?: number;
+            /** Format: date-time */
+            redeemed_at?: string;
+            /**
+             * Format: date-time
+             * @description Null until honoured
+             */
+            honoured_at?: string | null;
         };
     };
     responses: {

@@ -1,5 +1,5 @@
-// The ways into the organisation and court desks, only for people with those roles (a venue's
-// staff open their organisation's desk for its check-in codes).
+// The ways into the organisation and court desks, only for people with those roles (any member
+// opens their organisation's desk: a venue's check-in codes, a sponsor's reward codes).
 import type { Me } from "../api/types";
 import { t } from "../i18n";
 import { adminOrgs, seesCourts, staffOrgs } from "../roles";
@@ -25,7 +25,7 @@ export function WorkLinks({ who }: { who: Me | null }) {
           <li key={o.id}>
             <a class="list-item" href={`/org/${o.id}`}>
               <span class="list-title">{o.name}</span>
-              <span class="list-meta">{t(admin.has(o.id) ? "me.manageOrg" : "me.venueStaff")}</span>
+              <span class="list-meta">{t(admin.has(o.id) ? "me.manageOrg" : "me.memberDesk")}</span>
             </a>
           </li>
         ))}

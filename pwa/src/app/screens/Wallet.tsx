@@ -92,6 +92,10 @@ export function Wallet() {
         </div>
         <p class="hint">{t("wallet.rule")}</p>
       </div>
+      <a class="card link-card" href="/rewards" data-testid="to-rewards">
+        <strong>{t("wallet.toRewards")}</strong>
+        <span class="hint">{t("wallet.toRewardsHint")}</span>
+      </a>
       <CheckIn onDone={reload} />
       {savedAt ? (
         <p class="hint">{t("wallet.redeemOnline")}</p>
@@ -256,9 +260,19 @@ function Redeem({ balance }: { balance: number }) {
         />
       </label>
       {error !== undefined && <ErrorBox error={error} />}
-      <button class="button primary" type="submit" disabled={busy || balance <= 0}>
+      <button
+        class="button primary"
+        type="submit"
+        disabled={busy || balance <= 0}
+        aria-describedby={balance <= 0 ? "redeem-why" : undefined}
+      >
         {t("wallet.redeemSubmit")}
       </button>
+      {balance <= 0 && (
+        <p class="hint" id="redeem-why">
+          {t("wallet.redeemWhyEmpty")}
+        </p>
+      )}
     </form>
   );
 }

@@ -1,6 +1,6 @@
-// The organisation desk (lazy chunk): choose one of the organisations I administer, then its
-// orders, API keys, webhook endpoints and WeChat official account; and its venues' rotating
-// check-in codes, which every member of the organisation (its venues' staff) may show.
+// The organisation desk (lazy chunk): choose one of my organisations, then (as its admin) its
+// orders, API keys, webhook endpoints and WeChat official account; and, for any member, its
+// venues' rotating check-in codes and the reward codes to honour (a sponsor's merchants).
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
@@ -12,14 +12,15 @@ import { adminOrgs, staffOrgs } from "../roles";
 import { st } from "./messages";
 import "./desk.css";
 import { ApiKeys } from "./org/ApiKeys";
+import { Honour } from "./org/Honour";
 import { Orders } from "./org/Orders";
 import { Webhooks } from "./org/Webhooks";
 import { VenueQr, Venues } from "./org/Venues";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat", "venues"] as const;
-const STAFF_TABS: readonly Tab[] = ["venues"];
+const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour"] as const;
 type Tab = (typeof TABS)[number];
+const MEMBER_TABS: readonly Tab[] = ["venues", "honour"];
 
 export function Desk({ path }: { path: string }) {
   const { data, error, reload } = useLoad(async (signal) => {
@@ -55,7 +56,7 @@ export function Desk({ path }: { path: string }) {
     );
   }
   if (p?.venue) return <VenueQr orgId={org.id} venueId={p.venue} />;
-  const tabs = admin ? TABS : STAFF_TABS;
+  const tabs = admin ? TABS : MEMBER_TABS;
   const asked = here.value.query.get("tab") as Tab | null;
   const tab: Tab = asked && tabs.includes(asked) ? asked : tabs[0]!;
   return (
@@ -76,6 +77,7 @@ export function Desk({ path }: { path: string }) {
       {tab === "webhooks" && <Webhooks orgId={org.id} />}
       {tab === "wechat" && <Wechat orgId={org.id} />}
       {tab === "venues" && <Venues orgId={org.id} />}
+      {tab === "honour" && <Honour orgId={org.id} />}
     </section>
   );
 }

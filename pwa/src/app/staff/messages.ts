@@ -17,7 +17,7 @@ export const zh = {
   "kind.court": "法院",
   "kind.operator": "运营方",
   "org.choose": "选择组织",
-  "org.none": "您还不是任何组织的管理员。",
+  "org.none": "您还不是任何组织的成员。",
   "org.all": "← 全部组织",
   "org.sections": "组织管理",
   "org.tab.orders": "订单",
@@ -194,6 +194,22 @@ export const zh = {
   "venue.refreshes": "二维码每 {seconds} 秒更新一次，截图转发无效。",
   "venue.inactiveCode": "该场馆已停用，此码打卡将被拒绝。",
   "venue.qrAlt": "{name} 打卡二维码",
+  // Rewards: a sponsor's merchant honours codes (issue 21)
+  "org.tab.honour": "核销兑换码",
+  "honour.notSponsor": "该机构不是积分赞助方，没有兑换码可以核销。",
+  "honour.budget": "本机构已资助 {funded} 积分，市民已用 {spent} 积分兑换本机构的奖品 {n} 次。",
+  "honour.title": "核销兑换码",
+  "honour.hint": "扫描顾客出示的二维码，或输入 16 位兑换码（不区分大小写，可带横线）。核销前会先显示兑换的奖品。",
+  "honour.scan": "扫描兑换码",
+  "honour.cameraFailed": "无法使用摄像头，请手动输入兑换码。",
+  "field.reward_code": "兑换码",
+  "honour.submit": "查询兑换码",
+  "honour.confirm": "核销「{title}」？",
+  "honour.confirmWhat": "兑换码 {code}，{points} 积分，兑换于 {at}。核销后不能撤销，请确认已向顾客提供奖品。",
+  "honour.confirmYes": "确认核销",
+  "honour.confirmNo": "取消",
+  "honour.done": "已核销：{title}（{code}）。",
+  "honour.already": "这个兑换码已于 {at} 核销过，不能再次使用。",
 };
 
 export type StaffKey = keyof typeof zh;
@@ -213,7 +229,7 @@ export const en: Record<StaffKey, string> = {
   "kind.court": "Court",
   "kind.operator": "Operator",
   "org.choose": "Choose an organisation",
-  "org.none": "You are not an admin of any organisation.",
+  "org.none": "You are not a member of any organisation.",
   "org.all": "← All organisations",
   "org.sections": "Organisation sections",
   "org.tab.orders": "Orders",
@@ -390,6 +406,22 @@ export const en: Record<StaffKey, string> = {
   "venue.refreshes": "The code changes every {seconds} seconds; screenshots do not work.",
   "venue.inactiveCode": "This venue is inactive: check-ins with this code are refused.",
   "venue.qrAlt": "Check-in QR code of {name}",
+  // Rewards: a sponsor's merchant honours codes (issue 21)
+  "org.tab.honour": "Honour codes",
+  "honour.notSponsor": "This organisation is not a points sponsor: it has no codes to honour.",
+  "honour.budget": "Funded {funded} points; citizens spent {spent} points on its rewards, {n} times.",
+  "honour.title": "Honour a redemption code",
+  "honour.hint": "Scan the customer's QR or type the 16-character code (any case, dashes allowed). You see the reward before honouring it.",
+  "honour.scan": "Scan a code",
+  "honour.cameraFailed": "The camera is not available. Type the code instead.",
+  "field.reward_code": "Redemption code",
+  "honour.submit": "Look the code up",
+  "honour.confirm": "Honour “{title}”?",
+  "honour.confirmWhat": "Code {code}, {points} points, redeemed {at}. This cannot be undone: make sure the customer got the reward.",
+  "honour.confirmYes": "Honour it",
+  "honour.confirmNo": "Cancel",
+  "honour.done": "Honoured: {title} ({code}).",
+  "honour.already": "This code was honoured at {at}; it cannot be used again.",
 };
 
 /** A desk message in the current language; loading this module adds them to the catalogues. */

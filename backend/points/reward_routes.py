@@ -1,0 +1,153 @@
+"""Rewards API: operators enrol sponsors and record their fundings; a sponsor's admins add
+catalogue items; citizens redeem points for them; the sponsor's members honour the codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+
+from backend.accounts.auth import BEARER_AUTH, current_principal
+from backend.accounts.models import Role
+from backend.certificates import issuers
+from backend.core import db
+from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
+from backend.idempotency.http import current_claim, idempotent
+from backend.points import honour, methodology, rewards, sponsors
+from backend.points.models import Funding, Reward, RewardRedemption, Sponsor
+from backend.points.reward_schemas import (
+    BudgetSchema,
+    CatalogueSchema,
+    CodeSchema,
+    CodeViewSchema,
+    FundingRequestSchema,
+    FundingSchema,
+    NewRewardSchema,
+    RewardRedemptionPageSchema,
+    RewardRedemptionSchema,
+    RewardSchema,
+    SponsorSchema,
+)
+from backend.web.blueprint import Blueprint
+from backend.web.limiter import writes
+
+blp = Blueprint(
+    "rewards",
+    __name__,
+    url_prefix="/api/v1",
+    description="Rewards funded by sponsors: the budget, the catalogue, redemption codes",
+)
+
+
+def _member(org_id: int) -> int:
+    """A signed-in member of the sponsor (any role) or an operator: the user's id."""
+    who = current_principal()
+    user = who.require_user()
+    who.authorize_org(org_id)
+    sponsors.get(db.session(), org_id)
+    return user.id
+
+
+@blp.route("/organisations/<int:org_id>/sponsor", methods=["POST"])
+@blp.response(201, SponsorSchema)
+@blp.doc(security=BEARER_AUTH)
+def enrol_sponsor(org_id: int) -> Sponsor:
+    """Make an organisation a sponsor of the rewards budget (operators)."""
+    user = current_principal().require_operator()
+    return sponsors.enrol(db.session(), org_id, user.id)
+
+
+@blp.route("/organisations/<int:org_id>/sponsor", methods=["GET"])
+@blp.response(200, BudgetSchema)
+@blp.doc(security=BEARER_AUTH)
+def sponsor_budget(org_id: int) -> sponsors.Budget:
+    """The sponsor's budget: funded, spent on its rewards, credits left (its members)."""
+    _member(org_id)
+    return next(b for b in sponsors.budgets(db.session()) if b.organisation_id == org_id)
+
+
+@blp.route("/organisations/<int:org_id>/sponsor/fundings", methods=["POST"])
+@blp.arguments(FundingRequestSchema())
+@blp.response(201, FundingSchema)
+@blp.alt_response(409, description="The credits are not in the inventory")
+@blp.doc(security=BEARER_AUTH)
+def fund(req: sponsors.FundingRequest, org_id: int) -> Funding:
+    """Record a sponsor's funding, in fen or grams of its credits, and the points it grants
+    (operators)."""
+    user = current_principal().require_operator()
+    rate = current_app.config["POINTS_PER_FEN"]
+    return sponsors.fund(db.session(), org_id, req, user.id, rate)
+
+
+@blp.route("/organisations/<int:org_id>/rewards", methods=["POST"])
+@blp.arguments(NewRewardSchema())
+@blp.response(201, RewardSchema)
+@blp.doc(security=BEARER_AUTH)
+def add_reward(new: rewards.NewReward, org_id: int) -> Reward:
+    """Add an item to the sponsor's catalogue (its admins, operators)."""
+    who = current_principal()
+    who.require_user()
+    who.authorize_org(org_id, roles=(Role.admin,))
+    return rewards.create(db.session(), org_id, new)
+
+
+@blp.route("/rewards")
+class Catalogue(MethodView):
+    @blp.response(200, CatalogueSchema)
+    def get(self) -> dict[str, Any]:
+        """Every reward on offer now, with its price in points and what is left."""
+        return {"items": rewards.catalogue(db.session())}
+
+
+@blp.route("/rewards/<string:reward_id>/redemptions", methods=["POST"])
+@writes
+@idempotent
+@blp.response(201, RewardRedemptionSchema)
+@blp.alt_response(409, description="Not enough points, out of stock, or not on offer")
+@blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
+def redeem_reward(reward_id: str) -> RewardRedemption:
+    """Spend points on one of this reward: a code for the merchant, or (an offset) a
+    certificate."""
+    user = current_principal().require_user()
+    return rewards.redeem(
+        db.session(),
+        user,
+        reward_id,
+        issuers.current(),
+        methodology.load(),
+        claim=current_claim(),
+    )
+
+
+@blp.route("/wallet/rewards")
+class MyRewards(MethodView):
+    @blp.response(200, RewardRedemptionPageSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self) -> dict[str, Any]:
+        """My rewards, newest first, with their codes."""
+        user = current_principal().require_user()
+        return {"items": rewards.mine(db.session(), user.id)}
+
+
+@blp.route("/organisations/<int:org_id>/reward-codes/lookup", methods=["POST"])
+@writes
+@blp.arguments(CodeSchema())
+@blp.response(200, CodeViewSchema)
+@blp.doc(security=BEARER_AUTH)
+def look_up_code(body: dict[str, str], org_id: int) -> honour.CodeView:
+    """What a code of this sponsor is for, and whether it was honoured (its members)."""
+    _member(org_id)
+    return honour.look_up(db.session(), org_id, body["code"])
+
+
+@blp.route("/organisations/<int:org_id>/reward-codes/honour", methods=["POST"])
+@writes
+@blp.arguments(CodeSchema())
+@blp.response(201, CodeViewSchema)
+@blp.alt_response(409, description="Already honoured: `honoured_at` says when")
+@blp.doc(security=BEARER_AUTH)
+def honour_code(body: dict[str, str], org_id: int) -> honour.CodeView:
+    """Honour a code of this sponsor, once ever (its members)."""
+    user_id = _member(org_id)
+    return honour.honour(db.session(), org_id, body["code"], user_id)

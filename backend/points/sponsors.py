@@ -1,0 +1,218 @@
+"""Sponsors fund the rewards budget: an operator enrols an organisation and records each
+funding, in fen (points at `POINTS_PER_FEN`) or in grams of the sponsor's credits (1 point a
+gram). A funding is appended with who, when, how much and the points it granted; the pool's
+trigger adds them to what can be earned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Organisation
+from backend.core.clock import utcnow
+from backend.core.db import upsert
+from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.credits import inventory
+from backend.credits.models import Project
+from backend.points import ledger
+from backend.points.models import (
+    AccountKind,
+    Funding,
+    FundingKind,
+    RewardRedemption,
+    Sponsor,
+    SponsorCredits,
+)
+
+CREDITS = cast(Table, SponsorCredits.__table__)
+
+
+class CreditsNotThere(Conflict):
+    slug, title = "credits-not-there", "Those credits are not in the inventory"
+
+
+@dataclass(frozen=True)
+class FundingRequest:
+    """Money (`amount_fen`) or credits (`mass_g` of `project_id`): exactly one."""
+
+    amount_fen: int | None = None
+    mass_g: int | None = None
+    project_id: int | None = None
+    memo: str = ""
+
+
+def get(s: Session, organisation_id: int) -> Sponsor:
+    sponsor = s.get(Sponsor, organisation_id)
+    if sponsor is None:
+        raise NotFound("points.not_a_sponsor")
+    return sponsor
+
+
+def enrol(s: Session, organisation_id: int, by_user_id: int) -> Sponsor:
+    """Make the organisation a sponsor (again: nothing changes)."""
+    if s.get(Organisation, organisation_id) is None:
+        raise NotFound("accounts.no_organisation")
+    s.execute(
+        upsert(s, Sponsor)
+        .values(organisation_id=organisation_id, enrolled_by_id=by_user_id, enrolled_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["organisation_id"])
+    )
+    return get(s, organisation_id)
+
+
+def fund(
+    s: Session, organisation_id: int, req: FundingRequest, by_user_id: int, points_per_fen: int
+) -> Funding:
+    """Record a funding and the points it grants; credits must be in the inventory now."""
+    get(s, organisation_id)
+    if req.amount_fen is not None:
+        row = Funding(
+            kind=FundingKind.money,
+            amount_fen=req.amount_fen,
+            points_per_fen=points_per_fen,
+            points=req.amount_fen * points_per_fen,
+        )
+    elif req.mass_g is not None and req.project_id is not None:
+        _credits_in_stock(s, organisation_id, req.project_id, req.mass_g)
+        row = Funding(
+            kind=FundingKind.credits,
+            mass_g=req.mass_g,
+            project_id=req.project_id,
+            points=req.mass_g,
+        )
+    row.sponsor_id, row.funded_by_id, row.memo, row.funded_at = (
+        organisation_id,
+        by_user_id,
+        req.memo,
+        utcnow(),
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
+def _credits_in_stock(s: Session, sponsor_id: int, project_id: int, mass_g: int) -> None:
+    """The project's available grams cover every sponsor's unretired credits of it, and these."""
+    if s.get(Project, project_id) is None:
+        raise ValidationFailed("project_id", "points.unknown_project")
+    promised = s.scalar(
+        select(func.coalesce(func.sum(CREDITS.c.left_g), 0)).where(
+            CREDITS.c.project_id == project_id
+        )
+    )
+    there = inventory.available(s, inventory.Preferences(project_ids=(project_id,)))
+    if there < int(promised or 0) + mass_g:
+        raise CreditsNotThere(
+            "points.credits_not_there", params={"mass_g": mass_g, "available_g": there}
+        )
+    s.execute(
+        upsert(s, SponsorCredits)
+        .values(sponsor_id=sponsor_id, project_id=project_id, left_g=mass_g)
+        .on_conflict_do_update(
+            index_elements=["sponsor_id", "project_id"],
+            set_={"left_g": CREDITS.c.left_g + mass_g},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One sponsor's budget: what it funded and what of it citizens spent on its rewards."""
+
+    organisation_id: int
+    name: str
+    funded_points: int
+    funded_fen: int
+    funded_credits_g: int
+    credits_left_g: int
+    spent_points: int
+    redemptions: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The points economy: funded, left in the pool, issued (earned less reversed), in
+    circulation (pending and wallets), redeemed and expired; and each sponsor's budget."""
+
+    funded: int
+    pool: int
+    issued: int
+    circulating: int
+    redeemed: int
+    expired: int
+    sponsors: list[Budget]
+
+
+def totals(s: Session) -> Totals:
+    sums = dict(
+        s.execute(
+            select(ledger.ACCOUNTS.c.kind, func.sum(ledger.ACCOUNTS.c.balance))
+            .where(ledger.ACCOUNTS.c.user_id.is_not(None))
+            .group_by(ledger.ACCOUNTS.c.kind)
+        ).all()
+    )
+    moved = dict(
+        s.execute(
+            select(ledger.TRANSFERS.c.kind, func.sum(ledger.TRANSFERS.c.amount)).group_by(
+                ledger.TRANSFERS.c.kind
+            )
+        ).all()
+    )
+    funded = int(s.scalar(select(func.coalesce(func.sum(Funding.points), 0))) or 0)
+    return Totals(
+        funded=funded,
+        pool=ledger.pool_balance(s),
+        issued=int(moved.get("earn", 0)) - int(moved.get("reverse", 0)),
+        circulating=int(sums.get(AccountKind.pending, 0)) + int(sums.get(AccountKind.wallet, 0)),
+        redeemed=int(moved.get("redeem", 0)),
+        expired=int(moved.get("expire", 0)),
+        sponsors=budgets(s),
+    )
+
+
+def budgets(s: Session) -> list[Budget]:
+    funded = (
+        select(
+            Funding.sponsor_id.label("sid"),
+            func.sum(Funding.points).label("points"),
+            func.coalesce(func.sum(Funding.amount_fen), 0).label("fen"),
+            func.coalesce(func.sum(Funding.mass_g), 0).label("grams"),
+        )
+        .group_by(Funding.sponsor_id)
+        .subquery()
+    )
+    spent = (
+        select(
+            RewardRedemption.sponsor_id.label("sid"),
+            func.sum(RewardRedemption.points).label("points"),
+            func.count().label("n"),
+        )
+        .group_by(RewardRedemption.sponsor_id)
+        .subquery()
+    )
+    left = (
+        select(CREDITS.c.sponsor_id.label("sid"), func.sum(CREDITS.c.left_g).label("g"))
+        .group_by(CREDITS.c.sponsor_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(
+            Sponsor.organisation_id,
+            Organisation.name,
+            func.coalesce(funded.c.points, 0),
+            func.coalesce(funded.c.fen, 0),
+            func.coalesce(funded.c.grams, 0),
+            func.coalesce(left.c.g, 0),
+            func.coalesce(spent.c.points, 0),
+            func.coalesce(spent.c.n, 0),
+        )
+        .join(Organisation, Organisation.id == Sponsor.organisation_id)
+        .outerjoin(funded, funded.c.sid == Sponsor.organisation_id)
+        .outerjoin(spent, spent.c.sid == Sponsor.organisation_id)
+        .outerjoin(left, left.c.sid == Sponsor.organisation_id)
+        .order_by(Sponsor.organisation_id)
+    ).all()
+    return [Budget(*(r[0], r[1]), *(int(x) for x in r[2:])) for r in rows]
