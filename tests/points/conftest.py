@@ -101,4 +101,6 @@ def new_venue(client: FlaskClient, s: Session, name: str = "天府绿道·锦城
 
 @pytest.fixture
 def venue(client: FlaskClient, db_session: Session) -> Site:
+    """A venue, and sponsors' funding for its check-ins."""
+    f.fund_points(db_session)
     return new_venue(client, db_session)

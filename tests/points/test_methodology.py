@@ -182,6 +182,7 @@ def test_consumption_types_have_plausibility_limits_and_daily_caps(partner, buye
 
 
 def test_actions_keep_the_version_they_earned_under(client, db_session, buyer):
+    f.fund_points(db_session)
     user = buyer.user.id
     start = utcnow() - timedelta(hours=3)
     steps = earning.Reported(user, "walk", Decimal(5000), start)

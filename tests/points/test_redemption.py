@@ -24,14 +24,12 @@ def give_points(db_session, user_id: int, points: int) -> None:
 
 def earning_action(db_session, user_id: int) -> int:
     """One 2 km walk instead of a car trip, pending until its window closes; its points."""
+    f.fund_points(db_session)
     start = utcnow() - timedelta(hours=1)
     walk = earning.Reported(
         user_id, "walk", Decimal(2), start, start + timedelta(minutes=25), replaces="car"
     )
-    """One walk of 5,000 steps, pending until its window closes; its points."""
-    f.fund_points(db_session)
-    walk = earning.Reported(user_id, "walk", Decimal(5000), utcnow() - timedelta(hours=1))
-    earning.earn(db_session, [walk], methodology.load(), source=ActionSource.partner)
+    earning.earn(db_session, [walk], methodology.current(), source=ActionSource.partner)
     return ledger.balances(db_session, user_id).pending
 
 

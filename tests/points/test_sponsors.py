@@ -16,7 +16,7 @@ from backend.points.ledger import BudgetExhausted
 from backend.points.models import ActionSource, Funding, Pool, TransferKind
 from tests import factories as f
 from tests.core.test_messages import LATIN_WORD
-from tests.points.conftest import metro
+from tests.points.conftest import metro, new_venue
 
 
 def walk(user_id: int, steps: int, ext: str) -> earning.Reported:
@@ -74,7 +74,7 @@ def test_a_funding_is_money_or_credits_and_names_an_enrolled_sponsor(client, db_
 
 def test_nothing_is_earned_beyond_the_funding_a_batch_is_cut_to_it(db_session):
     people = [f.user(db_session).id for _ in range(3)]
-    m = methodology.load()
+    m = methodology.load("2026.1")  # walks by steps: 151 points for 5,000
     nothing = earning.earn(
         db_session, [walk(people[0], 5000, "w0")], m, source=ActionSource.partner
     )
@@ -101,7 +101,7 @@ def test_a_reversal_gives_its_points_back_to_the_pool(client, db_session, partne
     citizen = f.user(db_session)
     before = ledger.pool_balance(db_session)
     partner.report(metro(citizen.phone, ext="m-r"))
-    assert ledger.pool_balance(db_session) == before - 467
+    assert ledger.pool_balance(db_session) == before - 552  # 10 km at 55.2 g (2026.2)
     partner.post("/api/v1/points/actions/reversals", {"external_ids": ["m-r"]})
     assert ledger.pool_balance(db_session) == before
     assert ledger.violations(db_session) == []
@@ -140,7 +140,8 @@ def test_fundings_are_append_only_and_the_check_finds_a_pool_that_disagrees(app,
 
 def test_an_exhausted_budget_is_told_in_chinese(client, db_session, buyer):
     zh = {**f.bearer(buyer.token), "Accept-Language": "zh-CN"}
-    got = client.post("/api/v1/wallet/checkins", json={"venue": "熊猫基地"}, headers=zh)
+    code = new_venue(client, db_session).code()  # a real venue, and no funding at all
+    got = client.post("/api/v1/wallet/checkins", json={"venue": code}, headers=zh)
     assert got.get_json()["results"][0]["reason"] == "budget_exhausted"
     with pytest.raises(BudgetExhausted) as refused:
         ledger.transfer(db_session, TransferKind.earn, buyer.user.id, 5)
