@@ -76,9 +76,7 @@ def test_a_citizen_checks_in_with_the_code_the_venue_staff_show(browser: Browser
     token = signed_in_as(citizen_ctx, venue_live, CITIZEN, "赵市民 Citizen")
     page = citizen_ctx.new_page()
     page.goto(urlsplit(url).path + "?" + urlsplit(url).query)
-    expect(page.get_by_test_id("checkin-outcome")).to_have_text(
-        "打卡成功，获得 20 积分（待确认）。"
-    )
+    expect(page.get_by_test_id("checkin-outcome")).to_have_text("打卡成功，获得 20 积分。")
     shot(page, "venue-2-citizen-checked-in")
     actions = venue_live.get("/wallet/actions", token)["items"]
     assert [(a["type"], a["source"], a["points"]) for a in actions] == [("checkin", "self", 20)]

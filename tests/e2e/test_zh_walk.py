@@ -19,7 +19,7 @@ from backend.demo import PEOPLE
 from backend.payments import choosing
 from backend.payments.schemas import PaymentRailsSchema
 from backend.web.limiter import limiter
-from tests.e2e.conftest import ARTIFACTS, Live, shot, signed_in
+from tests.e2e.conftest import ARTIFACTS, Live, open_in_app, shot, signed_in
 
 ADMIN = "+8613800138002"
 CLERK = "+8613800138003"
@@ -245,13 +245,17 @@ def test_citizen_signed_in(page: Page, live: Live, walk: Walk):
     page.get_by_role("link", name="积分").click()
     expect(page.get_by_test_id("balance")).to_have_text("10")
     walk.screen(page, "wallet")
-    page.get_by_label("场馆码").fill("CHENGDU-LIB-01")
-    page.get_by_role("button", name="打卡", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="打卡成功")).to_be_visible()
-    page.get_by_label("场馆码").fill("CHENGDU-LIB-01")
-    page.get_by_role("button", name="打卡", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="未获得积分")).to_be_visible()
-    walk.screen(page, "wallet-checked-in-twice")
+    open_in_app(page, live.venue_code())  # as the phone's camera opens the venue's QR
+    expect(page.get_by_test_id("checkin-outcome")).to_contain_text("打卡成功")
+    walk.screen(page, "checkin")
+    again = urlsplit(live.venue_code())
+    page.goto(f"{again.path}?{again.query}")  # the same code again, the same day
+    expect(page.get_by_test_id("checkin-outcome")).to_contain_text("未获得积分")
+    walk.screen(page, "checkin-twice")
+    page.goto("/checkin?venue=abc")
+    expect(page.get_by_role("alert")).to_contain_text("这不是场馆打卡二维码")
+    walk.screen(page, "checkin-made-up", mistake=True)
+    page.goto("/wallet")
     page.get_by_label("兑换积分").fill("1000000")
     page.get_by_role("button", name="兑换并获得证书").click()
     expect(said(page)).to_be_visible()
