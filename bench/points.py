@@ -34,6 +34,8 @@ from typing import Any, cast
 from harness import Client, enrol_partner, flask, pct, server, sqlalchemy_url
 from sqlalchemy import Engine, MetaData, Table, create_engine, insert, text
 
+from backend.accounts import legal
+from backend.accounts.legal import Document
 from backend.core.db import random_id
 from backend.points.earning import CHENGDU
 from backend.points.methodology import CURRENT, load
@@ -322,6 +324,15 @@ def people_and_raw_table(engine: Engine, n_users: int) -> list[tuple[int, str]]:
             ),
             {"n": n_users},
         )
+        # the separate consent to partners' travel data (PIPL), without which nothing is kept
+        c.execute(
+            text(
+                "INSERT INTO consents (user_id, document, version, accepted, at) "
+                "SELECT id, 'travel', :version, true, now() FROM users "
+                "WHERE phone LIKE '+86139%'"
+            ),
+            {"version": legal.version(Document.travel)},
+        )
         c.execute(text(f"CREATE TABLE {RAW} (LIKE green_actions INCLUDING ALL)"))
         c.execute(
             text(
@@ -385,7 +396,10 @@ def counts(engine: Engine, partner: Partner) -> Counts:
                 p=partner.organisation_id,
             ),
             one("SELECT coalesce(sum(points), 0) FROM green_actions"),
-            one("SELECT coalesce(sum(amount), 0) FROM point_transfers WHERE kind = 'earn'"),
+            one(
+                "SELECT coalesce(sum(amount), 0) FROM point_transfers WHERE kind = 'earn' "
+                "AND reference <> 'demo'"
+            ),  # the demo citizen's opening points are not actions
             one(f"SELECT count(*) FROM {RAW}"),
         )
     with engine.begin() as c:
