@@ -158,7 +158,7 @@ class WalletActions(MethodView):
 @blp.doc(security=BEARER_AUTH)
 @blp.alt_response(422, description="Not a current code of an active venue: scan it there")
 def check_in(body: dict[str, Any]) -> earning.Batch:
-    """Check in at a low-carbon venue with its current code (its QR): lower cap, longer window."""
+    """Check in at a low-carbon venue with its current code (its QR), once a venue a day."""
     user = current_principal().require_user()
     s, cfg = db.session(), current_app.config
     window_s = cfg["POINTS_VENUE_WINDOW_SECONDS"]

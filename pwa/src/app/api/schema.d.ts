@@ -3170,7 +3170,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check in at a low-carbon venue with its current code (its QR): lower cap, longer window. */
+        /** Check in at a low-carbon venue with its current code (its QR), once a venue a day. */
         post: {
             parameters: {
                 query?: never;
