@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -54,9 +54,15 @@ def partner(client: FlaskClient, db_session: Session) -> Partner:
 
 
 def metro(
-    phone: str, km: str = "10", ext: str = "m-1", minutes: int = 30, ago: int = 60
+    phone: str,
+    km: str = "10",
+    ext: str = "m-1",
+    minutes: int = 30,
+    ago: int = 60,
+    since: datetime | None = None,
 ) -> dict[str, Any]:
-    start = utcnow() - timedelta(minutes=ago)
+    """A metro trip that started `ago` minutes before `since` (now by default)."""
+    start = (since or utcnow()) - timedelta(minutes=ago)
     return {
         "external_id": ext,
         "phone": phone,

@@ -4,13 +4,14 @@ plausibility, the confirmation window and reversals; self-reported check-ins."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from backend.core.clock import utcnow
 from backend.points import earning, ledger
+from backend.points.earning import CHENGDU
 from backend.points.models import GreenAction
 from tests import factories as f
 from tests.points.conftest import metro, new_venue
@@ -73,8 +74,13 @@ def test_phones_are_matched_in_any_form_a_partner_writes_them(partner, buyer):
 
 
 def test_daily_caps_bound_the_points(partner, buyer):
+    # All three on one Chengdu day (yesterday, from 11:00), whatever the time the test runs:
+    # trips counted back from now split across midnight in Chengdu between 00:00 and 02:40.
+    noon = datetime.now(CHENGDU).replace(hour=12, minute=0, second=0, microsecond=0)
+    since = (noon - timedelta(days=1)).astimezone(UTC)
     trips = [
-        metro(buyer.user.phone, "40", f"cap-{i}", minutes=45, ago=60 + 50 * i) for i in range(3)
+        metro(buyer.user.phone, "40", f"cap-{i}", minutes=45, ago=60 - 50 * i, since=since)
+        for i in range(3)
     ]
     results = partner.report(*trips).get_json()["results"]
     # 40 km × 55.2 = 2,208; 3,000 a day for metro
