@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectSameMessages } from "./catalogues";
 import { actionBars, share } from "../src/app/screens/StatsPoints";
 import { en, zh } from "../src/app/screens/statsPointsMessages";
 
@@ -14,11 +15,7 @@ const row = (type: string, label_zh: string, actions: number, mass_g: number) =>
 
 describe("the points statistics", () => {
   it("has the same keys and placeholders in English as in Chinese", () => {
-    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
-    const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
-    for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
-      expect(holes(en[key]), key).toEqual(holes(zh[key]));
-    }
+    expectSameMessages(zh, en);
   });
 
   it("shows action types with confirmed actions, heaviest first, in the language shown", () => {

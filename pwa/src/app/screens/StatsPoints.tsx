@@ -42,29 +42,24 @@ export function StatsPoints() {
   else {
     const pending = (data.reductions ?? []).reduce((n, r) => n + r.pending_actions!, 0);
     const figures = [
-      ["issued", data.issued!],
-      ["redeemed", data.redeemed!],
-      ["expired", data.expired!],
-      ["circulating", data.circulating!],
-      ["funded", data.funded!],
+      ["issued", formatPoints(data.issued!, l)],
+      ["redeemed", formatPoints(data.redeemed!, l)],
+      ["expired", formatPoints(data.expired!, l)],
+      ["circulating", formatPoints(data.circulating!, l)],
+      ["funded", formatPoints(data.funded!, l)],
+      ["reduced", formatMass(data.reduced_g!, l)],
     ] as const;
     body = (
       <>
         <div class="card kpis">
-          {figures.map(([key, n]) => (
+          {figures.map(([key, text]) => (
             <div key={key}>
               <p class="result-label">{tp(`pstats.${key}`)}</p>
               <p class="result-sub" data-testid={`points-${key}`}>
-                {formatPoints(n, l)}
+                {text}
               </p>
             </div>
           ))}
-          <div>
-            <p class="result-label">{tp("pstats.reduced")}</p>
-            <p class="result-sub" data-testid="points-reduced">
-              {formatMass(data.reduced_g!, l)}
-            </p>
-          </div>
         </div>
         <div class="card">
           <BarChart
