@@ -61,7 +61,7 @@ CHARTS: dict[str, Chart] = {
     "by-province": Chart("by_province", "按项目来源地区", "Mass by project province"),
     "by-month": Chart("by_month", "按月份", "Mass by month"),
     "by-action": Chart(
-        "by_action_type", "碳普惠减排量（按行动类型）", "Points: reduction by action", True
+        "by_action_type", "按行动类型的减排量", "Reductions by action type", points=True
     ),
 }
 
@@ -94,7 +94,10 @@ def texts(name: str, report: MarketReport) -> list[str]:
 
 
 def _title(chart: Chart, year: int) -> tuple[str, str]:
-    return f"{year}年 点点碳中和 · {chart.title_zh}", f"Diandian {year}: {chart.title_en}"
+    scheme_zh, scheme_en = (
+        ("点点碳普惠", "Diandian points") if chart.points else ("点点碳中和", "Diandian")
+    )
+    return f"{year}年 {scheme_zh} · {chart.title_zh}", f"{scheme_en} {year}: {chart.title_en}"
 
 
 def _source(chart: Chart) -> str:

@@ -84,7 +84,11 @@ export function StatsPoints() {
                   <p class="result-label">
                     {b.name} · {share(b.spent_points!, b.funded_points!, l)}
                   </p>
-                  <progress value={b.spent_points!} max={Math.max(1, b.funded_points!)} />
+                  <progress
+                    value={b.spent_points!}
+                    max={Math.max(1, b.funded_points!)}
+                    aria-label={b.name}
+                  />
                   <p class="hint">
                     {tp("pstats.budget", {
                       spent: formatPoints(b.spent_points!, l),
