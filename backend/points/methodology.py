@@ -24,6 +24,8 @@ class UnknownVersion(LookupError):
 @dataclass(frozen=True)
 class ActionType:
     name: str
+    label_zh: str
+    label_en: str
     unit: str  # pkm, step, checkin, item, order
     reduction_g: Decimal | None  # grams CO2e per unit; None: only by the replaced mode
     source: str
@@ -83,6 +85,8 @@ def _hours(raw: Any) -> timedelta | None:
 def _type(name: str, t: dict[str, Any]) -> ActionType:
     return ActionType(
         name=name,
+        label_zh=t["label_zh"],
+        label_en=t["label_en"],
         unit=t["unit"],
         reduction_g=_decimal(t.get("reduction_g")),
         source=t["source"],

@@ -14,7 +14,7 @@ from backend.certificates import issuers
 from backend.core import db
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.points import honour, methodology, rewards, sponsors
+from backend.points import honour, methodology, rewards, sponsors, statistics
 from backend.points.models import Funding, Reward, RewardRedemption, Sponsor
 from backend.points.reward_schemas import (
     BudgetSchema,
@@ -61,10 +61,10 @@ def enrol_sponsor(org_id: int) -> Sponsor:
 @blp.route("/organisations/<int:org_id>/sponsor", methods=["GET"])
 @blp.response(200, BudgetSchema)
 @blp.doc(security=BEARER_AUTH)
-def sponsor_budget(org_id: int) -> sponsors.Budget:
+def sponsor_budget(org_id: int) -> statistics.Budget:
     """The sponsor's budget: funded, spent on its rewards, credits left (its members)."""
     _member(org_id)
-    return next(b for b in sponsors.budgets(db.session()) if b.organisation_id == org_id)
+    return next(b for b in statistics.budgets(db.session()) if b.organisation_id == org_id)
 
 
 @blp.route("/organisations/<int:org_id>/sponsor/fundings", methods=["POST"])

@@ -140,11 +140,30 @@ class BudgetSchema(Schema):
     redemptions = fields.Integer()
 
 
-class PointsTotalsSchema(Schema):
+class ReductionSchema(Schema):
+    type = fields.String(metadata={"description": "An action type of the methodology"})
+    label_zh = fields.String(metadata={"example": "地铁"})
+    label_en = fields.String(metadata={"example": "Metro"})
+    actions = fields.Integer(metadata={"description": "Confirmed actions (reversed: none)"})
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e credited to them"})
+    pending_actions = fields.Integer(metadata={"description": "Actions still pending"})
+    pending_g = fields.Integer(metadata={"description": "Grams CO2e they would credit"})
+
+
+class PointsFlowsSchema(Schema):
     funded = fields.Integer(metadata={"description": "Points sponsors funded"})
-    pool = fields.Integer(metadata={"description": "Funded, not yet earned"})
     issued = fields.Integer(metadata={"description": "Earned, less reversed"})
-    circulating = fields.Integer(metadata={"description": "Pending and in wallets"})
     redeemed = fields.Integer()
     expired = fields.Integer()
+    reduced_g = fields.Integer(metadata={"description": "Grams CO2e of confirmed actions"})
+    pending_g = fields.Integer(metadata={"description": "Grams CO2e of pending actions"})
+    reductions = fields.List(
+        fields.Nested(ReductionSchema),
+        metadata={"description": "Every action type, in the methodology's order"},
+    )
     sponsors = fields.List(fields.Nested(BudgetSchema))
+
+
+class PointsTotalsSchema(PointsFlowsSchema):
+    pool = fields.Integer(metadata={"description": "Funded, not yet earned"})
+    circulating = fields.Integer(metadata={"description": "Pending and in wallets"})

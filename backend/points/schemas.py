@@ -118,6 +118,8 @@ class CheckInSchema(Schema):
 
 class ActionTypeSchema(Schema):
     type = fields.String(attribute="name", metadata={"example": "metro"})
+    label_zh = fields.String(metadata={"example": "地铁"})
+    label_en = fields.String(metadata={"example": "Metro"})
     unit = fields.String(metadata={"description": "pkm, step, checkin, item or order"})
     reduction_g = fields.String(
         allow_none=True,

@@ -17,12 +17,9 @@ from backend.core.db import upsert
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.credits import inventory
 from backend.credits.models import Project
-from backend.points import ledger
 from backend.points.models import (
-    AccountKind,
     Funding,
     FundingKind,
-    RewardRedemption,
     Sponsor,
     SponsorCredits,
 )
@@ -116,103 +113,3 @@ def _credits_in_stock(s: Session, sponsor_id: int, project_id: int, mass_g: int)
             set_={"left_g": CREDITS.c.left_g + mass_g},
         )
     )
-
-
-@dataclass(frozen=True)
-class Budget:
-    """One sponsor's budget: what it funded and what of it citizens spent on its rewards."""
-
-    organisation_id: int
-    name: str
-    funded_points: int
-    funded_fen: int
-    funded_credits_g: int
-    credits_left_g: int
-    spent_points: int
-    redemptions: int
-
-
-@dataclass(frozen=True)
-class Totals:
-    """The points economy: funded, left in the pool, issued (earned less reversed), in
-    circulation (pending and wallets), redeemed and expired; and each sponsor's budget."""
-
-    funded: int
-    pool: int
-    issued: int
-    circulating: int
-    redeemed: int
-    expired: int
-    sponsors: list[Budget]
-
-
-def totals(s: Session) -> Totals:
-    sums = dict(
-        s.execute(
-            select(ledger.ACCOUNTS.c.kind, func.sum(ledger.ACCOUNTS.c.balance))
-            .where(ledger.ACCOUNTS.c.user_id.is_not(None))
-            .group_by(ledger.ACCOUNTS.c.kind)
-        ).all()
-    )
-    moved = dict(
-        s.execute(
-            select(ledger.TRANSFERS.c.kind, func.sum(ledger.TRANSFERS.c.amount)).group_by(
-                ledger.TRANSFERS.c.kind
-            )
-        ).all()
-    )
-    funded = int(s.scalar(select(func.coalesce(func.sum(Funding.points), 0))) or 0)
-    return Totals(
-        funded=funded,
-        pool=ledger.pool_balance(s),
-        issued=int(moved.get("earn", 0)) - int(moved.get("reverse", 0)),
-        circulating=int(sums.get(AccountKind.pending, 0)) + int(sums.get(AccountKind.wallet, 0)),
-        redeemed=int(moved.get("redeem", 0)),
-        expired=int(moved.get("expire", 0)),
-        sponsors=budgets(s),
-    )
-
-
-def budgets(s: Session) -> list[Budget]:
-    funded = (
-        select(
-            Funding.sponsor_id.label("sid"),
-            func.sum(Funding.points).label("points"),
-            func.coalesce(func.sum(Funding.amount_fen), 0).label("fen"),
-            func.coalesce(func.sum(Funding.mass_g), 0).label("grams"),
-        )
-        .group_by(Funding.sponsor_id)
-        .subquery()
-    )
-    spent = (
-        select(
-            RewardRedemption.sponsor_id.label("sid"),
-            func.sum(RewardRedemption.points).label("points"),
-            func.count().label("n"),
-        )
-        .group_by(RewardRedemption.sponsor_id)
-        .subquery()
-    )
-    left = (
-        select(CREDITS.c.sponsor_id.label("sid"), func.sum(CREDITS.c.left_g).label("g"))
-        .group_by(CREDITS.c.sponsor_id)
-        .subquery()
-    )
-    rows = s.execute(
-        select(
-            Sponsor.organisation_id,
-            Organisation.name,
-            func.coalesce(funded.c.points, 0),
-            func.coalesce(funded.c.fen, 0),
-            func.coalesce(funded.c.grams, 0),
-            func.coalesce(left.c.g, 0),
-            func.coalesce(spent.c.points, 0),
-            func.coalesce(spent.c.n, 0),
-        )
-        .join(Organisation, Organisation.id == Sponsor.organisation_id)
-        .outerjoin(funded, funded.c.sid == Sponsor.organisation_id)
-        .outerjoin(spent, spent.c.sid == Sponsor.organisation_id)
-        .outerjoin(left, left.c.sid == Sponsor.organisation_id)
-        .order_by(Sponsor.organisation_id)
-    ).all()
-    return [Budget(*(r[0], r[1]), *(int(x) for x in r[2:])) for r in rows]

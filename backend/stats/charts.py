@@ -2,8 +2,9 @@
 
 `render(chart, report)` draws one chart of a report from `services.report`: horizontal bars for
 the tables (scenario, standard, project type, province) and columns for the months (China's, from
-the report). The bytes depend only on the figures and labels drawn (no time, no metadata), so the
-same report gives the same image and its digest is a strong ETag. Fonts, text fitting and the
+the report), and the reduction credited by carbon-inclusion action type. The bytes depend only
+on the figures and labels drawn (no time, no metadata), so the same report gives the same image
+and its digest is a strong ETag. Fonts, text fitting and the
 palette are the shared `backend.imaging`.
 """
 
@@ -23,11 +24,12 @@ from backend.imaging import palette
 from backend.imaging.fonts import Face, font
 from backend.imaging.palette import GOLD, INK, JADE, MIST, MUTED, PAPER
 from backend.imaging.text import ellipsize
+from backend.points.statistics import Reduction
 from backend.stats.report import MarketReport, MonthRow, Row, ScenarioRow
 
 # 2: the shared palette; 3: the registry split under the summary; 4: axis titles, English months,
-# provinces by their names in the statistics order
-RENDER_VERSION = 4
+# provinces by their names in the statistics order; 5: the points chart
+RENDER_VERSION = 5
 WIDTH = 1200
 LABEL_LEFT, BAR_LEFT = 48, 330  # where a horizontal bar's labels and the bar begin
 RULE = 180  # the gold rule under the title and the summary; the chart is below it
@@ -41,6 +43,7 @@ X_AXIS = "月份 Month"
 Y_AXIS = "碳中和量（二氧化碳当量） Mass neutralised, CO2e"
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SOURCE = "点点碳中和平台 Diandian · 数据来源：有效碳中和证书 (valid certificates)"
+POINTS_SOURCE = "点点碳普惠 Diandian · 数据来源：已确认的低碳行动 (confirmed green actions)"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Chart:
     table: str  # the report's key
     title_zh: str
     title_en: str
+    points: bool = False  # of carbon-inclusion points, not certificates
 
 
 CHARTS: dict[str, Chart] = {
@@ -56,6 +60,9 @@ CHARTS: dict[str, Chart] = {
     "by-type": Chart("by_project_type", "按项目类型", "Mass by project type"),
     "by-province": Chart("by_province", "按项目来源地区", "Mass by project province"),
     "by-month": Chart("by_month", "按月份", "Mass by month"),
+    "by-action": Chart(
+        "by_action_type", "按行动类型的减排量", "Reductions by action type", points=True
+    ),
 }
 
 
@@ -66,7 +73,7 @@ def chart_of(name: str) -> Chart:
     return found
 
 
-Table = tuple[Row, ...] | tuple[ScenarioRow, ...] | tuple[MonthRow, ...]
+Table = tuple[Row, ...] | tuple[ScenarioRow, ...] | tuple[MonthRow, ...] | tuple[Reduction, ...]
 
 
 def _table(chart: Chart, report: MarketReport) -> Table:
@@ -77,7 +84,8 @@ def _table(chart: Chart, report: MarketReport) -> Table:
 def texts(name: str, report: MarketReport) -> list[str]:
     """Every string a chart draws (the tests check each has its glyphs in the font)."""
     chart = chart_of(name)
-    out = [*_title(chart, report.year), UNIT, NO_DATA, SOURCE, *OTHERS, *_summary(report)]
+    out = [*_title(chart, report.year), UNIT, NO_DATA, *OTHERS, *_summary(chart, report)]
+    out.append(_source(chart))
     if chart.table == "by_month":
         out += [X_AXIS, Y_AXIS]
     for row in _table(chart, report):
@@ -86,12 +94,29 @@ def texts(name: str, report: MarketReport) -> list[str]:
 
 
 def _title(chart: Chart, year: int) -> tuple[str, str]:
-    return f"{year}年 点点碳中和 · {chart.title_zh}", f"Diandian {year}: {chart.title_en}"
+    scheme_zh, scheme_en = (
+        ("点点碳普惠", "Diandian points") if chart.points else ("点点碳中和", "Diandian")
+    )
+    return f"{year}年 {scheme_zh} · {chart.title_zh}", f"{scheme_en} {year}: {chart.title_en}"
 
 
-def _summary(report: MarketReport) -> tuple[str, str]:
+def _source(chart: Chart) -> str:
+    return POINTS_SOURCE if chart.points else SOURCE
+
+
+def _summary(chart: Chart, report: MarketReport) -> tuple[str, str]:
     """The year's totals, with the grams retired at the registry apart from those pending
-    there (allocated, not yet retired: never shown as done)."""
+    there (allocated, not yet retired: never shown as done); for points, confirmed actions
+    apart from pending ones."""
+    if chart.points:
+        by_type = report.by_action_type
+        n, mass = f"{sum(r.actions for r in by_type):,}", mass_label(report.points.reduced_g)
+        wait = f"{sum(r.pending_actions for r in by_type):,}"
+        later = mass_label(report.points.pending_g)
+        return (
+            f"全年确认低碳行动 {n} 次，减排 {mass}；待确认 {wait} 次，{later}",
+            f"{n} confirmed green actions, {mass} reduced; {wait} pending, {later}",
+        )
     n, mass = f"{report.neutralisations:,}", mass_label(report.mass_g)
     done, pending = mass_label(report.registry_retired_g), mass_label(report.registry_pending_g)
     return (
@@ -100,7 +125,7 @@ def _summary(report: MarketReport) -> tuple[str, str]:
     )
 
 
-def _labels(row: Row | ScenarioRow | MonthRow) -> tuple[str, str]:
+def _labels(row: Row | ScenarioRow | MonthRow | Reduction) -> tuple[str, str]:
     if isinstance(row, MonthRow):  # YYYY-MM, already China's month
         month = int(row.key[5:])
         return f"{month}月", MONTHS_EN[month - 1]
@@ -126,7 +151,7 @@ def render(name: str, report: MarketReport) -> bytes:
     zh, en = _title(chart, report.year)
     d.text((LABEL_LEFT, 36), zh, font=font(Face.sans_bold, 34), fill=JADE)
     d.text((LABEL_LEFT, 84), en, font=font(Face.sans, 22), fill=MUTED)
-    summary_zh, summary_en = _summary(report)
+    summary_zh, summary_en = _summary(chart, report)
     d.text((LABEL_LEFT, 122), summary_zh, font=font(Face.sans, 18), fill=INK)
     d.text((LABEL_LEFT, 148), summary_en, font=font(Face.sans, 16), fill=MUTED)
     d.text((WIDTH - 48, 148), UNIT, font=font(Face.sans, 16), fill=MUTED, anchor="ra")
@@ -138,7 +163,7 @@ def render(name: str, report: MarketReport) -> bytes:
         _columns(d, bars, top, height)
     elif top > 0 or bars:
         _horizontal(d, bars, top)
-    d.text((LABEL_LEFT, height - 40), SOURCE, font=font(Face.sans, 14), fill=MUTED)
+    d.text((LABEL_LEFT, height - 40), _source(chart), font=font(Face.sans, 14), fill=MUTED)
     return palette.png(img)
 
 
@@ -192,9 +217,7 @@ def content_key(name: str, report: MarketReport) -> str:
             RENDER_VERSION,
             name,
             report.year,
-            report.neutralisations,
-            report.mass_g,
-            report.registry_retired_g,
+            _summary(chart, report),
             _bars(chart, report),
         )
     )

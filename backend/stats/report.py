@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backend.points.statistics import Flows, Reduction
+
 
 @dataclass(frozen=True)
 class Row:
@@ -75,3 +77,8 @@ class MarketReport:
     by_province: tuple[Row, ...]
     by_month: tuple[MonthRow, ...]
     top_projects: tuple[TopProject, ...]
+    points: Flows  # carbon-inclusion points: the year's flows, reductions and budgets
+
+    @property
+    def by_action_type(self) -> tuple[Reduction, ...]:
+        return tuple(self.points.reductions)

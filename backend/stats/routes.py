@@ -6,7 +6,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from backend.core import db
-from backend.points import sponsors
+from backend.points import statistics
 from backend.points.reward_schemas import PointsTotalsSchema
 from backend.stats import charts, services
 from backend.stats.report import MarketReport
@@ -39,7 +39,7 @@ class ReportChart(MethodView):
     @blp.alt_response(404, description="No such chart")
     def get(self, q: ReportQuery, chart: str) -> Response:
         """A chart of the report: `by-standard`, `by-type`, `by-province`, `by-month`,
-        `by-scenario`."""
+        `by-scenario`, `by-action` (carbon-inclusion reductions by action type)."""
         charts.chart_of(chart)
         report = services.report(db.session(), q.year)
         key = charts.content_key(chart, report)
@@ -53,7 +53,7 @@ class ReportChart(MethodView):
 @blp.route("/stats/points")
 class PointsTotals(MethodView):
     @blp.response(200, PointsTotalsSchema)
-    def get(self) -> sponsors.Totals:
-        """Points funded by sponsors, issued, in circulation, redeemed and expired; each
-        sponsor's budget and what of it was spent."""
-        return sponsors.totals(db.session())
+    def get(self) -> statistics.Totals:
+        """Points funded by sponsors, issued, in circulation, redeemed and expired; the
+        reduction credited by action type; each sponsor's budget and what of it was spent."""
+        return statistics.totals(db.session())

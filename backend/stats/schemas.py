@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from backend.points.reward_schemas import PointsFlowsSchema
 from backend.stats.services import FIRST_YEAR, LAST_YEAR
 
 
@@ -103,3 +104,11 @@ class MarketReportSchema(Schema):
     by_province = fields.List(fields.Nested(ReportRowSchema))
     by_month = fields.List(fields.Nested(ReportMonthSchema))
     top_projects = fields.List(fields.Nested(ReportProjectSchema))
+    points = fields.Nested(
+        PointsFlowsSchema,
+        metadata={
+            "description": "Carbon-inclusion points in the year: funded, issued, redeemed, "
+            "expired; grams CO2e credited by action type (actions that occurred in the year); "
+            "each sponsor's budget funded and spent in the year (credits left: now)"
+        },
+    )

@@ -27,6 +27,7 @@ from backend.courts.models import CourtOrder
 from backend.credits.models import Allocation, Lot, Project, Standard, Unit
 from backend.footprint.models import Footprint
 from backend.orders.models import Order
+from backend.points import statistics
 from backend.points.models import Redemption
 from backend.stats import labels
 from backend.stats.report import (
@@ -51,7 +52,9 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 def report(s: Session, year: int) -> MarketReport:
     """The report of `year`: neutralisations by scenario and month, grams by standard, project
-    type, province and month, the top projects, and distinct beneficiaries and organisations."""
+    type, province and month, the top projects, and distinct beneficiaries and organisations;
+    and the carbon-inclusion points of the year (actions by when they occurred, transfers,
+    fundings and redemptions by when they were made)."""
     start, end = year_bounds(year)
     valid = Certificate.status == CertificateStatus.valid
     in_year = valid & (Certificate.issued_at >= start) & (Certificate.issued_at < end)
@@ -99,6 +102,7 @@ def report(s: Session, year: int) -> MarketReport:
         ),
         by_month=tuple(MonthRow(m, month_n[m], g.month[m]) for m in months),
         top_projects=_top_projects(s, in_year, g),
+        points=statistics.flows(s, (start, end)),
     )
 
 

@@ -234,7 +234,8 @@ def test_an_unknown_chart_is_404(client):
     assert resp.status_code == 404
     assert resp.mimetype == "application/problem+json"
     assert resp.get_json()["detail"] == (
-        "No chart 'by-colour'; charts: by-scenario, by-standard, by-type, by-province, by-month."
+        "No chart 'by-colour'; charts: by-scenario, by-standard, by-type, by-province, by-month, "
+        "by-action."
     )
     zh = client.get(
         "/api/v1/stats/report/charts/by-colour.png?year=2041", headers={"Accept-Language": "zh-CN"}

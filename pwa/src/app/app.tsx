@@ -17,7 +17,6 @@ import { Legal } from "./screens/Legal";
 import { Me } from "./screens/Me";
 import { SignIn } from "./screens/SignIn";
 import { WechatCallback } from "./screens/WechatCallback";
-import { Stats } from "./screens/Stats";
 import { Wallet } from "./screens/Wallet";
 import { WechatLink } from "./screens/WechatLink";
 import { refreshMe } from "./account";
@@ -35,6 +34,8 @@ const orgDesk: DeskModule = () => import("./staff/OrgDesk");
 const courtDesk: DeskModule = () => import("./staff/CourtDesk");
 // The rewards catalogue: a chunk of its own (precached), to keep the first load within budget.
 const rewardsScreen: DeskModule = () => import("./screens/Rewards").then((m) => ({ Desk: m.Rewards }));
+// Public figures and the points statistics: a chunk of its own (precached), for the same reason.
+const statsScreen: DeskModule = () => import("./screens/Stats").then((m) => ({ Desk: m.Stats }));
 
 /** Screens that need a person: sign in first, then come back. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -70,7 +71,7 @@ function Screen() {
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
   if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
   if (match("/rewards", path)) return <Lazy load={rewardsScreen} path={path} />;
-  if (match("/stats", path)) return <Stats />;
+  if (match("/stats", path)) return <Lazy load={statsScreen} path={path} />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;
   if (match("/wechat/link", path)) {

@@ -4726,7 +4726,7 @@ export interface paths {
         };
         /**
          * A chart of the report: `by-standard`, `by-type`, `by-province`, `by-month`,
-         *     `by-scenario`.
+         *     `by-scenario`, `by-action` (carbon-inclusion reductions by action type).
          */
         get: {
             parameters: {
@@ -4785,8 +4785,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Points funded by sponsors, issued, in circulation, redeemed and expired; each
-         *     sponsor's budget and what of it was spent.
+         * Points funded by sponsors, issued, in circulation, redeemed and expired; the
+         *     reduction credited by action type; each sponsor's budget and what of it was spent.
          */
         get: {
             parameters: {
@@ -6610,6 +6610,10 @@ export interface components {
         ActionType: {
             /** @example metro */
             type?: string;
+            /** @example 地铁 */
+            label_zh?: string;
+            /** @example Metro */
+            label_en?: string;
             /** @description pkm, step, checkin, item or order */
             unit?: string;
             /** @description Grams CO2e per unit (decimal, exact); null: only by `replaces` */
@@ -7195,6 +7199,48 @@ export interface components {
             /** @description Certificates drawing on it */
             neutralisations?: number;
         };
+        Reduction: {
+            /** @description An action type of the methodology */
+            type?: string;
+            /** @example 地铁 */
+            label_zh?: string;
+            /** @example Metro */
+            label_en?: string;
+            /** @description Confirmed actions (reversed: none) */
+            actions?: number;
+            /** @description Grams CO2e credited to them */
+            mass_g?: number;
+            /** @description Actions still pending */
+            pending_actions?: number;
+            /** @description Grams CO2e they would credit */
+            pending_g?: number;
+        };
+        Budget: {
+            organisation_id?: number;
+            name?: string;
+            funded_points?: number;
+            funded_fen?: number;
+            funded_credits_g?: number;
+            credits_left_g?: number;
+            /** @description Points spent on its rewards */
+            spent_points?: number;
+            redemptions?: number;
+        };
+        PointsFlows: {
+            /** @description Points sponsors funded */
+            funded?: number;
+            /** @description Earned, less reversed */
+            issued?: number;
+            redeemed?: number;
+            expired?: number;
+            /** @description Grams CO2e of confirmed actions */
+            reduced_g?: number;
+            /** @description Grams CO2e of pending actions */
+            pending_g?: number;
+            /** @description Every action type, in the methodology's order */
+            reductions?: components["schemas"]["Reduction"][];
+            sponsors?: components["schemas"]["Budget"][];
+        };
         MarketReport: {
             year?: number;
             /** @example Asia/Shanghai */
@@ -7223,30 +7269,27 @@ export interface components {
             by_province?: components["schemas"]["ReportRow"][];
             by_month?: components["schemas"]["ReportMonth"][];
             top_projects?: components["schemas"]["ReportProject"][];
-        };
-        Budget: {
-            organisation_id?: number;
-            name?: string;
-            funded_points?: number;
-            funded_fen?: number;
-            funded_credits_g?: number;
-            credits_left_g?: number;
-            /** @description Points spent on its rewards */
-            spent_points?: number;
-            redemptions?: number;
+            /** @description Carbon-inclusion points in the year: funded, issued, redeemed, expired; grams CO2e credited by action type (actions that occurred in the year); each sponsor's budget funded and spent in the year (credits left: now) */
+            points?: components["schemas"]["PointsFlows"];
         };
         PointsTotals: {
             /** @description Points sponsors funded */
             funded?: number;
-            /** @description Funded, not yet earned */
-            pool?: number;
             /** @description Earned, less reversed */
             issued?: number;
-            /** @description Pending and in wallets */
-            circulating?: number;
             redeemed?: number;
             expired?: number;
+            /** @description Grams CO2e of confirmed actions */
+            reduced_g?: number;
+            /** @description Grams CO2e of pending actions */
+            pending_g?: number;
+            /** @description Every action type, in the methodology's order */
+            reductions?: components["schemas"]["Reduction"][];
             sponsors?: components["schemas"]["Budget"][];
+            /** @description Funded, not yet earned */
+            pool?: number;
+            /** @description Pending and in wallets */
+            circulating?: number;
         };
         Sponsor: {
             organisation_id?: number;

@@ -18,6 +18,7 @@ export type Purpose = S["Purpose"];
 export type CertificatePage = S["CertificatePage"];
 export type Stats = S["Stats"];
 export type StatRow = S["StatRow"];
+export type PointsTotals = S["PointsTotals"];
 export type Wallet = S["Wallet"];
 export type BatchResult = S["BatchResult"];
 export type Redemption = S["Redemption"];

@@ -1,5 +1,6 @@
 // Public figures, like the seed report's: neutralisations and tonnes by standard, type, province, month.
 // Provinces by their names in the statistics order (../provinces); months labelled, axes named.
+// Then the carbon-inclusion points (./StatsPoints). A lazy chunk of its own (app.tsx).
 import { api } from "../api/client";
 import type { StatRow, Stats as StatsData } from "../api/types";
 import { BarChart, ColumnChart, monthColumns } from "../components/charts";
@@ -8,6 +9,7 @@ import { useLoad } from "../components/useLoad";
 import { formatMass, formatMassIn, formatPoints, massUnit } from "../format";
 import { lang, t, tryT, type Lang } from "../i18n";
 import { regionName, regionOrder } from "../provinces";
+import { StatsPoints } from "./StatsPoints";
 
 const rows = (r: StatRow[] | undefined, l: Lang, label = (k: string) => k) =>
   (r ?? []).map((x) => ({ label: label(x.key!), value: x.mass_g!, text: formatMass(x.mass_g!, l) }));
@@ -91,6 +93,7 @@ export function Stats() {
           />
         </div>
       )}
+      <StatsPoints />
     </section>
   );
 }
