@@ -40,6 +40,9 @@ class ActionType:
     max_km: Decimal | None = None
     max_speed_kmh: Decimal | None = None
     max_units: int | None = None
+    # False for a reward the scheme sets (a check-in): its points are no measured reduction, so
+    # statistics count its actions and none of its grams
+    measured: bool = True
 
     def rate(self, replaces: str | None = None) -> Decimal | None:
         """Grams per unit: by the replaced mode if given, else the type's own; None if unknown."""
@@ -100,6 +103,7 @@ def _type(name: str, t: dict[str, Any]) -> ActionType:
         max_km=_decimal(t.get("max_km")),
         max_speed_kmh=_decimal(t.get("max_speed_kmh")),
         max_units=t.get("max_units"),
+        measured=bool(t.get("measured", True)),
     )
 
 

@@ -139,6 +139,9 @@ class ActionTypeSchema(Schema):
     max_km = fields.String(allow_none=True)
     max_speed_kmh = fields.String(allow_none=True)
     max_units = fields.Integer(allow_none=True, metadata={"description": "At most in one report"})
+    measured = fields.Boolean(
+        metadata={"description": "False for a reward the scheme sets: no reduction in statistics"}
+    )
     confirm_hours = fields.Integer(metadata={"description": "Pending this long; 0: at once"})
 
 

@@ -160,7 +160,9 @@ def reductions(s: Session, window: Window = None) -> list[Reduction]:
     for kind, status, version, n, points in rows:
         key = (str(kind), ActionStatus(status).value)
         count[key] += int(n)
-        grams[key] += int(points) * methodology.load(str(version)).point_grams
+        m = methodology.load(str(version))
+        if (t := m.types.get(str(kind))) is None or t.measured:
+            grams[key] += int(points) * m.point_grams
     labels = type_labels()
     extra = sorted({kind for kind, _ in count} - labels.keys())
     done, pending = ActionStatus.confirmed.value, ActionStatus.pending.value

@@ -17,7 +17,7 @@ from backend.points import earning, ledger, methodology, wallet
 from backend.points.models import GreenAction
 from backend.stats import charts, services
 from tests import factories as f
-from tests.points.conftest import metro
+from tests.points.conftest import metro, new_venue
 from tests.points.test_methodology import item
 from tests.points.test_rewards import Shop, offer, redeem
 
@@ -129,3 +129,15 @@ def test_the_report_counts_actions_in_the_china_year_they_occurred(client, db_se
     assert {"地铁", "Metro", "自带杯", charts.POINTS_SOURCE} <= set(drawn)
     png = client.get(f"/api/v1/stats/report/charts/by-action.png?year={year}")
     assert (png.status_code, png.mimetype) == (200, "image/png")
+
+
+def test_a_venue_check_in_is_counted_but_is_no_reduction(client, db_session, buyer):
+    f.fund_points(db_session)
+    venue = new_venue(client, db_session)
+    h = f.bearer(buyer.token)
+    checked = client.post("/api/v1/wallet/checkins", json={"venue": venue.code()}, headers=h)
+    assert checked.get_json()["accepted"] == 1
+    got = client.get("/api/v1/stats/points").get_json()
+    assert by_type(got["reductions"])["checkin"] == (1, 0, 0, 0)  # 20 points, no grams
+    assert got["issued"] == 20
+    assert got["reduced_g"] == 0
