@@ -95,15 +95,19 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 ## test: lint, build the PWA and unit-test it, then pytest on SQLite (with the end-to-end browser
-## tests) and, with TEST_DATABASE_URL, again on PostgreSQL (without them: they bring their own SQLite)
+## tests) and, with TEST_DATABASE_URL, on PostgreSQL (without them: they bring their own SQLite).
+## The two runs go side by side (the PostgreSQL one's output follows when both are done): each
+## leaves much of a core idle, waiting on its database or its browser.
 test: lint pwa pwa-test fonts chromium
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL =="; \
-		$(BIN)/pytest -q -m "not e2e"; \
+	@pglog=$$(mktemp); pg=; trap 'rm -f $$pglog; [ -z "$$pg" ] || kill $$pg 2>/dev/null' EXIT INT TERM; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest -q -p no:cacheprovider -m "not e2e" >$$pglog 2>&1 & pg=$$!; \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
-	fi
+	fi; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q; sqlite=$$?; pgrc=0; \
+	if [ -n "$$pg" ]; then wait $$pg; pgrc=$$?; pg=; echo "== on PostgreSQL =="; cat $$pglog; fi; \
+	[ $$sqlite -eq 0 ] && [ $$pgrc -eq 0 ]
 
 ## openapi: write the served OpenAPI document to shared/schemas/openapi.json
 openapi: $(VENV)/.installed
