@@ -101,9 +101,18 @@ class CatalogueSchema(Schema):
     items = fields.List(fields.Nested(RewardSchema))
 
 
+class RewardStatus(fields.String):
+    """Whether the item is on offer now, computed at dump time."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> str:
+        return rewards.status(obj)
+
+
 class SponsorRewardSchema(RewardSchema):
-    status = fields.Function(
-        rewards.status, metadata={"description": "upcoming, on_offer or ended (withdrawn or over)"}
+    status = RewardStatus(
+        dump_only=True,
+        validate=validate.OneOf(rewards.STATUSES),
+        metadata={"description": "ended: withdrawn, or its time is over"},
     )
     created_at = fields.DateTime()
 

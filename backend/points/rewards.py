@@ -40,6 +40,7 @@ CREDITS = cast(Table, SponsorCredits.__table__)
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 80 random bits
+STATUSES = ("upcoming", "on_offer", "ended")
 TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 

@@ -7409,8 +7409,11 @@ export interface components {
             valid_from?: string;
             /** Format: date-time */
             valid_until?: string;
-            /** @description upcoming, on_offer or ended (withdrawn or over) */
-            readonly status?: unknown;
+            /**
+             * @description ended: withdrawn, or its time is over
+             * @enum {string}
+             */
+            readonly status?: "upcoming" | "on_offer" | "ended";
             /** Format: date-time */
             created_at?: string;
         };
