@@ -66,3 +66,4 @@ export type Funding = S["Funding"];
 export type SponsorReward = S["SponsorReward"];
 export type SponsorCatalogue = S["SponsorCatalogue"];
 export type NewReward = S["NewReward"];
+export type Project = S["Project"];
