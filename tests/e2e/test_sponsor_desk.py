@@ -108,7 +108,9 @@ def test_the_operator_adds_a_venue_and_deactivates_it(
     page.get_by_label("英文名称").fill("Chengdu Library (demo)")
     page.get_by_label("类型").select_option(label="低碳场馆")
     page.get_by_role("button", name="添加场馆").last.click()
-    expect(page.get_by_role("status").filter(has_text="已添加")).to_contain_text("成都图书馆（示例）")
+    expect(page.get_by_role("status").filter(has_text="已添加")).to_contain_text(
+        "成都图书馆（示例）"
+    )
     venue = page.locator("li").filter(has_text="成都图书馆（示例）")
     venue.get_by_role("button", name="停用").click()
     ask = page.get_by_role("alertdialog")
