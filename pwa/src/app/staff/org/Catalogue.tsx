@@ -13,7 +13,7 @@ import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
 import { st } from "../messages";
 import { REWARD_KINDS, chinaToday, rewardBody, type RewardForm } from "../sponsorForms";
-import { FieldError, Section, invalid } from "../ui";
+import { FieldError, FormEnd, Section, States, invalid, useSubmit } from "../ui";
 
 export function Desk({ path }: { path: string }) {
   const orgId = Number(path.split("/")[2]);
@@ -46,37 +46,33 @@ export function Desk({ path }: { path: string }) {
         })}
       </p>
       <Section title={st("cat.title")}>
-        {items.loading && !items.data ? (
-          <Loading />
-        ) : !items.data ? (
-          <ErrorBox error={items.error} onRetry={items.reload} />
-        ) : (items.data.items ?? []).length === 0 ? (
-          <Empty title={st("cat.empty")} />
-        ) : (
-          <ul class="list" data-testid="catalogue">
-            {items.data.items!.map((r) => (
-              <li key={r.id} class="endpoint">
-                <p class="list-title">
-                  {title(r)} · {st(`cat.status.${r.status ?? "ended"}`)}
-                </p>
-                <p class="hint">
-                  {st(`cat.kind.${r.kind as "coupon"}`)} ·{" "}
-                  {st("cat.item", {
-                    price: formatPoints(r.price_points!, l),
-                    stock: formatPoints(r.stock!, l),
-                    from: formatDate(r.valid_from!, l),
-                    until: formatDate(r.valid_until!, l),
-                  })}
-                </p>
-                {r.status !== "ended" && (
-                  <button class="button secondary danger" type="button" onClick={() => setAsking(r)}>
-                    {st("cat.withdraw")}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <States load={items} empty={(d) => (d.items ?? []).length === 0} emptyTitle={st("cat.empty")}>
+          {(d) => (
+            <ul class="list" data-testid="catalogue">
+              {d.items!.map((r) => (
+                <li key={r.id} class="endpoint">
+                  <p class="list-title">
+                    {title(r)} · {st(`cat.status.${r.status ?? "ended"}`)}
+                  </p>
+                  <p class="hint">
+                    {st(`cat.kind.${r.kind as "coupon"}`)} ·{" "}
+                    {st("cat.item", {
+                      price: formatPoints(r.price_points!, l),
+                      stock: formatPoints(r.stock!, l),
+                      from: formatDate(r.valid_from!, l),
+                      until: formatDate(r.valid_until!, l),
+                    })}
+                  </p>
+                  {r.status !== "ended" && (
+                    <button class="button secondary danger" type="button" onClick={() => setAsking(r)}>
+                      {st("cat.withdraw")}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </States>
       </Section>
       <NewItem base={base} fundedCredits={b.funded_credits_g! > 0} onDone={items.reload} />
       {asking && (
@@ -108,30 +104,17 @@ function NewItem(props: { base: string; fundedCredits: boolean; onDone: () => vo
     projectId: "",
   };
   const [form, setForm] = useState<RewardForm>(blank);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState("");
+  const sent = useSubmit();
   const l = lang.value;
-  const errors = fieldErrors(error, l);
+  const errors = fieldErrors(sent.error, l);
   const offset = form.kind === "offset";
   const set = (patch: Partial<RewardForm>): void => setForm({ ...form, ...patch });
-
-  async function submit(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setDone("");
-    try {
-      const r = await api<Reward>("POST", `${props.base}/rewards`, { body: rewardBody(form) });
-      setDone(st("cat.created", { title: (l === "zh" ? r.title_zh : r.title_en) ?? "" }));
-      setForm(blank);
-      props.onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = sent.submit(async () => {
+    const r = await api<Reward>("POST", `${props.base}/rewards`, { body: rewardBody(form) });
+    setForm(blank);
+    props.onDone();
+    return st("cat.created", { title: (l === "zh" ? r.title_zh : r.title_en) ?? "" });
+  });
 
   const field = (name: string, id: string, key: keyof RewardForm, extra: Record<string, unknown> = {}) => (
     <label class="field" for={id}>
@@ -167,15 +150,7 @@ function NewItem(props: { base: string; fundedCredits: boolean; onDone: () => vo
       {field("stock", "reward-stock", "stock", { inputMode: "numeric", autocomplete: "off" })}
       {field("valid_from", "reward-from", "from", { type: "date" })}
       {field("valid_until", "reward-until", "until", { type: "date" })}
-      {done && (
-        <p class="success" role="status" data-testid="reward-created">
-          {done}
-        </p>
-      )}
-      {error !== undefined && Object.keys(errors).length === 0 && <ErrorBox error={error} />}
-      <button class="button primary" type="submit" disabled={busy}>
-        {busy ? st("busy") : st("cat.create")}
-      </button>
+      <FormEnd sent={sent} errors={errors} label={st("cat.create")} testId="reward-created" />
     </form>
   );
 }
@@ -184,20 +159,22 @@ function NewItem(props: { base: string; fundedCredits: boolean; onDone: () => vo
 function ProjectPicker(props: { value: string; onChange: (id: string) => void; errors: Record<string, string> }) {
   const projects = useLoad((signal) => api<Project[]>("GET", "/projects", { signal }), []);
   const l = lang.value;
-  if (projects.loading && !projects.data) return <Loading />;
-  if (!projects.data) return <ErrorBox error={projects.error} onRetry={projects.reload} />;
   return (
-    <label class="field" for="reward-project">
-      <span>{st("field.project_id")}</span>
-      <select id="reward-project" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)} {...invalid("project_id", props.errors)}>
-        <option value="">—</option>
-        {projects.data.map((p) => (
-          <option key={p.id} value={String(p.id)}>
-            {l === "zh" ? p.name_zh : p.name_en}
-          </option>
-        ))}
-      </select>
-      <FieldError name="project_id" errors={props.errors} />
-    </label>
+    <States load={projects}>
+      {(all) => (
+        <label class="field" for="reward-project">
+          <span>{st("field.project_id")}</span>
+          <select id="reward-project" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)} {...invalid("project_id", props.errors)}>
+            <option value="">—</option>
+            {all.map((p) => (
+              <option key={p.id} value={String(p.id)}>
+                {l === "zh" ? p.name_zh : p.name_en}
+              </option>
+            ))}
+          </select>
+          <FieldError name="project_id" errors={props.errors} />
+        </label>
+      )}
+    </States>
   );
 }

@@ -5,14 +5,14 @@ import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import type { Budget, Funding, FundingRequest, Organisation, Project, SponsorList } from "../../api/types";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { Empty, ErrorBox, Loading } from "../../components/status";
+import { ErrorBox } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
 import { formatMass, formatMoney, formatPoints } from "../../format";
 import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
 import { st } from "../messages";
 import { fundingBody, fundingPoints, type FundingForm } from "../sponsorForms";
-import { FieldError, Section, invalid } from "../ui";
+import { FieldError, FormEnd, OrgSelect, Section, States, invalid, useSubmit } from "../ui";
 
 export function Desk() {
   const list = useLoad((signal) => api<SponsorList>("GET", "/sponsors", { signal }), []);
@@ -26,41 +26,37 @@ export function Desk() {
   return (
     <>
       <Section title={st("sp.title")}>
-        {list.loading && !list.data ? (
-          <Loading />
-        ) : !list.data ? (
-          <ErrorBox error={list.error} onRetry={list.reload} />
-        ) : items.length === 0 ? (
-          <Empty title={st("sp.empty")} />
-        ) : (
-          <ul class="list" data-testid="sponsor-budgets">
-            {items.map((b) => (
-              <li key={b.organisation_id} class="endpoint">
-                <p class="list-title">{b.name}</p>
-                <p class="hint">
-                  {st("sp.funded", {
-                    points: formatPoints(b.funded_points!, l),
-                    money: formatMoney(b.funded_fen!, "CNY", l),
-                    mass: formatMass(b.funded_credits_g!, l),
-                  })}
-                </p>
-                <p class="hint">
-                  {st("sp.spent", {
-                    points: formatPoints(b.spent_points!, l),
-                    n: formatPoints(b.redemptions!, l),
-                    left: formatPoints(b.funded_points! - b.spent_points!, l),
-                  })}
-                </p>
-                {b.funded_credits_g! > 0 && (
-                  <p class="hint">{st("sp.creditsLeft", { mass: formatMass(b.credits_left_g!, l) })}</p>
-                )}
-                <button class="button secondary" type="button" onClick={() => fundThis(b.organisation_id!)}>
-                  {st("sp.fundThis")}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        <States load={list} empty={(d) => (d.items ?? []).length === 0} emptyTitle={st("sp.empty")}>
+          {() => (
+            <ul class="list" data-testid="sponsor-budgets">
+              {items.map((b) => (
+                <li key={b.organisation_id} class="endpoint">
+                  <p class="list-title">{b.name}</p>
+                  <p class="hint">
+                    {st("sp.funded", {
+                      points: formatPoints(b.funded_points!, l),
+                      money: formatMoney(b.funded_fen!, "CNY", l),
+                      mass: formatMass(b.funded_credits_g!, l),
+                    })}
+                  </p>
+                  <p class="hint">
+                    {st("sp.spent", {
+                      points: formatPoints(b.spent_points!, l),
+                      n: formatPoints(b.redemptions!, l),
+                      left: formatPoints(b.funded_points! - b.spent_points!, l),
+                    })}
+                  </p>
+                  {b.funded_credits_g! > 0 && (
+                    <p class="hint">{st("sp.creditsLeft", { mass: formatMass(b.credits_left_g!, l) })}</p>
+                  )}
+                  <button class="button secondary" type="button" onClick={() => fundThis(b.organisation_id!)}>
+                    {st("sp.fundThis")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </States>
       </Section>
       {list.data && items.length > 0 && (
         <Fund
@@ -79,63 +75,30 @@ export function Desk() {
 function Enrol({ sponsors, onDone }: { sponsors: Budget[]; onDone: () => void }) {
   const orgs = useLoad((signal) => api<Organisation[]>("GET", "/organisations", { signal }), []);
   const [picked, setPicked] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState("");
+  const sent = useSubmit();
   const taken = new Set(sponsors.map((b) => b.organisation_id));
   const candidates = (orgs.data ?? []).filter((o) => !taken.has(o.id) && o.kind !== "court" && o.kind !== "operator");
   const chosen = candidates.find((o) => String(o.id) === picked) ?? candidates[0];
-
-  async function enrol(e: Event): Promise<void> {
-    e.preventDefault();
-    if (!chosen) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api("POST", `/organisations/${chosen.id}/sponsor`, { body: {} });
-      setDone(st("sp.enrolled", { name: chosen.name ?? "" }));
-      setPicked("");
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const enrol = sent.submit(async () => {
+    if (!chosen) return "";
+    await api("POST", `/organisations/${chosen.id}/sponsor`, { body: {} });
+    setPicked("");
+    onDone();
+    return st("sp.enrolled", { name: chosen.name ?? "" });
+  });
 
   return (
     <form class="card form" onSubmit={enrol}>
       <h2>{st("sp.enrol")}</h2>
       <p class="hint">{st("sp.enrolHint")}</p>
-      {orgs.loading && !orgs.data ? (
-        <Loading />
-      ) : !orgs.data ? (
-        <ErrorBox error={orgs.error} onRetry={orgs.reload} />
-      ) : candidates.length === 0 ? (
-        <Empty title={st("sp.noCandidates")} />
-      ) : (
-        <>
-          <label class="field" for="enrol-org">
-            <span>{st("field.organisation")}</span>
-            <select id="enrol-org" value={String(chosen?.id ?? "")} onChange={(e) => setPicked(e.currentTarget.value)}>
-              {candidates.map((o) => (
-                <option key={o.id} value={String(o.id)}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          {done && (
-            <p class="success" role="status">
-              {done}
-            </p>
-          )}
-          {error !== undefined && <ErrorBox error={error} />}
-          <button class="button primary" type="submit" disabled={busy}>
-            {busy ? st("busy") : st("sp.enrolButton")}
-          </button>
-        </>
-      )}
+      <States load={orgs} empty={() => candidates.length === 0} emptyTitle={st("sp.noCandidates")}>
+        {() => (
+          <>
+            <OrgSelect id="enrol-org" label={st("field.organisation")} orgs={candidates} value={chosen?.id} onChange={setPicked} />
+            <FormEnd sent={sent} errors={{}} label={st("sp.enrolButton")} />
+          </>
+        )}
+      </States>
     </form>
   );
 }
@@ -184,16 +147,13 @@ function Fund(props: { sponsors: Budget[]; rate: number; initial: number; onDone
       }}
     >
       <h2>{st("sp.fund")}</h2>
-      <label class="field" for="fund-sponsor">
-        <span>{st("sp.sponsor")}</span>
-        <select id="fund-sponsor" value={String(sponsor.organisation_id)} onChange={(e) => setSponsorId(Number(e.currentTarget.value))}>
-          {props.sponsors.map((b) => (
-            <option key={b.organisation_id} value={String(b.organisation_id)}>
-              {b.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrgSelect
+        id="fund-sponsor"
+        label={st("sp.sponsor")}
+        orgs={props.sponsors.map((b) => ({ id: b.organisation_id, name: b.name }))}
+        value={sponsor.organisation_id}
+        onChange={(id) => setSponsorId(Number(id))}
+      />
       <fieldset class="choices">
         <legend>{st("field.kind")}</legend>
         {(["money", "credits"] as const).map((k) => (
@@ -209,31 +169,29 @@ function Fund(props: { sponsors: Budget[]; rate: number; initial: number; onDone
           <input id="fund-yuan" inputMode="decimal" autocomplete="off" placeholder="10000.00" value={form.yuan} onInput={(e) => set({ yuan: e.currentTarget.value })} {...invalid("amount_fen", errors)} />
           <FieldError name="amount_fen" errors={errors} />
         </label>
-      ) : projects.loading && !projects.data ? (
-        <Loading />
-      ) : !projects.data ? (
-        <ErrorBox error={projects.error} onRetry={projects.reload} />
-      ) : available.length === 0 ? (
-        <Empty title={st("sp.noProjects")} />
       ) : (
-        <>
-          <label class="field" for="fund-project">
-            <span>{st("field.project_id")}</span>
-            <select id="fund-project" value={withProject.projectId} onChange={(e) => set({ projectId: e.currentTarget.value })} {...invalid("project_id", errors)}>
-              {available.map((p) => (
-                <option key={p.id} value={String(p.id)}>
-                  {st("sp.projectAvailable", { name: l === "zh" ? p.name_zh : p.name_en, mass: formatMass(p.available_g!, l) })}
-                </option>
-              ))}
-            </select>
-            <FieldError name="project_id" errors={errors} />
-          </label>
-          <label class="field" for="fund-kg">
-            <span>{st("sp.kg")}</span>
-            <input id="fund-kg" inputMode="decimal" autocomplete="off" placeholder="1000.000" value={form.kg} onInput={(e) => set({ kg: e.currentTarget.value })} {...invalid("mass_g", errors)} />
-            <FieldError name="mass_g" errors={errors} />
-          </label>
-        </>
+        <States load={projects} empty={() => available.length === 0} emptyTitle={st("sp.noProjects")}>
+          {() => (
+            <>
+              <label class="field" for="fund-project">
+                <span>{st("field.project_id")}</span>
+                <select id="fund-project" value={withProject.projectId} onChange={(e) => set({ projectId: e.currentTarget.value })} {...invalid("project_id", errors)}>
+                  {available.map((p) => (
+                    <option key={p.id} value={String(p.id)}>
+                      {st("sp.projectAvailable", { name: l === "zh" ? p.name_zh : p.name_en, mass: formatMass(p.available_g!, l) })}
+                    </option>
+                  ))}
+                </select>
+                <FieldError name="project_id" errors={errors} />
+              </label>
+              <label class="field" for="fund-kg">
+                <span>{st("sp.kg")}</span>
+                <input id="fund-kg" inputMode="decimal" autocomplete="off" placeholder="1000.000" value={form.kg} onInput={(e) => set({ kg: e.currentTarget.value })} {...invalid("mass_g", errors)} />
+                <FieldError name="mass_g" errors={errors} />
+              </label>
+            </>
+          )}
+        </States>
       )}
       <label class="field" for="fund-memo">
         <span>{st("field.memo")}</span>

@@ -9,7 +9,7 @@ import { useLoad } from "../../components/useLoad";
 import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
 import { st } from "../messages";
-import { FieldError, Section, invalid } from "../ui";
+import { FieldError, FormEnd, OrgSelect, Section, States, invalid, useSubmit } from "../ui";
 
 const KINDS = ["venue", "greenway", "linpan", "park"] as const;
 
@@ -23,16 +23,7 @@ export function Desk() {
   if (!chosen) return <Empty title={st("org.none")} />;
   return (
     <>
-      <label class="field" for="venue-org">
-        <span>{st("va.choose")}</span>
-        <select id="venue-org" value={String(chosen.id)} onChange={(e) => setPicked(e.currentTarget.value)}>
-          {candidates.map((o) => (
-            <option key={o.id} value={String(o.id)}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrgSelect id="venue-org" label={st("va.choose")} orgs={candidates} value={chosen.id} onChange={setPicked} />
       <OrgVenues key={chosen.id} orgId={chosen.id!} />
     </>
   );
@@ -61,33 +52,29 @@ function OrgVenues({ orgId }: { orgId: number }) {
   return (
     <>
       <Section title={st("va.title")}>
-        {list.loading && !list.data ? (
-          <Loading />
-        ) : !list.data ? (
-          <ErrorBox error={list.error} onRetry={list.reload} />
-        ) : list.data.length === 0 ? (
-          <Empty title={st("venues.empty")} />
-        ) : (
-          <ul class="list">
-            {list.data.map((v) => (
-              <li key={v.id} class="endpoint">
-                <p class="list-title">{v.name_zh}</p>
-                <p class="hint">
-                  {v.name_en} · {st(`venueKind.${v.kind ?? "venue"}` as "venueKind.venue")}
-                  {v.active ? "" : ` · ${st("venues.inactive")}`}
-                </p>
-                <button
-                  class={`button secondary${v.active ? " danger" : ""}`}
-                  type="button"
-                  disabled={busy === v.id}
-                  onClick={() => (v.active ? setAsking(v) : void setActive(v, true))}
-                >
-                  {busy === v.id ? st("busy") : v.active ? st("va.deactivate") : st("va.activate")}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        <States load={list} empty={(d) => d.length === 0} emptyTitle={st("venues.empty")}>
+          {(venues) => (
+            <ul class="list">
+              {venues.map((v) => (
+                <li key={v.id} class="endpoint">
+                  <p class="list-title">{v.name_zh}</p>
+                  <p class="hint">
+                    {v.name_en} · {st(`venueKind.${v.kind ?? "venue"}` as "venueKind.venue")}
+                    {v.active ? "" : ` · ${st("venues.inactive")}`}
+                  </p>
+                  <button
+                    class={`button secondary${v.active ? " danger" : ""}`}
+                    type="button"
+                    disabled={busy === v.id}
+                    onClick={() => (v.active ? setAsking(v) : void setActive(v, true))}
+                  >
+                    {busy === v.id ? st("busy") : v.active ? st("va.deactivate") : st("va.activate")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </States>
         {error !== undefined && <ErrorBox error={error} />}
       </Section>
       <NewVenue orgId={orgId} onDone={list.reload} />
@@ -111,29 +98,16 @@ function NewVenue({ orgId, onDone }: { orgId: number; onDone: () => void }) {
   const [nameZh, setNameZh] = useState("");
   const [nameEn, setNameEn] = useState("");
   const [kind, setKind] = useState<(typeof KINDS)[number]>("venue");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState("");
-  const errors = fieldErrors(error, lang.value);
-
-  async function submit(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setDone("");
-    try {
-      const body = { name_zh: nameZh.trim(), name_en: nameEn.trim(), kind };
-      const v = await api<LowCarbonVenue>("POST", `/organisations/${orgId}/venues`, { body });
-      setDone(st("va.created", { name: v.name_zh ?? "" }));
-      setNameZh("");
-      setNameEn("");
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const sent = useSubmit();
+  const errors = fieldErrors(sent.error, lang.value);
+  const submit = sent.submit(async () => {
+    const body = { name_zh: nameZh.trim(), name_en: nameEn.trim(), kind };
+    const v = await api<LowCarbonVenue>("POST", `/organisations/${orgId}/venues`, { body });
+    setNameZh("");
+    setNameEn("");
+    onDone();
+    return st("va.created", { name: v.name_zh ?? "" });
+  });
 
   return (
     <form class="card form" onSubmit={submit} noValidate>
@@ -158,15 +132,7 @@ function NewVenue({ orgId, onDone }: { orgId: number; onDone: () => void }) {
           ))}
         </select>
       </label>
-      {done && (
-        <p class="success" role="status">
-          {done}
-        </p>
-      )}
-      {error !== undefined && Object.keys(errors).length === 0 && <ErrorBox error={error} />}
-      <button class="button primary" type="submit" disabled={busy}>
-        {busy ? st("busy") : st("va.create")}
-      </button>
+      <FormEnd sent={sent} errors={errors} label={st("va.create")} />
     </form>
   );
 }
