@@ -27,6 +27,9 @@ from backend.points.reward_schemas import (
     RewardRedemptionPageSchema,
     RewardRedemptionSchema,
     RewardSchema,
+    SponsorCatalogueSchema,
+    SponsorListSchema,
+    SponsorRewardSchema,
     SponsorSchema,
 )
 from backend.web.blueprint import Blueprint
@@ -67,6 +70,17 @@ def sponsor_budget(org_id: int) -> statistics.Budget:
     return next(b for b in statistics.budgets(db.session()) if b.organisation_id == org_id)
 
 
+@blp.route("/sponsors")
+class Sponsors(MethodView):
+    @blp.response(200, SponsorListSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self) -> dict[str, Any]:
+        """Every sponsor's budget, and the points a fen funds now (operators)."""
+        current_principal().require_operator()
+        rate = current_app.config["POINTS_PER_FEN"]
+        return {"points_per_fen": rate, "items": statistics.budgets(db.session())}
+
+
 @blp.route("/organisations/<int:org_id>/sponsor/fundings", methods=["POST"])
 @blp.arguments(FundingRequestSchema())
 @blp.response(201, FundingSchema)
@@ -80,16 +94,42 @@ def fund(req: sponsors.FundingRequest, org_id: int) -> Funding:
     return sponsors.fund(db.session(), org_id, req, user.id, rate)
 
 
-@blp.route("/organisations/<int:org_id>/rewards", methods=["POST"])
-@blp.arguments(NewRewardSchema())
-@blp.response(201, RewardSchema)
-@blp.doc(security=BEARER_AUTH)
-def add_reward(new: rewards.NewReward, org_id: int) -> Reward:
-    """Add an item to the sponsor's catalogue (its admins, operators)."""
+def _admin(org_id: int) -> None:
+    """A signed-in admin of the organisation, or an operator."""
     who = current_principal()
     who.require_user()
     who.authorize_org(org_id, roles=(Role.admin,))
-    return rewards.create(db.session(), org_id, new)
+
+
+@blp.route("/organisations/<int:org_id>/rewards")
+class SponsorCatalogue(MethodView):
+    @blp.response(200, SponsorCatalogueSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, org_id: int) -> dict[str, Any]:
+        """Every item the sponsor offered, ended and withdrawn ones too, newest first (its
+        members)."""
+        _member(org_id)
+        return {"items": rewards.of_sponsor(db.session(), org_id)}
+
+    @blp.arguments(NewRewardSchema())
+    @blp.response(201, RewardSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, new: rewards.NewReward, org_id: int) -> Reward:
+        """Add an item to the sponsor's catalogue (its admins, operators)."""
+        _admin(org_id)
+        return rewards.create(db.session(), org_id, new)
+
+
+@blp.route("/rewards/<string:reward_id>/withdrawal", methods=["POST"])
+@blp.response(200, SponsorRewardSchema)
+@blp.doc(security=BEARER_AUTH)
+def withdraw_reward(reward_id: str) -> Reward:
+    """Take an item off the catalogue now, for good; codes given out stay good (the sponsor's
+    admins, operators)."""
+    s = db.session()
+    reward = rewards.get(s, reward_id)
+    _admin(reward.sponsor_id)
+    return rewards.withdraw(s, reward)
 
 
 @blp.route("/rewards")

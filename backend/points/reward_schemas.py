@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G
+from backend.points import rewards
 from backend.points.models import RewardKind
 from backend.points.rewards import NewReward
 from backend.points.sponsors import FundingRequest
@@ -100,6 +101,26 @@ class CatalogueSchema(Schema):
     items = fields.List(fields.Nested(RewardSchema))
 
 
+class RewardStatus(fields.String):
+    """Whether the item is on offer now, computed at dump time."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> str:
+        return rewards.status(obj)
+
+
+class SponsorRewardSchema(RewardSchema):
+    status = RewardStatus(
+        dump_only=True,
+        validate=validate.OneOf(rewards.STATUSES),
+        metadata={"description": "ended: withdrawn, or its time is over"},
+    )
+    created_at = fields.DateTime()
+
+
+class SponsorCatalogueSchema(Schema):
+    items = fields.List(fields.Nested(SponsorRewardSchema))
+
+
 class RewardRedemptionSchema(Schema):
     id = fields.String()
     reward_id = fields.String()
@@ -138,6 +159,11 @@ class BudgetSchema(Schema):
     credits_left_g = fields.Integer()
     spent_points = fields.Integer(metadata={"description": "Points spent on its rewards"})
     redemptions = fields.Integer()
+
+
+class SponsorListSchema(Schema):
+    points_per_fen = fields.Integer(metadata={"description": "Points a fen of money funds now"})
+    items = fields.List(fields.Nested(BudgetSchema))
 
 
 class ReductionSchema(Schema):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, select, update
@@ -40,6 +40,7 @@ CREDITS = cast(Table, SponsorCredits.__table__)
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 80 random bits
+STATUSES = ("upcoming", "on_offer", "ended")
 TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
@@ -100,6 +101,45 @@ def catalogue(s: Session, now: datetime | None = None) -> list[Reward]:
     )
 
 
+def of_sponsor(s: Session, sponsor_id: int) -> list[Reward]:
+    """Every item the sponsor ever offered, ended ones included, newest first."""
+    sponsors.get(s, sponsor_id)
+    return list(
+        s.scalars(
+            select(Reward)
+            .options(joinedload(Reward.sponsor).joinedload(Sponsor.organisation))
+            .where(Reward.sponsor_id == sponsor_id)
+            .order_by(Reward.created_at.desc(), Reward.id)
+        )
+    )
+
+
+def get(s: Session, reward_id: str) -> Reward:
+    reward = s.get(Reward, reward_id)
+    if reward is None:
+        raise NotFound("points.no_such_reward")
+    return reward
+
+
+def status(reward: Reward, now: datetime | None = None) -> str:
+    """`upcoming`, `on_offer` or `ended`, as the catalogue would show it now."""
+    now = now or utcnow()
+    if now >= reward.valid_until:
+        return "ended"
+    return "upcoming" if now < reward.valid_from else "on_offer"
+
+
+def withdraw(s: Session, reward: Reward) -> Reward:
+    """End the offer now, for good (an item not yet on offer never will be); codes already
+    given out stay good to honour. Withdrawing an ended item changes nothing."""
+    now = utcnow()
+    if reward.valid_until > now:
+        reward.valid_from = min(reward.valid_from, now - timedelta(seconds=1))
+        reward.valid_until = now
+        s.flush()
+    return reward
+
+
 def mine(s: Session, user_id: int) -> list[RewardRedemption]:
     """A person's redemptions, newest first."""
     return list(
@@ -123,9 +163,7 @@ def redeem(
     """Spend the item's price on one of it, in the caller's transaction (all or nothing)."""
     if claim is not None and claim.resource_id is not None:
         return s.get_one(RewardRedemption, claim.resource_id)
-    reward = s.get(Reward, reward_id)
-    if reward is None:
-        raise NotFound("points.no_such_reward")
+    reward = get(s, reward_id)
     now = utcnow()
     if not reward.valid_from <= now < reward.valid_until:
         raise NotOnOffer("points.not_on_offer")

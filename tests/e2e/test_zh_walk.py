@@ -13,15 +13,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
-from backend.demo import PEOPLE
+from backend.demo import OPERATOR_PHONE, PEOPLE
 from backend.payments import choosing
 from backend.payments.schemas import PaymentRailsSchema
 from backend.web.limiter import limiter
 from tests.e2e.conftest import ARTIFACTS, Live, open_in_app, shot, signed_in
 
 ADMIN = "+8613800138002"
+COMPANY = "成都蓉城科技有限公司 (示例)"
 CLERK = "+8613800138003"
 CITIZEN_NEW = "+8613900002081"  # new people of this module: nobody else signs in with them
 DEFENDANT_FAMILY = "+8613900002082"
@@ -307,6 +309,57 @@ def test_org_desk(context: BrowserContext, page: Page, live: Live, walk: Walk):
     page.get_by_role("link", name="微信公众号").click()
     expect(page.get_by_role("button", name="关联", exact=True)).to_be_visible()
     walk.screen(page, "wechat")
+    walk.done()
+
+
+def test_points_desks(
+    browser: Browser, context: BrowserContext, page: Page, live: Live, walk: Walk
+):
+    """The operator's sponsors and venues tabs, and a sponsor admin's catalogue (issue 21)."""
+    signed_in(context, live, OPERATOR_PHONE, "点点运营 Operator")
+    page.goto("/me")
+    page.get_by_role("link", name=re.compile("点点运营中心")).click()
+    tabs = page.get_by_role("navigation", name="组织管理")
+    tabs.get_by_role("link", name="积分赞助方").click()
+    expect(page.get_by_test_id("sponsor-budgets")).to_be_visible()
+    walk.screen(page, "sponsors")
+    fund = page.locator("#fund")
+    fund.get_by_label("金额（元）").fill("0.01")
+    fund.get_by_role("button", name="核对资助").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("将发放")
+    walk.screen(page, "sponsors-confirm-funding")
+    page.get_by_role("alertdialog").get_by_role("button", name="取消").click()
+    fund.get_by_role("radio", name="碳信用").check()
+    expect(fund.get_by_label("项目")).to_be_visible()
+    walk.screen(page, "sponsors-credits")
+
+    tabs.get_by_role("link", name="场馆管理").click()
+    page.get_by_role("button", name="添加场馆").last.click()  # no names: the server says so
+    expect(said(page)).to_be_visible()
+    walk.screen(page, "venues-no-name", mistake=True)
+
+    company = next(
+        o for o in live.get("/organisations", live.token(OPERATOR_PHONE)) if o["name"] == COMPANY
+    )
+    requests.post(
+        f"{live.url}/api/v1/organisations/{company['id']}/sponsor",
+        headers={"Authorization": f"Bearer {live.token(OPERATOR_PHONE)}"},
+        timeout=10,
+    ).raise_for_status()  # enrolling again changes nothing
+    sponsor = browser.new_context(
+        base_url=live.url, viewport=context.pages[0].viewport_size, locale="zh-CN"
+    )
+    sponsor.set_default_timeout(15_000)
+    signed_in(sponsor, live, ADMIN, "王企业 Company admin")
+    desk = sponsor.new_page()
+    desk.goto(f"/org/{company['id']}?tab=catalogue")
+    expect(desk.get_by_test_id("sponsor-budget")).to_be_visible()
+    walk.screen(desk, "catalogue")
+    desk.get_by_label("中文名称").fill("测试券")
+    desk.get_by_role("button", name="上架", exact=True).click()
+    expect(said(desk)).to_be_visible()
+    walk.screen(desk, "catalogue-incomplete", mistake=True)
+    sponsor.close()
     walk.done()
 
 

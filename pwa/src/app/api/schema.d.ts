@@ -4881,6 +4881,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every sponsor's budget, and the points a fen funds now (operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SponsorList"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations/{org_id}/sponsor/fundings": {
         parameters: {
             query?: never;
@@ -4948,7 +4985,33 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Every item the sponsor offered, ended and withdrawn ones too, newest first (its
+         *     members).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SponsorCatalogue"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         put?: never;
         /** Add an item to the sponsor's catalogue (its admins, operators). */
         post: {
@@ -4976,6 +5039,50 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rewards/{reward_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reward_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an item off the catalogue now, for good; codes given out stay good (the sponsor's
+         *     admins, operators).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reward_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SponsorReward"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -6634,6 +6741,8 @@ export interface components {
             max_speed_kmh?: string | null;
             /** @description At most in one report */
             max_units?: number | null;
+            /** @description False for a reward the scheme sets: no reduction in statistics */
+            measured?: boolean;
             /** @description Pending this long; 0: at once */
             confirm_hours?: number;
         };
@@ -7296,6 +7405,11 @@ export interface components {
             /** Format: date-time */
             enrolled_at?: string;
         };
+        SponsorList: {
+            /** @description Points a fen of money funds now */
+            points_per_fen?: number;
+            items?: components["schemas"]["Budget"][];
+        };
         FundingRequest: {
             /** @description Money paid by the sponsor, in fen */
             amount_fen?: number;
@@ -7323,6 +7437,33 @@ export interface components {
             /** Format: date-time */
             funded_at?: string;
             memo?: string;
+        };
+        SponsorReward: {
+            id?: string;
+            sponsor_id?: number;
+            /** @description The sponsor's name */
+            sponsor?: string;
+            /** @description coupon, transit, ticket or offset */
+            kind?: string;
+            title_zh?: string;
+            title_en?: string;
+            price_points?: number;
+            stock?: number;
+            project_id?: number | null;
+            /** Format: date-time */
+            valid_from?: string;
+            /** Format: date-time */
+            valid_until?: string;
+            /**
+             * @description ended: withdrawn, or its time is over
+             * @enum {string}
+             */
+            readonly status?: "upcoming" | "on_offer" | "ended";
+            /** Format: date-time */
+            created_at?: string;
+        };
+        SponsorCatalogue: {
+            items?: components["schemas"]["SponsorReward"][];
         };
         NewReward: {
             /** @enum {string} */

@@ -1,9 +1,12 @@
 // The organisation desk (lazy chunk): choose one of my organisations, then (as its admin) its
 // orders, API keys, webhook endpoints and WeChat official account; and, for any member, its
-// venues' rotating check-in codes and the reward codes to honour (a sponsor's merchants).
+// venues' rotating check-in codes and the reward codes to honour (a sponsor's merchants). A
+// sponsor's admins keep its rewards catalogue; operators, on their own organisation's desk, keep
+// the sponsors' budgets and every organisation's venues. Those three tabs are chunks of their own.
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
+import { Lazy, type DeskModule } from "../components/Lazy";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { match } from "../paths";
@@ -18,9 +21,15 @@ import { Webhooks } from "./org/Webhooks";
 import { VenueQr, Venues } from "./org/Venues";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour"] as const;
-type Tab = (typeof TABS)[number];
+const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour", "catalogue"] as const;
+const OPERATOR_TABS = ["sponsors", "venueAdmin"] as const;
+type Tab = (typeof TABS)[number] | (typeof OPERATOR_TABS)[number];
 const MEMBER_TABS: readonly Tab[] = ["venues", "honour"];
+const LAZY: Partial<Record<Tab, DeskModule>> = {
+  catalogue: () => import("./org/Catalogue"),
+  sponsors: () => import("./org/Sponsors"),
+  venueAdmin: () => import("./org/VenueAdmin"),
+};
 
 export function Desk({ path }: { path: string }) {
   const { data, error, reload } = useLoad(async (signal) => {
@@ -56,7 +65,8 @@ export function Desk({ path }: { path: string }) {
     );
   }
   if (p?.venue) return <VenueQr orgId={org.id} venueId={p.venue} />;
-  const tabs = admin ? TABS : MEMBER_TABS;
+  const own: readonly Tab[] = admin ? TABS : MEMBER_TABS;
+  const tabs = who.operator && org.kind === "operator" ? [...OPERATOR_TABS, ...own] : own;
   const asked = here.value.query.get("tab") as Tab | null;
   const tab: Tab = asked && tabs.includes(asked) ? asked : tabs[0]!;
   return (
@@ -78,6 +88,7 @@ export function Desk({ path }: { path: string }) {
       {tab === "wechat" && <Wechat orgId={org.id} />}
       {tab === "venues" && <Venues orgId={org.id} />}
       {tab === "honour" && <Honour orgId={org.id} />}
+      {LAZY[tab] && <Lazy key={tab} load={LAZY[tab]} path={path} />}
     </section>
   );
 }

@@ -2,7 +2,9 @@
 // images fetched with the token, "load more" lists.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ErrorBox, Loading } from "../components/status";
+import { Empty, ErrorBox, Loading } from "../components/status";
+import type { Organisation } from "../api/types";
+import type { Loaded } from "../components/useLoad";
 import { useImage } from "./blob";
 import { st } from "./messages";
 
@@ -122,6 +124,86 @@ export function MoreButton(props: { more: boolean; busy: boolean; onMore: () => 
     <button class="button secondary" type="button" disabled={props.busy} onClick={props.onMore}>
       {props.busy ? st("loadingMore") : st("loadMore")}
     </button>
+  );
+}
+
+/** A form's submission: busy while `work` runs, then its error or the sentence it returns. */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState("");
+  const submit = (work: () => Promise<string>) => async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setDone("");
+    try {
+      setDone(await work());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, done, submit };
+}
+
+/** A form's end: what it did, or its error when no field shows it, and its submit button. */
+export function FormEnd(props: {
+  sent: ReturnType<typeof useSubmit>;
+  errors: Record<string, string>;
+  label: string;
+  testId?: string;
+}) {
+  const { busy, error, done } = props.sent;
+  return (
+    <>
+      {done && (
+        <p class="success" role="status" data-testid={props.testId}>
+          {done}
+        </p>
+      )}
+      {error !== undefined && Object.keys(props.errors).length === 0 && <ErrorBox error={error} />}
+      <button class="button primary" type="submit" disabled={busy}>
+        {busy ? st("busy") : props.label}
+      </button>
+    </>
+  );
+}
+
+/** What was loaded, through its states: loading, its error with a retry, or empty. */
+export function States<T>(props: {
+  load: Loaded<T>;
+  empty?: (data: T) => boolean;
+  emptyTitle?: string;
+  children: (data: T) => ComponentChildren;
+}) {
+  const { data, error, loading, reload } = props.load;
+  if (loading && !data) return <Loading />;
+  if (!data) return <ErrorBox error={error} onRetry={reload} />;
+  if (props.empty?.(data)) return <Empty title={props.emptyTitle ?? ""} />;
+  return <>{props.children(data)}</>;
+}
+
+/** A select of organisations (the operator's screens: any, or the sponsors), by id. */
+export function OrgSelect(props: {
+  id: string;
+  label: string;
+  orgs: Pick<Organisation, "id" | "name">[];
+  value: number | undefined;
+  onChange: (id: string) => void;
+}) {
+  return (
+    <label class="field" for={props.id}>
+      <span>{props.label}</span>
+      <select id={props.id} value={String(props.value ?? "")} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.orgs.map((o) => (
+          <option key={o.id} value={String(o.id)}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
