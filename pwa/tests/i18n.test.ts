@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { en, zh } from "../src/app/messages";
+import { zh } from "../src/app/messages";
+import { en } from "../src/app/messages.en";
 import { firstT, t, tryT } from "../src/app/i18n";
 
 describe("messages", () => {

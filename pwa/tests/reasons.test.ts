@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { en, zh } from "../src/app/messages";
+import { zh } from "../src/app/messages";
+import { en } from "../src/app/messages.en";
 
 interface Property {
   enum?: (string | null)[];

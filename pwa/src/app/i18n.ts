@@ -1,12 +1,28 @@
 // UI strings in Simplified Chinese (first) and English, and the persisted language choice.
 import { signal } from "@preact/signals";
-import { en, zh, type Key } from "./messages";
+import { zh, type Key } from "./messages";
 
 export type Lang = "zh" | "en";
 export type { Key };
 
 const STORAGE_KEY = "diandian.lang";
-const catalogues: Record<Lang, Record<Key, string>> = { zh: { ...zh }, en: { ...en } };
+// English fills in when loaded (loadCatalogue); a desk's messages may be added before that.
+const catalogues: Record<Lang, Record<Key, string>> = { zh: { ...zh }, en: {} as Record<Key, string> };
+let english: Promise<void> | undefined;
+
+/** Makes a language's messages ready: Chinese is in the first load, English is a chunk of its
+ * own (precached by the service worker, so switching works offline once installed). */
+export function loadCatalogue(l: Lang): Promise<void> {
+  if (l === "zh") return Promise.resolve();
+  english ??= import("./messages.en").then(
+    (m) => void Object.assign(catalogues.en, { ...m.en, ...catalogues.en }),
+    (e: unknown) => {
+      english = undefined; // try again on the next switch
+      throw e;
+    },
+  );
+  return english;
+}
 
 /** The saved choice, else Chinese. localStorage can throw (disabled storage), so guard it. */
 export function loadLang(): Lang {
@@ -21,7 +37,14 @@ export function loadLang(): Lang {
 
 export const lang = signal<Lang>(loadLang());
 
-export function setLang(next: Lang): void {
+/** Switches once the language's messages are loaded; if they cannot be (offline before the
+ * service worker has them), the language stays as it is. */
+export async function setLang(next: Lang): Promise<void> {
+  try {
+    await loadCatalogue(next);
+  } catch {
+    return;
+  }
   lang.value = next;
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, next);
@@ -38,7 +61,7 @@ const fill = (text: string, vars: Vars): string =>
 
 /** A message in the current language, with `{name}` placeholders filled from `vars`. */
 export function t(key: Key, vars: Vars = {}, in_: Lang = lang.value): string {
-  return fill(catalogues[in_][key], vars);
+  return fill(catalogues[in_][key] ?? catalogues.zh[key], vars);
 }
 
 /**

@@ -5,6 +5,7 @@ import { sendQueuedCheckIns } from "./checkin";
 import { offline, watchNetwork } from "./offline/network";
 import { forgetMine } from "./offline/personal";
 import { refreshWaiting } from "./offline/queue";
+import { lang, loadCatalogue } from "./i18n";
 import { session } from "./session";
 import { startRouter } from "./router";
 import { registerServiceWorker } from "./update";
@@ -14,7 +15,10 @@ watchNetwork();
 // Signed out (or the session expired) since the last visit: nothing of the person stays here.
 if (!session.value) void forgetMine();
 startRouter();
-render(<App />, document.getElementById("app")!);
+// Someone who chose English waits for its chunk; if it cannot load, the app opens in Chinese.
+void loadCatalogue(lang.value)
+  .catch(() => void (lang.value = "zh"))
+  .then(() => render(<App />, document.getElementById("app")!));
 registerServiceWorker();
 
 const sendQueued = (): void => void sendQueuedCheckIns().catch(() => undefined);
