@@ -22,7 +22,7 @@ from backend.credits import inventory
 from backend.credits.models import Standard
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency import store as idempotency
-from backend.points import ledger
+from backend.points import earning, ledger, venues
 from backend.points.methodology import Methodology
 from backend.points.models import (
     AccountKind,
@@ -115,6 +115,15 @@ def actions(s: Session, user_id: int, limit: int, before: str | None) -> ActionP
         q = q.where(GreenAction.id < before)
     rows = list(s.scalars(q.order_by(GreenAction.id.desc()).limit(limit + 1)))
     return ActionPage(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
+
+
+def check_in(
+    s: Session, secret_key: str, user_id: int, code: str, window_s: int, m: Methodology
+) -> earning.Batch:
+    """Check the person in at the venue whose current code they scanned (422 otherwise), once a
+    venue a day."""
+    venue = venues.verify(s, secret_key, code, window_s)
+    return earning.check_in(s, user_id, venue.id, m)
 
 
 def redeem(
