@@ -134,10 +134,12 @@ def redeem(
     req: RedemptionRequest,
     *,
     claim: idempotency.Claim | None = None,
+    held: inventory.Held | None = None,
 ) -> Redemption:
     """Spend points on credits retired for the citizen and issue their certificate, in the
     caller's transaction: if anything fails it raises, and the caller's rollback takes the held
-    credits back with the points.
+    credits back with the points. `held`: credits already reserved (a sponsor's, drawn for an
+    offset) instead of holding them by the preferences.
 
     Rate: 1 point retires `point_grams` grams (1 g). A mass is rounded up to whole points.
     """
@@ -149,7 +151,7 @@ def redeem(
     if not prefs.standards and not prefs.project_ids:
         prefs = dataclasses.replace(prefs, standards=DEFAULT_STANDARDS)
     rid, now = random_id("red_"), utcnow()
-    held = inventory.hold(s, prefs, mass, reference=rid, now=now)
+    held = held or inventory.hold(s, prefs, mass, reference=rid, now=now)
     ledger.transfer(s, TransferKind.redeem, user.id, spend, reference=rid)
     inventory.allocate(s, held.id, now)
     beneficiary = req.beneficiary or user.display_name
