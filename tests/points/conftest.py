@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import Role
+from backend.accounts.models import Organisation, Role
 from backend.core.clock import utcnow
 from backend.points import partners
 from tests import factories as f
@@ -110,3 +110,20 @@ def venue(client: FlaskClient, db_session: Session) -> Site:
     """A venue, and sponsors' funding for its check-ins."""
     f.fund_points(db_session)
     return new_venue(client, db_session)
+
+
+@dataclass
+class Shop:
+    org: Organisation
+    admin: str  # bearer tokens
+    cashier: str
+
+
+@pytest.fixture
+def shop(client: FlaskClient, db_session: Session) -> Shop:
+    """A café chain sponsoring 100,000 points, its admin and a cashier (a member)."""
+    org = f.sponsor(db_session, "蓉城咖啡 (示例)", points=100_000)
+    admin, cashier = f.user(db_session, "店长"), f.user(db_session, "收银员")
+    f.grant(db_session, admin, org, Role.admin)
+    f.grant(db_session, cashier, org, Role.member)
+    return Shop(org, f.sign_in(client, admin.phone), f.sign_in(client, cashier.phone))

@@ -3,37 +3,16 @@ offsets retired from the sponsor's own credits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
-
-from backend.accounts.models import Organisation, Role
+from backend.accounts.models import Role
 from backend.core.clock import utcnow
 from backend.points import ledger, rewards, sponsors
 from backend.points.models import RewardKind, TransferKind
 from tests import factories as f
 from tests.core.test_messages import LATIN_WORD
-
-
-@dataclass
-class Shop:
-    org: Organisation
-    admin: str  # bearer tokens
-    cashier: str
-
-
-@pytest.fixture
-def shop(client: FlaskClient, db_session: Session) -> Shop:
-    """A café chain sponsoring 100,000 points, its admin and a cashier (a member)."""
-    org = f.sponsor(db_session, "蓉城咖啡 (示例)", points=100_000)
-    admin, cashier = f.user(db_session, "店长"), f.user(db_session, "收银员")
-    f.grant(db_session, admin, org, Role.admin)
-    f.grant(db_session, cashier, org, Role.member)
-    return Shop(org, f.sign_in(client, admin.phone), f.sign_in(client, cashier.phone))
+from tests.points.conftest import Shop
 
 
 def offer(client, shop: Shop, **over: Any) -> dict[str, Any]:
