@@ -70,14 +70,12 @@ def look_up(s: Session, sponsor_id: int, code: str) -> CodeView:
     )
 
 
-def honour(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
-    """Honour the code for its sponsor, once ever; 409 `already-honoured` with the first time.
-
-    A refusal (an unknown code, another sponsor's, one already honoured) is recorded with who
-    tried which code and why, and raised: the attempt is rolled back and the record committed
-    on its own."""
+def honour_recorded(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
+    """`honour`, for a request: a refusal (an unknown code, another sponsor's, one already
+    honoured) is recorded with who tried which code and why, and raised; the attempt is rolled
+    back and the record committed on its own."""
     try:
-        return _honour(s, sponsor_id, code, by_user_id)
+        return honour(s, sponsor_id, code, by_user_id)
     except DomainError as refusal:
         uow.abandon(s)
         s.add(
@@ -94,7 +92,8 @@ def honour(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
         raise
 
 
-def _honour(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
+def honour(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
+    """Honour the code for its sponsor, once ever; 409 `already-honoured` with the first time."""
     red = _find(s, sponsor_id, code)
     now = utcnow()
     row = s.execute(

@@ -171,4 +171,4 @@ def look_up_code(body: dict[str, str], org_id: int) -> honour.CodeView:
 def honour_code(body: dict[str, str], org_id: int) -> honour.CodeView:
     """Honour a code of this sponsor, once ever (its members)."""
     user_id = _member(org_id)
-    return honour.honour(db.session(), org_id, body["code"], user_id)
+    return honour.honour_recorded(db.session(), org_id, body["code"], user_id)
