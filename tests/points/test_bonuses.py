@@ -134,7 +134,13 @@ def test_only_the_sponsors_admins_award_and_bad_input_names_the_field(client, db
     outsider = f.sign_in(client, f.user(db_session).phone)
     assert award(client, shop, citizen.phone, token=outsider).status_code == 404
     assert award(client, shop, "+8613900000000").get_json()["code"] == "points.bonus_unknown_phone"
-    for field, value in (("points", 0), ("points", "5"), ("reason", "x"), ("reason", "a\u200bb")):
+    bad_input: list[tuple[str, Any]] = [
+        ("points", 0),
+        ("points", "5"),
+        ("reason", "x"),
+        ("reason", "a\u200bb"),
+    ]
+    for field, value in bad_input:
         bad = award(client, shop, citizen.phone, **{field: value})
         assert bad.status_code == 422, (field, value)
         assert bad.get_json()["errors"][0]["field"] == field
