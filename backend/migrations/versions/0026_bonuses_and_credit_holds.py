@@ -203,12 +203,8 @@ def downgrade() -> None:
         "held_g = 0"
     )
     op.drop_table("credit_holds")
-    if postgres:
-        op.execute("ALTER TABLE lots DROP CONSTRAINT ck_lots_held_within_reserved")
-        op.execute("ALTER TABLE lots DROP COLUMN held_g")
-    else:
-        with op.batch_alter_table("lots", recreate="always") as batch:
-            batch.drop_column("held_g")
+    # SQLite drops a column with its own CHECK (added with it above) without copying the table
+    op.execute("ALTER TABLE lots DROP COLUMN held_g")
     for name, (table, _, _) in BUDGET.items():
         op.execute(f"DROP TRIGGER {name} ON {table}" if postgres else f"DROP TRIGGER {name}")
         if postgres:
