@@ -13,6 +13,7 @@ from backend.credits import registry
 from backend.credits.models import (
     GRAMS_PER_TONNE,
     Allocation,
+    CreditHold,
     Lot,
     Reservation,
     ReservationLine,
@@ -35,19 +36,7 @@ def violations(s: Session) -> list[str]:
     ):
         out.append(f"lot {lot_id}: available {a} + reserved {r} + allocated {al} != size {n}")
 
-    held = (
-        select(ReservationLine.lot_id, func.sum(ReservationLine.mass_g).label("g"))
-        .join(Reservation)
-        .where(Reservation.status == ReservationStatus.active)
-        .group_by(ReservationLine.lot_id)
-        .subquery()
-    )
-    for lot_id, reserved, g in s.execute(
-        select(Lot.id, Lot.reserved_g, func.coalesce(held.c.g, 0))
-        .outerjoin(held, held.c.lot_id == Lot.id)
-        .where(Lot.reserved_g != func.coalesce(held.c.g, 0))
-    ):
-        out.append(f"lot {lot_id}: reserved_g {reserved} but active reservations hold {g}")
+    out += _reserved_violations(s)
 
     used = (
         select(Unit.lot_id, func.sum(Allocation.gram_end - Allocation.gram_start).label("g"))
@@ -134,6 +123,42 @@ def violations(s: Session) -> list[str]:
         )
     ):
         out.append(f"reservation {r_id} ({status}): {mass} g but {g} g allocated")
+    return out
+
+
+def _reserved_violations(s: Session) -> list[str]:
+    """A lot's reserved grams are its active reservations' and its holders'; its held grams
+    are its holds'."""
+    out: list[str] = []
+    held = (
+        select(ReservationLine.lot_id, func.sum(ReservationLine.mass_g).label("g"))
+        .join(Reservation)
+        .where(Reservation.status == ReservationStatus.active)
+        .group_by(ReservationLine.lot_id)
+        .subquery()
+    )
+
+    for lot_id, reserved, g, set_aside in s.execute(
+        select(Lot.id, Lot.reserved_g, func.coalesce(held.c.g, 0), Lot.held_g)
+        .outerjoin(held, held.c.lot_id == Lot.id)
+        .where(Lot.reserved_g != func.coalesce(held.c.g, 0) + Lot.held_g)
+    ):
+        out.append(
+            f"lot {lot_id}: reserved_g {reserved} but active reservations hold {g}"
+            f" and holders {set_aside}"
+        )
+
+    holds = (
+        select(CreditHold.lot_id, func.sum(CreditHold.held_g).label("g"))
+        .group_by(CreditHold.lot_id)
+        .subquery()
+    )
+    for lot_id, held_g, g in s.execute(
+        select(Lot.id, Lot.held_g, func.coalesce(holds.c.g, 0))
+        .outerjoin(holds, holds.c.lot_id == Lot.id)
+        .where(Lot.held_g != func.coalesce(holds.c.g, 0))
+    ):
+        out.append(f"lot {lot_id}: held_g {held_g} but its holds sum to {g}")
     return out
 
 

@@ -19,11 +19,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from backend.core.clock import utcnow
+from backend.core.db import upsert
 from backend.core.errors import Conflict, DomainError, NotFound
 from backend.core.messages import Coded
 from backend.credits.models import (
     GRAMS_PER_TONNE,
     Allocation,
+    CreditHold,
     Lot,
     Project,
     ProjectType,
@@ -187,6 +189,7 @@ RESERVATIONS = cast(Table, Reservation.__table__)
 LINES = cast(Table, ReservationLine.__table__)
 UNITS = cast(Table, Unit.__table__)
 ALLOCATIONS = cast(Table, Allocation.__table__)
+HOLDS = cast(Table, CreditHold.__table__)
 PLAN_COLUMNS = (LOTS.c.id, LOTS.c.available_g, LOTS.c.price_fen_per_t)
 
 # The hot path's statements are built once, with bound parameters.
@@ -353,6 +356,103 @@ def available(s: Session, prefs: Preferences) -> int:
     """Grams available under `prefs` right now."""
     sub = prefs.lots(LOTS.c.available_g).order_by(None).subquery()
     return int(s.scalar(select(func.coalesce(func.sum(sub.c.available_g), 0))) or 0)
+
+
+def _set_aside_lot(s: Session, lot_id: int, grams: int) -> bool:
+    """Move grams of a lot from available to reserved and held, if it has them (negative
+    grams: back)."""
+    source = LOTS.c.available_g if grams > 0 else LOTS.c.held_g
+    return (
+        s.execute(
+            update(LOTS)
+            .where(LOTS.c.id == lot_id, source >= abs(grams))
+            .values(
+                available_g=LOTS.c.available_g - grams,
+                reserved_g=LOTS.c.reserved_g + grams,
+                held_g=LOTS.c.held_g + grams,
+            )
+            .returning(LOTS.c.id)
+        ).first()
+        is not None
+    )
+
+
+def set_aside(s: Session, holder: str, prefs: Preferences, mass_g: int) -> None:
+    """Hold `mass_g` for `holder` until it draws them (`draw`), with no expiry; 409
+    `insufficient_inventory` if they are not available.
+
+    The grams leave `available_g` for the lots' reserved (and held) grams, so no order can plan
+    on them; the database refuses to take more than a lot has (the conditional UPDATE, the
+    CHECKs). Lots are taken in id order and, as `hold` does, planned again if another
+    transaction took one first.
+    """
+    for _ in range(MAX_ATTEMPTS):
+        plan = _plan(s.execute(_plan_query(prefs)), mass_g)
+        lines = sorted((x.lot.id, x.mass_g) for x in plan.lines)
+        done: list[tuple[int, int]] = []
+        for lot_id, grams in lines:
+            if not _set_aside_lot(s, lot_id, grams):
+                break
+            done.append((lot_id, grams))
+        else:
+            add = upsert(s, HOLDS)
+            s.execute(
+                add.on_conflict_do_update(
+                    index_elements=["holder", "lot_id"],
+                    set_={"held_g": HOLDS.c.held_g + add.excluded.held_g},
+                ),
+                [{"holder": holder, "lot_id": lot, "held_g": g} for lot, g in lines],
+            )
+            return
+        for lot_id, grams in done:
+            _set_aside_lot(s, lot_id, -grams)
+    raise InsufficientInventory(mass_g, available(s, prefs))
+
+
+def draw(
+    s: Session,
+    holder: str,
+    project_id: int,
+    mass_g: int,
+    *,
+    reference: str = "",
+    now: datetime | None = None,
+) -> Held:
+    """Turn `mass_g` of what `holder` holds of a project into an active reservation, ready to
+    allocate; 409 `insufficient_inventory` if it holds less. The grams stay reserved; the
+    holds and the lots' held grams go down (conditional UPDATEs, lots first in id order)."""
+    now = now or utcnow()
+    rows = s.execute(
+        select(HOLDS.c.lot_id, HOLDS.c.held_g, LOTS.c.price_fen_per_t)
+        .join(LOTS, LOTS.c.id == HOLDS.c.lot_id)
+        .where(HOLDS.c.holder == holder, LOTS.c.project_id == project_id, HOLDS.c.held_g > 0)
+        .order_by(HOLDS.c.lot_id)
+    ).all()
+    lines, need = [], mass_g
+    for lot_id, held_g, price in rows:
+        take = min(need, held_g)
+        if take <= 0:
+            break
+        lines.append(HeldLine(lot_id, take, price))
+        need -= take
+    if need:
+        raise InsufficientInventory(mass_g, mass_g - need)
+    for line in lines:
+        taken = [
+            s.execute(
+                update(table)
+                .where(*where, table.c.held_g >= line.mass_g)
+                .values(held_g=table.c.held_g - line.mass_g)
+                .returning(table.c.held_g)
+            ).first()
+            for table, where in (
+                (LOTS, (LOTS.c.id == line.lot_id,)),
+                (HOLDS, (HOLDS.c.holder == holder, HOLDS.c.lot_id == line.lot_id)),
+            )
+        ]
+        if None in taken:  # another draw got there first: the caller's rollback undoes the rest
+            raise InsufficientInventory(mass_g, 0)
+    return _reserve(s, mass_g, lines, reference, now + DEFAULT_TTL, now)
 
 
 def _lock(s: Session, reservation_id: int) -> Held:

@@ -100,6 +100,7 @@ class Lot(Base):
             f" = (last_unit - first_unit + 1) * {GRAMS_PER_TONNE}",
             name="grams_add_up",
         ),
+        CheckConstraint("held_g >= 0 AND held_g <= reserved_g", name="held_within_reserved"),
         CheckConstraint("price_fen_per_t >= 0 AND acquisition_cost_fen >= 0", name="money"),
         CheckConstraint("vintage BETWEEN 1990 AND 2100", name="vintage"),
         Index("ix_lots_project", "project_id"),
@@ -117,6 +118,8 @@ class Lot(Base):
     available_g: Mapped[int] = mapped_column(BigInteger)
     reserved_g: Mapped[int] = mapped_column(BigInteger, default=0)
     allocated_g: Mapped[int] = mapped_column(BigInteger, default=0)
+    # the part of reserved_g set aside for holders (`CreditHold`), out of every order's reach
+    held_g: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="lots")
@@ -225,3 +228,18 @@ class RegistryRetirement(Base):
     retired_on: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CreditHold(Base):
+    """Grams of a lot set aside for one holder (a points sponsor, `sponsor:<id>`) until it draws
+    them into a reservation and retires them. They sit in the lot's `reserved_g`, so no order
+    can plan on them; the lot's `held_g` is the sum of its holds (`flask credits check`)."""
+
+    __tablename__ = "credit_holds"
+    __table_args__ = (CheckConstraint("held_g >= 0", name="held_not_negative"),)
+
+    holder: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(
+        ForeignKey("lots.id", ondelete="RESTRICT"), primary_key=True
+    )
+    held_g: Mapped[int] = mapped_column(BigInteger, default=0)

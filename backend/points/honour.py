@@ -1,7 +1,8 @@
 """A merchant of the sponsor honours a redemption code, once: `reward_honours` is UNIQUE on the
 redemption and append-only, so of two merchants racing on one code exactly one succeeds; the
 other (and anyone after) gets 409 with the first honour's time. Only the sponsor's own members
-(and operators) can look a code up or honour it; other sponsors' codes do not exist for them."""
+(and operators) can look a code up or honour it; other sponsors' codes do not exist for them.
+Every refused honour is recorded (`reward_code_refusals`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from backend.core import uow
 from backend.core.clock import utcnow
 from backend.core.db import upsert
-from backend.core.errors import Conflict, NotFound
-from backend.points.models import Honour, Reward, RewardRedemption
+from backend.core.errors import Conflict, DomainError, NotFound
+from backend.points.models import CodeRefusal, Honour, Reward, RewardRedemption
 from backend.points.rewards import normalise_code
 
 HONOURS = cast(Table, Honour.__table__)
@@ -66,6 +68,28 @@ def look_up(s: Session, sponsor_id: int, code: str) -> CodeView:
         redeemed_at=red.created_at,
         honoured_at=_honoured_at(s, red.id),
     )
+
+
+def honour_recorded(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:
+    """`honour`, for a request: a refusal (an unknown code, another sponsor's, one already
+    honoured) is recorded with who tried which code and why, and raised; the attempt is rolled
+    back and the record committed on its own."""
+    try:
+        return honour(s, sponsor_id, code, by_user_id)
+    except DomainError as refusal:
+        uow.abandon(s)
+        s.add(
+            CodeRefusal(
+                sponsor_id=sponsor_id,
+                actor_id=by_user_id,
+                code=normalise_code(code)[:40],
+                reason=refusal.slug,
+                message=refusal.code,
+                at=utcnow(),
+            )
+        )
+        uow.step(s)
+        raise
 
 
 def honour(s: Session, sponsor_id: int, code: str, by_user_id: int) -> CodeView:

@@ -143,6 +143,8 @@ class GreenAction(Base):
     methodology: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    bonus: Mapped[Bonus | None] = relationship(lazy="selectin", viewonly=True)
+
 
 class PointsPartner(Base):
     """An organisation allowed to report actions, with its HMAC signing secret (encrypted)."""
@@ -349,3 +351,54 @@ class Honour(Base):
     sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
     honoured_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     honoured_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SponsorBudget(Base):
+    """What a sponsor may still award as bonuses: the points of its fundings less the bonuses
+    it awarded. Triggers keep it (migration 0026): a sponsor's enrolment opens it at 0, its
+    fundings add, its bonuses take; the CHECK refuses to go below zero."""
+
+    __tablename__ = "point_sponsor_budgets"
+    __table_args__ = (CheckConstraint("bonus_left >= 0", name="bonus_left_not_negative"),)
+
+    sponsor_id: Mapped[int] = mapped_column(
+        ForeignKey("point_sponsors.organisation_id"), primary_key=True
+    )
+    bonus_left: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Bonus(Base):
+    """Points a sponsor awarded a citizen for a reason: its green action (type `bonus`, 0 g
+    CO2e, confirmed at once) carries the points; this row the sponsor and the reason.
+    Append-only; its insert takes the points from the sponsor's `SponsorBudget`."""
+
+    __tablename__ = "point_bonuses"
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points_positive"),
+        Index("ix_point_bonuses_sponsor", "sponsor_id", "awarded_at"),
+    )
+
+    action_id: Mapped[str] = mapped_column(ForeignKey("green_actions.id"), primary_key=True)
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(100))
+    awarded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sponsor: Mapped[Sponsor] = relationship(lazy="joined")
+
+
+class CodeRefusal(Base):
+    """A merchant's refused honour of a reward code (unknown, another sponsor's, already
+    honoured): who tried which code, when, and why. Append-only."""
+
+    __tablename__ = "reward_code_refusals"
+    __table_args__ = (Index("ix_reward_code_refusals_sponsor", "sponsor_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("point_sponsors.organisation_id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    code: Mapped[str] = mapped_column(String(40))  # as normalised, cut to 40 characters
+    reason: Mapped[str] = mapped_column(String(40))  # the refusal's problem slug
+    message: Mapped[str] = mapped_column(String(80))  # its message code
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,9 +14,11 @@ from backend.certificates import issuers
 from backend.core import db
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import current_claim, idempotent
-from backend.points import honour, methodology, rewards, sponsors, statistics
+from backend.points import bonuses, honour, methodology, rewards, sponsors, statistics
 from backend.points.models import Funding, Reward, RewardRedemption, Sponsor
 from backend.points.reward_schemas import (
+    BonusRequestSchema,
+    BonusSchema,
     BudgetSchema,
     CatalogueSchema,
     CodeSchema,
@@ -92,6 +94,25 @@ def fund(req: sponsors.FundingRequest, org_id: int) -> Funding:
     user = current_principal().require_operator()
     rate = current_app.config["POINTS_PER_FEN"]
     return sponsors.fund(db.session(), org_id, req, user.id, rate)
+
+
+@blp.route("/organisations/<int:org_id>/sponsor/bonuses", methods=["POST"])
+@writes
+@idempotent
+@blp.arguments(BonusRequestSchema())
+@blp.response(201, BonusSchema)
+@blp.alt_response(200, schema=BonusSchema, description="Its external id was awarded before")
+@blp.alt_response(404, description="No citizen has that phone")
+@blp.alt_response(409, description="The citizen's daily bonus cap, or the sponsor's budget")
+@blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
+def award_bonus(req: bonuses.BonusRequest, org_id: int) -> tuple[bonuses.Awarded, int]:
+    """Award a citizen points for a reason, from the sponsor's own budget, confirmed at once
+    (its admins, operators)."""
+    who = current_principal()
+    user = who.require_user()
+    who.authorize_org(org_id, roles=(Role.admin,))
+    done = bonuses.award(db.session(), org_id, req, user.id, methodology.current())
+    return done, 200 if done.duplicate else 201
 
 
 def _admin(org_id: int) -> None:
@@ -190,4 +211,4 @@ def look_up_code(body: dict[str, str], org_id: int) -> honour.CodeView:
 def honour_code(body: dict[str, str], org_id: int) -> honour.CodeView:
     """Honour a code of this sponsor, once ever (its members)."""
     user_id = _member(org_id)
-    return honour.honour(db.session(), org_id, body["code"], user_id)
+    return honour.honour_recorded(db.session(), org_id, body["code"], user_id)

@@ -10,6 +10,7 @@ from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.schemas import MAX_MASS_G
 from backend.points import rewards
+from backend.points.bonuses import BonusRequest
 from backend.points.models import RewardKind
 from backend.points.rewards import NewReward
 from backend.points.sponsors import FundingRequest
@@ -193,3 +194,44 @@ class PointsFlowsSchema(Schema):
 class PointsTotalsSchema(PointsFlowsSchema):
     pool = fields.Integer(metadata={"description": "Funded, not yet earned"})
     circulating = fields.Integer(metadata={"description": "Pending and in wallets"})
+
+
+class BonusRequestSchema(Schema):
+    phone = fields.String(
+        required=True,
+        validate=validate.Length(min=3, max=32),
+        metadata={"description": "The citizen's phone (E.164 or mainland)"},
+    )
+    points = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=1_000_000),
+        metadata={"description": "Points to award (within the citizen's daily bonus cap)"},
+    )
+    reason = Label(
+        required=True,
+        min_length=2,
+        max_length=100,
+        metadata={"description": "Why, as the citizen will read it (e.g. 志愿植树活动)"},
+    )
+    external_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The sponsor's own id of this bonus: sent again, no new points"},
+    )
+
+    @post_load
+    def _request(self, data: dict[str, Any], **_: Any) -> BonusRequest:
+        return BonusRequest(**data)
+
+
+class BonusSchema(Schema):
+    action_id = fields.String()
+    external_id = fields.String()
+    points = fields.Integer()
+    reason = fields.String()
+    sponsor = fields.String(metadata={"description": "The sponsor's name"})
+    awarded_at = fields.DateTime()
+    duplicate = fields.Boolean(
+        metadata={"description": "The external id was awarded before: nothing new was awarded"}
+    )

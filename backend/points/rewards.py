@@ -207,9 +207,8 @@ def _offset(s: Session, user: User, reward: Reward, issuer: Issuer, m: Methodolo
     ).first()
     if left is None:
         raise OutOfStock("points.sponsor_credits_spent")
-    request = wallet.RedemptionRequest(
-        points=reward.price_points,
-        mass_g=grams,
-        preferences=inventory.Preferences(project_ids=(reward.project_id,)),
+    request = wallet.RedemptionRequest(points=reward.price_points, mass_g=grams)
+    held = inventory.draw(
+        s, sponsors.holder(reward.sponsor_id), reward.project_id, grams, reference=reward.id
     )
-    return wallet.redeem(s, user, issuer, m, request).certificate_number
+    return wallet.redeem(s, user, issuer, m, request, held=held).certificate_number

@@ -160,10 +160,15 @@ class WalletActions(MethodView):
 def check_in(body: dict[str, Any]) -> earning.Batch:
     """Check in at a low-carbon venue with its current code (its QR), once a venue a day."""
     user = current_principal().require_user()
-    s, cfg = db.session(), current_app.config
-    window_s = cfg["POINTS_VENUE_WINDOW_SECONDS"]
-    venue = venues.verify(s, cfg["SECRET_KEY"], body["venue"], window_s)
-    return earning.check_in(s, user.id, venue.id, methodology.current())
+    cfg = current_app.config
+    return wallet.check_in(
+        db.session(),
+        cfg["SECRET_KEY"],
+        user.id,
+        body["venue"],
+        cfg["POINTS_VENUE_WINDOW_SECONDS"],
+        methodology.current(),
+    )
 
 
 @blp.route("/wallet/redemptions", methods=["POST"])

@@ -193,6 +193,16 @@ class ActionSchema(Schema):
     methodology = fields.String(metadata={"description": "The version it earned under"})
     occurred_at = fields.DateTime()
     confirm_after = fields.DateTime()
+    sponsor = fields.Function(
+        lambda a: a.bonus.sponsor.organisation.name if a.bonus else None,
+        allow_none=True,
+        metadata={"description": "A bonus: the sponsor who awarded it"},
+    )
+    reason = fields.Function(
+        lambda a: a.bonus.reason if a.bonus else None,
+        allow_none=True,
+        metadata={"description": "A bonus: why the sponsor awarded it"},
+    )
 
     def _units(self, action: Any) -> str:
         return f"{action.units_milli / 1000:g}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation
@@ -63,7 +63,7 @@ def enrol(s: Session, organisation_id: int, by_user_id: int) -> Sponsor:
 def fund(
     s: Session, organisation_id: int, req: FundingRequest, by_user_id: int, points_per_fen: int
 ) -> Funding:
-    """Record a funding and the points it grants; credits must be in the inventory now."""
+    """Record a funding and the points it grants; credits are set aside in the inventory."""
     get(s, organisation_id)
     if req.amount_fen is not None:
         row = Funding(
@@ -91,20 +91,16 @@ def fund(
     return row
 
 
+def holder(sponsor_id: int) -> str:
+    """The sponsor as the credits inventory names a holder."""
+    return f"sponsor:{sponsor_id}"
+
+
 def _credits_in_stock(s: Session, sponsor_id: int, project_id: int, mass_g: int) -> None:
-    """The project's available grams cover every sponsor's unretired credits of it, and these."""
+    """Set the grams aside for the sponsor in the inventory, out of every order's reach, until
+    its offsets retire them; 409 if the project has not that many available."""
     if s.get(Project, project_id) is None:
         raise ValidationFailed("project_id", "points.unknown_project")
-    promised = s.scalar(
-        select(func.coalesce(func.sum(CREDITS.c.left_g), 0)).where(
-            CREDITS.c.project_id == project_id
-        )
-    )
-    there = inventory.available(s, inventory.Preferences(project_ids=(project_id,)))
-    if there < int(promised or 0) + mass_g:
-        raise CreditsNotThere(
-            "points.credits_not_there", params={"mass_g": mass_g, "available_g": there}
-        )
     s.execute(
         upsert(s, SponsorCredits)
         .values(sponsor_id=sponsor_id, project_id=project_id, left_g=mass_g)
@@ -113,3 +109,12 @@ def _credits_in_stock(s: Session, sponsor_id: int, project_id: int, mass_g: int)
             set_={"left_g": CREDITS.c.left_g + mass_g},
         )
     )
+    try:
+        inventory.set_aside(
+            s, holder(sponsor_id), inventory.Preferences(project_ids=(project_id,)), mass_g
+        )
+    except inventory.InsufficientInventory as short:
+        raise CreditsNotThere(
+            "points.credits_not_there",
+            params={"mass_g": mass_g, "available_g": short.extra["available_g"]},
+        ) from None

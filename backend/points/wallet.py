@@ -22,7 +22,7 @@ from backend.credits import inventory
 from backend.credits.models import Standard
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.idempotency import store as idempotency
-from backend.points import ledger
+from backend.points import earning, ledger, venues
 from backend.points.methodology import Methodology
 from backend.points.models import (
     AccountKind,
@@ -117,6 +117,15 @@ def actions(s: Session, user_id: int, limit: int, before: str | None) -> ActionP
     return ActionPage(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
+def check_in(
+    s: Session, secret_key: str, user_id: int, code: str, window_s: int, m: Methodology
+) -> earning.Batch:
+    """Check the person in at the venue whose current code they scanned (422 otherwise), once a
+    venue a day."""
+    venue = venues.verify(s, secret_key, code, window_s)
+    return earning.check_in(s, user_id, venue.id, m)
+
+
 def redeem(
     s: Session,
     user: User,
@@ -125,10 +134,12 @@ def redeem(
     req: RedemptionRequest,
     *,
     claim: idempotency.Claim | None = None,
+    held: inventory.Held | None = None,
 ) -> Redemption:
     """Spend points on credits retired for the citizen and issue their certificate, in the
     caller's transaction: if anything fails it raises, and the caller's rollback takes the held
-    credits back with the points.
+    credits back with the points. `held`: credits already reserved (a sponsor's, drawn for an
+    offset) instead of holding them by the preferences.
 
     Rate: 1 point retires `point_grams` grams (1 g). A mass is rounded up to whole points.
     """
@@ -140,7 +151,7 @@ def redeem(
     if not prefs.standards and not prefs.project_ids:
         prefs = dataclasses.replace(prefs, standards=DEFAULT_STANDARDS)
     rid, now = random_id("red_"), utcnow()
-    held = inventory.hold(s, prefs, mass, reference=rid, now=now)
+    held = held or inventory.hold(s, prefs, mass, reference=rid, now=now)
     ledger.transfer(s, TransferKind.redeem, user.id, spend, reference=rid)
     inventory.allocate(s, held.id, now)
     beneficiary = req.beneficiary or user.display_name

@@ -14,6 +14,23 @@ CITIZEN = "+8613800138005"
 MERCHANT = "+8613800138021"
 
 
+def redeem_coffee(page: Page) -> str:
+    """Redeem the coffee coupon on the catalogue screen, confirming when asked: its code."""
+    coffee = page.get_by_test_id("reward").filter(has_text="蓉城咖啡美式一杯")
+    coffee.get_by_role("button", name="兑换").click()
+    ask = page.get_by_role("alertdialog")
+    expect(ask).to_contain_text("兑换「蓉城咖啡美式一杯」？")
+    expect(ask).to_contain_text("将从钱包扣除 1,500 积分")
+    expect(ask).to_contain_text("只能使用一次")
+    ask.get_by_role("button", name="确认兑换（1,500 积分）").click()
+    card = page.get_by_test_id("reward-code")
+    expect(card).to_contain_text("已兑换「蓉城咖啡美式一杯」")
+    code = page.get_by_test_id("code-text").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
+    expect(card.get_by_role("img", name="兑换码二维码")).to_be_visible()
+    return code
+
+
 def test_the_citizen_redeems_a_coupon_and_the_merchant_honours_it(
     browser: Browser, context: BrowserContext, page: Page, live: Live
 ):
@@ -26,18 +43,7 @@ def test_the_citizen_redeems_a_coupon_and_the_merchant_honours_it(
     expect(coffee).to_contain_text("锦江低碳生活联盟（示例） 提供")
     shot(page, "rewards-1-catalogue")
 
-    coffee.get_by_role("button", name="兑换").click()
-    ask = page.get_by_role("alertdialog")
-    expect(ask).to_contain_text("兑换「蓉城咖啡美式一杯」？")
-    expect(ask).to_contain_text("将从钱包扣除 1,500 积分")
-    expect(ask).to_contain_text("只能使用一次")
-    ask.get_by_role("button", name="确认兑换（1,500 积分）").click()
-
-    card = page.get_by_test_id("reward-code")
-    expect(card).to_contain_text("已兑换「蓉城咖啡美式一杯」")
-    code = page.get_by_test_id("code-text").inner_text()
-    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
-    expect(card.get_by_role("img", name="兑换码二维码")).to_be_visible()
+    code = redeem_coffee(page)
     shot(page, "rewards-2-code")
 
     merchant = browser.new_context(

@@ -1,10 +1,13 @@
-"""A hypothesis state machine over sponsors' funding, earn, confirm, reverse, redeem, expire,
-redeeming a catalogue item and a merchant honouring its code: every balance matches a model,
-none goes negative, nothing is earned beyond the funding, every code is honoured at most once,
-and the ledger's own check holds after each step."""
+"""A hypothesis state machine over sponsors' funding (in money or credits), earn, confirm,
+reverse, redeem, expire, redeeming a catalogue item, a merchant honouring its code, a sponsor's
+bonus and an order holding credits: every balance matches a model, none goes negative, nothing
+is earned beyond the funding, no sponsor awards beyond its budget nor a citizen gets more
+bonus than the daily cap, every code is honoured at most once, the credits a sponsor funded stay
+out of orders' reach, and the ledger's and the inventory's own checks hold after each step."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
@@ -16,13 +19,16 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.points import honour, ledger, methodology, rewards, sponsors
+from backend.credits import checks, inventory
+from backend.credits.models import Lot, Project
+from backend.points import bonuses, honour, ledger, methodology, rewards, sponsors
 from backend.points.honour import AlreadyHonoured
 from backend.points.ledger import BudgetExhausted, InsufficientPoints
-from backend.points.models import Honour, Reward, RewardKind, TransferKind
+from backend.points.models import Honour, Reward, RewardKind, SponsorBudget, TransferKind
 from tests import factories as f
 
 PRICE, STOCK = 700, 4
+BONUS_CAP = methodology.current().types["bonus"].daily_cap_g
 
 amounts = st.integers(1, 5_000)
 people = st.integers(0, 1)
@@ -38,6 +44,13 @@ class LedgerMachine(RuleBasedStateMachine):
         self.sponsor = f.sponsor(self.s, "模型赞助方").id
         self.by = f.user(self.s).id
         self.users = [f.user(self.s).id for _ in range(2)]
+        self.phones = [self.s.get_one(User, u).phone for u in self.users]
+        self.budget, self.bonus_today = 0, dict.fromkeys(self.users, 0)
+        self.bonus_ids: dict[int, int] = {}  # the sponsor's external id -> points awarded
+        self.run = uuid.uuid4().hex[:8]  # external ids are unique per example
+        self.project = f.project(self.s, standard="CDCER", ptype="greenway").id
+        self.lot = f.lot(self.s, self.s.get_one(Project, self.project), 1).id
+        self.free, self.held = 1_000_000, 0  # the lot's grams: available, held for the sponsor
         self.model = {u: {"pending": 0, "wallet": 0} for u in self.users}
         # the test's session outlives an example: the pool and the honours are counted from here
         self.pool, self.stock = ledger.pool_balance(self.s), STOCK
@@ -84,6 +97,62 @@ class LedgerMachine(RuleBasedStateMachine):
         request = sponsors.FundingRequest(amount_fen=amount)
         sponsors.fund(self.s, self.sponsor, request, self.by, 1)
         self.pool += amount
+        self.budget += amount
+
+    @rule(grams=st.integers(1, 400_000))
+    def fund_credits(self, grams: int) -> None:
+        request = sponsors.FundingRequest(mass_g=grams, project_id=self.project)
+        try:
+            with uow.savepoint(self.s):
+                sponsors.fund(self.s, self.sponsor, request, self.by, 1)
+        except sponsors.CreditsNotThere:
+            assert self.free < grams
+            return
+        assert self.free >= grams
+        self.free, self.held = self.free - grams, self.held + grams
+        self.pool += grams
+        self.budget += grams
+
+    @rule(grams=st.integers(1, 400_000))
+    def order_holds_credits(self, grams: int) -> None:
+        prefs = inventory.Preferences(project_ids=(self.project,))
+        try:
+            with uow.savepoint(self.s):
+                inventory.hold(self.s, prefs, grams, reference="order")
+        except inventory.InsufficientInventory:
+            assert self.free < grams  # the sponsor's grams are never offered
+            return
+        assert self.free >= grams
+        self.free -= grams
+
+    @rule(who=people, amount=st.integers(1, 600), ext=st.integers(0, 5))
+    def award_bonus(self, who: int, amount: int, ext: int) -> None:
+        user = self.users[who]
+        req = bonuses.BonusRequest(self.phones[who], amount, "模型奖励", f"{self.run}-{ext}")
+        try:
+            with uow.savepoint(self.s):
+                got = bonuses.award(self.s, self.sponsor, req, self.by, methodology.current())
+        except bonuses.BonusCapReached:
+            assert self.bonus_today[user] + amount > BONUS_CAP
+            return
+        except BudgetExhausted:
+            assert self.pool < amount
+            return
+        except bonuses.BonusBudgetSpent:
+            assert self.budget < amount
+            return
+        if ext in self.bonus_ids:
+            assert got.duplicate
+            assert got.points == self.bonus_ids[ext]
+            return
+        assert not got.duplicate
+        assert self.bonus_today[user] + amount <= BONUS_CAP
+        assert amount <= min(self.pool, self.budget)
+        self.bonus_ids[ext] = amount
+        self.bonus_today[user] += amount
+        self.pool -= amount
+        self.budget -= amount
+        self.model[user]["wallet"] += amount
 
     @rule(who=people, amount=amounts)
     def earn(self, who: int, amount: int) -> None:
@@ -146,6 +215,17 @@ class LedgerMachine(RuleBasedStateMachine):
             assert (got.pending, got.wallet) == (expected["pending"], expected["wallet"])
         assert ledger.pool_balance(self.s) == self.pool >= 0
         assert ledger.violations(self.s) == []  # among them: funded == pool + issued
+
+    @invariant()
+    def no_sponsor_awards_beyond_its_budget(self) -> None:
+        self.s.expire_all()
+        assert self.s.get_one(SponsorBudget, self.sponsor).bonus_left == self.budget >= 0
+
+    @invariant()
+    def the_sponsors_credits_stay_held(self) -> None:
+        lot = self.s.get_one(Lot, self.lot)
+        assert (lot.available_g, lot.held_g) == (self.free, self.held)
+        assert checks.violations(self.s) == []
 
     @invariant()
     def each_code_is_honoured_at_most_once(self) -> None:

@@ -1,5 +1,6 @@
 """On PostgreSQL: the pool bounds concurrent earning, stock bounds concurrent redemptions, and
-a code is honoured once however many merchants try at once."""
+a code is honoured once however many merchants try at once, and a sponsor's budget bounds
+concurrent bonuses."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from sqlalchemy import func, select
 from backend.accounts.models import User
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.points import honour, ledger, methodology, rewards
+from backend.points import bonuses, honour, ledger, methodology, rewards
 from backend.points.honour import AlreadyHonoured
 from backend.points.ledger import BudgetExhausted
-from backend.points.models import Honour, RewardKind, TransferKind
+from backend.points.models import Honour, RewardKind, SponsorBudget, TransferKind
 from backend.points.rewards import OutOfStock
 from tests import factories as f
 from tests.concurrency import together
@@ -110,3 +111,26 @@ def test_twenty_merchants_honouring_one_code_succeed_once(app, committing):
         first = s.scalar(select(Honour.honoured_at))
         assert {r.extra["honoured_at"] for r in refused} == {first.isoformat()}
         assert s.scalar(select(func.count()).select_from(Honour)) == 1
+
+
+def test_twenty_bonuses_at_once_never_exceed_the_sponsors_budget(committing):
+    """A sponsor that funded 1,000 points awards 20 bonuses of 100 at once (the pool holds
+    plenty from another sponsor): exactly 10 are paid."""
+    with committing() as s:
+        f.fund_points(s, 100_000)
+        shop = f.sponsor(s, "并发奖励", points=1000).id
+        by = f.user(s).id
+        phones = [f.user(s).phone for _ in range(THREADS)]
+
+    def award(i: int) -> bool:
+        req = bonuses.BonusRequest(phones[i], 100, "并发", f"b-{i}")
+        with committing() as s, uow.transaction(s):
+            bonuses.award(s, shop, req, by, methodology.current())
+        return True
+
+    results = together(THREADS, award)
+    assert results.count(True) == 10
+    assert all(r is True or isinstance(r, bonuses.BonusBudgetSpent) for r in results)
+    with committing() as s:
+        assert s.get_one(SponsorBudget, shop).bonus_left == 0
+        assert ledger.violations(s) == []

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from backend.accounts.models import Role
 from backend.core.clock import utcnow
 from backend.points import ledger, rewards, sponsors
-from backend.points.models import RewardKind, TransferKind
+from backend.points.models import CodeRefusal, Honour, RewardKind, TransferKind
 from tests import factories as f
 from tests.core.test_messages import LATIN_WORD
 from tests.points.conftest import Shop
@@ -133,6 +135,34 @@ def test_only_the_sponsors_members_see_or_honour_its_codes(client, db_session, s
     )
     assert elsewhere.status_code == 404  # another sponsor's code does not exist for it
     assert honour(client, shop, "0000000000000000").status_code == 404
+
+
+def test_every_refused_honour_is_recorded_with_who_which_code_and_why(
+    client, db_session, shop, buyer
+):
+    coffee = offer(client, shop)
+    give(db_session, buyer.user.id, 1500)
+    code = redeem(client, buyer.token, coffee["id"]).get_json()["code"]
+    other = f.sponsor(db_session, "别家")
+    clerk = f.user(db_session)
+    f.grant(db_session, clerk, other, Role.member)
+    elsewhere = client.post(
+        f"/api/v1/organisations/{other.id}/reward-codes/honour",
+        json={"code": code.lower()},
+        headers=f.bearer(f.sign_in(client, clerk.phone)),
+    )
+    assert elsewhere.status_code == 404  # the wrong sponsor's merchant
+    assert honour(client, shop, "0000-0000-0000-0000").status_code == 404  # unknown
+    assert honour(client, shop, code).status_code == 201
+    assert honour(client, shop, code).status_code == 409  # already honoured
+    db_session.expire_all()
+    rows = db_session.scalars(select(CodeRefusal).order_by(CodeRefusal.id)).all()
+    assert [(r.sponsor_id, r.actor_id, r.code, r.reason, r.message) for r in rows] == [
+        (other.id, clerk.id, code, "not-found", "points.unknown_code"),
+        (shop.org.id, rows[1].actor_id, "0" * 16, "not-found", "points.unknown_code"),
+        (shop.org.id, rows[1].actor_id, code, "already-honoured", "points.already_honoured"),
+    ]
+    assert db_session.scalar(select(func.count()).select_from(Honour)) == 1
 
 
 def test_an_offset_retires_the_sponsors_credits_with_a_certificate(client, db_session, buyer):

@@ -4976,6 +4976,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisations/{org_id}/sponsor/bonuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Award a citizen points for a reason, from the sponsor's own budget, confirmed at once
+         *     (its admins, operators).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BonusRequest"];
+                };
+            };
+            responses: {
+                /** @description Its external id was awarded before */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Bonus"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Bonus"];
+                    };
+                };
+                /** @description No citizen has that phone */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The citizen's daily bonus cap, or the sponsor's budget */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations/{org_id}/rewards": {
         parameters: {
             query?: never;
@@ -6787,6 +6866,10 @@ export interface components {
             occurred_at?: string;
             /** Format: date-time */
             confirm_after?: string;
+            /** @description A bonus: the sponsor who awarded it */
+            readonly sponsor?: unknown;
+            /** @description A bonus: why the sponsor awarded it */
+            readonly reason?: unknown;
         };
         ActionPage: {
             items?: components["schemas"]["Action"][];
@@ -7437,6 +7520,28 @@ export interface components {
             /** Format: date-time */
             funded_at?: string;
             memo?: string;
+        };
+        BonusRequest: {
+            /** @description The citizen's phone (E.164 or mainland) */
+            phone: string;
+            /** @description Points to award (within the citizen's daily bonus cap) */
+            points: number;
+            /** @description Why, as the citizen will read it (e.g. 志愿植树活动) */
+            reason: string;
+            /** @description The sponsor's own id of this bonus: sent again, no new points */
+            external_id: string;
+        };
+        Bonus: {
+            action_id?: string;
+            external_id?: string;
+            points?: number;
+            reason?: string;
+            /** @description The sponsor's name */
+            sponsor?: string;
+            /** Format: date-time */
+            awarded_at?: string;
+            /** @description The external id was awarded before: nothing new was awarded */
+            duplicate?: boolean;
         };
         SponsorReward: {
             id?: string;
