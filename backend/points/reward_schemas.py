@@ -160,6 +160,8 @@ class BudgetSchema(Schema):
     credits_left_g = fields.Integer()
     spent_points = fields.Integer(metadata={"description": "Points spent on its rewards"})
     redemptions = fields.Integer()
+    bonus_points = fields.Integer(metadata={"description": "Points it awarded as bonuses"})
+    bonus_left = fields.Integer(metadata={"description": "Points it may still award, now"})
 
 
 class SponsorListSchema(Schema):

@@ -18,10 +18,12 @@ from backend.points import ledger, methodology
 from backend.points.models import (
     AccountKind,
     ActionStatus,
+    Bonus,
     Funding,
     GreenAction,
     RewardRedemption,
     Sponsor,
+    SponsorBudget,
 )
 from backend.points.sponsors import CREDITS
 
@@ -47,6 +49,8 @@ class Budget:
     credits_left_g: int
     spent_points: int
     redemptions: int
+    bonus_points: int  # awarded as bonuses (in the window)
+    bonus_left: int  # what it may still award as bonuses, now
 
 
 def budgets(s: Session, window: Window = None) -> list[Budget]:
@@ -71,6 +75,12 @@ def budgets(s: Session, window: Window = None) -> list[Budget]:
         .group_by(RewardRedemption.sponsor_id)
         .subquery()
     )
+    bonuses = (
+        select(Bonus.sponsor_id.label("sid"), func.sum(Bonus.points).label("points"))
+        .where(within(Bonus.awarded_at, window))
+        .group_by(Bonus.sponsor_id)
+        .subquery()
+    )
     left = (
         select(CREDITS.c.sponsor_id.label("sid"), func.sum(CREDITS.c.left_g).label("g"))
         .group_by(CREDITS.c.sponsor_id)
@@ -86,8 +96,12 @@ def budgets(s: Session, window: Window = None) -> list[Budget]:
             func.coalesce(left.c.g, 0),
             func.coalesce(spent.c.points, 0),
             func.coalesce(spent.c.n, 0),
+            func.coalesce(bonuses.c.points, 0),
+            func.coalesce(SponsorBudget.bonus_left, 0),
         )
         .join(Organisation, Organisation.id == Sponsor.organisation_id)
+        .outerjoin(bonuses, bonuses.c.sid == Sponsor.organisation_id)
+        .outerjoin(SponsorBudget, SponsorBudget.sponsor_id == Sponsor.organisation_id)
         .outerjoin(funded, funded.c.sid == Sponsor.organisation_id)
         .outerjoin(spent, spent.c.sid == Sponsor.organisation_id)
         .outerjoin(left, left.c.sid == Sponsor.organisation_id)

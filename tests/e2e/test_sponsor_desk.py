@@ -62,6 +62,7 @@ def test_the_operator_funds_a_sponsor_whose_admin_offers_a_coupon(
     desk.get_by_role("link", name=re.compile(re.escape(SPONSOR))).click()
     desk.get_by_role("navigation", name="组织管理").get_by_role("link", name="奖品目录").click()
     expect(desk.get_by_test_id("sponsor-budget")).to_contain_text("已资助 7,788,750 积分")
+    expect(desk.get_by_test_id("sponsor-bonus")).to_contain_text("还可发放 7,788,750 积分")
     expect(desk.get_by_text("还没有奖品。")).to_be_visible()
     desk.get_by_label("类型").select_option(label="优惠券")
     desk.get_by_label("中文名称").fill("大运场馆参观纪念徽章")

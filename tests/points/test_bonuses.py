@@ -54,6 +54,8 @@ def test_a_bonus_reaches_the_wallet_at_once_with_the_sponsor_and_reason(client, 
     (row,) = [r for r in stats["reductions"] if r["type"] == "bonus"]
     assert (row["label_zh"], row["actions"], row["mass_g"]) == ("赞助方奖励", 1, 0)
     assert stats["reduced_g"] == 0  # 300 points issued, no gram of CO2e claimed
+    (budget,) = [b for b in stats["sponsors"] if b["organisation_id"] == shop.org.id]
+    assert (budget["bonus_points"], budget["bonus_left"]) == (300, 100_000 - 300)
 
 
 def test_the_same_external_id_awards_once(client, db_session, shop):

@@ -7417,6 +7417,10 @@ export interface components {
             /** @description Points spent on its rewards */
             spent_points?: number;
             redemptions?: number;
+            /** @description Points it awarded as bonuses */
+            bonus_points?: number;
+            /** @description Points it may still award, now */
+            bonus_left?: number;
         };
         PointsFlows: {
             /** @description Points sponsors funded */

@@ -45,6 +45,12 @@ export function Desk({ path }: { path: string }) {
           mass: formatMass(b.credits_left_g!, l),
         })}
       </p>
+      <p class="hint" data-testid="sponsor-bonus">
+        {st("cat.bonus", {
+          given: formatPoints(b.bonus_points!, l),
+          left: formatPoints(b.bonus_left!, l),
+        })}
+      </p>
       <Section title={st("cat.title")}>
         <States load={items} empty={(d) => (d.items ?? []).length === 0} emptyTitle={st("cat.empty")}>
           {(d) => (
