@@ -42,10 +42,10 @@ from backend.registry.schemas import (
     MethodologySchema,
     MovedSchema,
     ParticipantCreateSchema,
-    ParticipantSchema,
-    ProjectCreateSchema,
-    ProjectDetailSchema,
-    ProjectSchema,
+    RegistryParticipantSchema,
+    RegistryProjectCreateSchema,
+    RegistryProjectDetailSchema,
+    RegistryProjectSchema,
     PublicProjectDetailSchema,
     PublicProjectSchema,
     ReportCreateSchema,
@@ -110,7 +110,7 @@ class MarketDocuments(MethodView):
 @blp.route("/participants")
 class Participants(MethodView):
     @blp.arguments(ParticipantCreateSchema())
-    @blp.response(201, ParticipantSchema)
+    @blp.response(201, RegistryParticipantSchema)
     @blp.doc(security=BEARER_AUTH)
     def post(self, new: participants.NewParticipant) -> participants.ParticipantView:
         """Open the organisation's exchange account (its admins)."""
@@ -121,7 +121,7 @@ class Participants(MethodView):
 
 @blp.route("/participants/<int:participant_id>")
 class ParticipantById(MethodView):
-    @blp.response(200, ParticipantSchema)
+    @blp.response(200, RegistryParticipantSchema)
     @blp.doc(security=BEARER_AUTH)
     def get(self, participant_id: int) -> participants.ParticipantView:
         """A participant (its organisation's members, operators)."""
@@ -140,14 +140,14 @@ class Holdings(MethodView):
 
 @blp.route("/projects")
 class Projects(MethodView):
-    @blp.response(200, ProjectSchema(many=True))
+    @blp.response(200, RegistryProjectSchema(many=True))
     @blp.doc(security=BEARER_AUTH)
     def get(self) -> list[RegistryProject]:
         """The projects of the caller's organisations."""
         return projects.owned(db.session(), current_principal())
 
-    @blp.arguments(ProjectCreateSchema())
-    @blp.response(201, ProjectSchema)
+    @blp.arguments(RegistryProjectCreateSchema())
+    @blp.response(201, RegistryProjectSchema)
     @blp.doc(security=BEARER_AUTH)
     def post(self, new: projects.NewProject) -> RegistryProject:
         """Register a project, in draft (a project owner's members)."""
@@ -156,7 +156,7 @@ class Projects(MethodView):
 
 @blp.route("/projects/<int:project_id>")
 class ProjectById(MethodView):
-    @blp.response(200, ProjectDetailSchema)
+    @blp.response(200, RegistryProjectDetailSchema)
     @blp.doc(security=BEARER_AUTH)
     def get(self, project_id: int) -> ProjectDetail:
         """A project with its documents, reports and history (owner, operators, verifiers)."""
@@ -167,7 +167,7 @@ class ProjectById(MethodView):
 
 @blp.route("/projects/<int:project_id>/transitions", methods=["POST"])
 @blp.arguments(TransitionSchema())
-@blp.response(200, ProjectDetailSchema)
+@blp.response(200, RegistryProjectDetailSchema)
 @blp.alt_response(409, description="Not allowed from its state (`registry.illegal_transition`)")
 @blp.doc(security=BEARER_AUTH)
 def project_transition(body: dict[str, Any], project_id: int) -> ProjectDetail:

@@ -41,12 +41,15 @@ class SceneSchema(Schema):
     name_en = fields.String()
 
 
-class MethodologySchema(Schema):
+class MethodologyNameSchema(Schema):
     code = fields.String()
-    standard = fields.Enum(Standard, by_value=True)
     name_zh = fields.String()
     name_en = fields.String()
     version = fields.String()
+
+
+class MethodologySchema(MethodologyNameSchema):
+    standard = fields.Enum(Standard, by_value=True)
     project_type = fields.String()
     source = fields.String()
     year = fields.Integer()
@@ -69,7 +72,7 @@ class MarketDocumentSchema(Schema):
 # --- participants ------------------------------------------------------------------------
 
 
-class AcceptanceSchema(Schema):
+class RegistryAcceptanceSchema(Schema):
     document = fields.String(required=True, validate=validate.Length(min=1, max=32))
     version = fields.String(required=True, validate=validate.Length(min=1, max=20))
 
@@ -90,7 +93,7 @@ class ParticipantCreateSchema(Schema):
         validate=validate.Length(min=1, max=4),
     )
     accept = fields.List(
-        fields.Nested(AcceptanceSchema),
+        fields.Nested(RegistryAcceptanceSchema),
         required=True,
         validate=validate.Length(max=10),
         metadata={"description": "Every market document in force, with its version"},
@@ -109,7 +112,7 @@ class AcceptanceRecordSchema(Schema):
     at = fields.DateTime()
 
 
-class ParticipantSchema(Schema):
+class RegistryParticipantSchema(Schema):
     """A `participants.ParticipantView`."""
 
     id = fields.Integer(attribute="participant.id")
@@ -135,7 +138,7 @@ class ParticipantSchema(Schema):
 # --- projects ----------------------------------------------------------------------------
 
 
-class ProjectCreateSchema(Schema):
+class RegistryProjectCreateSchema(Schema):
     owner_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     methodology = fields.String(required=True, validate=validate.Length(min=1, max=32))
     name_zh = Label(required=True, min_length=1, max_length=200)
@@ -186,7 +189,7 @@ class ReportSchema(Schema):
     submitted_at = fields.DateTime()
 
 
-class ProjectSchema(Schema):
+class RegistryProjectSchema(Schema):
     id = fields.Integer()
     owner_id = fields.Integer()
     standard = fields.Enum(Standard, by_value=True)
@@ -207,10 +210,10 @@ class ProjectSchema(Schema):
     reports = fields.List(fields.Nested(ReportSchema))
 
 
-class ProjectDetailSchema(Schema):
+class RegistryProjectDetailSchema(Schema):
     """A `routes.ProjectDetail`: the project and its history."""
 
-    project = fields.Nested(ProjectSchema)
+    project = fields.Nested(RegistryProjectSchema)
     history = fields.List(fields.Nested(StateChangeSchema))
 
 
@@ -238,7 +241,7 @@ class ReportReviewSchema(Schema):
 
 
 class ReviewQueueSchema(Schema):
-    projects = fields.List(fields.Nested(ProjectSchema))
+    projects = fields.List(fields.Nested(RegistryProjectSchema))
     reports = fields.List(fields.Nested(ReportSchema))
 
 
@@ -292,7 +295,7 @@ class InventoryMoveSchema(Schema):
     price_fen_per_t = fields.Integer(required=True, strict=True, validate=MONEY)
 
 
-class TransferSchema(Schema):
+class RegistryTransferSchema(Schema):
     id = fields.Integer()
     kind = fields.Enum(TransferKind, by_value=True)
     issuance_id = fields.Integer()
@@ -308,7 +311,7 @@ class TransferSchema(Schema):
 class MovedSchema(Schema):
     """A `holdings.Moved`."""
 
-    transfer = fields.Nested(TransferSchema)
+    transfer = fields.Nested(RegistryTransferSchema)
     lot_id = fields.Integer(attribute="lot.id")
     lot_serial_range = fields.String(attribute="lot.serial_range")
 
@@ -316,7 +319,7 @@ class MovedSchema(Schema):
 # --- trace and public pages --------------------------------------------------------------
 
 
-class OriginSchema(Schema):
+class RegistryOriginSchema(Schema):
     """The registry's side of a lot."""
 
     project_id = fields.Integer(attribute="issuance.project_id")
@@ -344,7 +347,7 @@ class TracedGramsSchema(Schema):
     mass_g = fields.Integer(attribute="allocation.mass_g")
     lot_id = fields.Integer(attribute="lot.id")
     registry_ref = fields.String(attribute="retirement.registry_ref", allow_none=True)
-    origin = fields.Nested(OriginSchema, allow_none=True)
+    origin = fields.Nested(RegistryOriginSchema, allow_none=True)
 
 
 class TraceSchema(Schema):
@@ -369,7 +372,7 @@ class PublicProjectSchema(Schema):
     name_zh = fields.String(attribute="project.name_zh")
     name_en = fields.String(attribute="project.name_en")
     owner_name = fields.String(metadata={"description": "The owner organisation's name"})
-    methodology = fields.Nested(MethodologySchema(only=("code", "name_zh", "name_en", "version")))
+    methodology = fields.Nested(MethodologyNameSchema)
     province = fields.String(attribute="project.province")
     city = fields.String(attribute="project.city")
     latitude = fields.Float(attribute="project.latitude")

@@ -50,7 +50,7 @@ TABLES: dict[Subject, type[RegistryProject] | type[MonitoringReport]] = {
 
 
 class IllegalTransition(Conflict):
-    slug, title = "illegal-transition", "This change of state is not allowed"
+    slug, title = "registry-transition", "This change of state is not allowed"
 
 
 def move(
