@@ -39,7 +39,7 @@ from backend.registry.schemas import (
     IssuanceSchema,
     IssueSchema,
     MarketDocumentSchema,
-    MethodologySchema,
+    RegistryMethodologySchema,
     MovedSchema,
     ParticipantCreateSchema,
     RegistryParticipantSchema,
@@ -93,7 +93,7 @@ def _upload_limit() -> None:
 
 @blp.route("/methodologies")
 class Methodologies(MethodView):
-    @blp.response(200, MethodologySchema(many=True))
+    @blp.response(200, RegistryMethodologySchema(many=True))
     def get(self) -> list[catalogue.Methodology]:
         """The CDCER methodologies, and those of the CCER projects in inventory."""
         return list(catalogue.methodologies().values())

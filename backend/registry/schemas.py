@@ -41,14 +41,14 @@ class SceneSchema(Schema):
     name_en = fields.String()
 
 
-class MethodologyNameSchema(Schema):
+class RegistryMethodologyNameSchema(Schema):
     code = fields.String()
     name_zh = fields.String()
     name_en = fields.String()
     version = fields.String()
 
 
-class MethodologySchema(MethodologyNameSchema):
+class RegistryMethodologySchema(RegistryMethodologyNameSchema):
     standard = fields.Enum(Standard, by_value=True)
     project_type = fields.String()
     source = fields.String()
@@ -372,7 +372,7 @@ class PublicProjectSchema(Schema):
     name_zh = fields.String(attribute="project.name_zh")
     name_en = fields.String(attribute="project.name_en")
     owner_name = fields.String(metadata={"description": "The owner organisation's name"})
-    methodology = fields.Nested(MethodologyNameSchema)
+    methodology = fields.Nested(RegistryMethodologyNameSchema)
     province = fields.String(attribute="project.province")
     city = fields.String(attribute="project.city")
     latitude = fields.Float(attribute="project.latitude")
