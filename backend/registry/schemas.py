@@ -346,7 +346,9 @@ class TracedGramsSchema(Schema):
     gram_end = fields.Integer(attribute="allocation.gram_end")
     mass_g = fields.Integer(attribute="allocation.mass_g")
     lot_id = fields.Integer(attribute="lot.id")
-    registry_ref = fields.String(attribute="retirement.registry_ref", allow_none=True)
+    registry_ref = fields.String(
+        allow_none=True, metadata={"description": "None until retired at the registry"}
+    )
     origin = fields.Nested(RegistryOriginSchema, allow_none=True)
 
 

@@ -32,6 +32,11 @@ class TracedGrams:
     origin: Origin | None
 
     @property
+    def registry_ref(self) -> str | None:
+        """The registry's retirement reference, once the unit is retired there."""
+        return self.retirement.registry_ref if self.retirement else None
+
+    @property
     def serial(self) -> str:
         return serials.unit(
             self.lot.serial_range, self.lot.first_unit, self.lot.last_unit, self.unit.serial
