@@ -312,10 +312,7 @@ class Config:
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
             raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
-        if self.REGISTRY_STORAGE not in ("local", "s3"):
-            raise ConfigError("REGISTRY_STORAGE must be local or s3")
-        if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:
-            raise ConfigError("REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET")
+        self._check_registry_storage()
         if self.POINTS_VENUE_WINDOW_SECONDS < 10:
             raise ConfigError("POINTS_VENUE_WINDOW_SECONDS must be at least 10")
         if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
@@ -337,6 +334,12 @@ class Config:
             return
         if not _is_origin(url, ("http", "https")):
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
+
+    def _check_registry_storage(self) -> None:
+        if self.REGISTRY_STORAGE not in ("local", "s3"):
+            raise ConfigError("REGISTRY_STORAGE must be local or s3")
+        if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:
+            raise ConfigError("REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET")
 
     def _check_sms(self) -> None:
         """Live mode texts codes: a vendor with all its variables, reached over https."""

@@ -27,7 +27,9 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def accept_all() -> list[dict[str, str]]:
-    return [{"document": d.code, "version": d.version} for d in catalogue.market_documents().values()]
+    return [
+        {"document": d.code, "version": d.version} for d in catalogue.market_documents().values()
+    ]
 
 
 @dataclass
@@ -100,9 +102,13 @@ def register(client: FlaskClient, owner: Owner, **overrides: Any) -> Any:
     )
 
 
-def move(client: FlaskClient, headers: dict[str, str], project_id: int, to: str, **body: Any) -> Any:
+def move(
+    client: FlaskClient, headers: dict[str, str], project_id: int, to: str, **body: Any
+) -> Any:
     return client.post(
-        f"/api/v1/registry/projects/{project_id}/transitions", json={"to": to, **body}, headers=headers
+        f"/api/v1/registry/projects/{project_id}/transitions",
+        json={"to": to, **body},
+        headers=headers,
     )
 
 

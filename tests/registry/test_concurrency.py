@@ -3,6 +3,7 @@ serial numbers of the standard."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from sqlalchemy import select
@@ -43,17 +44,31 @@ def _verified_reports(s, n: int, verified_t: int) -> list[int]:
     s.flush()
     s.add(ParticipantRoleRow(participant_id=p.id, role=ParticipantRole.project_owner))
     project = RegistryProject(
-        owner_id=p.id, standard=Standard.CDCER, methodology="CDCER-LD", name_zh="绿道",
-        name_en="Greenway", province="CN-SC", city="成都市", latitude=30.6, longitude=104.1,
-        crediting_start=date(2020, 1, 1), crediting_end=date(2030, 12, 31),
-        expected_annual_t=1000, state=ProjectState.validated,
+        owner_id=p.id,
+        standard=Standard.CDCER,
+        methodology="CDCER-LD",
+        name_zh="绿道",
+        name_en="Greenway",
+        province="CN-SC",
+        city="成都市",
+        latitude=30.6,
+        longitude=104.1,
+        crediting_start=date(2020, 1, 1),
+        crediting_end=date(2030, 12, 31),
+        expected_annual_t=1000,
+        state=ProjectState.validated,
     )
     s.add(project)
     s.flush()
     reports = [
         MonitoringReport(
-            project_id=project.id, period_start=date(2021 + i, 1, 1), period_end=date(2021 + i, 12, 31),
-            claimed_t=verified_t, state=ReportState.verified, verified_t=verified_t, issued_t=0,
+            project_id=project.id,
+            period_start=date(2021 + i, 1, 1),
+            period_end=date(2021 + i, 12, 31),
+            claimed_t=verified_t,
+            state=ReportState.verified,
+            verified_t=verified_t,
+            issued_t=0,
         )
         for i in range(n)
     ]
@@ -97,7 +112,9 @@ def test_issuances_of_many_reports_at_once_get_disjoint_serials(committing):
     results = together(THREADS, go)
     assert all(isinstance(r, tuple) for r in results), results
     ranges = sorted(results)
-    assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:], strict=False)), ranges
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(ranges)), ranges
     with committing() as s:
-        assert len(s.scalars(select(Issuance).where(Issuance.report_id.in_(reports))).all()) == THREADS
+        assert (
+            len(s.scalars(select(Issuance).where(Issuance.report_id.in_(reports))).all()) == THREADS
+        )
         assert checks.violations(s) == []

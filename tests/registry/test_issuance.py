@@ -22,7 +22,8 @@ def test_issuance_is_whole_tonnes_in_a_contiguous_registry_range(client, owner, 
     assert first.status_code == 201, first.get_json()
     a = first.get_json()
     second = issue(client, operator, rid, 200).get_json()
-    assert a["tonnes"] == 300 and a["vintage"] == 2025
+    assert a["tonnes"] == 300
+    assert a["vintage"] == 2025
     assert second["first_unit"] == a["last_unit"] + 1  # the next units of the standard
     assert a["serial_range"] == f"CDCER-2025-ZL{pid:04d}-{a['first_unit']:08d}-{a['last_unit']:08d}"
     assert names_its_units(a["serial_range"], a["first_unit"], a["last_unit"])
@@ -55,7 +56,9 @@ def test_only_operators_issue_and_only_verified_reports(client, owner, operator)
     assert issue(client, operator, rid, 0).status_code == 422
 
 
-def test_the_database_refuses_issuing_beyond_the_verified_tonnes(client, owner, operator, db_session):
+def test_the_database_refuses_issuing_beyond_the_verified_tonnes(
+    client, owner, operator, db_session
+):
     _, rid = verified_report(client, owner, operator, verified_t=10)
     with pytest.raises(DatabaseError):
         db_session.execute(
@@ -63,15 +66,22 @@ def test_the_database_refuses_issuing_beyond_the_verified_tonnes(client, owner, 
         )
 
 
-def test_the_database_refuses_overlapping_serials_and_shared_holdings(client, owner, operator, db_session):
+def test_the_database_refuses_overlapping_serials_and_shared_holdings(
+    client, owner, operator, db_session
+):
     _, rid = verified_report(client, owner, operator)
     a = issue(client, operator, rid, 100).get_json()
     issued = db_session.get(Issuance, a["id"])
     nested = db_session.begin_nested()
     db_session.add(
         Issuance(
-            report_id=rid, project_id=issued.project_id, standard=issued.standard, vintage=2025,
-            serial_range="x", first_unit=a["last_unit"], last_unit=a["last_unit"] + 5,
+            report_id=rid,
+            project_id=issued.project_id,
+            standard=issued.standard,
+            vintage=2025,
+            serial_range="x",
+            first_unit=a["last_unit"],
+            last_unit=a["last_unit"] + 5,
         )
     )
     with pytest.raises(DatabaseError):
@@ -80,8 +90,13 @@ def test_the_database_refuses_overlapping_serials_and_shared_holdings(client, ow
     holding = db_session.scalars(select(Holding).where(Holding.issuance_id == a["id"])).one()
     nested = db_session.begin_nested()
     db_session.add(
-        Holding(participant_id=owner.participant_id, issuance_id=a["id"], standard=holding.standard,
-                first_unit=a["first_unit"] + 10, last_unit=a["first_unit"] + 10)
+        Holding(
+            participant_id=owner.participant_id,
+            issuance_id=a["id"],
+            standard=holding.standard,
+            first_unit=a["first_unit"] + 10,
+            last_unit=a["first_unit"] + 10,
+        )
     )
     with pytest.raises(DatabaseError):
         db_session.flush()
@@ -107,7 +122,9 @@ def _to_inventory(client, operator, holding_id, tonnes, price=1500):
     )
 
 
-def test_moving_into_inventory_makes_a_lot_with_the_same_serials(client, owner, operator, db_session):
+def test_moving_into_inventory_makes_a_lot_with_the_same_serials(
+    client, owner, operator, db_session
+):
     pid, rid = verified_report(client, owner, operator)
     a = issue(client, operator, rid, 100).get_json()
     [h] = client.get(
@@ -126,15 +143,22 @@ def test_moving_into_inventory_makes_a_lot_with_the_same_serials(client, owner, 
         f"CDCER-2025-ZL{pid:04d}-{a['first_unit']:08d}-{a['first_unit'] + 39:08d}"
     )
     project = db_session.get(Project, lot.project_id)
-    assert (project.standard, project.registry_id, project.type) == ("CDCER", f"CDCER-ZL-{pid:04d}", "forestry")
+    assert (project.standard, project.registry_id, project.type) == (
+        "CDCER",
+        f"CDCER-ZL-{pid:04d}",
+        "forestry",
+    )
     [rest] = client.get(
         f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
     ).get_json()
     assert (rest["first_unit"], rest["tonnes"]) == (a["first_unit"] + 40, 60)
     whole = _to_inventory(client, operator, h["id"], 60).get_json()  # the rest: the holding goes
-    assert client.get(
-        f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
-    ).get_json() == []
+    assert (
+        client.get(
+            f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
+        ).get_json()
+        == []
+    )
     assert db_session.get(Lot, whole["lot_id"]).project_id == project.id  # one project
     assert checks.violations(db_session) == []
 
@@ -150,7 +174,10 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
     lot_id = _to_inventory(client, operator, h["id"], 5, price=1).get_json()["lot_id"]
     lot = db_session.get(Lot, lot_id)
     order = f.neutralise(
-        client, buyer.token, mass_g=1_500_000, beneficiary="大运会",
+        client,
+        buyer.token,
+        mass_g=1_500_000,
+        beneficiary="大运会",
         preferences={"project_ids": [lot.project_id]},
     )
     resp = client.get(f"/api/v1/registry/trace/{order['certificate_number']}")
@@ -162,7 +189,9 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
     origin = first["origin"]
     assert (origin["project_id"], origin["report_id"], origin["issuance_id"]) == (pid, rid, a["id"])
     assert (origin["period_start"], origin["period_end"], origin["verified_t"]) == (
-        "2025-01-01", "2025-12-31", 500
+        "2025-01-01",
+        "2025-12-31",
+        500,
     )
     assert first["registry_ref"] is None  # allocated; registry retirement pending
     retired = client.post(
@@ -171,7 +200,13 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
             "standard": "CDCER",
             "registry_ref": "THTF-2026-0001",
             "retired_on": "2026-12-01T00:00:00+08:00",
-            "units": [{"lot_id": lot_id, "first_serial": a["first_unit"], "last_serial": a["first_unit"] + 1}],
+            "units": [
+                {
+                    "lot_id": lot_id,
+                    "first_serial": a["first_unit"],
+                    "last_serial": a["first_unit"] + 1,
+                }
+            ],
         },
         headers=operator,
     )
@@ -181,9 +216,14 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
     assert client.get("/api/v1/registry/trace/DD-0000-000000").status_code == 404
 
     page = client.get(f"/api/v1/registry/public/projects/{pid}").get_json()
-    assert (page["issued_t"], page["retired_g"], page["owner_name"]) == (5, 1_500_000, "龙泉山林业有限公司")
+    assert (page["issued_t"], page["retired_g"], page["owner_name"]) == (
+        5,
+        1_500_000,
+        "龙泉山林业有限公司",
+    )
     assert page["issuances"][0]["serial_range"] == a["serial_range"]
-    assert "contact" not in str(page) and "uscc" not in page
+    assert "contact" not in str(page)
+    assert "uscc" not in page
     listed = client.get("/api/v1/registry/public/projects").get_json()
     assert pid in [p["id"] for p in listed]
 
@@ -196,7 +236,9 @@ def test_drafts_are_not_public(client, owner):
     assert pid not in [p["id"] for p in client.get("/api/v1/registry/public/projects").get_json()]
 
 
-def test_registry_check_passes_on_sound_rows_and_names_a_broken_one(app, client, owner, operator, db_session):
+def test_registry_check_passes_on_sound_rows_and_names_a_broken_one(
+    app, client, owner, operator, db_session
+):
     _, rid = verified_report(client, owner, operator)
     a = issue(client, operator, rid, 50).get_json()
     db_session.commit()

@@ -86,7 +86,9 @@ def test_every_market_document_must_be_accepted_in_its_version(client, db_sessio
     stale = [{**a, "version": "2019"} if i == 0 else a for i, a in enumerate(accept_all())]
     for accept in (accept_all()[1:], stale):
         resp = client.post(
-            "/api/v1/registry/participants", json={**body, "accept": accept}, headers=f.bearer(token)
+            "/api/v1/registry/participants",
+            json={**body, "accept": accept},
+            headers=f.bearer(token),
         )
         assert resp.status_code == 422
         err = resp.get_json()["errors"][0]
@@ -110,9 +112,19 @@ def test_the_catalogues_are_public_and_sourced(client):
     methods = client.get("/api/v1/registry/methodologies").get_json()
     cdcer = [m for m in methods if m["standard"] == "CDCER"]
     assert {m["name_zh"] for m in cdcer} == {
-        "清洁能源替代", "造林管护", "天府绿道", "川西林盘", "湖泊湿地", "测土配方施肥"
+        "清洁能源替代",
+        "造林管护",
+        "天府绿道",
+        "川西林盘",
+        "湖泊湿地",
+        "测土配方施肥",
     }
     assert all(m["source"] and m["year"] and m["scenes"] and m["issued_here"] for m in cdcer)
     assert {"CM-001-V02", "CM-003-V02", "AR-CM-001-V01"} <= {m["code"] for m in methods}
     docs = client.get("/api/v1/registry/market-documents").get_json()
-    assert [d["title_zh"] for d in docs] == ["入市协议书", "投资人须知", "风险揭示书", "交易服务协议"]
+    assert [d["title_zh"] for d in docs] == [
+        "入市协议书",
+        "投资人须知",
+        "风险揭示书",
+        "交易服务协议",
+    ]

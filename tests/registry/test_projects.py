@@ -83,10 +83,19 @@ def test_only_a_project_owner_account_registers(client, db_session):
     pid = open_account(client, token, org.id, "91520000214434146R", ["buyer"]).get_json()["id"]
     resp = client.post(
         "/api/v1/registry/projects",
-        json={"owner_id": pid, "methodology": "CDCER-LD", "name_zh": "x", "name_en": "x",
-              "province": "CN-SC", "city": "成都", "latitude": 30.6, "longitude": 104.0,
-              "crediting_start": "2024-01-01", "crediting_end": "2030-01-01",
-              "expected_annual_t": 10},
+        json={
+            "owner_id": pid,
+            "methodology": "CDCER-LD",
+            "name_zh": "x",
+            "name_en": "x",
+            "province": "CN-SC",
+            "city": "成都",
+            "latitude": 30.6,
+            "longitude": 104.0,
+            "crediting_start": "2024-01-01",
+            "crediting_end": "2030-01-01",
+            "expected_annual_t": 10,
+        },
         headers=f.bearer(token),
     )
     assert resp.status_code == 403
@@ -106,9 +115,10 @@ def test_reports_need_a_validated_project_and_a_period_of_one_year_in_the_credit
     draft = register(client, owner).get_json()["id"]
     assert _report(client, owner, draft).status_code == 409
     pid = validated_project(client, owner, operator)
-    assert _report(client, owner, pid, "2025-06-01", "2026-05-31").get_json()["errors"][0][
-        "field"
-    ] == "period_end"
+    assert (
+        _report(client, owner, pid, "2025-06-01", "2026-05-31").get_json()["errors"][0]["field"]
+        == "period_end"
+    )
     assert _report(client, owner, pid, "2023-01-01", "2023-12-31").status_code == 422
     assert _report(client, owner, pid).status_code == 201
     clash = _report(client, owner, pid, "2025-12-01", "2025-12-31")
@@ -116,7 +126,9 @@ def test_reports_need_a_validated_project_and_a_period_of_one_year_in_the_credit
     assert clash.get_json()["code"] == "registry.period_overlaps"
 
 
-def test_a_verifier_account_verifies_others_reports_but_not_its_own(client, owner, operator, db_session):
+def test_a_verifier_account_verifies_others_reports_but_not_its_own(
+    client, owner, operator, db_session
+):
     pid = validated_project(client, owner, operator)
     rid = _report(client, owner, pid).get_json()["id"]
     url = f"/api/v1/registry/reports/{rid}/transitions"
@@ -154,7 +166,11 @@ def _upload(client, owner, pid, data, name="report.pdf", title="监测计划"):
 def test_documents_are_sniffed_stored_and_read_back(client, owner, operator):
     pid = register(client, owner).get_json()["id"]
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-    for data, kind in ((PDF, "application/pdf"), (png, "image/png"), (b"\xff\xd8\xff\xe0" + b"1" * 50, "image/jpeg")):
+    for data, kind in (
+        (PDF, "application/pdf"),
+        (png, "image/png"),
+        (b"\xff\xd8\xff\xe0" + b"1" * 50, "image/jpeg"),
+    ):
         resp = _upload(client, owner, pid, data, name="x.exe")  # the name says nothing
         assert resp.status_code == 201, resp.get_json()
         assert resp.get_json()["content_type"] == kind
@@ -204,4 +220,7 @@ def test_strangers_see_no_project_and_no_document(client, owner, db_session):
     assert client.get(f"/api/v1/registry/projects/{pid}", headers=stranger).status_code == 404
     url = f"/api/v1/registry/projects/{pid}/documents/{doc['id']}"
     assert client.get(url, headers=stranger).status_code == 404
-    assert _upload(client, type(owner)(stranger["Authorization"][7:], 0, 0), pid, PDF).status_code == 404
+    assert (
+        _upload(client, type(owner)(stranger["Authorization"][7:], 0, 0), pid, PDF).status_code
+        == 404
+    )

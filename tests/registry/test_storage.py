@@ -48,8 +48,11 @@ def _settings(endpoint: str) -> dict[str, str]:
 def test_s3_storage_puts_and_gets_through_boto3(s3_endpoint, tmp_path):
     settings = _settings(s3_endpoint)
     client = boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     )
     client.create_bucket(Bucket=BUCKET)
     made = storage.from_config(settings, str(tmp_path))
@@ -67,8 +70,11 @@ def test_uploads_go_to_the_bucket_when_configured(app, client, owner, s3_endpoin
     from tests.registry.conftest import register
 
     boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     ).create_bucket(Bucket=BUCKET)
     before = app.extensions.pop(storage.EXTENSION, None)
     saved = {k: app.config.get(k) for k in _settings(s3_endpoint)}
@@ -82,7 +88,9 @@ def test_uploads_go_to_the_bucket_when_configured(app, client, owner, s3_endpoin
             content_type="multipart/form-data",
         ).get_json()
         assert isinstance(app.extensions[storage.EXTENSION], S3Storage)
-        got = client.get(f"/api/v1/registry/projects/{pid}/documents/{doc['id']}", headers=owner.headers)
+        got = client.get(
+            f"/api/v1/registry/projects/{pid}/documents/{doc['id']}", headers=owner.headers
+        )
         assert got.data == PDF
     finally:
         app.config.update(saved)

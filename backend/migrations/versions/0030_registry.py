@@ -8,9 +8,8 @@ Create Date: 2026-12-07 17:28:49.965997
 
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0030"
@@ -535,12 +534,15 @@ def upgrade() -> None:
             )
     else:
         for table, _ in DISJOINT:
+            clash = (
+                f"SELECT 1 FROM {table} o WHERE o.standard = NEW.standard "  # noqa: S608 - constants
+                "AND o.id IS NOT NEW.id AND o.first_unit <= NEW.last_unit "
+                "AND NEW.first_unit <= o.last_unit"
+            )
             for event in ("INSERT", "UPDATE"):
                 op.execute(
                     f"CREATE TRIGGER {table}_disjoint_{event.lower()} BEFORE {event} ON {table} "
-                    f"WHEN EXISTS (SELECT 1 FROM {table} o WHERE o.standard = NEW.standard "
-                    "AND o.id IS NOT NEW.id AND o.first_unit <= NEW.last_unit "
-                    "AND NEW.first_unit <= o.last_unit) "
+                    f"WHEN EXISTS ({clash}) "
                     f"BEGIN SELECT RAISE(ABORT, '{table} unit ranges overlap'); END"
                 )
     for table in APPEND_ONLY:
