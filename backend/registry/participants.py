@@ -102,7 +102,8 @@ def open_account(s: Session, who: Principal, new: NewParticipant) -> Participant
 
 
 def get(s: Session, who: Principal, participant_id: int) -> Participant:
-    """A participant its organisation's members and operators may read (others: 404)."""
+    """A participant its organisation's people and operators may read (others: 404)."""
+    who.require_user()
     p = s.get(Participant, participant_id)
     if p is None:
         raise NotFound("registry.no_such_participant")
