@@ -13,7 +13,9 @@ from tests import factories as f
 
 def test_the_demo_seeds_a_registry_the_check_accepts(app, client, db_session):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    account = db_session.scalars(select(Participant).where(Participant.uscc == demo.DEMO_USCC)).one()
+    account = db_session.scalars(
+        select(Participant).where(Participant.uscc == demo.DEMO_USCC)
+    ).one()
     listed = client.get("/api/v1/registry/public/projects").get_json()
     ours = [p for p in listed if p["owner_name"] == account.organisation.name]
     assert [(p["methodology"]["code"], p["issued_t"]) for p in ours] == [("CDCER-LD", 1000)]
