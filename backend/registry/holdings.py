@@ -76,7 +76,7 @@ def to_inventory(
 ) -> Moved:
     """Move a holding's first `tonnes` into the retirement inventory (operators)."""
     user = who.require_operator()
-    h = s.get(Holding, holding_id, with_for_update=True)
+    h = s.get(Holding, holding_id, with_for_update=True, populate_existing=True)
     if h is None:
         raise NotFound("registry.no_such_holding")
     if tonnes > h.tonnes:

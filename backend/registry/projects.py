@@ -14,6 +14,7 @@ from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.provinces import BY_CODE
+from backend.credits.models import Standard
 from backend.registry import catalogue, participants, states
 from backend.registry.models import (
     MonitoringReport,
@@ -63,7 +64,7 @@ def register(s: Session, who: Principal, new: NewProject) -> RegistryProject:
     method = catalogue.methodologies().get(new.methodology)
     if method is None:
         raise ValidationFailed("methodology", "registry.no_such_methodology")
-    if method.standard != "CDCER":
+    if method.standard != Standard.CDCER:
         raise ValidationFailed("methodology", "registry.methodology_not_issued_here")
     if new.province not in BY_CODE:
         raise ValidationFailed("province", "registry.province")

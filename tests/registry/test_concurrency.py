@@ -11,10 +11,12 @@ from sqlalchemy import select
 from backend.accounts.models import OrgKind
 from backend.accounts.principal import Principal
 from backend.core import uow
+from backend.core.errors import Conflict
 from backend.credits.models import Standard
-from backend.registry import checks, issuance
+from backend.registry import checks, holdings, issuance
 from backend.registry.issuance import OverIssuance
 from backend.registry.models import (
+    Holding,
     Issuance,
     MonitoringReport,
     Participant,
@@ -117,4 +119,28 @@ def test_issuances_of_many_reports_at_once_get_disjoint_serials(committing):
         assert (
             len(s.scalars(select(Issuance).where(Issuance.report_id.in_(reports))).all()) == THREADS
         )
+        assert checks.violations(s) == []
+
+
+def test_moves_racing_for_one_holding_never_take_more_than_it_holds(committing):
+    with committing() as s:
+        [rid] = _verified_reports(s, 1, verified_t=100)
+        operator = _operator(s)
+    with committing() as s, uow.transaction(s):
+        held = issuance.issue(s, operator, rid, 100)
+    with committing() as s:
+        holding_id = s.scalars(select(Holding.id).where(Holding.issuance_id == held.id)).one()
+
+    def go(_: int) -> int:
+        with committing() as s, uow.transaction(s):
+            moved = holdings.to_inventory(
+                s, operator, holding_id, 60, acquisition_cost_fen=0, price_fen_per_t=1000
+            )
+            return moved.transfer.tonnes
+
+    results = together(THREADS, go)
+    assert results.count(60) == 1, results
+    assert all(r == 60 or isinstance(r, Conflict) for r in results), results
+    with committing() as s:
+        assert s.get_one(Holding, holding_id).tonnes == 40
         assert checks.violations(s) == []
