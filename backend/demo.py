@@ -35,13 +35,15 @@ Sources for the serial formats and vintages (what is sourced, and what is our as
 - The neutralisations: the seed's 点点 totals to 30 April 2022 (CCER 2,483.39 t, CDCER
   55,168.98 t, VCU 33,046.73 t, CER 11.58万 t), at a thousandth of their size.
 
-Projects, registry ids, serial numbers and batch references are illustrative.
+Projects, registry ids, serial numbers and batch references are illustrative; so is the
+company's exchange account and its two CDCER projects on 点点's own registry (`seed_registry`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -50,6 +52,7 @@ from sqlalchemy.orm import Session
 from backend.accounts import consent
 from backend.accounts.legal import Document
 from backend.accounts.models import CourtLevel, Membership, Organisation, OrgKind, Role, User
+from backend.accounts.principal import Principal
 from backend.certificates import issuers, issuing
 from backend.certificates.issuing import Issuer
 from backend.core.clock import utcnow
@@ -60,6 +63,11 @@ from backend.credits.models import Project, ProjectType, Standard
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.points import ledger, rewards, sponsors, venues
 from backend.points.models import RewardKind, TransferKind, VenueKind
+from backend.registry import issuance as registry_issuance
+from backend.registry import participants as registry_participants
+from backend.registry import projects as registry_projects
+from backend.registry.catalogue import market_documents
+from backend.registry.models import ParticipantRole
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -113,6 +121,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     beneficiaries = {"company": company, "organiser": organiser}
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
     rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
+    seed_registry(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
     return {
         "organisations": 6,
         "users": len(users),
@@ -440,3 +449,86 @@ def seed_rewards(s: Session, operator: User, citizen: User) -> int:
     ledger.transfer(s, TransferKind.earn, citizen.id, CITIZEN_POINTS, reference="demo")
     ledger.transfer(s, TransferKind.confirm, citizen.id, CITIZEN_POINTS, reference="demo")
     return len(offers)
+
+
+# A made-up code with a valid GB 32100-2015 check character (not a real company's).
+DEMO_USCC = "91510100MA6CUDD00E"
+
+
+def seed_registry(
+    s: Session, admin: User, company: Organisation, op_user: User, op_org: Organisation
+) -> None:
+    """The company's exchange account (a project owner) with two illustrative CDCER projects: a
+    Tianfu Greenway project validated, its 2025 monitoring report verified at 1,200 t and 1,000 t
+    issued into its holding; and a West Sichuan Linpan project awaiting review."""
+    owner = Principal(user=admin, roles={company.id: frozenset({Role.admin})})
+    operator = Principal(user=op_user, roles={op_org.id: frozenset({Role.admin})}, operator=True)
+    account = registry_participants.open_account(
+        s,
+        owner,
+        registry_participants.NewParticipant(
+            organisation_id=company.id,
+            uscc=DEMO_USCC,
+            legal_representative="王企业",
+            contact_name="王企业",
+            contact_phone=admin.phone,
+            roles=(ParticipantRole.project_owner, ParticipantRole.buyer),
+            accept=tuple(
+                registry_participants.Acceptance(d.code, d.version)
+                for d in market_documents().values()
+            ),
+        ),
+    )
+    for methodology, zh, en, city, lat, lon, annual, validate in (
+        (
+            "CDCER-LD",
+            "锦江绿道碳汇（示例）",
+            "Jinjiang Greenway (demo)",
+            "成都市",
+            "30.6200",
+            "104.0800",
+            1500,
+            True,
+        ),
+        (
+            "CDCER-LP",
+            "郫都川西林盘保护（示例）",
+            "Pidu Linpan conservation (demo)",
+            "成都市",
+            "30.8100",
+            "103.9000",
+            800,
+            False,
+        ),
+    ):
+        project = registry_projects.register(
+            s,
+            owner,
+            registry_projects.NewProject(
+                owner_id=account.id,
+                methodology=methodology,
+                name_zh=zh,
+                name_en=en,
+                province="CN-SC",
+                city=city,
+                latitude=Decimal(lat),
+                longitude=Decimal(lon),
+                crediting_start=date(2024, 1, 1),
+                crediting_end=date(2033, 12, 31),
+                expected_annual_t=annual,
+            ),
+        )
+        registry_projects.transition(s, owner, project.id, "submitted", None)
+        if not validate:
+            continue
+        registry_projects.transition(s, operator, project.id, "validated", None)
+        report = registry_projects.submit_report(
+            s,
+            owner,
+            project.id,
+            registry_projects.NewReport(date(2025, 1, 1), date(2025, 12, 31), 1300),
+        )
+        registry_projects.review_report(
+            s, operator, report.id, "verified", verified_t=1200, reason=None
+        )
+        registry_issuance.issue(s, operator, report.id, 1000)

@@ -14,6 +14,7 @@ from backend.partners.webhooks import models as webhooks
 from backend.partners.wechat import models as wechat
 from backend.payments import models as payments
 from backend.points import models as points
+from backend.registry import models as registry
 
 metadata = Base.metadata
 
@@ -30,6 +31,7 @@ __all__ = [
     "outbox",
     "payments",
     "points",
+    "registry",
     "webhooks",
     "wechat",
 ]

@@ -17,6 +17,7 @@ from backend.partners.wechat import routes as wechat
 from backend.payments import routes as payments
 from backend.points import reward_routes
 from backend.points import routes as points
+from backend.registry import routes as registry
 from backend.stats import routes as stats
 from backend.web.blueprint import Blueprint
 
@@ -41,6 +42,7 @@ MODULES: tuple[Blueprint, ...] = (
     courts.blp,
     stats.blp,
     reward_routes.blp,
+    registry.blp,
 )
 
 

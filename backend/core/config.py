@@ -164,6 +164,14 @@ class Config:
     CERTIFICATE_VERIFY_KEYS: str = ""  # kid:base64url(public key),… of retired keys
     CERTIFICATE_ISSUER: str = "点点碳中和服务 Diandian Carbon Neutral Service"
     REGISTRY_RETIREMENT_DAYS: int = 30  # days to retire allocated units at their registry
+    # Project documents of the CDCER registry: "local" (under the instance) or "s3"
+    REGISTRY_STORAGE: str = "local"
+    REGISTRY_S3_BUCKET: str = ""
+    REGISTRY_S3_ENDPOINT_URL: str = ""  # empty: AWS itself; else MinIO, OSS, COS …
+    REGISTRY_S3_REGION: str = ""
+    REGISTRY_S3_ACCESS_KEY_ID: str = ""
+    REGISTRY_S3_SECRET_ACCESS_KEY: str = ""
+    REGISTRY_DOCUMENT_MAX_BYTES: int = 10 * 2**20  # our assumption: a scanned report of ~50 pages
     PUBLIC_BASE_URL: str = ""  # unset (sandbox only): where the app is served (core/public_url)
     PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
@@ -255,6 +263,13 @@ class Config:
                 "CERTIFICATE_ISSUER", "点点碳中和服务 Diandian Carbon Neutral Service"
             ),
             REGISTRY_RETIREMENT_DAYS=_int("REGISTRY_RETIREMENT_DAYS", 30),
+            REGISTRY_STORAGE=_str("REGISTRY_STORAGE", "local"),
+            REGISTRY_S3_BUCKET=_str("REGISTRY_S3_BUCKET", ""),
+            REGISTRY_S3_ENDPOINT_URL=_str("REGISTRY_S3_ENDPOINT_URL", ""),
+            REGISTRY_S3_REGION=_str("REGISTRY_S3_REGION", ""),
+            REGISTRY_S3_ACCESS_KEY_ID=_str("REGISTRY_S3_ACCESS_KEY_ID", ""),
+            REGISTRY_S3_SECRET_ACCESS_KEY=_str("REGISTRY_S3_SECRET_ACCESS_KEY", ""),
+            REGISTRY_DOCUMENT_MAX_BYTES=_int("REGISTRY_DOCUMENT_MAX_BYTES", 10 * 2**20),
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", ""),
             PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
@@ -297,6 +312,7 @@ class Config:
         self._check_observability()
         if self.REGISTRY_RETIREMENT_DAYS < 1:
             raise ConfigError("REGISTRY_RETIREMENT_DAYS must be at least 1")
+        self._check_registry_storage()
         if self.POINTS_VENUE_WINDOW_SECONDS < 10:
             raise ConfigError("POINTS_VENUE_WINDOW_SECONDS must be at least 10")
         if self.WEBHOOK_ALLOW_PRIVATE_TARGETS:
@@ -318,6 +334,12 @@ class Config:
             return
         if not _is_origin(url, ("http", "https")):
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
+
+    def _check_registry_storage(self) -> None:
+        if self.REGISTRY_STORAGE not in ("local", "s3"):
+            raise ConfigError("REGISTRY_STORAGE must be local or s3")
+        if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:
+            raise ConfigError("REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET")
 
     def _check_sms(self) -> None:
         """Live mode texts codes: a vendor with all its variables, reached over https."""

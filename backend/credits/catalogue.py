@@ -123,7 +123,25 @@ def add_lot(s: Session, new: NewLot) -> Lot:
     project = s.get(Project, new.project_id)
     if project is None:
         raise ValidationFailed("project_id", "credits.no_such_project")
-    lot = new_lot(project, new)
+    return _insert(s, new_lot(project, new))
+
+
+def add_issued_lot(
+    s: Session, project: NewProject, fields: LotFields, registry_issuance_id: int
+) -> Lot:
+    """Tonnes moved into the inventory from a holding on 点点's own registry: the project is
+    found by its standard and registry id (or added), and the lot names the issuance."""
+    found = s.scalars(
+        select(Project).where(
+            Project.standard == project.standard, Project.registry_id == project.registry_id
+        )
+    ).first()
+    lot = new_lot(found or create_project(s, project), fields)
+    lot.registry_issuance_id = registry_issuance_id
+    return _insert(s, lot)
+
+
+def _insert(s: Session, lot: Lot) -> Lot:
     clash = overlapping(s, lot)
     if clash is not None:
         raise OverlappingUnits(

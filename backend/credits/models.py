@@ -121,6 +121,11 @@ class Lot(Base):
     # the part of reserved_g set aside for holders (`CreditHold`), out of every order's reach
     held_g: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The registry issuance these tonnes came from, when they were moved into the inventory from
+    # a holding on 点点's registry (backend/registry); None for lots bought elsewhere.
+    registry_issuance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_issuances.id"), index=True
+    )
 
     project: Mapped[Project] = relationship(back_populates="lots")
 

@@ -35,6 +35,7 @@ from backend.accounts import legal
 from backend.partners.wechat.linking import token as wechat_link_token
 from backend.payments.providers import Rails
 from backend.payments.stripe_gateway import StripeProvider
+from backend.registry import catalogue as registry_catalogue
 from tests import factories as f
 from tests.security.world import (
     ADMIN,
@@ -200,6 +201,23 @@ def mini_code(app: Flask) -> dict[str, str]:
 
 def accept_current() -> dict[str, Any]:
     return {"accept": [{"document": d.value, "version": legal.version(d)} for d in legal.REQUIRED]}
+
+
+BOUNDARY = "ddregistryboundary"
+MULTIPART_PDF = (
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\n监测计划\r\n'
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="m.pdf"\r\n'
+    "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n%%EOF\n\r\n"
+    f"--{BOUNDARY}--\r\n"
+).encode()
+
+
+def registry_acceptances() -> list[dict[str, str]]:
+    """Every market document in force, accepted."""
+    return [
+        {"document": d.code, "version": d.version}
+        for d in registry_catalogue.market_documents().values()
+    ]
 
 
 @dataclass(frozen=True)
@@ -1140,6 +1158,141 @@ MATRIX: list[Row] = [
             json={"mass_g": 1000},
             headers=idem(),
         ),
+    ),
+    # --- the CDCER registry -----------------------------------------------------------------
+    row("GET", "/api/v1/registry/methodologies", public(200), "the catalogue is public"),
+    row("GET", "/api/v1/registry/market-documents", public(200), "the documents are public"),
+    row(
+        "POST",
+        "/api/v1/registry/participants",
+        expect(anon=401, people=404, keys=401, clerk_a=403, judge_a=403, operator=201),
+        "an organisation's admins (or operators) open its account; court A has none yet, and "
+        "its staff are not admins; outsiders 404; keys are not people",
+        lambda w, c: Req(
+            "/api/v1/registry/participants",
+            json={
+                "organisation_id": w["court_a"],
+                "uscc": "9144030071526726XG",
+                "legal_representative": "法定代表人",
+                "contact_name": "联系人",
+                "contact_phone": "13912340001",
+                "roles": ["buyer"],
+                "accept": registry_acceptances(),
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/participants/{participant_id}",
+        acme_staff(200),
+        "Acme's account: its people and operators (the phone in full for admins only)",
+        lambda w, c: Req(f"/api/v1/registry/participants/{w['participant']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/participants/{participant_id}/holdings",
+        acme_staff(200),
+        "Acme's holdings: its people and operators",
+        lambda w, c: Req(f"/api/v1/registry/participants/{w['participant']}/holdings"),
+    ),
+    row("GET", "/api/v1/registry/projects", person(200), "each person's organisations' projects"),
+    row(
+        "POST",
+        "/api/v1/registry/projects",
+        acme_staff(201),
+        "Acme's people register projects for Acme's account (operators may too)",
+        lambda w, c: Req("/api/v1/registry/projects", json=w["registry_project_body"]),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/projects/{project_id}",
+        acme_staff(200),
+        "a project: its owner's people and operators (and verifiers: none here)",
+        lambda w, c: Req(f"/api/v1/registry/projects/{w['draft_project']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/projects/{project_id}/transitions",
+        expect(anon=401, people=404, keys=401, organiser=200, org_admin=200, operator=403),
+        "the owner submits a draft; an operator may not submit for it (403)",
+        lambda w, c: Req(
+            f"/api/v1/registry/projects/{w['draft_project']}/transitions", json={"to": "submitted"}
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/projects/{project_id}/documents",
+        expect(anon=401, people=404, keys=401, organiser=201, org_admin=201, operator=404),
+        "only the owner's people upload",
+        lambda w, c: Req(
+            f"/api/v1/registry/projects/{w['draft_project']}/documents",
+            data=MULTIPART_PDF,
+            headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/projects/{project_id}/documents/{document_id}",
+        acme_staff(200),
+        "a project's file: its owner's people and operators",
+        lambda w, c: Req(
+            f"/api/v1/registry/projects/{w['draft_project']}/documents/{w['registry_document']}"
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/projects/{project_id}/reports",
+        expect(anon=401, people=404, keys=401, organiser=201, org_admin=201, operator=404),
+        "only the owner's people submit monitoring reports",
+        lambda w, c: Req(
+            f"/api/v1/registry/projects/{w['validated_project']}/reports",
+            json={"period_start": "2026-01-01", "period_end": "2026-12-31", "claimed_t": 50},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/reports/{report_id}/transitions",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=403, operator=200),
+        "operators (or verifier accounts) verify; the owner may not verify its own (403)",
+        lambda w, c: Req(
+            f"/api/v1/registry/reports/{w['submitted_report']}/transitions",
+            json={"to": "verified", "verified_t": 50},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/reports/{report_id}/issuances",
+        operator(201),
+        "operators issue",
+        lambda w, c: Req(
+            f"/api/v1/registry/reports/{w['verified_report']}/issuances", json={"tonnes": 1}
+        ),
+    ),
+    row("GET", "/api/v1/registry/review", person(200), "each person's review queue (may be empty)"),
+    row(
+        "POST",
+        "/api/v1/registry/holdings/{holding_id}/inventory",
+        operator(201),
+        "operators move tonnes into the retirement inventory",
+        lambda w, c: Req(
+            f"/api/v1/registry/holdings/{w['holding']}/inventory",
+            json={"tonnes": 1, "acquisition_cost_fen": 1000, "price_fen_per_t": 1500},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/trace/{number}",
+        public(200),
+        "a certificate's trace holds no personal data: public, like the ledger",
+        lambda w, c: Req(f"/api/v1/registry/trace/{w['acme_cert']}"),
+    ),
+    row("GET", "/api/v1/registry/public/projects", public(200), "项目公示 is public"),
+    row(
+        "GET",
+        "/api/v1/registry/public/projects/{project_id}",
+        public(200),
+        "a validated project's page is public",
+        lambda w, c: Req(f"/api/v1/registry/public/projects/{w['validated_project']}"),
     ),
 ]
 

@@ -14,6 +14,7 @@ owned by each of them.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -56,6 +57,7 @@ ALL_SCOPES = [
     "points:report",
     "webhooks:manage",
 ]
+PDF = b"%PDF-1.7\n%%EOF\n"
 HOOK_URL = "http://127.0.0.1:9/hook"  # sandbox allows http and loopback; nothing listens
 
 
@@ -240,7 +242,90 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     )
     ids["venue"] = venue["id"]
     _sponsor(client, w, acme.id, op)
+    _registry(client, w, acme.id, op)
     return w
+
+
+def _registry(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:
+    """Acme's exchange account (a project owner): a draft project with a document, and a
+    validated one with a submitted report and a verified one, 10 t of it issued and held."""
+    from backend.registry import catalogue
+
+    accept = [
+        {"document": d.code, "version": d.version} for d in catalogue.market_documents().values()
+    ]
+    account = _ok(
+        client.post(
+            "/api/v1/registry/participants",
+            json={
+                "organisation_id": acme,
+                "uscc": "91520000214434146R",
+                "legal_representative": "Acme法人",
+                "contact_name": "Acme联系人",
+                "contact_phone": "13912340000",
+                "roles": ["project_owner"],
+                "accept": accept,
+            },
+            headers=w.auth(ADMIN),
+        ),
+        201,
+    )
+    w.ids["participant"] = account["id"]
+    w.ids["registry_project_body"] = {
+        "owner_id": account["id"],
+        "methodology": "CDCER-LD",
+        "name_zh": "锦城绿道",
+        "name_en": "Jincheng Greenway",
+        "province": "CN-SC",
+        "city": "成都市",
+        "latitude": 30.6,
+        "longitude": 104.06,
+        "crediting_start": "2024-01-01",
+        "crediting_end": "2033-12-31",
+        "expected_annual_t": 500,
+    }
+    body = w.ids["registry_project_body"]
+    draft = _ok(client.post("/api/v1/registry/projects", json=body, headers=w.auth(ADMIN)), 201)
+    w.ids["draft_project"] = draft["id"]
+    doc = _ok(
+        client.post(
+            f"/api/v1/registry/projects/{draft['id']}/documents",
+            data={"title": "项目设计文件", "file": (io.BytesIO(PDF), "pdd.pdf")},
+            headers=w.auth(ADMIN),
+            content_type="multipart/form-data",
+        ),
+        201,
+    )
+    w.ids["registry_document"] = doc["id"]
+    live = _ok(client.post("/api/v1/registry/projects", json=body, headers=w.auth(ADMIN)), 201)
+    pid = w.ids["validated_project"] = live["id"]
+    for to, who in (("submitted", w.auth(ADMIN)), ("validated", op)):
+        _ok(
+            client.post(
+                f"/api/v1/registry/projects/{pid}/transitions", json={"to": to}, headers=who
+            ),
+            200,
+        )
+    reports = []
+    for year in (2024, 2025):
+        period = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31", "claimed_t": 100}
+        made = client.post(
+            f"/api/v1/registry/projects/{pid}/reports", json=period, headers=w.auth(ADMIN)
+        )
+        reports.append(_ok(made, 201)["id"])
+    w.ids["submitted_report"], w.ids["verified_report"] = reports
+    verify = {"to": "verified", "verified_t": 100}
+    _ok(
+        client.post(f"/api/v1/registry/reports/{reports[1]}/transitions", json=verify, headers=op),
+        200,
+    )
+    issued = client.post(
+        f"/api/v1/registry/reports/{reports[1]}/issuances", json={"tonnes": 10}, headers=op
+    )
+    _ok(issued, 201)
+    held = client.get(f"/api/v1/registry/participants/{account['id']}/holdings", headers=op)
+    assert held.status_code == 200, held.get_json()
+    w.ids["holding"] = held.get_json()[0]["id"]
 
 
 def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:

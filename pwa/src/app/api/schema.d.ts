@@ -5402,6 +5402,826 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/methodologies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CDCER methodologies, and those of the CCER projects in inventory. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryMethodology"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/market-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The documents an organisation accepts to open an account, with their versions. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarketDocument"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the organisation's exchange account (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParticipantCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryParticipant"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/participants/{participant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** A participant (its organisation's members, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryParticipant"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/participants/{participant_id}/holdings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** A participant's holdings by standard, project, vintage and serial range. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Holding"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The projects of the caller's organisations. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryProject"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Register a project, in draft (a project owner's members). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RegistryProjectCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryProject"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        /** A project with its documents, reports and history (owner, operators, verifiers). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryProjectDetail"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects/{project_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit (owner), validate or reject with a reason (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Transition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryProjectDetail"];
+                    };
+                };
+                /** @description Not allowed from its state (`registry.illegal_transition`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects/{project_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a document (PDF, JPEG or PNG) to a project (its owner). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["DocumentFile"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Document"];
+                    };
+                };
+                /** @description Larger than `REGISTRY_DOCUMENT_MAX_BYTES` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not a PDF, JPEG or PNG by its content */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects/{project_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        /** A document's file (owner, operators, verifiers). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                    document_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/projects/{project_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a monitoring report for a period of a validated project (its owner). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/reports/{report_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify (核证, with the verified tonnes) or reject a report (operators, verifiers). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportReview"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                /** @description Not allowed from its state (`registry.illegal_transition`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/reports/{report_id}/issuances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue whole tonnes of a verified report into its owner's holding (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Issue"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Issuance"];
+                    };
+                };
+                /** @description More than the verified tonnes left (`registry.over_issuance`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Submitted projects (operators) and reports (operators, verifiers). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewQueue"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/holdings/{holding_id}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holding_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move tonnes of a holding into 点点's retirement inventory, as a lot (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    holding_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InventoryMove"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Moved"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/trace/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /** A certificate's grams, back to their project's monitoring report. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Trace"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/public/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validated projects, with issued and retired volumes (项目公示). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicProject"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/public/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        /** A validated project with its issuance history. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicProjectDetail"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7638,6 +8458,334 @@ export interface components {
              * @description Null until honoured
              */
             honoured_at?: string | null;
+        };
+        Scene: {
+            code?: string;
+            name_zh?: string;
+            name_en?: string;
+        };
+        RegistryMethodology: {
+            code?: string;
+            name_zh?: string;
+            name_en?: string;
+            version?: string;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_type?: string;
+            source?: string;
+            year?: number;
+            /** @description What in the entry is our assumption */
+            assumption?: string;
+            scenes?: components["schemas"]["Scene"][];
+            /** @description Projects may be registered under it */
+            readonly issued_here?: boolean;
+        };
+        MarketDocument: {
+            code?: string;
+            title_zh?: string;
+            title_en?: string;
+            version?: string;
+            /** Format: date */
+            effective?: string;
+        };
+        RegistryAcceptance: {
+            document: string;
+            version: string;
+        };
+        ParticipantCreate: {
+            organisation_id: number;
+            /** @example 91110000600037341L */
+            uscc: string;
+            legal_representative: string;
+            contact_name: string;
+            contact_phone: string;
+            roles: ("project_owner" | "buyer" | "financial_institution" | "verifier")[];
+            /** @description Every market document in force, with its version */
+            accept: components["schemas"]["RegistryAcceptance"][];
+        };
+        AcceptanceRecord: {
+            document?: string;
+            version?: string;
+            /** Format: date-time */
+            at?: string;
+        };
+        RegistryParticipant: {
+            id?: number;
+            organisation_id?: number;
+            organisation_name?: string;
+            uscc?: string;
+            legal_representative?: string;
+            contact_name?: string;
+            /** @description In full for operators and the organisation's admins only */
+            contact_phone?: string | null;
+            /** @example +86 139****0001 */
+            contact_phone_masked?: string;
+            roles?: ("project_owner" | "buyer" | "financial_institution" | "verifier")[];
+            acceptances?: components["schemas"]["AcceptanceRecord"][];
+            /** Format: date-time */
+            opened_at?: string;
+        };
+        Holding: {
+            id?: number;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            vintage?: number;
+            issuance_id?: number;
+            serial_range?: string;
+            first_unit?: number;
+            last_unit?: number;
+            tonnes?: number;
+        };
+        Document: {
+            id?: number;
+            title?: string;
+            filename?: string;
+            content_type?: string;
+            size?: number;
+            sha256?: string;
+            /** Format: date-time */
+            uploaded_at?: string;
+        };
+        Report: {
+            id?: number;
+            project_id?: number;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+            vintage?: number;
+            claimed_t?: number;
+            /** @enum {unknown} */
+            state?: "submitted" | "verified" | "rejected";
+            verified_t?: number | null;
+            issued_t?: number;
+            /** @description None: an operator */
+            verifier_id?: number | null;
+            /** Format: date-time */
+            verified_at?: string | null;
+            reject_reason?: string | null;
+            /** Format: date-time */
+            submitted_at?: string;
+        };
+        RegistryProject: {
+            id?: number;
+            owner_id?: number;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            methodology?: string;
+            name_zh?: string;
+            name_en?: string;
+            province?: string;
+            city?: string;
+            latitude?: number;
+            longitude?: number;
+            /** Format: date */
+            crediting_start?: string;
+            /** Format: date */
+            crediting_end?: string;
+            expected_annual_t?: number;
+            /** @enum {unknown} */
+            state?: "draft" | "submitted" | "validated" | "rejected";
+            reject_reason?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            documents?: components["schemas"]["Document"][];
+            reports?: components["schemas"]["Report"][];
+        };
+        RegistryProjectCreate: {
+            owner_id: number;
+            methodology: string;
+            name_zh: string;
+            name_en: string;
+            province: string;
+            city: string;
+            latitude: number;
+            longitude: number;
+            /** Format: date */
+            crediting_start: string;
+            /** Format: date */
+            crediting_end: string;
+            expected_annual_t: number;
+        };
+        StateChange: {
+            from_state?: string | null;
+            to_state?: string;
+            reason?: string | null;
+            /** Format: date-time */
+            at?: string;
+        };
+        RegistryProjectDetail: {
+            project?: components["schemas"]["RegistryProject"];
+            history?: components["schemas"]["StateChange"][];
+        };
+        Transition: {
+            /** @enum {string} */
+            to: "draft" | "submitted" | "validated" | "rejected";
+            /** @default null */
+            reason: string | null;
+        };
+        DocumentFile: {
+            /** Format: binary */
+            file: string;
+        };
+        ReportCreate: {
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            claimed_t: number;
+        };
+        ReportReview: {
+            /** @enum {string} */
+            to: "submitted" | "verified" | "rejected";
+            /** @default null */
+            verified_t: number | null;
+            /** @default null */
+            reason: string | null;
+        };
+        Issue: {
+            tonnes: number;
+        };
+        Issuance: {
+            id?: number;
+            report_id?: number;
+            project_id?: number;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            vintage?: number;
+            /** @example CDCER-2025-ZL0001-00000001-00000500 */
+            serial_range?: string;
+            first_unit?: number;
+            last_unit?: number;
+            tonnes?: number;
+            /** Format: date-time */
+            issued_at?: string;
+        };
+        ReviewQueue: {
+            projects?: components["schemas"]["RegistryProject"][];
+            reports?: components["schemas"]["Report"][];
+        };
+        InventoryMove: {
+            tonnes: number;
+            acquisition_cost_fen: number;
+            price_fen_per_t: number;
+        };
+        RegistryTransfer: {
+            id?: number;
+            /** @enum {unknown} */
+            kind?: "issuance" | "inventory";
+            issuance_id?: number;
+            from_participant_id?: number | null;
+            to_participant_id?: number | null;
+            lot_id?: number | null;
+            first_unit?: number;
+            last_unit?: number;
+            tonnes?: number;
+            /** Format: date-time */
+            at?: string;
+        };
+        Moved: {
+            transfer?: components["schemas"]["RegistryTransfer"];
+            lot_id?: number;
+            lot_serial_range?: string;
+        };
+        RegistryOrigin: {
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            methodology?: string;
+            report_id?: number;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+            verified_t?: number;
+            /** Format: date-time */
+            verified_at?: string;
+            issuance_id?: number;
+            issuance_serial_range?: string;
+            /** Format: date-time */
+            issued_at?: string;
+            transfer_id?: number;
+            /** Format: date-time */
+            moved_to_inventory_at?: string;
+        };
+        TracedGrams: {
+            serial?: string;
+            gram_start?: number;
+            gram_end?: number;
+            mass_g?: number;
+            lot_id?: number;
+            /** @description None until retired at the registry */
+            registry_ref?: string | null;
+            origin?: components["schemas"]["RegistryOrigin"] | null;
+        };
+        Trace: {
+            number?: string;
+            units?: components["schemas"]["TracedGrams"][];
+        };
+        RegistryMethodologyName: {
+            code?: string;
+            name_zh?: string;
+            name_en?: string;
+            version?: string;
+        };
+        PublicProject: {
+            id?: number;
+            registry_id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description The owner organisation's name */
+            owner_name?: string;
+            methodology?: components["schemas"]["RegistryMethodologyName"];
+            province?: string;
+            city?: string;
+            latitude?: number;
+            longitude?: number;
+            /** Format: date */
+            crediting_start?: string;
+            /** Format: date */
+            crediting_end?: string;
+            expected_annual_t?: number;
+            issued_t?: number;
+            /** @description Grams allocated to beneficiaries */
+            retired_g?: number;
+        };
+        PublicIssuance: {
+            vintage?: number;
+            serial_range?: string;
+            tonnes?: number;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+            /** Format: date-time */
+            issued_at?: string;
+        };
+        PublicProjectDetail: {
+            id?: number;
+            registry_id?: string;
+            name_zh?: string;
+            name_en?: string;
+            /** @description The owner organisation's name */
+            owner_name?: string;
+            methodology?: components["schemas"]["RegistryMethodologyName"];
+            province?: string;
+            city?: string;
+            latitude?: number;
+            longitude?: number;
+            /** Format: date */
+            crediting_start?: string;
+            /** Format: date */
+            crediting_end?: string;
+            expected_annual_t?: number;
+            issued_t?: number;
+            /** @description Grams allocated to beneficiaries */
+            retired_g?: number;
+            issuances?: components["schemas"]["PublicIssuance"][];
         };
     };
     responses: {

@@ -1,0 +1,90 @@
+"""A project's documents: type by content (PDF, JPEG, PNG), size within
+`REGISTRY_DOCUMENT_MAX_BYTES`, kept in the storage."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy.orm import Session
+
+from backend.core.db import random_id
+from backend.core.errors import DomainError, NotFound, field_error
+from backend.registry.models import ProjectDocument, RegistryProject
+from backend.registry.storage import Storage
+
+# The first bytes of each type we accept (ISO 32000-1:2008 §7.5.2 for PDF; ISO/IEC 10918-1:1994
+# (JPEG) SOI marker followed by a marker's 0xFF; ISO/IEC 15948:2004 (PNG) signature).
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+class FileTooLarge(DomainError):
+    status, slug, title = 413, "file-too-large", "The file is too large"
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            "registry.file_too_large",
+            params={"max_bytes": max_bytes},
+            errors=[
+                field_error("file", "registry.file_too_large", where="files", max_bytes=max_bytes)
+            ],
+        )
+
+
+class UnsupportedFileType(DomainError):
+    status, slug, title = 415, "unsupported-file-type", "The file's type is not accepted"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "registry.file_type",
+            errors=[field_error("file", "registry.file_type", where="files")],
+        )
+
+
+def sniff(data: bytes) -> str | None:
+    """The media type the content itself shows, or None."""
+    return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
+
+
+def add(
+    s: Session,
+    storage: Storage,
+    project: RegistryProject,
+    *,
+    title: str,
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    by_id: int | None,
+) -> ProjectDocument:
+    """Check and store one file of a project."""
+    if len(data) > max_bytes:
+        raise FileTooLarge(max_bytes)
+    kind = sniff(data)
+    if kind is None:
+        raise UnsupportedFileType
+    key = f"projects/{project.id}/{random_id('doc_')}"
+    storage.put(key, data, kind)
+    doc = ProjectDocument(
+        project_id=project.id,
+        title=title,
+        filename=filename[-200:] or "document",
+        content_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        uploaded_by_id=by_id,
+    )
+    s.add(doc)
+    s.flush()
+    return doc
+
+
+def get(s: Session, project: RegistryProject, document_id: int) -> ProjectDocument:
+    doc = s.get(ProjectDocument, document_id)
+    if doc is None or doc.project_id != project.id:
+        raise NotFound("registry.no_such_document")
+    return doc

@@ -1,0 +1,27 @@
+"""The demo's registry: the company's account, a validated project with tonnes issued into its
+holding, another awaiting review, and every invariant holding."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend import demo
+from backend.registry import checks
+from backend.registry.models import Participant
+from tests import factories as f
+
+
+def test_the_demo_seeds_a_registry_the_check_accepts(app, client, db_session):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    account = db_session.scalars(
+        select(Participant).where(Participant.uscc == demo.DEMO_USCC)
+    ).one()
+    listed = client.get("/api/v1/registry/public/projects").get_json()
+    ours = [p for p in listed if p["owner_name"] == account.organisation.name]
+    assert [(p["methodology"]["code"], p["issued_t"]) for p in ours] == [("CDCER-LD", 1000)]
+    operator = f.bearer(f.sign_in(client, demo.OPERATOR_PHONE))
+    queue = client.get("/api/v1/registry/review", headers=operator).get_json()
+    assert [p["methodology"] for p in queue["projects"]] == ["CDCER-LP"]
+    held = client.get(f"/api/v1/registry/participants/{account.id}/holdings", headers=operator)
+    assert [h["tonnes"] for h in held.get_json()] == [1000]
+    assert checks.violations(db_session) == []
