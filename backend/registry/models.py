@@ -2,7 +2,7 @@
 reports, issuances of serial-numbered tonnes, holdings and the append-only transfers that move
 them, and the one history of every state change.
 
-What the database itself enforces (migration `0030_registry`):
+What the database itself enforces (migration `0027_registry`):
 - a report's `issued_t` never exceeds its `verified_t` (CHECK `issued_within_verified`);
 - no two issuances of a standard share a unit, and no unit is in two holdings (PostgreSQL
   `EXCLUDE USING gist`, SQLite triggers), and a holding is never empty or negative (CHECK);

@@ -240,5 +240,7 @@ def test_points_statistics_count_funding_issue_redemption_and_each_budget(
             "credits_left_g": 0,
             "spent_points": 1500,
             "redemptions": 1,
+            "bonus_points": 0,
+            "bonus_left": 100_000,  # no bonus awarded: all it funded
         }
     ]

@@ -867,6 +867,37 @@ MATRIX: list[Row] = [
     ),
     row("GET", "/api/v1/rewards", public(200), "the catalogue is public"),
     row(
+        "GET",
+        "/api/v1/organisations/{org_id}/rewards",
+        acme_staff(200),
+        "every item the sponsor offered: its members (any role) and operators",
+        lambda w, c: Req(f"/api/v1/organisations/{w['acme']}/rewards"),
+    ),
+    row(
+        "POST",
+        "/api/v1/rewards/{reward_id}/withdrawal",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=200, operator=200),
+        "the sponsor's admins (a plain member is known: 403) and operators withdraw its rewards",
+        lambda w, c: Req(f"/api/v1/rewards/{w['reward']}/withdrawal", json={}),
+    ),
+    row("GET", "/api/v1/sponsors", operator(200), "every sponsor's budget: operators"),
+    row(
+        "POST",
+        "/api/v1/organisations/{org_id}/sponsor/bonuses",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=201, operator=201),
+        "the sponsor's admins (a plain member is known: 403) and operators award bonuses",
+        lambda w, c: Req(
+            f"/api/v1/organisations/{w['acme']}/sponsor/bonuses",
+            json={
+                "phone": w["citizen_phone"],
+                "points": 10,
+                "reason": "志愿活动",
+                "external_id": "matrix-bonus",
+            },
+            headers=idem(),
+        ),
+    ),
+    row(
         "POST",
         "/api/v1/rewards/{reward_id}/redemptions",
         person(409, citizen=201),

@@ -1,7 +1,7 @@
 """registry: participants, projects, monitoring reports, issuances, holdings, transfers
 
-Revision ID: 0030
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 17:28:49.965997
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0030"
-down_revision: Union[str, Sequence[str], None] = "0025"
+revision: str = "0027"
+down_revision: Union[str, Sequence[str], None] = "0026"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
