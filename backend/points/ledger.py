@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
@@ -53,6 +54,9 @@ def pool_left(s: Session) -> int:
     return int(
         s.execute(select(POOL.c.balance).where(POOL.c.id == 1).with_for_update()).scalar_one()
     )
+
+
+POOL_CHECK = "ck_point_pool_balance_not_negative"
 
 
 def pool_balance(s: Session) -> int:
@@ -162,12 +166,14 @@ CREDIT = (
 def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], reference: str) -> None:
     """Issue points into many people's pending accounts (already locked): two statements.
 
-    The caller made sure the pool holds them (`pool_left`); the pool's trigger takes them out,
-    and its CHECK refuses a batch that would overdraw it.
+    The transfers come last: their INSERT's trigger takes the points out of the pool, locking
+    it until the commit, and the pool's CHECK refuses a batch that would overdraw it
+    (`pool_refused`).
     """
     if not points:
         return
     issued, now = account_id(s, AccountKind.issued), utcnow()
+    s.execute(CREDIT, [{"account": pending[u], "amount": a} for u, a in sorted(points.items())])
     s.execute(
         insert(TRANSFERS),
         [
@@ -183,7 +189,11 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
             for user, amount in sorted(points.items())
         ],
     )
-    s.execute(CREDIT, [{"account": pending[u], "amount": a} for u, a in sorted(points.items())])
+
+
+def pool_refused(exc: IntegrityError) -> bool:
+    """Whether the pool's CHECK refused a statement: earning more than it held."""
+    return POOL_CHECK in str(exc.orig)
 
 
 @dataclass(frozen=True)
