@@ -389,10 +389,11 @@ def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) ->
     if not accepted:
         return
     rows = [a.row for a in accepted]
-    stmt = upsert(s, ACTIONS).on_conflict_do_nothing().returning(ACTIONS.c.id)
-    inserted = set(s.scalars(stmt, rows).all())
-    if len(inserted) == len(rows):
+    count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
+    if count == len(rows):
         return
+    ours = {r["id"] for r in rows}
+    inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
             out[a.index] = Outcome(a.index, "duplicate", reason=Reason.already_counted)
