@@ -5,14 +5,25 @@ from __future__ import annotations
 import base64
 import enum
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from flask import current_app as _app
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    MetaData,
+    any_,
+    bindparam,
+    column,
+    create_engine,
+    event,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
@@ -82,6 +93,24 @@ def upsert(s: Session, table: Any) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
     dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(table)
+
+
+def among(s: Session, column: Any, values: Collection[Any]) -> Any:
+    """`column IN values`. On PostgreSQL, `column = ANY(:array)`: one parameter and the same
+    statement whatever the number of values, where an IN of a thousand values is a new
+    statement of a thousand parameters for SQLAlchemy to expand and psycopg to parse."""
+    if s.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
+
+
+def unnest(columns: dict[str, tuple[Any, list[Any]]]) -> Any:
+    """Rows as a FROM clause on PostgreSQL, one array parameter per column (name -> (type,
+    values)): `unnest(:a, :b) AS anon(a, b)`, for one INSERT … SELECT or UPDATE … FROM where
+    an executemany would run a statement (and its triggers) per row."""
+    arrays = [bindparam(None, values, type_=ARRAY(t)) for t, values in columns.values()]
+    names = [column(name, t) for name, (t, _) in columns.items()]
+    return func.unnest(*arrays).table_valued(*names).render_derived()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import random_id, upsert
+from backend.core.db import among, random_id, unnest, upsert
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (
@@ -234,7 +234,7 @@ def _existing(s: Session, partner_id: int | None, external_ids: list[str]) -> di
         return {}
     rows = s.execute(
         select(ACTIONS.c.external_id, ACTIONS.c.id).where(
-            ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id.in_(external_ids)
+            ACTIONS.c.partner_id == partner_id, among(s, ACTIONS.c.external_id, external_ids)
         )
     ).all()
     return {ext: action_id for ext, action_id in rows}
@@ -255,7 +255,7 @@ def _used_today(
             func.sum(ACTIONS.c.points),
         )
         .where(
-            ACTIONS.c.user_id.in_(users),
+            among(s, ACTIONS.c.user_id, users),
             ACTIONS.c.occurred_on.in_(days),
             ACTIONS.c.status != ActionStatus.reversed,
         )
@@ -384,16 +384,23 @@ def _within_budget(
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
-    """One executemany INSERT for the batch; a row another batch got in first (the same
-    external id or trip) is not inserted and comes back as a duplicate."""
+    """One INSERT for the batch (on PostgreSQL a single statement over arrays, returning what
+    it inserted; on SQLite executemany); a row another batch got in first (the same external
+    id or trip) is not inserted and comes back as a duplicate."""
     if not accepted:
         return
     rows = [a.row for a in accepted]
-    count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
-    if count == len(rows):
-        return
-    ours = {r["id"] for r in rows}
-    inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
+    ours = [r["id"] for r in rows]
+    if s.get_bind().dialect.name == "postgresql":
+        names = list(rows[0])
+        arrays = unnest({n: (ACTIONS.c[n].type, [r[n] for r in rows]) for n in names})
+        stmt = upsert(s, ACTIONS).from_select(names, select(*(arrays.c[n] for n in names)))
+        inserted = set(s.scalars(stmt.on_conflict_do_nothing().returning(ACTIONS.c.id)).all())
+    else:
+        count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
+        if count == len(rows):
+            return
+        inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
             out[a.index] = Outcome(a.index, "duplicate", reason=Reason.already_counted)

@@ -7,12 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import upsert
+from backend.core.db import among, unnest, upsert
 from backend.core.errors import Conflict
 from backend.core.messages import Coded
 from backend.points.models import (
@@ -133,7 +143,7 @@ def open_accounts(s: Session, kind: AccountKind, users: list[int]) -> dict[int, 
     if not users:
         return {}
     q = select(ACCOUNTS.c.user_id, ACCOUNTS.c.id).where(
-        ACCOUNTS.c.kind == kind, ACCOUNTS.c.user_id.in_(users)
+        ACCOUNTS.c.kind == kind, among(s, ACCOUNTS.c.user_id, users)
     )
     found = dict(s.execute(q).all())
     missing = [u for u in users if u not in found]
@@ -150,7 +160,7 @@ def lock(s: Session, accounts: dict[int, int]) -> None:
     """Lock these person accounts in user id order, the order every points transaction uses."""
     s.execute(
         select(ACCOUNTS.c.id)
-        .where(ACCOUNTS.c.id.in_(list(accounts.values())))
+        .where(among(s, ACCOUNTS.c.id, accounts.values()))
         .order_by(ACCOUNTS.c.user_id)
         .with_for_update()
     ).all()
@@ -164,7 +174,9 @@ CREDIT = (
 
 
 def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], reference: str) -> None:
-    """Issue points into many people's pending accounts (already locked): two statements.
+    """Issue points into many people's pending accounts (already locked): two statements, one
+    for the balances and one for the transfers (on PostgreSQL each a single statement over
+    arrays, so the pool's statement-level trigger runs once; on SQLite executemany).
 
     The transfers come last: their INSERT's trigger takes the points out of the pool, locking
     it until the commit, and the pool's CHECK refuses a batch that would overdraw it
@@ -173,21 +185,46 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
     if not points:
         return
     issued, now = account_id(s, AccountKind.issued), utcnow()
-    s.execute(CREDIT, [{"account": pending[u], "amount": a} for u, a in sorted(points.items())])
+    accounts = [pending[u] for u in sorted(points)]
+    amounts = [points[u] for u in sorted(points)]
+    if s.get_bind().dialect.name != "postgresql":
+        s.execute(CREDIT, [{"account": a, "amount": n} for a, n in zip(accounts, amounts)])
+        s.execute(
+            insert(TRANSFERS),
+            [
+                {
+                    "kind": TransferKind.earn,
+                    "debit_account_id": issued,
+                    "credit_account_id": account,
+                    "amount": amount,
+                    "reference": reference,
+                    "memo": "",
+                    "created_at": now,
+                }
+                for account, amount in zip(accounts, amounts)
+            ],
+        )
+        return
+    rows = unnest({"account": (Integer(), accounts), "amount": (BigInteger(), amounts)})
     s.execute(
-        insert(TRANSFERS),
-        [
-            {
-                "kind": TransferKind.earn,
-                "debit_account_id": issued,
-                "credit_account_id": pending[user],
-                "amount": amount,
-                "reference": reference,
-                "memo": "",
-                "created_at": now,
-            }
-            for user, amount in sorted(points.items())
-        ],
+        update(ACCOUNTS)
+        .where(ACCOUNTS.c.id == rows.c.account)
+        .values(balance=ACCOUNTS.c.balance + rows.c.amount)
+    )
+    columns = ["kind", "debit_account_id", "credit_account_id", "amount", "reference", "memo"]
+    s.execute(
+        insert(TRANSFERS).from_select(
+            [*columns, "created_at"],
+            select(
+                literal(TransferKind.earn, TRANSFERS.c.kind.type),
+                literal(issued, TRANSFERS.c.debit_account_id.type),
+                rows.c.account,
+                rows.c.amount,
+                literal(reference, TRANSFERS.c.reference.type),
+                literal("", TRANSFERS.c.memo.type),
+                literal(now, TRANSFERS.c.created_at.type),
+            ),
+        )
     )
 
 
