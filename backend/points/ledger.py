@@ -185,10 +185,9 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
     if not points:
         return
     issued, now = account_id(s, AccountKind.issued), utcnow()
-    accounts = [pending[u] for u in sorted(points)]
-    amounts = [points[u] for u in sorted(points)]
+    pairs = [(pending[user], amount) for user, amount in sorted(points.items())]
     if s.get_bind().dialect.name != "postgresql":
-        s.execute(CREDIT, [{"account": a, "amount": n} for a, n in zip(accounts, amounts)])
+        s.execute(CREDIT, [{"account": a, "amount": n} for a, n in pairs])
         s.execute(
             insert(TRANSFERS),
             [
@@ -201,11 +200,16 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
                     "memo": "",
                     "created_at": now,
                 }
-                for account, amount in zip(accounts, amounts)
+                for account, amount in pairs
             ],
         )
         return
-    rows = unnest({"account": (Integer(), accounts), "amount": (BigInteger(), amounts)})
+    rows = unnest(
+        {
+            "account": (Integer(), [a for a, _ in pairs]),
+            "amount": (BigInteger(), [n for _, n in pairs]),
+        }
+    )
     s.execute(
         update(ACCOUNTS)
         .where(ACCOUNTS.c.id == rows.c.account)

@@ -106,16 +106,21 @@ def test_a_batch_that_found_the_pool_full_but_lost_it_meanwhile_is_cut_under_its
     people = [f.user(db_session).id for _ in range(3)]
     f.fund_points(db_session, 200)
     monkeypatch.setattr(ledger, "pool_balance", lambda s: 10**9)
-    refused = []
+    refused: list[bool] = []
     real = ledger.pool_refused
-    monkeypatch.setattr(ledger, "pool_refused", lambda exc: refused.append(exc) or real(exc))
+
+    def spy(exc: IntegrityError) -> bool:
+        refused.append(real(exc))
+        return refused[-1]
+
+    monkeypatch.setattr(ledger, "pool_refused", spy)
     batch = earning.earn(
         db_session,
         [walk(p, 5000, f"s{p}") for p in people],  # 151 points each
         methodology.load("2026.1"),
         source=ActionSource.partner,
     )
-    assert len(refused) == 1 and real(refused[0])  # the optimistic attempt, by the CHECK
+    assert refused == [True]  # the optimistic attempt, refused by the pool's CHECK
     got = [(o.status, o.points, o.capped, o.reason) for o in batch.results]
     assert got == [
         ("accepted", 151, False, None),

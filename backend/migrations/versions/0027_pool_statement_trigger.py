@@ -59,10 +59,10 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER point_transfers_pool ON point_transfers")
     op.execute("DROP FUNCTION point_transfers_pool()")
     for name, (when, change) in ROW_TRIGGERS.items():
+        update = f"UPDATE point_pool SET balance = balance {change} WHERE id = 1;"  # noqa: S608 - constants
         op.execute(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN UPDATE point_pool SET balance = balance {change} WHERE id = 1; "  # noqa: S608 - constants
-            "RETURN NULL; END $$"
+            f"BEGIN {update} RETURN NULL; END $$"
         )
         op.execute(
             f"CREATE TRIGGER {name} AFTER INSERT ON point_transfers FOR EACH ROW "
