@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import enum
 import secrets
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,6 @@ from sqlalchemy import (
     DateTime,
     Enum,
     MetaData,
-    any_,
     bindparam,
     column,
     create_engine,
@@ -93,15 +92,6 @@ def upsert(s: Session, table: Any) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
     dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(table)
-
-
-def among(s: Session, column: Any, values: Collection[Any]) -> Any:
-    """`column IN values`. On PostgreSQL, `column = ANY(:array)`: one parameter and the same
-    statement whatever the number of values, where an IN of a thousand values is a new
-    statement of a thousand parameters for SQLAlchemy to expand and psycopg to parse."""
-    if s.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(list(values))
 
 
 def unnest(columns: dict[str, tuple[Any, list[Any]]]) -> Any:

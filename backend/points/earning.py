@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import among, random_id, unnest, upsert
+from backend.core.db import random_id, unnest, upsert
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (
@@ -234,7 +234,7 @@ def _existing(s: Session, partner_id: int | None, external_ids: list[str]) -> di
         return {}
     rows = s.execute(
         select(ACTIONS.c.external_id, ACTIONS.c.id).where(
-            ACTIONS.c.partner_id == partner_id, among(s, ACTIONS.c.external_id, external_ids)
+            ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id.in_(external_ids)
         )
     ).all()
     return {ext: action_id for ext, action_id in rows}
@@ -255,7 +255,7 @@ def _used_today(
             func.sum(ACTIONS.c.points),
         )
         .where(
-            among(s, ACTIONS.c.user_id, users),
+            ACTIONS.c.user_id.in_(users),
             ACTIONS.c.occurred_on.in_(days),
             ACTIONS.c.status != ActionStatus.reversed,
         )

@@ -21,7 +21,7 @@ from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
 from backend.core import secretbox
 from backend.core.clock import utcnow
-from backend.core.db import among, upsert
+from backend.core.db import upsert
 from backend.core.errors import DomainError, Unauthenticated
 from backend.points import earning
 from backend.points.methodology import Methodology
@@ -127,7 +127,7 @@ def report(
 def people(s: Session, phones: list[str]) -> dict[str, int]:
     """User ids by phone as the partner wrote it. A phone found verbatim is a stored E.164
     number; only the others go through (the slower) normalisation."""
-    verbatim = select(User.phone, User.id).where(among(s, User.phone, set(phones)))
+    verbatim = select(User.phone, User.id).where(User.phone.in_(set(phones)))
     found = dict(s.execute(verbatim).all())
     normalised: dict[str, str] = {}
     for raw in set(phones) - found.keys():
