@@ -12,7 +12,17 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from flask import current_app as _app
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    MetaData,
+    bindparam,
+    column,
+    create_engine,
+    event,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
@@ -82,6 +92,15 @@ def upsert(s: Session, table: Any) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL or SQLite)."""
     dialect_insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(table)
+
+
+def unnest(columns: dict[str, tuple[Any, list[Any]]]) -> Any:
+    """Rows as a FROM clause on PostgreSQL, one array parameter per column (name -> (type,
+    values)): `unnest(:a, :b) AS anon(a, b)`, for one INSERT … SELECT or UPDATE … FROM where
+    an executemany would run a statement (and its triggers) per row."""
+    arrays = [bindparam(None, values, type_=ARRAY(t)) for t, values in columns.values()]
+    names = [column(name, t) for name, (t, _) in columns.items()]
+    return func.unnest(*arrays).table_valued(*names).render_derived()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -21,10 +21,12 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import random_id, upsert
+from backend.core.db import random_id, unnest, upsert
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (
@@ -180,12 +182,8 @@ def earn(
         out[i] = outcome = _admit(i, r, t, m, source, partner_id, used, accepted, now)
         if r.external_id is not None and outcome.status == "accepted":
             seen[r.external_id] = accepted[-1].row["id"]
-    accepted = _within_budget(s, accepted, out)
-    _insert(s, accepted, out)
-    ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
-    at_once = [a.row["id"] for a in accepted if a.row["confirm_after"] <= now]
-    if at_once:  # a zero window: in the wallet with the batch, not a sweep later
-        _confirm(s, at_once)
+    if accepted:
+        _record(s, accepted, out, pending, now)
     return Batch([o for o in out if o is not None])
 
 
@@ -318,6 +316,49 @@ def _admit(
     return Outcome(i, "accepted", action_id=row["id"], points=points, capped=points < grams)
 
 
+def _record(
+    s: Session,
+    accepted: list[_Accepted],
+    out: list[Outcome | None],
+    pending: dict[int, int],
+    now: datetime,
+) -> None:
+    """Write the batch within the sponsors' pool, whose one row every earning batch locks: as
+    late and as briefly as can be.
+
+    When the pool as last committed (read without a lock) holds the whole batch, the batch is
+    written with its earn transfers last, so the pool is locked by that statement's trigger
+    until the commit only. If concurrent batches took the pool meanwhile, the pool's CHECK
+    refuses that statement: the attempt is undone to its savepoint and the batch is cut under
+    the pool's lock, as when the pool looked short from the start.
+    """
+    if sum(a.row["points"] for a in accepted) <= ledger.pool_balance(s):
+        try:
+            with uow.savepoint(s):
+                _write(s, accepted, out, pending, now)
+            return
+        except IntegrityError as exc:
+            if not ledger.pool_refused(exc):
+                raise
+    _write(s, _within_budget(s, accepted, out), out, pending, now)
+
+
+def _write(
+    s: Session,
+    accepted: list[_Accepted],
+    out: list[Outcome | None],
+    pending: dict[int, int],
+    now: datetime,
+) -> None:
+    """The actions, their earn transfers (the pool's trigger takes the points out) and, for a
+    zero window, their confirmation."""
+    _insert(s, accepted, out)
+    ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
+    at_once = [a.row["id"] for a in accepted if a.row["confirm_after"] <= now]
+    if at_once:  # a zero window: in the wallet with the batch, not a sweep later
+        _confirm(s, at_once)
+
+
 def _within_budget(
     s: Session, accepted: list[_Accepted], out: list[Outcome | None]
 ) -> list[_Accepted]:
@@ -343,16 +384,23 @@ def _within_budget(
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
-    """One executemany INSERT for the batch; a row another batch got in first (the same
-    external id or trip) is not inserted and comes back as a duplicate."""
+    """One INSERT for the batch (on PostgreSQL a single statement over arrays, returning what
+    it inserted; on SQLite executemany); a row another batch got in first (the same external
+    id or trip) is not inserted and comes back as a duplicate."""
     if not accepted:
         return
     rows = [a.row for a in accepted]
-    count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
-    if count == len(rows):
-        return
-    ours = {r["id"] for r in rows}
-    inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
+    ours = [r["id"] for r in rows]
+    if s.get_bind().dialect.name == "postgresql":
+        names = list(rows[0])
+        arrays = unnest({n: (ACTIONS.c[n].type, [r[n] for r in rows]) for n in names})
+        stmt = upsert(s, ACTIONS).from_select(names, select(*(arrays.c[n] for n in names)))
+        inserted = set(s.scalars(stmt.on_conflict_do_nothing().returning(ACTIONS.c.id)).all())
+    else:
+        count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
+        if count == len(rows):
+            return
+        inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
     for a in accepted:
         if a.row["id"] not in inserted:
             out[a.index] = Outcome(a.index, "duplicate", reason=Reason.already_counted)

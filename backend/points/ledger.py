@@ -7,11 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import upsert
+from backend.core.db import unnest, upsert
 from backend.core.errors import Conflict
 from backend.core.messages import Coded
 from backend.points.models import (
@@ -53,6 +64,9 @@ def pool_left(s: Session) -> int:
     return int(
         s.execute(select(POOL.c.balance).where(POOL.c.id == 1).with_for_update()).scalar_one()
     )
+
+
+POOL_CHECK = "ck_point_pool_balance_not_negative"
 
 
 def pool_balance(s: Session) -> int:
@@ -160,30 +174,67 @@ CREDIT = (
 
 
 def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], reference: str) -> None:
-    """Issue points into many people's pending accounts (already locked): two statements.
+    """Issue points into many people's pending accounts (already locked): two statements, one
+    for the balances and one for the transfers (on PostgreSQL each a single statement over
+    arrays, so the pool's statement-level trigger runs once; on SQLite executemany).
 
-    The caller made sure the pool holds them (`pool_left`); the pool's trigger takes them out,
-    and its CHECK refuses a batch that would overdraw it.
+    The transfers come last: their INSERT's trigger takes the points out of the pool, locking
+    it until the commit, and the pool's CHECK refuses a batch that would overdraw it
+    (`pool_refused`).
     """
     if not points:
         return
     issued, now = account_id(s, AccountKind.issued), utcnow()
-    s.execute(
-        insert(TRANSFERS),
-        [
-            {
-                "kind": TransferKind.earn,
-                "debit_account_id": issued,
-                "credit_account_id": pending[user],
-                "amount": amount,
-                "reference": reference,
-                "memo": "",
-                "created_at": now,
-            }
-            for user, amount in sorted(points.items())
-        ],
+    pairs = [(pending[user], amount) for user, amount in sorted(points.items())]
+    if s.get_bind().dialect.name != "postgresql":
+        s.execute(CREDIT, [{"account": a, "amount": n} for a, n in pairs])
+        s.execute(
+            insert(TRANSFERS),
+            [
+                {
+                    "kind": TransferKind.earn,
+                    "debit_account_id": issued,
+                    "credit_account_id": account,
+                    "amount": amount,
+                    "reference": reference,
+                    "memo": "",
+                    "created_at": now,
+                }
+                for account, amount in pairs
+            ],
+        )
+        return
+    rows = unnest(
+        {
+            "account": (Integer(), [a for a, _ in pairs]),
+            "amount": (BigInteger(), [n for _, n in pairs]),
+        }
     )
-    s.execute(CREDIT, [{"account": pending[u], "amount": a} for u, a in sorted(points.items())])
+    s.execute(
+        update(ACCOUNTS)
+        .where(ACCOUNTS.c.id == rows.c.account)
+        .values(balance=ACCOUNTS.c.balance + rows.c.amount)
+    )
+    columns = ["kind", "debit_account_id", "credit_account_id", "amount", "reference", "memo"]
+    s.execute(
+        insert(TRANSFERS).from_select(
+            [*columns, "created_at"],
+            select(
+                literal(TransferKind.earn, TRANSFERS.c.kind.type),
+                literal(issued, TRANSFERS.c.debit_account_id.type),
+                rows.c.account,
+                rows.c.amount,
+                literal(reference, TRANSFERS.c.reference.type),
+                literal("", TRANSFERS.c.memo.type),
+                literal(now, TRANSFERS.c.created_at.type),
+            ),
+        )
+    )
+
+
+def pool_refused(exc: IntegrityError) -> bool:
+    """Whether the pool's CHECK refused a statement: earning more than it held."""
+    return POOL_CHECK in str(exc.orig)
 
 
 @dataclass(frozen=True)

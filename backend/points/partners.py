@@ -127,7 +127,8 @@ def report(
 def people(s: Session, phones: list[str]) -> dict[str, int]:
     """User ids by phone as the partner wrote it. A phone found verbatim is a stored E.164
     number; only the others go through (the slower) normalisation."""
-    found = dict(s.execute(select(User.phone, User.id).where(User.phone.in_(set(phones)))).all())
+    verbatim = select(User.phone, User.id).where(User.phone.in_(set(phones)))
+    found = dict(s.execute(verbatim).all())
     normalised: dict[str, str] = {}
     for raw in set(phones) - found.keys():
         try:

@@ -5,16 +5,24 @@ concurrent bonuses."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from backend.accounts.models import User
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.points import bonuses, honour, ledger, methodology, rewards
+from backend.points import bonuses, earning, honour, ledger, methodology, rewards
 from backend.points.honour import AlreadyHonoured
 from backend.points.ledger import BudgetExhausted
-from backend.points.models import Honour, RewardKind, SponsorBudget, TransferKind
+from backend.points.models import (
+    ActionSource,
+    GreenAction,
+    Honour,
+    RewardKind,
+    SponsorBudget,
+    TransferKind,
+)
 from backend.points.rewards import OutOfStock
 from tests import factories as f
 from tests.concurrency import together
@@ -36,6 +44,36 @@ def test_twenty_people_earning_at_once_never_exceed_the_funding(committing):
     assert results.count(True) == 10
     assert all(r is True or isinstance(r, BudgetExhausted) for r in results)
     with committing() as s:
+        assert ledger.pool_balance(s) == 0
+        assert ledger.violations(s) == []
+
+
+def test_twenty_partner_batches_at_once_earn_exactly_the_funding(committing):
+    """Each batch reads the pool without a lock and writes its earn transfers last; those the
+    others outran are refused by the pool's CHECK and cut under its lock: 1,000 points, no
+    more, no error."""
+    with committing() as s:
+        f.fund_points(s, 1000)
+        people = [f.user(s).id for _ in range(THREADS)]
+        s.commit()
+    m = methodology.load("2026.1")  # walks by steps: 151 points for 5,000
+
+    def report(i: int) -> earning.Batch:
+        walk = earning.Reported(
+            people[i], "walk", Decimal(5000), utcnow() - timedelta(hours=1), external_id=f"c{i}"
+        )
+        with committing() as s, uow.transaction(s):
+            return earning.earn(s, [walk], m, source=ActionSource.partner)
+
+    results = together(THREADS, report)
+    assert all(isinstance(r, earning.Batch) for r in results), results
+    outcomes = [r.results[0] for r in results]
+    assert sum(o.points for o in outcomes if o.status == "accepted") == 1000
+    assert sorted(o.points for o in outcomes if o.capped) == [1000 - 6 * 151]
+    assert sum(o.reason == earning.Reason.budget_exhausted for o in outcomes) == THREADS - 7
+    with committing() as s:
+        earned = select(func.sum(GreenAction.points)).where(GreenAction.user_id.in_(people))
+        assert s.scalar(earned) == 1000
         assert ledger.pool_balance(s) == 0
         assert ledger.violations(s) == []
 

@@ -6,14 +6,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from backend.core.clock import utcnow
 from backend.core.messages import text
 from backend.points import earning, ledger, methodology
 from backend.points.ledger import BudgetExhausted
-from backend.points.models import ActionSource, Funding, Pool, TransferKind
+from backend.points.models import ActionSource, Funding, GreenAction, Pool, TransferKind
 from tests import factories as f
 from tests.core.test_messages import LATIN_WORD
 from tests.points.conftest import metro, new_venue
@@ -93,6 +93,43 @@ def test_nothing_is_earned_beyond_the_funding_a_batch_is_cut_to_it(db_session):
         ("rejected", 0, False, earning.Reason.budget_exhausted),
     ]
     assert ledger.pool_balance(db_session) == 0
+    assert sum(ledger.balances(db_session, p).pending for p in people) == 200
+    assert ledger.violations(db_session) == []
+
+
+def test_a_batch_that_found_the_pool_full_but_lost_it_meanwhile_is_cut_under_its_lock(
+    db_session, monkeypatch
+):
+    """The pool is read without a lock; a batch it seemed to hold but no longer does (another
+    batch took it meanwhile, as here a stale read pretends) is refused by the pool's CHECK,
+    undone to its savepoint and cut under the lock: nothing of the first attempt stays."""
+    people = [f.user(db_session).id for _ in range(3)]
+    f.fund_points(db_session, 200)
+    monkeypatch.setattr(ledger, "pool_balance", lambda s: 10**9)
+    refused: list[bool] = []
+    real = ledger.pool_refused
+
+    def spy(exc: IntegrityError) -> bool:
+        refused.append(real(exc))
+        return refused[-1]
+
+    monkeypatch.setattr(ledger, "pool_refused", spy)
+    batch = earning.earn(
+        db_session,
+        [walk(p, 5000, f"s{p}") for p in people],  # 151 points each
+        methodology.load("2026.1"),
+        source=ActionSource.partner,
+    )
+    assert refused == [True]  # the optimistic attempt, refused by the pool's CHECK
+    got = [(o.status, o.points, o.capped, o.reason) for o in batch.results]
+    assert got == [
+        ("accepted", 151, False, None),
+        ("accepted", 49, True, None),
+        ("rejected", 0, False, earning.Reason.budget_exhausted),
+    ]
+    kept = db_session.execute(select(GreenAction.user_id, GreenAction.points)).all()
+    assert sorted(kept) == [(people[0], 151), (people[1], 49)]
+    assert db_session.scalar(select(Pool.balance)) == 0
     assert sum(ledger.balances(db_session, p).pending for p in people) == 200
     assert ledger.violations(db_session) == []
 
