@@ -64,24 +64,29 @@ export function Calculator({ kind }: { kind: Kind }) {
       if (Object.keys(problems(spec, shown)).length > 0) return; // said beside the fields
       setBusy(true);
       const asked = lang.value;
+      // The footprint and its price are shown together, in one render: each render of this
+      // form costs a phone tens of milliseconds of layout.
       api<Footprint>("POST", "/footprints", { body: spec.body(shown), signal: ctrl.signal })
         .then(async (fp) => {
-          setFootprint(fp);
-          setWordedIn(asked);
-          setError(undefined);
-          setQuote(
+          const priced =
             fp.mass_g! > 0
               ? await api<Quote>("POST", "/credits/quote", {
                   body: { mass_g: fp.mass_g },
                   signal: ctrl.signal,
                 }).catch(() => null)
-              : null,
-          );
+              : null;
+          if (ctrl.signal.aborted) return;
+          setFootprint(fp);
+          setWordedIn(asked);
+          setError(undefined);
+          setQuote(priced);
+          setBusy(false);
         })
         .catch((e: unknown) => {
-          if (!ctrl.signal.aborted) setError(e);
-        })
-        .finally(() => !ctrl.signal.aborted && setBusy(false));
+          if (ctrl.signal.aborted) return;
+          setError(e);
+          setBusy(false);
+        });
     }, DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);
