@@ -16,6 +16,7 @@ import { Home } from "./screens/Home";
 import { Legal } from "./screens/Legal";
 import { Me } from "./screens/Me";
 import { SignIn } from "./screens/SignIn";
+import { Stats } from "./screens/Stats";
 import { WechatCallback } from "./screens/WechatCallback";
 import { Wallet } from "./screens/Wallet";
 import { WechatLink } from "./screens/WechatLink";
@@ -34,8 +35,6 @@ const orgDesk: DeskModule = () => import("./staff/OrgDesk");
 const courtDesk: DeskModule = () => import("./staff/CourtDesk");
 // The rewards catalogue: a chunk of its own (precached), to keep the first load within budget.
 const rewardsScreen: DeskModule = () => import("./screens/Rewards").then((m) => ({ Desk: m.Rewards }));
-// Public figures and the points statistics: a chunk of its own (precached), for the same reason.
-const statsScreen: DeskModule = () => import("./screens/Stats").then((m) => ({ Desk: m.Stats }));
 
 /** Screens that need a person: sign in first, then come back. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -71,7 +70,7 @@ function Screen() {
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
   if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
   if (match("/rewards", path)) return <Lazy load={rewardsScreen} path={path} />;
-  if (match("/stats", path)) return <Lazy load={statsScreen} path={path} />;
+  if (match("/stats", path)) return <Stats />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;
   if (match("/wechat/link", path)) {

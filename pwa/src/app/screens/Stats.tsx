@@ -1,6 +1,6 @@
 // Public figures, like the seed report's: neutralisations and tonnes by standard, type, province, month.
 // Provinces by their names in the statistics order (../provinces); months labelled, axes named.
-// Then the carbon-inclusion points (./StatsPoints). A lazy chunk of its own (app.tsx).
+// Then the carbon-inclusion points (./StatsPoints), fetched at the same time.
 import { api } from "../api/client";
 import type { StatRow, Stats as StatsData } from "../api/types";
 import { BarChart, ColumnChart, monthColumns } from "../components/charts";
@@ -9,7 +9,7 @@ import { useLoad } from "../components/useLoad";
 import { formatMass, formatMassIn, formatPoints, massUnit } from "../format";
 import { lang, t, tryT, type Lang } from "../i18n";
 import { regionName, regionOrder } from "../provinces";
-import { StatsPoints } from "./StatsPoints";
+import { StatsPoints, fetchPointsEarly } from "./StatsPoints";
 
 const rows = (r: StatRow[] | undefined, l: Lang, label = (k: string) => k) =>
   (r ?? []).map((x) => ({ label: label(x.key!), value: x.mass_g!, text: formatMass(x.mass_g!, l) }));
@@ -25,10 +25,10 @@ export function massByMonth(r: StatRow[] | undefined, l: Lang) {
 }
 
 export function Stats() {
-  const { data, error, loading, reload } = useLoad(
-    (signal) => api<StatsData>("GET", "/stats", { signal }),
-    [],
-  );
+  const { data, error, loading, reload } = useLoad((signal) => {
+    fetchPointsEarly();
+    return api<StatsData>("GET", "/stats", { signal });
+  }, []);
   if (loading) return <Loading />;
   if (error !== undefined || !data) return <ErrorBox error={error} onRetry={reload} />;
   const l = lang.value;
