@@ -63,7 +63,7 @@ export function Stats() {
       {data.neutralisations === 0 ? (
         <Empty title={t("stats.empty")} />
       ) : (
-        <div class="card">
+        <div class="card offscreen-ok">
           <BarChart title={t("stats.byStandard")} data={rows(data.by_standard, l)} />
           <BarChart
             title={t("stats.byType")}

@@ -61,7 +61,7 @@ export function StatsPoints() {
     ] as const;
     body = (
       <>
-        <div class="card kpis">
+        <div class="card kpis offscreen-ok">
           {figures.map(([key, text]) => (
             <div key={key}>
               <p class="result-label">{tp(`pstats.${key}`)}</p>
@@ -71,7 +71,7 @@ export function StatsPoints() {
             </div>
           ))}
         </div>
-        <div class="card">
+        <div class="card offscreen-ok">
           <BarChart
             title={tp("pstats.byAction")}
             data={actionBars(data.reductions, l)}
@@ -83,7 +83,7 @@ export function StatsPoints() {
             </p>
           )}
         </div>
-        <div class="card">
+        <div class="card offscreen-ok">
           <h3>{tp("pstats.sponsors")}</h3>
           {(data.sponsors ?? []).length === 0 ? (
             <p class="hint">{tp("pstats.noSponsors")}</p>
