@@ -274,6 +274,7 @@ export const en: Record<Key, string> = {
   "reason.missing_venue": "No venue code",
 
   "stats.title": "Public figures",
+  "stats.intro": "Public figures for every neutralisation on Diandian: credits retired by standard, project type, province and month, and the carbon-inclusion points issued and redeemed, with each sponsor's budget used.",
   "stats.neutralisations": "Neutralisations",
   "stats.mass": "Mass neutralised",
   "stats.empty": "No neutralisations yet.",

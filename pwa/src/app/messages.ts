@@ -273,6 +273,7 @@ export const zh = {
   "reason.missing_venue": "缺少场馆码",
 
   "stats.title": "平台公开数据",
+  "stats.intro": "点点上所有碳中和的公开统计：注销的碳减排量按标准、项目类型、省份和月份汇总，以及碳普惠积分的发放、兑换和各赞助方预算的使用。",
   "stats.neutralisations": "碳中和次数",
   "stats.mass": "累计中和量",
   "stats.empty": "还没有碳中和记录。",

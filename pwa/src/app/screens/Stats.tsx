@@ -6,6 +6,7 @@ import type { StatRow, Stats as StatsData } from "../api/types";
 import { BarChart, ColumnChart, monthColumns } from "../components/charts";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
+import { useEffect, useState } from "preact/hooks";
 import { formatMass, formatMassIn, formatPoints, massUnit } from "../format";
 import { lang, t, tryT, type Lang } from "../i18n";
 import { regionName, regionOrder } from "../provinces";
@@ -29,13 +30,31 @@ export function Stats() {
     fetchPointsEarly();
     return api<StatsData>("GET", "/stats", { signal });
   }, []);
-  if (loading) return <Loading />;
-  if (error !== undefined || !data) return <ErrorBox error={error} onRetry={reload} />;
-  const l = lang.value;
-  const byMonth = massByMonth(data.by_month, l);
+  let figures;
+  if (loading) figures = <Loading />;
+  else if (error !== undefined || !data) figures = <ErrorBox error={error} onRetry={reload} />;
+  else figures = <Figures data={data} />;
   return (
     <section class="screen">
       <h1>{t("stats.title")}</h1>
+      <p class="hint stats-intro">{t("stats.intro")}</p>
+      {figures}
+    </section>
+  );
+}
+
+function Figures({ data }: { data: StatsData }) {
+  const l = lang.value;
+  const byMonth = massByMonth(data.by_month, l);
+  // The headline figures first; the charts and the points a moment later, in a task of their
+  // own, so that a slow phone answers a tap in between instead of drawing everything at once.
+  const [rest, setRest] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setRest(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <>
       <div class="card kpis">
         <div>
           <p class="result-label">{t("stats.neutralisations")}</p>
@@ -60,7 +79,7 @@ export function Stats() {
           </p>
         </div>
       </div>
-      {data.neutralisations === 0 ? (
+      {!rest ? null : data.neutralisations === 0 ? (
         <Empty title={t("stats.empty")} />
       ) : (
         <div class="card offscreen-ok">
@@ -93,7 +112,7 @@ export function Stats() {
           />
         </div>
       )}
-      <StatsPoints />
-    </section>
+      {rest && <StatsPoints />}
+    </>
   );
 }
