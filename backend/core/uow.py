@@ -33,12 +33,12 @@ def in_transaction(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             resp = view(*args, **kwargs)
+            s: Session | None = g.get("db_session")
+            if s is not None:
+                _commit(s)
         except BaseException:
             _rollback()
             raise
-        s: Session | None = g.get("db_session")
-        if s is not None:
-            _commit(s)
         return resp
 
     return wrapper  # type: ignore[return-value]
@@ -47,11 +47,11 @@ def in_transaction(view: F) -> F:
 def _rollback() -> None:
     s: Session | None = g.get("db_session")
     if s is not None:
-        s.rollback()
-        s.info.pop(ON_COMMIT, None)
+        abandon(s)
 
 
 ON_COMMIT = "uow_on_commit"
+ON_ROLLBACK = "uow_on_rollback"
 
 
 def on_commit(s: Session, callback: Callable[[], object]) -> None:
@@ -60,8 +60,15 @@ def on_commit(s: Session, callback: Callable[[], object]) -> None:
     s.info.setdefault(ON_COMMIT, []).append(callback)
 
 
+def on_rollback(s: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` if the current unit of work rolls back (or fails to commit), never once
+    it has committed: to undo an effect outside the database, such as a stored file."""
+    s.info.setdefault(ON_ROLLBACK, []).append(callback)
+
+
 def _commit(s: Session) -> None:
     s.commit()
+    s.info.pop(ON_ROLLBACK, None)
     for callback in s.info.pop(ON_COMMIT, []):
         callback()
 
@@ -85,8 +92,7 @@ def transaction(s: Session | None = None, *, write: bool = True) -> Iterator[Ses
         yield session
         _commit(session)
     except BaseException:
-        session.rollback()
-        session.info.pop(ON_COMMIT, None)
+        abandon(session)
         raise
     finally:
         if own:
@@ -104,6 +110,8 @@ def abandon(s: Session) -> None:
     the steps committed before it stay."""
     s.rollback()
     s.info.pop(ON_COMMIT, None)
+    for callback in s.info.pop(ON_ROLLBACK, []):
+        callback()
 
 
 def savepoint(s: Session) -> SessionTransaction:

@@ -7,6 +7,7 @@ import hashlib
 
 from sqlalchemy.orm import Session
 
+from backend.core import uow
 from backend.core.db import random_id
 from backend.core.errors import DomainError, NotFound, field_error
 from backend.registry.models import ProjectDocument, RegistryProject
@@ -60,7 +61,8 @@ def add(
     max_bytes: int,
     by_id: int | None,
 ) -> ProjectDocument:
-    """Check and store one file of a project."""
+    """Check and store one file of a project; the file is deleted if the unit of work rolls
+    back."""
     if len(data) > max_bytes:
         raise FileTooLarge(max_bytes)
     kind = sniff(data)
@@ -68,6 +70,7 @@ def add(
         raise UnsupportedFileType
     key = f"projects/{project.id}/{random_id('doc_')}"
     storage.put(key, data, kind)
+    uow.on_rollback(s, lambda: storage.delete(key))  # no file outlives a failed request
     doc = ProjectDocument(
         project_id=project.id,
         title=title,

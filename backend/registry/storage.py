@@ -18,6 +18,8 @@ class Storage(Protocol):
 
     def get(self, key: str) -> bytes: ...
 
+    def delete(self, key: str) -> None: ...
+
 
 class LocalStorage:
     """Files under `root`, one per key, written whole (a temporary file renamed into place)."""
@@ -42,6 +44,9 @@ class LocalStorage:
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
 
 class S3Storage:
     """Objects in one bucket of S3 or any S3-compatible store (MinIO, Aliyun OSS, COS)."""
@@ -56,6 +61,9 @@ class S3Storage:
     def get(self, key: str) -> bytes:
         body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
 def from_config(config: dict[str, Any], instance_path: str) -> Storage:

@@ -224,3 +224,28 @@ def test_strangers_see_no_project_and_no_document(client, owner, db_session):
         _upload(client, type(owner)(stranger["Authorization"][7:], 0, 0), pid, PDF).status_code
         == 404
     )
+
+
+def test_a_request_that_fails_after_storing_its_file_leaves_no_file(app, client, owner):
+    """The file is written before the row commits; when the commit fails, it goes too."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session as OrmSession
+
+    from backend.registry import storage
+
+    pid = register(client, owner).get_json()["id"]
+    with app.app_context():
+        root = storage.current().root  # type: ignore[attr-defined]
+    before = set(root.rglob("doc_*")) if root.exists() else set()
+
+    def refuse(session):
+        raise RuntimeError("the database went away at commit")
+
+    event.listen(OrmSession, "before_commit", refuse)
+    try:
+        assert _upload(client, owner, pid, PDF).status_code == 500
+    finally:
+        event.remove(OrmSession, "before_commit", refuse)
+    assert set(root.rglob("doc_*")) == before
+    assert _upload(client, owner, pid, PDF).status_code == 201
+    assert len(set(root.rglob("doc_*")) - before) == 1

@@ -62,6 +62,8 @@ def test_s3_storage_puts_and_gets_through_boto3(s3_endpoint, tmp_path):
     head = client.head_object(Bucket=BUCKET, Key="projects/1/doc_a")
     assert head["ContentType"] == "application/pdf"
     assert not (tmp_path / "registry-documents").exists()
+    made.delete("projects/1/doc_a")
+    assert client.list_objects_v2(Bucket=BUCKET, Prefix="projects/1/doc_a")["KeyCount"] == 0
 
 
 def test_uploads_go_to_the_bucket_when_configured(app, client, owner, s3_endpoint):
