@@ -353,3 +353,54 @@ class Transfer(Base):
     @property
     def tonnes(self) -> int:
         return self.last_unit - self.first_unit + 1
+
+
+class OfferState(enum.StrEnum):
+    open = "open"
+    accepted = "accepted"  # moved into the inventory: `transfer_id`
+    declined = "declined"  # by an operator, with a reason
+    withdrawn = "withdrawn"  # by the owner
+
+
+class InventoryOffer(Base):
+    """A holder's consent to sell tonnes of a holding into 点点's retirement inventory, at its
+    asking price: the operator moves them only by accepting it, once."""
+
+    __tablename__ = "registry_inventory_offers"
+    __table_args__ = (
+        CheckConstraint("tonnes > 0", name="tonnes_positive"),
+        CheckConstraint("price_fen_per_t >= 0", name="price_not_negative"),
+        CheckConstraint(
+            "(state = 'accepted') = (transfer_id IS NOT NULL)", name="transfer_iff_accepted"
+        ),
+        CheckConstraint("state <> 'declined' OR reason IS NOT NULL", name="reason_if_declined"),
+        Index("ix_registry_inventory_offers_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_participants.id", ondelete="RESTRICT"), index=True
+    )
+    holding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_holdings.id", ondelete="SET NULL")
+    )
+    issuance_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_issuances.id", ondelete="RESTRICT")
+    )
+    tonnes: Mapped[int] = mapped_column(BigInteger)
+    price_fen_per_t: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[OfferState] = mapped_column(
+        str_enum(OfferState, "inventory_offer_state"), default=OfferState.open
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    transfer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_transfers.id", ondelete="RESTRICT"), unique=True
+    )
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    participant: Mapped[Participant] = relationship()
+    issuance: Mapped[Issuance] = relationship()
+    transfer: Mapped[Transfer | None] = relationship()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc as stdnum_uscc
@@ -20,10 +20,12 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.registry import catalogue
 from backend.registry.models import (
     DocumentAcceptance,
+    MonitoringReport,
     Participant,
     ParticipantRole,
     ParticipantRoleRow,
     RegistryProject,
+    ReportState,
 )
 from backend.registry.states import Actor
 
@@ -123,7 +125,9 @@ def require_role(p: Participant, role: ParticipantRole) -> None:
 
 
 def actors(s: Session, who: Principal, project: RegistryProject) -> set[Actor]:
-    """What the caller is to a project: its owner, an operator, a verifier (核证)."""
+    """What the caller is to a project: its owner, an operator, a verifier (核证). A verifier
+    account outside the owner's organisation is a verifier of a project while one of its reports
+    awaits verification, and of one it verified; other projects are none of its business."""
     out: set[Actor] = set()
     if who.user is None:
         return out
@@ -132,13 +136,16 @@ def actors(s: Session, who: Principal, project: RegistryProject) -> set[Actor]:
     owner_org = project.owner.organisation_id
     if owner_org in who.roles:
         out.add(Actor.owner)
-    verifying_orgs = set(who.roles) - {owner_org}
-    if verifying_orgs and s.scalar(
-        select(Participant.id)
-        .join(ParticipantRoleRow)
+        return out
+    ids = verifier_ids(s, who)
+    if ids and s.scalar(
+        select(MonitoringReport.id)
         .where(
-            Participant.organisation_id.in_(verifying_orgs),
-            ParticipantRoleRow.role == ParticipantRole.verifier,
+            MonitoringReport.project_id == project.id,
+            or_(
+                MonitoringReport.state == ReportState.submitted,
+                MonitoringReport.verifier_id.in_(ids),
+            ),
         )
         .limit(1)
     ):
@@ -146,20 +153,28 @@ def actors(s: Session, who: Principal, project: RegistryProject) -> set[Actor]:
     return out
 
 
+def verifier_ids(s: Session, who: Principal) -> list[int]:
+    """The verifier participants of the caller's organisations."""
+    if not who.roles:
+        return []
+    return list(
+        s.scalars(
+            select(Participant.id)
+            .join(ParticipantRoleRow)
+            .where(
+                Participant.organisation_id.in_(list(who.roles)),
+                ParticipantRoleRow.role == ParticipantRole.verifier,
+            )
+            .order_by(Participant.id)
+        )
+    )
+
+
 def verifier_of(s: Session, who: Principal, project: RegistryProject) -> int | None:
     """The verifier participant the caller acts for on this project (None for an operator)."""
     if who.operator:
         return None
-    return s.scalar(
-        select(Participant.id)
-        .join(ParticipantRoleRow)
-        .where(
-            Participant.organisation_id.in_(set(who.roles) - {project.owner.organisation_id}),
-            ParticipantRoleRow.role == ParticipantRole.verifier,
-        )
-        .order_by(Participant.id)
-        .limit(1)
-    )
+    return next(iter(verifier_ids(s, who)), None)
 
 
 @dataclass(frozen=True)

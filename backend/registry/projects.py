@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
@@ -240,26 +240,31 @@ def review_report(
 
 def review_queue(
     s: Session, who: Principal
-) -> tuple[list[RegistryProject], list[MonitoringReport]]:
-    """What awaits review: submitted projects (operators) and submitted reports (operators,
-    and verifiers for projects not their own)."""
+) -> tuple[list[RegistryProject], list[MonitoringReport], list[MonitoringReport]]:
+    """What awaits review: submitted projects (operators); submitted reports (operators, and
+    verifier accounts for projects of other organisations); verified reports with tonnes left
+    to issue (operators)."""
     who.require_user()
-    projects: list[RegistryProject] = []
-    if who.operator:
-        projects = list(
-            s.scalars(
-                select(RegistryProject)
-                .where(RegistryProject.state == ProjectState.submitted)
-                .order_by(RegistryProject.id)
-            )
-        )
-    reports = [
-        r
-        for r in s.scalars(
-            select(MonitoringReport)
-            .where(MonitoringReport.state == ReportState.submitted)
-            .order_by(MonitoringReport.id)
-        )
-        if Actor.verifier in participants.actors(s, who, r.project)
-    ]
-    return projects, reports
+    reports = (
+        select(MonitoringReport)
+        .join(RegistryProject)
+        .join(Participant, RegistryProject.owner_id == Participant.id)
+        .options(selectinload(MonitoringReport.project))
+        .order_by(MonitoringReport.id)
+    )
+    to_verify = reports.where(MonitoringReport.state == ReportState.submitted)
+    if not who.operator:
+        if not participants.verifier_ids(s, who):
+            return [], [], []
+        mine = list(who.roles)
+        return [], list(s.scalars(to_verify.where(Participant.organisation_id.not_in(mine)))), []
+    submitted = s.scalars(
+        select(RegistryProject)
+        .where(RegistryProject.state == ProjectState.submitted)
+        .order_by(RegistryProject.id)
+    )
+    issuable = reports.where(
+        MonitoringReport.state == ReportState.verified,
+        MonitoringReport.issued_t < MonitoringReport.verified_t,
+    )
+    return list(submitted), list(s.scalars(to_verify)), list(s.scalars(issuable))

@@ -16,6 +16,7 @@ from backend.registry import (
     documents,
     holdings,
     issuance,
+    offers,
     participants,
     projects,
     public,
@@ -23,6 +24,7 @@ from backend.registry import (
     trace,
 )
 from backend.registry.models import (
+    InventoryOffer,
     Issuance,
     MonitoringReport,
     ProjectDocument,
@@ -35,11 +37,13 @@ from backend.registry.schemas import (
     DocumentFormSchema,
     DocumentSchema,
     HoldingSchema,
-    InventoryMoveSchema,
+    InventoryOfferSchema,
     IssuanceSchema,
     IssueSchema,
     MarketDocumentSchema,
-    MovedSchema,
+    OfferAcceptSchema,
+    OfferCloseSchema,
+    OfferCreateSchema,
     ParticipantCreateSchema,
     PublicProjectDetailSchema,
     PublicProjectSchema,
@@ -77,6 +81,8 @@ class ProjectDetail:
 class ReviewQueue:
     projects: list[RegistryProject]
     reports: list[MonitoringReport]
+    issuable: list[MonitoringReport]
+    offers: list[InventoryOffer]
 
 
 @blp.before_request
@@ -260,17 +266,48 @@ class Review(MethodView):
     @blp.response(200, ReviewQueueSchema)
     @blp.doc(security=BEARER_AUTH)
     def get(self) -> ReviewQueue:
-        """Submitted projects (operators) and reports (operators, verifiers)."""
-        return ReviewQueue(*projects.review_queue(db.session(), current_principal()))
+        """Submitted projects, reports to verify, reports to issue from, open offers."""
+        s, who = db.session(), current_principal()
+        queue = projects.review_queue(s, who)
+        return ReviewQueue(*queue, offers.open_offers(s) if who.operator else [])
 
 
-@blp.route("/holdings/<int:holding_id>/inventory", methods=["POST"])
-@blp.arguments(InventoryMoveSchema())
-@blp.response(201, MovedSchema)
+@blp.route("/holdings/<int:holding_id>/offers", methods=["POST"])
+@blp.arguments(OfferCreateSchema())
+@blp.response(201, InventoryOfferSchema)
 @blp.doc(security=BEARER_AUTH)
-def to_inventory(body: dict[str, Any], holding_id: int) -> holdings.Moved:
-    """Move tonnes of a holding into 点点's retirement inventory, as a lot (operators)."""
-    return holdings.to_inventory(db.session(), current_principal(), holding_id, **body)
+def make_offer(body: dict[str, Any], holding_id: int) -> InventoryOffer:
+    """Offer a holding's tonnes to 点点's retirement inventory at a price (the holder's admins)."""
+    return offers.offer(db.session(), current_principal(), holding_id, **body)
+
+
+@blp.route("/participants/<int:participant_id>/offers")
+class ParticipantOffers(MethodView):
+    @blp.response(200, InventoryOfferSchema(many=True))
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, participant_id: int) -> list[InventoryOffer]:
+        """A participant's offers to the inventory, newest first."""
+        return offers.of_participant(db.session(), current_principal(), participant_id)
+
+
+@blp.route("/offers/<int:offer_id>/acceptance", methods=["POST"])
+@blp.arguments(OfferAcceptSchema())
+@blp.response(200, InventoryOfferSchema)
+@blp.alt_response(409, description="Already decided, or the holding has fewer tonnes now")
+@blp.doc(security=BEARER_AUTH)
+def accept_offer(body: dict[str, Any], offer_id: int) -> InventoryOffer:
+    """Accept an offer: its tonnes become a credits lot with their serials (operators)."""
+    return offers.accept(db.session(), current_principal(), offer_id, body["price_fen_per_t"])
+
+
+@blp.route("/offers/<int:offer_id>/closure", methods=["POST"])
+@blp.arguments(OfferCloseSchema())
+@blp.response(200, InventoryOfferSchema)
+@blp.alt_response(409, description="Already decided")
+@blp.doc(security=BEARER_AUTH)
+def close_offer(body: dict[str, Any], offer_id: int) -> InventoryOffer:
+    """Decline an open offer with a reason (operators) or withdraw it (the holder's admins)."""
+    return offers.close(db.session(), current_principal(), offer_id, body["reason"])
 
 
 @blp.route("/trace/<string:number>")

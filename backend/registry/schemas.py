@@ -10,6 +10,7 @@ from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.models import Standard
 from backend.registry.models import (
+    OfferState,
     ParticipantRole,
     ProjectState,
     ReportState,
@@ -19,7 +20,9 @@ from backend.registry.participants import Acceptance, NewParticipant, valid_uscc
 from backend.registry.projects import NewProject, NewReport
 
 TONNES = validate.Range(min=1, max=10**9)
-MONEY = validate.Range(min=0, max=10**15)
+# A tonne's price in fen: up to 1,000,000 yuan (our bound, far above any carbon price), so
+# tonnes × price stays within a BIGINT.
+PRICE = validate.Range(min=0, max=10**8)
 
 
 class UsccField(fields.String):
@@ -187,6 +190,8 @@ class ReportSchema(Schema):
     verified_at = fields.DateTime(allow_none=True)
     reject_reason = fields.String(allow_none=True)
     submitted_at = fields.DateTime()
+    project_name_zh = fields.String(attribute="project.name_zh")
+    project_name_en = fields.String(attribute="project.name_en")
 
 
 class RegistryProjectSchema(Schema):
@@ -243,6 +248,14 @@ class ReportReviewSchema(Schema):
 class ReviewQueueSchema(Schema):
     projects = fields.List(fields.Nested(RegistryProjectSchema))
     reports = fields.List(fields.Nested(ReportSchema))
+    issuable = fields.List(
+        fields.Nested(ReportSchema),
+        metadata={"description": "verified reports with tonnes left to issue (operators)"},
+    )
+    offers = fields.List(
+        fields.Nested(lambda: InventoryOfferSchema()),
+        metadata={"description": "open offers into the retirement inventory (operators)"},
+    )
 
 
 class DocumentFormSchema(Schema):
@@ -289,10 +302,27 @@ class HoldingSchema(Schema):
     tonnes = fields.Integer(attribute="holding.tonnes")
 
 
-class InventoryMoveSchema(Schema):
+class OfferCreateSchema(Schema):
     tonnes = fields.Integer(required=True, strict=True, validate=TONNES)
-    acquisition_cost_fen = fields.Integer(required=True, strict=True, validate=MONEY)
-    price_fen_per_t = fields.Integer(required=True, strict=True, validate=MONEY)
+    price_fen_per_t = fields.Integer(
+        required=True,
+        strict=True,
+        validate=PRICE,
+        metadata={"description": "the holder's asking price: what the inventory pays per tonne"},
+    )
+
+
+class OfferAcceptSchema(Schema):
+    price_fen_per_t = fields.Integer(
+        required=True,
+        strict=True,
+        validate=PRICE,
+        metadata={"description": "the new lot's selling price per tonne"},
+    )
+
+
+class OfferCloseSchema(Schema):
+    reason = Label(load_default=None, allow_none=True, max_length=2000)
 
 
 class RegistryTransferSchema(Schema):
@@ -308,12 +338,22 @@ class RegistryTransferSchema(Schema):
     at = fields.DateTime()
 
 
-class MovedSchema(Schema):
-    """A `holdings.Moved`."""
-
-    transfer = fields.Nested(RegistryTransferSchema)
-    lot_id = fields.Integer(attribute="lot.id")
-    lot_serial_range = fields.String(attribute="lot.serial_range")
+class InventoryOfferSchema(Schema):
+    id = fields.Integer()
+    participant_id = fields.Integer()
+    holding_id = fields.Integer(allow_none=True)
+    issuance_id = fields.Integer()
+    project_id = fields.Integer(attribute="issuance.project_id")
+    project_name_zh = fields.String(attribute="issuance.project.name_zh")
+    project_name_en = fields.String(attribute="issuance.project.name_en")
+    vintage = fields.Integer(attribute="issuance.vintage")
+    tonnes = fields.Integer()
+    price_fen_per_t = fields.Integer()
+    state = fields.Enum(OfferState, by_value=True)
+    reason = fields.String(allow_none=True)
+    transfer = fields.Nested(RegistryTransferSchema, allow_none=True)
+    offered_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
 
 
 # --- trace and public pages --------------------------------------------------------------

@@ -114,10 +114,18 @@ def test_the_database_refuses_overlapping_serials_and_shared_holdings(
     nested.rollback()
 
 
-def _to_inventory(client, operator, holding_id, tonnes, price=1500):
+def _to_inventory(client, owner, operator, holding_id, tonnes, price=1500):
+    """The holder offers tonnes at 25.00 yuan a tonne, the operator accepts: the moved lot."""
+    made = client.post(
+        f"/api/v1/registry/holdings/{holding_id}/offers",
+        json={"tonnes": tonnes, "price_fen_per_t": 2500},
+        headers=owner.headers,
+    )
+    if made.status_code != 201:
+        return made
     return client.post(
-        f"/api/v1/registry/holdings/{holding_id}/inventory",
-        json={"tonnes": tonnes, "acquisition_cost_fen": 100_000, "price_fen_per_t": price},
+        f"/api/v1/registry/offers/{made.get_json()['id']}/acceptance",
+        json={"price_fen_per_t": price},
         headers=operator,
     )
 
@@ -130,13 +138,14 @@ def test_moving_into_inventory_makes_a_lot_with_the_same_serials(
     [h] = client.get(
         f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
     ).get_json()
-    assert _to_inventory(client, owner.headers, h["id"], 10).status_code == 403
-    too_many = _to_inventory(client, operator, h["id"], 101)
-    assert too_many.status_code == 409
-    moved = _to_inventory(client, operator, h["id"], 40)
-    assert moved.status_code == 201, moved.get_json()
+    too_many = _to_inventory(client, owner, operator, h["id"], 101)
+    assert (too_many.status_code, too_many.get_json()["errors"][0]["field"]) == (422, "tonnes")
+    moved = _to_inventory(client, owner, operator, h["id"], 40)
+    assert moved.status_code == 200, moved.get_json()
     body = moved.get_json()
-    lot = db_session.get(Lot, body["lot_id"])
+    assert body["state"] == "accepted"
+    lot = db_session.get(Lot, body["transfer"]["lot_id"])
+    assert (lot.acquisition_cost_fen, lot.price_fen_per_t) == (40 * 2500, 1500)
     assert (lot.first_unit, lot.last_unit) == (a["first_unit"], a["first_unit"] + 39)
     assert lot.registry_issuance_id == a["id"]
     assert lot.serial_range == (
@@ -152,14 +161,14 @@ def test_moving_into_inventory_makes_a_lot_with_the_same_serials(
         f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
     ).get_json()
     assert (rest["first_unit"], rest["tonnes"]) == (a["first_unit"] + 40, 60)
-    whole = _to_inventory(client, operator, h["id"], 60).get_json()  # the rest: the holding goes
+    whole = _to_inventory(client, owner, operator, h["id"], 60).get_json()  # the holding goes
     assert (
         client.get(
             f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
         ).get_json()
         == []
     )
-    assert db_session.get(Lot, whole["lot_id"]).project_id == project.id  # one project
+    assert db_session.get(Lot, whole["transfer"]["lot_id"]).project_id == project.id
     assert checks.violations(db_session) == []
 
 
@@ -171,7 +180,8 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
     [h] = client.get(
         f"/api/v1/registry/participants/{owner.participant_id}/holdings", headers=owner.headers
     ).get_json()
-    lot_id = _to_inventory(client, operator, h["id"], 5, price=1).get_json()["lot_id"]
+    moved = _to_inventory(client, owner, operator, h["id"], 5, price=1).get_json()
+    lot_id = moved["transfer"]["lot_id"]
     lot = db_session.get(Lot, lot_id)
     order = f.neutralise(
         client,

@@ -1302,12 +1302,37 @@ MATRIX: list[Row] = [
     row("GET", "/api/v1/registry/review", person(200), "each person's review queue (may be empty)"),
     row(
         "POST",
-        "/api/v1/registry/holdings/{holding_id}/inventory",
-        operator(201),
-        "operators move tonnes into the retirement inventory",
+        "/api/v1/registry/holdings/{holding_id}/offers",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=201, operator=403),
+        "only the holder's admins offer tonnes to the retirement inventory (its consent)",
         lambda w, c: Req(
-            f"/api/v1/registry/holdings/{w['holding']}/inventory",
-            json={"tonnes": 1, "acquisition_cost_fen": 1000, "price_fen_per_t": 1500},
+            f"/api/v1/registry/holdings/{w['holding']}/offers",
+            json={"tonnes": 1, "price_fen_per_t": 1000},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/registry/participants/{participant_id}/offers",
+        acme_staff(200),
+        "the holder's people and operators follow its offers",
+        lambda w, c: Req(f"/api/v1/registry/participants/{w['participant']}/offers"),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/offers/{offer_id}/acceptance",
+        operator(200),
+        "operators accept an offer: its tonnes become a lot",
+        lambda w, c: Req(
+            f"/api/v1/registry/offers/{w['offer']}/acceptance", json={"price_fen_per_t": 1500}
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/registry/offers/{offer_id}/closure",
+        acme_admin_object(200, member=403, keys=401),
+        "the holder's admins withdraw, operators decline with a reason",
+        lambda w, c: Req(
+            f"/api/v1/registry/offers/{w['offer']}/closure", json={"reason": "价格不合适"}
         ),
     ),
     row(

@@ -326,6 +326,12 @@ def _registry(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> N
     held = client.get(f"/api/v1/registry/participants/{account['id']}/holdings", headers=op)
     assert held.status_code == 200, held.get_json()
     w.ids["holding"] = held.get_json()[0]["id"]
+    offered = client.post(
+        f"/api/v1/registry/holdings/{w.ids['holding']}/offers",
+        json={"tonnes": 1, "price_fen_per_t": 2000},
+        headers=w.auth(ADMIN),
+    )
+    w.ids["offer"] = _ok(offered, 201)["id"]
 
 
 def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:

@@ -6027,7 +6027,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Submitted projects (operators) and reports (operators, verifiers). */
+        /** Submitted projects, reports to verify, reports to issue from, open offers. */
         get: {
             parameters: {
                 query?: never;
@@ -6057,7 +6057,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/registry/holdings/{holding_id}/inventory": {
+    "/api/v1/registry/holdings/{holding_id}/offers": {
         parameters: {
             query?: never;
             header?: never;
@@ -6068,7 +6068,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move tonnes of a holding into 点点's retirement inventory, as a lot (operators). */
+        /** Offer a holding's tonnes to 点点's retirement inventory at a price (the holder's admins). */
         post: {
             parameters: {
                 query?: never;
@@ -6080,7 +6080,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["InventoryMove"];
+                    "application/json": components["schemas"]["OfferCreate"];
                 };
             };
             responses: {
@@ -6090,7 +6090,158 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Moved"];
+                        "application/json": components["schemas"]["InventoryOffer"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/participants/{participant_id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** A participant's offers to the inventory, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InventoryOffer"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/offers/{offer_id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an offer: its tonnes become a credits lot with their serials (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    offer_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OfferAccept"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InventoryOffer"];
+                    };
+                };
+                /** @description Already decided, or the holding has fewer tonnes now */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/offers/{offer_id}/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline an open offer with a reason (operators) or withdraw it (the holder's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    offer_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OfferClose"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InventoryOffer"];
+                    };
+                };
+                /** @description Already decided */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -8569,6 +8720,8 @@ export interface components {
             reject_reason?: string | null;
             /** Format: date-time */
             submitted_at?: string;
+            project_name_zh?: string;
+            project_name_en?: string;
         };
         RegistryProject: {
             id?: number;
@@ -8664,15 +8817,6 @@ export interface components {
             /** Format: date-time */
             issued_at?: string;
         };
-        ReviewQueue: {
-            projects?: components["schemas"]["RegistryProject"][];
-            reports?: components["schemas"]["Report"][];
-        };
-        InventoryMove: {
-            tonnes: number;
-            acquisition_cost_fen: number;
-            price_fen_per_t: number;
-        };
         RegistryTransfer: {
             id?: number;
             /** @enum {unknown} */
@@ -8687,10 +8831,46 @@ export interface components {
             /** Format: date-time */
             at?: string;
         };
-        Moved: {
-            transfer?: components["schemas"]["RegistryTransfer"];
-            lot_id?: number;
-            lot_serial_range?: string;
+        InventoryOffer: {
+            id?: number;
+            participant_id?: number;
+            holding_id?: number | null;
+            issuance_id?: number;
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            vintage?: number;
+            tonnes?: number;
+            price_fen_per_t?: number;
+            /** @enum {unknown} */
+            state?: "open" | "accepted" | "declined" | "withdrawn";
+            reason?: string | null;
+            transfer?: components["schemas"]["RegistryTransfer"] | null;
+            /** Format: date-time */
+            offered_at?: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+        };
+        ReviewQueue: {
+            projects?: components["schemas"]["RegistryProject"][];
+            reports?: components["schemas"]["Report"][];
+            /** @description verified reports with tonnes left to issue (operators) */
+            issuable?: components["schemas"]["Report"][];
+            /** @description open offers into the retirement inventory (operators) */
+            offers?: components["schemas"]["InventoryOffer"][];
+        };
+        OfferCreate: {
+            tonnes: number;
+            /** @description the holder's asking price: what the inventory pays per tonne */
+            price_fen_per_t: number;
+        };
+        OfferAccept: {
+            /** @description the new lot's selling price per tonne */
+            price_fen_per_t: number;
+        };
+        OfferClose: {
+            /** @default null */
+            reason: string | null;
         };
         RegistryOrigin: {
             project_id?: number;
