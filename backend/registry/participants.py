@@ -113,6 +113,16 @@ def get(s: Session, who: Principal, participant_id: int) -> Participant:
     return p
 
 
+def of_organisation(s: Session, who: Principal, organisation_id: int) -> Participant:
+    """An organisation's account, for its people and operators (none opened: 404)."""
+    who.require_user()
+    who.authorize_org(organisation_id)
+    p = s.scalar(select(Participant).where(Participant.organisation_id == organisation_id))
+    if p is None:
+        raise NotFound("registry.no_account")
+    return p
+
+
 def sees_contact(who: Principal, p: Participant) -> bool:
     """The contact's full phone is shown to operators and the organisation's admins only (PIPL:
     everyone else sees it masked)."""

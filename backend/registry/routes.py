@@ -135,6 +135,18 @@ class ParticipantById(MethodView):
         return participants.view(who, participants.get(db.session(), who, participant_id))
 
 
+@blp.route("/organisations/<int:organisation_id>/participant")
+class ParticipantOfOrganisation(MethodView):
+    @blp.response(200, RegistryParticipantSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, organisation_id: int) -> participants.ParticipantView:
+        """An organisation's exchange account (its people, operators); 404 if none is open."""
+        who = current_principal()
+        return participants.view(
+            who, participants.of_organisation(db.session(), who, organisation_id)
+        )
+
+
 @blp.route("/participants/<int:participant_id>/holdings")
 class Holdings(MethodView):
     @blp.response(200, HoldingSchema(many=True))

@@ -128,3 +128,18 @@ def test_the_catalogues_are_public_and_sourced(client):
         "风险揭示书",
         "交易服务协议",
     ]
+
+
+def test_an_organisations_account_is_found_by_the_organisation(client, owner, db_session):
+
+    url = f"/api/v1/registry/organisations/{owner.org_id}/participant"
+    got = client.get(url, headers=owner.headers)
+    assert (got.status_code, got.get_json()["id"]) == (200, owner.participant_id)
+    admin = f.user(db_session, "新机构管理员")
+    org = f.organisation(db_session, OrgKind.company, name="未开户公司", admin=admin)
+    token = f.sign_in(client, admin.phone)
+    none = client.get(
+        f"/api/v1/registry/organisations/{org.id}/participant", headers=f.bearer(token)
+    )
+    assert (none.status_code, none.get_json()["code"]) == (404, "registry.no_account")
+    assert client.get(url, headers=f.bearer(token)).status_code == 404  # not theirs

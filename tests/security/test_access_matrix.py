@@ -1312,6 +1312,13 @@ MATRIX: list[Row] = [
     ),
     row(
         "GET",
+        "/api/v1/registry/organisations/{organisation_id}/participant",
+        acme_staff(200),
+        "an organisation's exchange account: its people and operators",
+        lambda w, c: Req(f"/api/v1/registry/organisations/{w['acme']}/participant"),
+    ),
+    row(
+        "GET",
         "/api/v1/registry/participants/{participant_id}/offers",
         acme_staff(200),
         "the holder's people and operators follow its offers",

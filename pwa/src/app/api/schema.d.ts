@@ -5559,6 +5559,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/organisations/{organisation_id}/participant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisation_id: number;
+            };
+            cookie?: never;
+        };
+        /** An organisation's exchange account (its people, operators); 404 if none is open. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organisation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryParticipant"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/participants/{participant_id}/holdings": {
         parameters: {
             query?: never;
