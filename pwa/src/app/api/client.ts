@@ -8,6 +8,8 @@ import { session, signOutLocally } from "../session";
 
 export interface Call {
   body?: unknown;
+  /** A multipart body (a file upload) instead of JSON. */
+  form?: FormData;
   idempotencyKey?: string;
   signal?: AbortSignal;
 }
@@ -15,7 +17,7 @@ export interface Call {
 export async function api<T>(method: string, path: string, call: Call = {}): Promise<T> {
   // The API words a footprint's breakdown, trail and defaults in the language asked for.
   const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": locale() };
-  if (call.body !== undefined) headers["Content-Type"] = "application/json";
+  if (call.body !== undefined) headers["Content-Type"] = "application/json"; // FormData sets its own
   if (call.idempotencyKey) headers["Idempotency-Key"] = call.idempotencyKey;
   const token = session.value?.token;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -24,7 +26,7 @@ export async function api<T>(method: string, path: string, call: Call = {}): Pro
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       signal: call.signal,
     });
   } catch (e) {

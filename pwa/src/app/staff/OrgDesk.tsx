@@ -2,7 +2,9 @@
 // orders, API keys, webhook endpoints and WeChat official account; and, for any member, its
 // venues' rotating check-in codes and the reward codes to honour (a sponsor's merchants). A
 // sponsor's admins keep its rewards catalogue; operators, on their own organisation's desk, keep
-// the sponsors' budgets and every organisation's venues. Those three tabs are chunks of their own.
+// the sponsors' budgets and every organisation's venues, and review registry projects. Any
+// member sees the organisation's exchange account, projects and holdings. Those tabs are chunks
+// of their own.
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
@@ -21,14 +23,16 @@ import { Webhooks } from "./org/Webhooks";
 import { VenueQr, Venues } from "./org/Venues";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour", "catalogue"] as const;
-const OPERATOR_TABS = ["sponsors", "venueAdmin"] as const;
+const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour", "catalogue", "registry"] as const;
+const OPERATOR_TABS = ["review", "sponsors", "venueAdmin"] as const;
 type Tab = (typeof TABS)[number] | (typeof OPERATOR_TABS)[number];
-const MEMBER_TABS: readonly Tab[] = ["venues", "honour"];
+const MEMBER_TABS: readonly Tab[] = ["venues", "honour", "registry"];
 const LAZY: Partial<Record<Tab, DeskModule>> = {
   catalogue: () => import("./org/Catalogue"),
   sponsors: () => import("./org/Sponsors"),
   venueAdmin: () => import("./org/VenueAdmin"),
+  registry: () => import("./registry/Desk"),
+  review: () => import("./registry/ReviewDesk"),
 };
 
 export function Desk({ path }: { path: string }) {
