@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, request
 from flask.views import MethodView
 
 from backend.core import db
 from backend.points import statistics
 from backend.points.reward_schemas import PointsTotalsSchema
-from backend.stats import charts, services
+from backend.stats import charts, market_reference, services
 from backend.stats.report import MarketReport
-from backend.stats.schemas import MarketReportSchema, ReportQuery, ReportQuerySchema
+from backend.stats.schemas import (
+    MarketReferenceSchema,
+    MarketReportSchema,
+    ReportQuery,
+    ReportQuerySchema,
+)
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -57,3 +64,11 @@ class PointsTotals(MethodView):
         """Points funded by sponsors, issued, in circulation, redeemed and expired; the
         reduction credited by action type; each sponsor's budget and what of it was spent."""
         return statistics.totals(db.session())
+
+
+@blp.route("/stats/market/reference")
+class MarketReference(MethodView):
+    @blp.response(200, MarketReferenceSchema)
+    def get(self) -> dict[str, Any]:
+        """The Sichuan carbon market's published CCER trading (the seed report), as reference."""
+        return market_reference.reference()

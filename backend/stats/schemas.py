@@ -112,3 +112,92 @@ class MarketReportSchema(Schema):
             "each sponsor's budget funded and spent in the year (credits left: now)"
         },
     )
+
+
+# --- the seed's market figures (reference data) -------------------------------------------
+
+
+class ReferenceSourceSchema(Schema):
+    title_zh = fields.String()
+    title_en = fields.String()
+    publisher_zh = fields.String()
+    publisher_en = fields.String()
+    published = fields.String()
+    section = fields.String()
+    cutoff = fields.String()
+
+
+class ReferenceYearSchema(Schema):
+    year = fields.Integer()
+    partial_to = fields.String(metadata={"description": "the year counts to this day only"})
+    rank = fields.Integer(metadata={"description": "among China's carbon markets"})
+    volume_wan_t = fields.String(metadata={"description": "万吨, as printed"})
+    amount = fields.String(metadata={"description": "as printed, with its unit (亿元, 万元)"})
+    trading_days = fields.Integer()
+    active_trading_days = fields.Integer()
+    active_share_pct = fields.String()
+
+
+class ReferenceNationalSchema(Schema):
+    year = fields.Integer()
+    partial_to = fields.String()
+    markets = fields.Integer()
+    total_wan_t = fields.String()
+    sichuan_wan_t = fields.String()
+    share_pct = fields.String()
+    rank = fields.Integer()
+
+
+class ReferenceCumulativeSchema(Schema):
+    to = fields.String()
+    volume_wan_t_about = fields.String()
+    amount_over = fields.String()
+    rank = fields.Integer()
+
+
+class ReferenceModesSchema(Schema):
+    period_zh = fields.String()
+    period_en = fields.String()
+    trades = fields.Integer()
+    listing_pick = fields.Integer(metadata={"description": "定价点选"})
+    block = fields.Integer(metadata={"description": "大宗交易"})
+    agreement = fields.Integer(metadata={"description": "柜台转让（协议交易）"})
+    listed_share_by_count_pct = fields.String()
+    listed_share_by_volume_pct = fields.String()
+    block_share_by_volume_pct = fields.String()
+    note_zh = fields.String()
+    note_en = fields.String()
+
+
+class ReferenceMonthsSchema(Schema):
+    jan_mar_pct = fields.String()
+    jun_aug_pct = fields.String()
+
+
+class ReferencePriceSchema(Schema):
+    average_yuan_per_t = fields.String()
+    change_pct = fields.String()
+
+
+class ReferenceProjectsSchema(Schema):
+    listed_traded = fields.Integer()
+    provinces = fields.Integer()
+    types = fields.Integer()
+    traded = fields.Integer()
+    top_types_zh = fields.List(fields.String())
+    top_types_en = fields.List(fields.String())
+    top_types_share_about_pct = fields.String()
+    hydro_share_about_pct = fields.String()
+
+
+class MarketReferenceSchema(Schema):
+    """The seed report's CCER trading figures, as printed (strings keep them exact)."""
+
+    source = fields.Nested(ReferenceSourceSchema)
+    yearly = fields.List(fields.Nested(ReferenceYearSchema))
+    national = fields.List(fields.Nested(ReferenceNationalSchema))
+    cumulative = fields.Nested(ReferenceCumulativeSchema)
+    modes = fields.Nested(ReferenceModesSchema)
+    months_2022 = fields.Nested(ReferenceMonthsSchema)
+    price_2022 = fields.Nested(ReferencePriceSchema)
+    projects = fields.Nested(ReferenceProjectsSchema)

@@ -1352,6 +1352,12 @@ MATRIX: list[Row] = [
     row("GET", "/api/v1/registry/public/projects", public(200), "项目公示 is public"),
     row(
         "GET",
+        "/api/v1/stats/market/reference",
+        public(200),
+        "the seed report's published market figures are public",
+    ),
+    row(
+        "GET",
         "/api/v1/registry/public/projects/{project_id}",
         public(200),
         "a validated project's page is public",

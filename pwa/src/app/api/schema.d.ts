@@ -4817,6 +4817,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/market/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Sichuan carbon market's published CCER trading (the seed report), as reference. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarketReference"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations/{org_id}/sponsor": {
         parameters: {
             query?: never;
@@ -8498,6 +8535,88 @@ export interface components {
             pool?: number;
             /** @description Pending and in wallets */
             circulating?: number;
+        };
+        ReferenceSource: {
+            title_zh?: string;
+            title_en?: string;
+            publisher_zh?: string;
+            publisher_en?: string;
+            published?: string;
+            section?: string;
+            cutoff?: string;
+        };
+        ReferenceYear: {
+            year?: number;
+            /** @description the year counts to this day only */
+            partial_to?: string;
+            /** @description among China's carbon markets */
+            rank?: number;
+            /** @description 万吨, as printed */
+            volume_wan_t?: string;
+            /** @description as printed, with its unit (亿元, 万元) */
+            amount?: string;
+            trading_days?: number;
+            active_trading_days?: number;
+            active_share_pct?: string;
+        };
+        ReferenceNational: {
+            year?: number;
+            partial_to?: string;
+            markets?: number;
+            total_wan_t?: string;
+            sichuan_wan_t?: string;
+            share_pct?: string;
+            rank?: number;
+        };
+        ReferenceCumulative: {
+            to?: string;
+            volume_wan_t_about?: string;
+            amount_over?: string;
+            rank?: number;
+        };
+        ReferenceModes: {
+            period_zh?: string;
+            period_en?: string;
+            trades?: number;
+            /** @description 定价点选 */
+            listing_pick?: number;
+            /** @description 大宗交易 */
+            block?: number;
+            /** @description 柜台转让（协议交易） */
+            agreement?: number;
+            listed_share_by_count_pct?: string;
+            listed_share_by_volume_pct?: string;
+            block_share_by_volume_pct?: string;
+            note_zh?: string;
+            note_en?: string;
+        };
+        ReferenceMonths: {
+            jan_mar_pct?: string;
+            jun_aug_pct?: string;
+        };
+        ReferencePrice: {
+            average_yuan_per_t?: string;
+            change_pct?: string;
+        };
+        ReferenceProjects: {
+            listed_traded?: number;
+            provinces?: number;
+            types?: number;
+            traded?: number;
+            top_types_zh?: string[];
+            top_types_en?: string[];
+            top_types_share_about_pct?: string;
+            hydro_share_about_pct?: string;
+        };
+        MarketReference: {
+            source?: components["schemas"]["ReferenceSource"];
+            yearly?: components["schemas"]["ReferenceYear"][];
+            national?: components["schemas"]["ReferenceNational"][];
+            cumulative?: components["schemas"]["ReferenceCumulative"];
+            modes?: components["schemas"]["ReferenceModes"];
+            months_2022?: components["schemas"]["ReferenceMonths"];
+            price_2022?: components["schemas"]["ReferencePrice"];
+            projects?: components["schemas"]["ReferenceProjects"];
         };
         Sponsor: {
             organisation_id?: number;
