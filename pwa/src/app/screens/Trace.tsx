@@ -84,15 +84,16 @@ function Lot({ group: g }: { group: TraceGroup }) {
       )}
       <details>
         <summary>{tr("trace.allocations", { n: formatPoints(n, l) })}</summary>
-        <ul class="lines">
+        <ul class="list">
           {g.allocations.map((a) => (
-            <li key={`${a.serial}-${a.gram_start}`}>
-              <span class="mono">{a.serial}</span>
-              <span>
-                {formatMass(a.mass_g ?? 0, l)}
-                {(a.mass_g ?? 0) < UNIT_G &&
-                  ` · ${tr("trace.allocation", { from: formatPoints(a.gram_start ?? 0, l), to: formatPoints(a.gram_end ?? 0, l) })}`}
-              </span>
+            <li key={`${a.serial}-${a.gram_start}`} class="list-item">
+              <span class="list-title mono">{a.serial}</span>
+              {(a.mass_g ?? 0) < UNIT_G && (
+                <span class="list-meta">
+                  {tr("trace.allocation", { from: formatPoints(a.gram_start ?? 0, l), to: formatPoints(a.gram_end ?? 0, l) })}
+                </span>
+              )}
+              <span class="list-value">{formatMass(a.mass_g ?? 0, l)}</span>
             </li>
           ))}
         </ul>
