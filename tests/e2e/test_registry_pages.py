@@ -23,6 +23,7 @@ from tests.e2e.test_zh_walk import findings
 
 PROJECT = "锦江绿道碳汇（示例）"
 MASS_G = 1_500_000  # 1.5 t: two units of the lot made from the demo's issuance
+NOT_FOUND = "页面不存在"
 
 
 def _post(live: Live, token: str, path: str, body: dict[str, Any], **headers: str) -> Any:
@@ -180,4 +181,6 @@ def test_a_certificate_of_imported_lots_says_it_has_no_registry_origin(
     page.goto("/projects/999999")
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.get_by_role("link", name="← 返回项目公示")).to_be_visible()
+    page.goto("/projects/abc")  # not a project's number: the app's own "not found"
+    expect(page.get_by_role("heading", name=NOT_FOUND)).to_be_visible()
     ctx.close()

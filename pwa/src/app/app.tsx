@@ -69,7 +69,7 @@ function Screen() {
   if ((p = match("/checkout/:id", path))) return <Private><Checkout id={p.id!} /></Private>;
   if (match("/certificates", path)) return <Private><Certificates /></Private>;
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
-  if (match("/certificates/:number/trace", path) || path === "/projects" || path.startsWith("/projects/")) {
+  if (match("/projects", path) || /^\/projects\/[1-9]\d{0,9}\/?$/.test(path) || match("/certificates/:number/trace", path)) {
     return <Lazy load={registryScreens} path={path} />;
   }
   if (match("/wallet", path)) return <Private><Wallet /></Private>;

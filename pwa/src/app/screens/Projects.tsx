@@ -6,7 +6,7 @@ import type { PublicProject, PublicProjectDetail, RegistryMethodology } from "..
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDate, formatDay, formatMass, formatTonnes } from "../format";
-import { lang, t } from "../i18n";
+import { lang } from "../i18n";
 import { methodologyChoices, nameIn, place, withMethodology } from "../projects";
 import { here, navigate } from "../router";
 import { tr } from "./registryMessages";
@@ -197,16 +197,3 @@ export function period(from: string | undefined, to: string | undefined): string
   const l = lang.value;
   return from && to ? tr("pub.period", { from: formatDay(from, l), to: formatDay(to, l) }) : "";
 }
-
-/** `/projects/:id` with a number for an id, else nothing (the shell's "not found"). */
-export const projectId = (segment: string): string | null => (/^[1-9]\d{0,9}$/.test(segment) ? segment : null);
-
-export const notFound = () => (
-  <section class="screen">
-    <h1>{t("notFound.title")}</h1>
-    <p>{t("notFound.text")}</p>
-    <a class="button primary" href="/projects">
-      {tr("pub.back")}
-    </a>
-  </section>
-);
