@@ -139,7 +139,7 @@ def test_a_certificates_trace_leads_to_its_project(browser: Browser, traced: tup
         "其中 1.50 t 来自点点登记簿签发的项目"
     )
     [lot] = page.get_by_test_id("trace-lot").all()
-    expect(lot).to_contain_text(re.compile(r"CDCER-2025-LD0001-\d{8}-\d{8} … "))
+    expect(lot).to_contain_text(re.compile(r"CDCER-2025-LD0001-\d{8}-\d{8}\s*… CDCER-2025-LD0001-"))
     expect(lot.get_by_test_id("trace-retirement")).to_have_text("已分配，登记簿注销中")
     expect(lot).to_contain_text("2025年1月1日 至 2025年12月31日")  # the monitoring period
     expect(lot).to_contain_text("1,200 t")  # verified
@@ -175,6 +175,11 @@ def test_a_certificate_of_imported_lots_says_it_has_no_registry_origin(
         expect(lot.get_by_test_id("trace-project")).to_have_count(0)
     _no_english(page)
     shot(page, "registry-4-trace-imported")
+    page.get_by_role("button", name=re.compile("English|EN", re.I)).click()
+    expect(page.get_by_role("heading", name="Certificate trace")).to_be_visible()
+    expect(lots.first.get_by_test_id("no-origin")).to_contain_text("No registry origin")
+    shot(page, "registry-5-trace-imported-en")
+    page.get_by_role("button", name="中文").click()
 
     page.goto("/certificates/DD-0000-000000/trace")
     expect(page.get_by_role("alert")).to_be_visible()

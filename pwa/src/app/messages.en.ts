@@ -128,7 +128,7 @@ export const en: Record<Key, string> = {
   "home.points": "Carbon points",
   "home.points.text": "Redeem green-travel points",
   "home.statsLink": "See the public figures →",
-  "home.projectsLink": "Public projects: those issuing reductions on 点点's registry →",
+  "home.projectsLink": "Public projects: those issuing reductions on Diandian's registry →",
 
   "calc.meeting.title": "Neutralise a meeting",
   "calc.flight.title": "Neutralise a flight",
@@ -280,7 +280,7 @@ export const en: Record<Key, string> = {
   "stats.neutralisations": "Neutralisations",
   "stats.mass": "Mass neutralised",
   "stats.empty": "No neutralisations yet.",
-  "stats.projectsLink": "Public projects: the projects, issuances and retirements on 点点's registry →",
+  "stats.projectsLink": "Public projects: the projects, issuances and retirements on Diandian's registry →",
   "stats.byStandard": "By standard",
   "stats.byType": "By project type",
   "stats.byProvince": "By project location",

@@ -70,7 +70,14 @@ function Lot({ group: g }: { group: TraceGroup }) {
       <p class="list-meta">{tr("trace.units", { mass: formatMass(g.massG, l), n: formatPoints(n, l) })}</p>
       <dl class="facts">
         <dt>{tr("trace.serials")}</dt>
-        <dd class="mono">{g.firstSerial === g.lastSerial ? g.firstSerial : `${g.firstSerial} … ${g.lastSerial}`}</dd>
+        <dd class="mono">
+          {g.firstSerial}
+          {g.firstSerial !== g.lastSerial && (
+            <>
+              <br />… {g.lastSerial}
+            </>
+          )}
+        </dd>
         <dt>{tr("trace.retirement")}</dt>
         <dd data-testid="trace-retirement">
           {g.registryRef ? tr("trace.retired", { ref: g.registryRef }) : tr("trace.pending")}
