@@ -22,6 +22,7 @@ from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot, signed_in
 from tests.e2e.test_zh_walk import findings
 
 PROJECT = "锦江绿道碳汇（示例）"
+COMPANY_ADMIN = "+8613800138002"  # the demo company's admin: the holder of its account
 MASS_G = 1_500_000  # 1.5 t: two units of the lot made from the demo's issuance
 NOT_FOUND = "页面不存在"
 
@@ -39,22 +40,30 @@ def _post(live: Live, token: str, path: str, body: dict[str, Any], **headers: st
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, str]]:
-    """The demo, 5 t of its issued CDCER moved into the retirement inventory by the operator,
-    and the citizen's certificate of 1.5 t from that lot (its number)."""
+    """The demo, 5 t of its issued CDCER offered by the company to the retirement inventory and
+    accepted by the operator, and the citizen's certificate of 1.5 t from that lot (its number)."""
     tmp = tmp_path_factory.mktemp("e2e-registry")
     with serving(lambda url: e2e_app(tmp, url)) as live:
-        operator = live.token(OPERATOR_PHONE)
+        holder = live.token(COMPANY_ADMIN)
         with live.app.app_context():
             account = db.session().scalars(select(Participant)).one()
-        [holding] = live.get(f"/registry/participants/{account.id}/holdings", operator)
-        moved = _post(
+        [holding] = live.get(f"/registry/participants/{account.id}/holdings", holder)
+        offer = _post(
             live,
-            operator,
-            f"/registry/holdings/{holding['id']}/inventory",
-            {"tonnes": 5, "acquisition_cost_fen": 20_000, "price_fen_per_t": 4_000},
+            holder,
+            f"/registry/holdings/{holding['id']}/offers",
+            {"tonnes": 5, "price_fen_per_t": 2_500},
+        )
+        accepted = _post(
+            live,
+            live.token(OPERATOR_PHONE),
+            f"/registry/offers/{offer['id']}/acceptance",
+            {"price_fen_per_t": 4_000},
         )
         with live.app.app_context():
-            lot_project = db.session().get(Lot, moved["lot_id"]).project_id  # type: ignore[union-attr]
+            lot = db.session().get(Lot, accepted["transfer"]["lot_id"])
+            assert lot is not None
+            lot_project = lot.project_id
         citizen = live.token(CITIZEN_PHONE)
         order = _post(
             live,
