@@ -35,6 +35,8 @@ const orgDesk: DeskModule = () => import("./staff/OrgDesk");
 const courtDesk: DeskModule = () => import("./staff/CourtDesk");
 // The rewards catalogue: a chunk of its own (precached), to keep the first load within budget.
 const rewardsScreen: DeskModule = () => import("./screens/Rewards").then((m) => ({ Desk: m.Rewards }));
+// The registry's public pages (项目公示, a project) and a certificate's trace: a chunk of their own.
+const registryScreens: DeskModule = () => import("./screens/Registry");
 
 /** Screens that need a person: sign in first, then come back. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -67,6 +69,9 @@ function Screen() {
   if ((p = match("/checkout/:id", path))) return <Private><Checkout id={p.id!} /></Private>;
   if (match("/certificates", path)) return <Private><Certificates /></Private>;
   if ((p = match("/certificates/:number", path))) return <Certificate number={p.number!} />;
+  if (match("/projects", path) || /^\/projects\/[1-9]\d{0,9}\/?$/.test(path) || match("/certificates/:number/trace", path)) {
+    return <Lazy load={registryScreens} path={path} />;
+  }
   if (match("/wallet", path)) return <Private><Wallet /></Private>;
   if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
   if (match("/rewards", path)) return <Lazy load={rewardsScreen} path={path} />;

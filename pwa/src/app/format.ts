@@ -65,6 +65,11 @@ export function formatMoney(fen: number, currency: string, l: Lang): string {
   return fen < 0 ? `-${withCents}` : withCents;
 }
 
+/** Whole tonnes, a registry's units (issued, expected a year): "1,000 t", never decimals. */
+export function formatTonnes(t: number, l: Lang): string {
+  return `${group(t, l)} t`;
+}
+
 export function formatPoints(n: number, l: Lang): string {
   return group(n, l);
 }

@@ -128,6 +128,7 @@ export const en: Record<Key, string> = {
   "home.points": "Carbon points",
   "home.points.text": "Redeem green-travel points",
   "home.statsLink": "See the public figures →",
+  "home.projectsLink": "Public projects: those issuing reductions on Diandian's registry →",
 
   "calc.meeting.title": "Neutralise a meeting",
   "calc.flight.title": "Neutralise a flight",
@@ -235,6 +236,7 @@ export const en: Record<Key, string> = {
   "cert.checkCode": "Check code",
   "cert.issued": "Issued",
   "cert.verifyPage": "Open the public verification page →",
+  "cert.trace": "Trace: where these reductions come from →",
   "cert.documents": "Statement and report",
   "cert.statementPdf": "Download the carbon-neutrality statement (PDF)",
   "cert.reportPdf": "Download the accounting report (PDF)",
@@ -278,6 +280,7 @@ export const en: Record<Key, string> = {
   "stats.neutralisations": "Neutralisations",
   "stats.mass": "Mass neutralised",
   "stats.empty": "No neutralisations yet.",
+  "stats.projectsLink": "Public projects: the projects, issuances and retirements on Diandian's registry →",
   "stats.byStandard": "By standard",
   "stats.byType": "By project type",
   "stats.byProvince": "By project location",

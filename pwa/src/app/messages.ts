@@ -127,6 +127,7 @@ export const zh = {
   "home.points": "碳积分",
   "home.points.text": "绿色出行积分兑换减排量",
   "home.statsLink": "查看平台公开数据 →",
+  "home.projectsLink": "项目公示：在点点登记簿签发减排量的项目 →",
 
   "calc.meeting.title": "会议碳中和",
   "calc.flight.title": "航班碳中和",
@@ -234,6 +235,7 @@ export const zh = {
   "cert.checkCode": "校验码",
   "cert.issued": "签发日期",
   "cert.verifyPage": "打开公开验证页 →",
+  "cert.trace": "溯源：这些减排量从哪里来 →",
   "cert.documents": "声明与报告",
   "cert.statementPdf": "下载碳中和声明 (PDF)",
   "cert.reportPdf": "下载核算报告 (PDF)",
@@ -277,6 +279,7 @@ export const zh = {
   "stats.neutralisations": "碳中和次数",
   "stats.mass": "累计中和量",
   "stats.empty": "还没有碳中和记录。",
+  "stats.projectsLink": "项目公示：点点登记簿上的项目、签发和注销 →",
   "stats.byStandard": "按减排量标准",
   "stats.byType": "按项目类型",
   "stats.byProvince": "按项目所在地",

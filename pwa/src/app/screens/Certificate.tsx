@@ -266,6 +266,11 @@ export function Certificate({ number }: { number: string }) {
         {owner && <Documents number={cert.number!} />}
         <a href={cert.verify_url}>{t("cert.verifyPage")}</a>
       </div>
+      <p>
+        <a href={withQuery(`/certificates/${encodeURIComponent(cert.number!)}/trace`, code)} data-testid="to-trace">
+          {t("cert.trace")}
+        </a>
+      </p>
     </section>
   );
 }

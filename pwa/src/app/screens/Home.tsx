@@ -1,4 +1,4 @@
-// Home: the scenarios people neutralise, and the way into points and public figures.
+// Home: the scenarios people neutralise, and the way into points, public figures and projects.
 import { me } from "../account";
 import { Icon } from "../components/Icon";
 import { WorkLinks } from "../components/WorkLinks";
@@ -36,6 +36,11 @@ export function Home() {
       <WorkLinks who={me.value} />
       <p class="center">
         <a href="/stats">{t("home.statsLink")}</a>
+      </p>
+      <p class="center">
+        <a href="/projects" data-testid="to-projects">
+          {t("home.projectsLink")}
+        </a>
       </p>
     </section>
   );

@@ -38,6 +38,11 @@ export function Stats() {
     <section class="screen">
       <h1>{t("stats.title")}</h1>
       <p class="hint stats-intro">{t("stats.intro")}</p>
+      <p>
+        <a href="/projects" data-testid="to-projects">
+          {t("stats.projectsLink")}
+        </a>
+      </p>
       {figures}
     </section>
   );
