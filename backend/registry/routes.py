@@ -56,6 +56,7 @@ from backend.registry.schemas import (
     ReportReviewSchema,
     ReportSchema,
     ReviewQueueSchema,
+    TraceQuerySchema,
     TraceSchema,
     TransitionSchema,
 )
@@ -324,10 +325,13 @@ def close_offer(body: dict[str, Any], offer_id: int) -> InventoryOffer:
 
 @blp.route("/trace/<string:number>")
 class Trace(MethodView):
+    @blp.arguments(TraceQuerySchema(), location="query")
     @blp.response(200, TraceSchema)
-    def get(self, number: str) -> trace.Trace:
-        """A certificate's grams, back to their project's monitoring report."""
-        return trace.trace(db.session(), number)
+    @blp.alt_response(404, description="No such certificate, or not its check code")
+    def get(self, query: dict[str, Any], number: str) -> trace.Trace:
+        """A certificate's grams, back to their project's monitoring report (its owner, or with
+        its check code `k`, as the certificate itself)."""
+        return trace.trace(db.session(), current_principal(), number, query.get("k"))
 
 
 @blp.route("/public/projects")

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from backend.certificates.schemas import CODE_QUERY
 from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.models import Standard
@@ -386,10 +387,19 @@ class TracedGramsSchema(Schema):
     gram_end = fields.Integer(attribute="allocation.gram_end")
     mass_g = fields.Integer(attribute="allocation.mass_g")
     lot_id = fields.Integer(attribute="lot.id")
+    lot_serial_range = fields.String(attribute="lot.serial_range")
+    standard = fields.String(attribute="lot.project.standard")
+    project_registry_id = fields.String(attribute="lot.project.registry_id")
+    project_name_zh = fields.String(attribute="lot.project.name_zh")
+    project_name_en = fields.String(attribute="lot.project.name_en")
     registry_ref = fields.String(
         allow_none=True, metadata={"description": "None until retired at the registry"}
     )
     origin = fields.Nested(RegistryOriginSchema, allow_none=True)
+
+
+class TraceQuerySchema(Schema):
+    k = CODE_QUERY
 
 
 class TraceSchema(Schema):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from backend.accounts.principal import Principal
 from backend.certificates import services as certificates
 from backend.credits import serials
 from backend.credits.models import Allocation, Lot, RegistryRetirement, Unit
@@ -49,14 +50,17 @@ class Trace:
     units: list[TracedGrams]
 
 
-def trace(s: Session, number: str) -> Trace:
-    """Every allocation of a certificate, back to its monitoring report where 点点 issued it."""
-    cert = certificates.get(s, number)
+def trace(s: Session, who: Principal, number: str, code: str | None) -> Trace:
+    """Every allocation of a certificate, back to its monitoring report where 点点 issued it.
+    Read as the certificate is: by those who read it in full, else with its check code (a bare
+    number is the same 404 as a number never issued)."""
+    cert, _ = certificates.read(s, who, number, code)
     rows = s.execute(
         select(Allocation, Unit, Lot, RegistryRetirement)
         .join(Unit, Unit.id == Allocation.unit_id)
         .join(Lot, Lot.id == Unit.lot_id)
         .outerjoin(RegistryRetirement, RegistryRetirement.id == Unit.retirement_id)
+        .options(selectinload(Lot.project))
         .where(Allocation.reservation_id == cert.reservation_id)
         .order_by(Lot.id, Unit.serial, Allocation.gram_start)
     ).all()

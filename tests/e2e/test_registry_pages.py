@@ -14,6 +14,8 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from backend.certificates import issuing
+from backend.certificates import services as certificates
 from backend.core import db
 from backend.credits.models import Lot
 from backend.demo import CITIZEN_PHONE, OPERATOR_PHONE, PEOPLE
@@ -174,7 +176,11 @@ def test_a_certificate_of_imported_lots_says_it_has_no_registry_origin(
     live, _ = traced
     ctx = browser.new_context(base_url=live.url, viewport=PHONE, locale="zh-CN")
     page = ctx.new_page()
-    page.goto("/certificates/DD-2026-000004/trace")  # the demo's certificate of CCER lots
+    page.goto("/certificates/DD-2026-000004/trace")  # a bare number: the same 404 as none
+    expect(page.get_by_role("alert")).to_be_visible()
+    with live.app.app_context():
+        code = issuing.check_code(certificates.get(db.session(), "DD-2026-000004"))
+    page.goto(f"/certificates/DD-2026-000004/trace?k={code}")  # the demo's CCER lots
     expect(page.get_by_test_id("trace-total")).to_contain_text("笔分配")
     expect(page.get_by_test_id("trace-registry")).to_have_count(0)
     lots = page.get_by_test_id("trace-lot")
@@ -182,6 +188,7 @@ def test_a_certificate_of_imported_lots_says_it_has_no_registry_origin(
     for lot in lots.all():
         expect(lot.get_by_test_id("no-origin")).to_contain_text("无登记簿来源：该批次由运营方导入")
         expect(lot.get_by_test_id("trace-project")).to_have_count(0)
+        expect(lot.get_by_test_id("trace-lot-project")).to_contain_text("CCER")
     _no_english(page)
     shot(page, "registry-4-trace-imported")
     page.get_by_role("button", name=re.compile("English|EN", re.I)).click()

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from backend.certificates import issuing
+from backend.certificates import services as certificates
 from backend.credits.models import Lot, Project
 from backend.credits.serials import names_its_units
 from backend.registry import checks
@@ -190,8 +192,13 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
         beneficiary="大运会",
         preferences={"project_ids": [lot.project_id]},
     )
-    resp = client.get(f"/api/v1/registry/trace/{order['certificate_number']}")
+    url = f"/api/v1/registry/trace/{order['certificate_number']}"
+    assert client.get(url).status_code == 404  # a bare number leaks nothing
+    assert client.get(url, query_string={"k": "WRONG-CODE"}).status_code == 404
+    resp = client.get(url, headers=f.bearer(buyer.token))  # its owner reads it in full
     assert resp.status_code == 200, resp.get_json()
+    code = issuing.check_code(certificates.get(db_session, order["certificate_number"]))
+    assert client.get(url, query_string={"k": code}).get_json() == resp.get_json()
     trace = resp.get_json()
     assert sum(u["mass_g"] for u in trace["units"]) == 1_500_000
     first = trace["units"][0]
@@ -204,6 +211,8 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
         500,
     )
     assert first["registry_ref"] is None  # allocated; registry retirement pending
+    assert (first["standard"], first["project_registry_id"]) == ("CDCER", f"CDCER-ZL-{pid:04d}")
+    assert first["lot_serial_range"] == lot.serial_range
     retired = client.post(
         "/api/v1/registry-retirements",
         json={
@@ -221,9 +230,12 @@ def test_a_certificates_grams_trace_back_to_the_monitoring_report(
         headers=operator,
     )
     assert retired.status_code == 201, retired.get_json()
-    again = client.get(f"/api/v1/registry/trace/{order['certificate_number']}").get_json()
+    again = client.get(url, query_string={"k": code}).get_json()
     assert {u["registry_ref"] for u in again["units"]} == {"THTF-2026-0001"}
-    assert client.get("/api/v1/registry/trace/DD-0000-000000").status_code == 404
+    assert (
+        client.get("/api/v1/registry/trace/DD-0000-000000", query_string={"k": code}).status_code
+        == 404
+    )
 
     page = client.get(f"/api/v1/registry/public/projects/{pid}").get_json()
     assert (page["issued_t"], page["retired_g"], page["owner_name"]) == (

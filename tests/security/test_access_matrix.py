@@ -1346,8 +1346,10 @@ MATRIX: list[Row] = [
         "GET",
         "/api/v1/registry/trace/{number}",
         public(200),
-        "a certificate's trace holds no personal data: public, like the ledger",
-        lambda w, c: Req(f"/api/v1/registry/trace/{w['acme_cert']}"),
+        "a certificate's trace is read as the certificate: with its check code, or by its owner",
+        lambda w, c: Req(
+            f"/api/v1/registry/trace/{w['acme_cert']}", query={"k": w["acme_cert_code"]}
+        ),
     ),
     row("GET", "/api/v1/registry/public/projects", public(200), "项目公示 is public"),
     row(

@@ -6341,10 +6341,16 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A certificate's grams, back to their project's monitoring report. */
+        /**
+         * A certificate's grams, back to their project's monitoring report (its owner, or with
+         *     its check code `k`, as the certificate itself).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The check code printed on the certificate (`check_code`) */
+                    k?: string;
+                };
                 header?: never;
                 path: {
                     number: string;
@@ -6362,6 +6368,16 @@ export interface paths {
                         "application/json": components["schemas"]["Trace"];
                     };
                 };
+                /** @description No such certificate, or not its check code */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -9059,6 +9075,11 @@ export interface components {
             gram_end?: number;
             mass_g?: number;
             lot_id?: number;
+            lot_serial_range?: string;
+            standard?: string;
+            project_registry_id?: string;
+            project_name_zh?: string;
+            project_name_en?: string;
             /** @description None until retired at the registry */
             registry_ref?: string | null;
             origin?: components["schemas"]["RegistryOrigin"] | null;

@@ -16,11 +16,13 @@ import { tr } from "./registryMessages";
 const UNIT_G = 1_000_000; // one unit is one tonne
 
 export function CertificateTrace({ number }: { number: string }) {
-  const { data, error, loading, reload } = useLoad(
-    (signal) => api<TraceData>("GET", `/registry/trace/${encodeURIComponent(number)}`, { signal }),
-    [number],
-  );
   const k = here.value.query.get("k");
+  // Read as the certificate is: its owner, or anyone with the check code printed beside it.
+  const { data, error, loading, reload } = useLoad(
+    (signal) =>
+      api<TraceData>("GET", `/registry/trace/${encodeURIComponent(number)}${k ? `?k=${encodeURIComponent(k)}` : ""}`, { signal }),
+    [number, k],
+  );
   const back = `/certificates/${encodeURIComponent(number)}${k ? `?k=${encodeURIComponent(k)}` : ""}`;
   let body;
   if (loading && !data) body = <Loading />;
@@ -64,9 +66,16 @@ function Traced({ units }: { units: NonNullable<TraceData["units"]> }) {
 function Lot({ group: g }: { group: TraceGroup }) {
   const l = lang.value;
   const n = g.allocations.length;
+  const first = g.allocations[0];
   return (
     <div class="card" data-testid="trace-lot">
       <h2>{tr("trace.lot", { id: g.lotId })}</h2>
+      {first && (
+        <p data-testid="trace-lot-project">
+          {first.standard} · {nameIn({ name_zh: first.project_name_zh, name_en: first.project_name_en }, l)} ·{" "}
+          <span class="mono">{first.project_registry_id}</span>
+        </p>
+      )}
       <p class="list-meta">{tr("trace.units", { mass: formatMass(g.massG, l), n: formatPoints(n, l) })}</p>
       <dl class="facts">
         <dt>{tr("trace.serials")}</dt>
