@@ -64,10 +64,11 @@ from backend.footprint.purpose import Purpose, PurposeKind
 from backend.points import ledger, rewards, sponsors, venues
 from backend.points.models import RewardKind, TransferKind, VenueKind
 from backend.registry import issuance as registry_issuance
+from backend.registry import offers as registry_offers
 from backend.registry import participants as registry_participants
 from backend.registry import projects as registry_projects
 from backend.registry.catalogue import market_documents
-from backend.registry.models import ParticipantRole
+from backend.registry.models import Holding, ParticipantRole
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -459,8 +460,10 @@ def seed_registry(
     s: Session, admin: User, company: Organisation, op_user: User, op_org: Organisation
 ) -> None:
     """The company's exchange account (a project owner) with two illustrative CDCER projects: a
-    Tianfu Greenway project validated, its 2025 monitoring report verified at 1,200 t and 1,000 t
-    issued into its holding; and a West Sichuan Linpan project awaiting review."""
+    Tianfu Greenway project validated, its 2025 monitoring report verified at 1,200 t, 1,000 t
+    issued into its holding and 200 t of them sold into the retirement inventory (an accepted
+    offer, so the inventory holds a lot traced to the project); and a West Sichuan Linpan
+    project awaiting review."""
     owner = Principal(user=admin, roles={company.id: frozenset({Role.admin})})
     operator = Principal(user=op_user, roles={op_org.id: frozenset({Role.admin})}, operator=True)
     account = registry_participants.open_account(
@@ -531,4 +534,8 @@ def seed_registry(
         registry_projects.review_report(
             s, operator, report.id, "verified", verified_t=1200, reason=None
         )
-        registry_issuance.issue(s, operator, report.id, 1000)
+        issued = registry_issuance.issue(s, operator, report.id, 1000)
+        # The company sells 200 t of it into the retirement inventory (¥45 a tonne, sold at ¥60).
+        holding = s.scalars(select(Holding).where(Holding.issuance_id == issued.id)).one()
+        offer = registry_offers.offer(s, owner, holding.id, 200, 4500)
+        registry_offers.accept(s, operator, offer.id, 6000)

@@ -1,11 +1,13 @@
 """The demo's registry: the company's account, a validated project with tonnes issued into its
-holding, another awaiting review, and every invariant holding."""
+holding and 200 t of them sold into the inventory, another awaiting review, and every invariant
+holding."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from backend import demo
+from backend.credits.models import Lot
 from backend.registry import checks
 from backend.registry.models import Participant
 from tests import factories as f
@@ -23,5 +25,9 @@ def test_the_demo_seeds_a_registry_the_check_accepts(app, client, db_session):
     queue = client.get("/api/v1/registry/review", headers=operator).get_json()
     assert [p["methodology"] for p in queue["projects"]] == ["CDCER-LP"]
     held = client.get(f"/api/v1/registry/participants/{account.id}/holdings", headers=operator)
-    assert [h["tonnes"] for h in held.get_json()] == [1000]
+    assert [h["tonnes"] for h in held.get_json()] == [800]
+    [sold] = client.get(f"/api/v1/registry/participants/{account.id}/offers", headers=operator).json
+    assert (sold["state"], sold["tonnes"], sold["transfer"]["tonnes"]) == ("accepted", 200, 200)
+    lot = db_session.get(Lot, sold["transfer"]["lot_id"])
+    assert (lot.price_fen_per_t, lot.acquisition_cost_fen) == (6000, 200 * 4500)
     assert checks.violations(db_session) == []
