@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.market.models import (
@@ -125,32 +127,31 @@ def _trades(s: Session) -> list[str]:
 def _escrow(s: Session) -> list[str]:
     """The escrow account holds exactly the units of open listings and open block offers."""
     escrow = s.scalar(select(Participant.id).where(Participant.uscc == moves.ESCROW_USCC))
-    held = sorted(
-        s.execute(
-            select(Holding.issuance_id, Holding.first_unit, Holding.last_unit).where(
-                Holding.participant_id == escrow
-            )
-        ).tuples()
+    held = _blocks(
+        s,
+        select(Holding.issuance_id, Holding.first_unit, Holding.last_unit).where(
+            Holding.participant_id == escrow
+        ),
     )
-    listed = [
-        (i, a, b)
-        for i, a, b in s.execute(
-            select(Listing.issuance_id, Listing.first_unit, Listing.last_unit).where(
-                Listing.state == ListingState.open
-            )
-        ).tuples()
-    ]
-    offered = [
-        (i, a, b)
-        for i, a, b in s.execute(
-            select(Deal.issuance_id, Deal.escrow_first_unit, Deal.escrow_last_unit).where(
-                Deal.state == DealState.proposed, Deal.escrow_first_unit.is_not(None)
-            )
-        ).tuples()
-    ]
-    if escrow is not None and sorted([*listed, *offered]) != held:  # type: ignore[list-item]
-        return [f"escrow holds {held}, open listings and offers {sorted(listed + offered)}"]  # type: ignore[operator]
+    listed = _blocks(
+        s,
+        select(Listing.issuance_id, Listing.first_unit, Listing.last_unit).where(
+            Listing.state == ListingState.open
+        ),
+    )
+    offered = _blocks(
+        s,
+        select(Deal.issuance_id, Deal.escrow_first_unit, Deal.escrow_last_unit).where(
+            Deal.state == DealState.proposed, Deal.escrow_first_unit.is_not(None)
+        ),
+    )
+    if sorted(listed + offered) != held:
+        return [f"escrow holds {held}, open listings and offers {sorted(listed + offered)}"]
     return []
+
+
+def _blocks(s: Session, q: Select[Any]) -> list[tuple[int, int, int]]:
+    return sorted((int(i), int(a), int(b)) for i, a, b in s.execute(q))
 
 
 def violations(s: Session) -> list[str]:
