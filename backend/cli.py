@@ -14,9 +14,9 @@ from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
 from backend.footprint import services as footprint_services
+from backend.market.commands import market_cli
 from backend.orders.commands import orders_cli
 from backend.points.commands import points_cli
-from backend.market.commands import market_cli
 from backend.registry.commands import registry_cli
 from backend.worker import worker_cmd
 

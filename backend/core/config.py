@@ -7,6 +7,7 @@ tests/core/test_config_docs.py fails when they disagree.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import logging
 import os
@@ -99,7 +100,7 @@ def _hours_valid(spec: str) -> bool:
         if len(ends) != 2 or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", e) for e in ends):
             return False
         bounds += ends
-    return all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
+    return all(a < b for a, b in itertools.pairwise(bounds))
 
 
 @dataclass
@@ -368,7 +369,9 @@ class Config:
         if self.MARKET_BANK != "sandbox":
             raise ConfigError("MARKET_BANK must be sandbox (the only bank interface so far)")
         if not _hours_valid(self.MARKET_HOURS):
-            raise ConfigError("MARKET_HOURS must be HH:MM-HH:MM sessions, comma-separated, in order")
+            raise ConfigError(
+                "MARKET_HOURS must be HH:MM-HH:MM sessions, comma-separated, in order"
+            )
         if self.REGISTRY_STORAGE not in ("local", "s3"):
             raise ConfigError("REGISTRY_STORAGE must be local or s3")
         if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:

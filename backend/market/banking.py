@@ -99,9 +99,9 @@ def deposit(s: Session, bank: Bank, participant_id: int, reference: str, by_id: 
                 by_id=by_id,
             )
     except IntegrityError:  # credited meanwhile by a concurrent confirmation
-        entry = _by_reference(s, reference)
-        assert entry is not None  # noqa: S101 - the unique key says so
-        return Credited(entry, True)
+        twin = _by_reference(s, reference)
+        assert twin is not None  # noqa: S101 - the unique key says so
+        return Credited(twin, True)
     return Credited(entry, False)
 
 

@@ -4,10 +4,9 @@ registry's (units are conserved through escrow and trades)."""
 from __future__ import annotations
 
 from collections import defaultdict
-
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.market.models import (
@@ -150,7 +149,7 @@ def _escrow(s: Session) -> list[str]:
     return []
 
 
-def _blocks(s: Session, q: Select[Any]) -> list[tuple[int, int, int]]:
+def _blocks(s: Session, q: Any) -> list[tuple[int, int, int]]:
     return sorted((int(i), int(a), int(b)) for i, a, b in s.execute(q))
 
 

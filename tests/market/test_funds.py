@@ -85,7 +85,8 @@ def test_the_database_refuses_a_negative_balance_or_more_frozen_than_held(buyer,
 def test_the_check_finds_an_account_that_is_not_the_sum_of_its_entries(app, buyer, db_session):
     db_session.execute(
         text(
-            "UPDATE market_funds_accounts SET balance_fen = balance_fen + 1 WHERE participant_id = :p"
+            "UPDATE market_funds_accounts SET balance_fen = balance_fen + 1"
+            " WHERE participant_id = :p"
         ),
         {"p": buyer.participant_id},
     )

@@ -15,8 +15,8 @@ from flask import Flask
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.web.limiter import limiter
 from backend.market import calendar
+from backend.web.limiter import limiter
 from tests.security.world import MARKET_OPEN, World, build
 
 
