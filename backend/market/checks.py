@@ -47,46 +47,30 @@ def _accounts(s: Session) -> list[str]:
     return out
 
 
+def _total(s: Session, expr: Any, *where: Any) -> int:
+    return int(s.scalar(select(func.coalesce(func.sum(expr), 0)).where(*where)) or 0)
+
+
 def _money(s: Session) -> list[str]:
     """All balances = deposits − withdrawals; the fee account = every trade's fees; the
-    frozen funds = those of open buyer-proposed block trades."""
+    frozen funds = those of open buyers' bids."""
     out = []
-    by_kind = dict(
-        s.execute(
-            select(FundsEntry.kind, func.sum(FundsEntry.balance_delta_fen)).group_by(
-                FundsEntry.kind
-            )
-        ).all()
+    banked = _total(
+        s,
+        FundsEntry.balance_delta_fen,
+        FundsEntry.kind.in_([EntryKind.deposit, EntryKind.withdrawal]),
     )
-    banked = int(by_kind.get(EntryKind.deposit) or 0) + int(by_kind.get(EntryKind.withdrawal) or 0)
-    total = int(s.scalar(select(func.coalesce(func.sum(FundsAccount.balance_fen), 0))) or 0)
+    total = _total(s, FundsAccount.balance_fen)
     if total != banked:
         out.append(f"funds: accounts hold {total} fen, deposits less withdrawals are {banked}")
-    fees = int(
-        s.scalar(select(func.coalesce(func.sum(Trade.buyer_fee_fen + Trade.seller_fee_fen), 0)))
-        or 0
-    )
-    fee_balance = int(
-        s.scalar(
-            select(func.coalesce(func.sum(FundsAccount.balance_fen), 0)).where(
-                FundsAccount.kind == AccountKind.fees
-            )
-        )
-        or 0
-    )
+    fees = _total(s, Trade.buyer_fee_fen + Trade.seller_fee_fen)
+    fee_balance = _total(s, FundsAccount.balance_fen, FundsAccount.kind == AccountKind.fees)
     if fee_balance != fees:
         out.append(f"fee account holds {fee_balance} fen, trades charged {fees}")
-    frozen = int(s.scalar(select(func.coalesce(func.sum(FundsAccount.frozen_fen), 0))) or 0)
-    open_deals = int(
-        s.scalar(
-            select(func.coalesce(func.sum(Deal.frozen_fen), 0)).where(
-                Deal.state == DealState.proposed
-            )
-        )
-        or 0
-    )
-    if frozen != open_deals:
-        out.append(f"funds: {frozen} fen frozen, open block trades froze {open_deals}")
+    frozen = _total(s, FundsAccount.frozen_fen)
+    open_bids = _total(s, Deal.frozen_fen, Deal.state == DealState.proposed)
+    if frozen != open_bids:
+        out.append(f"funds: {frozen} fen frozen, open block bids froze {open_bids}")
     return out
 
 

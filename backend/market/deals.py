@@ -68,14 +68,9 @@ def propose(s: Session, who: Principal, rules: Rules, new: NewDeal, now: datetim
         china_date(now),
         new.price_fen_per_t,
     )
-    seller, buyer = (
-        (me.id, new.counterparty_id)
-        if new.side == Side.seller
-        else (
-            new.counterparty_id,
-            me.id,
-        )
-    )
+    seller, buyer = me.id, new.counterparty_id
+    if new.side == Side.buyer:
+        seller, buyer = buyer, seller
     deal = Deal(
         mode=new.mode,
         proposer=new.side,
@@ -103,15 +98,7 @@ def _offered(s: Session, new: NewDeal, me: int) -> Holding | None:
         return None
     if new.holding_id is None:
         raise ValidationFailed("holding_id", "market.holding_required")
-    holding = moves.locked_holding(s, new.holding_id)
-    if holding.participant_id != me:
-        raise NotFound("registry.no_such_holding")
-    if holding.tonnes < new.quantity_t:
-        raise Conflict(
-            "registry.holding_too_small",
-            params={"tonnes": new.quantity_t, "held_t": holding.tonnes},
-        )
-    return holding
+    return moves.held_by(s, new.holding_id, me, new.quantity_t)
 
 
 def _issuance(s: Session, issuance_id: int | None) -> Issuance:

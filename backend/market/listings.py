@@ -50,9 +50,7 @@ def create(s: Session, who: Principal, rules: Rules, new: NewListing, now: datet
         raise ValidationFailed("tonnes", "market.listing_too_large", block_min_t=rules.block_min_t)
     if new.min_lot_t > new.tonnes:
         raise ValidationFailed("min_lot_t", "market.min_lot_above_tonnes")
-    holding = moves.locked_holding(s, new.holding_id)
-    if holding.participant_id != seller.id:
-        raise NotFound("registry.no_such_holding")
+    holding = moves.held_by(s, new.holding_id, seller.id, new.tonnes)
     issuance = holding.issuance
     ptype = settlement.product_type(issuance)
     bands.check(

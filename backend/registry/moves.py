@@ -48,11 +48,19 @@ def escrow_id(s: Session) -> int:
         return s.scalars(select(Participant.id).where(Participant.uscc == ESCROW_USCC)).one()
 
 
-def locked_holding(s: Session, holding_id: int) -> Holding:
+def held_by(s: Session, holding_id: int, participant_id: int, tonnes: int) -> Holding:
+    """A holding of the participant (404 for anyone else's), locked, with at least `tonnes`
+    (409 otherwise)."""
     h = s.get(Holding, holding_id, with_for_update=True, populate_existing=True)
-    if h is None:
+    if h is None or h.participant_id != participant_id:
         raise NotFound("registry.no_such_holding")
+    _require(h, tonnes)
     return h
+
+
+def _require(h: Holding, tonnes: int) -> None:
+    if tonnes > h.tonnes:
+        raise Conflict("registry.holding_too_small", params={"tonnes": tonnes, "held_t": h.tonnes})
 
 
 def move(
@@ -116,10 +124,7 @@ def take_first(
     by_id: int,
 ) -> Transfer:
     """Move a (locked) holding's first `tonnes` to another participant; 409 if it holds fewer."""
-    if tonnes > holding.tonnes:
-        raise Conflict(
-            "registry.holding_too_small", params={"tonnes": tonnes, "held_t": holding.tonnes}
-        )
+    _require(holding, tonnes)
     first = holding.first_unit
     return move(
         s,

@@ -29,9 +29,11 @@ def small_blocks(app, monkeypatch):
     monkeypatch.setitem(app.config, "MARKET_BLOCK_MIN_T", BLOCK_MIN)
 
 
-def propose(client, p: Party, counterparty: Party, side: str, **body: Any) -> Any:
+def propose(
+    client, p: Party, counterparty: Party, side: str, kind: str = "block-trades", **body: Any
+) -> Any:
     return client.post(
-        "/api/v1/market/block-trades",
+        f"/api/v1/market/{kind}",
         json={
             "side": side,
             "participant_id": p.participant_id,
@@ -147,18 +149,16 @@ def test_the_block_band_is_wider_than_the_listing_band(client, seller, buyer, cl
 def test_an_agreement_is_registered_by_one_party_and_settled_by_the_others_confirmation(
     app, client, seller, buyer
 ):
-    resp = client.post(
-        "/api/v1/market/agreements",
-        json={
-            "side": "buyer",
-            "participant_id": buyer.participant_id,
-            "counterparty_id": seller.participant_id,
-            "issuance_id": issuance_of(client, seller),
-            "quantity_t": 40,  # no threshold for agreements
-            "price_fen_per_t": 5000,
-            "contract_reference": "HT-2026-118",
-        },
-        headers=buyer.headers,
+    resp = propose(
+        client,
+        buyer,
+        seller,
+        "buyer",
+        "agreements",
+        issuance_id=issuance_of(client, seller),
+        quantity_t=40,  # no threshold for agreements
+        price_fen_per_t=5000,
+        contract_reference="HT-2026-118",
     )
     assert resp.status_code == 201, resp.get_json()
     agreement = resp.get_json()
@@ -178,18 +178,16 @@ def test_an_agreement_is_registered_by_one_party_and_settled_by_the_others_confi
 def test_confirming_an_agreement_the_buyer_cannot_pay_changes_nothing(client, seller, db_session):
     poor = party(client, db_session, "小微企业", REAL_USCC[2], ["buyer"])
     deposit(client, poor, 1000)
-    resp = client.post(
-        "/api/v1/market/agreements",
-        json={
-            "side": "seller",
-            "participant_id": seller.participant_id,
-            "counterparty_id": poor.participant_id,
-            "holding_id": seller.holding_id,
-            "quantity_t": 40,
-            "price_fen_per_t": 5000,
-            "contract_reference": "HT-2026-119",
-        },
-        headers=seller.headers,
+    resp = propose(
+        client,
+        seller,
+        poor,
+        "seller",
+        "agreements",
+        holding_id=seller.holding_id,
+        quantity_t=40,
+        price_fen_per_t=5000,
+        contract_reference="HT-2026-119",
     )
     assert resp.status_code == 201, resp.get_json()
     refused = move(client, poor, resp.get_json()["id"], "settled", "agreements")
@@ -224,17 +222,6 @@ def test_bad_proposals_are_refused_naming_the_field(client, seller, buyer, body,
 
 
 def test_an_agreement_needs_its_contract_reference(client, seller, buyer):
-    resp = client.post(
-        "/api/v1/market/agreements",
-        json={
-            "side": "seller",
-            "participant_id": seller.participant_id,
-            "counterparty_id": buyer.participant_id,
-            "holding_id": seller.holding_id,
-            "quantity_t": 1,
-            "price_fen_per_t": 1000,
-        },
-        headers=seller.headers,
-    )
+    resp = propose(client, seller, buyer, "seller", "agreements", holding_id=seller.holding_id)
     assert resp.status_code == 422
     assert resp.get_json()["errors"][0]["field"] == "contract_reference"
