@@ -66,3 +66,14 @@ def test_an_order_on_a_holiday_is_a_409_saying_when_the_market_opens(client, sel
         headers={**buyer.headers, "Idempotency-Key": "zh-closed", "Accept-Language": "zh-CN"},
     )
     assert "开市" in zh.get_json()["detail"]
+
+
+def test_what_only_returns_units_or_funds_may_be_done_while_closed(client, seller, buyer, clock):
+    listing = list_tonnes(client, seller, 10).get_json()
+    clock.at = beijing(2026, 12, 7, 20)  # the evening
+    assert list_tonnes(client, seller, 10).get_json()["code"] == "market.closed"
+    withdrawn = client.post(
+        f"/api/v1/market/listings/{listing['id']}/withdrawal", headers=seller.headers
+    )
+    assert withdrawn.status_code == 200
+    assert withdrawn.get_json()["state"] == "withdrawn"

@@ -104,3 +104,23 @@ def test_the_sandbox_bank_is_refused_in_live_mode(client, buyer, app, monkeypatc
         headers=buyer.headers,
     )
     assert resp.status_code == 503
+
+
+def test_the_check_finds_a_trade_whose_legs_do_not_balance(app, client, seller, buyer, db_session):
+    from tests.market.conftest import buy, list_tonnes
+
+    listing = list_tonnes(client, seller, 10).get_json()
+    assert buy(client, buyer, listing["id"], 1).status_code == 201
+    # an extra credit to the seller for the trade, made behind the services' back
+    db_session.execute(
+        text(
+            "INSERT INTO market_funds_entries (account_id, kind, balance_delta_fen,"
+            " frozen_delta_fen, trade_id, at)"
+            " SELECT a.id, 'trade_credit', 1, 0, t.id, CURRENT_TIMESTAMP"
+            " FROM market_funds_accounts a, market_trades t WHERE a.participant_id = :p"
+        ),
+        {"p": seller.participant_id},
+    )
+    result = market_check(app)
+    assert result.exit_code == 1
+    assert "legs" in result.output

@@ -14,7 +14,9 @@ from backend.market.models import Trade
 from tests.market.conftest import buy, funds, held, list_tonnes, market_check
 
 
-def test_a_listing_sets_its_tonnes_aside_and_hides_no_secret_but_names_no_person(client, seller):
+def test_a_listing_sets_its_tonnes_aside_and_hides_no_secret_but_names_no_person(
+    client, seller, operator
+):
     resp = list_tonnes(client, seller, 300, price=1290, min_lot=10)
     assert resp.status_code == 201, resp.get_json()
     listing = resp.get_json()
@@ -25,8 +27,14 @@ def test_a_listing_sets_its_tonnes_aside_and_hides_no_secret_but_names_no_person
     assert [x["id"] for x in public] == [listing["id"]]
     assert set(public[0]) >= {"project_name_zh", "standard", "project_type", "vintage"}
     assert not {"contact_phone", "contact_name", "legal_representative", "uscc"} & set(public[0])
-    # the tonnes set aside cannot go to the inventory from the seller's holding
+    # the tonnes set aside can be neither listed again nor moved into the inventory
     assert list_tonnes(client, seller, 701).status_code == 409
+    inventory = client.post(
+        f"/api/v1/registry/holdings/{seller.holding_id}/inventory",
+        json={"tonnes": 701, "acquisition_cost_fen": 0, "price_fen_per_t": 1290},
+        headers=operator,
+    )
+    assert inventory.status_code == 409
 
 
 def test_a_buyer_picks_whole_tonnes_at_the_listed_price_and_pays_the_fee(
