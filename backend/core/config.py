@@ -366,16 +366,28 @@ class Config:
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
 
     def _check_registry_storage(self) -> None:
-        if self.MARKET_BANK != "sandbox":
-            raise ConfigError("MARKET_BANK must be sandbox (the only bank interface so far)")
-        if not _hours_valid(self.MARKET_HOURS):
-            raise ConfigError(
-                "MARKET_HOURS must be HH:MM-HH:MM sessions, comma-separated, in order"
-            )
+        self._check_market()
         if self.REGISTRY_STORAGE not in ("local", "s3"):
             raise ConfigError("REGISTRY_STORAGE must be local or s3")
         if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:
             raise ConfigError("REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET")
+
+    def _check_market(self) -> None:
+        if self.MARKET_BANK != "sandbox":
+            raise ConfigError("MARKET_BANK must be sandbox (the only bank interface so far)")
+        for name in (
+            "MARKET_LISTING_BAND_BPS",
+            "MARKET_BLOCK_BAND_BPS",
+            "MARKET_AGREEMENT_BAND_BPS",
+            "MARKET_BUYER_FEE_BPS",
+            "MARKET_SELLER_FEE_BPS",
+        ):
+            if not 0 <= getattr(self, name) < 10_000:
+                raise ConfigError(f"{name} must be 0 to 9999 basis points")
+        if self.MARKET_BLOCK_MIN_T < 1:
+            raise ConfigError("MARKET_BLOCK_MIN_T must be at least 1")
+        if not _hours_valid(self.MARKET_HOURS):
+            raise ConfigError("MARKET_HOURS must be HH:MM-HH:MM sessions, comma-separated, in order")
 
     def _check_sms(self) -> None:
         """Live mode texts codes: a vendor with all its variables, reached over https."""
