@@ -387,7 +387,7 @@ class Config:
         if self.MARKET_BLOCK_MIN_T < 1:
             raise ConfigError("MARKET_BLOCK_MIN_T must be at least 1")
         if not _hours_valid(self.MARKET_HOURS):
-            raise ConfigError("MARKET_HOURS must be HH:MM-HH:MM sessions, comma-separated, in order")
+            raise ConfigError("MARKET_HOURS must be sessions HH:MM-HH:MM, in order, by commas")
 
     def _check_sms(self) -> None:
         """Live mode texts codes: a vendor with all its variables, reached over https."""
