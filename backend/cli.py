@@ -14,6 +14,7 @@ from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
 from backend.footprint import services as footprint_services
+from backend.market.commands import market_cli
 from backend.orders.commands import orders_cli
 from backend.points.commands import points_cli
 from backend.registry.commands import registry_cli
@@ -105,4 +106,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(points_cli)
     app.cli.add_command(registry_cli)
+    app.cli.add_command(market_cli)
     app.cli.add_command(worker_cmd)

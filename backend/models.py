@@ -9,6 +9,7 @@ from backend.courts import models as courts
 from backend.credits import models as credits
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
+from backend.market import models as market
 from backend.orders import models as orders
 from backend.partners.webhooks import models as webhooks
 from backend.partners.wechat import models as wechat
@@ -26,6 +27,7 @@ __all__ = [
     "footprint",
     "idempotency",
     "jobs",
+    "market",
     "metadata",
     "orders",
     "outbox",

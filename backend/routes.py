@@ -10,6 +10,7 @@ from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
+from backend.market import routes as market
 from backend.orders import alipay_routes, payment_routes, wechatpay_routes
 from backend.orders import routes as orders
 from backend.partners.webhooks import routes as webhooks
@@ -43,6 +44,7 @@ MODULES: tuple[Blueprint, ...] = (
     stats.blp,
     reward_routes.blp,
     registry.blp,
+    market.blp,
 )
 
 

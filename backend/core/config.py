@@ -7,9 +7,11 @@ tests/core/test_config_docs.py fails when they disagree.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -88,6 +90,17 @@ SMS_API_BASE = {"aliyun": "ALIYUN_SMS_API_BASE", "tencent": "TENCENT_SMS_API_BAS
 ALIPAY_NOTIFY_PATH = "/api/v1/payments/alipay/notify"
 ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
 ALIPAY_SANDBOX_HOST = "alipaydev.com"  # Alipay's sandbox gateway: no real money
+
+
+def _hours_valid(spec: str) -> bool:
+    """`09:30-11:30,13:00-15:00`: sessions within a day, each ending after it starts, in order."""
+    bounds: list[str] = []
+    for part in spec.split(","):
+        ends = part.strip().split("-")
+        if len(ends) != 2 or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", e) for e in ends):
+            return False
+        bounds += ends
+    return all(a < b for a, b in itertools.pairwise(bounds))
 
 
 @dataclass
@@ -172,6 +185,15 @@ class Config:
     REGISTRY_S3_ACCESS_KEY_ID: str = ""
     REGISTRY_S3_SECRET_ACCESS_KEY: str = ""
     REGISTRY_DOCUMENT_MAX_BYTES: int = 10 * 2**20  # our assumption: a scanned report of ~50 pages
+    # The market (docs/market.md has each rule's source, or says it is our assumption)
+    MARKET_BANK: str = "sandbox"  # the bank-transfer interface for deposits and withdrawals
+    MARKET_HOURS: str = "09:30-11:30,13:00-15:00"  # Asia/Shanghai, on trading days
+    MARKET_BLOCK_MIN_T: int = 100_000  # 大宗交易 from this many tonnes (SEEE, 2021)
+    MARKET_LISTING_BAND_BPS: int = 1000  # ±10% around the previous close (SEEE, 2021)
+    MARKET_BLOCK_BAND_BPS: int = 3000  # ±30% (SEEE, 2021)
+    MARKET_AGREEMENT_BAND_BPS: int = 0  # 0: no band (our assumption)
+    MARKET_BUYER_FEE_BPS: int = 25  # our assumption
+    MARKET_SELLER_FEE_BPS: int = 25  # our assumption
     PUBLIC_BASE_URL: str = ""  # unset (sandbox only): where the app is served (core/public_url)
     PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
@@ -270,6 +292,14 @@ class Config:
             REGISTRY_S3_ACCESS_KEY_ID=_str("REGISTRY_S3_ACCESS_KEY_ID", ""),
             REGISTRY_S3_SECRET_ACCESS_KEY=_str("REGISTRY_S3_SECRET_ACCESS_KEY", ""),
             REGISTRY_DOCUMENT_MAX_BYTES=_int("REGISTRY_DOCUMENT_MAX_BYTES", 10 * 2**20),
+            MARKET_BANK=_str("MARKET_BANK", "sandbox"),
+            MARKET_HOURS=_str("MARKET_HOURS", "09:30-11:30,13:00-15:00"),
+            MARKET_BLOCK_MIN_T=_int("MARKET_BLOCK_MIN_T", 100_000),
+            MARKET_LISTING_BAND_BPS=_int("MARKET_LISTING_BAND_BPS", 1000),
+            MARKET_BLOCK_BAND_BPS=_int("MARKET_BLOCK_BAND_BPS", 3000),
+            MARKET_AGREEMENT_BAND_BPS=_int("MARKET_AGREEMENT_BAND_BPS", 0),
+            MARKET_BUYER_FEE_BPS=_int("MARKET_BUYER_FEE_BPS", 25),
+            MARKET_SELLER_FEE_BPS=_int("MARKET_SELLER_FEE_BPS", 25),
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", ""),
             PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
@@ -336,10 +366,28 @@ class Config:
             raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) origin, got {url!r}")
 
     def _check_registry_storage(self) -> None:
+        self._check_market()
         if self.REGISTRY_STORAGE not in ("local", "s3"):
             raise ConfigError("REGISTRY_STORAGE must be local or s3")
         if self.REGISTRY_STORAGE == "s3" and not self.REGISTRY_S3_BUCKET:
             raise ConfigError("REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET")
+
+    def _check_market(self) -> None:
+        if self.MARKET_BANK != "sandbox":
+            raise ConfigError("MARKET_BANK must be sandbox (the only bank interface so far)")
+        for name in (
+            "MARKET_LISTING_BAND_BPS",
+            "MARKET_BLOCK_BAND_BPS",
+            "MARKET_AGREEMENT_BAND_BPS",
+            "MARKET_BUYER_FEE_BPS",
+            "MARKET_SELLER_FEE_BPS",
+        ):
+            if not 0 <= getattr(self, name) < 10_000:
+                raise ConfigError(f"{name} must be 0 to 9999 basis points")
+        if self.MARKET_BLOCK_MIN_T < 1:
+            raise ConfigError("MARKET_BLOCK_MIN_T must be at least 1")
+        if not _hours_valid(self.MARKET_HOURS):
+            raise ConfigError("MARKET_HOURS must be sessions HH:MM-HH:MM, in order, by commas")
 
     def _check_sms(self) -> None:
         """Live mode texts codes: a vendor with all its variables, reached over https."""

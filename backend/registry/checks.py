@@ -83,6 +83,9 @@ def _replayed(s: Session, issuances: dict[int, Issuance], out: list[str]) -> Hel
                 out.append(f"transfer {t.id}: moves units participant {key[0]} did not hold")
                 continue
             expected[key] = rest
+            if t.to_participant_id is not None:  # between participants (moves.py)
+                expected[(t.to_participant_id, i.id)].append((t.first_unit, t.last_unit))
+                continue
             lot = s.get(Lot, t.lot_id)
             held_by_lot = lot and (lot.first_unit, lot.last_unit, lot.registry_issuance_id)
             if held_by_lot != (t.first_unit, t.last_unit, i.id):

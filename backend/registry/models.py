@@ -65,6 +65,10 @@ class Subject(enum.StrEnum):
 class TransferKind(enum.StrEnum):
     issuance = "issuance"  # into the owner's holding
     inventory = "inventory"  # from a holding into 点点's retirement inventory (a credits lot)
+    # between participants (registry/moves.py, for the market):
+    escrow = "escrow"  # set aside in the exchange's escrow account (a listing, a block offer)
+    release = "release"  # back from escrow to the participant who set them aside
+    trade = "trade"  # delivered to the buyer by a settled trade
 
 
 class Participant(Base):
@@ -324,7 +328,10 @@ class Transfer(Base):
         CheckConstraint(
             "(kind = 'issuance' AND from_participant_id IS NULL AND to_participant_id IS NOT NULL)"
             " OR (kind = 'inventory' AND from_participant_id IS NOT NULL"
-            " AND to_participant_id IS NULL AND lot_id IS NOT NULL)",
+            " AND to_participant_id IS NULL AND lot_id IS NOT NULL)"
+            " OR (kind IN ('escrow', 'release', 'trade') AND from_participant_id IS NOT NULL"
+            " AND to_participant_id IS NOT NULL AND lot_id IS NULL"
+            " AND from_participant_id <> to_participant_id)",
             name="parties",
         ),
     )

@@ -75,3 +75,19 @@ def test_live_mode_refuses_sandbox_payments(tmp_path):
 def test_bad_payment_settings_are_refused(tmp_path, bad):
     with pytest.raises(ConfigError):
         Config(INSTANCE_PATH=str(tmp_path), **bad).finalise()
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ({"MARKET_HOURS": "09:30-11:30,11:00-15:00"}, "MARKET_HOURS"),
+        ({"MARKET_HOURS": "9:30-15:00"}, "MARKET_HOURS"),
+        ({"MARKET_BUYER_FEE_BPS": -1}, "MARKET_BUYER_FEE_BPS"),
+        ({"MARKET_BLOCK_BAND_BPS": 10_000}, "MARKET_BLOCK_BAND_BPS"),
+        ({"MARKET_BLOCK_MIN_T": 0}, "MARKET_BLOCK_MIN_T"),
+        ({"MARKET_BANK": "icbc"}, "MARKET_BANK"),
+    ],
+)
+def test_market_rules_out_of_range_are_clear_errors(tmp_path, setting, words):
+    with pytest.raises(ConfigError, match=words):
+        Config(INSTANCE_PATH=str(tmp_path), **setting).finalise()

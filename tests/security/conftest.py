@@ -15,8 +15,9 @@ from flask import Flask
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.market import calendar
 from backend.web.limiter import limiter
-from tests.security.world import World, build
+from tests.security.world import MARKET_OPEN, World, build
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,19 @@ def module_db(app: Flask, engine: Engine) -> Iterator[tuple[Connection, sessionm
 def world(app: Flask, module_db: tuple[Connection, sessionmaker[Session]]) -> World:
     limiter.reset()
     session = module_db[1]()
+    patched = pytest.MonkeyPatch()
+    patched.setattr(calendar, "now", lambda: MARKET_OPEN)
     try:
         return build(app, app.test_client(), session)
     finally:
+        patched.undo()
         session.close()
+
+
+@pytest.fixture(autouse=True)
+def market_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The market's clock at an open session (the world's objects were made at that time)."""
+    monkeypatch.setattr(calendar, "now", lambda: MARKET_OPEN)
 
 
 @pytest.fixture(autouse=True)

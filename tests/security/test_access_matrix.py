@@ -133,6 +133,14 @@ def court_a_read(status: int) -> dict[str, int]:
     )
 
 
+def acme_trader(status: int, *, operator: int = 403) -> dict[str, int]:
+    """Money and units of Acme's exchange account move at its admins' hands only: members 403,
+    operators 403 (they support, not trade), outsiders 404, keys are not people (401)."""
+    return expect(
+        anon=401, people=404, keys=401, organiser=403, org_admin=status, operator=operator
+    )
+
+
 @dataclass
 class Req:
     path: str
@@ -1364,6 +1372,131 @@ MATRIX: list[Row] = [
         public(200),
         "a validated project's page is public",
         lambda w, c: Req(f"/api/v1/registry/public/projects/{w['validated_project']}"),
+    ),
+    # --- the market ---------------------------------------------------------------------------
+    row(
+        "GET",
+        "/api/v1/market/participants/{participant_id}/funds",
+        acme_staff(200),
+        "Acme's funds: its people and operators",
+        lambda w, c: Req(f"/api/v1/market/participants/{w['participant']}/funds"),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/participants/{participant_id}/funds/deposits",
+        acme_trader(201, operator=201),
+        "a bank transfer is credited by Acme's admins or an operator",
+        lambda w, c: Req(
+            f"/api/v1/market/participants/{w['participant']}/funds/deposits",
+            json={"bank_reference": f"SBX-{w['participant']}-500-matrix"},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/participants/{participant_id}/funds/withdrawals",
+        acme_trader(201),
+        "Acme's admins withdraw its funds",
+        lambda w, c: Req(
+            f"/api/v1/market/participants/{w['participant']}/funds/withdrawals",
+            json={"amount_fen": 100},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/market/participants/{participant_id}/trades",
+        acme_staff(200),
+        "Acme's trades: its people and operators",
+        lambda w, c: Req(f"/api/v1/market/participants/{w['participant']}/trades"),
+    ),
+    row("GET", "/api/v1/market/listings", public(200), "open listings are public, no person named"),
+    row(
+        "POST",
+        "/api/v1/market/listings",
+        acme_trader(201),
+        "Acme's admins list tonnes of Acme's holding",
+        lambda w, c: Req(
+            "/api/v1/market/listings",
+            json={
+                "seller_id": w["participant"],
+                "holding_id": w["holding"],
+                "tonnes": 1,
+                "price_fen_per_t": 1290,
+                "min_lot_t": 1,
+            },
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/listings/{listing_id}/withdrawal",
+        acme_trader(200),
+        "Acme's admins withdraw Acme's listing",
+        lambda w, c: Req(f"/api/v1/market/listings/{w['acme_listing']}/withdrawal"),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/listings/{listing_id}/purchases",
+        acme_trader(201),
+        "Acme's admins buy from Beta's listing for Acme",
+        lambda w, c: Req(
+            f"/api/v1/market/listings/{w['beta_listing']}/purchases",
+            json={"buyer_id": w["participant"], "quantity_t": 1},
+            headers=idem(),
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/block-trades",
+        acme_trader(201),
+        "Acme's admins bid for a block of Beta's units",
+        lambda w, c: Req(
+            "/api/v1/market/block-trades",
+            json={
+                "side": "buyer",
+                "participant_id": w["participant"],
+                "counterparty_id": w["beta_participant"],
+                "issuance_id": w["beta_issuance"],
+                "quantity_t": 100_000,
+                "price_fen_per_t": 100,
+            },
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/block-trades/{deal_id}/transitions",
+        acme_trader(200),
+        "Acme's admins withdraw Acme's bid",
+        lambda w, c: Req(
+            f"/api/v1/market/block-trades/{w['acme_block_bid']}/transitions",
+            json={"to": "withdrawn"},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/agreements",
+        acme_trader(201),
+        "Acme's admins register an agreement to buy from Beta",
+        lambda w, c: Req(
+            "/api/v1/market/agreements",
+            json={
+                "side": "buyer",
+                "participant_id": w["participant"],
+                "counterparty_id": w["beta_participant"],
+                "issuance_id": w["beta_issuance"],
+                "quantity_t": 1,
+                "price_fen_per_t": 1290,
+                "contract_reference": "HT-MATRIX-1",
+            },
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/agreements/{deal_id}/transitions",
+        acme_trader(200),
+        "Acme's admins confirm Beta's agreement naming Acme: it settles",
+        lambda w, c: Req(
+            f"/api/v1/market/agreements/{w['beta_agreement']}/transitions",
+            json={"to": "settled"},
+        ),
     ),
 ]
 

@@ -31,6 +31,7 @@ from backend.partners.webhooks.events import EVENT_TYPES
 from backend.partners.webhooks.models import WebhookDelivery
 from backend.points import ledger
 from backend.points.models import TransferKind
+from backend.registry import catalogue as registry_catalogue
 from tests import factories as f
 
 # The callers of the matrix, in the order the table lists them.
@@ -58,6 +59,8 @@ ALL_SCOPES = [
     "webhooks:manage",
 ]
 PDF = b"%PDF-1.7\n%%EOF\n"
+# Monday 7 December 2026, 10:00 in Beijing: the market is open (tests never read the wall clock).
+MARKET_OPEN = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 HOOK_URL = "http://127.0.0.1:9/hook"  # sandbox allows http and loopback; nothing listens
 
 
@@ -243,6 +246,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     ids["venue"] = venue["id"]
     _sponsor(client, w, acme.id, op)
     _registry(client, w, acme.id, op)
+    _market(client, w, s, op)
     return w
 
 
@@ -332,6 +336,99 @@ def _registry(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> N
         headers=w.auth(ADMIN),
     )
     w.ids["offer"] = _ok(offered, 201)["id"]
+
+
+def _market(client: FlaskClient, w: World, s: Session, op: dict[str, str]) -> None:
+    """Beta, another project owner (its admin is none of the callers), holding 100 t and
+    listing 20 t; Acme with funds, listing 2 t of its own, bidding for a block of Beta's units
+    (its funds frozen), and named by Beta in an agreement to buy 5 t."""
+    admin = f.user(s, "Beta管理员")
+    beta_org = f.organisation(s, OrgKind.company, name="Beta林业", admin=admin)
+    beta = f.bearer(f.sign_in(client, admin.phone))
+    account = client.post(
+        "/api/v1/registry/participants",
+        json={
+            "organisation_id": beta_org.id,
+            "uscc": "91110000600037341L",
+            "legal_representative": "Beta法人",
+            "contact_name": "Beta联系人",
+            "contact_phone": "13912340002",
+            "roles": ["project_owner"],
+            "accept": [
+                {"document": d.code, "version": d.version}
+                for d in registry_catalogue.market_documents().values()
+            ],
+        },
+        headers=beta,
+    )
+    beta_id = w.ids["beta_participant"] = _ok(account, 201)["id"]
+    body = {**w.ids["registry_project_body"], "owner_id": beta_id}
+    pid = _ok(client.post("/api/v1/registry/projects", json=body, headers=beta), 201)["id"]
+    for to, who in (("submitted", beta), ("validated", op)):
+        transition = {"to": to}
+        _ok(
+            client.post(
+                f"/api/v1/registry/projects/{pid}/transitions", json=transition, headers=who
+            ),
+            200,
+        )
+    period = {"period_start": "2025-01-01", "period_end": "2025-12-31", "claimed_t": 100}
+    rid = _ok(
+        client.post(f"/api/v1/registry/projects/{pid}/reports", json=period, headers=beta), 201
+    )["id"]
+    verify = {"to": "verified", "verified_t": 100}
+    _ok(client.post(f"/api/v1/registry/reports/{rid}/transitions", json=verify, headers=op), 200)
+    issuance = _ok(
+        client.post(f"/api/v1/registry/reports/{rid}/issuances", json={"tonnes": 100}, headers=op),
+        201,
+    )
+    w.ids["beta_issuance"] = issuance["id"]
+    held = client.get(f"/api/v1/registry/participants/{beta_id}/holdings", headers=op).get_json()
+    beta_holding = held[0]["id"]
+    acme_id, acme = w.ids["participant"], w.auth(ADMIN)
+    money = {"bank_reference": f"SBX-{acme_id}-1000000000000-world"}
+    _ok(
+        client.post(
+            f"/api/v1/market/participants/{acme_id}/funds/deposits", json=money, headers=op
+        ),
+        201,
+    )
+
+    def listing(who: dict[str, str], seller: int, holding: int, tonnes: int) -> int:
+        new = {
+            "seller_id": seller,
+            "holding_id": holding,
+            "tonnes": tonnes,
+            "price_fen_per_t": 1290,
+            "min_lot_t": 1,
+        }
+        return int(_ok(client.post("/api/v1/market/listings", json=new, headers=who), 201)["id"])
+
+    w.ids["beta_listing"] = listing(beta, beta_id, beta_holding, 20)
+    w.ids["acme_listing"] = listing(acme, acme_id, w.ids["holding"], 2)
+    bid = {
+        "side": "buyer",
+        "participant_id": acme_id,
+        "counterparty_id": beta_id,
+        "issuance_id": issuance["id"],
+        "quantity_t": 100_000,
+        "price_fen_per_t": 100,
+    }
+    w.ids["acme_block_bid"] = _ok(
+        client.post("/api/v1/market/block-trades", json=bid, headers=acme), 201
+    )["id"]
+    agreement = {
+        "side": "seller",
+        "participant_id": beta_id,
+        "counterparty_id": acme_id,
+        "holding_id": beta_holding,
+        "quantity_t": 5,
+        "price_fen_per_t": 1290,
+        "contract_reference": "HT-WORLD-1",
+    }
+    w.ids["beta_agreement"] = _ok(
+        client.post("/api/v1/market/agreements", json=agreement, headers=beta), 201
+    )["id"]
 
 
 def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:

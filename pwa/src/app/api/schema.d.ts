@@ -6467,6 +6467,585 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/participants/{participant_id}/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** A participant's funds account and its latest entries (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Funds"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/participants/{participant_id}/funds/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Credit a bank transfer by its reference, once (its admins, operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Deposit"];
+                };
+            };
+            responses: {
+                /** @description Credited before: nothing new */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deposited"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deposited"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/participants/{participant_id}/funds/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay available funds out to the participant's bank account (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Withdraw"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Entry"];
+                    };
+                };
+                /** @description Not that much available (`market.insufficient_funds`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/participants/{participant_id}/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** The participant's trades, bought and sold, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Trade"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open listings, cheapest first (public; sellers are organisations). */
+        get: {
+            parameters: {
+                query?: {
+                    standard?: "CCER" | "CDCER" | "VCU" | "CER";
+                    project_type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Listing"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** List tonnes of a holding at a price; they are set aside (the seller's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListingCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Listing"];
+                    };
+                };
+                /** @description Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/listings/{listing_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a listing: what is left returns to the seller (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    listing_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Listing"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/listings/{listing_id}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 定价点选: buy whole tonnes of a listing at its price (the buyer's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    listing_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Buy"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Trade"];
+                    };
+                };
+                /** @description Fewer tonnes left, funds short, or Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/block-trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a 大宗交易 to a named counterparty; your side is set aside (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BlockTradeCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deal"];
+                    };
+                };
+                /** @description Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/block-trades/{deal_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept (settles) or decline (the counterparty), or withdraw (the proposer). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deal_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DealTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deal"];
+                    };
+                };
+                /** @description Closed already, funds or units short, or Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a 协议转让 made off-screen, for the other party to confirm (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AgreementCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deal"];
+                    };
+                };
+                /** @description Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/agreements/{deal_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm (`settled`: settles) or decline (the other party), or withdraw (who registered). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deal_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DealTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deal"];
+                    };
+                };
+                /** @description Closed already, funds or units short, or Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8996,7 +9575,7 @@ export interface components {
         RegistryTransfer: {
             id?: number;
             /** @enum {unknown} */
-            kind?: "issuance" | "inventory";
+            kind?: "issuance" | "inventory" | "escrow" | "release" | "trade";
             issuance_id?: number;
             from_participant_id?: number | null;
             to_participant_id?: number | null;
@@ -9147,6 +9726,158 @@ export interface components {
             /** @description Grams allocated to beneficiaries */
             retired_g?: number;
             issuances?: components["schemas"]["PublicIssuance"][];
+        };
+        Entry: {
+            id?: number;
+            /** @enum {unknown} */
+            kind?: "deposit" | "withdrawal" | "freeze" | "release" | "trade_debit" | "trade_credit" | "fee" | "fee_income";
+            balance_delta_fen?: number;
+            frozen_delta_fen?: number;
+            trade_id?: number | null;
+            deal_id?: number | null;
+            bank_reference?: string | null;
+            /** Format: date-time */
+            at?: string;
+        };
+        Funds: {
+            participant_id?: number;
+            /** @default CNY */
+            currency: unknown;
+            balance_fen?: number;
+            frozen_fen?: number;
+            available_fen?: number;
+            /** @description Newest first */
+            entries?: components["schemas"]["Entry"][];
+        };
+        Deposit: {
+            /** @description The bank's reference of the incoming transfer */
+            bank_reference: string;
+        };
+        Deposited: {
+            entry?: components["schemas"]["Entry"];
+            replayed?: boolean;
+        };
+        Withdraw: {
+            amount_fen: number;
+        };
+        Trade: {
+            /**
+             * @description 成交编号
+             * @example DD20261207000001
+             */
+            number?: string;
+            /** @enum {unknown} */
+            mode?: "listing" | "block" | "agreement";
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_type?: string;
+            project_id?: number;
+            vintage?: number;
+            seller_id?: number;
+            buyer_id?: number;
+            quantity_t?: number;
+            price_fen_per_t?: number;
+            amount_fen?: number;
+            buyer_fee_fen?: number;
+            seller_fee_fen?: number;
+            /** @default CNY */
+            currency: unknown;
+            serial_range?: string;
+            listing_id?: number | null;
+            deal_id?: number | null;
+            /** Format: date */
+            trading_day?: string;
+            /** Format: date-time */
+            executed_at?: string;
+        };
+        Listing: {
+            id?: number;
+            seller_id?: number;
+            /** @description The seller organisation's name */
+            seller_name?: string;
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            province?: string;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_type?: string;
+            vintage?: number;
+            price_fen_per_t?: number;
+            min_lot_t?: number;
+            listed_t?: number;
+            remaining_t?: number;
+            /** @enum {unknown} */
+            state?: "open" | "sold_out" | "withdrawn";
+            /** Format: date-time */
+            created_at?: string;
+        };
+        ListingCreate: {
+            seller_id: number;
+            holding_id: number;
+            tonnes: number;
+            price_fen_per_t: number;
+            min_lot_t: number;
+        };
+        Buy: {
+            buyer_id: number;
+            quantity_t: number;
+        };
+        BlockTradeCreate: {
+            /** @enum {unknown} */
+            side: "seller" | "buyer";
+            /** @description Your account: the proposer */
+            participant_id: number;
+            counterparty_id: number;
+            quantity_t: number;
+            price_fen_per_t: number;
+            /** @description A seller's: the holding the units come from */
+            holding_id?: number;
+            /** @description A buyer's: the issuance it wants */
+            issuance_id?: number;
+        };
+        Deal: {
+            id?: number;
+            /** @enum {unknown} */
+            mode?: "listing" | "block" | "agreement";
+            /** @enum {unknown} */
+            proposer?: "seller" | "buyer";
+            seller_id?: number;
+            buyer_id?: number;
+            issuance_id?: number;
+            quantity_t?: number;
+            price_fen_per_t?: number;
+            contract_reference?: string | null;
+            frozen_fen?: number;
+            /** @enum {unknown} */
+            state?: "proposed" | "settled" | "declined" | "withdrawn";
+            /** Format: date-time */
+            proposed_at?: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            trade?: components["schemas"]["Trade"] | null;
+        };
+        DealTransition: {
+            /**
+             * @description settled: accept (confirm); declined; withdrawn (the proposer)
+             * @enum {string}
+             */
+            to: "settled" | "declined" | "withdrawn";
+        };
+        AgreementCreate: {
+            /** @enum {unknown} */
+            side: "seller" | "buyer";
+            /** @description Your account: the proposer */
+            participant_id: number;
+            counterparty_id: number;
+            quantity_t: number;
+            price_fen_per_t: number;
+            /** @description A seller's: the holding the units come from */
+            holding_id?: number;
+            /** @description A buyer's: the issuance it wants */
+            issuance_id?: number;
+            /** @description The parties' contract */
+            contract_reference: string;
         };
     };
     responses: {
