@@ -30,11 +30,11 @@ def test_a_listing_sets_its_tonnes_aside_and_hides_no_secret_but_names_no_person
     # the tonnes set aside can be neither listed again nor moved into the inventory
     assert list_tonnes(client, seller, 701).status_code == 409
     inventory = client.post(
-        f"/api/v1/registry/holdings/{seller.holding_id}/inventory",
-        json={"tonnes": 701, "acquisition_cost_fen": 0, "price_fen_per_t": 1290},
-        headers=operator,
+        f"/api/v1/registry/holdings/{seller.holding_id}/offers",
+        json={"tonnes": 701, "price_fen_per_t": 1290},
+        headers=seller.headers,
     )
-    assert inventory.status_code == 409
+    assert (inventory.status_code, inventory.get_json()["errors"][0]["field"]) == (422, "tonnes")
 
 
 def test_a_buyer_picks_whole_tonnes_at_the_listed_price_and_pays_the_fee(
