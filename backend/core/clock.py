@@ -71,3 +71,10 @@ def year_sql(s: Session, column: Any) -> ColumnElement[str]:
     if s.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone(CHINA_NAME, column), "YYYY")
     return func.strftime("%Y", column, "+8 hours")
+
+
+def day_sql(s: Session, column: Any) -> ColumnElement[str]:
+    """`YYYY-MM-DD` in China of a UTC timestamp column, on either database."""
+    if s.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(CHINA_NAME, column), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", column, "+8 hours")

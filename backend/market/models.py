@@ -31,6 +31,9 @@ from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
 from backend.credits.models import Standard
 
+TITLE_MAX = 100  # an announcement's title, characters (our assumption)
+BODY_MAX = 4000  # its body (our assumption)
+
 
 class AccountKind(enum.StrEnum):
     participant = "participant"
@@ -291,3 +294,34 @@ class Trade(Base):
     )
     trading_day: Mapped[date] = mapped_column(Date)
     executed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- market data: announcements (公告) ---------------------------------------------------
+
+
+class Announcement(Base):
+    """A 公告 of the exchange: plain text in Chinese and English, published by an operator, and
+    withdrawn (never deleted) when it no longer holds."""
+
+    __tablename__ = "market_announcements"
+    __table_args__ = (
+        CheckConstraint(
+            "length(title_zh) > 0 AND length(title_en) > 0"
+            " AND length(body_zh) > 0 AND length(body_en) > 0",
+            name="texts_not_empty",
+        ),
+        CheckConstraint(
+            "withdrawn_at IS NULL OR withdrawn_at >= published_at", name="withdrawn_after"
+        ),
+        Index("ix_market_announcements_published", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title_zh: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title_en: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body_zh: Mapped[str] = mapped_column(String(BODY_MAX))
+    body_en: Mapped[str] = mapped_column(String(BODY_MAX))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -6,18 +6,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import idempotent
-from backend.market import access, banking, calendar, deals, funds, listings, trades
-from backend.market.models import DealState, FundsAccount, FundsEntry, Mode, Trade
+from backend.market import (
+    access,
+    announcements,
+    banking,
+    calendar,
+    confirmations,
+    deals,
+    funds,
+    listings,
+    market_data,
+    trades,
+)
+from backend.market.models import Announcement, DealState, FundsAccount, FundsEntry, Mode, Trade
 from backend.market.rules import Rules
 from backend.market.schemas import (
     AgreementCreateSchema,
+    AnnouncementCreateSchema,
+    AnnouncementSchema,
+    DailyQuerySchema,
+    DailySchema,
+    ProductSchema,
+    PublicTradePageSchema,
+    PublicTradesQuerySchema,
     BlockTradeCreateSchema,
     BuySchema,
     DealSchema,
@@ -194,3 +212,76 @@ def register_agreement(new: deals.NewDeal) -> deals.DealView:
 def move_agreement(body: dict[str, Any], deal_id: int) -> deals.DealView:
     """Confirm (`settled`: settles) or decline (the other party), or withdraw (who registered)."""
     return _move(Mode.agreement, deal_id, body["to"])
+
+
+# --- market data, public trade records, announcements, 成交确认书 ------------------------
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @blp.response(200, ProductSchema(many=True))
+    def get(self) -> list[market_data.Product]:
+        """Products traded or listed: last price, previous close, today's volume (public)."""
+        return market_data.products(db.session(), calendar.now())
+
+
+@blp.route("/daily")
+class Daily(MethodView):
+    @blp.arguments(DailyQuerySchema(), location="query")
+    @blp.response(200, DailySchema)
+    def get(self, q: dict[str, Any]) -> market_data.Daily:
+        """A product's daily open, high, low, close, volume and amount by China day (public)."""
+        return market_data.daily(
+            db.session(), q["standard"], q.get("project_type"), q["days"], calendar.now()
+        )
+
+
+@blp.route("/trades/public")
+class PublicTrades(MethodView):
+    @blp.arguments(PublicTradesQuerySchema(), location="query")
+    @blp.response(200, PublicTradePageSchema)
+    def get(self, q: dict[str, Any]) -> market_data.TradePage:
+        """Trades newest first, the parties hidden; `before` pages on (public)."""
+        return market_data.public_trades(
+            db.session(), q.get("standard"), q.get("project_type"), q.get("before"), q["limit"]
+        )
+
+
+@blp.route("/announcements")
+class Announcements(MethodView):
+    @blp.response(200, AnnouncementSchema(many=True))
+    def get(self) -> list[Announcement]:
+        """The exchange's announcements (公告) in force, newest first (public)."""
+        return announcements.in_force(db.session())
+
+    @blp.arguments(AnnouncementCreateSchema())
+    @blp.response(201, AnnouncementSchema)
+    @blp.doc(security=BEARER_AUTH)
+    def post(self, new: announcements.NewAnnouncement) -> Announcement:
+        """Publish an announcement, in Chinese and English (operators)."""
+        return announcements.publish(db.session(), current_principal(), new, calendar.now())
+
+
+@blp.route("/announcements/<int:announcement_id>/withdrawal", methods=["POST"])
+@blp.response(200, AnnouncementSchema)
+@blp.alt_response(409, description="Withdrawn already (`market.announcement_withdrawn`)")
+@blp.doc(security=BEARER_AUTH)
+def withdraw_announcement(announcement_id: int) -> Announcement:
+    """Withdraw an announcement: it is no longer shown (operators)."""
+    return announcements.withdraw(
+        db.session(), current_principal(), announcement_id, calendar.now()
+    )
+
+
+@blp.route("/trades/<string:number>/confirmation.pdf")
+class ConfirmationPdf(MethodView):
+    @blp.response(200, content_type="application/pdf", description="One A4 page, zh and en")
+    @blp.doc(security=BEARER_AUTH)
+    def get(self, number: str) -> Response:
+        """The 成交确认书 of a trade (its two parties' people, operators; others 404)."""
+        c = confirmations.read(db.session(), current_principal(), number)
+        return Response(
+            confirmations.render(c),
+            mimetype="application/pdf",
+            headers={"Cache-Control": "private, max-age=300", "Vary": "Authorization"},
+        )

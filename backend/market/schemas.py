@@ -6,10 +6,15 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from backend.credits.models import Standard
+from backend.core.text_fields import Label, Text
+from backend.credits.models import ProjectType, Standard
+from backend.market import market_data
+from backend.market.announcements import NewAnnouncement
 from backend.market.deals import NewDeal
 from backend.market.listings import NewListing
 from backend.market.models import (
+    BODY_MAX,
+    TITLE_MAX,
     DealState,
     EntryKind,
     ListingState,
@@ -196,3 +201,117 @@ class DealSchema(Schema):
     proposed_at = fields.DateTime(attribute="deal.proposed_at")
     closed_at = fields.DateTime(allow_none=True, attribute="deal.closed_at")
     trade = fields.Nested(TradeSchema, allow_none=True)
+
+
+# --- market data, public trade records, announcements -------------------------------------
+
+
+class ProductSchema(Schema):
+    """A product (a standard and a project type) traded or listed (a `market_data.Product`)."""
+
+    standard = fields.String()
+    project_type = fields.String()
+    label_zh = fields.String(metadata={"example": "CDCER 造林与林业经营"})
+    label_en = fields.String(metadata={"example": "CDCER Forestry"})
+    last_fen_per_t = fields.Integer(allow_none=True, metadata={"description": "Last trade's price"})
+    previous_close_fen_per_t = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The last trade's price before today's China day (the bands')"},
+    )
+    change_bp = fields.Integer(
+        allow_none=True, metadata={"description": "Last vs previous close, basis points"}
+    )
+    today_volume_t = fields.Integer()
+    today_amount_fen = fields.Integer()
+    open_listings = fields.Integer()
+    best_ask_fen_per_t = fields.Integer(
+        allow_none=True, metadata={"description": "The cheapest open listing's price"}
+    )
+    last_trade_at = fields.DateTime(allow_none=True)
+
+
+class DailyQuerySchema(Schema):
+    standard = fields.Enum(Standard, by_value=True, required=True)
+    project_type = fields.Enum(
+        ProjectType, by_value=True, metadata={"description": "Omitted: every type of the standard"}
+    )
+    days = fields.Integer(
+        load_default=market_data.DEFAULT_DAYS,
+        validate=validate.Range(min=1, max=market_data.MAX_DAYS),
+        metadata={"description": "China days back from today, today included"},
+    )
+
+
+class DaySchema(Schema):
+    day = fields.Date(metadata={"description": "The China day"})
+    open_fen_per_t = fields.Integer(metadata={"description": "First trade's price, by time then id"})
+    high_fen_per_t = fields.Integer()
+    low_fen_per_t = fields.Integer()
+    close_fen_per_t = fields.Integer(metadata={"description": "Last trade's price"})
+    volume_t = fields.Integer()
+    amount_fen = fields.Integer()
+    trades = fields.Integer()
+
+
+class DailySchema(Schema):
+    """Daily OHLC of a product, oldest first, days with trades only (a `market_data.Daily`)."""
+
+    standard = fields.Enum(Standard, by_value=True)
+    project_type = fields.String(allow_none=True)
+    days = fields.List(fields.Nested(DaySchema))
+
+
+class PublicTradesQuerySchema(Schema):
+    standard = fields.Enum(Standard, by_value=True)
+    project_type = fields.Enum(ProjectType, by_value=True)
+    before = fields.Integer(validate=ID, metadata={"description": "A page's `next_before`"})
+    limit = fields.Integer(
+        load_default=market_data.DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=market_data.MAX_LIMIT),
+    )
+
+
+class PublicTradeSchema(Schema):
+    """A trade as anyone sees it: no party, no organisation, no person."""
+
+    number = fields.String(metadata={"description": "成交编号", "example": "DD20261207000001"})
+    at = fields.DateTime()
+    mode = fields.Enum(Mode, by_value=True)
+    standard = fields.Enum(Standard, by_value=True)
+    project_type = fields.String()
+    project_name_zh = fields.String()
+    project_name_en = fields.String()
+    vintage = fields.Integer()
+    quantity_t = fields.Integer()
+    price_fen_per_t = fields.Integer()
+    amount_fen = fields.Integer()
+
+
+class PublicTradePageSchema(Schema):
+    """Trades newest first (a `market_data.TradePage`); `next_before` fetches the next page."""
+
+    items = fields.List(fields.Nested(PublicTradeSchema))
+    next_before = fields.Integer(allow_none=True)
+
+
+class AnnouncementCreateSchema(Schema):
+    title_zh = Label(required=True, min_length=1, max_length=TITLE_MAX)
+    title_en = Label(required=True, min_length=1, max_length=TITLE_MAX)
+    body_zh = Text(required=True, min_length=1, max_length=BODY_MAX)
+    body_en = Text(required=True, min_length=1, max_length=BODY_MAX)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> NewAnnouncement:
+        return NewAnnouncement(**data)
+
+
+class AnnouncementSchema(Schema):
+    """A 公告, plain text (line breaks kept)."""
+
+    id = fields.Integer()
+    title_zh = fields.String()
+    title_en = fields.String()
+    body_zh = fields.String()
+    body_en = fields.String()
+    published_at = fields.DateTime()
+    withdrawn_at = fields.DateTime(allow_none=True)
