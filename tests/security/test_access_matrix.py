@@ -1498,6 +1498,46 @@ MATRIX: list[Row] = [
             json={"to": "settled"},
         ),
     ),
+    # --- market data, public trade records, announcements, 成交确认书 ----------------------
+    row("GET", "/api/v1/market/products", public(200), "market data is public"),
+    row(
+        "GET",
+        "/api/v1/market/daily",
+        public(200),
+        "daily OHLC is public",
+        lambda w, c: Req("/api/v1/market/daily", query={"standard": "CDCER"}),
+    ),
+    row(
+        "GET",
+        "/api/v1/market/trades/public",
+        public(200),
+        "trade records are public, the parties hidden",
+    ),
+    row("GET", "/api/v1/market/announcements", public(200), "announcements are public"),
+    row(
+        "POST",
+        "/api/v1/market/announcements",
+        operator(201),
+        "operators publish announcements",
+        lambda w, c: Req(
+            "/api/v1/market/announcements",
+            json={"title_zh": "公告", "title_en": "Notice", "body_zh": "正文", "body_en": "Body"},
+        ),
+    ),
+    row(
+        "POST",
+        "/api/v1/market/announcements/{announcement_id}/withdrawal",
+        operator(200),
+        "operators withdraw announcements",
+        lambda w, c: Req(f"/api/v1/market/announcements/{w['announcement']}/withdrawal"),
+    ),
+    row(
+        "GET",
+        "/api/v1/market/trades/{number}/confirmation.pdf",
+        acme_staff(200),
+        "the 成交确认书: the parties' people (Acme bought from Beta) and operators",
+        lambda w, c: Req(f"/api/v1/market/trades/{w['trade_number']}/confirmation.pdf"),
+    ),
 ]
 
 BY_KEY = {(r.method, r.path): r for r in MATRIX}

@@ -247,6 +247,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     _sponsor(client, w, acme.id, op)
     _registry(client, w, acme.id, op)
     _market(client, w, s, op)
+    _market_data(client, w, op)
     return w
 
 
@@ -455,3 +456,20 @@ def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> No
         f"/api/v1/rewards/{made['id']}/redemptions", headers=f.order_headers(w.tokens[CITIZEN])
     )
     w.ids["reward_code"] = _ok(got, 201)["code"]
+
+
+# --- market data: a trade between Acme and Beta, an announcement -------------------------
+
+
+def _market_data(client: FlaskClient, w: World, op: dict[str, str]) -> None:
+    """Acme buys 1 t of Beta's listing (the trade whose 成交确认书 its parties read), and an
+    operator publishes an announcement."""
+    bought = client.post(
+        f"/api/v1/market/listings/{w['beta_listing']}/purchases",
+        json={"buyer_id": w["participant"], "quantity_t": 1},
+        headers={**w.auth(ADMIN), "Idempotency-Key": "world-trade-1"},
+    )
+    w.ids["trade_number"] = _ok(bought, 201)["number"]
+    notice = {"title_zh": "公告", "title_en": "Notice", "body_zh": "正文", "body_en": "Body"}
+    made = client.post("/api/v1/market/announcements", json=notice, headers=op)
+    w.ids["announcement"] = _ok(made, 201)["id"]

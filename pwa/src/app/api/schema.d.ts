@@ -7046,6 +7046,283 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products traded or listed: last price, previous close, today's volume (public). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Product"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's daily open, high, low, close, volume and amount by China day (public). */
+        get: {
+            parameters: {
+                query: {
+                    standard: "CCER" | "CDCER" | "VCU" | "CER";
+                    /** @description Omitted: every type of the standard */
+                    project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+                    /** @description China days back from today, today included */
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Daily"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/trades/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trades newest first, the parties hidden; `before` pages on (public). */
+        get: {
+            parameters: {
+                query?: {
+                    standard?: "CCER" | "CDCER" | "VCU" | "CER";
+                    project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+                    /** @description A page's `next_before` */
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicTradePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exchange's announcements (公告) in force, newest first (public). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Announcement"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Publish an announcement, in Chinese and English (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnnouncementCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Announcement"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/announcements/{announcement_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an announcement: it is no longer shown (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    announcement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Announcement"];
+                    };
+                };
+                /** @description Withdrawn already (`market.announcement_withdrawn`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/trades/{number}/confirmation.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /** The 成交确认书 of a trade (its two parties' people, operators; others 404). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One A4 page, zh and en */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9878,6 +10155,90 @@ export interface components {
             issuance_id?: number;
             /** @description The parties' contract */
             contract_reference: string;
+        };
+        Product: {
+            standard?: string;
+            project_type?: string;
+            /** @example CDCER 造林与林业经营 */
+            label_zh?: string;
+            /** @example CDCER Forestry */
+            label_en?: string;
+            /** @description Last trade's price */
+            last_fen_per_t?: number | null;
+            /** @description The last trade's price before today's China day (the bands') */
+            previous_close_fen_per_t?: number | null;
+            /** @description Last vs previous close, basis points */
+            change_bp?: number | null;
+            today_volume_t?: number;
+            today_amount_fen?: number;
+            open_listings?: number;
+            /** @description The cheapest open listing's price */
+            best_ask_fen_per_t?: number | null;
+            /** Format: date-time */
+            last_trade_at?: string | null;
+        };
+        Day: {
+            /**
+             * Format: date
+             * @description The China day
+             */
+            day?: string;
+            /** @description First trade's price, by time then id */
+            open_fen_per_t?: number;
+            high_fen_per_t?: number;
+            low_fen_per_t?: number;
+            /** @description Last trade's price */
+            close_fen_per_t?: number;
+            volume_t?: number;
+            amount_fen?: number;
+            trades?: number;
+        };
+        Daily: {
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_type?: string | null;
+            days?: components["schemas"]["Day"][];
+        };
+        PublicTrade: {
+            /**
+             * @description 成交编号
+             * @example DD20261207000001
+             */
+            number?: string;
+            /** Format: date-time */
+            at?: string;
+            /** @enum {unknown} */
+            mode?: "listing" | "block" | "agreement";
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_type?: string;
+            project_name_zh?: string;
+            project_name_en?: string;
+            vintage?: number;
+            quantity_t?: number;
+            price_fen_per_t?: number;
+            amount_fen?: number;
+        };
+        PublicTradePage: {
+            items?: components["schemas"]["PublicTrade"][];
+            next_before?: number | null;
+        };
+        Announcement: {
+            id?: number;
+            title_zh?: string;
+            title_en?: string;
+            body_zh?: string;
+            body_en?: string;
+            /** Format: date-time */
+            published_at?: string;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+        };
+        AnnouncementCreate: {
+            title_zh: string;
+            title_en: string;
+            body_zh: string;
+            body_en: string;
         };
     };
     responses: {
