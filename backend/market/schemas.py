@@ -244,7 +244,9 @@ class DailyQuerySchema(Schema):
 
 class DaySchema(Schema):
     day = fields.Date(metadata={"description": "The China day"})
-    open_fen_per_t = fields.Integer(metadata={"description": "First trade's price, by time then id"})
+    open_fen_per_t = fields.Integer(
+        metadata={"description": "First trade's price, by time then id"}
+    )
     high_fen_per_t = fields.Integer()
     low_fen_per_t = fields.Integer()
     close_fen_per_t = fields.Integer(metadata={"description": "Last trade's price"})

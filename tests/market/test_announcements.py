@@ -51,7 +51,8 @@ def test_a_withdrawn_announcement_is_hidden_and_withdrawing_again_is_a_409(
     assert again.status_code == 409
     assert again.get_json()["code"] == "market.announcement_withdrawn"
     kept = db_session.scalar(select(Announcement).where(Announcement.id == made["id"]))
-    assert kept is not None and kept.withdrawn_by_id is not None
+    assert kept is not None
+    assert kept.withdrawn_by_id is not None
     missing = client.post("/api/v1/market/announcements/999999/withdrawal", headers=operator)
     assert missing.status_code == 404
 

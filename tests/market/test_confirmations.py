@@ -44,8 +44,10 @@ def test_the_confirmation_states_the_trade_the_parties_and_their_fees(
     assert body.index("成交确认书") < body.index("Trade confirmation")
     assert trade["number"] in body
     assert "2026-12-07 10:00" in body  # China time
-    assert "定价点选" in body and "Fixed-price pick" in body
-    assert "CDCER 造林与林业经营" in flat and "CDCER Forestry" in flat
+    assert "定价点选" in body
+    assert "Fixed-price pick" in body
+    assert "CDCER 造林与林业经营" in flat
+    assert "CDCER Forestry" in flat
     assert trade["serial_range"] in flat
     assert str(trade["vintage"]) in body
     assert "40 吨" in body
@@ -82,7 +84,9 @@ def test_the_parties_and_operators_read_it_others_get_404(
     resp = client.get(url(trade), headers=outsider.headers)
     assert resp.status_code == 404
     assert resp.get_json()["code"] == "market.no_such_trade"
-    unknown = client.get("/api/v1/market/trades/DD20261207999999/confirmation.pdf", headers=operator)
+    unknown = client.get(
+        "/api/v1/market/trades/DD20261207999999/confirmation.pdf", headers=operator
+    )
     assert unknown.status_code == 404
     assert client.get(url(trade)).status_code == 401
 

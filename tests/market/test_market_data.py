@@ -93,7 +93,8 @@ def test_products_show_last_previous_close_change_today_and_best_ask(client, tra
     assert len(rows) == 1
     p = rows[0]
     assert (p["standard"], p["project_type"]) == (t["standard"], t["project_type"])
-    assert p["label_zh"].startswith(t["standard"]) and p["label_en"].startswith(t["standard"])
+    assert p["label_zh"].startswith(t["standard"])
+    assert p["label_en"].startswith(t["standard"])
     assert p["last_fen_per_t"] == 1100
     assert p["previous_close_fen_per_t"] == 950  # Monday's last trade, by time then id
     assert p["change_bp"] == 1579  # (1100 - 950) / 950 = 15.789%
@@ -150,7 +151,8 @@ def test_public_trades_filter_by_product(client, traded) -> None:
     t = traded["trades"][0]
     q = {"standard": t["standard"], "project_type": t["project_type"], "limit": 100}
     body = ok(client.get("/api/v1/market/trades/public", query_string=q))
-    assert len(body["items"]) == 5 and body["next_before"] is None
+    assert len(body["items"]) == 5
+    assert body["next_before"] is None
     assert body["items"][0]["amount_fen"] == 3300
     other = "hydro" if t["project_type"] != "hydro" else "wind"
     q["project_type"] = other
