@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.market.models import BODY_MAX, TITLE_MAX, Announcement
 
@@ -93,3 +94,16 @@ def test_a_title_missing_is_named(client, operator) -> None:
     resp = client.post("/api/v1/market/announcements", json=body, headers=operator)
     assert resp.status_code == 422
     assert {e["field"] for e in resp.get_json()["errors"]} == {"title_en"}
+
+
+def test_the_database_refuses_an_empty_text_and_a_withdrawal_before_publication(
+    db_session, clock
+) -> None:
+    texts = {"title_zh": "公告", "title_en": "Notice", "body_zh": "正文", "body_en": "Body"}
+    for bad in (
+        {"title_en": ""},
+        {"body_zh": ""},
+        {"withdrawn_at": clock.at - timedelta(seconds=1)},
+    ):
+        with pytest.raises(IntegrityError), db_session.begin_nested():
+            db_session.add(Announcement(**(texts | bad), published_at=clock.at))
