@@ -8,14 +8,10 @@ import type { RegistryMethodology } from "../../api/types";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { FieldError, invalid } from "../ui";
 import { useLoad } from "../../components/useLoad";
-import { formatPoints } from "../../format";
 import type { Lang } from "../../i18n";
 import { rt } from "./messages";
 
-export const tonnes = (t: number, l: Lang): string => `${formatPoints(t, l)} ${l === "zh" ? "吨" : "t"}`;
-
-export const yuan = (fen: number, l: Lang): string =>
-  new Intl.NumberFormat(l === "zh" ? "zh-CN" : "en", { style: "currency", currency: "CNY" }).format(fen / 100);
+export { tonnes, yuan } from "../../units";
 
 /** A GET that answers 404 when there is nothing (no account yet): null instead of an error. */
 export async function orNull<T>(work: Promise<T>): Promise<T | null> {
