@@ -30,7 +30,7 @@ export function Funds({ participantId, admin, version, onChange }: Props) {
       <States load={funds}>
         {(f) => (
           <>
-            <dl class="figures" data-testid="funds">
+            <dl class="facts" data-testid="funds">
               <dt>{mt("mk.balance")}</dt>
               <dd>{yuan(f.balance_fen ?? 0, l)}</dd>
               <dt>{mt("mk.frozen")}</dt>
