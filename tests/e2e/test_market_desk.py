@@ -20,7 +20,7 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from backend.market import calendar
-from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot, signed_in
+from tests.e2e.conftest import PHONE, Live, confirm, e2e_app, serving, shot, signed_in
 from tests.e2e.test_zh_walk import findings
 
 # Monday 7 December 2026, 10:00 in Beijing: a trading day, in the morning session.
@@ -71,14 +71,6 @@ def _open_account(live: Live, token: str, org_id: int) -> int:
     return int(resp.json()["id"])
 
 
-def _confirm(page: Page, button: str, *texts: str) -> None:
-    ask = page.get_by_role("alertdialog")
-    for text in texts:
-        expect(ask).to_contain_text(text)
-    ask.get_by_role("button", name=button).click()
-    expect(ask).to_have_count(0)
-
-
 def _context(browser: Browser, live: Live, phone: str, name: str) -> BrowserContext:
     ctx = browser.new_context(
         base_url=live.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
@@ -96,7 +88,7 @@ def _lists(page: Page) -> None:
     holding.get_by_label("价格（元/吨）").fill("50")
     holding.get_by_label("最小成交量（吨）").fill("10")
     holding.get_by_test_id("list").click()
-    _confirm(page, "确认挂牌", "确认挂牌 100 吨？", "¥50.00/吨", "最小成交量 10 吨", "¥5,000.00")
+    confirm(page, "确认挂牌", "确认挂牌 100 吨？", "¥50.00/吨", "最小成交量 10 吨", "¥5,000.00")
     mine = page.get_by_test_id("my-listings")
     expect(mine).to_contain_text("剩余 100 吨（挂牌 100 吨）")
     expect(page.get_by_test_id("market-holdings")).to_contain_text("700 吨")
@@ -119,7 +111,7 @@ def _deposits_and_buys(page: Page, participant: int) -> None:
     listing.get_by_label("购买数量（吨）").fill("30")
     listing.get_by_test_id("buy").click()
     # 30 t × ¥50 = ¥1,500.00; the buyer's fee 25 bp = ¥3.75 (docs/market.md)
-    _confirm(page, "确认购买", "确认购买 30 吨？", "¥1,500.00", "¥3.75", "¥1,503.75")
+    confirm(page, "确认购买", "确认购买 30 吨？", "¥1,500.00", "¥3.75", "¥1,503.75")
     bought = page.get_by_test_id("bought")
     expect(bought).to_contain_text(re.compile(r"已成交 DD20261207\d{6}：30 吨"))
     expect(bought).to_contain_text("手续费 ¥3.75")

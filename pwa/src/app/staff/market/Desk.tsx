@@ -1,15 +1,9 @@
 // The organisation's 交易 tab (a lazy chunk): its funds account, the seller's desk (list a
 // holding, its open listings, its sales), the buyer's desk (pick an open listing and buy, its
 // trades) and block trades and agreements. Any member sees them; only admins act (the API's rule).
-import { useState } from "preact/hooks";
-import { api } from "../../api/client";
-import type { RegistryParticipant } from "../../api/types";
-import { me } from "../../account";
 import { Empty } from "../../components/status";
-import { useLoad } from "../../components/useLoad";
-import { adminOrgs } from "../../roles";
 import { States } from "../ui";
-import { orNull } from "../registry/shared";
+import { useAccountDesk } from "../registry/shared";
 import { Listings, Trades } from "./Buyer";
 import { Deals } from "./Deals";
 import { Funds } from "./Funds";
@@ -17,15 +11,7 @@ import { Seller } from "./Seller";
 import { mt } from "./messages";
 
 export function Desk({ path }: { path: string }) {
-  const orgId = Number(path.split("/")[2]);
-  // Wrapped, so that "no account yet" (null) is data, not a failure to load.
-  const account = useLoad(
-    async (signal) => ({ a: await orNull(api<RegistryParticipant>("GET", `/registry/organisations/${orgId}/participant`, { signal })) }),
-    [orgId],
-  );
-  const [version, setVersion] = useState(0);
-  const bump = (): void => setVersion((v) => v + 1);
-  const admin = adminOrgs(me.value).some((o) => o.id === orgId);
+  const { orgId, account, version, bump, admin } = useAccountDesk(path);
   return (
     <States load={account}>
       {({ a }) => {
