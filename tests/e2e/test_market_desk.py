@@ -2,7 +2,9 @@
 ¥50 a tonne with a minimum lot of 10 t, after a confirmation naming the total; the event
 organiser's account (opened through the API) deposits sandbox funds on its 交易 tab and buys
 30 t after a confirmation with the amount and the fee estimate; the seller sees the fill and 70 t
-left; 行情 shows the product's best price and the tonnes on offer. No English sentence in zh.
+left; the seller registers an agreement transfer (协议转让) of 20 t naming the buyer's account and
+the buyer accepts it by its number; 行情 shows the product's best price and the tonnes on offer.
+No English sentence in zh.
 
 The market trades only in trading hours, so the clock is set to an open session (as
 tests/market/conftest.py does): the app runs in this process's thread, and `calendar.now` is the
@@ -122,6 +124,36 @@ def _deposits_and_buys(page: Page, participant: int) -> None:
     expect(page.get_by_test_id("listings")).to_contain_text("剩余 70 吨")
 
 
+def _registers_an_agreement(page: Page, counterparty: int) -> str:
+    deals = page.get_by_role("region", name="大宗交易与协议转让")
+    deals.locator("#deal-mode").select_option(label="协议转让")
+    deals.get_by_label("交易对手账户号").fill(str(counterparty))
+    deals.locator("#deal-holding").select_option(label="CDCER · 2025 年度 · 700 吨")
+    deals.get_by_label("数量（吨）").fill("20")
+    deals.get_by_label("价格（元/吨）").fill("48")
+    deals.get_by_label("合同编号").fill("HT-2026-001")
+    deals.get_by_test_id("deal").click()
+    confirm(page, "确认申报", "确认申报 协议转让？", f"对手账户 {counterparty}", "¥960.00")
+    sent = deals.get_by_role("status")
+    expect(sent).to_contain_text("已申报，编号")
+    number = re.search(r"编号 (\d+)", sent.inner_text())
+    assert number
+    expect(deals.get_by_test_id("deals")).to_contain_text("待对方确认")
+    return number.group(1)
+
+
+def _accepts(page: Page, deal: str) -> None:
+    deals = page.get_by_role("region", name="大宗交易与协议转让")
+    deals.locator("#respond-mode").select_option(label="协议转让")
+    deals.get_by_label("申报编号").fill(deal)
+    deals.get_by_test_id(f"deal-settled-{deal}").click()
+    confirm(page, "接受并结算", f"接受申报 {deal} 并结算？")
+    expect(deals.get_by_test_id("deals")).to_contain_text("已结算")
+    trades = page.get_by_test_id("trades")
+    expect(trades).to_contain_text("买入 · 协议转让 · CDCER 天府绿道 2025 年度 · 20 吨")
+    shot(page, "market-4-agreement")
+
+
 def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_fill(
     browser: Browser, market: Live
 ):
@@ -156,13 +188,17 @@ def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_
     shot(seller, "market-3-filled")
     assert findings(seller.locator("main").inner_text()) == []
 
+    deal = _registers_an_agreement(seller, buyer)
+    page.reload()
+    _accepts(page, deal)
+
     page.goto("/")
     page.get_by_test_id("to-market").click()
     product = page.get_by_test_id("products").locator("li").filter(has_text="CDCER · 天府绿道")
     expect(product).to_contain_text("最优价 ¥50.00/吨")
     expect(product).to_contain_text("可买 70 吨（1 个挂牌）")
     expect(page.get_by_text("K 线图")).to_be_visible()
-    shot(page, "market-4-quotes")
+    shot(page, "market-5-quotes")
     assert findings(page.locator("main").inner_text()) == []
     sell.close()
     buy.close()
