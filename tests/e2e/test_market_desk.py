@@ -200,5 +200,12 @@ def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_
     expect(page.get_by_text("K 线图")).to_be_visible()
     shot(page, "market-5-quotes")
     assert findings(page.locator("main").inner_text()) == []
+
+    page.goto(f"/org/{buyer_org}?tab=market")  # the same desk, in English through the switch
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("region", name="Funds account")).to_contain_text("197,533.85")
+    expect(page.get_by_test_id("trades")).to_contain_text(
+        "Bought · Agreement transfer · CDCER Tianfu greenway vintage 2025 · 20 t"
+    )
     sell.close()
     buy.close()
