@@ -1,5 +1,6 @@
 // A participant's funds account: balance, frozen and available, the latest entries in words; a
-// sandbox deposit by bank reference and a withdrawal (asked first), for its admins.
+// sandbox deposit by bank reference and a withdrawal (asked first), for its admins. An entry shows
+// its change to the balance, or to the frozen amount when it only freezes or releases.
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -46,7 +47,7 @@ export function Funds({ participantId, admin, version, onChange }: Props) {
                 {(f.entries ?? []).map((e) => (
                   <li key={e.id} class="registry-row">
                     <span>{mt(`mk.entry.${e.kind!}`)}</span>
-                    <span class="mono">{yuan(e.balance_delta_fen ?? 0, l)}</span>
+                    <span class="mono">{yuan(e.balance_delta_fen || e.frozen_delta_fen || 0, l)}</span>
                     <span class="hint">{formatDateTime(e.at!, l)}</span>
                   </li>
                 ))}
