@@ -25,6 +25,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 from sqlalchemy import select
@@ -231,6 +232,15 @@ def open_in_app(page: Page, url: str) -> None:
         " dispatchEvent(new PopStateEvent('popstate')); }",
         url,
     )
+
+
+def confirm(page: Page, button: str, *texts: str) -> None:
+    """Answer the confirmation dialog with `button` after checking it names `texts`."""
+    ask = page.get_by_role("alertdialog")
+    for text in texts:
+        expect(ask).to_contain_text(text)
+    ask.get_by_role("button", name=button).click()
+    expect(ask).to_have_count(0)
 
 
 def shot(page: Page, name: str) -> None:

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from backend.demo import OPERATOR_PHONE
-from tests.e2e.conftest import Live, shot, signed_in
+from tests.e2e.conftest import Live, confirm, shot, signed_in
 
 OWNER_ORG = "成都大运会场馆运行团队 (示例)"
 OWNER_ADMIN = "+8613800138001"
@@ -23,14 +23,6 @@ def _desk(page: Page, org: str, tab: str) -> None:
     page.goto("/me")
     page.get_by_role("link", name=re.compile(re.escape(org))).click()
     page.get_by_role("navigation", name="组织管理").get_by_role("link", name=tab).click()
-
-
-def _confirm(page: Page, button: str, *texts: str) -> None:
-    ask = page.get_by_role("alertdialog")
-    for text in texts:
-        expect(ask).to_contain_text(text)
-    ask.get_by_role("button", name=button).click()
-    expect(ask).to_have_count(0)
 
 
 def _open_account(desk: Page) -> None:
@@ -76,7 +68,7 @@ def _register(desk: Page) -> None:
     expect(desk.get_by_test_id("uploaded")).to_contain_text("已上传“项目设计文件”")
     expect(desk.get_by_test_id("documents")).to_contain_text("项目设计文件")
     submit.click()
-    _confirm(desk, "提交", f"提交“{PROJECT}”审定？")
+    confirm(desk, "提交", f"提交“{PROJECT}”审定？")
     expect(desk.get_by_text("待审定").first).to_be_visible()
     shot(desk, "registry-2-submitted")
 
@@ -100,7 +92,7 @@ def test_an_owner_registers_a_project_that_is_validated_verified_issued_and_sold
     op.get_by_test_id("to-validate").get_by_role("link", name=re.compile(PROJECT)).click()
     expect(op.get_by_test_id("documents")).to_contain_text("项目设计文件")
     op.get_by_test_id("validate-project").click()
-    _confirm(op, "审定通过", "项目公示")
+    confirm(op, "审定通过", "项目公示")
     expect(op.get_by_text("已审定").first).to_be_visible()
 
     page.reload()
@@ -114,11 +106,11 @@ def test_an_owner_registers_a_project_that_is_validated_verified_issued_and_sold
     report = op.get_by_test_id("to-verify").locator("li").filter(has_text=PROJECT)
     report.get_by_label("核证减排量（吨）").fill("1000")
     report.get_by_test_id("verify").click()
-    _confirm(op, "确认核证", "核证 1,000 吨？", "申报 1,100 吨")
+    confirm(op, "确认核证", "核证 1,000 吨？", "申报 1,100 吨")
     issuable = op.get_by_test_id("to-issue").locator("li").filter(has_text=PROJECT)
     expect(issuable).to_contain_text("可签发 1,000 吨")
     issuable.get_by_test_id("issue").click()
-    _confirm(op, "确认签发", "签发 1,000 吨 CDCER？", "不能撤销")
+    confirm(op, "确认签发", "签发 1,000 吨 CDCER？", "不能撤销")
     issued = re.compile(r"已签发 1,000 吨：CDCER-2025-QN\d{4}-")
     expect(op.get_by_test_id("review-done")).to_contain_text(issued)
     shot(op, "registry-3-issued")
@@ -130,14 +122,14 @@ def test_an_owner_registers_a_project_that_is_validated_verified_issued_and_sold
     holding.get_by_label("出售吨数").fill("200")
     holding.get_by_label("报价（元/吨）").fill("45")
     holding.get_by_test_id("offer").click()
-    _confirm(page, "提交出售申请", "确认向点点出售 200 吨？", "¥45.00/吨", "¥9,000.00", "不能撤回")
+    confirm(page, "提交出售申请", "确认向点点出售 200 吨？", "¥45.00/吨", "¥9,000.00", "不能撤回")
     expect(page.get_by_test_id("offers")).to_contain_text("待处理")
 
     op.reload()
     offer = op.get_by_test_id("to-accept").locator("li").filter(has_text=PROJECT)
     offer.get_by_label("入库售价（元/吨）").fill("60")
     offer.get_by_test_id("accept-offer").click()
-    _confirm(op, "确认入库", "入库 200 吨", "¥9,000.00", "¥60.00/吨")
+    confirm(op, "确认入库", "入库 200 吨", "¥9,000.00", "¥60.00/吨")
     expect(op.get_by_test_id("review-done")).to_contain_text("已处理")
     shot(op, "registry-4-accepted")
 

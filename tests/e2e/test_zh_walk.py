@@ -197,6 +197,11 @@ def test_citizen_signed_out(page: Page, walk: Walk):
     page.goto("/stats")
     expect(page.get_by_role("img", name=re.compile("^按项目所在地"))).to_be_visible()
     walk.screen(page, "stats")
+
+    page.get_by_test_id("to-market").click()
+    expect(page.get_by_role("heading", name="行情")).to_be_visible()
+    expect(page.get_by_text("K 线图")).to_be_visible()
+    walk.screen(page, "market")
     walk.done()
 
 

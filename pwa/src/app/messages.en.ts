@@ -129,6 +129,7 @@ export const en: Record<Key, string> = {
   "home.points.text": "Redeem green-travel points",
   "home.statsLink": "See the public figures →",
   "home.projectsLink": "Public projects: those issuing reductions on Diandian's registry →",
+  "home.marketLink": "Market: reductions on offer on Diandian's exchange →",
 
   "calc.meeting.title": "Neutralise a meeting",
   "calc.flight.title": "Neutralise a flight",
@@ -281,6 +282,7 @@ export const en: Record<Key, string> = {
   "stats.mass": "Mass neutralised",
   "stats.empty": "No neutralisations yet.",
   "stats.projectsLink": "Public projects: the projects, issuances and retirements on Diandian's registry →",
+  "stats.marketLink": "Market: the open listings' best prices and tonnes on offer →",
   "stats.byStandard": "By standard",
   "stats.byType": "By project type",
   "stats.byProvince": "By project location",

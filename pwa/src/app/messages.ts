@@ -128,6 +128,7 @@ export const zh = {
   "home.points.text": "绿色出行积分兑换减排量",
   "home.statsLink": "查看平台公开数据 →",
   "home.projectsLink": "项目公示：在点点登记簿签发减排量的项目 →",
+  "home.marketLink": "行情：点点交易所在挂的减排量 →",
 
   "calc.meeting.title": "会议碳中和",
   "calc.flight.title": "航班碳中和",
@@ -280,6 +281,7 @@ export const zh = {
   "stats.mass": "累计中和量",
   "stats.empty": "还没有碳中和记录。",
   "stats.projectsLink": "项目公示：点点登记簿上的项目、签发和注销 →",
+  "stats.marketLink": "行情：在挂挂牌的最优价与可买数量 →",
   "stats.byStandard": "按减排量标准",
   "stats.byType": "按项目类型",
   "stats.byProvince": "按项目所在地",

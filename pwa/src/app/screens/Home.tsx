@@ -41,6 +41,10 @@ export function Home() {
         <a href="/projects" data-testid="to-projects">
           {t("home.projectsLink")}
         </a>
+        <br />
+        <a href="/market" data-testid="to-market">
+          {t("home.marketLink")}
+        </a>
       </p>
     </section>
   );

@@ -42,6 +42,10 @@ export function Stats() {
         <a href="/projects" data-testid="to-projects">
           {t("stats.projectsLink")}
         </a>
+        <br />
+        <a href="/market" data-testid="to-market">
+          {t("stats.marketLink")}
+        </a>
       </p>
       {figures}
     </section>

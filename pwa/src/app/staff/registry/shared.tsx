@@ -3,19 +3,32 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
+import { me } from "../../account";
+import { adminOrgs } from "../../roles";
 import { ApiError } from "../../api/problem";
-import type { RegistryMethodology } from "../../api/types";
+import type { RegistryMethodology, RegistryParticipant } from "../../api/types";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { FieldError, invalid } from "../ui";
 import { useLoad } from "../../components/useLoad";
-import { formatPoints } from "../../format";
 import type { Lang } from "../../i18n";
 import { rt } from "./messages";
 
-export const tonnes = (t: number, l: Lang): string => `${formatPoints(t, l)} ${l === "zh" ? "吨" : "t"}`;
+export { tonnes, yuan } from "../../units";
 
-export const yuan = (fen: number, l: Lang): string =>
-  new Intl.NumberFormat(l === "zh" ? "zh-CN" : "en", { style: "currency", currency: "CNY" }).format(fen / 100);
+/** An account desk's state (the registry and market tabs): the organisation in `/org/{id}`, its
+ *  exchange account wrapped so that "no account yet" (null) is data, not a failure to load,
+ *  whether I am its admin, and a version to bump when something changed. */
+export function useAccountDesk(path: string) {
+  const orgId = Number(path.split("/")[2]);
+  const account = useLoad(
+    async (signal) => ({ a: await orNull(api<RegistryParticipant>("GET", `/registry/organisations/${orgId}/participant`, { signal })) }),
+    [orgId],
+  );
+  const [version, setVersion] = useState(0);
+  const bump = (): void => setVersion((v) => v + 1);
+  const admin = adminOrgs(me.value).some((o) => o.id === orgId);
+  return { orgId, account, version, bump, admin };
+}
 
 /** A GET that answers 404 when there is nothing (no account yet): null instead of an error. */
 export async function orNull<T>(work: Promise<T>): Promise<T | null> {
