@@ -117,7 +117,7 @@ def test_the_public_projects_and_a_projects_page_in_chinese(
     expect(page.get_by_test_id("retired")).to_have_text("1.50 t")
     expect(page.get_by_test_id("methodology")).to_have_text("天府绿道（2020 版）")
     main = page.locator("main")
-    expect(main).to_contain_text("《2023年四川碳市场报告》")
+    expect(main).to_contain_text("《四川碳市场运行报告（2023）》")
     expect(main).to_contain_text("1,500 t/年")
     [row] = page.get_by_test_id("issuance").all()
     expect(row).to_contain_text("2025 年度")
