@@ -13,7 +13,7 @@ from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
 from backend.idempotency.http import idempotent
-from backend.market import access, banking, calendar, deals, funds, listings, trades
+from backend.market import access, banking, calendar, deals, funds, listings, restock, trades
 from backend.market.models import DealState, FundsAccount, FundsEntry, Mode, Trade
 from backend.market.rules import Rules
 from backend.market.schemas import (
@@ -29,6 +29,8 @@ from backend.market.schemas import (
     ListingCreateSchema,
     ListingQuerySchema,
     ListingSchema,
+    RestockedSchema,
+    RestockSchema,
     TradeSchema,
     WithdrawSchema,
 )
@@ -194,3 +196,18 @@ def register_agreement(new: deals.NewDeal) -> deals.DealView:
 def move_agreement(body: dict[str, Any], deal_id: int) -> deals.DealView:
     """Confirm (`settled`: settles) or decline (the other party), or withdraw (who registered)."""
     return _move(Mode.agreement, deal_id, body["to"])
+
+
+@blp.route("/restock", methods=["POST"])
+@idempotent
+@blp.arguments(RestockSchema())
+@blp.response(201, RestockedSchema)
+@blp.alt_response(
+    409,
+    description="点点 has no exchange account or too little funds, the listing too few "
+    "tonnes, or " + CLOSED,
+)
+@blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
+def restock_inventory(body: dict[str, Any]) -> restock.Restocked:
+    """Buy from a listing for 点点 and move the tonnes into the retirement inventory (operators)."""
+    return restock.restock(db.session(), current_principal(), _rules(), now=calendar.now(), **body)

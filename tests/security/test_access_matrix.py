@@ -1498,6 +1498,19 @@ MATRIX: list[Row] = [
             json={"to": "settled"},
         ),
     ),
+    row(
+        "POST",
+        "/api/v1/market/restock",
+        operator(409),
+        "operators restock 点点's inventory; the world's operator organisation has no exchange "
+        "account, so an operator gets past authorisation to a 409 (the purchase is proven in "
+        "tests/market/test_restock.py)",
+        lambda w, c: Req(
+            "/api/v1/market/restock",
+            json={"listing_id": w["beta_listing"], "quantity_t": 1, "sale_price_fen_per_t": 1800},
+            headers=idem(),
+        ),
+    ),
 ]
 
 BY_KEY = {(r.method, r.path): r for r in MATRIX}
