@@ -61,6 +61,7 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.footprint.purpose import Purpose, PurposeKind
+from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
 from backend.points.models import RewardKind, TransferKind, VenueKind
 from backend.registry import issuance as registry_issuance
@@ -539,3 +540,34 @@ def seed_registry(
         holding = s.scalars(select(Holding).where(Holding.issuance_id == issued.id)).one()
         offer = registry_offers.offer(s, owner, holding.id, 200, 4500)
         registry_offers.accept(s, operator, offer.id, 6000)
+    open_operator_account(s, operator, op_org, op_user)
+
+
+# Made up like DEMO_USCC, with a valid check character: 点点's own exchange account.
+OPERATOR_USCC = "91510100MA6CUDD01H"
+OPERATOR_FUNDS_FEN = 10_000_000  # ¥100,000 of sandbox money, to restock the inventory with
+
+
+def open_operator_account(
+    s: Session, operator: Principal, op_org: Organisation, op_user: User
+) -> None:
+    """点点's exchange account (the operator organisation's, a buyer) with sandbox funds, so an
+    operator can restock the retirement inventory from a listing (`POST /market/restock`)."""
+    account = registry_participants.open_account(
+        s,
+        operator,
+        registry_participants.NewParticipant(
+            organisation_id=op_org.id,
+            uscc=OPERATOR_USCC,
+            legal_representative="点点运营",
+            contact_name="点点运营",
+            contact_phone=op_user.phone,
+            roles=(ParticipantRole.buyer,),
+            accept=tuple(
+                registry_participants.Acceptance(d.code, d.version)
+                for d in market_documents().values()
+            ),
+        ),
+    )
+    reference = f"SBX-{account.id}-{OPERATOR_FUNDS_FEN}-demo"
+    banking.deposit(s, banking.SandboxBank(), account.id, reference, op_user.id)

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from backend import demo
 from backend.accounts.models import OrgKind
 from backend.credits.models import Lot
 from backend.market.models import Trade
+from backend.registry.models import Participant
 from tests import factories as f
 from tests.market.conftest import Party, funds, held, list_tonnes
 from tests.registry.conftest import REAL_USCC, open_account
@@ -178,3 +180,30 @@ def test_one_trade_makes_at_most_one_lot(client, db_session, seller, diandian):
             text("UPDATE lots SET market_trade_id = :t WHERE id = :id"),
             {"t": trade_id, "id": other.id},
         )
+
+
+def test_the_demo_operator_can_restock_at_once(app, client, db_session):
+    """The demo opens 点点's exchange account with sandbox funds: the company lists some of its
+    issued CDCER and an operator restocks from the listing."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    company = f.bearer(f.sign_in(client, "+8613800138002"))
+    op = f.bearer(f.sign_in(client, demo.OPERATOR_PHONE))
+    seller = db_session.scalars(
+        select(Participant.id).where(Participant.uscc == demo.DEMO_USCC)
+    ).one()
+    [holding] = client.get(
+        f"/api/v1/registry/participants/{seller}/holdings", headers=company
+    ).get_json()
+    new = {
+        "seller_id": seller,
+        "holding_id": holding["id"],
+        "tonnes": 50,
+        "price_fen_per_t": 4500,
+        "min_lot_t": 1,
+    }
+    listed = client.post("/api/v1/market/listings", json=new, headers=company)
+    assert listed.status_code == 201, listed.get_json()
+    resp = restock(client, op, listed.get_json()["id"], 10)
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["acquisition_cost_fen"] == 45_000 + 112  # and the 25 bp fee
+    checks_clean(app)
