@@ -1501,10 +1501,8 @@ MATRIX: list[Row] = [
     row(
         "POST",
         "/api/v1/market/restock",
-        operator(409),
-        "operators restock 点点's inventory; the world's operator organisation has no exchange "
-        "account, so an operator gets past authorisation to a 409 (the purchase is proven in "
-        "tests/market/test_restock.py)",
+        operator(201),
+        "operators restock 点点's inventory from Beta's listing, with 点点's own exchange account",
         lambda w, c: Req(
             "/api/v1/market/restock",
             json={"listing_id": w["beta_listing"], "quantity_t": 1, "sale_price_fen_per_t": 1800},
