@@ -61,6 +61,7 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.footprint.purpose import Purpose, PurposeKind
+from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
 from backend.points.models import RewardKind, TransferKind, VenueKind
 from backend.registry import issuance as registry_issuance
@@ -68,7 +69,7 @@ from backend.registry import offers as registry_offers
 from backend.registry import participants as registry_participants
 from backend.registry import projects as registry_projects
 from backend.registry.catalogue import market_documents
-from backend.registry.models import Holding, ParticipantRole
+from backend.registry.models import Holding, Participant, ParticipantRole
 
 OPERATOR_PHONE = "+8613800138000"
 
@@ -466,21 +467,14 @@ def seed_registry(
     project awaiting review."""
     owner = Principal(user=admin, roles={company.id: frozenset({Role.admin})})
     operator = Principal(user=op_user, roles={op_org.id: frozenset({Role.admin})}, operator=True)
-    account = registry_participants.open_account(
+    account = _open_account(
         s,
         owner,
-        registry_participants.NewParticipant(
-            organisation_id=company.id,
-            uscc=DEMO_USCC,
-            legal_representative="王企业",
-            contact_name="王企业",
-            contact_phone=admin.phone,
-            roles=(ParticipantRole.project_owner, ParticipantRole.buyer),
-            accept=tuple(
-                registry_participants.Acceptance(d.code, d.version)
-                for d in market_documents().values()
-            ),
-        ),
+        company,
+        DEMO_USCC,
+        "王企业",
+        admin.phone,
+        (ParticipantRole.project_owner, ParticipantRole.buyer),
     )
     for methodology, zh, en, city, lat, lon, annual, validate in (
         (
@@ -539,3 +533,49 @@ def seed_registry(
         holding = s.scalars(select(Holding).where(Holding.issuance_id == issued.id)).one()
         offer = registry_offers.offer(s, owner, holding.id, 200, 4500)
         registry_offers.accept(s, operator, offer.id, 6000)
+    open_operator_account(s, operator, op_org, op_user)
+
+
+# Made up like DEMO_USCC, with a valid check character: 点点's own exchange account.
+OPERATOR_USCC = "91510100MA6CUDD01H"
+OPERATOR_FUNDS_FEN = 10_000_000  # ¥100,000 of sandbox money, to restock the inventory with
+
+
+def open_operator_account(
+    s: Session, operator: Principal, op_org: Organisation, op_user: User
+) -> None:
+    """点点's exchange account (the operator organisation's, a buyer) with sandbox funds, so an
+    operator can restock the retirement inventory from a listing (`POST /market/restock`)."""
+    account = _open_account(
+        s, operator, op_org, OPERATOR_USCC, "点点运营", op_user.phone, (ParticipantRole.buyer,)
+    )
+    reference = f"SBX-{account.id}-{OPERATOR_FUNDS_FEN}-demo"
+    banking.deposit(s, banking.SandboxBank(), account.id, reference, op_user.id)
+
+
+def _open_account(
+    s: Session,
+    who: Principal,
+    org: Organisation,
+    uscc: str,
+    contact: str,
+    phone: str,
+    roles: tuple[ParticipantRole, ...],
+) -> Participant:
+    """An organisation's exchange account, every market document in force accepted."""
+    return registry_participants.open_account(
+        s,
+        who,
+        registry_participants.NewParticipant(
+            organisation_id=org.id,
+            uscc=uscc,
+            legal_representative=contact,
+            contact_name=contact,
+            contact_phone=phone,
+            roles=roles,
+            accept=tuple(
+                registry_participants.Acceptance(d.code, d.version)
+                for d in market_documents().values()
+            ),
+        ),
+    )

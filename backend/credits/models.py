@@ -104,6 +104,7 @@ class Lot(Base):
         CheckConstraint("price_fen_per_t >= 0 AND acquisition_cost_fen >= 0", name="money"),
         CheckConstraint("vintage BETWEEN 1990 AND 2100", name="vintage"),
         Index("ix_lots_project", "project_id"),
+        Index("ux_lots_market_trade_id", "market_trade_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,6 +126,16 @@ class Lot(Base):
     # a holding on 点点's registry (backend/registry); None for lots bought elsewhere.
     registry_issuance_id: Mapped[int | None] = mapped_column(
         ForeignKey("registry_issuances.id"), index=True
+    )
+    # The market trade 点点 bought these tonnes in, when it restocked the inventory on the market
+    # (backend/market/restock.py); one trade makes at most one lot.
+    market_trade_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "market_trades.id",
+            ondelete="RESTRICT",
+            name="fk_lots_market_trade_id_market_trades",
+            use_alter=True,  # lots -> trades -> transfers -> lots: a cycle for table sorting
+        )
     )
 
     project: Mapped[Project] = relationship(back_populates="lots")

@@ -122,6 +122,21 @@ def buy(
     """定价点选: buy `quantity_t` whole tonnes of a listing at its price (409 if it has fewer
     left, or the buyer's funds do not cover amount and fee)."""
     buyer, user = access.acting(s, who, buyer_id)
+    return purchase(s, rules, listing_id, buyer, quantity_t, by_id=user.id, now=now)
+
+
+def purchase(
+    s: Session,
+    rules: Rules,
+    listing_id: int,
+    buyer: Participant,
+    quantity_t: int,
+    *,
+    by_id: int,
+    now: datetime,
+) -> Trade:
+    """The purchase itself, for a buyer the caller has authorised (`buy`, or the operator's
+    restocking for 点点's own account: market/restock.py)."""
     calendar.require_open(now, rules.sessions)
     listing = _locked(s, listing_id)  # buyers of one listing queue here
     if listing.state != ListingState.open:
@@ -147,7 +162,7 @@ def buy(
             price_fen_per_t=listing.price_fen_per_t,
             listing_id=listing.id,
         ),
-        by_id=user.id,
+        by_id=by_id,
         now=now,
     )
     listing.remaining_t -= quantity_t

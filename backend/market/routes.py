@@ -23,6 +23,7 @@ from backend.market import (
     funds,
     listings,
     market_data,
+    restock,
     trades,
 )
 from backend.market.models import Announcement, DealState, FundsAccount, FundsEntry, Mode, Trade
@@ -47,6 +48,8 @@ from backend.market.schemas import (
     ProductSchema,
     PublicTradePageSchema,
     PublicTradesQuerySchema,
+    RestockedSchema,
+    RestockSchema,
     TradeSchema,
     WithdrawSchema,
 )
@@ -285,3 +288,18 @@ class ConfirmationPdf(MethodView):
             mimetype="application/pdf",
             headers={"Cache-Control": "private, max-age=300", "Vary": "Authorization"},
         )
+
+
+@blp.route("/restock", methods=["POST"])
+@idempotent
+@blp.arguments(RestockSchema())
+@blp.response(201, RestockedSchema)
+@blp.alt_response(
+    409,
+    description="点点 has no exchange account or too little funds, the listing too few "
+    "tonnes, or " + CLOSED,
+)
+@blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
+def restock_inventory(body: dict[str, Any]) -> restock.Restocked:
+    """Buy from a listing for 点点 and move the tonnes into the retirement inventory (operators)."""
+    return restock.restock(db.session(), current_principal(), _rules(), now=calendar.now(), **body)

@@ -317,3 +317,32 @@ class AnnouncementSchema(Schema):
     body_en = fields.String()
     published_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
+
+
+# --- restocking 点点's retirement inventory ---------------------------------------------------
+
+
+class RestockSchema(Schema):
+    listing_id = _id(required=True)
+    quantity_t = fields.Integer(required=True, strict=True, validate=TONNES)
+    sale_price_fen_per_t = fields.Integer(
+        required=True,
+        strict=True,
+        validate=PRICE,
+        metadata={"description": "The lot's selling price: what a customer pays a tonne"},
+    )
+
+
+class RestockedSchema(Schema):
+    """The trade 点点 bought in and the inventory lot it became (a `restock.Restocked`)."""
+
+    trade_number = fields.String(attribute="trade.number", metadata={"description": "成交编号"})
+    lot_id = fields.Integer(attribute="lot.id")
+    serial_range = fields.String(attribute="lot.serial_range")
+    tonnes = fields.Integer(attribute="lot.tonnes")
+    acquisition_cost_fen = fields.Integer(
+        attribute="lot.acquisition_cost_fen",
+        metadata={"description": "The trade's amount plus the buyer's fee"},
+    )
+    sale_price_fen_per_t = fields.Integer(attribute="lot.price_fen_per_t")
+    trade = fields.Nested(TradeSchema)

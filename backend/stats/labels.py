@@ -4,9 +4,13 @@ tables do (`backend.core.provinces`: 四川, in the National Bureau of Statistic
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from backend.core import provinces as cn
 from backend.credits.labels import STANDARD_LABELS, TYPE_LABELS
 from backend.footprint.models import Kind
+
+Label = Callable[[str], tuple[str, str]]
 
 # How a certificate came about. Footprint kinds first, then the two flows without a footprint.
 POINTS_REDEMPTION = "points_redemption"
@@ -24,6 +28,13 @@ SCENARIO_LABELS: dict[str, tuple[str, str]] = {
     POINTS_REDEMPTION: ("碳积分兑换", "Points redemptions"),
     COURT_RESTORATION: ("司法生态修复", "Court restoration"),
     OTHER: ("其他", "Other"),
+}
+
+# The market's trading modes, named as the seed names them (二、市场交易 2. 交易方式).
+MODE_LABELS: dict[str, tuple[str, str]] = {
+    "listing": ("定价点选", "Listing pick"),
+    "block": ("大宗交易", "Block trade"),
+    "agreement": ("协议转让", "Agreement transfer"),
 }
 
 # Countries of the foreign projects we are likely to hold (VCU, CER); others show their code.
@@ -51,6 +62,10 @@ def standard(key: str) -> tuple[str, str]:
 
 def project_type(key: str) -> tuple[str, str]:
     return TYPE_LABELS.get(key, (key, key))
+
+
+def mode(key: str) -> tuple[str, str]:
+    return MODE_LABELS.get(key, (key, key))
 
 
 def province(key: str) -> tuple[str, str]:

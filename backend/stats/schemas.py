@@ -81,39 +81,6 @@ class ReportTotalsSchema(Schema):
     mass_g = fields.Integer()
 
 
-class MarketReportSchema(Schema):
-    year = fields.Integer()
-    timezone = fields.String(metadata={"example": "Asia/Shanghai"})
-    neutralisations = fields.Integer(metadata={"description": "Valid certificates issued"})
-    mass_g = fields.Integer(metadata={"description": "Grams CO2e allocated to them"})
-    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
-    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
-    beneficiaries = fields.Integer(metadata={"description": "Distinct beneficiary names"})
-    organisations = fields.Integer(metadata={"description": "Distinct ordering organisations"})
-    people = fields.Integer(
-        metadata={"description": "Distinct people who ordered or redeemed points for themselves"}
-    )
-    projects = fields.Integer()
-    provinces = fields.Integer()
-    cumulative = fields.Nested(
-        ReportTotalsSchema, metadata={"description": "Everything to the end of the year"}
-    )
-    by_scenario = fields.List(fields.Nested(ReportScenarioSchema))
-    by_standard = fields.List(fields.Nested(ReportRowSchema))
-    by_project_type = fields.List(fields.Nested(ReportRowSchema))
-    by_province = fields.List(fields.Nested(ReportRowSchema))
-    by_month = fields.List(fields.Nested(ReportMonthSchema))
-    top_projects = fields.List(fields.Nested(ReportProjectSchema))
-    points = fields.Nested(
-        PointsFlowsSchema,
-        metadata={
-            "description": "Carbon-inclusion points in the year: funded, issued, redeemed, "
-            "expired; grams CO2e credited by action type (actions that occurred in the year); "
-            "each sponsor's budget funded and spent in the year (credits left: now)"
-        },
-    )
-
-
 # --- the seed's market figures (reference data) -------------------------------------------
 
 
@@ -201,3 +168,127 @@ class MarketReferenceSchema(Schema):
     months_2022 = fields.Nested(ReferenceMonthsSchema)
     price_2022 = fields.Nested(ReferencePriceSchema)
     projects = fields.Nested(ReferenceProjectsSchema)
+
+
+# --- the report's market section: 点点's own trades ----------------------------------------
+
+SHARE_BP = "Basis points of the year's total (largest remainder: a table's shares add up to "
+SHARE_BP += "10000 when the year has trades; all 0 when it has none)"
+
+
+class ReportModeSchema(Schema):
+    key = fields.String(
+        metadata={"description": "`listing` (定价点选), `block` (大宗交易), `agreement` (协议转让)"}
+    )
+    label_zh = fields.String()
+    label_en = fields.String()
+    trades = fields.Integer()
+    volume_t = fields.Integer()
+    amount_fen = fields.Integer()
+    share_by_count_bp = fields.Integer(metadata={"description": SHARE_BP})
+    share_by_volume_bp = fields.Integer(metadata={"description": SHARE_BP})
+
+
+class ReportMarketMonthSchema(Schema):
+    key = fields.String(metadata={"example": "2026-03"})
+    trades = fields.Integer()
+    volume_t = fields.Integer()
+    amount_fen = fields.Integer()
+    share_by_volume_bp = fields.Integer(metadata={"description": SHARE_BP})
+
+
+class ReportWindowSchema(Schema):
+    key = fields.String(metadata={"description": "`jan_mar` or `jun_aug` (the seed's windows)"})
+    first = fields.String(metadata={"example": "2026-01"})
+    last = fields.String(metadata={"example": "2026-03"})
+    volume_t = fields.Integer()
+    share_by_volume_bp = fields.Integer(
+        metadata={"description": "The window's share of the year's volume, rounded half up"}
+    )
+
+
+class ReportMarketRowSchema(Schema):
+    key = fields.String(metadata={"description": "A project type, or a province code"})
+    label_zh = fields.String()
+    label_en = fields.String()
+    trades = fields.Integer()
+    volume_t = fields.Integer()
+    amount_fen = fields.Integer()
+
+
+class ReportMarketReferenceSchema(Schema):
+    """The seed report's figures for the year, where it has them (else null)."""
+
+    source = fields.Nested(ReferenceSourceSchema)
+    yearly = fields.Nested(
+        ReferenceYearSchema, allow_none=True, metadata={"description": "Its Table 1 row"}
+    )
+    national = fields.Nested(
+        ReferenceNationalSchema,
+        allow_none=True,
+        metadata={"description": "The 9 markets' volume, Sichuan's share and rank"},
+    )
+    modes = fields.Nested(
+        ReferenceModesSchema,
+        allow_none=True,
+        metadata={"description": "2022 only: trades by mode, of the year to 2023-04-30"},
+    )
+    months = fields.Nested(ReferenceMonthsSchema, allow_none=True)
+    price = fields.Nested(ReferencePriceSchema, allow_none=True)
+
+
+class ReportMarketSchema(Schema):
+    trades = fields.Integer()
+    volume_t = fields.Integer()
+    amount_fen = fields.Integer()
+    average_fen_per_t = fields.Integer(
+        allow_none=True,
+        metadata={"description": "amount / volume in fen, rounded half up; null without volume"},
+    )
+    fees_fen = fields.Integer(metadata={"description": "Buyers' and sellers' fees"})
+    by_mode = fields.List(fields.Nested(ReportModeSchema))
+    by_month = fields.List(fields.Nested(ReportMarketMonthSchema))
+    concentration = fields.List(fields.Nested(ReportWindowSchema))
+    by_project_type = fields.List(fields.Nested(ReportMarketRowSchema))
+    by_province = fields.List(fields.Nested(ReportMarketRowSchema))
+    reference = fields.Nested(ReportMarketReferenceSchema)
+
+
+class MarketReportSchema(Schema):
+    year = fields.Integer()
+    timezone = fields.String(metadata={"example": "Asia/Shanghai"})
+    neutralisations = fields.Integer(metadata={"description": "Valid certificates issued"})
+    mass_g = fields.Integer(metadata={"description": "Grams CO2e allocated to them"})
+    registry_retired_g = fields.Integer(metadata={"description": RETIRED_G})
+    registry_pending_g = fields.Integer(metadata={"description": PENDING_G})
+    beneficiaries = fields.Integer(metadata={"description": "Distinct beneficiary names"})
+    organisations = fields.Integer(metadata={"description": "Distinct ordering organisations"})
+    people = fields.Integer(
+        metadata={"description": "Distinct people who ordered or redeemed points for themselves"}
+    )
+    projects = fields.Integer()
+    provinces = fields.Integer()
+    cumulative = fields.Nested(
+        ReportTotalsSchema, metadata={"description": "Everything to the end of the year"}
+    )
+    by_scenario = fields.List(fields.Nested(ReportScenarioSchema))
+    by_standard = fields.List(fields.Nested(ReportRowSchema))
+    by_project_type = fields.List(fields.Nested(ReportRowSchema))
+    by_province = fields.List(fields.Nested(ReportRowSchema))
+    by_month = fields.List(fields.Nested(ReportMonthSchema))
+    top_projects = fields.List(fields.Nested(ReportProjectSchema))
+    points = fields.Nested(
+        PointsFlowsSchema,
+        metadata={
+            "description": "Carbon-inclusion points in the year: funded, issued, redeemed, "
+            "expired; grams CO2e credited by action type (actions that occurred in the year); "
+            "each sponsor's budget funded and spent in the year (credits left: now)"
+        },
+    )
+    market = fields.Nested(
+        ReportMarketSchema,
+        metadata={
+            "description": "点点's own trades executed in the year (China time), by mode, month, "
+            "project type and province, beside the seed report's figures for the year"
+        },
+    )

@@ -12,7 +12,7 @@ to their beneficiaries but not yet retired at the registry.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import Select, String, case, distinct, func, literal, select, type_coerce, union
@@ -29,7 +29,7 @@ from backend.footprint.models import Footprint
 from backend.orders.models import Order
 from backend.points import statistics
 from backend.points.models import Redemption
-from backend.stats import labels
+from backend.stats import labels, market
 from backend.stats.report import (
     MarketReport,
     MonthRow,
@@ -42,7 +42,7 @@ from backend.stats.report import (
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TOP_PROJECTS = 10
 
-Label = Callable[[str], tuple[str, str]]
+Label = labels.Label
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -103,6 +103,7 @@ def report(s: Session, year: int) -> MarketReport:
         by_month=tuple(MonthRow(m, month_n[m], g.month[m]) for m in months),
         top_projects=_top_projects(s, in_year, g),
         points=statistics.flows(s, (start, end)),
+        market=market.section(s, year, start, end),
     )
 
 

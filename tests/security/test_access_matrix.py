@@ -1538,6 +1538,17 @@ MATRIX: list[Row] = [
         "the 成交确认书: the parties' people (Acme bought from Beta) and operators",
         lambda w, c: Req(f"/api/v1/market/trades/{w['trade_number']}/confirmation.pdf"),
     ),
+    row(
+        "POST",
+        "/api/v1/market/restock",
+        operator(201),
+        "operators restock 点点's inventory from Beta's listing, with 点点's own exchange account",
+        lambda w, c: Req(
+            "/api/v1/market/restock",
+            json={"listing_id": w["beta_listing"], "quantity_t": 1, "sale_price_fen_per_t": 1800},
+            headers=idem(),
+        ),
+    ),
 ]
 
 BY_KEY = {(r.method, r.path): r for r in MATRIX}

@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import ApiKey, CourtLevel, OrgKind, Role
+from backend.accounts.models import ApiKey, CourtLevel, Organisation, OrgKind, Role
 from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.partners.webhooks.events import EVENT_TYPES
@@ -363,6 +363,7 @@ def _market(client: FlaskClient, w: World, s: Session, op: dict[str, str]) -> No
         headers=beta,
     )
     beta_id = w.ids["beta_participant"] = _ok(account, 201)["id"]
+    _diandian_account(client, s, op)
     body = {**w.ids["registry_project_body"], "owner_id": beta_id}
     pid = _ok(client.post("/api/v1/registry/projects", json=body, headers=beta), 201)["id"]
     for to, who in (("submitted", beta), ("validated", op)):
@@ -430,6 +431,39 @@ def _market(client: FlaskClient, w: World, s: Session, op: dict[str, str]) -> No
     w.ids["beta_agreement"] = _ok(
         client.post("/api/v1/market/agreements", json=agreement, headers=beta), 201
     )["id"]
+
+
+def _diandian_account(client: FlaskClient, s: Session, op: dict[str, str]) -> None:
+    """点点's own exchange account (the operator organisation's) with funds, so an operator can
+    restock the retirement inventory from Beta's listing."""
+    org = s.scalars(
+        select(Organisation.id)
+        .where(Organisation.kind == OrgKind.operator)
+        .order_by(Organisation.id)
+    ).first()
+    s.commit()  # ends the read, so it does not enclose (and lose) the requests below
+    account = client.post(
+        "/api/v1/registry/participants",
+        json={
+            "organisation_id": org,
+            "uscc": "91330100799655058B",
+            "legal_representative": "点点法人",
+            "contact_name": "点点联系人",
+            "contact_phone": "13912340003",
+            "roles": ["buyer"],
+            "accept": [
+                {"document": d.code, "version": d.version}
+                for d in registry_catalogue.market_documents().values()
+            ],
+        },
+        headers=op,
+    )
+    own = _ok(account, 201)["id"]
+    money = {"bank_reference": f"SBX-{own}-100000000-world"}
+    deposit = client.post(
+        f"/api/v1/market/participants/{own}/funds/deposits", json=money, headers=op
+    )
+    _ok(deposit, 201)
 
 
 def _sponsor(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> None:

@@ -7323,6 +7323,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/restock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Buy from a listing for 点点 and move the tonnes into the retirement inventory (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Restock"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Restocked"];
+                    };
+                };
+                /** @description 点点 has no exchange account or too little funds, the listing too few tonnes, or Outside trading hours (`market.closed`, saying when the market opens) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9358,55 +9412,47 @@ export interface components {
             reductions?: components["schemas"]["Reduction"][];
             sponsors?: components["schemas"]["Budget"][];
         };
-        MarketReport: {
-            year?: number;
-            /** @example Asia/Shanghai */
-            timezone?: string;
-            /** @description Valid certificates issued */
-            neutralisations?: number;
-            /** @description Grams CO2e allocated to them */
-            mass_g?: number;
-            /** @description Of `mass_g`, grams in units retired at their registry (as of now) */
-            registry_retired_g?: number;
-            /** @description Of `mass_g`, grams allocated to their beneficiaries whose registry retirement is pending */
-            registry_pending_g?: number;
-            /** @description Distinct beneficiary names */
-            beneficiaries?: number;
-            /** @description Distinct ordering organisations */
-            organisations?: number;
-            /** @description Distinct people who ordered or redeemed points for themselves */
-            people?: number;
-            projects?: number;
-            provinces?: number;
-            /** @description Everything to the end of the year */
-            cumulative?: components["schemas"]["ReportTotals"];
-            by_scenario?: components["schemas"]["ReportScenario"][];
-            by_standard?: components["schemas"]["ReportRow"][];
-            by_project_type?: components["schemas"]["ReportRow"][];
-            by_province?: components["schemas"]["ReportRow"][];
-            by_month?: components["schemas"]["ReportMonth"][];
-            top_projects?: components["schemas"]["ReportProject"][];
-            /** @description Carbon-inclusion points in the year: funded, issued, redeemed, expired; grams CO2e credited by action type (actions that occurred in the year); each sponsor's budget funded and spent in the year (credits left: now) */
-            points?: components["schemas"]["PointsFlows"];
+        ReportMode: {
+            /** @description `listing` (定价点选), `block` (大宗交易), `agreement` (协议转让) */
+            key?: string;
+            label_zh?: string;
+            label_en?: string;
+            trades?: number;
+            volume_t?: number;
+            amount_fen?: number;
+            /** @description Basis points of the year's total (largest remainder: a table's shares add up to 10000 when the year has trades; all 0 when it has none) */
+            share_by_count_bp?: number;
+            /** @description Basis points of the year's total (largest remainder: a table's shares add up to 10000 when the year has trades; all 0 when it has none) */
+            share_by_volume_bp?: number;
         };
-        PointsTotals: {
-            /** @description Points sponsors funded */
-            funded?: number;
-            /** @description Earned, less reversed */
-            issued?: number;
-            redeemed?: number;
-            expired?: number;
-            /** @description Grams CO2e of confirmed actions */
-            reduced_g?: number;
-            /** @description Grams CO2e of pending actions */
-            pending_g?: number;
-            /** @description Every action type, in the methodology's order */
-            reductions?: components["schemas"]["Reduction"][];
-            sponsors?: components["schemas"]["Budget"][];
-            /** @description Funded, not yet earned */
-            pool?: number;
-            /** @description Pending and in wallets */
-            circulating?: number;
+        ReportMarketMonth: {
+            /** @example 2026-03 */
+            key?: string;
+            trades?: number;
+            volume_t?: number;
+            amount_fen?: number;
+            /** @description Basis points of the year's total (largest remainder: a table's shares add up to 10000 when the year has trades; all 0 when it has none) */
+            share_by_volume_bp?: number;
+        };
+        ReportWindow: {
+            /** @description `jan_mar` or `jun_aug` (the seed's windows) */
+            key?: string;
+            /** @example 2026-01 */
+            first?: string;
+            /** @example 2026-03 */
+            last?: string;
+            volume_t?: number;
+            /** @description The window's share of the year's volume, rounded half up */
+            share_by_volume_bp?: number;
+        };
+        ReportMarketRow: {
+            /** @description A project type, or a province code */
+            key?: string;
+            label_zh?: string;
+            label_en?: string;
+            trades?: number;
+            volume_t?: number;
+            amount_fen?: number;
         };
         ReferenceSource: {
             title_zh?: string;
@@ -9440,12 +9486,6 @@ export interface components {
             share_pct?: string;
             rank?: number;
         };
-        ReferenceCumulative: {
-            to?: string;
-            volume_wan_t_about?: string;
-            amount_over?: string;
-            rank?: number;
-        };
         ReferenceModes: {
             period_zh?: string;
             period_en?: string;
@@ -9469,6 +9509,90 @@ export interface components {
         ReferencePrice: {
             average_yuan_per_t?: string;
             change_pct?: string;
+        };
+        ReportMarketReference: {
+            source?: components["schemas"]["ReferenceSource"];
+            /** @description Its Table 1 row */
+            yearly?: components["schemas"]["ReferenceYear"] | null;
+            /** @description The 9 markets' volume, Sichuan's share and rank */
+            national?: components["schemas"]["ReferenceNational"] | null;
+            /** @description 2022 only: trades by mode, of the year to 2023-04-30 */
+            modes?: components["schemas"]["ReferenceModes"] | null;
+            months?: components["schemas"]["ReferenceMonths"] | null;
+            price?: components["schemas"]["ReferencePrice"] | null;
+        };
+        ReportMarket: {
+            trades?: number;
+            volume_t?: number;
+            amount_fen?: number;
+            /** @description amount / volume in fen, rounded half up; null without volume */
+            average_fen_per_t?: number | null;
+            /** @description Buyers' and sellers' fees */
+            fees_fen?: number;
+            by_mode?: components["schemas"]["ReportMode"][];
+            by_month?: components["schemas"]["ReportMarketMonth"][];
+            concentration?: components["schemas"]["ReportWindow"][];
+            by_project_type?: components["schemas"]["ReportMarketRow"][];
+            by_province?: components["schemas"]["ReportMarketRow"][];
+            reference?: components["schemas"]["ReportMarketReference"];
+        };
+        MarketReport: {
+            year?: number;
+            /** @example Asia/Shanghai */
+            timezone?: string;
+            /** @description Valid certificates issued */
+            neutralisations?: number;
+            /** @description Grams CO2e allocated to them */
+            mass_g?: number;
+            /** @description Of `mass_g`, grams in units retired at their registry (as of now) */
+            registry_retired_g?: number;
+            /** @description Of `mass_g`, grams allocated to their beneficiaries whose registry retirement is pending */
+            registry_pending_g?: number;
+            /** @description Distinct beneficiary names */
+            beneficiaries?: number;
+            /** @description Distinct ordering organisations */
+            organisations?: number;
+            /** @description Distinct people who ordered or redeemed points for themselves */
+            people?: number;
+            projects?: number;
+            provinces?: number;
+            /** @description Everything to the end of the year */
+            cumulative?: components["schemas"]["ReportTotals"];
+            by_scenario?: components["schemas"]["ReportScenario"][];
+            by_standard?: components["schemas"]["ReportRow"][];
+            by_project_type?: components["schemas"]["ReportRow"][];
+            by_province?: components["schemas"]["ReportRow"][];
+            by_month?: components["schemas"]["ReportMonth"][];
+            top_projects?: components["schemas"]["ReportProject"][];
+            /** @description Carbon-inclusion points in the year: funded, issued, redeemed, expired; grams CO2e credited by action type (actions that occurred in the year); each sponsor's budget funded and spent in the year (credits left: now) */
+            points?: components["schemas"]["PointsFlows"];
+            /** @description 点点's own trades executed in the year (China time), by mode, month, project type and province, beside the seed report's figures for the year */
+            market?: components["schemas"]["ReportMarket"];
+        };
+        PointsTotals: {
+            /** @description Points sponsors funded */
+            funded?: number;
+            /** @description Earned, less reversed */
+            issued?: number;
+            redeemed?: number;
+            expired?: number;
+            /** @description Grams CO2e of confirmed actions */
+            reduced_g?: number;
+            /** @description Grams CO2e of pending actions */
+            pending_g?: number;
+            /** @description Every action type, in the methodology's order */
+            reductions?: components["schemas"]["Reduction"][];
+            sponsors?: components["schemas"]["Budget"][];
+            /** @description Funded, not yet earned */
+            pool?: number;
+            /** @description Pending and in wallets */
+            circulating?: number;
+        };
+        ReferenceCumulative: {
+            to?: string;
+            volume_wan_t_about?: string;
+            amount_over?: string;
+            rank?: number;
         };
         ReferenceProjects: {
             listed_traded?: number;
@@ -10239,6 +10363,23 @@ export interface components {
             title_en: string;
             body_zh: string;
             body_en: string;
+        };
+        Restock: {
+            listing_id: number;
+            quantity_t: number;
+            /** @description The lot's selling price: what a customer pays a tonne */
+            sale_price_fen_per_t: number;
+        };
+        Restocked: {
+            /** @description 成交编号 */
+            trade_number?: string;
+            lot_id?: number;
+            serial_range?: string;
+            tonnes?: number;
+            /** @description The trade's amount plus the buyer's fee */
+            acquisition_cost_fen?: number;
+            sale_price_fen_per_t?: number;
+            trade?: components["schemas"]["Trade"];
         };
     };
     responses: {
