@@ -388,14 +388,20 @@ def invariants(market: Market, got: dict[str, int], purchases: int, unknown: int
     return all(checks.values())
 
 
-def report(args: argparse.Namespace, market: Market, results: dict[str, Stats]) -> None:
+def report(
+    args: argparse.Namespace,
+    market: Market,
+    results: dict[str, Stats],
+    loadavg: tuple[float, float],
+) -> None:
     base = results["healthz"].done / results["healthz"].window or float("nan")
     print(
         f"\nPostgreSQL; gunicorn gthread {args.workers} workers × {args.threads} threads, "
         f"RATELIMIT_ENABLED=0, MARKET_HOURS={ALL_DAY}; {len(market.buyers)} clients (one buyer "
         f"each) in {min(args.processes, len(market.buyers))} processes, 3 requests per "
         f"connection; {len(market.listing_ids)} listings of {market.listed_t:,} t; "
-        f"{args.seconds:g} s measured after {args.warmup:g} s warm-up per row\n"
+        f"{args.seconds:g} s measured after {args.warmup:g} s warm-up per row; load average "
+        f"before {loadavg[0]:.2f}, after {loadavg[1]:.2f}\n"
     )
     print("| measured | per s | p50 ms | p99 ms | errors | vs /healthz |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -428,6 +434,7 @@ def main() -> None:
     require_open_for(90 + 4 * (args.warmup + args.seconds + 6))
     os.environ["MARKET_HOURS"] = ALL_DAY  # the server's and the set-up's
 
+    load_before = os.getloadavg()[0]
     with server(args.workers, args.threads) as (port, url):
         os.environ |= {
             "DATABASE_URL": url,
@@ -446,7 +453,7 @@ def main() -> None:
         got = sums(url, market)
         check_rc, stdout, stderr = flask(url, "market", "check")
 
-    report(args, market, results)
+    report(args, market, results, (load_before, os.getloadavg()[0]))
     purchases = results["spread"].ok_total + results["hot"].ok_total
     unknown = results["spread"].unknown + results["hot"].unknown
     ok = invariants(market, got, purchases, unknown)
