@@ -29,15 +29,15 @@ import multiprocessing
 import os
 import random
 import tempfile
-import threading
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from multiprocessing.pool import Pool
 
+import partners
 from harness import OPERATOR, Client, flask, pct, server, sqlalchemy_url
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
@@ -89,24 +89,15 @@ class Market:
 
 
 @dataclass
-class Stats:
-    window: float = 0.0
-    done: int = 0  # good answers inside the window
-    ok_total: int = 0  # 201 purchases, warm-up included: each is a trade
-    unknown: int = 0  # purchases whose answer never came: a trade or not
-    latencies: list[float] = field(default_factory=list)
-    errors: Counter[str] = field(default_factory=Counter)
-    samples: dict[str, str] = field(default_factory=dict)
+class Stats(partners.Stats):
+    """partners.py's, counting 201 purchases in `ok_total` (warm-up included: each is a trade),
+    latencies of good answers only, and purchases whose answer never came (a trade or not)."""
 
-    def merge(self, other: Stats) -> None:
-        self.window = max(self.window, other.window)
-        self.done += other.done
-        self.ok_total += other.ok_total
-        self.unknown += other.unknown
-        self.latencies.extend(other.latencies)
-        self.errors.update(other.errors)
-        for key, sample in other.samples.items():
-            self.samples.setdefault(key, sample)
+    unknown: int = 0
+
+    def merge(self, other: partners.Stats) -> None:
+        super().merge(other)
+        self.unknown += getattr(other, "unknown", 0)
 
 
 # --- the calendar -------------------------------------------------------------------------------
@@ -281,21 +272,13 @@ def run_process(job: tuple[str, int, list[Buyer], list[int], float, float, float
     """One client process: a thread per buyer."""
     mode, port, buyers, ids, start_at, warmup, seconds = job
     t0, t1 = start_at + warmup, start_at + warmup + seconds
-    stats, lock = Stats(window=seconds), threading.Lock()
-
-    def client(buyer: Buyer) -> None:
-        mine = client_loop((mode, port, buyer, ids), t0, t1)
-        with lock:
-            stats.merge(mine)
-
     if time.time() > t0:
         raise SystemExit(f"a client process began {time.time() - start_at:.1f} s late")
     time.sleep(max(0.0, start_at - time.time()))
-    pool = [threading.Thread(target=client, args=(b,)) for b in buyers]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
+    stats = Stats(window=seconds)
+    with ThreadPoolExecutor(len(buyers)) as threads:
+        for mine in threads.map(lambda b: client_loop((mode, port, b, ids), t0, t1), buyers):
+            stats.merge(mine)
     return stats
 
 
