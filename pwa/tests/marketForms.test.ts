@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { allowed, byProduct, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
+import { allowed, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
 import { en, zh } from "../src/app/staff/market/messages";
 
 const listing = (over: Partial<Listing>): Listing => ({ standard: "CDCER", project_type: "greenway", price_fen_per_t: 5000, remaining_t: 100, min_lot_t: 10, state: "open", ...over });
@@ -53,21 +53,7 @@ describe("the market's bodies", () => {
   });
 });
 
-describe("行情 by product", () => {
-  it("groups open listings by standard and project type, with the best price and the tonnes left", () => {
-    const got = byProduct([
-      listing({ price_fen_per_t: 5200, remaining_t: 30 }),
-      listing({ standard: "CCER", project_type: "forestry", price_fen_per_t: 7000, remaining_t: 500 }),
-      listing({ price_fen_per_t: 4900, remaining_t: 70 }),
-      listing({ price_fen_per_t: 100, remaining_t: 0, state: "sold_out" }),
-    ]);
-    expect(got).toEqual([
-      { standard: "CCER", projectType: "forestry", bestFen: 7000, tonnes: 500, count: 1 },
-      { standard: "CDCER", projectType: "greenway", bestFen: 4900, tonnes: 100, count: 2 },
-    ]);
-    expect(byProduct([])).toEqual([]);
-  });
-
+describe("the market's messages", () => {
   it("has every message in English too, with the same placeholders", () => {
     expectSameMessages(zh, en);
   });

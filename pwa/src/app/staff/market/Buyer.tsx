@@ -2,8 +2,9 @@
 // and bought (定价点选) after a confirmation with the amount and the fee estimate, with one
 // Idempotency-Key kept across retries of the same purchase; and the account's trades.
 import { useState } from "preact/hooks";
-import { api, newIdempotencyKey } from "../../api/client";
+import { api, download, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
+import { ErrorBox } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
 import { formatDateTime } from "../../format";
 import { lang } from "../../i18n";
@@ -191,6 +192,7 @@ export function Trades({ participantId, version, only }: { participantId: number
                     })}
                   </p>
                   <p class="mono hint">{mt("mk.tradeAt", { number: t.number!, at: formatDateTime(t.executed_at!, l) })}</p>
+                  <Confirmation number={t.number!} />
                 </li>
               );
             })}
@@ -198,5 +200,31 @@ export function Trades({ participantId, version, only }: { participantId: number
         )}
       </States>
     </Section>
+  );
+}
+
+/** The trade's 成交确认书 (`GET /market/trades/{number}/confirmation.pdf`), fetched with the
+ *  token and saved as 成交确认书-{number}.pdf. */
+function Confirmation({ number }: { number: string }) {
+  const [failed, setFailed] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    setFailed(undefined);
+    try {
+      await download(`/market/trades/${encodeURIComponent(number)}/confirmation.pdf`, `成交确认书-${number}.pdf`);
+    } catch (e) {
+      setFailed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="button secondary" disabled={busy} onClick={save} data-testid={`confirmation-${number}`}>
+        {mt("mk.confirmation")}
+      </button>
+      {failed !== undefined && <ErrorBox error={failed} />}
+    </>
   );
 }

@@ -1,6 +1,5 @@
 // The market's numbers and request bodies, without float surprises: a purchase's amount and fee
-// estimate, the quantities a listing allows, a listing's body, a sandbox deposit's reference, and
-// the open listings grouped by product (standard + project type) for 行情.
+// estimate, the quantities a listing allows, a listing's body and a sandbox deposit's reference.
 import type { components } from "../../api/schema";
 import { tonnesFrom } from "../registry/forms";
 import { fenFromYuan } from "../sponsorForms";
@@ -95,28 +94,4 @@ export function dealBody(participantId: number, f: DealForm): S["AgreementCreate
   else body.issuance_id = idFrom(f.issuanceId);
   if (f.mode === "agreement") body.contract_reference = f.contract.trim();
   return body as unknown as S["AgreementCreate"];
-}
-
-export interface Product {
-  standard: string;
-  projectType: string;
-  bestFen: number;
-  tonnes: number;
-  count: number;
-}
-
-/** Open listings by product (standard + project type): the best (lowest) price and the tonnes
- *  left; products in the standard's then the type's order. */
-export function byProduct(listings: readonly Listing[]): Product[] {
-  const out = new Map<string, Product>();
-  for (const l of listings) {
-    if (l.state !== undefined && l.state !== "open") continue;
-    const key = `${l.standard}|${l.project_type}`;
-    const p = out.get(key) ?? { standard: l.standard ?? "", projectType: l.project_type ?? "", bestFen: Infinity, tonnes: 0, count: 0 };
-    p.bestFen = Math.min(p.bestFen, l.price_fen_per_t ?? Infinity);
-    p.tonnes += l.remaining_t ?? 0;
-    p.count += 1;
-    out.set(key, p);
-  }
-  return [...out.values()].sort((a, b) => a.standard.localeCompare(b.standard) || a.projectType.localeCompare(b.projectType));
 }
