@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { allowed, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
+import { actions, allowed, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
 import { en, zh } from "../src/app/staff/market/messages";
 
 const listing = (over: Partial<Listing>): Listing => ({ standard: "CDCER", project_type: "greenway", price_fen_per_t: 5000, remaining_t: 100, min_lot_t: 10, state: "open", ...over });
 
 describe("a purchase's amount and fee estimate", () => {
-  it("is quantity × price plus 25 bp of it, rounded down as the server does", () => {
-    expect(estimate(30, 5000)).toEqual({ amountFen: 150_000, feeFen: 375, totalFen: 150_375 });
-    expect(feeFen(399)).toBe(0); // 0.9975 fen: in the customer's favour
-    expect(feeFen(400)).toBe(1);
+  it("is quantity × price plus the rule's basis points of it, rounded down as the server does", () => {
+    expect(estimate(30, 5000, 25)).toEqual({ amountFen: 150_000, feeFen: 375, totalFen: 150_375 });
+    expect(feeFen(399, 25)).toBe(0); // 0.9975 fen: in the customer's favour
+    expect(feeFen(400, 25)).toBe(1);
     expect(estimate(3, 3333, 30)).toEqual({ amountFen: 9_999, feeFen: 29, totalFen: 10_028 });
   });
 
@@ -50,6 +50,16 @@ describe("the market's bodies", () => {
     expect(sandboxAmount(13, ref)).toBeNull();
     expect(sandboxAmount(12, "SBX-12-0-a")).toBeNull();
     expect(sandboxAmount(12, "BANK-123")).toBeNull();
+  });
+});
+
+describe("a deal in the list", () => {
+  it("is withdrawn by its proposer, accepted or declined by the other side, and left alone once closed", () => {
+    expect(actions({ state: "proposed", proposed_by_us: true })).toEqual(["withdrawn"]);
+    expect(actions({ state: "proposed", proposed_by_us: false })).toEqual(["settled", "declined"]);
+    for (const state of ["settled", "declined", "withdrawn"] as const) {
+      expect(actions({ state, proposed_by_us: false })).toEqual([]);
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import { allowed, estimate, quantityFor, type Listing } from "./forms";
 import { mt, typeName } from "./messages";
 
 type Trade = components["schemas"]["Trade"];
+type Rules = components["schemas"]["Rules"];
 const STANDARDS = ["CCER", "CDCER", "VCU", "CER"] as const;
 
 export function Listings({ participantId, admin, version, onChange }: Props) {
@@ -122,7 +123,9 @@ function BuyForm({ buyerId, listing, onDone }: { buyerId: number; listing: Listi
   const l = lang.value;
   const errors = fieldErrors(error, l);
   const q = quantityFor(listing, text);
-  const est = estimate(q ?? 0, listing.price_fen_per_t!);
+  const rules = useLoad((signal) => api<Rules>("GET", "/market/rules", { signal }), []);
+  const bps = rules.data?.buyer_fee_bps;
+  const est = estimate(q ?? 0, listing.price_fen_per_t!, bps ?? 0);
   const send = async (): Promise<void> => {
     let trade: Trade;
     try {
@@ -149,7 +152,8 @@ function BuyForm({ buyerId, listing, onDone }: { buyerId: number; listing: Listi
         extra={{ inputMode: "numeric" }}
       />
       <p class="hint">{mt("mk.quantityHint", { low: tonnes(low, l), high: tonnes(high, l) })}</p>
-      <Confirmed label={mt("mk.buyReview")} title={mt("mk.buyConfirm", { tonnes: tonnes(q ?? 0, l) })} yes={mt("mk.buyYes")} disabled={q === null} testId="buy" onConfirm={send}>
+      {!rules.data && rules.error !== undefined && <ErrorBox error={rules.error} onRetry={rules.reload} />}
+      <Confirmed label={mt("mk.buyReview")} title={mt("mk.buyConfirm", { tonnes: tonnes(q ?? 0, l) })} yes={mt("mk.buyYes")} disabled={q === null || bps === undefined} testId="buy" onConfirm={send}>
         <p>
           {mt("mk.buyText", {
             project: projectName(listing, l),
@@ -179,6 +183,7 @@ export function Trades({ participantId, version, only }: { participantId: number
               const sold = t.seller_id === participantId;
               return (
                 <li key={t.number} class="endpoint">
+                  <p class="list-title">{projectName(t, l)}</p>
                   <p>
                     {mt("mk.tradeLine", {
                       side: mt(sold ? "mk.side.sold" : "mk.side.bought"),

@@ -6,13 +6,12 @@ import { fenFromYuan } from "../sponsorForms";
 
 type S = components["schemas"];
 export type Listing = S["Listing"];
+export type DealLine = S["DealLine"];
 
-/** The buyer's fee in basis points of the amount, rounded down: docs/market.md "Rules and their
- *  sources" (25 bp, our assumption, MARKET_BUYER_FEE_BPS). Only an estimate: the trade the server
- *  answers carries the fee that counts. */
-export const BUYER_FEE_BPS = 25;
-
-export const feeFen = (amountFen: number, bps: number = BUYER_FEE_BPS): number => Math.floor((amountFen * bps) / 10_000);
+/** A fee in fen: `bps` basis points of the amount, rounded down as the server does. The buyer's
+ *  rate is the one `GET /market/rules` says is in force (docs/market.md "Rules and their
+ *  sources"); only an estimate: the trade the server answers carries the fee that counts. */
+export const feeFen = (amountFen: number, bps: number): number => Math.floor((amountFen * bps) / 10_000);
 
 export interface Estimate {
   amountFen: number;
@@ -21,7 +20,7 @@ export interface Estimate {
 }
 
 /** What buying `quantity` tonnes at `priceFen` a tonne costs: amount, fee and both. */
-export function estimate(quantity: number, priceFen: number, bps: number = BUYER_FEE_BPS): Estimate {
+export function estimate(quantity: number, priceFen: number, bps: number): Estimate {
   const amountFen = quantity * priceFen;
   const fee = feeFen(amountFen, bps);
   return { amountFen, feeFen: fee, totalFen: amountFen + fee };
@@ -95,3 +94,8 @@ export function dealBody(participantId: number, f: DealForm): S["AgreementCreate
   if (f.mode === "agreement") body.contract_reference = f.contract.trim();
   return body as unknown as S["AgreementCreate"];
 }
+
+/** What this side may do with a deal: nothing once it is closed; its proposer withdraws it; the
+ *  other side accepts (settles) or declines it. */
+export const actions = (d: Pick<DealLine, "state" | "proposed_by_us">): S["DealTransition"]["to"][] =>
+  d.state !== "proposed" ? [] : d.proposed_by_us ? ["withdrawn"] : ["settled", "declined"];
