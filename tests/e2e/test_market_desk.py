@@ -254,6 +254,13 @@ def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_
     _quotes(page, number)
     shot(page, "market-5-quotes")
     assert findings(page.locator("main").inner_text()) == []
+    page.get_by_role("button", name="English").click()  # 行情 in English, then back
+    expect(page.get_by_test_id("products")).to_contain_text("No previous close")
+    expect(page.get_by_test_id("daily-chart").locator("figcaption")).to_have_text(
+        "CDCER Tianfu greenway daily chart (last 60 days)"
+    )
+    expect(page.get_by_test_id("announcements")).to_contain_text("Spring Festival closure")
+    page.get_by_role("button", name="中文").click()
 
     page.goto(f"/org/{buyer_org}?tab=market")  # the same desk, in English through the switch
     page.get_by_role("button", name="English").click()
