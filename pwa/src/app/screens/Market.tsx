@@ -9,7 +9,7 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { useLoad } from "../components/useLoad";
 import { formatDateTime } from "../format";
 import { lang, type Lang } from "../i18n";
-import { DailyChart } from "../staff/market/DailyChart";
+import { DailyChart, Heads } from "../staff/market/DailyChart";
 import { direction, percent, productKey, type Product } from "../staff/market/daily";
 import { mt, typeName } from "../staff/market/messages";
 import { States } from "../staff/ui";
@@ -32,15 +32,7 @@ function Products({ list, chosen, onChoose }: { list: Product[]; chosen: string 
     <div class="table-scroll">
       <table class="table" data-testid="products">
         <caption>{mt("mk.products")}</caption>
-        <thead>
-          <tr>
-            {(["product", "last", "change", "volume", "amount", "ask"] as const).map((c) => (
-              <th key={c} scope="col">
-                {mt(`mk.col.${c}`)}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <Heads cols={["product", "last", "change", "volume", "amount", "ask"]} />
         <tbody>
           {list.map((p) => {
             const key = productKey(p);

@@ -12,6 +12,23 @@ import { mt } from "./messages";
 
 export const CHART_DAYS = 60;
 
+type Column = "product" | "last" | "change" | "volume" | "amount" | "ask" | "day" | "open" | "high" | "low" | "close" | "trades";
+
+/** A table's column headings, from the market's messages (`mk.col.*`). */
+export function Heads({ cols }: { cols: readonly Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (
+          <th key={c} scope="col">
+            {mt(`mk.col.${c}`)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 type DailyResponse = { days?: Day[] };
 
 export function DailyChart({ product }: { product: Product }) {
@@ -92,15 +109,7 @@ export function DailyChart({ product }: { product: Product }) {
       <details>
         <summary>{mt("mk.chartTable")}</summary>
         <table class="table">
-          <thead>
-            <tr>
-              {(["day", "open", "high", "low", "close", "volume", "trades"] as const).map((c) => (
-                <th key={c} scope="col">
-                  {mt(`mk.col.${c}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <Heads cols={["day", "open", "high", "low", "close", "volume", "trades"]} />
           <tbody>
             {days.map((d) => (
               <tr key={d.day}>
