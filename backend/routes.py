@@ -10,6 +10,7 @@ from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.footprint import routes as footprint
 from backend.health import routes as health
+from backend.market import desk_routes
 from backend.market import routes as market
 from backend.orders import alipay_routes, payment_routes, wechatpay_routes
 from backend.orders import routes as orders
@@ -45,6 +46,7 @@ MODULES: tuple[Blueprint, ...] = (
     reward_routes.blp,
     registry.blp,
     market.blp,
+    desk_routes.blp,
 )
 
 

@@ -174,14 +174,17 @@ def purchase(
     return trade
 
 
-def _views(s: Session, *where: Any) -> list[ListingView]:
+def views(
+    s: Session, *where: Any, order: tuple[Any, ...] = (Listing.price_fen_per_t, Listing.id)
+) -> list[ListingView]:
+    """Listings with their project and the seller organisation's name (the latest `PAGE`)."""
     q = (
         select(Listing, RegistryProject, Organisation.name)
         .join(RegistryProject, Listing.project_id == RegistryProject.id)
         .join(Participant, Listing.seller_id == Participant.id)
         .join(Organisation, Participant.organisation_id == Organisation.id)
         .where(*where)
-        .order_by(Listing.price_fen_per_t, Listing.id)
+        .order_by(*order)
         .limit(PAGE)
     )
     return [ListingView(listing, p, name) for listing, p, name in s.execute(q)]
@@ -196,9 +199,9 @@ def public(
         where.append(Listing.standard == standard)
     if project_type is not None:
         where.append(Listing.project_type == project_type)
-    return _views(s, *where)
+    return views(s, *where)
 
 
 def view(s: Session, listing: Listing) -> ListingView:
-    [found] = _views(s, Listing.id == listing.id)
+    [found] = views(s, Listing.id == listing.id)
     return found

@@ -25,11 +25,12 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
 from backend.credits.models import Standard
+from backend.registry.models import RegistryProject
 
 TITLE_MAX = 100  # an announcement's title, characters (our assumption)
 BODY_MAX = 4000  # its body (our assumption)
@@ -294,6 +295,8 @@ class Trade(Base):
     )
     trading_day: Mapped[date] = mapped_column(Date)
     executed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # its project's names for the parties' lists: eager-loaded there (trades.of), read-only
+    project: Mapped[RegistryProject] = relationship(viewonly=True)
 
 
 # --- market data: announcements (公告) ---------------------------------------------------

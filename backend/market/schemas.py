@@ -129,6 +129,8 @@ class TradeSchema(Schema):
     standard = fields.Enum(Standard, by_value=True)
     project_type = fields.String()
     project_id = fields.Integer()
+    project_name_zh = fields.String(attribute="project.name_zh")
+    project_name_en = fields.String(attribute="project.name_en")
     vintage = fields.Integer()
     seller_id = fields.Integer()
     buyer_id = fields.Integer()

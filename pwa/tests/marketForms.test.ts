@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { allowed, byProduct, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
+import { actions, allowed, dealBody, estimate, feeFen, listingBody, quantityFor, sandboxAmount, sandboxReference, type Listing } from "../src/app/staff/market/forms";
 import { en, zh } from "../src/app/staff/market/messages";
 
 const listing = (over: Partial<Listing>): Listing => ({ standard: "CDCER", project_type: "greenway", price_fen_per_t: 5000, remaining_t: 100, min_lot_t: 10, state: "open", ...over });
 
 describe("a purchase's amount and fee estimate", () => {
-  it("is quantity × price plus 25 bp of it, rounded down as the server does", () => {
-    expect(estimate(30, 5000)).toEqual({ amountFen: 150_000, feeFen: 375, totalFen: 150_375 });
-    expect(feeFen(399)).toBe(0); // 0.9975 fen: in the customer's favour
-    expect(feeFen(400)).toBe(1);
+  it("is quantity × price plus the rule's basis points of it, rounded down as the server does", () => {
+    expect(estimate(30, 5000, 25)).toEqual({ amountFen: 150_000, feeFen: 375, totalFen: 150_375 });
+    expect(feeFen(399, 25)).toBe(0); // 0.9975 fen: in the customer's favour
+    expect(feeFen(400, 25)).toBe(1);
     expect(estimate(3, 3333, 30)).toEqual({ amountFen: 9_999, feeFen: 29, totalFen: 10_028 });
   });
 
@@ -53,21 +53,17 @@ describe("the market's bodies", () => {
   });
 });
 
-describe("行情 by product", () => {
-  it("groups open listings by standard and project type, with the best price and the tonnes left", () => {
-    const got = byProduct([
-      listing({ price_fen_per_t: 5200, remaining_t: 30 }),
-      listing({ standard: "CCER", project_type: "forestry", price_fen_per_t: 7000, remaining_t: 500 }),
-      listing({ price_fen_per_t: 4900, remaining_t: 70 }),
-      listing({ price_fen_per_t: 100, remaining_t: 0, state: "sold_out" }),
-    ]);
-    expect(got).toEqual([
-      { standard: "CCER", projectType: "forestry", bestFen: 7000, tonnes: 500, count: 1 },
-      { standard: "CDCER", projectType: "greenway", bestFen: 4900, tonnes: 100, count: 2 },
-    ]);
-    expect(byProduct([])).toEqual([]);
+describe("a deal in the list", () => {
+  it("is withdrawn by its proposer, accepted or declined by the other side, and left alone once closed", () => {
+    expect(actions({ state: "proposed", proposed_by_us: true })).toEqual(["withdrawn"]);
+    expect(actions({ state: "proposed", proposed_by_us: false })).toEqual(["settled", "declined"]);
+    for (const state of ["settled", "declined", "withdrawn"] as const) {
+      expect(actions({ state, proposed_by_us: false })).toEqual([]);
+    }
   });
+});
 
+describe("the market's messages", () => {
   it("has every message in English too, with the same placeholders", () => {
     expectSameMessages(zh, en);
   });

@@ -3,8 +3,9 @@
 organiser's account (opened through the API) deposits sandbox funds on its 交易 tab and buys
 30 t after a confirmation with the amount and the fee estimate; the seller sees the fill and 70 t
 left; the seller registers an agreement transfer (协议转让) of 20 t naming the buyer's account and
-the buyer accepts it by its number; 行情 shows the product's best price and the tonnes on offer.
-No English sentence in zh.
+the buyer accepts it from its list of deals, then downloads the trade's 成交确认书; 行情 shows the
+product's last price, its daily chart (title and summary), the public trade and an announcement
+the operator published through the API. No English sentence in zh.
 
 The market trades only in trading hours, so the clock is set to an open session (as
 tests/market/conftest.py does): the app runs in this process's thread, and `calendar.now` is the
@@ -21,6 +22,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from backend.demo import OPERATOR_PHONE
 from backend.market import calendar
 from tests.e2e.conftest import PHONE, Live, confirm, e2e_app, serving, shot, signed_in
 from tests.e2e.test_zh_walk import findings
@@ -142,16 +144,69 @@ def _registers_an_agreement(page: Page, counterparty: int) -> str:
     return number.group(1)
 
 
-def _accepts(page: Page, deal: str) -> None:
+def _accepts(page: Page, deal: str) -> str:
+    """The buyer accepts the seller's agreement from its list of deals; the trade's number."""
     deals = page.get_by_role("region", name="大宗交易与协议转让")
-    deals.locator("#respond-mode").select_option(label="协议转让")
-    deals.get_by_label("申报编号").fill(deal)
-    deals.get_by_test_id(f"deal-settled-{deal}").click()
+    row = deals.get_by_test_id("deals").locator("li").filter(has_text=f"编号 {deal} ")
+    expect(row).to_contain_text(f"协议转让 · 本方买方 · 对手 {SELLER_ORG} · 20 吨 × ¥48.00/吨")
+    expect(row).to_contain_text("待对方确认")
+    row.get_by_test_id(f"deal-row-settled-{deal}").click()
     confirm(page, "接受并结算", f"接受申报 {deal} 并结算？")
-    expect(deals.get_by_test_id("deals")).to_contain_text("已结算")
+    expect(row).to_contain_text("已结算")
     trades = page.get_by_test_id("trades")
-    expect(trades).to_contain_text("买入 · 协议转让 · CDCER 天府绿道 2025 年度 · 20 吨")
+    first = trades.locator("li").first
+    expect(first).to_contain_text("买入 · 协议转让 · CDCER 天府绿道 2025 年度 · 20 吨")
+    expect(first).to_contain_text(PROJECT)
+    found = re.search(r"成交编号 (DD20261207\d{6})", first.inner_text())
+    assert found
     shot(page, "market-4-agreement")
+    return found.group(1)
+
+
+def _downloads_the_confirmation(page: Page, number: str) -> None:
+    button = page.get_by_test_id(f"confirmation-{number}")
+    expect(button).to_have_text("下载成交确认书")
+    with page.expect_download() as got:
+        button.click()
+    assert got.value.suggested_filename == f"成交确认书-{number}.pdf"
+    path = got.value.path()
+    assert path.read_bytes().startswith(b"%PDF")
+
+
+def _announces(live: Live) -> None:
+    body = {
+        "title_zh": "春节休市安排",
+        "title_en": "Spring Festival closure",
+        "body_zh": "春节期间休市，节后首个工作日恢复交易。",
+        "body_en": "The market closes over the Spring Festival.",
+    }
+    headers = {"Authorization": f"Bearer {live.token(OPERATOR_PHONE)}"}
+    resp = requests.post(
+        f"{live.url}/api/v1/market/announcements", json=body, headers=headers, timeout=10
+    )
+    assert resp.status_code == 201, resp.text
+
+
+def _quotes(page: Page, number: str) -> None:
+    """行情: the product's last price (the agreement's ¥48), no previous close yet, the open
+    listing's best ask, the daily chart, the public trade and the announcement."""
+    product = page.get_by_test_id("products").locator("tbody tr").filter(has_text="CDCER 天府绿道")
+    expect(product).to_contain_text("¥48.00")
+    expect(product).to_contain_text("无前收盘")
+    expect(product).to_contain_text("50 吨")  # today's volume: 30 t picked and 20 t agreed
+    expect(product).to_contain_text("¥50.00")  # the best ask
+    chart = page.get_by_test_id("daily-chart")
+    expect(chart.locator("figcaption")).to_have_text("CDCER 天府绿道 日 K 线（近 60 天）")
+    expect(chart.locator("svg")).to_have_attribute("role", "img")
+    expect(page.get_by_test_id("daily-summary")).to_contain_text(
+        "共 1 个交易日有成交：最新收盘 ¥48.00/吨"
+    )
+    trades = page.get_by_test_id("public-trades")
+    expect(trades).to_contain_text(f"成交编号 {number}")
+    expect(trades).to_contain_text(
+        f"协议转让 · CDCER 天府绿道 · {PROJECT} 2025 年度 · 20 吨 × ¥48.00/吨"
+    )
+    expect(page.get_by_test_id("announcements")).to_contain_text("春节休市安排")
 
 
 def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_fill(
@@ -190,16 +245,22 @@ def test_a_company_lists_an_organiser_deposits_and_buys_and_the_seller_sees_the_
 
     deal = _registers_an_agreement(seller, buyer)
     page.reload()
-    _accepts(page, deal)
+    number = _accepts(page, deal)
+    _downloads_the_confirmation(page, number)
 
+    _announces(market)
     page.goto("/")
     page.get_by_test_id("to-market").click()
-    product = page.get_by_test_id("products").locator("li").filter(has_text="CDCER · 天府绿道")
-    expect(product).to_contain_text("最优价 ¥50.00/吨")
-    expect(product).to_contain_text("可买 70 吨（1 个挂牌）")
-    expect(page.get_by_text("K 线图")).to_be_visible()
+    _quotes(page, number)
     shot(page, "market-5-quotes")
     assert findings(page.locator("main").inner_text()) == []
+    page.get_by_role("button", name="English").click()  # 行情 in English, then back
+    expect(page.get_by_test_id("products")).to_contain_text("No previous close")
+    expect(page.get_by_test_id("daily-chart").locator("figcaption")).to_have_text(
+        "CDCER Tianfu greenway daily chart (last 60 days)"
+    )
+    expect(page.get_by_test_id("announcements")).to_contain_text("Spring Festival closure")
+    page.get_by_role("button", name="中文").click()
 
     page.goto(f"/org/{buyer_org}?tab=market")  # the same desk, in English through the switch
     page.get_by_role("button", name="English").click()

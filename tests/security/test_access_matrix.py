@@ -1408,6 +1408,22 @@ MATRIX: list[Row] = [
         "Acme's trades: its people and operators",
         lambda w, c: Req(f"/api/v1/market/participants/{w['participant']}/trades"),
     ),
+    # the 交易 tab's reads (backend/market/desk_routes.py)
+    row(
+        "GET",
+        "/api/v1/market/participants/{participant_id}/deals",
+        acme_staff(200),
+        "Acme's block trades and agreements: its people and operators",
+        lambda w, c: Req(f"/api/v1/market/participants/{w['participant']}/deals"),
+    ),
+    row(
+        "GET",
+        "/api/v1/market/participants/{participant_id}/listings",
+        acme_staff(200),
+        "Acme's listings in every state: its people and operators",
+        lambda w, c: Req(f"/api/v1/market/participants/{w['participant']}/listings"),
+    ),
+    row("GET", "/api/v1/market/rules", public(200), "the rules in force are public"),
     row("GET", "/api/v1/market/listings", public(200), "open listings are public, no person named"),
     row(
         "POST",

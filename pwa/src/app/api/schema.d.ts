@@ -7377,6 +7377,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/participants/{participant_id}/deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** Its block trades and agreements, both sides, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DealLine"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/participants/{participant_id}/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** Its listings in every state, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Listing"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules in force: fees, bands, the block threshold, hours and calendar source. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rules"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10173,6 +10292,8 @@ export interface components {
             standard?: "CCER" | "CDCER" | "VCU" | "CER";
             project_type?: string;
             project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
             vintage?: number;
             seller_id?: number;
             buyer_id?: number;
@@ -10380,6 +10501,59 @@ export interface components {
             acquisition_cost_fen?: number;
             sale_price_fen_per_t?: number;
             trade?: components["schemas"]["Trade"];
+        };
+        DealLine: {
+            id?: number;
+            /** @enum {unknown} */
+            mode?: "listing" | "block" | "agreement";
+            /** @enum {unknown} */
+            state?: "proposed" | "settled" | "declined" | "withdrawn";
+            /**
+             * @description This participant's side
+             * @enum {unknown}
+             */
+            side?: "seller" | "buyer";
+            /** @description False: the counterparty proposed it, this side answers */
+            proposed_by_us?: boolean;
+            counterparty_id?: number;
+            /** @description Its organisation's name */
+            counterparty_name?: string;
+            issuance_id?: number;
+            quantity_t?: number;
+            price_fen_per_t?: number;
+            contract_reference?: string | null;
+            /** Format: date-time */
+            proposed_at?: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** @description 成交编号 once settled */
+            trade_number?: string | null;
+        };
+        TradingSession: {
+            start?: string;
+            end?: string;
+        };
+        Rules: {
+            buyer_fee_bps?: number;
+            seller_fee_bps?: number;
+            /** @description Around the previous close; 0: none */
+            readonly listing_band_bps?: unknown;
+            readonly block_band_bps?: unknown;
+            readonly agreement_band_bps?: unknown;
+            block_min_t?: number;
+            /** @description A listing is fewer tonnes than a block */
+            listing_max_t?: number;
+            /** @description Trading hours */
+            sessions?: components["schemas"]["TradingSession"][];
+            timezone?: string;
+            /** @description `chinesecalendar`, or `weekdays` for a year it does not cover */
+            calendar_source?: string;
+            open_now?: boolean;
+            /**
+             * Format: date-time
+             * @description Now, if open
+             */
+            next_open?: string;
         };
     };
     responses: {

@@ -2,8 +2,9 @@
 // and bought (定价点选) after a confirmation with the amount and the fee estimate, with one
 // Idempotency-Key kept across retries of the same purchase; and the account's trades.
 import { useState } from "preact/hooks";
-import { api, newIdempotencyKey } from "../../api/client";
+import { api, download, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/schema";
+import { ErrorBox } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
 import { formatDateTime } from "../../format";
 import { lang } from "../../i18n";
@@ -16,6 +17,7 @@ import { allowed, estimate, quantityFor, type Listing } from "./forms";
 import { mt, typeName } from "./messages";
 
 type Trade = components["schemas"]["Trade"];
+type Rules = components["schemas"]["Rules"];
 const STANDARDS = ["CCER", "CDCER", "VCU", "CER"] as const;
 
 export function Listings({ participantId, admin, version, onChange }: Props) {
@@ -121,7 +123,9 @@ function BuyForm({ buyerId, listing, onDone }: { buyerId: number; listing: Listi
   const l = lang.value;
   const errors = fieldErrors(error, l);
   const q = quantityFor(listing, text);
-  const est = estimate(q ?? 0, listing.price_fen_per_t!);
+  const rules = useLoad((signal) => api<Rules>("GET", "/market/rules", { signal }), []);
+  const bps = rules.data?.buyer_fee_bps;
+  const est = estimate(q ?? 0, listing.price_fen_per_t!, bps ?? 0);
   const send = async (): Promise<void> => {
     let trade: Trade;
     try {
@@ -148,7 +152,8 @@ function BuyForm({ buyerId, listing, onDone }: { buyerId: number; listing: Listi
         extra={{ inputMode: "numeric" }}
       />
       <p class="hint">{mt("mk.quantityHint", { low: tonnes(low, l), high: tonnes(high, l) })}</p>
-      <Confirmed label={mt("mk.buyReview")} title={mt("mk.buyConfirm", { tonnes: tonnes(q ?? 0, l) })} yes={mt("mk.buyYes")} disabled={q === null} testId="buy" onConfirm={send}>
+      {!rules.data && rules.error !== undefined && <ErrorBox error={rules.error} onRetry={rules.reload} />}
+      <Confirmed label={mt("mk.buyReview")} title={mt("mk.buyConfirm", { tonnes: tonnes(q ?? 0, l) })} yes={mt("mk.buyYes")} disabled={q === null || bps === undefined} testId="buy" onConfirm={send}>
         <p>
           {mt("mk.buyText", {
             project: projectName(listing, l),
@@ -178,6 +183,7 @@ export function Trades({ participantId, version, only }: { participantId: number
               const sold = t.seller_id === participantId;
               return (
                 <li key={t.number} class="endpoint">
+                  <p class="list-title">{projectName(t, l)}</p>
                   <p>
                     {mt("mk.tradeLine", {
                       side: mt(sold ? "mk.side.sold" : "mk.side.bought"),
@@ -191,6 +197,7 @@ export function Trades({ participantId, version, only }: { participantId: number
                     })}
                   </p>
                   <p class="mono hint">{mt("mk.tradeAt", { number: t.number!, at: formatDateTime(t.executed_at!, l) })}</p>
+                  <Confirmation number={t.number!} />
                 </li>
               );
             })}
@@ -198,5 +205,31 @@ export function Trades({ participantId, version, only }: { participantId: number
         )}
       </States>
     </Section>
+  );
+}
+
+/** The trade's 成交确认书 (`GET /market/trades/{number}/confirmation.pdf`), fetched with the
+ *  token and saved as 成交确认书-{number}.pdf. */
+function Confirmation({ number }: { number: string }) {
+  const [failed, setFailed] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    setFailed(undefined);
+    try {
+      await download(`/market/trades/${encodeURIComponent(number)}/confirmation.pdf`, `成交确认书-${number}.pdf`);
+    } catch (e) {
+      setFailed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="button secondary" disabled={busy} onClick={save} data-testid={`confirmation-${number}`}>
+        {mt("mk.confirmation")}
+      </button>
+      {failed !== undefined && <ErrorBox error={failed} />}
+    </>
   );
 }

@@ -1,7 +1,7 @@
-// 大宗交易 and 协议转让, kept plain: propose one to a named counterparty (asked first), see the
-// ones proposed on this page with a withdrawal, and answer a counterparty's proposal by its
-// number (accept, decline or withdraw, asked first). The API has no list of a participant's
-// deals yet, so only those proposed here are listed.
+// 大宗交易 and 协议转让, kept plain: propose one to a named counterparty (asked first); the
+// account's deals, both sides, newest first (`GET /market/participants/{id}/deals`), each open one
+// withdrawn by its proposer or accepted or declined by the other side from the list (asked first);
+// and a counterparty's proposal answered by its number too.
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -10,10 +10,10 @@ import { useLoad } from "../../components/useLoad";
 import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
 import { fenFromYuan } from "../sponsorForms";
-import { Section } from "../ui";
+import { Section, States } from "../ui";
 import { tonnesFrom } from "../registry/forms";
 import { Badge, Confirmed, Field, stateTone, tonnes, yuan } from "../registry/shared";
-import { dealBody, type DealForm } from "./forms";
+import { actions, dealBody, type DealForm, type DealLine } from "./forms";
 import { mt } from "./messages";
 
 type Deal = components["schemas"]["Deal"];
@@ -21,41 +21,49 @@ type Mode = DealForm["mode"];
 type To = components["schemas"]["DealTransition"]["to"];
 const path = (mode: Mode): string => (mode === "block" ? "block-trades" : "agreements");
 
-export function Deals({ participantId, onChange }: { participantId: number; onChange: () => void }) {
-  const [mine, setMine] = useState<Deal[]>([]);
+export function Deals({ participantId, version, onChange }: { participantId: number; version: number; onChange: () => void }) {
+  const list = useLoad((signal) => api<DealLine[]>("GET", `/market/participants/${participantId}/deals`, { signal }), [participantId, version]);
   const l = lang.value;
-  const replace = (d: Deal): void => setMine((all) => [d, ...all.filter((x) => x.id !== d.id || x.mode !== d.mode)]);
   return (
     <Section title={mt("mk.deals")}>
       <p class="hint">{mt("mk.dealsHint")}</p>
-      <Propose participantId={participantId} onDone={(d) => (replace(d), onChange())} />
+      <Propose participantId={participantId} onDone={onChange} />
       <h3>{mt("mk.myDeals")}</h3>
-      <p class="hint">{mt("mk.noDealList")}</p>
-      <ul class="list" data-testid="deals">
-        {mine.map((d) => (
-          <li key={`${d.mode}-${d.id}`} class="endpoint">
-            <p class="registry-row">
-              <Badge text={mt(`mk.state.${d.state!}`)} tone={stateTone(d.state === "settled" ? "accepted" : d.state)} />
-              <span>
-                {mt("mk.dealLine", {
-                  id: String(d.id),
-                  mode: mt(`mk.mode.${d.mode!}`),
-                  side: mt(d.proposer === "seller" ? "mk.seller" : "mk.buyer"),
-                  tonnes: tonnes(d.quantity_t!, l),
-                  price: yuan(d.price_fen_per_t!, l),
-                })}
-              </span>
-            </p>
-            {d.state === "proposed" && <Act mode={d.mode as Mode} id={d.id!} to="withdrawn" onDone={(x) => (replace(x), onChange())} />}
-          </li>
-        ))}
-      </ul>
-      <Respond onDone={(x) => (replace(x), onChange())} />
+      <States load={list} empty={(d) => d.length === 0} emptyTitle={mt("mk.noDealList")}>
+        {(deals) => (
+          <ul class="list" data-testid="deals">
+            {deals.map((d) => (
+              <li key={`${d.mode}-${d.id}`} class="endpoint">
+                <p class="registry-row">
+                  <Badge text={mt(`mk.state.${d.state!}`)} tone={stateTone(d.state === "settled" ? "accepted" : d.state)} />
+                  <span>
+                    {mt("mk.dealLine", {
+                      id: String(d.id),
+                      mode: mt(`mk.mode.${d.mode!}`),
+                      side: mt(d.side === "seller" ? "mk.seller" : "mk.buyer"),
+                      counterparty: d.counterparty_name ?? "",
+                      tonnes: tonnes(d.quantity_t!, l),
+                      price: yuan(d.price_fen_per_t!, l),
+                    })}
+                  </span>
+                </p>
+                {d.trade_number && <p class="mono hint">{d.trade_number}</p>}
+                <div class="actions">
+                  {actions(d).map((to) => (
+                    <Act key={to} mode={d.mode as Mode} id={d.id!} to={to} testId={`deal-row-${to}-${d.id}`} onDone={onChange} />
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </States>
+      <Respond onDone={onChange} />
     </Section>
   );
 }
 
-function Propose({ participantId, onDone }: { participantId: number; onDone: (d: Deal) => void }) {
+function Propose({ participantId, onDone }: { participantId: number; onDone: () => void }) {
   const held = useLoad((signal) => api<RegistryHolding[]>("GET", `/registry/participants/${participantId}/holdings`, { signal }), [participantId]);
   const [form, setForm] = useState<DealForm>({ mode: "block", side: "seller", counterparty: "", holdingId: "", issuanceId: "", tonnes: "", price: "", contract: "" });
   const [error, setError] = useState<unknown>(undefined);
@@ -75,7 +83,7 @@ function Propose({ participantId, onDone }: { participantId: number; onDone: (d:
     }
     setError(undefined);
     setSent(mt("mk.dealSent", { id: String(d.id) }));
-    onDone(d);
+    onDone();
   };
   const text = (key: keyof DealForm, field: string, label: string, extra: Record<string, unknown> = {}) => (
     <Field id={`deal-${key}`} label={label} field={field} value={form[key]} onInput={(v) => set({ [key]: v })} errors={errors} extra={extra} />
@@ -135,7 +143,7 @@ function Propose({ participantId, onDone }: { participantId: number; onDone: (d:
   );
 }
 
-function Respond({ onDone }: { onDone: (d: Deal) => void }) {
+function Respond({ onDone }: { onDone: () => void }) {
   const [id, setId] = useState("");
   const [mode, setMode] = useState<Mode>("block");
   const n = /^\s*[1-9]\d{0,9}\s*$/.test(id) ? Number(id) : 0;
@@ -153,7 +161,7 @@ function Respond({ onDone }: { onDone: (d: Deal) => void }) {
       <Field id="respond-id" label={mt("mk.dealId")} field="deal_id" value={id} onInput={setId} errors={{}} extra={{ inputMode: "numeric" }} />
       <div class="actions">
         {(["settled", "declined", "withdrawn"] as const).map((to) => (
-          <Act key={to} mode={mode} id={n} to={to} onDone={onDone} />
+          <Act key={to} mode={mode} id={n} to={to} testId={`deal-${to}-${n}`} onDone={onDone} />
         ))}
       </div>
     </div>
@@ -166,11 +174,12 @@ const ACT = {
   withdrawn: ["mk.withdrawDeal", "mk.withdrawDealConfirm"],
 } as const;
 
-function Act({ mode, id, to, onDone }: { mode: Mode; id: number; to: To; onDone: (d: Deal) => void }) {
+function Act({ mode, id, to, testId, onDone }: { mode: Mode; id: number; to: To; testId: string; onDone: () => void }) {
   const [label, title] = ACT[to];
   return (
-    <Confirmed label={mt(label)} title={mt(title, { id: String(id) })} yes={mt(label)} danger={to !== "settled"} disabled={!id} testId={`deal-${to}-${id}`} onConfirm={async () => {
-      onDone(await api<Deal>("POST", `/market/${path(mode)}/${id}/transitions`, { body: { to } }));
+    <Confirmed label={mt(label)} title={mt(title, { id: String(id) })} yes={mt(label)} danger={to !== "settled"} disabled={!id} testId={testId} onConfirm={async () => {
+      await api<Deal>("POST", `/market/${path(mode)}/${id}/transitions`, { body: { to } });
+      onDone();
     }} />
   );
 }

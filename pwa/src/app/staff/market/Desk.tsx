@@ -35,7 +35,7 @@ export function Desk({ path }: { path: string }) {
             <h2>{mt("mk.buyer")}</h2>
             <Listings participantId={id} admin={admin} version={version} onChange={bump} />
             <Trades participantId={id} version={version} />
-            {admin && <Deals participantId={id} onChange={bump} />}
+            {admin && <Deals participantId={id} version={version} onChange={bump} />}
           </>
         );
       }}

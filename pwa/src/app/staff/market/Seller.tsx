@@ -9,7 +9,7 @@ import { fieldErrors } from "../forms";
 import { fenFromYuan } from "../sponsorForms";
 import { Section, States } from "../ui";
 import { tonnesFrom } from "../registry/forms";
-import { Confirmed, Field, projectName, tonnes, yuan } from "../registry/shared";
+import { Badge, Confirmed, Field, projectName, stateTone, tonnes, yuan } from "../registry/shared";
 import { Trades } from "./Buyer";
 import type { Props } from "./Funds";
 import { listingBody, type Listing, type ListingForm } from "./forms";
@@ -103,19 +103,21 @@ function ListForm({ sellerId, holding, onDone }: { sellerId: number; holding: Re
   );
 }
 
+/** Every listing of the account, newest first, in every state (`GET /market/participants/{id}/
+ *  listings`): an open one can be withdrawn. */
 function MyListings({ participantId, admin, version, onChange }: Props) {
-  const open = useLoad((signal) => api<Listing[]>("GET", "/market/listings", { signal }), [version]);
+  const mine = useLoad((signal) => api<Listing[]>("GET", `/market/participants/${participantId}/listings`, { signal }), [participantId, version]);
   const l = lang.value;
   return (
     <Section title={mt("mk.myListings")}>
-      <States load={open} empty={(d) => !d.some((x) => x.seller_id === participantId)} emptyTitle={mt("mk.noMyListings")}>
+      <States load={mine} empty={(d) => d.length === 0} emptyTitle={mt("mk.noMyListings")}>
         {(list) => (
           <ul class="list" data-testid="my-listings">
-            {list
-              .filter((x) => x.seller_id === participantId)
-              .map((x) => (
-                <li key={x.id} class="endpoint">
-                  <p>
+            {list.map((x) => (
+              <li key={x.id} class="endpoint">
+                <p class="registry-row">
+                  <Badge text={mt(`mk.listing.${x.state!}`)} tone={stateTone(x.state === "open" ? "accepted" : x.state)} />
+                  <span>
                     {mt("mk.listingLine", {
                       project: projectName(x, l),
                       vintage: String(x.vintage),
@@ -123,17 +125,18 @@ function MyListings({ participantId, admin, version, onChange }: Props) {
                       remaining: tonnes(x.remaining_t!, l),
                       listed: tonnes(x.listed_t!, l),
                     })}
-                  </p>
-                  {admin && (
-                    <Confirmed label={mt("mk.unlist")} title={mt("mk.unlistConfirm")} yes={mt("mk.unlistYes")} danger testId={`unlist-${x.id}`} onConfirm={async () => {
-                      await api("POST", `/market/listings/${x.id}/withdrawal`);
-                      onChange();
-                    }}>
-                      <p>{mt("mk.unlistText", { remaining: tonnes(x.remaining_t!, l) })}</p>
-                    </Confirmed>
-                  )}
-                </li>
-              ))}
+                  </span>
+                </p>
+                {admin && x.state === "open" && (
+                  <Confirmed label={mt("mk.unlist")} title={mt("mk.unlistConfirm")} yes={mt("mk.unlistYes")} danger testId={`unlist-${x.id}`} onConfirm={async () => {
+                    await api("POST", `/market/listings/${x.id}/withdrawal`);
+                    onChange();
+                  }}>
+                    <p>{mt("mk.unlistText", { remaining: tonnes(x.remaining_t!, l) })}</p>
+                  </Confirmed>
+                )}
+              </li>
+            ))}
           </ul>
         )}
       </States>

@@ -1,19 +1,17 @@
 // The market's numbers and request bodies, without float surprises: a purchase's amount and fee
-// estimate, the quantities a listing allows, a listing's body, a sandbox deposit's reference, and
-// the open listings grouped by product (standard + project type) for 行情.
+// estimate, the quantities a listing allows, a listing's body and a sandbox deposit's reference.
 import type { components } from "../../api/schema";
 import { tonnesFrom } from "../registry/forms";
 import { fenFromYuan } from "../sponsorForms";
 
 type S = components["schemas"];
 export type Listing = S["Listing"];
+export type DealLine = S["DealLine"];
 
-/** The buyer's fee in basis points of the amount, rounded down: docs/market.md "Rules and their
- *  sources" (25 bp, our assumption, MARKET_BUYER_FEE_BPS). Only an estimate: the trade the server
- *  answers carries the fee that counts. */
-export const BUYER_FEE_BPS = 25;
-
-export const feeFen = (amountFen: number, bps: number = BUYER_FEE_BPS): number => Math.floor((amountFen * bps) / 10_000);
+/** A fee in fen: `bps` basis points of the amount, rounded down as the server does. The buyer's
+ *  rate is the one `GET /market/rules` says is in force (docs/market.md "Rules and their
+ *  sources"); only an estimate: the trade the server answers carries the fee that counts. */
+export const feeFen = (amountFen: number, bps: number): number => Math.floor((amountFen * bps) / 10_000);
 
 export interface Estimate {
   amountFen: number;
@@ -22,7 +20,7 @@ export interface Estimate {
 }
 
 /** What buying `quantity` tonnes at `priceFen` a tonne costs: amount, fee and both. */
-export function estimate(quantity: number, priceFen: number, bps: number = BUYER_FEE_BPS): Estimate {
+export function estimate(quantity: number, priceFen: number, bps: number): Estimate {
   const amountFen = quantity * priceFen;
   const fee = feeFen(amountFen, bps);
   return { amountFen, feeFen: fee, totalFen: amountFen + fee };
@@ -97,26 +95,7 @@ export function dealBody(participantId: number, f: DealForm): S["AgreementCreate
   return body as unknown as S["AgreementCreate"];
 }
 
-export interface Product {
-  standard: string;
-  projectType: string;
-  bestFen: number;
-  tonnes: number;
-  count: number;
-}
-
-/** Open listings by product (standard + project type): the best (lowest) price and the tonnes
- *  left; products in the standard's then the type's order. */
-export function byProduct(listings: readonly Listing[]): Product[] {
-  const out = new Map<string, Product>();
-  for (const l of listings) {
-    if (l.state !== undefined && l.state !== "open") continue;
-    const key = `${l.standard}|${l.project_type}`;
-    const p = out.get(key) ?? { standard: l.standard ?? "", projectType: l.project_type ?? "", bestFen: Infinity, tonnes: 0, count: 0 };
-    p.bestFen = Math.min(p.bestFen, l.price_fen_per_t ?? Infinity);
-    p.tonnes += l.remaining_t ?? 0;
-    p.count += 1;
-    out.set(key, p);
-  }
-  return [...out.values()].sort((a, b) => a.standard.localeCompare(b.standard) || a.projectType.localeCompare(b.projectType));
-}
+/** What this side may do with a deal: nothing once it is closed; its proposer withdraws it; the
+ *  other side accepts (settles) or declines it. */
+export const actions = (d: Pick<DealLine, "state" | "proposed_by_us">): S["DealTransition"]["to"][] =>
+  d.state !== "proposed" ? [] : d.proposed_by_us ? ["withdrawn"] : ["settled", "declined"];
