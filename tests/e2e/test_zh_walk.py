@@ -200,7 +200,8 @@ def test_citizen_signed_out(page: Page, walk: Walk):
 
     page.get_by_test_id("to-market").click()
     expect(page.get_by_role("heading", name="行情")).to_be_visible()
-    expect(page.get_by_text("K 线图")).to_be_visible()
+    expect(page.get_by_role("region", name="最近成交")).to_be_visible()
+    expect(page.get_by_role("region", name="公告")).to_be_visible()
     walk.screen(page, "market")
     walk.done()
 
