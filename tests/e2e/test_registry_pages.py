@@ -18,7 +18,7 @@ from backend.certificates import issuing
 from backend.certificates import services as certificates
 from backend.core import db
 from backend.credits.models import Lot
-from backend.demo import CITIZEN_PHONE, OPERATOR_PHONE, PEOPLE
+from backend.demo import CITIZEN_PHONE, DEMO_USCC, OPERATOR_PHONE, PEOPLE
 from backend.registry.models import Participant
 from tests.e2e.conftest import PHONE, Live, e2e_app, serving, shot, signed_in
 from tests.e2e.test_zh_walk import findings
@@ -48,7 +48,9 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, str
     with serving(lambda url: e2e_app(tmp, url)) as live:
         holder = live.token(COMPANY_ADMIN)
         with live.app.app_context():
-            account = db.session().scalars(select(Participant)).one()
+            account = (
+                db.session().scalars(select(Participant).where(Participant.uscc == DEMO_USCC)).one()
+            )
         [holding] = live.get(f"/registry/participants/{account.id}/holdings", holder)
         offer = _post(
             live,
