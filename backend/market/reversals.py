@@ -60,6 +60,9 @@ def reverse(s: Session, who: Principal, number: str, reason: str, now: datetime)
     except Conflict as e:
         if e.code != "registry.units_not_held":
             raise
+        if s.scalar(select(TradeReversal.id).where(TradeReversal.trade_id == t.id)):
+            # another operator reversed it meanwhile: the units went back by that reversal
+            raise Conflict("market.trade_reversed", params={"number": t.number}) from e
         raise Conflict(
             "market.reversal_units_not_held",
             params={"number": t.number, "serial_range": t.serial_range, "quantity_t": t.quantity_t},

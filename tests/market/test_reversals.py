@@ -6,13 +6,15 @@ the seller cannot pay back, and only by operators."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from backend.market.models import FundsEntry, TradeReversal
+from backend.market.models import EntryKind, FundsEntry, Trade, TradeReversal
 from backend.registry.models import Transfer
 from tests.market.conftest import buy, funds, held, list_tonnes, market_check
 
@@ -101,10 +103,6 @@ def test_a_trade_that_stands_says_so(client, buyer, trade) -> None:
 
 
 def test_the_confirmation_of_a_reversed_trade_says_so(client, operator, buyer, trade) -> None:
-    import io
-
-    import pypdf
-
     ok(reverse(client, operator, trade["number"]), 201)
     resp = client.get(
         f"/api/v1/market/trades/{trade['number']}/confirmation.pdf", headers=buyer.headers
@@ -191,3 +189,23 @@ def test_a_reason_is_required_422_naming_it(client, operator, trade, body) -> No
 
 def test_an_unknown_trade_is_404(client, operator) -> None:
     assert reverse(client, operator, "DD20261207999999").status_code == 404
+
+
+def test_the_check_finds_reversal_entries_without_a_reversal(
+    app, client, db_session, buyer, trade
+) -> None:
+    t = db_session.scalars(select(Trade).where(Trade.number == trade["number"])).one()
+    account = db_session.scalars(
+        select(FundsEntry.account_id).where(
+            FundsEntry.trade_id == t.id, FundsEntry.kind == EntryKind.trade_debit
+        )
+    ).one()
+    db_session.add(
+        FundsEntry(
+            account_id=account, kind=EntryKind.fee_refund, balance_delta_fen=129, trade_id=t.id
+        )
+    )
+    db_session.commit()
+    result = market_check(app)
+    assert result.exit_code == 1
+    assert f"trade {trade['number']}: reversal entries" in result.output
