@@ -1,6 +1,7 @@
 """Price bands: a price must lie within a mode's band around the product's previous close, the
-price of its last trade before today's trading day. A product is a standard and a project type.
-With no previous close there is no band (the first trade of a product sets the reference)."""
+price of its last standing (not reversed) trade before today's trading day. A product is a
+standard and a project type. With no previous close there is no band (the first trade of a
+product sets the reference)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.errors import ValidationFailed
 from backend.credits.models import Standard
-from backend.market.models import Mode, Trade
+from backend.market.models import Mode, Trade, standing
 from backend.market.rules import Rules
 
 
@@ -30,6 +31,7 @@ def previous_close(s: Session, standard: Standard, project_type: str, today: dat
             Trade.standard == standard,
             Trade.project_type == project_type,
             Trade.trading_day < today,
+            standing(),
         )
         .order_by(Trade.executed_at.desc(), Trade.id.desc())
         .limit(1)

@@ -1,5 +1,5 @@
 """`flask market check`: the market's invariants, verified from the rows themselves, with the
-registry's (units are conserved through escrow and trades)."""
+registry's (units are conserved through escrow, trades and reversals)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.market.models import (
+    REVERSAL_KINDS,
     AccountKind,
     Deal,
     DealState,
@@ -19,6 +20,8 @@ from backend.market.models import (
     Listing,
     ListingState,
     Trade,
+    TradeReversal,
+    standing,
 )
 from backend.registry import checks as registry_checks
 from backend.registry import moves
@@ -52,7 +55,8 @@ def _total(s: Session, expr: Any, *where: Any) -> int:
 
 
 def _money(s: Session) -> list[str]:
-    """All balances = deposits − withdrawals; the fee account = every trade's fees; the
+    """All balances = deposits − withdrawals; the fee account = the fees of the trades that
+    stand (a reversal paid its trade's back); the
     frozen funds = those of open buyers' bids."""
     out = []
     banked = _total(
@@ -63,7 +67,7 @@ def _money(s: Session) -> list[str]:
     total = _total(s, FundsAccount.balance_fen)
     if total != banked:
         out.append(f"funds: accounts hold {total} fen, deposits less withdrawals are {banked}")
-    fees = _total(s, Trade.buyer_fee_fen + Trade.seller_fee_fen)
+    fees = _total(s, Trade.buyer_fee_fen + Trade.seller_fee_fen, standing())
     fee_balance = _total(s, FundsAccount.balance_fen, FundsAccount.kind == AccountKind.fees)
     if fee_balance != fees:
         out.append(f"fee account holds {fee_balance} fen, trades charged {fees}")
@@ -74,16 +78,30 @@ def _money(s: Session) -> list[str]:
     return out
 
 
-def _trades(s: Session) -> list[str]:
-    """Each trade balances: the buyer paid amount + its fee, the seller got amount − its fee,
-    the fee account both fees; its units went to the buyer by its transfer."""
-    out = []
-    legs: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+Legs = dict[int, dict[str, int]]
+
+
+def _legs(s: Session) -> tuple[Legs, Legs]:
+    """Per trade, what its entries did to each party's balance ("fees": the fee account):
+    those settling it, and those reversing it."""
+    legs: Legs = defaultdict(lambda: defaultdict(int))
+    undone: Legs = defaultdict(lambda: defaultdict(int))
     kinds = dict(s.execute(select(FundsAccount.id, FundsAccount.kind)).all())
     owners = dict(s.execute(select(FundsAccount.id, FundsAccount.participant_id)).all())
     for e in s.scalars(select(FundsEntry).where(FundsEntry.trade_id.is_not(None))):
         who = "fees" if kinds[e.account_id] == AccountKind.fees else str(owners[e.account_id])
-        legs[e.trade_id or 0][who] += e.balance_delta_fen
+        (undone if e.kind in REVERSAL_KINDS else legs)[e.trade_id or 0][who] += e.balance_delta_fen
+    return legs, undone
+
+
+def _trades(s: Session) -> list[str]:
+    """Each trade balances: the buyer paid amount + its fee, the seller got amount − its fee,
+    the fee account both fees; its units went to the buyer by its transfer. A reversed trade's
+    reversal entries are the exact negation of these, and its units went back to the seller by
+    the reversal's transfer; no other trade has reversal entries."""
+    out = []
+    legs, undone = _legs(s)
+    reversals = {r.trade_id: r for r in s.scalars(select(TradeReversal))}
     for t in s.scalars(select(Trade).order_by(Trade.id)):
         got = legs.get(t.id, {})
         want = {
@@ -104,6 +122,28 @@ def _trades(s: Session) -> list[str]:
             t.last_unit,
         ):
             out.append(f"trade {t.number}: its transfer does not deliver its units")
+        out += _reversal(s, t, reversals.get(t.id), dict(undone.get(t.id, {})), want)
+    return out
+
+
+def _reversal(
+    s: Session, t: Trade, r: TradeReversal | None, got: dict[str, int], legs: dict[str, int]
+) -> list[str]:
+    if r is None:
+        return [f"trade {t.number}: reversal entries {got} but no reversal"] if got else []
+    out = []
+    if got != {who: -fen for who, fen in legs.items()}:
+        out.append(f"reversal of {t.number}: legs {got} are not the negation of {legs}")
+    tr = s.get(Transfer, r.transfer_id)
+    if tr is None or (
+        tr.kind,
+        tr.issuance_id,
+        tr.from_participant_id,
+        tr.to_participant_id,
+        tr.first_unit,
+        tr.last_unit,
+    ) != (TransferKind.trade, t.issuance_id, t.buyer_id, t.seller_id, t.first_unit, t.last_unit):
+        out.append(f"reversal of {t.number}: its transfer does not return the units")
     return out
 
 

@@ -1,6 +1,7 @@
 """The electronic 成交确认书 of a trade: an A4 PDF, Chinese first with English beneath, drawn
-from the immutable trade row in the certificates' CJK font and layout. Its two parties'
-organisation people and operators read it; for anyone else the trade does not exist (404).
+from the immutable trade row in the certificates' CJK font and layout; a reversed trade's says
+已冲正, with the reversal's time and reason. Its two parties' organisation people and operators
+read it; for anyone else the trade does not exist (404).
 
 The parties are named as organisations, with their 统一社会信用代码: no person, no phone."""
 
@@ -81,6 +82,22 @@ def facts(c: Confirmation) -> list[tuple[str, str]]:
         ("成交数量 Quantity", f"{t.quantity_t:,} 吨 t"),
         ("成交价格 Price", f"{money(t.price_fen_per_t)} / 吨 t"),
         ("成交金额 Amount", money(t.amount_fen)),
+        *reversal(t),
+    ]
+
+
+def reversal(t: Trade) -> list[tuple[str, str]]:
+    """A reversed trade says so: 已冲正, when and why (its units and funds went back)."""
+    r = t.reversal
+    if r is None:
+        return []
+    return [
+        (
+            "已冲正 Reversed",
+            f"{china_minute(r.at)}（北京时间 China time）\n"
+            f"原因 Reason：{r.reason}\n"
+            "单位与资金已退回 Units and funds returned",
+        )
     ]
 
 

@@ -4,7 +4,8 @@ day; and the trade records with the parties hidden.
 
 A product is a standard and a project type. The previous close is `bands.previous_close`, the
 rule the price bands use (nothing new here). Nothing here names a party: no participant, no
-organisation, no person."""
+organisation, no person. Only trades that stand count: a reversed trade (冲正,
+`models.standing`) is in no price, volume, candle or public record."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from backend.core.clock import china_date, china_day_start, day_sql
 from backend.credits.labels import TYPE_LABELS
 from backend.credits.models import Standard
 from backend.market import bands
-from backend.market.models import Listing, ListingState, Mode, Trade
+from backend.market.models import Listing, ListingState, Mode, Trade, standing
 from backend.registry.models import RegistryProject
 
 DEFAULT_DAYS = 60
@@ -71,7 +72,9 @@ def products(s: Session, now: datetime) -> list[Product]:
                 func.max(Trade.executed_at),
                 func.sum(case((Trade.trading_day == today, Trade.quantity_t), else_=0)),
                 func.sum(case((Trade.trading_day == today, Trade.amount_fen), else_=0)),
-            ).group_by(Trade.standard, Trade.project_type)
+            )
+            .where(standing())
+            .group_by(Trade.standard, Trade.project_type)
         )
     }
     listed = {
@@ -116,7 +119,7 @@ def products(s: Session, now: datetime) -> list[Product]:
 def _last_price(s: Session, standard: Standard, project_type: str) -> int | None:
     return s.scalar(
         select(Trade.price_fen_per_t)
-        .where(Trade.standard == standard, Trade.project_type == project_type)
+        .where(Trade.standard == standard, Trade.project_type == project_type, standing())
         .order_by(Trade.executed_at.desc(), Trade.id.desc())
         .limit(1)
     )
@@ -152,7 +155,7 @@ def daily(
     days ending today, days with trades only, oldest first. Open and close are the first and
     last trade of the day by time, then id; one query, grouped by the China day in SQL."""
     since = china_day_start(china_date(now) - timedelta(days=days - 1))
-    where = [Trade.standard == standard, Trade.executed_at >= since]
+    where = [Trade.standard == standard, Trade.executed_at >= since, standing()]
     if project_type is not None:
         where.append(Trade.project_type == project_type)
     day = day_sql(s, Trade.executed_at).label("day")
@@ -224,7 +227,11 @@ def public_trades(
 ) -> TradePage:
     """Trades newest first (by id: the order they settled in), `limit` a page, after the
     trade id `before` (keyset: pages never overlap, whatever settles meanwhile)."""
-    q = select(Trade, RegistryProject).join(RegistryProject, RegistryProject.id == Trade.project_id)
+    q = (
+        select(Trade, RegistryProject)
+        .join(RegistryProject, RegistryProject.id == Trade.project_id)
+        .where(standing())
+    )
     if standard is not None:
         q = q.where(Trade.standard == standard)
     if project_type is not None:

@@ -17,12 +17,14 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
     Integer,
     String,
     UniqueConstraint,
+    exists,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,6 +52,20 @@ class EntryKind(enum.StrEnum):
     trade_credit = "trade_credit"  # the seller receives it
     fee = "fee"  # a party's fee
     fee_income = "fee_income"  # the fee account receives a trade's fees
+    # a reversal (冲正) posts each of its trade's postings again with the opposite sign
+    reversal_credit = "reversal_credit"  # the buyer gets the amount back
+    reversal_debit = "reversal_debit"  # the seller pays it back
+    fee_refund = "fee_refund"  # a party's fee back
+    fee_reversal = "fee_reversal"  # the fee account pays the trade's fees back
+
+
+REVERSAL_KINDS = (
+    EntryKind.reversal_credit,
+    EntryKind.reversal_debit,
+    EntryKind.fee_refund,
+    EntryKind.fee_reversal,
+)
+REASON_MAX = 500  # a reversal's reason, characters (our assumption)
 
 
 class Mode(enum.StrEnum):
@@ -119,9 +135,11 @@ class FundsEntry(Base):
     __table_args__ = (
         UniqueConstraint("kind", "bank_reference"),
         CheckConstraint(
-            "(kind IN ('deposit', 'trade_credit', 'fee_income')"
+            "(kind IN ('deposit', 'trade_credit', 'fee_income', 'reversal_credit', 'fee_refund')"
             " AND balance_delta_fen > 0 AND frozen_delta_fen = 0)"
             " OR (kind IN ('withdrawal', 'trade_debit', 'fee') AND balance_delta_fen < 0)"
+            " OR (kind IN ('reversal_debit', 'fee_reversal')"
+            " AND balance_delta_fen < 0 AND frozen_delta_fen = 0)"
             " OR (kind = 'freeze' AND balance_delta_fen = 0 AND frozen_delta_fen > 0)"
             " OR (kind = 'release' AND balance_delta_fen = 0 AND frozen_delta_fen < 0)",
             name="signs",
@@ -140,6 +158,7 @@ class FundsEntry(Base):
     kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind, "funds_entry_kind"))
     balance_delta_fen: Mapped[int] = mapped_column(BigInteger)
     frozen_delta_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # the trade it settles, or (kinds `REVERSAL_KINDS`) the trade its reversal undoes
     trade_id: Mapped[int | None] = mapped_column(
         ForeignKey("market_trades.id", ondelete="RESTRICT"), index=True
     )
@@ -297,6 +316,41 @@ class Trade(Base):
     executed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # its project's names for the parties' lists: eager-loaded there (trades.of), read-only
     project: Mapped[RegistryProject] = relationship(viewonly=True)
+    reversal: Mapped[TradeReversal | None] = relationship(
+        viewonly=True, lazy="selectin", back_populates="trade"
+    )
+
+    @property
+    def reversed(self) -> bool:
+        return self.reversal is not None
+
+
+class TradeReversal(Base):
+    """冲正: an operator undid a trade with new entries (the trade row itself never changes).
+    The units went back from the buyer to the seller by `transfer_id`, and each funds posting of
+    the trade was posted again with the opposite sign (entries of `REVERSAL_KINDS` naming the
+    trade). A trade is reversed at most once (UNIQUE `trade_id`); a reversal is not a trade, so
+    it cannot itself be reversed. Append-only."""
+
+    __tablename__ = "market_trade_reversals"
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_not_empty"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trade_id: Mapped[int] = mapped_column(
+        ForeignKey("market_trades.id", ondelete="RESTRICT"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(String(REASON_MAX))
+    transfer_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_transfers.id", ondelete="RESTRICT"), unique=True
+    )
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    trade: Mapped[Trade] = relationship(viewonly=True, back_populates="reversal")
+
+
+def standing() -> ColumnElement[bool]:
+    """Trades that stand: not reversed. Market data and the report count only these."""
+    return ~exists().where(TradeReversal.trade_id == Trade.id)
 
 
 # --- market data: announcements (公告) ---------------------------------------------------

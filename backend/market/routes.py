@@ -24,6 +24,7 @@ from backend.market import (
     listings,
     market_data,
     restock,
+    reversals,
     trades,
 )
 from backend.market.models import Announcement, DealState, FundsAccount, FundsEntry, Mode, Trade
@@ -50,6 +51,7 @@ from backend.market.schemas import (
     PublicTradesQuerySchema,
     RestockedSchema,
     RestockSchema,
+    ReversalCreateSchema,
     TradeSchema,
     WithdrawSchema,
 )
@@ -288,6 +290,22 @@ class ConfirmationPdf(MethodView):
             mimetype="application/pdf",
             headers={"Cache-Control": "private, max-age=300", "Vary": "Authorization"},
         )
+
+
+@blp.route("/trades/<string:number>/reversal", methods=["POST"])
+@blp.arguments(ReversalCreateSchema())
+@blp.response(201, TradeSchema)
+@blp.alt_response(
+    409,
+    description="Reversed already (`market.trade_reversed`), the buyer no longer holds the "
+    "units (`market.reversal_units_not_held`) or the seller's funds fall short "
+    "(`market.reversal_seller_short`)",
+)
+@blp.doc(security=BEARER_AUTH)
+def reverse_trade(body: dict[str, str], number: str) -> Trade:
+    """Reverse (冲正) a trade: units and funds go back, by new entries (operators)."""
+    s = db.session()
+    return reversals.reverse(s, current_principal(), number, body["reason"], calendar.now())
 
 
 @blp.route("/restock", methods=["POST"])

@@ -14,6 +14,7 @@ from backend.market.deals import NewDeal
 from backend.market.listings import NewListing
 from backend.market.models import (
     BODY_MAX,
+    REASON_MAX,
     TITLE_MAX,
     DealState,
     EntryKind,
@@ -123,6 +124,18 @@ class BuySchema(Schema):
     quantity_t = fields.Integer(required=True, strict=True, validate=TONNES)
 
 
+class TradeReversalSchema(Schema):
+    """冲正: the trade was undone by new entries (units and funds back)."""
+
+    reason = fields.String()
+    at = fields.DateTime()
+    by_id = fields.Integer(allow_none=True)
+
+
+class ReversalCreateSchema(Schema):
+    reason = Text(required=True, min_length=1, max_length=REASON_MAX)
+
+
 class TradeSchema(Schema):
     number = fields.String(metadata={"description": "成交编号", "example": "DD20261207000001"})
     mode = fields.Enum(Mode, by_value=True)
@@ -145,6 +158,10 @@ class TradeSchema(Schema):
     deal_id = fields.Integer(allow_none=True)
     trading_day = fields.Date()
     executed_at = fields.DateTime()
+    reversed = fields.Boolean(
+        metadata={"description": "冲正: reversed; market data and the report no longer count it"}
+    )
+    reversal = fields.Nested(TradeReversalSchema, allow_none=True)
 
 
 # --- negotiated deals --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The report's market section: 点点's own trades (`market_trades`) executed in a calendar year
-in China, by mode, month, project type and province, beside the seed report's published figures
-for that year (`market_reference`).
+in China that stand (a reversed trade, 冲正, counts nowhere), by mode, month, project type and
+province, beside the seed report's published figures for that year (`market_reference`).
 
 Every figure is a grouped query; Python only adds up the groups. Shares are basis points of
 the year's total, apportioned by the largest-remainder method, so the shares of one table add
@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from backend.core import provinces
 from backend.core.clock import month_sql
-from backend.market.models import Mode, Trade
+from backend.market.models import Mode, Trade, standing
 from backend.stats import labels, market_reference
 from backend.stats.report import MarketMonthRow, MarketRow, MarketSection, ModeRow, Window
 
@@ -88,7 +88,7 @@ def _grouped(s: Session, key: Any, in_year: ColumnElement[bool]) -> _Sums:
 
 def section(s: Session, year: int, start: datetime, end: datetime) -> MarketSection:
     """The year's market section: trades executed in [start, end), China's calendar year."""
-    in_year = (Trade.executed_at >= start) & (Trade.executed_at < end)
+    in_year = (Trade.executed_at >= start) & (Trade.executed_at < end) & standing()
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     modes = [m.value for m in Mode]
     month = month_sql(s, Trade.executed_at)

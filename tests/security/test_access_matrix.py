@@ -1556,6 +1556,16 @@ MATRIX: list[Row] = [
     ),
     row(
         "POST",
+        "/api/v1/market/trades/{number}/reversal",
+        operator(201),
+        "operators reverse (冲正) a trade: Acme's 1 t goes back to Beta, the money to Acme",
+        lambda w, c: Req(
+            f"/api/v1/market/trades/{w['trade_number']}/reversal",
+            json={"reason": "录入错误 Entered in error"},
+        ),
+    ),
+    row(
+        "POST",
         "/api/v1/market/restock",
         operator(201),
         "operators restock 点点's inventory from Beta's listing, with 点点's own exchange account",

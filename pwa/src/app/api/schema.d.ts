@@ -7323,6 +7323,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/trades/{number}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse (冲正) a trade: units and funds go back, by new entries (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReversalCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Trade"];
+                    };
+                };
+                /** @description Reversed already (`market.trade_reversed`), the buyer no longer holds the units (`market.reversal_units_not_held`) or the seller's funds fall short (`market.reversal_seller_short`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/restock": {
         parameters: {
             query?: never;
@@ -10250,7 +10305,7 @@ export interface components {
         Entry: {
             id?: number;
             /** @enum {unknown} */
-            kind?: "deposit" | "withdrawal" | "freeze" | "release" | "trade_debit" | "trade_credit" | "fee" | "fee_income";
+            kind?: "deposit" | "withdrawal" | "freeze" | "release" | "trade_debit" | "trade_credit" | "fee" | "fee_income" | "reversal_credit" | "reversal_debit" | "fee_refund" | "fee_reversal";
             balance_delta_fen?: number;
             frozen_delta_fen?: number;
             trade_id?: number | null;
@@ -10279,6 +10334,12 @@ export interface components {
         };
         Withdraw: {
             amount_fen: number;
+        };
+        TradeReversal: {
+            reason?: string;
+            /** Format: date-time */
+            at?: string;
+            by_id?: number | null;
         };
         Trade: {
             /**
@@ -10311,6 +10372,9 @@ export interface components {
             trading_day?: string;
             /** Format: date-time */
             executed_at?: string;
+            /** @description 冲正: reversed; market data and the report no longer count it */
+            reversed?: boolean;
+            reversal?: components["schemas"]["TradeReversal"] | null;
         };
         Listing: {
             id?: number;
@@ -10484,6 +10548,9 @@ export interface components {
             title_en: string;
             body_zh: string;
             body_en: string;
+        };
+        ReversalCreate: {
+            reason: string;
         };
         Restock: {
             listing_id: number;
