@@ -33,6 +33,14 @@ def acting(s: Session, who: Principal, participant_id: int) -> tuple[Participant
     return p, user
 
 
+def crediting(s: Session, who: Principal, participant_id: int) -> tuple[Participant, User]:
+    """A bank transfer is credited by the account's admins, or by an operator supporting it
+    (crediting what the bank confirms moves no one's money but the depositor's)."""
+    if who.operator:
+        return readable(s, who, participant_id), who.require_user()
+    return acting(s, who, participant_id)
+
+
 def counterparty(s: Session, participant_id: int) -> Participant:
     """A counterparty named by id: an account other than the escrow (else 422)."""
     p = s.get(Participant, participant_id)

@@ -96,11 +96,8 @@ class Funds(MethodView):
 @blp.doc(security=BEARER_AUTH)
 def deposit(body: dict[str, Any], participant_id: int) -> tuple[banking.Credited, int]:
     """Credit a bank transfer by its reference, once (its admins, operators)."""
-    s, who = db.session(), current_principal()
-    if who.operator:
-        p, user = access.readable(s, who, participant_id), who.require_user()
-    else:
-        p, user = access.acting(s, who, participant_id)
+    s = db.session()
+    p, user = access.crediting(s, current_principal(), participant_id)
     done = banking.deposit(s, banking.current(), p.id, body["bank_reference"], user.id)
     return done, 200 if done.replayed else 201
 
