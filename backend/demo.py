@@ -72,6 +72,7 @@ from backend.registry.catalogue import market_documents
 from backend.registry.models import Holding, Participant, ParticipantRole
 
 OPERATOR_PHONE = "+8613800138000"
+BANK_PHONE = "+8613800138006"  # the demo bank's officer (seed_bank)
 
 PEOPLE = {
     OPERATOR_PHONE: "点点运营 Operator",
@@ -80,6 +81,7 @@ PEOPLE = {
     "+8613800138003": "张书记员 Court clerk",
     "+8613800138004": "陈法官 Judge",
     "+8613800138005": "赵市民 Citizen",
+    BANK_PHONE: "刘信贷 Bank officer",
 }
 
 
@@ -124,10 +126,11 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
     rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
     seed_registry(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
+    seed_bank(s, users[BANK_PHONE])
     return {
-        "organisations": 6,
+        "organisations": 7,
         "users": len(users),
-        "memberships": len(roles),
+        "memberships": len(roles) + 1,
         "lots": lots,
         "certificates": certified,
         "venues": seed_venues(s, current_app.config["SECRET_KEY"]),
@@ -534,6 +537,24 @@ def seed_registry(
         offer = registry_offers.offer(s, owner, holding.id, 200, 4500)
         registry_offers.accept(s, operator, offer.id, 6000)
     open_operator_account(s, operator, op_org, op_user)
+
+
+# Made up like DEMO_USCC: the demo bank's exchange account (a pledgee, and 绿蓉融's lender).
+BANK_USCC = "91510100MA6CUDD02L"
+
+
+def seed_bank(s: Session, officer: User) -> Organisation:
+    """A bank with an exchange account in the financial-institution role, as in the seed's first
+    CDCER pledge loan (兴业银行成都分行); `officer` is its admin."""
+    bank = Organisation(name="兴业银行成都分行（示例）", kind=OrgKind.company)
+    s.add(bank)
+    s.add(Membership(user=officer, organisation=bank, role=Role.admin))
+    s.flush()
+    who = Principal(user=officer, roles={bank.id: frozenset({Role.admin})})
+    _open_account(
+        s, who, bank, BANK_USCC, "刘信贷", officer.phone, (ParticipantRole.financial_institution,)
+    )
+    return bank
 
 
 # Made up like DEMO_USCC, with a valid check character: 点点's own exchange account.

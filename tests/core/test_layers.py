@@ -52,8 +52,8 @@ def test_a_lower_domain_importing_a_higher_one_breaks_the_contract(tree: Path):
 
 
 def test_a_package_with_no_layer_breaks_the_contract(tree: Path):
-    (tree / "backend" / "finance").mkdir()
-    (tree / "backend" / "finance" / "__init__.py").write_text('"""Unplaced."""\n')
+    (tree / "backend" / "lending").mkdir()
+    (tree / "backend" / "lending" / "__init__.py").write_text('"""Unplaced."""\n')
     done = lint(tree)
     assert done.returncode == 1
-    assert "backend.finance" in done.stdout
+    assert "backend.lending" in done.stdout
