@@ -38,6 +38,7 @@ const rewardsScreen: DeskModule = () => import("./screens/Rewards").then((m) => 
 // The registry's public pages (项目公示, a project) and a certificate's trace: a chunk of their own.
 const registryScreens: DeskModule = () => import("./screens/Registry");
 const marketScreen: DeskModule = () => import("./screens/Market");
+const financeScreens: DeskModule = () => import("./screens/finance/Finance");
 
 /** Screens that need a person: sign in first, then come back. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -77,6 +78,7 @@ function Screen() {
   if (match("/checkin", path)) return <Private><CheckInLink query={here.value.query} /></Private>;
   if (match("/rewards", path)) return <Lazy load={rewardsScreen} path={path} />;
   if (match("/market", path)) return <Lazy load={marketScreen} path={path} />;
+  if (path === "/finance" || path.startsWith("/finance/")) return <Lazy load={financeScreens} path={path} />;
   if (match("/stats", path)) return <Stats />;
   if (match("/me", path)) return <Private><Me /></Private>;
   if ((p = match("/court-purchase/:token", path))) return <CourtPurchase token={p.token!} />;

@@ -4,7 +4,8 @@
 // sponsor's admins keep its rewards catalogue; operators, on their own organisation's desk, keep
 // the sponsors' budgets and every organisation's venues, and review registry projects. Any
 // member sees the organisation's exchange account, projects and holdings, and its market desk
-// (funds, listings, purchases, trades). Those tabs are chunks of their own.
+// (funds, listings, purchases, trades) and its green-finance desk (pledges, products, financing
+// and listing applications). Those tabs are chunks of their own.
 import { api } from "../api/client";
 import type { Me } from "../api/types";
 import { me } from "../account";
@@ -23,16 +24,17 @@ import { Webhooks } from "./org/Webhooks";
 import { VenueQr, Venues } from "./org/Venues";
 import { Wechat } from "./org/Wechat";
 
-const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour", "catalogue", "registry", "market"] as const;
+const TABS = ["orders", "keys", "webhooks", "wechat", "venues", "honour", "catalogue", "registry", "market", "finance"] as const;
 const OPERATOR_TABS = ["review", "sponsors", "venueAdmin"] as const;
 type Tab = (typeof TABS)[number] | (typeof OPERATOR_TABS)[number];
-const MEMBER_TABS: readonly Tab[] = ["venues", "honour", "registry", "market"];
+const MEMBER_TABS: readonly Tab[] = ["venues", "honour", "registry", "market", "finance"];
 const LAZY: Partial<Record<Tab, DeskModule>> = {
   catalogue: () => import("./org/Catalogue"),
   sponsors: () => import("./org/Sponsors"),
   venueAdmin: () => import("./org/VenueAdmin"),
   registry: () => import("./registry/Desk"),
   market: () => import("./market/Desk"),
+  finance: () => import("./finance/Desk"),
   review: () => import("./registry/ReviewDesk"),
 };
 
