@@ -9,7 +9,10 @@ owned by each of them.
   a linked WeChat account, a points-partner enrolment and a low-carbon venue;
 - court A (basic) under an upper court (intermediate), and an unrelated court B; a clerk and a
   judge of A, a clerk of B, a judge of the upper court, and a case in court A with defendants;
-- an operator.
+- an operator;
+- Beta, another project owner, and the bank Gamma (a financial institution), whose admins are
+  none of the callers (`w["beta_auth"]`, `w["bank_auth"]` act for them). Acme's exchange account
+  is both a project owner and a financial institution.
 """
 
 from __future__ import annotations
@@ -248,6 +251,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     _registry(client, w, acme.id, op)
     _market(client, w, s, op)
     _market_data(client, w, op)
+    _bank(client, w, s)
     return w
 
 
@@ -268,7 +272,7 @@ def _registry(client: FlaskClient, w: World, acme: int, op: dict[str, str]) -> N
                 "legal_representative": "Acme法人",
                 "contact_name": "Acme联系人",
                 "contact_phone": "13912340000",
-                "roles": ["project_owner"],
+                "roles": ["project_owner", "financial_institution"],
                 "accept": accept,
             },
             headers=w.auth(ADMIN),
@@ -346,6 +350,7 @@ def _market(client: FlaskClient, w: World, s: Session, op: dict[str, str]) -> No
     admin = f.user(s, "Beta管理员")
     beta_org = f.organisation(s, OrgKind.company, name="Beta林业", admin=admin)
     beta = f.bearer(f.sign_in(client, admin.phone))
+    w.ids["beta_auth"] = beta
     account = client.post(
         "/api/v1/registry/participants",
         json={
@@ -507,3 +512,30 @@ def _market_data(client: FlaskClient, w: World, op: dict[str, str]) -> None:
     notice = {"title_zh": "公告", "title_en": "Notice", "body_zh": "正文", "body_en": "Body"}
     made = client.post("/api/v1/market/announcements", json=notice, headers=op)
     w.ids["announcement"] = _ok(made, 201)["id"]
+
+
+def _bank(client: FlaskClient, w: World, s: Session) -> None:
+    """Gamma, a bank with an exchange account in the financial-institution role; its admin is
+    none of the callers (`w["bank_auth"]` acts for it)."""
+    admin = f.user(s, "Gamma信贷")
+    org = f.organisation(s, OrgKind.company, name="Gamma银行", admin=admin)
+    w.ids["bank_org"] = org.id
+    w.ids["bank_auth"] = bank = f.bearer(f.sign_in(client, admin.phone))
+    s.commit()
+    account = client.post(
+        "/api/v1/registry/participants",
+        json={
+            "organisation_id": org.id,
+            "uscc": "91510100MA6CUDD03P",
+            "legal_representative": "Gamma法人",
+            "contact_name": "Gamma联系人",
+            "contact_phone": "13912340004",
+            "roles": ["financial_institution"],
+            "accept": [
+                {"document": d.code, "version": d.version}
+                for d in registry_catalogue.market_documents().values()
+            ],
+        },
+        headers=bank,
+    )
+    w.ids["bank_participant"] = _ok(account, 201)["id"]
