@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from backend.core.messages import Coded
 from backend.core.text_fields import Label, Text
 from backend.finance import taxonomy
 from backend.finance.benefit import tonnes
@@ -25,7 +26,9 @@ ID = validate.Range(min=1, max=2**31 - 1)
 # Up to 1e9 MWh (1,000 TWh) a year and 1e9 t: above any single project (三峡 generates about
 # 100 TWh a year; 中国长江三峡集团 annual reports) so only nonsense is refused.
 QUANTITY = validate.Range(min=1, max=10**9)
-CODE = validate.Regexp(r"^[1-9][0-9]?(\.[1-9][0-9]?){0,2}$", error="not a catalogue code")
+CODE = validate.Regexp(
+    r"^[1-9][0-9]?(\.[1-9][0-9]?){0,2}$", error=Coded("finance.taxonomy_code_format")
+)
 
 
 # --- taxonomy ----------------------------------------------------------------------------
@@ -66,7 +69,9 @@ class ListingApplicationCreateSchema(Schema):
     statement = Text(required=True, min_length=1, max_length=STATEMENT_MAX)
     project_name_zh = Label(min_length=1, max_length=200)
     project_name_en = Label(min_length=1, max_length=200)
-    province = fields.String(validate=validate.Length(max=6))
+    province = fields.String(
+        validate=validate.Regexp(r"^CN-[A-Z]{2}$", error=Coded("finance.province"))
+    )
     registry_project_id = fields.Integer(strict=True, validate=ID)
     annual_mwh = fields.Integer(strict=True, validate=QUANTITY)
     stated_t_per_year = fields.Integer(strict=True, validate=QUANTITY)
