@@ -28,9 +28,8 @@ blp = Blueprint(
 )
 
 
-def _view(org_id: int, query: dict[str, Any]) -> esg.EsgView:
-    d = esg.disclosure(db.session(), current_principal(), org_id)
-    return esg.localised(d, request_lang(query.get("lang")))
+def _view(org_id: int, lang: str) -> esg.EsgView:
+    return esg.localised(esg.disclosure(db.session(), current_principal(), org_id), lang)
 
 
 @blp.route("/organisations/<int:org_id>/esg")
@@ -39,7 +38,7 @@ class Esg(MethodView):
     @blp.response(200, EsgSchema)
     def get(self, query: dict[str, Any], org_id: int) -> esg.EsgView:
         """The disclosure: public once published, else its people and operators (others 404)."""
-        return _view(org_id, query)
+        return _view(org_id, request_lang(query.get("lang")))
 
 
 @blp.route("/organisations/<int:org_id>/esg.pdf")
@@ -47,13 +46,13 @@ class EsgPdf(MethodView):
     @blp.arguments(EsgLangQuerySchema(), location="query")
     @blp.response(200, content_type="application/pdf", description="A4, zh (en with ?lang=en)")
     def get(self, query: dict[str, Any], org_id: int) -> Response:
-        """The disclosure as a PDF, for whoever may read it."""
-        view = _view(org_id, query)
+        """The disclosure as a PDF, for whoever may read it: Chinese unless `?lang=en`."""
+        view = _view(org_id, query.get("lang") or "zh")
         cache = "public, max-age=300" if view.published else "private, no-store"
         return Response(
             esg_pdf.render(view),
             mimetype="application/pdf",
-            headers={"Cache-Control": cache, "Vary": "Authorization, Accept-Language"},
+            headers={"Cache-Control": cache, "Vary": "Authorization"},
         )
 
 
