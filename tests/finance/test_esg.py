@@ -153,15 +153,18 @@ def pdf_text(resp: Any) -> str:
     reader = pypdf.PdfReader(io.BytesIO(resp.get_data()))
     fonts_used = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
+            font: Any = ref.get_object()
             for desc in font.get("/DescendantFonts", [font]):
-                fd = desc.get_object().get("/FontDescriptor")
+                fd: Any = desc.get_object().get("/FontDescriptor")
                 if fd is not None:
                     fd = fd.get_object()
-                    assert "/FontFile2" in fd or "/FontFile3" in fd, fd  # embedded
+                    assert "/FontFile2" in fd or "/FontFile3" in fd, fd  # embedded, not referenced
                     fonts_used.add(str(fd["/FontName"]))
-    assert fonts_used, "no font in the PDF"
+    assert fonts_used, "no embedded font"
+    family = fonts.pdf_font().family.replace(" ", "")
+    assert all("+" in n and family in n for n in fonts_used), fonts_used  # the CJK font, subset
     return "\n".join(page.extract_text() for page in reader.pages)
 
 

@@ -14,9 +14,8 @@ Create Date: 2026-12-08 00:28:24.890720
 
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0036"
