@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.accounts.models import Organisation
 from backend.core.clock import utcnow
 from backend.core.db import Base, UTCDateTime, str_enum
+from backend.finance.taxonomy import Category, find
 
 STATEMENT_MAX = 4000
 REASON_MAX = 1000
@@ -141,6 +142,28 @@ class ListingApplication(Base):
     organisation: Mapped[Organisation] = relationship()
     documents: Mapped[list[ListingDocument]] = relationship(order_by="ListingDocument.id")
     events: Mapped[list[ListingEvent]] = relationship(order_by="ListingEvent.id")
+
+    @property
+    def benefit(self) -> ListingApplication | None:
+        """Itself when it has a benefit (the schema's nested view of the benefit columns)."""
+        return None if self.benefit_method is None else self
+
+    @property
+    def factor(self) -> ListingApplication | None:
+        return None if self.factor_key is None else self
+
+    @property
+    def avoided_t(self) -> str:
+        """Tonnes with three decimals, from the stored kg."""
+        return f"{Decimal(self.avoided_kg or 0) / 1000:,.3f}"
+
+    @property
+    def category(self) -> Category | None:
+        return find(self.taxonomy_version, self.taxonomy_code)
+
+    @property
+    def computed(self) -> bool:
+        return self.benefit_method is not None and self.benefit_method is not BenefitMethod.stated
 
 
 class ListingEvent(Base):

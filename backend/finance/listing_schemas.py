@@ -8,14 +8,11 @@ from marshmallow import Schema, fields, post_load, validate
 
 from backend.core.messages import Coded
 from backend.core.text_fields import Label, Text
-from backend.finance import taxonomy
-from backend.finance.benefit import tonnes
 from backend.finance.listing_models import (
     METHOD_MAX,
     REASON_MAX,
     STATEMENT_MAX,
     BenefitMethod,
-    ListingApplication,
     ListingKind,
     ListingState,
     Subject,
@@ -52,10 +49,7 @@ class TaxonomyCatalogueSchema(Schema):
     issued_by = fields.String()
     published = fields.String()
     complete_levels = fields.List(fields.Integer())
-    categories = fields.Method("_categories")
-
-    def _categories(self, c: taxonomy.Catalogue) -> list[dict[str, Any]]:
-        return TaxonomyCategorySchema(many=True).dump(list(c.categories.values()))
+    categories = fields.List(fields.Nested(TaxonomyCategorySchema), attribute="category_list")
 
 
 # --- applications ------------------------------------------------------------------------
@@ -125,27 +119,15 @@ class BenefitSchema(Schema):
     """tCO2e avoided per year: how, from what, and the calculation trail."""
 
     avoided_kg_per_year = fields.Integer(attribute="avoided_kg")
-    avoided_t_per_year = fields.Method("_t", metadata={"description": "Three decimals"})
+    avoided_t_per_year = fields.String(
+        attribute="avoided_t", metadata={"description": "Three decimals"}
+    )
     method = fields.Enum(BenefitMethod, by_value=True, attribute="benefit_method")
-    computed = fields.Method("_computed", metadata={"description": "False when stated"})
+    computed = fields.Boolean(metadata={"description": "False when stated"})
     stated_method = fields.String(allow_none=True)
-    factor = fields.Method("_factor")
+    factor = fields.Nested(BenefitFactorSchema, allow_none=True)
     trail_zh = fields.String()
     trail_en = fields.String()
-
-    def _t(self, a: ListingApplication) -> str:
-        return tonnes(a.avoided_kg or 0)
-
-    def _computed(self, a: ListingApplication) -> bool:
-        return a.benefit_method is not BenefitMethod.stated
-
-    def _factor(self, a: ListingApplication) -> dict[str, Any] | None:
-        return None if a.factor_key is None else BenefitFactorSchema().dump(a)
-
-
-def _category(a: ListingApplication) -> dict[str, Any] | None:
-    cat = taxonomy.find(a.taxonomy_version, a.taxonomy_code)
-    return None if cat is None else TaxonomyCategorySchema().dump(cat)
 
 
 class _Listing(Schema):
@@ -156,16 +138,13 @@ class _Listing(Schema):
     kind = fields.Enum(ListingKind, by_value=True)
     taxonomy_version = fields.String()
     taxonomy_code = fields.String()
-    category = fields.Function(_category)
+    category = fields.Nested(TaxonomyCategorySchema, allow_none=True)
     project_name_zh = fields.String(allow_none=True)
     project_name_en = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
     registry_project_id = fields.Integer(allow_none=True)
     annual_mwh = fields.Integer(allow_none=True)
-    benefit = fields.Method("_benefit")
-
-    def _benefit(self, a: ListingApplication) -> dict[str, Any] | None:
-        return None if a.benefit_method is None else BenefitSchema().dump(a)
+    benefit = fields.Nested(BenefitSchema, allow_none=True)
 
 
 class ListingApplicationSchema(_Listing):

@@ -41,6 +41,10 @@ class Catalogue:
     complete_levels: tuple[int, ...]
     categories: dict[str, Category]
 
+    @property
+    def category_list(self) -> list[Category]:
+        return list(self.categories.values())
+
 
 @cache
 def catalogues() -> dict[str, Catalogue]:
