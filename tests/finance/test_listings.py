@@ -246,3 +246,27 @@ def test_the_review_queue_is_the_operators(client, acme, operator) -> None:
     queue = client.get("/api/v1/finance/listing-review", headers=operator).get_json()
     assert [a["id"] for a in queue] == [made["id"]]
     assert client.get("/api/v1/finance/listing-review", headers=acme.admin).status_code == 403
+
+
+def test_a_file_stored_by_a_failed_request_is_deleted(app, client, acme, monkeypatch) -> None:
+    from pathlib import Path
+
+    from backend.core.errors import Conflict
+    from backend.finance import listings
+
+    made = created(apply(client, acme, enterprise()))
+
+    class Failing:
+        @staticmethod
+        def sha256(_: bytes) -> Any:  # after the file is stored, before the row is
+            raise Conflict("finance.application_decided", params={"state": "test"})
+
+    monkeypatch.setattr(listings, "hashlib", Failing)
+    assert upload(client, acme, made["id"], PDF).status_code == 409
+    folder = (
+        Path(app.instance_path) / "registry-documents" / "finance" / "listings" / str(made["id"])
+    )
+    assert not folder.exists() or list(folder.iterdir()) == []
+    monkeypatch.undo()
+    assert upload(client, acme, made["id"], PDF).status_code == 201
+    assert len(list(folder.iterdir())) == 1
