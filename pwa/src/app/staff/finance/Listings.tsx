@@ -13,7 +13,7 @@ import { ErrorBox } from "../../components/status";
 import { FieldError, Section, States, invalid, useSubmit } from "../ui";
 import { Badge, Confirmed, Field, WithReason } from "../registry/shared";
 import { gt } from "./greenMessages";
-import type { ListingApplication, ListingApplicationCreate, TaxonomyCatalogue } from "./greenTypes";
+import type { ListedPage, ListingApplication, ListingApplicationCreate, TaxonomyCatalogue } from "./greenTypes";
 
 type Subject = ListingApplicationCreate["subject"];
 type Kind = ListingApplicationCreate["kind"];
@@ -37,6 +37,7 @@ export function Desk({ path }: { path: string }) {
   return (
     <>
       {operatorDesk && <ReviewQueue version={version} onDone={bump} />}
+      {operatorDesk && <ListedEntries version={version} onDone={bump} />}
       <Mine orgId={orgId} version={version} />
       {admin ? <Apply orgId={orgId} onDone={bump} /> : <p class="hint">{gt("gr.membersOnly")}</p>}
     </>
@@ -280,6 +281,43 @@ function ReviewQueue({ version, onDone }: { version: number; onDone: () => void 
                 </ApplicationItem>
               );
             })}
+          </ul>
+        )}
+      </States>
+    </Section>
+  );
+}
+
+/** Listed entries (the public lists' first pages), each delisted with a reason (operators). */
+function ListedEntries({ version, onDone }: { version: number; onDone: () => void }) {
+  const listed = useLoad(
+    async (signal) => {
+      const [e, p] = await Promise.all(
+        (["enterprises", "projects"] as const).map((x) => api<ListedPage>("GET", `/finance/listed/${x}?per_page=100`, { signal })),
+      );
+      return [...(e!.items ?? []), ...(p!.items ?? [])];
+    },
+    [version],
+  );
+  const l = lang.value;
+  const delist = (id: number, reason: string) => async (): Promise<void> => {
+    await api("POST", `/finance/listing-applications/${id}/transitions`, { body: { to: "delisted", reason } });
+    listed.reload();
+    onDone();
+  };
+  return (
+    <Section title={gt("gr.state.listed")}>
+      <States load={listed} empty={(xs) => xs.length === 0} emptyTitle={gt("gr.public.empty")}>
+        {(xs) => (
+          <ul class="list" data-testid="listed-entries">
+            {xs.map((x) => (
+              <li key={x.id} class="endpoint">
+                <p class="list-title">
+                  {x.subject === "project" ? (l === "zh" ? x.project_name_zh : x.project_name_en) : x.organisation_name} · {kindName(x)}
+                </p>
+                <WithReason label={gt("gr.delist")} yes={gt("gr.delistYes")} testId={`listing-delist-${x.id}`} onConfirm={(reason) => delist(x.id!, reason)()} />
+              </li>
+            ))}
           </ul>
         )}
       </States>
