@@ -6,7 +6,6 @@ per (organisation, subject, kind, project) is the database's partial unique inde
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -15,9 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role
 from backend.accounts.principal import Principal
-from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import random_id
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.core.provinces import BY_CODE
 from backend.finance import benefit, taxonomy
@@ -29,7 +26,7 @@ from backend.finance.listing_models import (
     ListingState,
     Subject,
 )
-from backend.registry.documents import FileTooLarge, UnsupportedFileType, sniff
+from backend.registry.documents import store
 from backend.registry.models import Participant, RegistryProject
 from backend.registry.storage import Storage
 
@@ -258,22 +255,15 @@ def add_document(
     _admin(who, row.organisation_id)
     if row.state is not ListingState.submitted:
         raise Conflict("finance.application_decided", params={"state": row.state.value})
-    if len(data) > max_bytes:
-        raise FileTooLarge(max_bytes)
-    kind = sniff(data)
-    if kind is None:
-        raise UnsupportedFileType
-    key = f"finance/listings/{row.id}/{random_id('doc_')}"
-    storage.put(key, data, kind)
-    uow.on_rollback(s, lambda: storage.delete(key))  # no file outlives a failed request
+    kept = store(s, storage, f"finance/listings/{row.id}", data, max_bytes)
     doc = ListingDocument(
         application_id=row.id,
         title=title,
         filename=filename[-200:] or "document",
-        content_type=kind,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
+        storage_key=kept.key,
         uploaded_by_id=who.require_user().id,
     )
     s.add(doc)
