@@ -17,14 +17,12 @@ from backend.finance.listing_schemas import (
     ListedQuerySchema,
     ListingApplicationCreateSchema,
     ListingApplicationSchema,
-    ListingDocumentFileSchema,
-    ListingDocumentFormSchema,
-    ListingDocumentSchema,
     ListingTransitionSchema,
     PublicListingSchema,
     TaxonomyCatalogueSchema,
 )
 from backend.registry import documents, storage
+from backend.registry.schemas import DocumentFileSchema, DocumentFormSchema, DocumentSchema
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -107,9 +105,9 @@ class Review(MethodView):
 
 @blp.route("/listing-applications/<int:application_id>/documents")
 class ApplicationDocuments(MethodView):
-    @blp.arguments(ListingDocumentFormSchema(), location="form")
-    @blp.arguments(ListingDocumentFileSchema(), location="files")
-    @blp.response(201, ListingDocumentSchema)
+    @blp.arguments(DocumentFormSchema(), location="form")
+    @blp.arguments(DocumentFileSchema(), location="files")
+    @blp.response(201, DocumentSchema)
     @blp.alt_response(413, description="Larger than `REGISTRY_DOCUMENT_MAX_BYTES`")
     @blp.alt_response(415, description="Not a PDF, JPEG or PNG by its content")
     @blp.doc(security=BEARER_AUTH)

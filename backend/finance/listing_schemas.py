@@ -19,6 +19,9 @@ from backend.finance.listing_models import (
 )
 from backend.finance.listings import NewApplication
 
+# An evidence file and a step of the history have the registry's shapes.
+from backend.registry.schemas import DocumentSchema, StateChangeSchema
+
 ID = validate.Range(min=1, max=2**31 - 1)
 # Up to 1e9 MWh (1,000 TWh) a year and 1e9 t: above any single project (三峡 generates about
 # 100 TWh a year; 中国长江三峡集团 annual reports) so only nonsense is refused.
@@ -81,31 +84,6 @@ class ListingTransitionSchema(Schema):
     reason = Text(load_default=None, min_length=1, max_length=REASON_MAX)
 
 
-class ListingDocumentFormSchema(Schema):
-    title = Label(required=True, min_length=1, max_length=200)
-
-
-class ListingDocumentFileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
-class ListingDocumentSchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
-
-
-class ListingEventSchema(Schema):
-    from_state = fields.String(allow_none=True)
-    to_state = fields.String()
-    reason = fields.String(allow_none=True)
-    at = fields.DateTime()
-
-
 class BenefitFactorSchema(Schema):
     key = fields.String(attribute="factor_key")
     value = fields.Decimal(attribute="factor_value", as_string=True)
@@ -155,10 +133,8 @@ class ListingApplicationSchema(_Listing):
     reason = fields.String(allow_none=True)
     applied_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
-    documents = fields.List(fields.Nested(ListingDocumentSchema))
-    events = fields.List(
-        fields.Nested(ListingEventSchema), metadata={"description": "Oldest first"}
-    )
+    documents = fields.List(fields.Nested(DocumentSchema))
+    events = fields.List(fields.Nested(StateChangeSchema), metadata={"description": "Oldest first"})
 
 
 class PublicListingSchema(_Listing):

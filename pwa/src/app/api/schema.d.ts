@@ -7825,7 +7825,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "multipart/form-data": components["schemas"]["ListingDocumentFile"];
+                    "multipart/form-data": components["schemas"]["DocumentFile"];
                 };
             };
             responses: {
@@ -7835,7 +7835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ListingDocument"];
+                        "application/json": components["schemas"]["Document"];
                     };
                 };
                 /** @description Larger than `REGISTRY_DOCUMENT_MAX_BYTES` */
@@ -11278,23 +11278,6 @@ export interface components {
             trail_zh?: string;
             trail_en?: string;
         };
-        ListingDocument: {
-            id?: number;
-            title?: string;
-            filename?: string;
-            content_type?: string;
-            size?: number;
-            sha256?: string;
-            /** Format: date-time */
-            uploaded_at?: string;
-        };
-        ListingEvent: {
-            from_state?: string | null;
-            to_state?: string;
-            reason?: string | null;
-            /** Format: date-time */
-            at?: string;
-        };
         ListingApplication: {
             id?: number;
             organisation_id?: number;
@@ -11320,9 +11303,9 @@ export interface components {
             applied_at?: string;
             /** Format: date-time */
             decided_at?: string | null;
-            documents?: components["schemas"]["ListingDocument"][];
+            documents?: components["schemas"]["Document"][];
             /** @description Oldest first */
-            events?: components["schemas"]["ListingEvent"][];
+            events?: components["schemas"]["StateChange"][];
         };
         ListingApplicationCreate: {
             /** @enum {unknown} */
@@ -11345,10 +11328,6 @@ export interface components {
             to: "submitted" | "listed" | "rejected" | "delisted";
             /** @default null */
             reason: string | null;
-        };
-        ListingDocumentFile: {
-            /** Format: binary */
-            file: string;
         };
         PublicListing: {
             id?: number;
