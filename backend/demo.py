@@ -60,6 +60,7 @@ from backend.courts.models import Court
 from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
+from backend.finance import green_demo
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
@@ -127,6 +128,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
     seed_registry(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
     seed_bank(s, users[BANK_PHONE])
+    green_demo.seed_green(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
     return {
         "organisations": 7,
         "users": len(users),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,30 @@ def sniff(data: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A file kept in the storage: its key, its type by content, its size and digest."""
+
+    key: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def store(s: Session, storage: Storage, folder: str, data: bytes, max_bytes: int) -> Stored:
+    """Check a file (size, type by content) and keep it under `folder`; it is deleted again if
+    the unit of work rolls back (the registry's projects, the finance domain's evidence)."""
+    if len(data) > max_bytes:
+        raise FileTooLarge(max_bytes)
+    kind = sniff(data)
+    if kind is None:
+        raise UnsupportedFileType
+    key = f"{folder}/{random_id('doc_')}"
+    storage.put(key, data, kind)
+    uow.on_rollback(s, lambda: storage.delete(key))  # no file outlives a failed request
+    return Stored(key, kind, len(data), hashlib.sha256(data).hexdigest())
+
+
 def add(
     s: Session,
     storage: Storage,
@@ -63,22 +88,15 @@ def add(
 ) -> ProjectDocument:
     """Check and store one file of a project; the file is deleted if the unit of work rolls
     back."""
-    if len(data) > max_bytes:
-        raise FileTooLarge(max_bytes)
-    kind = sniff(data)
-    if kind is None:
-        raise UnsupportedFileType
-    key = f"projects/{project.id}/{random_id('doc_')}"
-    storage.put(key, data, kind)
-    uow.on_rollback(s, lambda: storage.delete(key))  # no file outlives a failed request
+    kept = store(s, storage, f"projects/{project.id}", data, max_bytes)
     doc = ProjectDocument(
         project_id=project.id,
         title=title,
         filename=filename[-200:] or "document",
-        content_type=kind,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
+        storage_key=kept.key,
         uploaded_by_id=by_id,
     )
     s.add(doc)

@@ -1575,6 +1575,102 @@ MATRIX: list[Row] = [
             headers=idem(),
         ),
     ),
+    # --- green finance: the 绿蓉融 database and ESG disclosure (backend/finance) ------------
+    row("GET", "/api/v1/finance/taxonomy", public(200), "the catalogue is public"),
+    row(
+        "GET",
+        "/api/v1/finance/organisations/{org_id}/listing-applications",
+        acme_staff(200),
+        "Acme's listing applications: its people and operators",
+        lambda w, c: Req(f"/api/v1/finance/organisations/{w['acme']}/listing-applications"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/organisations/{org_id}/listing-applications",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=201, operator=201),
+        "Acme's admins apply (operators support them); members 403; keys are not people",
+        lambda w, c: Req(
+            f"/api/v1/finance/organisations/{w['acme']}/listing-applications",
+            json={
+                "subject": "enterprise",
+                "kind": "climate_friendly",
+                "taxonomy_version": "2024",
+                "taxonomy_code": "7",
+                "statement": "气候友好",
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/listing-applications/{application_id}",
+        acme_staff(200),
+        "an application of Acme's: its people and operators",
+        lambda w, c: Req(f"/api/v1/finance/listing-applications/{w['acme_project_application']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/listing-applications/{application_id}/transitions",
+        operator(200),
+        "operators list, reject or delist",
+        lambda w, c: Req(
+            f"/api/v1/finance/listing-applications/{w['acme_enterprise_application']}/transitions",
+            json={"to": "listed"},
+        ),
+    ),
+    row("GET", "/api/v1/finance/listing-review", operator(200), "the operators' review queue"),
+    row(
+        "POST",
+        "/api/v1/finance/listing-applications/{application_id}/documents",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=201, operator=201),
+        "Acme's admins add evidence (operators support them)",
+        lambda w, c: Req(
+            f"/api/v1/finance/listing-applications/{w['acme_project_application']}/documents",
+            data=MULTIPART_PDF,
+            headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/listing-applications/{application_id}/documents/{document_id}",
+        acme_staff(200),
+        "evidence files: the applicant's people and operators",
+        lambda w, c: Req(
+            f"/api/v1/finance/listing-applications/{w['acme_project_application']}"
+            f"/documents/{w['acme_listing_document']}"
+        ),
+    ),
+    row("GET", "/api/v1/finance/listed/enterprises", public(200), "the database is public"),
+    row("GET", "/api/v1/finance/listed/projects", public(200), "the database is public"),
+    row(
+        "GET",
+        "/api/v1/finance/listed/projects/{application_id}",
+        public(200),
+        "a listed project's page is public (Beta's, listed by the operator)",
+        lambda w, c: Req(f"/api/v1/finance/listed/projects/{w['beta_listed_project']}"),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/organisations/{org_id}/esg",
+        expect(anon=404, people=404, keys=404, organiser=200, org_admin=200, operator=200),
+        "unpublished: Acme's people and operators; to everyone else it does not exist",
+        lambda w, c: Req(f"/api/v1/finance/organisations/{w['acme']}/esg"),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/organisations/{org_id}/esg.pdf",
+        expect(anon=404, people=404, keys=404, organiser=200, org_admin=200, operator=200),
+        "the PDF of the unpublished disclosure: as the page",
+        lambda w, c: Req(f"/api/v1/finance/organisations/{w['acme']}/esg.pdf"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/organisations/{org_id}/esg/publication",
+        expect(anon=401, people=404, keys=401, organiser=403, org_admin=200, operator=403),
+        "only Acme's own admins publish its disclosure (operators do not choose for it)",
+        lambda w, c: Req(
+            f"/api/v1/finance/organisations/{w['acme']}/esg/publication", json={"published": True}
+        ),
+    ),
 ]
 
 BY_KEY = {(r.method, r.path): r for r in MATRIX}

@@ -48,6 +48,8 @@ EXEMPT = {
     "its fields are the follower's words, not stored properties",
     ("POST", "/api/v1/registry/projects/{project_id}/documents"): "a multipart upload: only "
     "its file and title are read; size, type and digest are the server's, from the content",
+    ("POST", "/api/v1/finance/listing-applications/{application_id}/documents"): "a multipart "
+    "upload: only its file and title are read; size, type and digest are the server's",
 }
 # The partner batches are signed over the raw body: the probe is signed too.
 SIGNED = {("POST", "/api/v1/points/actions"), ("POST", "/api/v1/points/actions/reversals")}

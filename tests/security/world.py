@@ -252,6 +252,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     _market(client, w, s, op)
     _market_data(client, w, op)
     _bank(client, w, s)
+    _listings(client, w, op)
     return w
 
 
@@ -351,6 +352,7 @@ def _market(client: FlaskClient, w: World, s: Session, op: dict[str, str]) -> No
     beta_org = f.organisation(s, OrgKind.company, name="Beta林业", admin=admin)
     beta = f.bearer(f.sign_in(client, admin.phone))
     w.ids["beta_auth"] = beta
+    w.ids["beta_org"] = beta_org.id
     account = client.post(
         "/api/v1/registry/participants",
         json={
@@ -539,3 +541,65 @@ def _bank(client: FlaskClient, w: World, s: Session) -> None:
         headers=bank,
     )
     w.ids["bank_participant"] = _ok(account, 201)["id"]
+
+
+# --- the 绿蓉融 database: listing applications, and Beta's listed project ------------------
+
+
+def _listings(client: FlaskClient, w: World, op: dict[str, str]) -> None:
+    """Acme's admins apply to list Acme as a green enterprise and its validated registry project
+    as a green project (with an evidence file); Beta applies for a hydropower project the
+    operator lists. Acme's ESG disclosure stays unpublished."""
+    acme = w["acme"]
+    apply = f"/api/v1/finance/organisations/{acme}/listing-applications"
+    enterprise = {
+        "subject": "enterprise",
+        "kind": "green",
+        "taxonomy_version": "2019",
+        "taxonomy_code": "6.1",
+        "statement": "提供碳中和咨询服务",
+    }
+    made = client.post(apply, json=enterprise, headers=w.auth(ADMIN))
+    w.ids["acme_enterprise_application"] = _ok(made, 201)["id"]
+    project = {
+        "subject": "project",
+        "kind": "green",
+        "taxonomy_version": "2019",
+        "taxonomy_code": "5.6",
+        "statement": "天府绿道碳汇",
+        "project_name_zh": "锦城绿道",
+        "project_name_en": "Jincheng Greenway",
+        "registry_project_id": w["validated_project"],
+    }
+    made = client.post(apply, json=project, headers=w.auth(ADMIN))
+    app_id = w.ids["acme_project_application"] = _ok(made, 201)["id"]
+    doc = client.post(
+        f"/api/v1/finance/listing-applications/{app_id}/documents",
+        data={"title": "项目证明", "file": (io.BytesIO(PDF), "proof.pdf")},
+        headers=w.auth(ADMIN),
+        content_type="multipart/form-data",
+    )
+    w.ids["acme_listing_document"] = _ok(doc, 201)["id"]
+    hydro = {
+        "subject": "project",
+        "kind": "climate_investment",
+        "taxonomy_version": "2019",
+        "taxonomy_code": "3.2.4",
+        "statement": "径流式水电站",
+        "project_name_zh": "宝兴河水电站",
+        "project_name_en": "Baoxing River hydropower",
+        "province": "CN-SC",
+        "annual_mwh": 12000,
+    }
+    made = client.post(
+        f"/api/v1/finance/organisations/{w['beta_org']}/listing-applications",
+        json=hydro,
+        headers=w["beta_auth"],
+    )
+    beta_app = w.ids["beta_listed_project"] = _ok(made, 201)["id"]
+    listed = client.post(
+        f"/api/v1/finance/listing-applications/{beta_app}/transitions",
+        json={"to": "listed"},
+        headers=op,
+    )
+    _ok(listed, 200)

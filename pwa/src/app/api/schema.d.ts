@@ -7551,6 +7551,623 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/finance/taxonomy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 绿色产业指导目录 versions and their categories (which levels are complete). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaxonomyCatalogue"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/listing-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** An organisation's applications, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingApplication"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Apply to list the enterprise or a project, with the taxonomy code it claims (its
+         *     admins); a project's environmental benefit is computed or stated here.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListingApplicationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingApplication"];
+                    };
+                };
+                /** @description One is open or listed already (`finance.application_open`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listing-applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        /** An application with its files and history (its organisation's people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingApplication"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listing-applications/{application_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List, reject with a reason, or delist with a reason (operators). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListingTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingApplication"];
+                    };
+                };
+                /** @description Not allowed from its state (`finance.illegal_transition`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listing-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Submitted applications, oldest first (operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListingApplication"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listing-applications/{application_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an evidence file (PDF, JPEG or PNG) to a submitted application (its admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["DocumentFile"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Document"];
+                    };
+                };
+                /** @description Larger than `REGISTRY_DOCUMENT_MAX_BYTES` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not a PDF, JPEG or PNG by its content */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listing-applications/{application_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        /** An evidence file (its organisation's people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                    document_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listed/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listed enterprises (绿色企业, 气候友好型企业), newest first, by kind and category. */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "green" | "climate_friendly" | "climate_investment";
+                    /** @description A code, and all under it */
+                    category?: string;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListedPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listed/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listed projects (绿色项目, 气候投融资项目) with their benefit, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "green" | "climate_friendly" | "climate_investment";
+                    /** @description A code, and all under it */
+                    category?: string;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListedPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/listed/projects/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        /** A listed project's page: its category, benefit and calculation trail. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicListing"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/esg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** The disclosure: public once published, else its people and operators (others 404). */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Esg"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/esg.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** The disclosure as a PDF, for whoever may read it: Chinese unless `?lang=en`. */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A4, zh (en with ?lang=en) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/esg/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish or withdraw the disclosure (the organisation's own admins; recorded). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EsgPublication"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EsgPublicationState"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10621,6 +11238,174 @@ export interface components {
              * @description Now, if open
              */
             next_open?: string;
+        };
+        TaxonomyCategory: {
+            code?: string;
+            level?: number;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Benefit computed from MWh/year and the grid factor */
+            grid_displacement?: boolean;
+        };
+        TaxonomyCatalogue: {
+            version?: string;
+            name_zh?: string;
+            name_en?: string;
+            document?: string;
+            issued_by?: string;
+            published?: string;
+            complete_levels?: number[];
+            categories?: components["schemas"]["TaxonomyCategory"][];
+        };
+        BenefitFactor: {
+            key?: string;
+            value?: number;
+            unit?: string;
+            source?: string;
+            year?: number;
+            factor_set?: string;
+        };
+        Benefit: {
+            avoided_kg_per_year?: number;
+            /** @description Three decimals */
+            avoided_t_per_year?: string;
+            /** @enum {unknown} */
+            method?: "grid_displacement" | "registry_issuance" | "registry_expected" | "stated";
+            /** @description False when stated */
+            computed?: boolean;
+            stated_method?: string | null;
+            factor?: components["schemas"]["BenefitFactor"] | null;
+            trail_zh?: string;
+            trail_en?: string;
+        };
+        ListingApplication: {
+            id?: number;
+            organisation_id?: number;
+            organisation_name?: string;
+            /** @enum {unknown} */
+            subject?: "enterprise" | "project";
+            /** @enum {unknown} */
+            kind?: "green" | "climate_friendly" | "climate_investment";
+            taxonomy_version?: string;
+            taxonomy_code?: string;
+            category?: components["schemas"]["TaxonomyCategory"] | null;
+            project_name_zh?: string | null;
+            project_name_en?: string | null;
+            province?: string | null;
+            registry_project_id?: number | null;
+            annual_mwh?: number | null;
+            benefit?: components["schemas"]["Benefit"] | null;
+            statement?: string;
+            /** @enum {unknown} */
+            state?: "submitted" | "listed" | "rejected" | "delisted";
+            reason?: string | null;
+            /** Format: date-time */
+            applied_at?: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            documents?: components["schemas"]["Document"][];
+            /** @description Oldest first */
+            events?: components["schemas"]["StateChange"][];
+        };
+        ListingApplicationCreate: {
+            /** @enum {unknown} */
+            subject: "enterprise" | "project";
+            /** @enum {unknown} */
+            kind: "green" | "climate_friendly" | "climate_investment";
+            taxonomy_version: string;
+            taxonomy_code: string;
+            statement: string;
+            project_name_zh?: string;
+            project_name_en?: string;
+            province?: string;
+            registry_project_id?: number;
+            annual_mwh?: number;
+            stated_t_per_year?: number;
+            stated_method?: string;
+        };
+        ListingTransition: {
+            /** @enum {unknown} */
+            to: "submitted" | "listed" | "rejected" | "delisted";
+            /** @default null */
+            reason: string | null;
+        };
+        PublicListing: {
+            id?: number;
+            organisation_id?: number;
+            organisation_name?: string;
+            /** @enum {unknown} */
+            subject?: "enterprise" | "project";
+            /** @enum {unknown} */
+            kind?: "green" | "climate_friendly" | "climate_investment";
+            taxonomy_version?: string;
+            taxonomy_code?: string;
+            category?: components["schemas"]["TaxonomyCategory"] | null;
+            project_name_zh?: string | null;
+            project_name_en?: string | null;
+            province?: string | null;
+            registry_project_id?: number | null;
+            annual_mwh?: number | null;
+            benefit?: components["schemas"]["Benefit"] | null;
+            /** Format: date-time */
+            listed_at?: string;
+        };
+        ListedPage: {
+            items?: components["schemas"]["PublicListing"][];
+            total?: number;
+            page?: number;
+            per_page?: number;
+        };
+        EsgRetiredRow: {
+            standard?: string;
+            project?: string;
+            registry_id?: string;
+            tonnes?: string;
+            mass_g?: number;
+        };
+        EsgRegistryRow: {
+            id?: number;
+            project?: string;
+            methodology?: string;
+            state?: string;
+            issued_t?: number;
+        };
+        EsgListedRow: {
+            id?: number;
+            project?: string;
+            kind?: string;
+            taxonomy?: string;
+            avoided_t_per_year?: string;
+            method?: string;
+            trail?: string;
+        };
+        Esg: {
+            organisation_id?: number;
+            organisation_name?: string;
+            lang?: string;
+            published?: boolean;
+            /** Format: date-time */
+            published_at?: string | null;
+            orders_retired?: number;
+            neutralised_t?: string;
+            neutralised_g?: number;
+            /** @description The latest 20 */
+            certificates?: string[];
+            retired?: components["schemas"]["EsgRetiredRow"][];
+            registry?: components["schemas"]["EsgRegistryRow"][];
+            listed?: components["schemas"]["EsgListedRow"][];
+            enterprise_listings?: string[];
+            avoided_t_per_year?: string;
+            sources?: {
+                [key: string]: string;
+            };
+        };
+        EsgPublication: {
+            published: boolean;
+        };
+        EsgPublicationState: {
+            published?: boolean;
+            /** Format: date-time */
+            at?: string | null;
         };
     };
     responses: {

@@ -4,4 +4,12 @@ import type { DeskModule } from "../../components/Lazy";
 
 export type FinanceRoute = { pattern: string; load: DeskModule };
 
-export const ROUTES: FinanceRoute[] = [];
+// 绿蓉融: listed projects and enterprises, a project's page, a published ESG disclosure
+const green: DeskModule = () => import("./Green");
+
+export const ROUTES: FinanceRoute[] = [
+  { pattern: "/finance/projects", load: green },
+  { pattern: "/finance/projects/:id", load: green },
+  { pattern: "/finance/enterprises", load: green },
+  { pattern: "/finance/esg/:org", load: green },
+];

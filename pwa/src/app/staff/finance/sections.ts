@@ -2,6 +2,7 @@
 // `Desk` receives the desk's path (`/org/:id?tab=finance&section=…`) and decides for itself what
 // the organisation's roles let it show (an institution's products, a holder's pledges, …).
 import type { DeskModule } from "../../components/Lazy";
+import { gt } from "./greenMessages";
 
 export type Section = {
   key: string;
@@ -10,4 +11,8 @@ export type Section = {
   load: DeskModule;
 };
 
-export const SECTIONS: Section[] = [];
+export const SECTIONS: Section[] = [
+  // 绿蓉融: the organisation's listing applications (and the operators' review), its ESG page
+  { key: "listings", label: () => gt("gr.section.listings"), load: () => import("./Listings") },
+  { key: "esg", label: () => gt("gr.section.esg"), load: () => import("./Esg") },
+];
