@@ -8,6 +8,7 @@ from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
 from backend.footprint import models as footprint
+from backend.finance import pledge_models as finance_pledges
 from backend.idempotency import models as idempotency
 from backend.market import models as market
 from backend.orders import models as orders
@@ -25,6 +26,7 @@ __all__ = [
     "courts",
     "credits",
     "footprint",
+    "finance_pledges",
     "idempotency",
     "jobs",
     "market",

@@ -42,8 +42,9 @@ def crediting(s: Session, who: Principal, participant_id: int) -> tuple[Particip
 
 
 def counterparty(s: Session, participant_id: int) -> Participant:
-    """A counterparty named by id: an account other than the escrow (else 422)."""
+    """A counterparty named by id: an account other than the escrow and the pledge custody
+    account (else 422)."""
     p = s.get(Participant, participant_id)
-    if p is None or p.uscc == moves.ESCROW_USCC:
+    if p is None or p.uscc in moves.SENTINELS:
         raise ValidationFailed("counterparty_id", "market.no_such_counterparty")
     return p
