@@ -37,7 +37,9 @@ def pledge(client: FlaskClient, p: Party, pledgee_id: int, tonnes: int, **extra:
     )
 
 
-def step(client: FlaskClient, who: Party | dict[str, str], pledge_id: int, to: str, **body: Any) -> Any:
+def step(
+    client: FlaskClient, who: Party | dict[str, str], pledge_id: int, to: str, **body: Any
+) -> Any:
     headers = who.headers if isinstance(who, Party) else who
     return client.post(
         f"/api/v1/finance/pledges/{pledge_id}/transitions",

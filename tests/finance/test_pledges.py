@@ -83,9 +83,10 @@ def test_pledge_registered_then_released_returns_the_units_and_records_each_step
     assert trail == [(None, "requested"), ("requested", "registered"), ("registered", "released")]
     assert released["events"][0]["transfer_id"] == released["pledge_transfer_id"]
     assert released["events"][2]["transfer_id"] == released["closing_transfer_id"]
-    assert ok(client.get(f"/api/v1/finance/pledges/{made['id']}", headers=holder.headers))[
-        "state"
-    ] == "released"
+    assert (
+        ok(client.get(f"/api/v1/finance/pledges/{made['id']}", headers=holder.headers))["state"]
+        == "released"
+    )
     sound(db_session)
 
 
@@ -216,9 +217,7 @@ def test_pledged_units_cannot_be_listed_offered_or_moved(client, db_session, hol
     sound(db_session)
 
 
-def test_the_notice_hides_undisclosed_amounts_and_names_no_person(
-    client, db_session, holder, bank
-):
+def test_the_notice_hides_undisclosed_amounts_and_names_no_person(client, db_session, holder, bank):
     shown = ok(pledge(client, holder, bank.participant_id, 10, disclose_amount=True), 201)
     hidden = ok(pledge(client, holder, bank.participant_id, 10), 201)
     for p in (shown, hidden):
