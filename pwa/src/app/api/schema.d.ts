@@ -7551,6 +7551,281 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/finance/holdings/{holding_id}/pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holding_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pledge a holding's first tonnes to an institution; they are frozen at once (the
+         *     holder's admins).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    holding_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PledgeCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pledge"];
+                    };
+                };
+                /** @description The holding has fewer tonnes (`registry.holding_too_small`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/participants/{participant_id}/pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** Its pledges as pledgor and as pledgee, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pledge"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/pledges/{pledge_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pledge_id: number;
+            };
+            cookie?: never;
+        };
+        /** A pledge with its history (its parties' people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    pledge_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pledge"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/pledges/{pledge_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pledge_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register, decline (with a reason), release or enforce (with a reason): the pledgee's
+         *     admins; withdraw before registration: the pledgor's admins.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    pledge_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PledgeTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pledge"];
+                    };
+                };
+                /** @description Not from its state (`finance.pledge_illegal_transition`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/pledge-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 登记公示: registered pledges, and those since released or enforced (public; amounts
+         *     only where the parties disclose them).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PledgeNotice"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exchange accounts in the financial-institution role, by name (public). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Institution"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10150,7 +10425,7 @@ export interface components {
         RegistryTransfer: {
             id?: number;
             /** @enum {unknown} */
-            kind?: "issuance" | "inventory" | "escrow" | "release" | "trade";
+            kind?: "issuance" | "inventory" | "escrow" | "release" | "trade" | "pledge" | "unpledge" | "enforcement";
             issuance_id?: number;
             from_participant_id?: number | null;
             to_participant_id?: number | null;
@@ -10621,6 +10896,112 @@ export interface components {
              * @description Now, if open
              */
             next_open?: string;
+        };
+        PledgeCreate: {
+            /** @description the lender: an account in the financial-institution role */
+            pledgee_id: number;
+            /** @description the holding's first tonnes are pledged */
+            tonnes: number;
+            loan_amount_fen: number;
+            /** @description the loan's annual rate in basis points (1/100 of a percent) */
+            annual_rate_bps: number;
+            term_months: number;
+            /**
+             * @description the lender's loan contract number, if any
+             * @default null
+             */
+            loan_reference: string | null;
+            /**
+             * @description show the amount and rate in the public notice (登记公示)
+             * @default false
+             */
+            disclose_amount: boolean;
+        };
+        PledgeEvent: {
+            /** @enum {unknown} */
+            from_state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn" | null;
+            /** @enum {unknown} */
+            to_state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
+            /** Format: date-time */
+            at?: string;
+            reason?: string | null;
+            transfer_id?: number | null;
+        };
+        Pledge: {
+            /** @description 质押登记编号 */
+            reference?: string | null;
+            /** @enum {unknown} */
+            state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
+            pledgor_name?: string;
+            pledgee_name?: string;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            vintage?: number;
+            serial_range?: string;
+            tonnes?: number;
+            term_months?: number;
+            /** Format: date-time */
+            registered_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            id?: number;
+            pledgor_id?: number;
+            pledgee_id?: number;
+            issuance_id?: number;
+            first_unit?: number;
+            last_unit?: number;
+            loan_amount_fen?: number;
+            annual_rate_bps?: number;
+            loan_reference?: string | null;
+            disclose_amount?: boolean;
+            reason?: string | null;
+            pledge_transfer_id?: number;
+            closing_transfer_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            events?: components["schemas"]["PledgeEvent"][];
+        };
+        PledgeTransition: {
+            /** @enum {string} */
+            to: "registered" | "declined" | "released" | "enforced" | "withdrawn";
+            /**
+             * @description required to decline or enforce
+             * @default null
+             */
+            reason: string | null;
+        };
+        PledgeNotice: {
+            /** @description 质押登记编号 */
+            reference?: string | null;
+            /** @enum {unknown} */
+            state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
+            pledgor_name?: string;
+            pledgee_name?: string;
+            /** @enum {unknown} */
+            standard?: "CCER" | "CDCER" | "VCU" | "CER";
+            project_id?: number;
+            project_name_zh?: string;
+            project_name_en?: string;
+            vintage?: number;
+            serial_range?: string;
+            tonnes?: number;
+            term_months?: number;
+            /** Format: date-time */
+            registered_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** @description null unless the parties disclose it */
+            readonly loan_amount_fen?: number | null;
+            /** @description null unless the parties disclose it */
+            readonly annual_rate_bps?: number | null;
+        };
+        Institution: {
+            participant_id?: number;
+            organisation_id?: number;
+            name?: string;
         };
     };
     responses: {

@@ -4,4 +4,4 @@ import type { DeskModule } from "../../components/Lazy";
 
 export type FinanceRoute = { pattern: string; load: DeskModule };
 
-export const ROUTES: FinanceRoute[] = [];
+export const ROUTES: FinanceRoute[] = [{ pattern: "/finance/pledges", load: () => import("./Pledges") }];
