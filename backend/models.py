@@ -7,8 +7,8 @@ from backend.core.events import models as outbox
 from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
-from backend.footprint import models as footprint
 from backend.finance import pledge_models as finance_pledges
+from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
 from backend.market import models as market
 from backend.orders import models as orders
@@ -25,8 +25,8 @@ __all__ = [
     "certificates",
     "courts",
     "credits",
-    "footprint",
     "finance_pledges",
+    "footprint",
     "idempotency",
     "jobs",
     "market",

@@ -70,7 +70,8 @@ def test_a_pledge_a_sale_and_a_retirement_race_for_the_same_units(app, committin
         assert all(isinstance(r, tuple) for r in results), results
         won = [r for r in results if r[1] in (200, 201)]
         lost = [r for r in results if r[1] == 409]
-        assert len(won) == 1 and len(lost) == 2, results
+        assert len(won) == 1, results
+        assert len(lost) == 2, results
         assert Counter(r[2]["code"] for r in lost) == {"registry.holding_too_small": 2}, results
         assert sum(h["tonnes"] for h in held(client, holder)) == 10 - EACH_T
         with committing() as s:

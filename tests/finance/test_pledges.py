@@ -58,12 +58,14 @@ def test_pledge_registered_then_released_returns_the_units_and_records_each_step
 ):
     before = held(client, holder)[0]
     made = ok(pledge(client, holder, bank.participant_id, 300, loan_reference="XY-2023-001"), 201)
-    assert made["state"] == "requested" and made["reference"] is None
+    assert made["state"] == "requested"
+    assert made["reference"] is None
     assert (made["first_unit"], made["last_unit"]) == (
         before["first_unit"],
         before["first_unit"] + 299,
     )
-    assert made["tonnes"] == 300 and made["pledgee_name"] == "锦城银行"
+    assert made["tonnes"] == 300
+    assert made["pledgee_name"] == "锦城银行"
     assert held(client, holder)[0]["tonnes"] == 700  # frozen at once
     assert custody_blocks(db_session) == [(made["first_unit"], made["last_unit"])]
     sound(db_session)
@@ -76,7 +78,8 @@ def test_pledge_registered_then_released_returns_the_units_and_records_each_step
     sound(db_session)
 
     released = ok(step(client, bank, made["id"], "released"))
-    assert released["state"] == "released" and released["closing_transfer_id"]
+    assert released["state"] == "released"
+    assert released["closing_transfer_id"]
     assert sum(h["tonnes"] for h in held(client, holder)) == 1000
     assert custody_blocks(db_session) == []
     trail = [(e["from_state"], e["to_state"]) for e in released["events"]]
@@ -94,9 +97,11 @@ def test_enforcement_gives_the_units_to_the_pledgee(client, db_session, holder, 
     made = ok(pledge(client, holder, bank.participant_id, 200), 201)
     ok(step(client, bank, made["id"], "registered"))
     refused = step(client, bank, made["id"], "enforced")
-    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "reason"
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0]["field"] == "reason"
     enforced = ok(step(client, bank, made["id"], "enforced", reason="借款人逾期未还"))
-    assert enforced["state"] == "enforced" and enforced["closed_at"]
+    assert enforced["state"] == "enforced"
+    assert enforced["closed_at"]
     got = held(client, bank)
     assert [(h["first_unit"], h["last_unit"]) for h in got] == [
         (made["first_unit"], made["last_unit"])
@@ -118,7 +123,8 @@ def test_decline_and_withdraw_return_the_units(client, db_session, holder, bank)
     declined = ok(step(client, bank, a["id"], "declined", reason="押品估值不足"))
     assert (declined["state"], declined["reason"]) == ("declined", "押品估值不足")
     withdrawn = ok(step(client, holder, b["id"], "withdrawn"))
-    assert withdrawn["state"] == "withdrawn" and withdrawn["reference"] is None
+    assert withdrawn["state"] == "withdrawn"
+    assert withdrawn["reference"] is None
     assert sum(h["tonnes"] for h in held(client, holder)) == 1000
     assert client.get("/api/v1/finance/pledge-notices").get_json() == []  # never registered
     sound(db_session)
@@ -228,7 +234,9 @@ def test_the_notice_hides_undisclosed_amounts_and_names_no_person(client, db_ses
     assert by_amount[None]["annual_rate_bps"] is None
     assert by_amount[LOAN["loan_amount_fen"]]["annual_rate_bps"] == LOAN["annual_rate_bps"]
     body = str(notices)
-    assert "139" not in body and "联系" not in body and "法人" not in body
+    assert "139" not in body
+    assert "联系" not in body
+    assert "法人" not in body
     assert {n["pledgor_name"] for n in notices} == {"龙泉山林业"}
 
 
@@ -253,6 +261,6 @@ def test_the_database_refuses_a_registration_without_its_reference_and_edited_ev
             text("UPDATE finance_pledges SET state = 'released' WHERE id = :id"),
             {"id": made["id"]},
         )
-    with pytest.raises(Exception, match="append-only|refuse|change"), db_session.begin_nested():
+    with pytest.raises(Exception, match=r"append-only|refuse|change"), db_session.begin_nested():
         db_session.execute(text("UPDATE finance_pledge_events SET reason = 'x'"))
     assert db_session.get(Pledge, made["id"]).state.value == "requested"

@@ -560,4 +560,5 @@ def _pledges(client: FlaskClient, w: World) -> None:
     held = client.get(
         f"/api/v1/registry/participants/{w['beta_participant']}/holdings", headers=beta
     )
-    w.ids["beta_pledge"] = pledge(beta, _ok(held, 200)[0]["id"], w["participant"], 5)
+    assert held.status_code == 200, held.get_json()
+    w.ids["beta_pledge"] = pledge(beta, held.get_json()[0]["id"], w["participant"], 5)
