@@ -264,3 +264,9 @@ def test_the_database_refuses_a_registration_without_its_reference_and_edited_ev
     with pytest.raises(Exception, match=r"append-only|refuse|change"), db_session.begin_nested():
         db_session.execute(text("UPDATE finance_pledge_events SET reason = 'x'"))
     assert db_session.get(Pledge, made["id"]).state.value == "requested"
+
+
+def test_flask_finance_check_is_a_group_with_a_check(app):
+    result = app.test_cli_runner().invoke(args=["finance", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Finance invariants hold." in result.output
