@@ -27,7 +27,7 @@ from backend.registry.models import Holding, Participant, Transfer, TransferKind
 ESCROW_USCC = "DIANDIAN-ESCROW-01"
 ESCROW_NAME = "点点交收托管账户 Diandian settlement escrow"
 CUSTODY_USCC = "DIANDIAN-PLEDGE-01"
-CUSTODY_NAME = "点点质押登记冻结账户 Diandian pledge custody"
+CUSTODY_NAME = "点点质押登记冻结账户 Diandian Pledge Custody"
 SENTINELS = (ESCROW_USCC, CUSTODY_USCC)
 MOVES = (
     TransferKind.escrow,

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from backend.accounts.models import Membership, Role
 from backend.finance.pledge_models import Pledge
 from backend.market import calendar
 from backend.registry import moves
-from backend.registry.models import Holding
+from backend.registry.models import Holding, Participant
 from tests import factories as f
 from tests.finance.pledge_fixtures import LOAN, make_bank, make_holder, pledge, sound, step
 from tests.market.conftest import OPEN, Clock, Party, held, list_tonnes, party
@@ -270,3 +271,29 @@ def test_flask_finance_check_is_a_group_with_a_check(app):
     result = app.test_cli_runner().invoke(args=["finance", "check"])
     assert result.exit_code == 0, result.output
     assert "Finance invariants hold." in result.output
+
+
+def test_no_one_acts_for_the_custody_account_even_as_a_member_of_its_organisation(
+    client, db_session, holder, bank
+):
+    made = ok(pledge(client, holder, bank.participant_id, 10), 201)
+    custody = db_session.get(Participant, moves.custody_id(db_session))
+    insider = f.user(db_session, "混入者")
+    db_session.add(
+        Membership(user=insider, organisation_id=custody.organisation_id, role=Role.admin)
+    )
+    db_session.commit()
+    who = Party(f.sign_in(client, insider.phone), custody.organisation_id, custody.id)
+    who.holding_id = db_session.scalars(
+        select(Holding.id).where(Holding.participant_id == custody.id)
+    ).one()
+    assert list_tonnes(client, who, 10).status_code == 404
+    assert pledge(client, who, bank.participant_id, 10).status_code == 404
+    offered = client.post(
+        f"/api/v1/registry/holdings/{who.holding_id}/offers",
+        json={"tonnes": 10, "price_fen_per_t": 1000},
+        headers=who.headers,
+    )
+    assert offered.status_code == 404
+    assert custody_blocks(db_session) == [(made["first_unit"], made["last_unit"])]
+    sound(db_session)
