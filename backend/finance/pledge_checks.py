@@ -2,7 +2,8 @@
 registry's pledge custody account holds exactly the units of open pledges (requested or
 registered); every pledge's freezing transfer moved its units from the pledgor into custody;
 every closed pledge has the transfer that closed it (back to the pledgor when released,
-declined or withdrawn; to the pledgee when enforced); and its events end in its state."""
+declined or withdrawn; to the pledgee when enforced); an enforced pledge's block-trade sale
+offers exactly its units; and its events end in its state."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.finance.pledge_models import OPEN, RETURNED, Pledge, PledgeEvent, PledgeState
+from backend.market.models import Deal, Mode
 from backend.registry import moves
 from backend.registry.models import Holding, Participant, Transfer, TransferKind
 
@@ -69,6 +71,8 @@ def _pledge(s: Session, p: Pledge, custody: int) -> list[str]:
         want = (TransferKind.enforcement, *units, custody, p.pledgee_id, *span)
     if closing != want:
         out.append(f"pledge {p.id}: {p.state.value} but its closing transfer is {closing}")
+    if p.sale_deal_id is not None:
+        out += _sale(s, p)
     events = s.scalars(
         select(PledgeEvent).where(PledgeEvent.pledge_id == p.id).order_by(PledgeEvent.id)
     ).all()
@@ -79,6 +83,21 @@ def _pledge(s: Session, p: Pledge, custody: int) -> list[str]:
     elif trail[-1][1] != p.state:
         out.append(f"pledge {p.id}: {p.state.value} but its last event says {trail[-1][1]}")
     return out
+
+
+def _sale(s: Session, p: Pledge) -> list[str]:
+    """An enforced pledge's block trade sells exactly its units, by the pledgee."""
+    deal = s.get(Deal, p.sale_deal_id)
+    if deal is None or (deal.mode, deal.seller_id, deal.issuance_id, deal.quantity_t) != (
+        Mode.block,
+        p.pledgee_id,
+        p.issuance_id,
+        p.tonnes,
+    ):
+        return [f"pledge {p.id}: its sale {p.sale_deal_id} is no block trade of its units"]
+    if (deal.escrow_first_unit, deal.escrow_last_unit) != (p.first_unit, p.last_unit):
+        return [f"pledge {p.id}: its sale {deal.id} set other units aside"]
+    return []
 
 
 def violations(s: Session) -> list[str]:

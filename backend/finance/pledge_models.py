@@ -11,6 +11,7 @@ What the database itself enforces (migration `0034_finance_pledges`):
   has its reason;
 - the units themselves are frozen by being in the custody account's holding: the registry's
   holding exclusion constraint and row locks keep them from anyone else (registry/moves.py);
+- a block-trade sale is linked only to an enforced pledge;
 - the events are append-only (triggers).
 """
 
@@ -90,6 +91,7 @@ class Pledge(Base):
         ),
         CheckConstraint(f"(closed_at IS NOT NULL) = {_in(CLOSED)}", name="closed_at_iff_closed"),
         CheckConstraint("state <> 'declined' OR reason IS NOT NULL", name="reason_if_declined"),
+        CheckConstraint("sale_deal_id IS NULL OR state = 'enforced'", name="sale_only_if_enforced"),
         Index("ix_finance_pledges_pledgor", "pledgor_id", "id"),
         Index("ix_finance_pledges_pledgee", "pledgee_id", "id"),
         Index("ix_finance_pledges_state", "state"),
@@ -120,6 +122,10 @@ class Pledge(Base):
     )
     closing_transfer_id: Mapped[int | None] = mapped_column(
         ForeignKey("registry_transfers.id", ondelete="RESTRICT"), unique=True
+    )
+    # on enforcement, the 大宗交易 the pledgee offered the units in (market/deals.py), if any
+    sale_deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("market_deals.id", ondelete="RESTRICT"), unique=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

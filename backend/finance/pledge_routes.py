@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -20,6 +21,8 @@ from backend.finance.pledge_schemas import (
     PledgeSchema,
     PledgeTransitionSchema,
 )
+from backend.market import calendar
+from backend.market.rules import Rules
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -62,13 +65,22 @@ class OnePledge(MethodView):
 @blp.route("/pledges/<int:pledge_id>/transitions", methods=["POST"])
 @blp.arguments(PledgeTransitionSchema())
 @blp.response(200, PledgeSchema)
-@blp.alt_response(409, description="Not from its state (`finance.pledge_illegal_transition`)")
+@blp.alt_response(
+    409,
+    description="Not from its state (`finance.pledge_illegal_transition`), or a sale outside "
+    "trading hours (`market.closed`)",
+)
 @blp.doc(security=BEARER_AUTH)
 def move_pledge(body: dict[str, Any], pledge_id: int) -> Pledge:
-    """Register, decline (with a reason), release or enforce (with a reason): the pledgee's
+    """Register, decline (with a reason), release or enforce (with a reason; with a
+    counterparty and a price, the units are offered to it at once in a 大宗交易): the pledgee's
     admins; withdraw before registration: the pledgor's admins."""
+    sale = None
+    if body["counterparty_id"] is not None:
+        rules = Rules.from_config(current_app.config)
+        sale = pledges.Sale(body["counterparty_id"], body["price_fen_per_t"], rules, calendar.now())
     return pledges.transition(
-        db.session(), current_principal(), pledge_id, PledgeState(body["to"]), body["reason"]
+        db.session(), current_principal(), pledge_id, PledgeState(body["to"]), body["reason"], sale
     )
 
 

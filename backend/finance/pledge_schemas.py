@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.models import Standard
 from backend.finance.pledge_models import (
@@ -15,6 +16,7 @@ from backend.finance.pledge_models import (
     PledgeState,
 )
 from backend.finance.pledges import STEPS, NewPledge
+from backend.registry.schemas import PRICE
 
 ID = validate.Range(min=1, max=2**31 - 1)
 
@@ -68,6 +70,30 @@ class PledgeTransitionSchema(Schema):
         max_length=2000,
         metadata={"description": "required to decline or enforce"},
     )
+    counterparty_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=ID,
+        metadata={
+            "description": "on enforcement only: offer the units to this account in a 大宗交易"
+        },
+    )
+    price_fen_per_t = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=PRICE,
+        metadata={"description": "with counterparty_id: the block trade's price per tonne"},
+    )
+
+    @validates_schema
+    def _both_or_neither(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("counterparty_id") is None) != (data.get("price_fen_per_t") is None):
+            missing = (
+                "price_fen_per_t" if data.get("price_fen_per_t") is None else "counterparty_id"
+            )
+            raise ValidationError(Coded("finance.sale_needs_both"), missing)
 
 
 class PledgeEventSchema(Schema):
@@ -113,6 +139,9 @@ class PledgeSchema(_PledgedUnits):
     reason = fields.String(allow_none=True)
     pledge_transfer_id = fields.Integer()
     closing_transfer_id = fields.Integer(allow_none=True)
+    sale_deal_id = fields.Integer(
+        allow_none=True, metadata={"description": "the 大宗交易 offering the enforced units"}
+    )
     created_at = fields.DateTime()
     events = fields.List(fields.Nested(PledgeEventSchema))
 

@@ -5,7 +5,8 @@ institution for a loan; the units move at once into the registry's pledge custod
 
 The pledgee's admins register the pledge (a 质押登记编号 is given), decline it (with a reason:
 units back), release it once the loan is repaid (units back) or enforce it on default (units to
-the pledgee, who may then sell them like any holding, e.g. by a 大宗交易). The pledgor's admins
+the pledgee; given a counterparty and a price, the pledgee at once offers them to that buyer in
+a 大宗交易, market/deals.py, under the market's rules: hours, threshold, band). The pledgor's admins
 may withdraw it before registration (units back). Each step is a `PledgeEvent` (who, when, why,
 which transfer). The seed's first CDCER pledge loan (兴业银行成都分行, 2023 report, lines
 180-210 of the source) is the model of the flow.
@@ -14,6 +15,7 @@ which transfer). The seed's first CDCER pledge loan (兴业银行成都分行, 2
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -29,7 +31,9 @@ from backend.finance.pledge_models import (
     PledgeEvent,
     PledgeState,
 )
-from backend.market import access
+from backend.market import access, deals
+from backend.market.models import Deal, Mode, Side
+from backend.market.rules import Rules
 from backend.registry import moves, participants
 from backend.registry.models import (
     Holding,
@@ -50,6 +54,16 @@ class NewPledge:
     term_months: int
     disclose_amount: bool
     loan_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Sale:
+    """On enforcement: sell the units to `counterparty_id` by a block trade at a price."""
+
+    counterparty_id: int
+    price_fen_per_t: int
+    rules: Rules
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -186,12 +200,19 @@ def _actor(who: Principal, pledge: Pledge, step: Step, to: PledgeState) -> User:
 
 
 def transition(
-    s: Session, who: Principal, pledge_id: int, to: PledgeState, reason: str | None
+    s: Session,
+    who: Principal,
+    pledge_id: int,
+    to: PledgeState,
+    reason: str | None,
+    sale: Sale | None = None,
 ) -> Pledge:
     """Take a pledge to `to` (the pledge row locked: a concurrent step finds it moved, 409)."""
     step = STEPS.get(to)
     if step is None:
         raise ValidationFailed("to", "finance.pledge_bad_state")
+    if sale is not None and to != PledgeState.enforced:
+        raise ValidationFailed("counterparty_id", "finance.sale_on_enforcement_only")
     pledge = get(s, who, pledge_id, lock=True)
     user = _actor(who, pledge, step, to)
     before = pledge.state
@@ -214,7 +235,37 @@ def transition(
         pledge.closing_transfer_id = transfer.id if transfer else None
     s.flush()
     _record(s, pledge, before, user, reason, transfer)
+    if sale is not None:
+        pledge.sale_deal_id = _sell(s, who, pledge, sale).id
+        s.flush()
     return pledge
+
+
+def _sell(s: Session, who: Principal, pledge: Pledge, sale: Sale) -> Deal:
+    """The pledgee offers the enforced units (now its own holding) to the buyer in a 大宗交易:
+    the units go into the market's escrow until the buyer accepts or declines."""
+    holding = s.scalars(
+        select(Holding).where(
+            Holding.participant_id == pledge.pledgee_id,
+            Holding.issuance_id == pledge.issuance_id,
+            Holding.first_unit == pledge.first_unit,
+        )
+    ).one()
+    return deals.propose(
+        s,
+        who,
+        sale.rules,
+        deals.NewDeal(
+            mode=Mode.block,
+            side=Side.seller,
+            participant_id=pledge.pledgee_id,
+            counterparty_id=sale.counterparty_id,
+            quantity_t=pledge.tonnes,
+            price_fen_per_t=sale.price_fen_per_t,
+            holding_id=holding.id,
+        ),
+        sale.now,
+    )
 
 
 def _closing(s: Session, pledge: Pledge, to: PledgeState, user: User) -> Transfer | None:

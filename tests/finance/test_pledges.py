@@ -17,7 +17,7 @@ from backend.registry import moves
 from backend.registry.models import Holding, Participant
 from tests import factories as f
 from tests.finance.pledge_fixtures import LOAN, make_bank, make_holder, pledge, sound, step
-from tests.market.conftest import OPEN, Clock, Party, held, list_tonnes, party
+from tests.market.conftest import OPEN, Clock, Party, deposit, held, list_tonnes, party
 from tests.registry.conftest import REAL_USCC
 
 
@@ -297,3 +297,54 @@ def test_no_one_acts_for_the_custody_account_even_as_a_member_of_its_organisatio
     assert offered.status_code == 404
     assert custody_blocks(db_session) == [(made["first_unit"], made["last_unit"])]
     sound(db_session)
+
+
+def test_enforcement_may_offer_the_units_in_a_block_trade_which_the_buyer_accepts(
+    app, client, db_session, holder, bank, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MARKET_BLOCK_MIN_T", 100)  # blocks from 100 t, for the test
+    buyer = party(client, db_session, "锦城环保科技", REAL_USCC[1], ["buyer"])
+    deposit(client, buyer, 100_000_000)
+    made = ok(pledge(client, holder, bank.participant_id, 200), 201)
+    half = step(client, bank, made["id"], "enforced", reason="逾期", counterparty_id=1)
+    assert half.status_code == 422
+    assert half.get_json()["errors"][0]["field"] == "price_fen_per_t"
+    early = step(
+        client,
+        bank,
+        made["id"],
+        "released",
+        counterparty_id=buyer.participant_id,
+        price_fen_per_t=4000,
+    )
+    assert early.status_code == 422
+    ok(step(client, bank, made["id"], "registered"))
+    sale = {"counterparty_id": buyer.participant_id, "price_fen_per_t": 4000}
+    enforced = ok(step(client, bank, made["id"], "enforced", reason="借款人违约", **sale))
+    assert enforced["state"] == "enforced"
+    assert enforced["sale_deal_id"]
+    assert held(client, bank) == []  # offered: in the market's escrow
+    sound(db_session)
+    accepted = client.post(
+        f"/api/v1/market/block-trades/{enforced['sale_deal_id']}/transitions",
+        json={"to": "settled"},
+        headers=buyer.headers,
+    )
+    deal = ok(accepted)
+    assert deal["trade"]["quantity_t"] == 200
+    assert sum(h["tonnes"] for h in held(client, buyer)) == 200
+    sound(db_session)
+
+
+def test_a_sale_outside_the_rules_leaves_the_pledge_registered(
+    app, client, db_session, holder, bank
+):
+    buyer = party(client, db_session, "锦城环保科技", REAL_USCC[1], ["buyer"])
+    made = ok(pledge(client, holder, bank.participant_id, 200), 201)
+    ok(step(client, bank, made["id"], "registered"))
+    sale = {"counterparty_id": buyer.participant_id, "price_fen_per_t": 4000}
+    small = step(client, bank, made["id"], "enforced", reason="违约", **sale)
+    assert small.status_code == 422  # 200 t is below the 大宗交易 threshold
+    assert small.get_json()["errors"][0]["code"] == "market.block_below_threshold"
+    again = ok(client.get(f"/api/v1/finance/pledges/{made['id']}", headers=bank.headers))
+    assert again["state"] == "registered"

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("pledge_transfer_id", sa.Integer(), nullable=False),
         sa.Column("closing_transfer_id", sa.Integer(), nullable=True),
+        sa.Column("sale_deal_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=True),
@@ -104,6 +105,17 @@ def upgrade() -> None:
             name=op.f("fk_finance_pledges_closing_transfer_id_registry_transfers"),
             ondelete="RESTRICT",
         ),
+        sa.CheckConstraint(
+            "sale_deal_id IS NULL OR state = 'enforced'",
+            name=op.f("ck_finance_pledges_sale_only_if_enforced"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sale_deal_id"],
+            ["market_deals.id"],
+            name=op.f("fk_finance_pledges_sale_deal_id_market_deals"),
+            ondelete="RESTRICT",
+        ),
+        sa.UniqueConstraint("sale_deal_id", name=op.f("uq_finance_pledges_sale_deal_id")),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],

@@ -7703,7 +7703,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Register, decline (with a reason), release or enforce (with a reason): the pledgee's
+         * Register, decline (with a reason), release or enforce (with a reason; with a
+         *     counterparty and a price, the units are offered to it at once in a 大宗交易): the pledgee's
          *     admins; withdraw before registration: the pledgor's admins.
          */
         post: {
@@ -7730,7 +7731,7 @@ export interface paths {
                         "application/json": components["schemas"]["Pledge"];
                     };
                 };
-                /** @description Not from its state (`finance.pledge_illegal_transition`) */
+                /** @description Not from its state (`finance.pledge_illegal_transition`), or a sale outside trading hours (`market.closed`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -10960,6 +10961,8 @@ export interface components {
             reason?: string | null;
             pledge_transfer_id?: number;
             closing_transfer_id?: number | null;
+            /** @description the 大宗交易 offering the enforced units */
+            sale_deal_id?: number | null;
             /** Format: date-time */
             created_at?: string;
             events?: components["schemas"]["PledgeEvent"][];
@@ -10972,6 +10975,16 @@ export interface components {
              * @default null
              */
             reason: string | null;
+            /**
+             * @description on enforcement only: offer the units to this account in a 大宗交易
+             * @default null
+             */
+            counterparty_id: number | null;
+            /**
+             * @description with counterparty_id: the block trade's price per tonne
+             * @default null
+             */
+            price_fen_per_t: number | null;
         };
         PledgeNotice: {
             /** @description 质押登记编号 */
