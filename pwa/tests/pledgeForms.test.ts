@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { bpsFromPercent, percentOf, pledgeActions, pledgeBody } from "../src/app/staff/finance/pledgeForms";
+import { bpsFromPercent, percentOf, pledgeActions, pledgeBody, transitionBody } from "../src/app/staff/finance/pledgeForms";
 import { en, zh } from "../src/app/staff/finance/pledgeMessages";
 
 describe("a pledge's body", () => {
@@ -41,5 +41,14 @@ describe("who does what to a pledge", () => {
 
   it("has the same messages in both languages", () => {
     expectSameMessages(zh, en);
+  });
+});
+
+describe("a transition's body", () => {
+  it("carries a block-trade sale only on enforcement, and only when asked for", () => {
+    expect(transitionBody("registered", " ", "9", "40")).toEqual({ to: "registered", reason: null, counterparty_id: null, price_fen_per_t: null });
+    expect(transitionBody("enforced", "违约", "", "")).toMatchObject({ counterparty_id: null, price_fen_per_t: null });
+    expect(transitionBody("enforced", "违约", "9", "40")).toEqual({ to: "enforced", reason: "违约", counterparty_id: 9, price_fen_per_t: 4000 });
+    expect(transitionBody("enforced", "违约", "x", "40")).toMatchObject({ counterparty_id: null, price_fen_per_t: 4000 });
   });
 });

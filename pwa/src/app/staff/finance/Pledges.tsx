@@ -13,7 +13,7 @@ import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
 import { Section, States } from "../ui";
 import { Badge, Confirmed, Field, projectName, tonnes, useAccountDesk, yuan } from "../registry/shared";
-import { bpsFromPercent, percentOf, pledgeActions, pledgeBody, type Institution, type Pledge, type PledgeForm, type PledgeState, type PledgeStep } from "./pledgeForms";
+import { bpsFromPercent, percentOf, pledgeActions, pledgeBody, type Institution, type Pledge, type PledgeForm, type PledgeState, type PledgeStep, transitionBody } from "./pledgeForms";
 import { pt } from "./pledgeMessages";
 import { fenFromYuan } from "../sponsorForms";
 import { tonnesFrom } from "../registry/forms";
@@ -222,9 +222,17 @@ const needsReason = (to: PledgeStep): to is WithReason => to === "declined" || t
 function Action({ pledge, to, onDone }: { pledge: Pledge; to: PledgeStep; onDone: () => void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
+  const [sale, setSale] = useState({ counterparty: "", price: "" });
+  const [error, setError] = useState<unknown>(undefined);
   const l = lang.value;
+  const errors = fieldErrors(error, l);
   const go = async (): Promise<void> => {
-    await api("POST", `/finance/pledges/${pledge.id}/transitions`, { body: { to, reason: reason.trim() || null } });
+    try {
+      await api("POST", `/finance/pledges/${pledge.id}/transitions`, { body: transitionBody(to, reason, sale.counterparty, sale.price) });
+    } catch (e) {
+      setError(e);
+      throw e;
+    }
     onDone();
   };
   const testId = `pledge-${to}-${pledge.id}`;
@@ -251,6 +259,13 @@ function Action({ pledge, to, onDone }: { pledge: Pledge; to: PledgeStep; onDone
         <span>{pt(`pl.reasonLabel.${to}`)}</span>
         <textarea id={id} maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       </label>
+      {to === "enforced" && (
+        <>
+          <p class="hint">{pt("pl.saleHint")}</p>
+          <Field id={`${id}-buyer`} label={pt("pl.saleBuyer")} field="counterparty_id" value={sale.counterparty} onInput={(v) => setSale({ ...sale, counterparty: v })} errors={errors} extra={{ inputMode: "numeric" }} />
+          <Field id={`${id}-price`} label={pt("pl.salePrice")} field="price_fen_per_t" value={sale.price} onInput={(v) => setSale({ ...sale, price: v })} errors={errors} extra={{ inputMode: "decimal" }} />
+        </>
+      )}
       <Confirmed label={pt(`pl.do.${to}`)} title={pt(`pl.ask.${to}`)} yes={pt(`pl.do.${to}`)} danger disabled={!reason.trim()} testId={`${testId}-yes`} onConfirm={go}>
         <p>{pt(`pl.text.${to}`, vars)}</p>
       </Confirmed>

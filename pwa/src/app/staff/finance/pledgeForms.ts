@@ -57,3 +57,14 @@ export function pledgeActions(state: PledgeState | undefined, asPledgee: boolean
   }
   return state === "requested" ? ["withdrawn"] : [];
 }
+
+/** A transition's body: the reason if any; on enforcement, a block-trade sale when a buyer's
+ *  account number is given (its price read as fen). */
+export function transitionBody(to: PledgeStep, reason: string, counterparty: string, price: string): S["PledgeTransition"] {
+  const body: S["PledgeTransition"] = { to, reason: reason.trim() || null, counterparty_id: null, price_fen_per_t: null };
+  if (to === "enforced" && (counterparty.trim() || price.trim())) {
+    body.counterparty_id = /^\d{1,10}$/.test(counterparty.trim()) ? Number(counterparty.trim()) : null;
+    body.price_fen_per_t = fenFromYuan(price);
+  }
+  return body;
+}
