@@ -13,6 +13,7 @@ from backend.core import db, public_url, uow
 from backend.core.errors import DomainError
 from backend.core.migrate import db_cli
 from backend.credits.commands import credits_cli
+from backend.finance.commands import finance_cli
 from backend.footprint import services as footprint_services
 from backend.market.commands import market_cli
 from backend.orders.commands import orders_cli
@@ -107,4 +108,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(points_cli)
     app.cli.add_command(registry_cli)
     app.cli.add_command(market_cli)
+    app.cli.add_command(finance_cli)
     app.cli.add_command(worker_cmd)

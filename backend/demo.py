@@ -61,6 +61,7 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.finance import green_demo
+from backend.finance.pledge_demo import seed_pledge
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
@@ -127,8 +128,9 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
     rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
     seed_registry(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
-    seed_bank(s, users[BANK_PHONE])
     green_demo.seed_green(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
+    bank = seed_bank(s, users[BANK_PHONE])
+    seed_pledge(s, users["+8613800138002"], company, users[BANK_PHONE], bank)
     return {
         "organisations": 7,
         "users": len(users),

@@ -8,6 +8,7 @@ from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
 from backend.finance import listing_models as finance_listings
+from backend.finance import pledge_models as finance_pledges
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
 from backend.market import models as market
@@ -26,6 +27,7 @@ __all__ = [
     "courts",
     "credits",
     "finance_listings",
+    "finance_pledges",
     "footprint",
     "idempotency",
     "jobs",

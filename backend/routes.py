@@ -9,6 +9,7 @@ from backend.certificates import routes as certificates
 from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.finance import esg_routes, listing_routes
+from backend.finance import pledge_routes
 from backend.footprint import routes as footprint
 from backend.health import routes as health
 from backend.market import desk_routes
@@ -50,6 +51,7 @@ MODULES: tuple[Blueprint, ...] = (
     desk_routes.blp,
     listing_routes.blp,
     esg_routes.blp,
+    pledge_routes.blp,
 )
 
 

@@ -18,10 +18,11 @@ def readable(s: Session, who: Principal, participant_id: int) -> Participant:
 
 def acting(s: Session, who: Principal, participant_id: int) -> tuple[Participant, User]:
     """Money and units move for a participant only at its organisation's admins' hands: other
-    members 403, operators (who support, not trade) 403, everyone else 404."""
+    members 403, operators (who support, not trade) 403, everyone else 404. No one acts for the
+    escrow or the pledge custody account (404), whoever joins their organisations."""
     user = who.require_user()
     p = s.get(Participant, participant_id)
-    if p is None:
+    if p is None or p.uscc in moves.SENTINELS:  # the escrow and custody accounts: no one's
         raise NotFound("registry.no_such_participant")
     held = who.roles.get(p.organisation_id)
     if held is None:
@@ -42,8 +43,9 @@ def crediting(s: Session, who: Principal, participant_id: int) -> tuple[Particip
 
 
 def counterparty(s: Session, participant_id: int) -> Participant:
-    """A counterparty named by id: an account other than the escrow (else 422)."""
+    """A counterparty named by id: an account other than the escrow and the pledge custody
+    account (else 422)."""
     p = s.get(Participant, participant_id)
-    if p is None or p.uscc == moves.ESCROW_USCC:
+    if p is None or p.uscc in moves.SENTINELS:
         raise ValidationFailed("counterparty_id", "market.no_such_counterparty")
     return p

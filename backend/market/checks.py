@@ -148,7 +148,9 @@ def _reversal(
 
 
 def _escrow(s: Session) -> list[str]:
-    """The escrow account holds exactly the units of open listings and open block offers."""
+    """The escrow account holds exactly the units of open listings and open block offers. (The
+    pledge custody account, `moves.CUSTODY_USCC`, is no market participant: its units are
+    pledged, and `flask finance check` accounts for them.)"""
     escrow = s.scalar(select(Participant.id).where(Participant.uscc == moves.ESCROW_USCC))
     held = _blocks(
         s,

@@ -45,7 +45,7 @@ def own_account(s: Session, who: Principal) -> Participant:
         .where(
             Organisation.kind == OrgKind.operator,
             Organisation.id.in_(list(who.roles)),
-            Participant.uscc != moves.ESCROW_USCC,
+            Participant.uscc.not_in(moves.SENTINELS),
         )
         .order_by(Participant.id)
     ).first()

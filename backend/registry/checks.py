@@ -1,4 +1,6 @@
-"""`flask registry check`: every registry invariant, verified from the rows themselves."""
+"""`flask registry check`: every registry invariant, verified from the rows themselves. Units in
+the market's escrow or the pledge custody account (registry/moves.py) are replayed like any
+others: their transfers name both participants."""
 
 from __future__ import annotations
 

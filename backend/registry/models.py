@@ -69,6 +69,10 @@ class TransferKind(enum.StrEnum):
     escrow = "escrow"  # set aside in the exchange's escrow account (a listing, a block offer)
     release = "release"  # back from escrow to the participant who set them aside
     trade = "trade"  # delivered to the buyer by a settled trade
+    # between participants, for pledges (finance/pledges.py): the custody account freezes them
+    pledge = "pledge"  # frozen: from the pledgor into the registry's pledge custody account
+    unpledge = "unpledge"  # back to the pledgor: released, declined or withdrawn
+    enforcement = "enforcement"  # to the pledgee, on the pledgor's default
 
 
 class Participant(Base):
@@ -329,7 +333,8 @@ class Transfer(Base):
             "(kind = 'issuance' AND from_participant_id IS NULL AND to_participant_id IS NOT NULL)"
             " OR (kind = 'inventory' AND from_participant_id IS NOT NULL"
             " AND to_participant_id IS NULL AND lot_id IS NOT NULL)"
-            " OR (kind IN ('escrow', 'release', 'trade') AND from_participant_id IS NOT NULL"
+            " OR (kind IN ('escrow', 'release', 'trade', 'pledge', 'unpledge', 'enforcement')"
+            " AND from_participant_id IS NOT NULL"
             " AND to_participant_id IS NOT NULL AND lot_id IS NULL"
             " AND from_participant_id <> to_participant_id)",
             name="parties",

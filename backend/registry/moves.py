@@ -1,11 +1,16 @@
 """Units moved between participants, for the market: set aside in the exchange's escrow account
-(a listing, a block offer), released back, or delivered to a buyer. Every move is a `Transfer`
+(a listing, a block offer), released back, or delivered to a buyer; and for pledges (质押,
+finance/pledges.py): frozen in the registry's pledge custody account, returned to the pledgor,
+or delivered to the pledgee on enforcement. Every move is a `Transfer`
 (append-only) and leaves every unit in exactly one holding, so the holdings' exclusion
-constraint and `flask registry check` cover units in escrow like any others.
+constraint and `flask registry check` cover units in escrow or custody like any others.
 
-The escrow account is a participant of its own (`ESCROW_USCC`, our sentinel: never a valid
-统一社会信用代码), made on first use. A move takes a named block of units out of the holding
-that contains it (locked first) and gives the receiver a holding of exactly that block.
+The escrow account and the custody account are participants of their own (`ESCROW_USCC`,
+`CUSTODY_USCC`, our sentinels: never a valid 统一社会信用代码), made on first use; neither is a
+market participant (no one acts for them, and neither may be named as a counterparty). Units
+in custody are in no one else's holding, so nothing can list, sell, offer or retire them. A
+move takes a named block of units out of the holding that contains it (locked first) and gives
+the receiver a holding of exactly that block.
 """
 
 from __future__ import annotations
@@ -21,22 +26,41 @@ from backend.registry.models import Holding, Participant, Transfer, TransferKind
 
 ESCROW_USCC = "DIANDIAN-ESCROW-01"
 ESCROW_NAME = "点点交收托管账户 Diandian settlement escrow"
-MOVES = (TransferKind.escrow, TransferKind.release, TransferKind.trade)
+CUSTODY_USCC = "DIANDIAN-PLEDGE-01"
+CUSTODY_NAME = "点点质押登记冻结账户 Diandian Pledge Custody"
+SENTINELS = (ESCROW_USCC, CUSTODY_USCC)
+MOVES = (
+    TransferKind.escrow,
+    TransferKind.release,
+    TransferKind.trade,
+    TransferKind.pledge,
+    TransferKind.unpledge,
+    TransferKind.enforcement,
+)
 
 
 def escrow_id(s: Session) -> int:
     """The escrow participant's id, made (with its organisation) on first use."""
-    found = s.scalar(select(Participant.id).where(Participant.uscc == ESCROW_USCC))
+    return _sentinel(s, ESCROW_USCC, ESCROW_NAME)
+
+
+def custody_id(s: Session) -> int:
+    """The pledge custody participant's id, made (with its organisation) on first use."""
+    return _sentinel(s, CUSTODY_USCC, CUSTODY_NAME)
+
+
+def _sentinel(s: Session, uscc: str, name: str) -> int:
+    found = s.scalar(select(Participant.id).where(Participant.uscc == uscc))
     if found is not None:
         return found
     try:
         with uow.savepoint(s):
-            org = Organisation(name=ESCROW_NAME, kind=OrgKind.operator)
+            org = Organisation(name=name, kind=OrgKind.operator)
             s.add(org)
             s.flush()
             p = Participant(
                 organisation_id=org.id,
-                uscc=ESCROW_USCC,
+                uscc=uscc,
                 legal_representative="-",
                 contact_name="-",
                 contact_phone="-",
@@ -45,7 +69,7 @@ def escrow_id(s: Session) -> int:
             s.flush()
             return p.id
     except IntegrityError:  # made meanwhile by a concurrent first use
-        return s.scalars(select(Participant.id).where(Participant.uscc == ESCROW_USCC)).one()
+        return s.scalars(select(Participant.id).where(Participant.uscc == uscc)).one()
 
 
 def held_by(s: Session, holding_id: int, participant_id: int, tonnes: int) -> Holding:

@@ -11,7 +11,7 @@ from backend.accounts.models import Role
 from backend.accounts.principal import Principal
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from backend.registry import holdings, participants
+from backend.registry import holdings, moves, participants
 from backend.registry.models import Holding, InventoryOffer, OfferState
 
 
@@ -25,6 +25,8 @@ def offer(
     if h is None:
         raise NotFound("registry.no_such_holding")
     p = participants.get(s, who, h.participant_id)
+    if p.uscc in moves.SENTINELS:  # units in escrow or pledged are no one's to offer
+        raise NotFound("registry.no_such_holding")
     if Role.admin not in who.roles.get(p.organisation_id, ()):
         raise Forbidden("registry.offer_by_holder")  # operators neither: it is the holder's say
     if tonnes > h.tonnes:

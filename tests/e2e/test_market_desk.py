@@ -86,7 +86,7 @@ def _context(browser: Browser, live: Live, phone: str, name: str) -> BrowserCont
 
 def _lists(page: Page) -> None:
     holding = page.get_by_test_id("market-holdings").locator("li").filter(has_text=PROJECT)
-    expect(holding).to_contain_text("2025 年度 · 800 吨")
+    expect(holding).to_contain_text("2025 年度 · 500 吨")
     holding.get_by_role("button", name="挂牌", exact=True).click()
     holding.get_by_label("挂牌数量（吨）").fill("100")
     holding.get_by_label("价格（元/吨）").fill("50")
@@ -95,7 +95,7 @@ def _lists(page: Page) -> None:
     confirm(page, "确认挂牌", "确认挂牌 100 吨？", "¥50.00/吨", "最小成交量 10 吨", "¥5,000.00")
     mine = page.get_by_test_id("my-listings")
     expect(mine).to_contain_text("剩余 100 吨（挂牌 100 吨）")
-    expect(page.get_by_test_id("market-holdings")).to_contain_text("700 吨")
+    expect(page.get_by_test_id("market-holdings")).to_contain_text("400 吨")
 
 
 def _deposits_and_buys(page: Page, participant: int) -> None:
@@ -130,7 +130,7 @@ def _registers_an_agreement(page: Page, counterparty: int) -> str:
     deals = page.get_by_role("region", name="大宗交易与协议转让")
     deals.locator("#deal-mode").select_option(label="协议转让")
     deals.get_by_label("交易对手账户号").fill(str(counterparty))
-    deals.locator("#deal-holding").select_option(label="CDCER · 2025 年度 · 700 吨")
+    deals.locator("#deal-holding").select_option(label="CDCER · 2025 年度 · 400 吨")
     deals.get_by_label("数量（吨）").fill("20")
     deals.get_by_label("价格（元/吨）").fill("48")
     deals.get_by_label("合同编号").fill("HT-2026-001")

@@ -1566,6 +1566,49 @@ MATRIX: list[Row] = [
     ),
     row(
         "POST",
+        "/api/v1/finance/holdings/{holding_id}/pledges",
+        acme_trader(201),
+        "Acme's admins pledge tonnes of Acme's holding to the bank Gamma",
+        lambda w, c: Req(
+            f"/api/v1/finance/holdings/{w['holding']}/pledges",
+            json={
+                "pledgee_id": w["bank_participant"],
+                "tonnes": 1,
+                "loan_amount_fen": 1_000_000,
+                "annual_rate_bps": 400,
+                "term_months": 12,
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/participants/{participant_id}/pledges",
+        acme_staff(200),
+        "Acme's people and operators follow its pledges, given and taken",
+        lambda w, c: Req(f"/api/v1/finance/participants/{w['participant']}/pledges"),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/pledges/{pledge_id}",
+        acme_staff(200),
+        "a pledge is read by its parties' people (Acme pledged it) and operators",
+        lambda w, c: Req(f"/api/v1/finance/pledges/{w['acme_pledge']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/pledges/{pledge_id}/transitions",
+        acme_trader(200),
+        "the pledgee's admins register a pledge (Beta pledged to Acme); operators only read it",
+        lambda w, c: Req(
+            f"/api/v1/finance/pledges/{w['beta_pledge']}/transitions", json={"to": "registered"}
+        ),
+    ),
+    row(
+        "GET", "/api/v1/finance/pledge-notices", public(200), "登记公示 is public, no person named"
+    ),
+    row("GET", "/api/v1/finance/institutions", public(200), "institutions are organisations"),
+    row(
+        "POST",
         "/api/v1/market/restock",
         operator(201),
         "operators restock 点点's inventory from Beta's listing, with 点点's own exchange account",

@@ -253,6 +253,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     _market_data(client, w, op)
     _bank(client, w, s)
     _listings(client, w, op)
+    _pledges(client, w)
     return w
 
 
@@ -603,3 +604,25 @@ def _listings(client: FlaskClient, w: World, op: dict[str, str]) -> None:
         headers=op,
     )
     _ok(listed, 200)
+
+
+def _pledges(client: FlaskClient, w: World) -> None:
+    """Acme pledges 2 t of its holding (8 t left after its listing) to Gamma, and Beta 5 t of
+    its own to Acme (an institution too), both awaiting the pledgee's registration."""
+    loan = {"loan_amount_fen": 10_000_000, "annual_rate_bps": 400, "term_months": 12}
+
+    def pledge(who: dict[str, str], holding: int, pledgee: int, tonnes: int) -> int:
+        made = client.post(
+            f"/api/v1/finance/holdings/{holding}/pledges",
+            json={"pledgee_id": pledgee, "tonnes": tonnes, **loan},
+            headers=who,
+        )
+        return int(_ok(made, 201)["id"])
+
+    w.ids["acme_pledge"] = pledge(w.auth(ADMIN), w["holding"], w["bank_participant"], 2)
+    beta = w["beta_auth"]
+    held = client.get(
+        f"/api/v1/registry/participants/{w['beta_participant']}/holdings", headers=beta
+    )
+    assert held.status_code == 200, held.get_json()
+    w.ids["beta_pledge"] = pledge(beta, held.get_json()[0]["id"], w["participant"], 5)

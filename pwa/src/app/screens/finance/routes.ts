@@ -8,6 +8,7 @@ export type FinanceRoute = { pattern: string; load: DeskModule };
 const green: DeskModule = () => import("./Green");
 
 export const ROUTES: FinanceRoute[] = [
+  { pattern: "/finance/pledges", load: () => import("./Pledges") },
   { pattern: "/finance/projects", load: green },
   { pattern: "/finance/projects/:id", load: green },
   { pattern: "/finance/enterprises", load: green },

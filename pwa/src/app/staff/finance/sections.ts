@@ -3,6 +3,7 @@
 // the organisation's roles let it show (an institution's products, a holder's pledges, …).
 import type { DeskModule } from "../../components/Lazy";
 import { gt } from "./greenMessages";
+import { pt } from "./pledgeMessages";
 
 export type Section = {
   key: string;
@@ -15,4 +16,5 @@ export const SECTIONS: Section[] = [
   // 绿蓉融: the organisation's listing applications (and the operators' review), its ESG page
   { key: "listings", label: () => gt("gr.section.listings"), load: () => import("./Listings") },
   { key: "esg", label: () => gt("gr.section.esg"), load: () => import("./Esg") },
+  { key: "pledges", label: () => pt("pl.section"), load: () => import("./Pledges") },
 ];
