@@ -7,6 +7,7 @@ from backend.core.events import models as outbox
 from backend.core.jobs import models as jobs
 from backend.courts import models as courts
 from backend.credits import models as credits
+from backend.finance import product_models as finance_products
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
 from backend.market import models as market
@@ -24,6 +25,7 @@ __all__ = [
     "certificates",
     "courts",
     "credits",
+    "finance_products",
     "footprint",
     "idempotency",
     "jobs",

@@ -8,6 +8,7 @@ from backend.accounts import routes as accounts
 from backend.certificates import routes as certificates
 from backend.courts import routes as courts
 from backend.credits import routes as credits
+from backend.finance import lend_routes as finance_lending
 from backend.footprint import routes as footprint
 from backend.health import routes as health
 from backend.market import desk_routes
@@ -47,6 +48,7 @@ MODULES: tuple[Blueprint, ...] = (
     registry.blp,
     market.blp,
     desk_routes.blp,
+    finance_lending.blp,
 )
 
 
