@@ -241,6 +241,8 @@ def move(
         raise NotFound("finance.no_such_application")
     visible(s, who, application_id)  # 404 unless the caller sees this application
     if t.to == LegState.withdrawn:
+        if leg.application.organisation_id not in who.roles and not who.operator:
+            raise Forbidden("finance.applicant_admins_act")  # an institution that sees it
         user = _org_admin(s, who, leg.application.organisation_id)
     else:
         if leg.application.organisation_id in who.roles and leg.institution_id not in (
