@@ -60,6 +60,7 @@ from backend.courts.models import Court
 from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
+from backend.finance.lend_demo import seed_products
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
@@ -126,7 +127,8 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     certified = neutralise(s, issuer or issuers.current(), beneficiaries, utcnow())
     rewards_on_offer = seed_rewards(s, users[OPERATOR_PHONE], users[CITIZEN_PHONE])
     seed_registry(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
-    seed_bank(s, users[BANK_PHONE])
+    bank = seed_bank(s, users[BANK_PHONE])
+    seed_products(s, users[BANK_PHONE], bank)
     return {
         "organisations": 7,
         "users": len(users),

@@ -225,9 +225,7 @@ def inbox(
     by_application: dict[int, list[Leg]] = {}
     for leg in s.scalars(q.order_by(Leg.application_id.desc(), Leg.id)):
         by_application.setdefault(leg.application_id, []).append(leg)
-    return [
-        ApplicationView(legs[0].application, legs) for legs in by_application.values()
-    ]
+    return [ApplicationView(legs[0].application, legs) for legs in by_application.values()]
 
 
 def move(
@@ -297,11 +295,10 @@ def _values(leg: Leg, t: Transition) -> dict[str, object]:
             raise ValidationFailed("amount_fen", "finance.above_applied", maximum=leg.applied_fen)
         return {"approved_fen": t.amount_fen}
     if t.to == LegState.disbursed:
-        assert t.amount_fen is not None and t.disbursed_on is not None  # noqa: S101
+        assert t.amount_fen is not None  # noqa: S101 - checked above
+        assert t.disbursed_on is not None  # noqa: S101 - checked above
         if leg.approved_fen is not None and t.amount_fen > leg.approved_fen:
-            raise ValidationFailed(
-                "amount_fen", "finance.above_approved", maximum=leg.approved_fen
-            )
+            raise ValidationFailed("amount_fen", "finance.above_approved", maximum=leg.approved_fen)
         if t.disbursed_on > china_date(utcnow()):
             raise ValidationFailed("disbursed_on", "finance.date_in_future")
         return {"disbursed_fen": t.amount_fen, "disbursed_on": t.disbursed_on}

@@ -18,8 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind
-from backend.finance.product_models import Application, Leg, LegState, Product, ProductKind
-from backend.finance.product_models import ProductState
+from backend.finance.product_models import (
+    Application,
+    Leg,
+    LegState,
+    Product,
+    ProductKind,
+    ProductState,
+)
 from backend.registry.models import ParticipantRole, ParticipantRoleRow
 
 FILE = Path(__file__).parent / "data" / "lending_reference.toml"
@@ -71,9 +77,9 @@ def ours(s: Session) -> Figures:
         )
         or 0,
         enterprises=s.scalar(
-            select(func.count()).select_from(Organisation).where(
-                Organisation.kind == OrgKind.company
-            )
+            select(func.count())
+            .select_from(Organisation)
+            .where(Organisation.kind == OrgKind.company)
         )
         or 0,
         applications=s.scalar(select(func.count()).select_from(Application)) or 0,

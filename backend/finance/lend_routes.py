@@ -11,15 +11,15 @@ from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.core import db
 from backend.finance import applications, finance_stats, products
 from backend.finance.lend_schemas import (
-    FinancingApplicationCreateSchema,
-    FinancingApplicationSchema,
-    FinanceStatsSchema,
-    InboxQuerySchema,
-    LegTransitionSchema,
     FinanceProductCreateSchema,
     FinanceProductQuerySchema,
     FinanceProductSchema,
     FinanceProductTransitionSchema,
+    FinanceStatsSchema,
+    FinancingApplicationCreateSchema,
+    FinancingApplicationSchema,
+    InboxQuerySchema,
+    LegTransitionSchema,
 )
 from backend.finance.product_models import Product, ProductState
 from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
@@ -85,9 +85,7 @@ class Inbox(MethodView):
     def get(self, q: dict[str, Any], participant_id: int) -> list[applications.ApplicationView]:
         """The applications on an institution's products, with those legs only (its people,
         operators)."""
-        return applications.inbox(
-            db.session(), current_principal(), participant_id, q.get("state")
-        )
+        return applications.inbox(db.session(), current_principal(), participant_id, q.get("state"))
 
 
 @blp.route("/organisations/<int:org_id>/applications")

@@ -265,5 +265,6 @@ class FinanceStatsSchema(Schema):
 
     ours = fields.Nested(LendingFiguresSchema)
     reference = fields.Nested(
-        LendingReferenceSchema, metadata={"description": "绿蓉融's figures as the seed report prints them"}
+        LendingReferenceSchema,
+        metadata={"description": "绿蓉融's figures as the seed report prints them"},
     )

@@ -78,7 +78,8 @@ class Product(Base):
     __tablename__ = "finance_products"
     __table_args__ = (
         CheckConstraint(
-            f"rate_min_bps >= 0 AND rate_min_bps <= rate_max_bps AND rate_max_bps <= {RATE_MAX_BPS}",
+            f"rate_min_bps >= 0 AND rate_min_bps <= rate_max_bps "
+            f"AND rate_max_bps <= {RATE_MAX_BPS}",
             name="rate_range",
         ),
         CheckConstraint(

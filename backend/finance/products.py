@@ -171,7 +171,5 @@ def of_institution(s: Session, who: Principal, participant_id: int) -> list[Prod
     """An institution's products in every state, newest first (its people, operators)."""
     p = institution_reader(s, who, participant_id)
     return list(
-        s.scalars(
-            select(Product).where(Product.participant_id == p.id).order_by(Product.id.desc())
-        )
+        s.scalars(select(Product).where(Product.participant_id == p.id).order_by(Product.id.desc()))
     )

@@ -84,7 +84,9 @@ def publish(client: FlaskClient, bank: Party, **overrides: Any) -> int:
     assert resp.status_code == 201, resp.get_json()
     pid: int = resp.get_json()["id"]
     resp = client.post(
-        f"/api/v1/finance/products/{pid}/transitions", json={"to": "published"}, headers=bank.headers
+        f"/api/v1/finance/products/{pid}/transitions",
+        json={"to": "published"},
+        headers=bank.headers,
     )
     assert resp.status_code == 200, resp.get_json()
     return pid

@@ -4,8 +4,6 @@ idempotent creation, and the statistics computed from the rows."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -49,7 +47,7 @@ def code(resp: object) -> str:
 
 def _made(resp: object) -> dict:
     assert resp.status_code == 201, resp.get_json()  # type: ignore[attr-defined]
-    return resp.get_json()  # type: ignore[attr-defined,no-any-return]
+    return resp.get_json()  # type: ignore[attr-defined]
 
 
 def test_the_full_path_and_its_audit_trail(
@@ -63,14 +61,18 @@ def test_the_full_path_and_its_audit_trail(
         2_000_000_00,
         "兴业银行测试",
     )
-    assert step(client, bank.headers, app_id, leg["id"], "approved", amount_fen=1).status_code == 409
+    assert (
+        step(client, bank.headers, app_id, leg["id"], "approved", amount_fen=1).status_code == 409
+    )
     assert step(client, bank.headers, app_id, leg["id"], "under_review").status_code == 200
     too_much = step(client, bank.headers, app_id, leg["id"], "approved", amount_fen=2_000_000_01)
-    assert too_much.status_code == 422 and code(too_much) == "finance.above_applied"
+    assert too_much.status_code == 422
+    assert code(too_much) == "finance.above_applied"
     missing = step(client, bank.headers, app_id, leg["id"], "approved")
     assert missing.status_code == 422
     ok = step(client, bank.headers, app_id, leg["id"], "approved", amount_fen=1_500_000_00)
-    assert ok.status_code == 200 and ok.get_json()["legs"][0]["approved_fen"] == 1_500_000_00
+    assert ok.status_code == 200
+    assert ok.get_json()["legs"][0]["approved_fen"] == 1_500_000_00
     # the applicant may not withdraw once approved
     late = step(client, company.headers, app_id, leg["id"], "withdrawn")
     assert late.status_code == 409
@@ -83,9 +85,16 @@ def test_the_full_path_and_its_audit_trail(
         amount_fen=1_500_000_01,
         disbursed_on="2026-12-01",
     )
-    assert over.status_code == 422 and code(over) == "finance.above_approved"
+    assert over.status_code == 422
+    assert code(over) == "finance.above_approved"
     future = step(
-        client, bank.headers, app_id, leg["id"], "disbursed", amount_fen=1, disbursed_on="2999-01-01"
+        client,
+        bank.headers,
+        app_id,
+        leg["id"],
+        "disbursed",
+        amount_fen=1,
+        disbursed_on="2999-01-01",
     )
     assert future.status_code == 422
     done = step(
@@ -115,7 +124,8 @@ def test_the_full_path_and_its_audit_trail(
     stats = client.get("/api/v1/finance/stats").get_json()
     assert stats["ours"]["applied_fen"] == 2_000_000_00
     assert stats["ours"]["facilitated_fen"] == 1_500_000_00
-    assert stats["ours"]["credit_products"] == 1 and stats["ours"]["applications"] == 1
+    assert stats["ours"]["credit_products"] == 1
+    assert stats["ours"]["applications"] == 1
     assert stats["reference"]["figures"]["applied_yi"] == "156.35"
     assert stats["reference"]["source"]["as_of"] == "2023-04-30"
 
@@ -143,7 +153,8 @@ def test_decline_needs_a_reason_and_withdrawal_is_the_applicants(
     # a second application, withdrawn before approval
     again = _made(apply(client, company, application_body([pid])))
     w = step(client, company.headers, again["id"], again["legs"][0]["id"], "withdrawn")
-    assert w.status_code == 200 and w.get_json()["legs"][0]["state"] == "withdrawn"
+    assert w.status_code == 200
+    assert w.get_json()["legs"][0]["state"] == "withdrawn"
 
 
 def test_criteria_are_checked_per_product(
@@ -214,15 +225,19 @@ def test_visibility_institutions_see_only_their_legs(
     )
     assert outsider.status_code == 404
     # members do not apply
-    assert apply(client, Party(company.member_token or "", company.org_id), application_body([loan])).status_code == 403
+    assert (
+        apply(
+            client, Party(company.member_token or "", company.org_id), application_body([loan])
+        ).status_code
+        == 403
+    )
 
 
-def test_an_institution_does_not_apply_to_its_own_product(
-    client: FlaskClient, bank: Party
-) -> None:
+def test_an_institution_does_not_apply_to_its_own_product(client: FlaskClient, bank: Party) -> None:
     loan = publish(client, bank)
     resp = apply(client, bank, application_body([loan]))
-    assert resp.status_code == 422 and code(resp) == "finance.own_product"
+    assert resp.status_code == 422
+    assert code(resp) == "finance.own_product"
 
 
 def test_a_withdrawn_product_takes_no_application(
@@ -230,10 +245,13 @@ def test_a_withdrawn_product_takes_no_application(
 ) -> None:
     loan = publish(client, bank)
     client.post(
-        f"/api/v1/finance/products/{loan}/transitions", json={"to": "withdrawn"}, headers=bank.headers
+        f"/api/v1/finance/products/{loan}/transitions",
+        json={"to": "withdrawn"},
+        headers=bank.headers,
     )
     resp = apply(client, company, application_body([loan]))
-    assert resp.status_code == 422 and code(resp) == "finance.product_not_open"
+    assert resp.status_code == 422
+    assert code(resp) == "finance.product_not_open"
 
 
 def test_creation_is_idempotent(client: FlaskClient, bank: Party, company: Party) -> None:
@@ -243,7 +261,9 @@ def test_creation_is_idempotent(client: FlaskClient, bank: Party, company: Party
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert again.get_json()["id"] == first.get_json()["id"]
-    other = apply(client, company, application_body([loan], amount_fen=3_000_000_00), key="apply-once")
+    other = apply(
+        client, company, application_body([loan], amount_fen=3_000_000_00), key="apply-once"
+    )
     assert other.status_code == 422
     missing = client.post(
         f"/api/v1/finance/organisations/{company.org_id}/applications",
@@ -275,4 +295,3 @@ def test_the_database_guards_each_states_columns_and_the_trail(
     ):
         with pytest.raises(DBAPIError), db_session.begin_nested():
             db_session.execute(text(sql), {"id": leg_id})
-    assert date.today()  # the module imports date for the disbursement checks above

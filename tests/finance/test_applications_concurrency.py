@@ -47,5 +47,6 @@ def test_one_step_out_of_under_review_wins(app, committing):
         leg = s.get_one(Leg, leg_id)
         trail = list(s.scalars(select(Step).where(Step.leg_id == leg_id).order_by(Step.id)))
         assert [t.to_state for t in trail][:2] == ["applied", "under_review"]
-        assert len(trail) == 3 and trail[2].to_state == leg.state
+        assert len(trail) == 3
+        assert trail[2].to_state == leg.state
         assert trail[2].from_state == "under_review"
