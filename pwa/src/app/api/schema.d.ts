@@ -7551,6 +7551,475 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/finance/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published products, newest first (public). */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "credit" | "insurance";
+                    project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        /** A published or withdrawn product (public); a draft for its institution's people. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    product_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/products/{product_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft or withdraw a published product (the institution's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    product_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinanceProductTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"];
+                    };
+                };
+                /** @description Not in a state that allows it (`finance.product_state`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/participants/{participant_id}/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /** An institution's products in every state (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Draft a product (the institution's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinanceProductCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/participants/{participant_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The applications on an institution's products, with those legs only (its people,
+         *     operators).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+                };
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** An enterprise's applications, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Apply for financing against published products whose criteria the project meets (the
+         *     organisation's admins); one leg per product.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinancingApplicationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * An application: the applicant's people and operators see every leg, an institution's
+         *     people its own legs; anyone else 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/applications/{application_id}/legs/{leg_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+                leg_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take under review, approve, disburse or decline (the institution's admins), or withdraw
+         *     before approval (the applicant's admins); each step is recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                    leg_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LegTransition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"];
+                    };
+                };
+                /** @description The leg is not in a state that allows it (`finance.leg_state`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 绿蓉融's figures from our rows, and the seed report's beside them (public). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceStats"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10621,6 +11090,185 @@ export interface components {
              * @description Now, if open
              */
             next_open?: string;
+        };
+        FinanceProduct: {
+            id?: number;
+            institution_id?: number;
+            institution_name?: string;
+            /** @enum {unknown} */
+            kind?: "credit" | "insurance";
+            name_zh?: string;
+            name_en?: string;
+            description_zh?: string;
+            description_en?: string;
+            /** @description credit: annual interest rate; insurance: premium rate */
+            rate_min_bps?: number;
+            rate_max_bps?: number;
+            term_min_months?: number;
+            term_max_months?: number;
+            amount_min_fen?: number;
+            amount_max_fen?: number;
+            project_types?: string[];
+            documents?: string[];
+            /** @description Figures are an example of our own, not the institution's */
+            illustrative?: boolean;
+            /** @enum {unknown} */
+            state?: "draft" | "published" | "withdrawn";
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+        };
+        FinanceProductTransition: {
+            /**
+             * @description published (from draft) or withdrawn (from published)
+             * @enum {string}
+             */
+            to: "published" | "withdrawn";
+        };
+        FinanceProductCreate: {
+            /**
+             * @description credit (气候信贷) or insurance (气候保险)
+             * @enum {unknown}
+             */
+            kind: "credit" | "insurance";
+            name_zh: string;
+            name_en: string;
+            description_zh: string;
+            description_en: string;
+            /** @description Basis points a year: for credit the annual interest rate, for insurance the premium rate of the sum insured */
+            rate_min_bps: number;
+            /** @description As rate_min_bps */
+            rate_max_bps: number;
+            term_min_months: number;
+            term_max_months: number;
+            /** @description For credit the loan amount, for insurance the sum insured */
+            amount_min_fen: number;
+            amount_max_fen: number;
+            /** @description The project types the product finances (credits' types) */
+            project_types: ("hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other")[];
+            /** @description Short labels of the documents an applicant provides */
+            documents: string[];
+        };
+        LegStep: {
+            id?: number;
+            /** @enum {unknown} */
+            from_state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn" | null;
+            /** @enum {unknown} */
+            to_state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            amount_fen?: number | null;
+            /** Format: date */
+            disbursed_on?: string | null;
+            reason?: string | null;
+            /** @description The user who acted */
+            by_id?: number | null;
+            /** Format: date-time */
+            at?: string;
+        };
+        Leg: {
+            id?: number;
+            product_id?: number;
+            product_name_zh?: string;
+            product_name_en?: string;
+            /** @enum {unknown} */
+            product_kind?: "credit" | "insurance";
+            institution_id?: number;
+            institution_name?: string;
+            applied_fen?: number;
+            /** @enum {unknown} */
+            state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            approved_fen?: number | null;
+            disbursed_fen?: number | null;
+            /** Format: date */
+            disbursed_on?: string | null;
+            decline_reason?: string | null;
+            /** Format: date-time */
+            updated_at?: string;
+            /** @description Oldest first */
+            steps?: components["schemas"]["LegStep"][];
+        };
+        FinancingApplication: {
+            id?: number;
+            organisation_id?: number;
+            organisation_name?: string;
+            amount_fen?: number;
+            term_months?: number;
+            /** @enum {unknown} */
+            project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+            registry_project_id?: number | null;
+            description?: string;
+            taxonomy_code?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            legs?: components["schemas"]["Leg"][];
+        };
+        FinancingApplicationCreate: {
+            amount_fen: number;
+            term_months: number;
+            /** @enum {unknown} */
+            project_type: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+            /** @description A registry project of the applicant's */
+            registry_project_id?: number | null;
+            description: string;
+            /** @description The 绿色产业指导目录 category claimed, e.g. 3.2.2 */
+            taxonomy_code?: string | null;
+            product_ids: number[];
+        };
+        LegTransition: {
+            /**
+             * @description under_review, approved (amount_fen), disbursed (amount_fen, disbursed_on), declined (reason): the institution's admins; withdrawn (before approval): the applicant's admins
+             * @enum {string}
+             */
+            to: "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            amount_fen?: number;
+            /** Format: date */
+            disbursed_on?: string;
+            reason?: string;
+        };
+        LendingFigures: {
+            /** @description Every application's amount */
+            applied_fen?: number;
+            /** @description Amounts disbursed */
+            facilitated_fen?: number;
+            /** @description Financial-institution accounts */
+            institutions?: number;
+            /** @description Registered companies */
+            enterprises?: number;
+            applications?: number;
+            /** @description Published */
+            credit_products?: number;
+            /** @description Published */
+            insurance_products?: number;
+        };
+        LendingSource: {
+            title_zh?: string;
+            title_en?: string;
+            publisher_zh?: string;
+            publisher_en?: string;
+            published?: string;
+            section?: string;
+            as_of?: string;
+        };
+        LendingReferenceFigures: {
+            /** @description 亿元, as printed */
+            applied_yi?: string;
+            /** @description 亿元, as printed */
+            facilitated_yi?: string;
+            institutions?: number;
+            enterprises?: number;
+            credit_products?: number;
+            insurance_products?: number;
+        };
+        LendingReference: {
+            source?: components["schemas"]["LendingSource"];
+            figures?: components["schemas"]["LendingReferenceFigures"];
+        };
+        FinanceStats: {
+            ours?: components["schemas"]["LendingFigures"];
+            /** @description 绿蓉融's figures as the seed report prints them */
+            reference?: components["schemas"]["LendingReference"];
         };
     };
     responses: {

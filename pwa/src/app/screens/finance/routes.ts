@@ -4,4 +4,8 @@ import type { DeskModule } from "../../components/Lazy";
 
 export type FinanceRoute = { pattern: string; load: DeskModule };
 
-export const ROUTES: FinanceRoute[] = [];
+export const ROUTES: FinanceRoute[] = [
+  { pattern: "/finance", load: () => import("./Overview") },
+  { pattern: "/finance/products", load: () => import("./ProductList") },
+  { pattern: "/finance/products/:id", load: () => import("./ProductPage") },
+];

@@ -2,6 +2,7 @@
 // `Desk` receives the desk's path (`/org/:id?tab=finance&section=…`) and decides for itself what
 // the organisation's roles let it show (an institution's products, a holder's pledges, …).
 import type { DeskModule } from "../../components/Lazy";
+import { lt } from "./lendMessages";
 
 export type Section = {
   key: string;
@@ -10,4 +11,7 @@ export type Section = {
   load: DeskModule;
 };
 
-export const SECTIONS: Section[] = [];
+export const SECTIONS: Section[] = [
+  { key: "financing", label: () => lt("ln.financing"), load: () => import("./Financing") },
+  { key: "products", label: () => lt("ln.products"), load: () => import("./Products") },
+];
