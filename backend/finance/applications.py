@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from backend.accounts.models import Organisation, Role, User
+from backend.accounts.models import Organisation, User
 from backend.accounts.principal import Principal
 from backend.core.clock import china_date, utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -79,17 +79,16 @@ class ApplicationView:
 def _org_admin(s: Session, who: Principal, org_id: int) -> User:
     """An organisation applies through its admins: members 403, operators 403 (they do not
     apply for others), outsiders 404."""
-    user = who.require_user()
+    who.require_user()
     if s.get(Organisation, org_id) is None:
         raise NotFound("accounts.no_organisation")
-    held = who.roles.get(org_id)
-    if held is None:
-        if who.operator:
-            raise Forbidden("finance.applicants_act")
-        raise NotFound("accounts.no_organisation")
-    if Role.admin not in held:
-        raise Forbidden("finance.applicant_admins_act")
-    return user
+    return products.admin_of(
+        who,
+        org_id,
+        missing="accounts.no_organisation",
+        operators="finance.applicants_act",
+        members="finance.applicant_admins_act",
+    )
 
 
 def create(s: Session, who: Principal, org_id: int, new: NewApplication) -> ApplicationView:
@@ -175,6 +174,23 @@ def _eligible(product: Product | None, pid: int, org_id: int, new: NewApplicatio
     return product
 
 
+# what a listed application's schema reads: loaded in a few queries, not one per row
+_PARTS = (
+    selectinload(Leg.steps),
+    selectinload(Leg.product)
+    .selectinload(Product.institution)
+    .selectinload(Participant.organisation),
+    selectinload(Leg.application).selectinload(Application.organisation),
+)
+_LEG_PARTS = (
+    selectinload(Application.organisation),
+    selectinload(Application.legs)
+    .selectinload(Leg.product)
+    .selectinload(Product.institution)
+    .selectinload(Participant.organisation),
+)
+
+
 def _accounts(s: Session, who: Principal) -> set[int]:
     """The exchange accounts of the caller's organisations (any role: legs name institutions)."""
     if not who.roles:
@@ -208,6 +224,7 @@ def of_organisation(s: Session, who: Principal, org_id: int) -> list[Application
     rows = s.scalars(
         select(Application)
         .where(Application.organisation_id == org_id)
+        .options(selectinload(Application.legs).selectinload(Leg.steps), *_LEG_PARTS)
         .order_by(Application.id.desc())
     )
     return [ApplicationView(a, a.legs) for a in rows]
@@ -219,7 +236,7 @@ def inbox(
     """The applications with a leg on an institution's products, newest first, with those legs
     only (its people, operators); `state` filters the legs."""
     p = products.institution_reader(s, who, participant_id)
-    q = select(Leg).where(Leg.institution_id == p.id)
+    q = select(Leg).where(Leg.institution_id == p.id).options(*_PARTS)
     if state is not None:
         q = q.where(Leg.state == state)
     by_application: dict[int, list[Leg]] = {}

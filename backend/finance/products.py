@@ -52,20 +52,33 @@ def institution_reader(s: Session, who: Principal, participant_id: int) -> Parti
     return p
 
 
-def institution_admin(s: Session, who: Principal, participant_id: int) -> tuple[Participant, User]:
-    """An institution acts through its organisation's admins: its other members 403, operators
-    403 (they support, not lend), outsiders 404; an account without the role 403."""
+def admin_of(who: Principal, org_id: int, *, missing: str, operators: str, members: str) -> User:
+    """The signed-in admin of an organisation who acts for it: its other members 403 (`members`),
+    operators 403 (`operators`: they support, they neither lend nor borrow), outsiders 404
+    (`missing`)."""
     user = who.require_user()
+    held = who.roles.get(org_id)
+    if held is None:
+        raise Forbidden(operators) if who.operator else NotFound(missing)
+    if Role.admin not in held:
+        raise Forbidden(members)
+    return user
+
+
+def institution_admin(s: Session, who: Principal, participant_id: int) -> tuple[Participant, User]:
+    """An institution acts through its organisation's admins (`admin_of`); an account without
+    the role 403."""
+    who.require_user()
     p = s.get(Participant, participant_id)
     if p is None:
         raise NotFound("registry.no_such_participant")
-    held = who.roles.get(p.organisation_id)
-    if held is None:
-        if who.operator:
-            raise Forbidden("finance.institutions_act")
-        raise NotFound("registry.no_such_participant")
-    if Role.admin not in held:
-        raise Forbidden("finance.institution_admins_act")
+    user = admin_of(
+        who,
+        p.organisation_id,
+        missing="registry.no_such_participant",
+        operators="finance.institutions_act",
+        members="finance.institution_admins_act",
+    )
     participants.require_role(p, ParticipantRole.financial_institution)
     return p, user
 
