@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -295,3 +295,30 @@ def test_the_database_guards_each_states_columns_and_the_trail(
     ):
         with pytest.raises(DBAPIError), db_session.begin_nested():
             db_session.execute(text(sql), {"id": leg_id})
+
+
+def test_lists_take_as_many_queries_for_one_application_as_for_five(
+    client: FlaskClient, engine: Engine, bank: Party, company: Party
+) -> None:
+    loan = publish(client, bank)
+
+    def queries(url: str, who: dict[str, str]) -> int:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url, headers=who).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    mine = f"/api/v1/finance/organisations/{company.org_id}/applications"
+    inbox = f"/api/v1/finance/participants/{bank.participant_id}/applications"
+    _made(apply(client, company, application_body([loan])))
+    one = (queries(mine, company.headers), queries(inbox, bank.headers))
+    for _ in range(4):
+        _made(apply(client, company, application_body([loan])))
+    assert (queries(mine, company.headers), queries(inbox, bank.headers)) == one, one
