@@ -12,7 +12,6 @@ import { formatDate, formatDateTime } from "../../format";
 import { lang } from "../../i18n";
 import { yuan } from "../../units";
 import { fieldErrors } from "../forms";
-import { typeName } from "../market/messages";
 import { Confirmed, Field, WithReason, useAccountDesk } from "../registry/shared";
 import { FieldError, FormEnd, Section, States, invalid, useSubmit } from "../ui";
 import {
@@ -32,25 +31,31 @@ import {
   wanFromFen,
 } from "./lendForms";
 import { lt } from "./lendMessages";
-import { LegBadge, productName } from "./lendShared";
+import { LegBadge, productName, typeName } from "./lendShared";
 
 export function Desk({ path }: { path: string }) {
   const { orgId, account, version, bump, admin } = useAccountDesk(path);
   return (
-    <>
-      {!admin && <p class="hint">{lt("ln.membersOnly")}</p>}
-      {admin && <Apply orgId={orgId} onDone={bump} />}
-      <Mine orgId={orgId} admin={admin} version={version} onChange={bump} />
-      <States load={account}>
-        {({ a }) => (a && (a.roles ?? []).includes("financial_institution") ? <Inbox participantId={a.id!} admin={admin} version={version} onChange={bump} /> : null)}
-      </States>
-    </>
+    <States load={account}>
+      {({ a }) => {
+        const institution = a && (a.roles ?? []).includes("financial_institution") ? a.id! : null;
+        return (
+          <>
+            {!admin && <p class="hint">{lt("ln.membersOnly")}</p>}
+            {institution !== null && <Inbox participantId={institution} admin={admin} version={version} onChange={bump} />}
+            {admin && <Apply orgId={orgId} own={institution} onDone={bump} />}
+            <Mine orgId={orgId} admin={admin} version={version} onChange={bump} />
+          </>
+        );
+      }}
+    </States>
   );
 }
 
 const EMPTY: ApplicationForm = { amount: "", term: "", projectType: "solar_pv", description: "", taxonomyCode: "", registryProjectId: "", productIds: [] };
 
-function Apply({ orgId, onDone }: { orgId: number; onDone: () => void }) {
+/** `own`: the organisation's institution account, whose products it cannot apply to. */
+function Apply({ orgId, own, onDone }: { orgId: number; own: number | null; onDone: () => void }) {
   const products = useLoad((signal) => api<Product[]>("GET", "/finance/products", { signal }), []);
   const [form, setForm] = useState<ApplicationForm>(EMPTY);
   const [key, setKey] = useState(newIdempotencyKey);
@@ -92,7 +97,7 @@ function Apply({ orgId, onDone }: { orgId: number; onDone: () => void }) {
         <Field id="apply-project" label={lt("ln.registryProject")} field="registry_project_id" value={form.registryProjectId} onInput={(v) => set({ registryProjectId: v })} errors={errors} extra={{ inputMode: "numeric" }} />
         <States load={products}>
           {(list) => {
-            const open = list.filter((p) => eligible(p, form.projectType, fen, months));
+            const open = list.filter((p) => p.institution_id !== own && eligible(p, form.projectType, fen, months));
             if (open.length === 0) return <p class="hint">{lt("ln.noEligible")}</p>;
             return (
               <fieldset class="choices" {...invalid("product_ids", errors)}>

@@ -7,12 +7,11 @@ import { Empty } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
 import { lang } from "../../i18n";
 import { fieldErrors } from "../forms";
-import { typeName } from "../market/messages";
 import { Confirmed, Field, useAccountDesk } from "../registry/shared";
-import { CheckboxSet, FieldError, FormEnd, Section, States, invalid, useSubmit } from "../ui";
+import { FieldError, FormEnd, Section, States, invalid, useSubmit } from "../ui";
 import { PROJECT_TYPES, productBody, type Product, type ProductForm } from "./lendForms";
 import { lt } from "./lendMessages";
-import { ProductFacts, StateBadge, productName } from "./lendShared";
+import { ProductFacts, StateBadge, productName, typeName } from "./lendShared";
 
 export function Desk({ path }: { path: string }) {
   const { account, version, bump, admin } = useAccountDesk(path);
@@ -126,15 +125,20 @@ function NewProduct({ participantId, onDone }: { participantId: number; onDone: 
         {text("termMax", "term_max_months", lt("ln.termMax"), { inputMode: "numeric", placeholder: "60" })}
         {text("amountMin", "amount_min_fen", lt("ln.amountMin"), { inputMode: "decimal", placeholder: "50" })}
         {text("amountMax", "amount_max_fen", lt("ln.amountMax"), { inputMode: "decimal", placeholder: "5000" })}
-        <CheckboxSet
-          name="project_types"
-          legend={lt("ln.types")}
-          options={PROJECT_TYPES}
-          selected={new Set(form.projectTypes as (typeof PROJECT_TYPES)[number][])}
-          onChange={(next) => setForm({ ...form, projectTypes: PROJECT_TYPES.filter((t) => next.has(t)) })}
-          label={typeName}
-          errors={errors}
-        />
+        <fieldset class="choices" {...invalid("project_types", errors)}>
+          <legend>{lt("ln.types")}</legend>
+          {PROJECT_TYPES.map((t) => (
+            <label key={t} class="field check">
+              <input
+                type="checkbox"
+                checked={form.projectTypes.includes(t)}
+                onChange={(e) => setForm({ ...form, projectTypes: PROJECT_TYPES.filter((x) => (x === t ? e.currentTarget.checked : form.projectTypes.includes(x))) })}
+              />
+              <span>{typeName(t)}</span>
+            </label>
+          ))}
+          <FieldError name="project_types" errors={errors} />
+        </fieldset>
         {area("documents", "documents", lt("ln.documents"))}
         <p class="hint">{lt("ln.documentsHint")}</p>
         <FormEnd sent={sent} errors={errors} label={lt("ln.create")} testId="product-created" />

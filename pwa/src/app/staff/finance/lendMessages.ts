@@ -120,6 +120,9 @@ export const zh = {
   "ln.noPublished": "还没有已发布的产品。",
   "ln.toApply": "企业在机构工作台的“绿色金融 › 融资申请”中申请。",
   "ln.back": "← 全部产品",
+  "ln.ptype.wetland": "湿地",
+  "ln.ptype.soil_fertilisation": "土壤培肥",
+  "ln.ptype.other": "其他",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -239,6 +242,9 @@ export const en: Record<keyof typeof zh, string> = {
   "ln.noPublished": "No published products yet.",
   "ln.toApply": "Enterprises apply on their organisation desk, Green finance › Financing.",
   "ln.back": "← All products",
+  "ln.ptype.wetland": "Wetland",
+  "ln.ptype.soil_fertilisation": "Soil fertilisation",
+  "ln.ptype.other": "Other",
 };
 
 export const lt = addMessages<keyof typeof zh>({ zh, en });

@@ -1,11 +1,14 @@
 // Pieces the lending desks and the public product pages share: a product's facts (rates as
 // percentages, amounts in yuan, terms, project types, documents), and a state badge.
-import { lang } from "../../i18n";
-import { typeName } from "../market/messages";
+import { firstT, lang } from "../../i18n";
 import { Badge } from "../registry/shared";
 import { yuan } from "../../units";
 import { legTone, percentFromBps, type Product } from "./lendForms";
 import { lt } from "./lendMessages";
+
+/** A project type in words: the app's `ptype.*` catalogue, else this part's own (the types the
+ *  catalogue lacks). */
+export const typeName = (code: string): string => firstT([`ptype.${code}`, `ln.ptype.${code}`]);
 
 export const productName = (p: Pick<Product, "name_zh" | "name_en">): string => (lang.value === "zh" ? p.name_zh : p.name_en) ?? "";
 

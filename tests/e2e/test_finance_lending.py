@@ -1,0 +1,115 @@
+"""Financing in the browser (zh-CN, 390×844), on the demo: the company's admin applies on its
+绿色金融 › 融资申请 section for ¥2,000,000.00 over 36 months for a solar project, choosing the demo
+bank's 减碳贷 among the products whose criteria it meets; the bank's officer finds it in the
+inbox, takes it under review, approves ¥1,500,000.00 and records the disbursement, each after a
+confirmation; the company sees the leg disbursed with its history; /finance shows our figures
+beside the seed's, and /finance/products the bank's illustrative products. No English sentence
+in zh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from backend.demo import BANK_PHONE
+from tests.e2e.conftest import PHONE, Live, confirm, e2e_app, serving, shot, signed_in
+from tests.e2e.test_zh_walk import findings
+
+COMPANY = "成都蓉城科技有限公司 (示例)"
+COMPANY_ADMIN = "+8613800138002"
+BANK = "兴业银行成都分行（示例）"
+
+
+@pytest.fixture(scope="module")
+def lending(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    tmp = tmp_path_factory.mktemp("e2e-lending")
+    with serving(lambda url: e2e_app(tmp, url)) as live:
+        yield live
+
+
+def _org_id(live: Live, token: str, name: str) -> int:
+    orgs = [m["organisation"] for m in live.get("/me", token)["organisations"]]
+    return int(next(o["id"] for o in orgs if o["name"] == name))
+
+
+def _context(browser: Browser, live: Live, phone: str, name: str) -> BrowserContext:
+    ctx = browser.new_context(
+        base_url=live.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    ctx.set_default_timeout(15_000)
+    signed_in(ctx, live, phone, name)
+    return ctx
+
+
+def _no_english(page: Page) -> None:
+    found = findings(page.locator("main").inner_text())
+    assert found == [], found
+
+
+def test_a_company_applies_and_the_bank_disburses(browser: Browser, lending: Live) -> None:
+    company_id = _org_id(lending, lending.token(COMPANY_ADMIN), COMPANY)
+    bank_id = _org_id(lending, lending.token(BANK_PHONE), BANK)
+
+    company_ctx = _context(browser, lending, COMPANY_ADMIN, "企业管理员")
+    page = company_ctx.new_page()
+    page.goto(f"/org/{company_id}?tab=finance&section=financing")
+    form = page.get_by_role("region", name="申请融资")
+    form.locator("#apply-type").select_option(label="光伏")
+    form.get_by_label("申请金额（万元）").fill("200")
+    form.get_by_label("期限（月）").fill("36")
+    form.get_by_label("项目说明").fill("厂房屋顶分布式光伏 2 兆瓦")
+    form.get_by_label("绿色产业指导目录代码（可选，例如 3.2.2）").fill("3.2.2")
+    choices = form.get_by_role("group", name="选择产品（可多选）")
+    expect(choices).to_contain_text("减碳贷")
+    expect(choices).not_to_contain_text("天气指数保险")  # 12 months only: 36 is outside
+    choices.get_by_label("减碳贷").check()
+    form.get_by_role("button", name="提交申请").click()
+    expect(page.get_by_test_id("applied")).to_contain_text("已提交申请")
+    mine = page.get_by_test_id("my-applications")
+    expect(mine).to_contain_text("¥2,000,000.00 · 36 个月 · 光伏")
+    expect(mine).to_contain_text("已申请")
+    _no_english(page)
+    shot(page, "finance-applied")
+
+    bank_ctx = _context(browser, lending, BANK_PHONE, "刘信贷")
+    bank = bank_ctx.new_page()
+    bank.goto(f"/org/{bank_id}?tab=finance&section=financing")
+    inbox = bank.get_by_test_id("inbox")
+    expect(inbox).to_contain_text(COMPANY)
+    inbox.get_by_role("button", name="开始审核").click()
+    confirm(bank, "开始审核", "开始审核这笔申请？")
+    expect(inbox).to_contain_text("审核中")
+    inbox.get_by_label("金额（万元）").fill("150")
+    inbox.get_by_role("button", name="批准").click()
+    confirm(bank, "批准", "批准 ¥1,500,000.00？")
+    expect(inbox).to_contain_text("批准金额 ¥1,500,000.00")
+    inbox.get_by_role("button", name="登记放款").click()
+    confirm(bank, "登记放款", "登记放款 ¥1,500,000.00？")
+    expect(inbox).to_contain_text("已放款")
+    _no_english(bank)
+    shot(bank, "finance-disbursed")
+    bank_ctx.close()
+
+    page.reload()
+    mine = page.get_by_test_id("my-applications")
+    expect(mine).to_contain_text("已放款")
+    mine.get_by_text("处理记录").click()
+    expect(mine).to_contain_text("已批准 → 已放款")
+
+    page.goto("/finance")
+    stats = page.get_by_test_id("finance-stats")
+    expect(stats).to_contain_text("¥2,000,000.00")
+    expect(stats).to_contain_text("¥1,500,000.00")
+    expect(stats).to_contain_text("156.35 亿元")
+    expect(stats).to_contain_text("3,468")
+    _no_english(page)
+    page.get_by_role("link", name="金融产品 →").click()
+    products = page.get_by_test_id("products")
+    expect(products).to_contain_text("碳资产质押融资")
+    expect(products).to_contain_text("示例数据")
+    products.get_by_role("link", name="CCER减排项目保险").click()
+    expect(page.get_by_test_id("product")).to_contain_text("保险费率")
+    _no_english(page)
+    company_ctx.close()
