@@ -202,6 +202,9 @@ def test_visibility_institutions_see_only_their_legs(
     assert client.get(url.format(only_other["id"]), headers=bank.headers).status_code == 404
     leg = only_other["legs"][0]["id"]
     assert step(client, bank.headers, only_other["id"], leg, "under_review").status_code == 404
+    # nor another institution's leg of an application it sees
+    theirs = next(x["id"] for x in both["legs"] if x["product_id"] == other)
+    assert step(client, bank.headers, both["id"], theirs, "under_review").status_code == 404
     # the applicant's people and operators see every leg
     for who in (company.member, f.bearer(f.operator_token(client, db_session))):
         got = client.get(url.format(both["id"]), headers=who)
