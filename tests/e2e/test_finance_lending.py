@@ -9,6 +9,7 @@ in zh."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -26,7 +27,7 @@ BANK = "兴业银行成都分行（示例）"
 def lending(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("e2e-lending")
     # the bank's officer signs in several times from one address (rate limits: tests/accounts)
-    limits = {
+    limits: dict[str, Any] = {
         f"RATELIMIT_{k}": "1000 per minute"
         for k in ("OTP_PER_PHONE", "OTP_PER_IP", "SIGNIN_PER_PHONE", "SIGNIN_PER_IP")
     }
