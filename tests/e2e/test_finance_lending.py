@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from backend.demo import BANK_PHONE
-from tests.e2e.conftest import PHONE, Live, confirm, e2e_app, serving, shot, signed_in
+from tests.e2e.conftest import Live, confirm, e2e_app, serving, shot
+from tests.e2e.test_market_desk import _context, _org_id
 from tests.e2e.test_zh_walk import findings
 
 COMPANY = "成都蓉城科技有限公司 (示例)"
@@ -33,20 +34,6 @@ def lending(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     }
     with serving(lambda url: e2e_app(tmp, url, **limits)) as live:
         yield live
-
-
-def _org_id(live: Live, token: str, name: str) -> int:
-    orgs = [m["organisation"] for m in live.get("/me", token)["organisations"]]
-    return int(next(o["id"] for o in orgs if o["name"] == name))
-
-
-def _context(browser: Browser, live: Live, phone: str, name: str) -> BrowserContext:
-    ctx = browser.new_context(
-        base_url=live.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    ctx.set_default_timeout(15_000)
-    signed_in(ctx, live, phone, name)
-    return ctx
 
 
 def _no_english(page: Page) -> None:
