@@ -62,6 +62,7 @@ from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.finance import green_demo
 from backend.finance.pledge_demo import seed_pledge
+from backend.finance.lend_demo import seed_products
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues
@@ -131,6 +132,7 @@ def seed_demo(s: Session, issuer: Issuer | None = None) -> dict[str, int]:
     green_demo.seed_green(s, users["+8613800138002"], company, users[OPERATOR_PHONE], operator)
     bank = seed_bank(s, users[BANK_PHONE])
     seed_pledge(s, users["+8613800138002"], company, users[BANK_PHONE], bank)
+    seed_products(s, users[BANK_PHONE], bank)
     return {
         "organisations": 7,
         "users": len(users),

@@ -9,6 +9,7 @@ from backend.courts import models as courts
 from backend.credits import models as credits
 from backend.finance import listing_models as finance_listings
 from backend.finance import pledge_models as finance_pledges
+from backend.finance import product_models as finance_products
 from backend.footprint import models as footprint
 from backend.idempotency import models as idempotency
 from backend.market import models as market
@@ -28,6 +29,7 @@ __all__ = [
     "credits",
     "finance_listings",
     "finance_pledges",
+    "finance_products",
     "footprint",
     "idempotency",
     "jobs",

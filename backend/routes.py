@@ -10,6 +10,7 @@ from backend.courts import routes as courts
 from backend.credits import routes as credits
 from backend.finance import esg_routes, listing_routes
 from backend.finance import pledge_routes
+from backend.finance import lend_routes as finance_lending
 from backend.footprint import routes as footprint
 from backend.health import routes as health
 from backend.market import desk_routes
@@ -52,6 +53,7 @@ MODULES: tuple[Blueprint, ...] = (
     listing_routes.blp,
     esg_routes.blp,
     pledge_routes.blp,
+    finance_lending.blp,
 )
 
 

@@ -1714,6 +1714,107 @@ MATRIX: list[Row] = [
             f"/api/v1/finance/organisations/{w['acme']}/esg/publication", json={"published": True}
         ),
     ),
+    # --- green finance: products, financing applications, statistics -------------------------
+    row("GET", "/api/v1/finance/products", public(200), "published products are public"),
+    row(
+        "GET",
+        "/api/v1/finance/products/{product_id}",
+        public(200),
+        "a published product is public",
+        lambda w, c: Req(f"/api/v1/finance/products/{w['gamma_product']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/products/{product_id}/transitions",
+        acme_trader(200),
+        "Acme's admins publish Acme's draft product (Acme's account is an institution)",
+        lambda w, c: Req(
+            f"/api/v1/finance/products/{w['acme_draft_product']}/transitions",
+            json={"to": "published"},
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/participants/{participant_id}/products",
+        acme_staff(200),
+        "an institution's products, drafts included, are its people's",
+        lambda w, c: Req(f"/api/v1/finance/participants/{w['participant']}/products"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/participants/{participant_id}/products",
+        acme_trader(201),
+        "Acme's admins draft a product for Acme's institution account",
+        lambda w, c: Req(
+            f"/api/v1/finance/participants/{w['participant']}/products",
+            json={
+                "kind": "insurance",
+                "name_zh": "CCER减排项目保险",
+                "name_en": "CCER project insurance",
+                "description_zh": "减排量不足的损失补偿。",
+                "description_en": "Covers a shortfall of reductions.",
+                "rate_min_bps": 50,
+                "rate_max_bps": 200,
+                "term_min_months": 12,
+                "term_max_months": 36,
+                "amount_min_fen": 100_000_00,
+                "amount_max_fen": 100_000_000_00,
+                "project_types": ["forestry", "hydro"],
+                "documents": ["项目备案文件"],
+            },
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/participants/{participant_id}/applications",
+        acme_staff(200),
+        "an institution's inbox is its people's (Beta's application to Acme's product)",
+        lambda w, c: Req(f"/api/v1/finance/participants/{w['participant']}/applications"),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/organisations/{org_id}/applications",
+        acme_staff(200),
+        "an enterprise's applications are its people's",
+        lambda w, c: Req(f"/api/v1/finance/organisations/{w['acme']}/applications"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/organisations/{org_id}/applications",
+        acme_trader(201),
+        "Acme's admins apply to Gamma's forestry loan",
+        lambda w, c: Req(
+            f"/api/v1/finance/organisations/{w['acme']}/applications",
+            json={
+                "amount_fen": 200_000_00,
+                "term_months": 12,
+                "project_type": "forestry",
+                "description": "Acme林业项目",
+                "product_ids": [w["gamma_product"]],
+            },
+            headers=idem(),
+        ),
+    ),
+    row(
+        "GET",
+        "/api/v1/finance/applications/{application_id}",
+        acme_staff(200),
+        "Beta's application to Acme's product: Acme's people see it (Gamma's: 404, below)",
+        lambda w, c: Req(f"/api/v1/finance/applications/{w['beta_application_acme']}"),
+    ),
+    row(
+        "POST",
+        "/api/v1/finance/applications/{application_id}/legs/{leg_id}/transitions",
+        acme_trader(200),
+        "Acme's admins take Beta's application to Acme's product under review; Acme's member "
+        "sees it (403), operators do not lend (403), outsiders see nothing (404)",
+        lambda w, c: Req(
+            f"/api/v1/finance/applications/{w['beta_application_acme']}/legs/"
+            f"{w['beta_leg_acme']}/transitions",
+            json={"to": "under_review"},
+        ),
+    ),
+    row("GET", "/api/v1/finance/stats", public(200), "绿蓉融's figures are public"),
 ]
 
 BY_KEY = {(r.method, r.path): r for r in MATRIX}
@@ -1798,3 +1899,27 @@ def test_cell(app: Flask, world: World, r: Row, role: str, request: pytest.Fixtu
     )
     if want >= 400 and r.path.startswith("/api/"):
         assert resp.mimetype == "application/problem+json"
+
+
+OUTSIDE = [ADMIN, MEMBER, KEY, CITIZEN]
+
+
+@pytest.mark.parametrize("role", OUTSIDE)
+def test_an_institution_cannot_see_an_application_outside_its_products(
+    app: Flask, world: World, role: str
+) -> None:
+    """Beta's application to Gamma's product does not exist for Acme (an institution too), nor
+    for anyone outside Beta and Gamma: 404 (a key, not a person: 401); nor does its leg."""
+    client = app.test_client()
+    app_id = world["beta_application_gamma"]
+    got = client.get(f"/api/v1/finance/applications/{app_id}", headers=world.auth(role))
+    assert got.status_code == (401 if role == KEY else 404), got.get_json()
+    inbox = client.get(
+        f"/api/v1/finance/participants/{world['participant']}/applications",
+        headers=world.auth(ADMIN),
+    )
+    assert app_id not in [a["id"] for a in inbox.get_json()]
+    seen = client.get(f"/api/v1/finance/applications/{app_id}", headers=world["bank_auth"])
+    assert seen.status_code == 200
+    seen = client.get(f"/api/v1/finance/applications/{app_id}", headers=world["beta_auth"])
+    assert seen.status_code == 200

@@ -254,6 +254,7 @@ def build(app: Flask, client: FlaskClient, s: Session) -> World:
     _bank(client, w, s)
     _listings(client, w, op)
     _pledges(client, w)
+    _finance_products(client, w, s)
     return w
 
 
@@ -626,3 +627,66 @@ def _pledges(client: FlaskClient, w: World) -> None:
     )
     assert held.status_code == 200, held.get_json()
     w.ids["beta_pledge"] = pledge(beta, held.get_json()[0]["id"], w["participant"], 5)
+
+
+def _finance_products(client: FlaskClient, w: World, s: Session) -> None:
+    """Gamma publishes a forestry loan that Beta applies to (Acme cannot see that application);
+    Acme's account, an institution too, publishes a forestry loan that Beta applies to (Acme's
+    people see that one) and keeps a draft."""
+    beta_org = s.scalar(select(Organisation.id).where(Organisation.name == "Beta林业"))
+    w.ids["beta_org"] = beta_org
+    s.commit()  # end the read's savepoint: the requests below must not nest inside it
+    loan = {
+        "kind": "credit",
+        "name_zh": "林业碳汇贷",
+        "name_en": "Forest carbon loan",
+        "description_zh": "以林业碳汇项目为对象的贷款。",
+        "description_en": "Loans for forestry carbon projects.",
+        "rate_min_bps": 300,
+        "rate_max_bps": 450,
+        "term_min_months": 6,
+        "term_max_months": 60,
+        "amount_min_fen": 10_000_00,
+        "amount_max_fen": 10_000_000_00,
+        "project_types": ["forestry"],
+        "documents": ["营业执照"],
+    }
+
+    def product(participant: int, who: dict[str, str], publish: bool) -> int:
+        made = client.post(
+            f"/api/v1/finance/participants/{participant}/products", json=loan, headers=who
+        )
+        pid = int(_ok(made, 201)["id"])
+        if publish:
+            moved = client.post(
+                f"/api/v1/finance/products/{pid}/transitions",
+                json={"to": "published"},
+                headers=who,
+            )
+            _ok(moved, 200)
+        return pid
+
+    acme = w.auth(ADMIN)
+    w.ids["gamma_product"] = product(w["bank_participant"], w["bank_auth"], True)
+    w.ids["acme_product"] = product(w["participant"], acme, True)
+    w.ids["acme_draft_product"] = product(w["participant"], acme, False)
+
+    def application(product_id: int) -> dict[str, Any]:
+        body = {
+            "amount_fen": 500_000_00,
+            "term_months": 24,
+            "project_type": "forestry",
+            "description": "龙泉山林业碳汇项目",
+            "product_ids": [product_id],
+        }
+        made = client.post(
+            f"/api/v1/finance/organisations/{beta_org}/applications",
+            json=body,
+            headers={**w["beta_auth"], "Idempotency-Key": f"world-{product_id}"},
+        )
+        return _ok(made, 201)
+
+    to_acme = application(w["acme_product"])
+    w.ids["beta_application_acme"] = to_acme["id"]
+    w.ids["beta_leg_acme"] = to_acme["legs"][0]["id"]
+    w.ids["beta_application_gamma"] = application(w["gamma_product"])["id"]

@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0036"
-down_revision: Union[str, Sequence[str], None] = "0033"
+down_revision: Union[str, Sequence[str], None] = "0035"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -7551,46 +7551,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/finance/holdings/{holding_id}/pledges": {
+    "/api/v1/finance/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published products, newest first (public). */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "credit" | "insurance";
+                    project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/products/{product_id}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                holding_id: number;
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        /** A published or withdrawn product (public); a draft for its institution's people. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    product_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/products/{product_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
             };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        /**
-         * Pledge a holding's first tonnes to an institution; they are frozen at once (the
-         *     holder's admins).
-         */
+        /** Publish a draft or withdraw a published product (the institution's admins). */
         post: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    holding_id: number;
+                    product_id: number;
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PledgeCreate"];
+                    "application/json": components["schemas"]["FinanceProductTransition"];
                 };
             };
             responses: {
-                /** @description Created */
-                201: {
+                /** @description OK */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Pledge"];
+                        "application/json": components["schemas"]["FinanceProduct"];
                     };
                 };
-                /** @description The holding has fewer tonnes (`registry.holding_too_small`) */
+                /** @description Not in a state that allows it (`finance.product_state`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7609,7 +7688,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/finance/participants/{participant_id}/pledges": {
+    "/api/v1/finance/participants/{participant_id}/products": {
         parameters: {
             query?: never;
             header?: never;
@@ -7618,7 +7697,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Its pledges as pledgor and as pledgee, newest first (its people, operators). */
+        /** An institution's products in every state (its people, operators). */
         get: {
             parameters: {
                 query?: never;
@@ -7636,36 +7715,69 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Pledge"][];
+                        "application/json": components["schemas"]["FinanceProduct"][];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
-        post?: never;
+        /** Draft a product (the institution's admins). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    participant_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinanceProductCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinanceProduct"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/finance/pledges/{pledge_id}": {
+    "/api/v1/finance/participants/{participant_id}/applications": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                pledge_id: number;
+                participant_id: number;
             };
             cookie?: never;
         };
-        /** A pledge with its history (its parties' people, operators). */
+        /**
+         * The applications on an institution's products, with those legs only (its people,
+         *     operators).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+                };
                 header?: never;
                 path: {
-                    pledge_id: number;
+                    participant_id: number;
                 };
                 cookie?: never;
             };
@@ -7677,7 +7789,127 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Pledge"];
+                        "application/json": components["schemas"]["FinancingApplication"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/organisations/{org_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        /** An enterprise's applications, newest first (its people, operators). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Apply for financing against published products whose criteria the project meets (the
+         *     organisation's admins); one leg per product.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinancingApplicationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * An application: the applicant's people and operators see every leg, an institution's
+         *     people its own legs; anyone else 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    application_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FinancingApplication"];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -7691,34 +7923,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/finance/pledges/{pledge_id}/transitions": {
+    "/api/v1/finance/applications/{application_id}/legs/{leg_id}/transitions": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                pledge_id: number;
+                application_id: number;
+                leg_id: number;
             };
             cookie?: never;
         };
         get?: never;
         put?: never;
         /**
-         * Register, decline (with a reason), release or enforce (with a reason; with a
-         *     counterparty and a price, the units are offered to it at once in a 大宗交易): the pledgee's
-         *     admins; withdraw before registration: the pledgor's admins.
+         * Take under review, approve, disburse or decline (the institution's admins), or withdraw
+         *     before approval (the applicant's admins); each step is recorded.
          */
         post: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    pledge_id: number;
+                    application_id: number;
+                    leg_id: number;
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PledgeTransition"];
+                    "application/json": components["schemas"]["LegTransition"];
                 };
             };
             responses: {
@@ -7728,10 +7961,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Pledge"];
+                        "application/json": components["schemas"]["FinancingApplication"];
                     };
                 };
-                /** @description Not from its state (`finance.pledge_illegal_transition`), or a sale outside trading hours (`market.closed`) */
+                /** @description The leg is not in a state that allows it (`finance.leg_state`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7750,17 +7983,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/finance/pledge-notices": {
+    "/api/v1/finance/stats": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * 登记公示: registered pledges, and those since released or enforced (public; amounts
-         *     only where the parties disclose them).
-         */
+        /** 绿蓉融's figures from our rows, and the seed report's beside them (public). */
         get: {
             parameters: {
                 query?: never;
@@ -7776,44 +8006,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PledgeNotice"][];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/finance/institutions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The exchange accounts in the financial-institution role, by name (public). */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Institution"][];
+                        "application/json": components["schemas"]["FinanceStats"];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -10426,7 +10619,7 @@ export interface components {
         RegistryTransfer: {
             id?: number;
             /** @enum {unknown} */
-            kind?: "issuance" | "inventory" | "escrow" | "release" | "trade" | "pledge" | "unpledge" | "enforcement";
+            kind?: "issuance" | "inventory" | "escrow" | "release" | "trade";
             issuance_id?: number;
             from_participant_id?: number | null;
             to_participant_id?: number | null;
@@ -10898,123 +11091,184 @@ export interface components {
              */
             next_open?: string;
         };
-        PledgeCreate: {
-            /** @description the lender: an account in the financial-institution role */
-            pledgee_id: number;
-            /** @description the holding's first tonnes are pledged */
-            tonnes: number;
-            loan_amount_fen: number;
-            /** @description the loan's annual rate in basis points (1/100 of a percent) */
-            annual_rate_bps: number;
-            term_months: number;
-            /**
-             * @description the lender's loan contract number, if any
-             * @default null
-             */
-            loan_reference: string | null;
-            /**
-             * @description show the amount and rate in the public notice (登记公示)
-             * @default false
-             */
-            disclose_amount: boolean;
-        };
-        PledgeEvent: {
-            /** @enum {unknown} */
-            from_state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn" | null;
-            /** @enum {unknown} */
-            to_state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
-            /** Format: date-time */
-            at?: string;
-            reason?: string | null;
-            transfer_id?: number | null;
-        };
-        Pledge: {
-            /** @description 质押登记编号 */
-            reference?: string | null;
-            /** @enum {unknown} */
-            state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
-            pledgor_name?: string;
-            pledgee_name?: string;
-            /** @enum {unknown} */
-            standard?: "CCER" | "CDCER" | "VCU" | "CER";
-            project_id?: number;
-            project_name_zh?: string;
-            project_name_en?: string;
-            vintage?: number;
-            serial_range?: string;
-            tonnes?: number;
-            term_months?: number;
-            /** Format: date-time */
-            registered_at?: string | null;
-            /** Format: date-time */
-            closed_at?: string | null;
+        FinanceProduct: {
             id?: number;
-            pledgor_id?: number;
-            pledgee_id?: number;
-            issuance_id?: number;
-            first_unit?: number;
-            last_unit?: number;
-            loan_amount_fen?: number;
-            annual_rate_bps?: number;
-            loan_reference?: string | null;
-            disclose_amount?: boolean;
-            reason?: string | null;
-            pledge_transfer_id?: number;
-            closing_transfer_id?: number | null;
-            /** @description the 大宗交易 offering the enforced units */
-            sale_deal_id?: number | null;
+            institution_id?: number;
+            institution_name?: string;
+            /** @enum {unknown} */
+            kind?: "credit" | "insurance";
+            name_zh?: string;
+            name_en?: string;
+            description_zh?: string;
+            description_en?: string;
+            /** @description credit: annual interest rate; insurance: premium rate */
+            rate_min_bps?: number;
+            rate_max_bps?: number;
+            term_min_months?: number;
+            term_max_months?: number;
+            amount_min_fen?: number;
+            amount_max_fen?: number;
+            project_types?: string[];
+            documents?: string[];
+            /** @description Figures are an example of our own, not the institution's */
+            illustrative?: boolean;
+            /** @enum {unknown} */
+            state?: "draft" | "published" | "withdrawn";
             /** Format: date-time */
             created_at?: string;
-            events?: components["schemas"]["PledgeEvent"][];
-        };
-        PledgeTransition: {
-            /** @enum {string} */
-            to: "registered" | "declined" | "released" | "enforced" | "withdrawn";
-            /**
-             * @description required to decline or enforce
-             * @default null
-             */
-            reason: string | null;
-            /**
-             * @description on enforcement only: offer the units to this account in a 大宗交易
-             * @default null
-             */
-            counterparty_id: number | null;
-            /**
-             * @description with counterparty_id: the block trade's price per tonne
-             * @default null
-             */
-            price_fen_per_t: number | null;
-        };
-        PledgeNotice: {
-            /** @description 质押登记编号 */
-            reference?: string | null;
-            /** @enum {unknown} */
-            state?: "requested" | "registered" | "released" | "enforced" | "declined" | "withdrawn";
-            pledgor_name?: string;
-            pledgee_name?: string;
-            /** @enum {unknown} */
-            standard?: "CCER" | "CDCER" | "VCU" | "CER";
-            project_id?: number;
-            project_name_zh?: string;
-            project_name_en?: string;
-            vintage?: number;
-            serial_range?: string;
-            tonnes?: number;
-            term_months?: number;
             /** Format: date-time */
-            registered_at?: string | null;
+            published_at?: string | null;
             /** Format: date-time */
-            closed_at?: string | null;
-            /** @description null unless the parties disclose it */
-            readonly loan_amount_fen?: number | null;
-            /** @description null unless the parties disclose it */
-            readonly annual_rate_bps?: number | null;
+            withdrawn_at?: string | null;
         };
-        Institution: {
-            participant_id?: number;
+        FinanceProductTransition: {
+            /**
+             * @description published (from draft) or withdrawn (from published)
+             * @enum {string}
+             */
+            to: "published" | "withdrawn";
+        };
+        FinanceProductCreate: {
+            /**
+             * @description credit (气候信贷) or insurance (气候保险)
+             * @enum {unknown}
+             */
+            kind: "credit" | "insurance";
+            name_zh: string;
+            name_en: string;
+            description_zh: string;
+            description_en: string;
+            /** @description Basis points a year: for credit the annual interest rate, for insurance the premium rate of the sum insured */
+            rate_min_bps: number;
+            /** @description As rate_min_bps */
+            rate_max_bps: number;
+            term_min_months: number;
+            term_max_months: number;
+            /** @description For credit the loan amount, for insurance the sum insured */
+            amount_min_fen: number;
+            amount_max_fen: number;
+            /** @description The project types the product finances (credits' types) */
+            project_types: ("hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other")[];
+            /** @description Short labels of the documents an applicant provides */
+            documents: string[];
+        };
+        LegStep: {
+            id?: number;
+            /** @enum {unknown} */
+            from_state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn" | null;
+            /** @enum {unknown} */
+            to_state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            amount_fen?: number | null;
+            /** Format: date */
+            disbursed_on?: string | null;
+            reason?: string | null;
+            /** @description The user who acted */
+            by_id?: number | null;
+            /** Format: date-time */
+            at?: string;
+        };
+        Leg: {
+            id?: number;
+            product_id?: number;
+            product_name_zh?: string;
+            product_name_en?: string;
+            /** @enum {unknown} */
+            product_kind?: "credit" | "insurance";
+            institution_id?: number;
+            institution_name?: string;
+            applied_fen?: number;
+            /** @enum {unknown} */
+            state?: "applied" | "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            approved_fen?: number | null;
+            disbursed_fen?: number | null;
+            /** Format: date */
+            disbursed_on?: string | null;
+            decline_reason?: string | null;
+            /** Format: date-time */
+            updated_at?: string;
+            /** @description Oldest first */
+            steps?: components["schemas"]["LegStep"][];
+        };
+        FinancingApplication: {
+            id?: number;
             organisation_id?: number;
-            name?: string;
+            organisation_name?: string;
+            amount_fen?: number;
+            term_months?: number;
+            /** @enum {unknown} */
+            project_type?: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+            registry_project_id?: number | null;
+            description?: string;
+            taxonomy_code?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            legs?: components["schemas"]["Leg"][];
+        };
+        FinancingApplicationCreate: {
+            amount_fen: number;
+            term_months: number;
+            /** @enum {unknown} */
+            project_type: "hydro" | "wind" | "solar_pv" | "forestry" | "coal_bed_methane" | "biogas" | "landfill_gas" | "biomass" | "energy_efficiency" | "clean_energy_substitution" | "greenway" | "linpan" | "wetland" | "soil_fertilisation" | "other";
+            /** @description A registry project of the applicant's */
+            registry_project_id?: number | null;
+            description: string;
+            /** @description The 绿色产业指导目录 category claimed, e.g. 3.2.2 */
+            taxonomy_code?: string | null;
+            product_ids: number[];
+        };
+        LegTransition: {
+            /**
+             * @description under_review, approved (amount_fen), disbursed (amount_fen, disbursed_on), declined (reason): the institution's admins; withdrawn (before approval): the applicant's admins
+             * @enum {string}
+             */
+            to: "under_review" | "approved" | "disbursed" | "declined" | "withdrawn";
+            amount_fen?: number;
+            /** Format: date */
+            disbursed_on?: string;
+            reason?: string;
+        };
+        LendingFigures: {
+            /** @description Every application's amount */
+            applied_fen?: number;
+            /** @description Amounts disbursed */
+            facilitated_fen?: number;
+            /** @description Financial-institution accounts */
+            institutions?: number;
+            /** @description Registered companies */
+            enterprises?: number;
+            applications?: number;
+            /** @description Published */
+            credit_products?: number;
+            /** @description Published */
+            insurance_products?: number;
+        };
+        LendingSource: {
+            title_zh?: string;
+            title_en?: string;
+            publisher_zh?: string;
+            publisher_en?: string;
+            published?: string;
+            section?: string;
+            as_of?: string;
+        };
+        LendingReferenceFigures: {
+            /** @description 亿元, as printed */
+            applied_yi?: string;
+            /** @description 亿元, as printed */
+            facilitated_yi?: string;
+            institutions?: number;
+            enterprises?: number;
+            credit_products?: number;
+            insurance_products?: number;
+        };
+        LendingReference: {
+            source?: components["schemas"]["LendingSource"];
+            figures?: components["schemas"]["LendingReferenceFigures"];
+        };
+        FinanceStats: {
+            ours?: components["schemas"]["LendingFigures"];
+            /** @description 绿蓉融's figures as the seed report prints them */
+            reference?: components["schemas"]["LendingReference"];
         };
     };
     responses: {

@@ -8,6 +8,9 @@ export type FinanceRoute = { pattern: string; load: DeskModule };
 const green: DeskModule = () => import("./Green");
 
 export const ROUTES: FinanceRoute[] = [
+  { pattern: "/finance", load: () => import("./Overview") },
+  { pattern: "/finance/products", load: () => import("./ProductList") },
+  { pattern: "/finance/products/:id", load: () => import("./ProductPage") },
   { pattern: "/finance/pledges", load: () => import("./Pledges") },
   { pattern: "/finance/projects", load: green },
   { pattern: "/finance/projects/:id", load: green },

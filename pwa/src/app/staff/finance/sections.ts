@@ -3,6 +3,7 @@
 // the organisation's roles let it show (an institution's products, a holder's pledges, …).
 import type { DeskModule } from "../../components/Lazy";
 import { gt } from "./greenMessages";
+import { lt } from "./lendMessages";
 import { pt } from "./pledgeMessages";
 
 export type Section = {
@@ -13,8 +14,10 @@ export type Section = {
 };
 
 export const SECTIONS: Section[] = [
+  { key: "pledges", label: () => pt("pl.section"), load: () => import("./Pledges") },
+  { key: "financing", label: () => lt("ln.financing"), load: () => import("./Financing") },
+  { key: "products", label: () => lt("ln.products"), load: () => import("./Products") },
   // 绿蓉融: the organisation's listing applications (and the operators' review), its ESG page
   { key: "listings", label: () => gt("gr.section.listings"), load: () => import("./Listings") },
   { key: "esg", label: () => gt("gr.section.esg"), load: () => import("./Esg") },
-  { key: "pledges", label: () => pt("pl.section"), load: () => import("./Pledges") },
 ];
