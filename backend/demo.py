@@ -61,8 +61,8 @@ from backend.credits import inventory, registry
 from backend.credits.catalogue import LotFields, new_lot
 from backend.credits.models import Project, ProjectType, Standard
 from backend.finance import green_demo
-from backend.finance.pledge_demo import seed_pledge
 from backend.finance.lend_demo import seed_products
+from backend.finance.pledge_demo import seed_pledge
 from backend.footprint.purpose import Purpose, PurposeKind
 from backend.market import banking
 from backend.points import ledger, rewards, sponsors, venues

@@ -8,8 +8,7 @@ from backend.accounts import routes as accounts
 from backend.certificates import routes as certificates
 from backend.courts import routes as courts
 from backend.credits import routes as credits
-from backend.finance import esg_routes, listing_routes
-from backend.finance import pledge_routes
+from backend.finance import esg_routes, listing_routes, pledge_routes
 from backend.finance import lend_routes as finance_lending
 from backend.footprint import routes as footprint
 from backend.health import routes as health
