@@ -34,6 +34,10 @@ KINDS: dict[Subject, tuple[ListingKind, ...]] = {
     Subject.enterprise: (ListingKind.green, ListingKind.climate_friendly),
     Subject.project: (ListingKind.green, ListingKind.climate_investment),
 }
+KIND_REFUSED = {
+    Subject.enterprise: "finance.kind_not_for_enterprise",
+    Subject.project: "finance.kind_not_for_project",
+}
 # Who moves an application where: every move is the operator's.
 MOVES: dict[ListingState, tuple[ListingState, ...]] = {
     ListingState.submitted: (ListingState.listed, ListingState.rejected),
@@ -83,7 +87,7 @@ def apply(s: Session, who: Principal, org_id: int, new: NewApplication) -> Listi
     _admin(who, org_id)
     user = who.require_user()
     if new.kind not in KINDS[new.subject]:
-        raise ValidationFailed("kind", f"finance.kind_not_for_{new.subject.value}")
+        raise ValidationFailed("kind", KIND_REFUSED[new.subject])
     category = taxonomy.category(new.taxonomy_version, new.taxonomy_code)
     row = ListingApplication(
         organisation_id=org_id,
