@@ -3,8 +3,10 @@ institutions, registered enterprises, applications and published products by kin
 aggregate query; and the seed's published figures beside them (`data/lending_reference.toml`),
 never added to ours.
 
-To add a figure (the lead will add listed enterprises and projects from the listing tables):
-a field of `Figures`, one query in `ours`, one field of `FinanceStatsSchema.ours`."""
+The listed enterprises and projects (绿色企业, 绿色项目, 气候友好型企业, 气候投融资项目) are
+counted from the listing applications in state `listed`, in one grouped query.
+
+To add a figure: a field of `Figures`, one query in `ours`, one field of `LendingFiguresSchema`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Organisation, OrgKind
+from backend.finance.listing_models import ListingApplication, ListingKind, ListingState, Subject
 from backend.finance.product_models import (
     Application,
     Leg,
@@ -40,6 +43,10 @@ class Figures:
     applications: int
     credit_products: int  # published
     insurance_products: int  # published
+    green_enterprises: int  # listed (入库) 绿色企业
+    green_projects: int  # listed 绿色项目
+    climate_enterprises: int  # listed 气候友好型企业
+    climate_projects: int  # listed 气候投融资项目
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,14 @@ def ours(s: Session) -> Figures:
             select(Product.kind, func.count())
             .where(Product.state == ProductState.published)
             .group_by(Product.kind)
+        ).all()
+    )
+    listed = dict(
+        ((subject, kind), n)
+        for subject, kind, n in s.execute(
+            select(ListingApplication.subject, ListingApplication.kind, func.count())
+            .where(ListingApplication.state == ListingState.listed)
+            .group_by(ListingApplication.subject, ListingApplication.kind)
         ).all()
     )
     return Figures(
@@ -85,6 +100,10 @@ def ours(s: Session) -> Figures:
         applications=s.scalar(select(func.count()).select_from(Application)) or 0,
         credit_products=by_kind.get(ProductKind.credit, 0),
         insurance_products=by_kind.get(ProductKind.insurance, 0),
+        green_enterprises=listed.get((Subject.enterprise, ListingKind.green), 0),
+        green_projects=listed.get((Subject.project, ListingKind.green), 0),
+        climate_enterprises=listed.get((Subject.enterprise, ListingKind.climate_friendly), 0),
+        climate_projects=listed.get((Subject.project, ListingKind.climate_investment), 0),
     )
 
 

@@ -234,6 +234,10 @@ class LendingFiguresSchema(Schema):
     applications = fields.Integer()
     credit_products = fields.Integer(metadata={"description": "Published"})
     insurance_products = fields.Integer(metadata={"description": "Published"})
+    green_enterprises = fields.Integer(metadata={"description": "Listed 绿色企业"})
+    green_projects = fields.Integer(metadata={"description": "Listed 绿色项目"})
+    climate_enterprises = fields.Integer(metadata={"description": "Listed 气候友好型企业"})
+    climate_projects = fields.Integer(metadata={"description": "Listed 气候投融资项目"})
 
 
 class LendingSourceSchema(Schema):
@@ -253,6 +257,9 @@ class LendingReferenceFiguresSchema(Schema):
     enterprises = fields.Integer()
     credit_products = fields.Integer()
     insurance_products = fields.Integer()
+    green_enterprises = fields.Integer()
+    green_projects = fields.Integer()
+    climate_projects = fields.Integer(metadata={"description": "气候投融资项目, 征集筛选"})
 
 
 class LendingReferenceSchema(Schema):

@@ -274,3 +274,31 @@ def test_a_file_stored_by_a_failed_request_is_deleted(app, client, acme, monkeyp
     monkeypatch.undo()
     assert upload(client, acme, made["id"], PDF).status_code == 201
     assert len(files() - before) == 1
+
+
+def test_the_statistics_count_only_listed_entries_by_subject_and_kind(
+    client, acme, other, operator
+) -> None:
+    def figures() -> dict[str, int]:
+        ours: dict[str, int] = client.get("/api/v1/finance/stats").get_json()["ours"]
+        keys = ("green_enterprises", "green_projects", "climate_enterprises", "climate_projects")
+        return {k: ours[k] for k in keys}
+
+    before = figures()
+    green = created(apply(client, acme, enterprise()))
+    climate = created(apply(client, other, enterprise(kind="climate_friendly")))
+    farm = created(apply(client, acme, wind()))
+    assert figures() == before  # submitted is not listed
+    for made in (green, climate, farm):
+        assert move(client, operator, made["id"], "listed").status_code == 200
+    assert figures() == {
+        "green_enterprises": before["green_enterprises"] + 1,
+        "green_projects": before["green_projects"],
+        "climate_enterprises": before["climate_enterprises"] + 1,
+        "climate_projects": before["climate_projects"] + 1,
+    }
+    move(client, operator, farm["id"], "delisted", reason="项目终止")
+    assert figures()["climate_projects"] == before["climate_projects"]
+    reference = client.get("/api/v1/finance/stats").get_json()["reference"]["figures"]
+    assert (reference["green_enterprises"], reference["green_projects"]) == (225, 84)
+    assert reference["climate_projects"] == 250

@@ -12420,6 +12420,14 @@ export interface components {
             credit_products?: number;
             /** @description Published */
             insurance_products?: number;
+            /** @description Listed 绿色企业 */
+            green_enterprises?: number;
+            /** @description Listed 绿色项目 */
+            green_projects?: number;
+            /** @description Listed 气候友好型企业 */
+            climate_enterprises?: number;
+            /** @description Listed 气候投融资项目 */
+            climate_projects?: number;
         };
         LendingSource: {
             title_zh?: string;
@@ -12439,6 +12447,10 @@ export interface components {
             enterprises?: number;
             credit_products?: number;
             insurance_products?: number;
+            green_enterprises?: number;
+            green_projects?: number;
+            /** @description 气候投融资项目, 征集筛选 */
+            climate_projects?: number;
         };
         LendingReference: {
             source?: components["schemas"]["LendingSource"];

@@ -71,6 +71,26 @@ export function Desk(_: { path: string }) {
                     <td>{n(o.insurance_products)}</td>
                     <td>{n(r.insurance_products)}</td>
                   </tr>
+                  <tr>
+                    <th scope="row">{lt("ln.fig.greenEnterprises")}</th>
+                    <td>{n(o.green_enterprises)}</td>
+                    <td>{n(r.green_enterprises)}</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">{lt("ln.fig.greenProjects")}</th>
+                    <td>{n(o.green_projects)}</td>
+                    <td>{n(r.green_projects)}</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">{lt("ln.fig.climateEnterprises")}</th>
+                    <td>{n(o.climate_enterprises)}</td>
+                    <td>–</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">{lt("ln.fig.climateProjects")}</th>
+                    <td>{n(o.climate_projects)}</td>
+                    <td>{n(r.climate_projects)}</td>
+                  </tr>
                 </tbody>
               </table>
               <p class="hint">
