@@ -1,8 +1,8 @@
 """An organisation's ESG disclosure, generated from our own data, each figure with where it comes
 from: its neutralisations (retired orders it bought, and their certificates), the credits retired
 for it by standard and project, its CDCER registry projects with their issuances, and its listed
-projects with their environmental benefit. Pledges are not shown (they belong to another part of
-the finance domain, not merged here).
+projects with their environmental benefit. Pledges are not shown yet (a pledge's
+loan terms are the parties' to disclose, pledges.py).
 
 Its admins publish it (an append-only record of who and when); unpublished it is 404 to the
 public and visible to its people and operators."""
