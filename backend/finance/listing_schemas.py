@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from backend.core.flag_field import Flag
 from backend.core.messages import Coded
 from backend.core.text_fields import Label, Text
 from backend.finance.listing_models import (
@@ -39,7 +40,7 @@ class TaxonomyCategorySchema(Schema):
     level = fields.Integer()
     name_zh = fields.String()
     name_en = fields.String()
-    grid_displacement = fields.Boolean(
+    grid_displacement = Flag(
         metadata={"description": "Benefit computed from MWh/year and the grid factor"}
     )
 
@@ -101,7 +102,7 @@ class BenefitSchema(Schema):
         attribute="avoided_t", metadata={"description": "Three decimals"}
     )
     method = fields.Enum(BenefitMethod, by_value=True, attribute="benefit_method")
-    computed = fields.Boolean(metadata={"description": "False when stated"})
+    computed = Flag(metadata={"description": "False when stated"})
     stated_method = fields.String(allow_none=True)
     factor = fields.Nested(BenefitFactorSchema, allow_none=True)
     trail_zh = fields.String()
@@ -165,11 +166,11 @@ class EsgLangQuerySchema(Schema):
 
 
 class EsgPublicationSchema(Schema):
-    published = fields.Boolean(required=True)
+    published = Flag(required=True)
 
 
 class EsgPublicationStateSchema(Schema):
-    published = fields.Boolean()
+    published = Flag()
     at = fields.DateTime(allow_none=True)
 
 
@@ -205,7 +206,7 @@ class EsgSchema(Schema):
     organisation_id = fields.Integer()
     organisation_name = fields.String()
     lang = fields.String()
-    published = fields.Boolean()
+    published = Flag()
     published_at = fields.DateTime(allow_none=True)
     orders_retired = fields.Integer()
     neutralised_t = fields.String()

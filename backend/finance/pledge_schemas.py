@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.core.flag_field import Flag
 from backend.core.messages import Coded
 from backend.core.text_fields import Label
 from backend.credits.models import Standard
@@ -52,7 +53,7 @@ class PledgeCreateSchema(Schema):
         max_length=64,
         metadata={"description": "the lender's loan contract number, if any"},
     )
-    disclose_amount = fields.Boolean(
+    disclose_amount = Flag(
         load_default=False,
         metadata={"description": "show the amount and rate in the public notice (登记公示)"},
     )
@@ -135,7 +136,7 @@ class PledgeSchema(_PledgedUnits):
     loan_amount_fen = fields.Integer()
     annual_rate_bps = fields.Integer()
     loan_reference = fields.String(allow_none=True)
-    disclose_amount = fields.Boolean()
+    disclose_amount = Flag()
     reason = fields.String(allow_none=True)
     pledge_transfer_id = fields.Integer()
     closing_transfer_id = fields.Integer(allow_none=True)

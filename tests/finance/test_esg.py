@@ -133,6 +133,14 @@ def test_published_by_its_admins_only_and_recorded(client, db_session, acme, oth
     assert shown.get_json()["published_at"] is not None
     assert publish(client, acme, False).get_json()["published"] is False
     assert esg(client, acme.org_id).status_code == 404
+    for sloppy in (0, 1, "true", None):  # only a JSON boolean says yes or no
+        refused = client.post(
+            f"/api/v1/finance/organisations/{acme.org_id}/esg/publication",
+            json={"published": sloppy},
+            headers=acme.admin,
+        )
+        assert refused.status_code == 422, refused.get_json()
+        assert [e["field"] for e in refused.get_json()["errors"]] == ["published"]
     rows = db_session.execute(
         text(
             "SELECT published, by_id FROM finance_esg_publications "

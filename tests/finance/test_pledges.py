@@ -174,6 +174,8 @@ def test_who_may_do_what(client, db_session, holder, bank, operator):
         ({"pledgee_id": 2**40}, "pledgee_id"),
         ({"surprise": 1}, "surprise"),
         ({"loan_reference": "x" * 65}, "loan_reference"),
+        ({"disclose_amount": 1}, "disclose_amount"),  # a JSON boolean, not a truthy number
+        ({"disclose_amount": "yes"}, "disclose_amount"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(client, holder, bank, body, field):
