@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, insert, literal, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -389,7 +389,7 @@ def _insert_and_earn(s: Session, rows: list[dict[str, Any]], reference: str) -> 
         .group_by(inserted.c.user_id)
         .cte("per_person")
     )
-    accounts, transfers = ledger.ACCOUNTS, ledger.TRANSFERS
+    accounts = ledger.ACCOUNTS
     credited = (
         update(accounts)
         .where(accounts.c.kind == AccountKind.pending, accounts.c.user_id == per_person.c.user_id)
@@ -398,22 +398,11 @@ def _insert_and_earn(s: Session, rows: list[dict[str, Any]], reference: str) -> 
         .cte("credited")
     )
     issued = ledger.account_id(s, AccountKind.issued)
-    columns = ["kind", "debit_account_id", "credit_account_id", "amount", "reference", "memo"]
     earned = (
-        insert(transfers)
-        .from_select(
-            [*columns, "created_at"],
-            select(
-                literal(TransferKind.earn, transfers.c.kind.type),
-                literal(issued, transfers.c.debit_account_id.type),
-                credited.c.account,
-                credited.c.amount,
-                literal(reference, transfers.c.reference.type),
-                literal("", transfers.c.memo.type),
-                literal(rows[0]["created_at"], transfers.c.created_at.type),
-            ),
+        ledger.earn_transfers(
+            issued, credited.c.account, credited.c.amount, reference, rows[0]["created_at"]
         )
-        .returning(transfers.c.id)
+        .returning(ledger.TRANSFERS.c.id)
         .cte("earned")
     )
     return set(s.scalars(select(inserted.c.id).add_cte(per_person, credited, earned)).all())

@@ -215,20 +215,25 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
         .where(ACCOUNTS.c.id == rows.c.account)
         .values(balance=ACCOUNTS.c.balance + rows.c.amount)
     )
+    s.execute(earn_transfers(issued, rows.c.account, rows.c.amount, reference, now))
+
+
+def earn_transfers(issued: int, accounts: Any, amounts: Any, reference: str, now: Any) -> Any:
+    """One INSERT … SELECT of earn transfers from the `issued` account to each of `accounts`
+    (a column of pending account ids) of its `amounts` (a column beside it), so the pool's
+    statement-level trigger runs once for them all."""
     columns = ["kind", "debit_account_id", "credit_account_id", "amount", "reference", "memo"]
-    s.execute(
-        insert(TRANSFERS).from_select(
-            [*columns, "created_at"],
-            select(
-                literal(TransferKind.earn, TRANSFERS.c.kind.type),
-                literal(issued, TRANSFERS.c.debit_account_id.type),
-                rows.c.account,
-                rows.c.amount,
-                literal(reference, TRANSFERS.c.reference.type),
-                literal("", TRANSFERS.c.memo.type),
-                literal(now, TRANSFERS.c.created_at.type),
-            ),
-        )
+    return insert(TRANSFERS).from_select(
+        [*columns, "created_at"],
+        select(
+            literal(TransferKind.earn, TRANSFERS.c.kind.type),
+            literal(issued, TRANSFERS.c.debit_account_id.type),
+            accounts,
+            amounts,
+            literal(reference, TRANSFERS.c.reference.type),
+            literal("", TRANSFERS.c.memo.type),
+            literal(now, TRANSFERS.c.created_at.type),
+        ),
     )
 
 

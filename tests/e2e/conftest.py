@@ -46,7 +46,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
-# Assertions wait as long as actions do: under CI's load a screen can take more than Playwright's 5 s default.
+# Assertions wait as long as actions do: under CI's load a screen can take longer than
+# Playwright's 5 s default.
 expect.set_options(timeout=15_000)
 
 
