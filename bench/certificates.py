@@ -8,12 +8,12 @@ rendering does to a trivial endpoint's latency on the same server.
    wide), and the PNG's size and encoding time at each zlib level, on the same page.
 2. Through gunicorn: `GET /api/v1/certificates/{number}.png?size=1240`, already rendered and
    cached, against `GET /healthz` on the same server and with the same clients. Goal: >= 0.8.
-3. `GET /healthz` p99 while 4 clients have certificates rendered (a size not rendered yet for
-   that certificate on every request), against its p99 on the idle server. Goal: <= 3x.
+3. `GET /healthz` p99 while 4 clients have certificates rendered: `bench/render.py`.
 
 Certificates come from sandbox orders (footprint -> order -> confirm), as in orders.py.
-Needs BENCH_DATABASE_URL (PostgreSQL; its public schema is dropped and rebuilt) for 2 and 3;
-`--render-only` runs 1 alone, without a database.
+Needs BENCH_DATABASE_URL (PostgreSQL; its public schema is dropped and rebuilt) for 2;
+`--render-only` runs 1 alone, without a database. 1 renders in this process
+(CERTIFICATE_RENDER_PROCESSES=0), the server as configured by default.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import http.client
 import io
 import multiprocessing
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -141,6 +140,7 @@ def cold(width: int) -> tuple[float, float, float]:
 
 
 def in_process(renders: int) -> None:
+    os.environ[render.RENDER_PROCESSES_ENV] = "0"  # here, and in cold()'s interpreter
     print(f"\n### 1. First render, in process ({renders} fresh views per width)\n")
     print(
         "| width | cold import ms | cold first render ms | second ms | p50 ms | p99 ms "
@@ -340,99 +340,13 @@ def probe(job: tuple[int, float, float, float]) -> list[float]:
     return out
 
 
-def renderers(job: tuple[int, list[str], int, float, float, int]) -> Seen:
-    """`clients` threads asking for certificates at sizes not rendered yet: each request takes
-    the next (number, size) of a shuffled list no other request uses."""
-    port, pngs, count, start_at, seconds, seed = job
-    rng = random.Random(seed)  # noqa: S311 (a shuffle, not a secret)
-    pairs = [(png, w) for png in pngs for w in range(600, 2481)]
-    rng.shuffle(pairs)
-    lock = threading.Lock()
-    total = Seen()
-    end = start_at + seconds
-
-    def loop(k: int) -> None:
-        mine = Seen()
-        i = k
-        while time.time() < end and i < len(pairs):
-            png, width = pairs[i]
-            i += count
-            began = time.perf_counter()
-            try:
-                with Client(port, timeout=60) as client:
-                    answer = client.send("GET", f"{png}&size={width}")
-            except (OSError, http.client.HTTPException) as exc:
-                mine.error(type(exc).__name__)
-                continue
-            mine.add(answer, (time.perf_counter() - began) * 1000)
-        with lock:
-            total.merge(mine)
-
-    time.sleep(max(0.0, start_at - time.time()))
-    threads = [threading.Thread(target=loop, args=(k,)) for k in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return total
-
-
-def under_rendering(
-    port: int, numbers: list[str], seconds: float, renderers_n: int, gap: float
-) -> tuple[list[float], list[float], Seen]:
-    """/healthz latencies idle, then while `renderers_n` clients render; and what they did."""
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(2) as pool:
-        start = time.time() + 2
-        idle = pool.apply_async(probe, ((port, start, seconds, gap),)).get()
-        start = time.time() + 2
-        busy = pool.apply_async(probe, ((port, start + 1, seconds, gap),))
-        work = pool.apply_async(renderers, ((port, numbers, renderers_n, start, seconds + 2, 7),))
-        return idle, busy.get(), work.get()
-
-
 def served(args: argparse.Namespace) -> None:
     if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database (or --render-only)")
-    # 3 is run under several configurations: where renders run, and how many threads serve
-    configs = [
-        ("in the serving worker (default)", 0, args.threads),
-        (f"in a child process per worker, nice +{render.RENDER_NICE}", 1, args.threads),
-        (f"in a child process per worker, nice +{render.RENDER_NICE}", 1, 2 * args.threads),
-        ("in the serving worker (default)", 0, 2 * args.threads),
-    ]
-    rows = []
-    try:
-        for i, (label, processes, threads) in enumerate(configs):
-            os.environ[render.RENDER_PROCESSES_ENV] = str(processes)
-            with server(args.workers, threads) as (port, _url):
-                numbers = certificates(port, args.certificates)
-                if i == 0:
-                    cached(port, numbers, args)
-                idle, busy, work = under_rendering(port, numbers, args.seconds, 4, args.probe_gap)
-            rows.append((f"{label}; {args.workers} × {threads} threads", idle, busy, work))
-    finally:
-        os.environ.pop(render.RENDER_PROCESSES_ENV, None)
-    print(
-        f"\n### 3. GET /healthz while 4 clients render certificates at sizes not rendered "
-        f"before; a new connection per probe, one every {args.probe_gap * 1000:.0f} ms; "
-        f"{args.seconds:g} s each\n"
-    )
-    print(
-        "| renders run | /healthz p50 ms idle → busy | p99 ms idle → busy | p99 ratio "
-        "| renders/s | render p50 ms | render p99 ms |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, idle, busy, work in rows:
-        print(
-            f"| {label} | {pct(idle, 50):.2f} → {pct(busy, 50):.2f} "
-            f"| {pct(idle, 99):.2f} → {pct(busy, 99):.2f} | {pct(busy, 99) / pct(idle, 99):.2f} "
-            f"| {work.done / (args.seconds + 2):.1f} | {pct(work.latencies, 50):.0f} "
-            f"| {pct(work.latencies, 99):.0f} |"
-        )
-        if work.errors:
-            print(f"errors: {work.errors}")
-    print("\nGoal: /healthz p99 while rendering <= 3 × idle.")
+    os.environ.pop(render.RENDER_PROCESSES_ENV, None)  # the server's default
+    with server(args.workers, args.threads) as (port, _url):
+        cached(port, certificates(port, args.certificates), args)
+    print("\n/healthz while certificates render: bench/render.py.")
 
 
 def certificates(port: int, count: int) -> list[str]:
@@ -506,7 +420,6 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=8, help="each measured window (2, 3)")
     ap.add_argument("--clients", type=int, default=16, help="Python clients for 2")
     ap.add_argument("--processes", type=int, default=4, help="client processes for 2")
-    ap.add_argument("--probe-gap", type=float, default=0.01, help="s between /healthz probes")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     args = ap.parse_args()

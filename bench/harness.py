@@ -195,10 +195,13 @@ class Client:
 
     def sign_in(self, phone: str) -> str:
         """A bearer token through the sandbox API (the code comes back in its answer), used by
-        this client from now on."""
+        this client from now on; a new account accepts the terms and privacy policy in force."""
         self.token = None
+        from backend.accounts import legal  # the texts in force, for a new account
+
         code = self.call("POST", "/api/v1/auth/codes", {"phone": phone}, expect={202})["code"]
-        body = {"phone": phone, "code": code}
+        accept = [{"document": d.value, "version": legal.version(d)} for d in legal.REQUIRED]
+        body = {"phone": phone, "code": code, "accept": accept}
         self.token = str(
             self.call("POST", "/api/v1/auth/tokens", body, expect={201})["access_token"]
         )

@@ -38,6 +38,10 @@ class EnglishClient(FlaskClient):
 
 Flask.test_client_class = EnglishClient
 
+# Certificates render in this process unless a test asks for child processes (tests that
+# monkeypatch the renderer need it here; test_render.py checks the children give the same bytes).
+os.environ.setdefault("CERTIFICATE_RENDER_PROCESSES", "0")
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -24,6 +24,7 @@ from backend.accounts import legal
 from backend.accounts.legal import REQUIRED, SENSITIVE, Document
 from backend.accounts.models import Consent, User
 from backend.core.clock import utcnow
+from backend.core.db import among
 from backend.core.errors import DomainError, ValidationFailed
 from backend.core.messages import Coded
 
@@ -133,12 +134,15 @@ def require(s: Session, user_id: int, *documents: Document) -> None:
 
 def holders(s: Session, user_ids: Iterable[int], document: Document) -> set[int]:
     """The people among `user_ids` whose consent to `document` is in force."""
-    current = legal.version(document)
-    return {
-        c.user_id
-        for c in _latest(s, set(user_ids), [document])
-        if c.accepted and c.version == current
-    }
+    newest = (
+        select(func.max(Consent.id))
+        .where(among(s, Consent.user_id, set(user_ids)), Consent.document == document)
+        .group_by(Consent.user_id)
+    )
+    in_force = select(Consent.user_id).where(
+        Consent.id.in_(newest), Consent.accepted, Consent.version == legal.version(document)
+    )
+    return set(s.scalars(in_force))  # Core rows, not objects: a partner's batch names 1,000
 
 
 def check_new_account(accept: Sequence[Acceptance]) -> None:

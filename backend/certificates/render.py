@@ -25,7 +25,7 @@ certificate's own layout.
 
 Output is deterministic: the same view and width give the same bytes (no time, no metadata other
 than the physical size, which makes 1240 px print at 150 dpi and 2480 px at 300 dpi).
-CERTIFICATE_RENDER_PROCESSES moves renders to child processes (see `render_png`).
+Renders run in a bounded pool of child processes (CERTIFICATE_RENDER_PROCESSES, see `render_png`).
 """
 
 from __future__ import annotations
@@ -507,26 +507,48 @@ class Composition:
 
 
 RENDER_PROCESSES_ENV = "CERTIFICATE_RENDER_PROCESSES"
+RENDER_BACKLOG_ENV = "CERTIFICATE_RENDER_BACKLOG"
 RENDER_NICE = 10  # the children's niceness: requests served by the parent come first
+# The widths the API offers: a phone's share image and WeChat's news thumbnail (600), the PWA's
+# screen and A4 at 150 dpi (1240), A4 at 300 dpi for print (2480). Each has its cached layer.
+PRESET_WIDTHS = (MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH)
+
+
+def _setting(name: str, default: int) -> int:
+    try:
+        return max(0, int(os.environ.get(name) or default))
+    except ValueError:
+        return default
 
 
 def render_processes() -> int:
-    """CERTIFICATE_RENDER_PROCESSES, read at each render (0, unset or not a number: none)."""
-    try:
-        return int(os.environ.get(RENDER_PROCESSES_ENV) or 0)
-    except ValueError:
-        return 0
+    """CERTIFICATE_RENDER_PROCESSES, read at each render: child processes per web worker
+    (default 1; 0: renders run in the serving process, as the tests do)."""
+    return _setting(RENDER_PROCESSES_ENV, 1)
 
 
-POOL = RenderPool(render_processes, nice=RENDER_NICE)
+def render_backlog() -> int:
+    """CERTIFICATE_RENDER_BACKLOG, read at each render: renders that may wait for a busy child
+    (default 1); one more is refused (`imaging.processes.PoolFull`, 503 at the API)."""
+    return _setting(RENDER_BACKLOG_ENV, 1)
+
+
+def warm_presets() -> None:
+    """Build the preset widths' layers: what a render child does as it starts."""
+    warm(PRESET_WIDTHS)
+
+
+POOL = RenderPool(render_processes, render_backlog, nice=RENDER_NICE, warm=warm_presets)
 
 
 def render_png(view: CertificateView, width: int = DEFAULT_WIDTH) -> bytes:
     """The certificate as PNG bytes, `width` × round(width·√2) px (width 600-2480).
 
-    With CERTIFICATE_RENDER_PROCESSES=N (N >= 1) the render runs in one of N child processes
-    of this process, at a lower CPU priority: the serving process only waits, so a burst of
-    renders neither holds its GIL nor takes the CPU from other requests. Unset or 0: here."""
+    By default the render runs in a child process of this process (CERTIFICATE_RENDER_PROCESSES
+    of them, 1 unless set), at a lower CPU priority: the serving process only waits, so a burst
+    of renders neither holds its GIL nor takes the CPU from other requests. 0: here. Either way
+    at most processes (at least 1) + CERTIFICATE_RENDER_BACKLOG renders run or wait at once in
+    this process; beyond that `PoolFull` is raised at once."""
     page_size(width)  # validates, here, whatever process renders
     return POOL.run(_render_png, view, width)
 

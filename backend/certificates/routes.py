@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, request
@@ -12,8 +13,8 @@ from backend.accounts.auth import BEARER_AUTH, current_principal
 from backend.certificates import issuers, services
 from backend.certificates.images import ImageCache
 from backend.certificates.pdf import report, statement
-from backend.certificates.pdf.subject import subject
-from backend.certificates.render import render_png
+from backend.certificates.pdf.subject import Subject, subject
+from backend.certificates.render import POOL, render_png
 from backend.certificates.schemas import (
     CertificatePageSchema,
     CertificateQuerySchema,
@@ -28,9 +29,11 @@ from backend.certificates.schemas import (
     StatsSchema,
 )
 from backend.certificates.signing import Keyring
+from backend.certificates.view import CertificateView
 from backend.core import db, uow
-from backend.core.errors import Forbidden
+from backend.core.errors import DomainError, Forbidden
 from backend.core.lang import Lang, request_lang
+from backend.imaging.processes import PoolFull
 from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
@@ -43,6 +46,41 @@ PNG_CACHE = "public, max-age=60"
 FULL_PNG_CACHE = "private, max-age=60"  # as its owner sees it: never in a shared cache
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
 UNKNOWN = "Unknown number, or not with this check code (its owner needs no code)"
+RETRY_AFTER_S = 1  # a render takes 10-60 ms in a warm child: a second frees a slot
+BUSY = "Every render slot of the worker is taken (`temporarily-unavailable`); retry after the "
+BUSY += "`Retry-After` seconds"
+BUSY_HEADERS = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "example": 1}}
+}
+
+
+class RendersBusy(DomainError):
+    """The worker's render pool and its backlog are full: the client may retry shortly."""
+
+    status, slug, title = 503, "temporarily-unavailable", "Service unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "certificates.renders_busy",
+            params={"seconds": RETRY_AFTER_S},
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+def _png(view: CertificateView, width: int) -> bytes:
+    """The image, drawn in the worker's render pool; 503 when it is full."""
+    try:
+        return render_png(view, width)
+    except PoolFull:
+        raise RendersBusy from None
+
+
+def _pdf_drawn(draw: Callable[[Subject, Lang], bytes], about: Subject, lang: Lang) -> bytes:
+    """A PDF, drawn in the same pool as the images (`render.POOL`); 503 when it is full."""
+    try:
+        return POOL.run(draw, about, lang)
+    except PoolFull:
+        raise RendersBusy from None
 
 
 def images() -> ImageCache:
@@ -95,10 +133,12 @@ class CertificatePng(MethodView):
     @blp.response(200, content_type="image/png", description="The certificate, A4 portrait")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(404, description=UNKNOWN)
+    @blp.alt_response(503, description=BUSY, headers=BUSY_HEADERS)
     @blp.doc(security=OPTIONAL_AUTH)
     def get(self, query: dict[str, Any], number: str) -> Response:
-        """The certificate as a PNG; `size` is the width (600-2480 px). Who may see it, and
-        what, as for its JSON. Cached, with an ETag."""
+        """The certificate as a PNG; `size` is the width: 600, 1240 (default) or 2480 px. Who
+        may see it, and what, as for its JSON. Cached, with an ETag. Rendered in a bounded pool
+        of processes: when it is full, 503 with `Retry-After`."""
         width, code = query["size"], query.get("k")
         cache = images()
         who = current_principal()
@@ -110,7 +150,7 @@ class CertificatePng(MethodView):
             s = db.session()
             cert, full = services.read(s, who, number, code)
             view = services.view(s, issuers.current(), cert, full)
-            png = cache.get(view, width, lambda: render_png(view, width), public=not full)
+            png = cache.get(view, width, lambda: _png(view, width), public=not full)
         headers = {
             "ETag": f'"{png.etag}"',
             "Cache-Control": FULL_PNG_CACHE if full else PNG_CACHE,
@@ -150,6 +190,7 @@ class StatementPdf(MethodView):
     @blp.response(200, content_type="application/pdf", description="One A4 page, zh and en")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(404, description=NO_FOOTPRINT)
+    @blp.alt_response(503, description=BUSY, headers=BUSY_HEADERS)
     @blp.doc(security=OPTIONAL_AUTH)
     def get(self, query: dict[str, Any], number: str) -> Response:
         """The 碳中和声明 of a certificate for an event, meeting, venue, hearing or site: who, what,
@@ -158,7 +199,8 @@ class StatementPdf(MethodView):
         s = db.session()
         cert, full = services.read(s, current_principal(), number, query.get("k"))
         lang = _lang(query)
-        return _pdf(statement.render(subject(s, issuers.current(), cert, full, lang), lang), full)
+        about = subject(s, issuers.current(), cert, full, lang)
+        return _pdf(_pdf_drawn(statement.render, about, lang), full)
 
 
 @blp.route("/certificates/<string:number>/report.pdf")
@@ -168,6 +210,7 @@ class ReportPdf(MethodView):
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(403, description="A check code opens the statement only")
     @blp.alt_response(404, description=NO_FOOTPRINT)
+    @blp.alt_response(503, description=BUSY, headers=BUSY_HEADERS)
     @blp.doc(security=BEARER_AUTH)
     def get(self, query: dict[str, Any], number: str) -> Response:
         """The accounting report (核算报告) of a certificate for an event, meeting, venue or
@@ -179,7 +222,8 @@ class ReportPdf(MethodView):
         if not full:
             raise Forbidden("certificates.report_owner_only")
         lang = _lang(query)
-        return _pdf(report.render(subject(s, issuers.current(), cert, full, lang), lang), full)
+        about = subject(s, issuers.current(), cert, full, lang)
+        return _pdf(_pdf_drawn(report.render, about, lang), full)
 
 
 @blp.route("/certificates/<string:number>/revocation", methods=["POST"])

@@ -6,11 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from backend.certificates.render import DEFAULT_WIDTH, PRESET_WIDTHS
 from backend.core.text_fields import Label
 from backend.footprint.purpose_schema import PurposeSchema, PurposeText
-
-MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 600, 1240, 2480
-
 
 REGISTRY_STATUS = "`retired` at the registry, or `pending` (allocated, to be retired there)"
 
@@ -149,8 +147,11 @@ class PngQuerySchema(Schema):
     k = CODE_QUERY
     size = fields.Integer(
         load_default=DEFAULT_WIDTH,
-        validate=validate.Range(min=MIN_WIDTH, max=MAX_WIDTH),
-        metadata={"description": "Width in pixels (A4 portrait); 2480 prints at 300 dpi"},
+        validate=validate.OneOf(PRESET_WIDTHS),
+        metadata={
+            "description": "Width in pixels (A4 portrait): 600 to share on a phone, 1240 for a "
+            "screen (150 dpi), 2480 to print (300 dpi)"
+        },
     )
 
 

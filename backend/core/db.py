@@ -21,6 +21,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -101,6 +102,25 @@ def unnest(columns: dict[str, tuple[Any, list[Any]]]) -> Any:
     arrays = [bindparam(None, values, type_=ARRAY(t)) for t, values in columns.values()]
     names = [column(name, t) for name, (t, _) in columns.items()]
     return func.unnest(*arrays).table_valued(*names).render_derived()
+
+
+def among(s: Session, col: Any, values: Any) -> Any:
+    """`col IN (values)`; on PostgreSQL `col = ANY(:array)`, one parameter however many values,
+    where an IN list renders (and psycopg parses) a placeholder per value: for the large key
+    lists of a batch. Run `custom_plans(s)` first in the transaction: a prepared statement's
+    generic plan does not know the array's length and can scan where a custom plan uses an
+    index (docs/benchmarks.md, "Points")."""
+    values = list(values)
+    if s.get_bind().dialect.name != "postgresql":
+        return col.in_(values)
+    return col == func.any(bindparam(None, values, type_=ARRAY(col.type)))
+
+
+def custom_plans(s: Session) -> None:
+    """Plan every statement of this transaction for its parameters (PostgreSQL: psycopg
+    prepares a statement on its fifth run, and the server may then switch to a generic plan)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.core import uow
 from backend.core.clock import utcnow
-from backend.core.db import random_id, unnest, upsert
+from backend.core.db import among, random_id, unnest, upsert
 from backend.points import ledger
 from backend.points.methodology import ActionType, Methodology
 from backend.points.models import (
@@ -234,7 +234,7 @@ def _existing(s: Session, partner_id: int | None, external_ids: list[str]) -> di
         return {}
     rows = s.execute(
         select(ACTIONS.c.external_id, ACTIONS.c.id).where(
-            ACTIONS.c.partner_id == partner_id, ACTIONS.c.external_id.in_(external_ids)
+            ACTIONS.c.partner_id == partner_id, among(s, ACTIONS.c.external_id, external_ids)
         )
     ).all()
     return {ext: action_id for ext, action_id in rows}
@@ -255,7 +255,7 @@ def _used_today(
             func.sum(ACTIONS.c.points),
         )
         .where(
-            ACTIONS.c.user_id.in_(users),
+            among(s, ACTIONS.c.user_id, users),
             ACTIONS.c.occurred_on.in_(days),
             ACTIONS.c.status != ActionStatus.reversed,
         )
@@ -352,11 +352,60 @@ def _write(
 ) -> None:
     """The actions, their earn transfers (the pool's trigger takes the points out) and, for a
     zero window, their confirmation."""
-    _insert(s, accepted, out)
-    ledger.earn_many(s, pending, _points_by_user(accepted, out), f"earn:{now.isoformat()}")
+    reference = f"earn:{now.isoformat()}"
+    if not accepted:
+        return
+    if s.get_bind().dialect.name == "postgresql":
+        _mark_duplicates(accepted, out, _insert_and_earn(s, [a.row for a in accepted], reference))
+    else:
+        _insert(s, accepted, out)
+        ledger.earn_many(s, pending, _points_by_user(accepted, out), reference)
     at_once = [a.row["id"] for a in accepted if a.row["confirm_after"] <= now]
     if at_once:  # a zero window: in the wallet with the batch, not a sweep later
         _confirm(s, at_once)
+
+
+def _insert_and_earn(s: Session, rows: list[dict[str, Any]], reference: str) -> set[str]:
+    """PostgreSQL: the whole batch, from its rows to the ledger, in one statement; the ids of
+    the actions inserted.
+
+    The rows come as one array per column (`unnest`); `ON CONFLICT DO NOTHING` leaves out an
+    action another batch got in first (the same external id or trip), so only what was
+    inserted is summed per person, credited to their pending account (already locked, in
+    user order) and written as their earn transfer, whose statement-level trigger takes the
+    points out of the sponsors' pool (its CHECK refusing an overdraft, `ledger.pool_refused`).
+    """
+    names = list(rows[0])
+    arrays = unnest({n: (ACTIONS.c[n].type, [r[n] for r in rows]) for n in names})
+    inserted = (
+        upsert(s, ACTIONS)
+        .from_select(names, select(*(arrays.c[n] for n in names)))
+        .on_conflict_do_nothing()
+        .returning(ACTIONS.c.id, ACTIONS.c.user_id, ACTIONS.c.points)
+        .cte("inserted")
+    )
+    per_person = (
+        select(inserted.c.user_id, func.sum(inserted.c.points).label("amount"))
+        .group_by(inserted.c.user_id)
+        .cte("per_person")
+    )
+    accounts = ledger.ACCOUNTS
+    credited = (
+        update(accounts)
+        .where(accounts.c.kind == AccountKind.pending, accounts.c.user_id == per_person.c.user_id)
+        .values(balance=accounts.c.balance + per_person.c.amount)
+        .returning(accounts.c.id.label("account"), per_person.c.amount)
+        .cte("credited")
+    )
+    issued = ledger.account_id(s, AccountKind.issued)
+    earned = (
+        ledger.earn_transfers(
+            issued, credited.c.account, credited.c.amount, reference, rows[0]["created_at"]
+        )
+        .returning(ledger.TRANSFERS.c.id)
+        .cte("earned")
+    )
+    return set(s.scalars(select(inserted.c.id).add_cte(per_person, credited, earned)).all())
 
 
 def _within_budget(
@@ -384,23 +433,21 @@ def _within_budget(
 
 
 def _insert(s: Session, accepted: list[_Accepted], out: list[Outcome | None]) -> None:
-    """One INSERT for the batch (on PostgreSQL a single statement over arrays, returning what
-    it inserted; on SQLite executemany); a row another batch got in first (the same external
-    id or trip) is not inserted and comes back as a duplicate."""
-    if not accepted:
-        return
+    """SQLite: the actions by executemany; a row another batch got in first (the same
+    external id or trip) is not inserted and comes back as a duplicate."""
     rows = [a.row for a in accepted]
+    count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
+    if count == len(rows):
+        return
     ours = [r["id"] for r in rows]
-    if s.get_bind().dialect.name == "postgresql":
-        names = list(rows[0])
-        arrays = unnest({n: (ACTIONS.c[n].type, [r[n] for r in rows]) for n in names})
-        stmt = upsert(s, ACTIONS).from_select(names, select(*(arrays.c[n] for n in names)))
-        inserted = set(s.scalars(stmt.on_conflict_do_nothing().returning(ACTIONS.c.id)).all())
-    else:
-        count = s.execute(upsert(s, ACTIONS).on_conflict_do_nothing(), rows).rowcount  # type: ignore[attr-defined]
-        if count == len(rows):
-            return
-        inserted = set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
+    _mark_duplicates(
+        accepted, out, set(s.scalars(select(ACTIONS.c.id).where(ACTIONS.c.id.in_(ours))).all())
+    )
+
+
+def _mark_duplicates(
+    accepted: list[_Accepted], out: list[Outcome | None], inserted: set[str]
+) -> None:
     for a in accepted:
         if a.row["id"] not in inserted:
             out[a.index] = Outcome(a.index, "duplicate", reason=Reason.already_counted)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
-from backend.core.db import unnest, upsert
+from backend.core.db import among, unnest, upsert
 from backend.core.errors import Conflict
 from backend.core.messages import Coded
 from backend.points.models import (
@@ -143,7 +143,7 @@ def open_accounts(s: Session, kind: AccountKind, users: list[int]) -> dict[int, 
     if not users:
         return {}
     q = select(ACCOUNTS.c.user_id, ACCOUNTS.c.id).where(
-        ACCOUNTS.c.kind == kind, ACCOUNTS.c.user_id.in_(users)
+        ACCOUNTS.c.kind == kind, among(s, ACCOUNTS.c.user_id, users)
     )
     found = dict(s.execute(q).all())
     missing = [u for u in users if u not in found]
@@ -160,7 +160,7 @@ def lock(s: Session, accounts: dict[int, int]) -> None:
     """Lock these person accounts in user id order, the order every points transaction uses."""
     s.execute(
         select(ACCOUNTS.c.id)
-        .where(ACCOUNTS.c.id.in_(list(accounts.values())))
+        .where(among(s, ACCOUNTS.c.id, accounts.values()))
         .order_by(ACCOUNTS.c.user_id)
         .with_for_update()
     ).all()
@@ -215,20 +215,25 @@ def earn_many(s: Session, pending: dict[int, int], points: dict[int, int], refer
         .where(ACCOUNTS.c.id == rows.c.account)
         .values(balance=ACCOUNTS.c.balance + rows.c.amount)
     )
+    s.execute(earn_transfers(issued, rows.c.account, rows.c.amount, reference, now))
+
+
+def earn_transfers(issued: int, accounts: Any, amounts: Any, reference: str, now: Any) -> Any:
+    """One INSERT … SELECT of earn transfers from the `issued` account to each of `accounts`
+    (a column of pending account ids) of its `amounts` (a column beside it), so the pool's
+    statement-level trigger runs once for them all."""
     columns = ["kind", "debit_account_id", "credit_account_id", "amount", "reference", "memo"]
-    s.execute(
-        insert(TRANSFERS).from_select(
-            [*columns, "created_at"],
-            select(
-                literal(TransferKind.earn, TRANSFERS.c.kind.type),
-                literal(issued, TRANSFERS.c.debit_account_id.type),
-                rows.c.account,
-                rows.c.amount,
-                literal(reference, TRANSFERS.c.reference.type),
-                literal("", TRANSFERS.c.memo.type),
-                literal(now, TRANSFERS.c.created_at.type),
-            ),
-        )
+    return insert(TRANSFERS).from_select(
+        [*columns, "created_at"],
+        select(
+            literal(TransferKind.earn, TRANSFERS.c.kind.type),
+            literal(issued, TRANSFERS.c.debit_account_id.type),
+            accounts,
+            amounts,
+            literal(reference, TRANSFERS.c.reference.type),
+            literal("", TRANSFERS.c.memo.type),
+            literal(now, TRANSFERS.c.created_at.type),
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from backend.accounts.models import User
 from backend.accounts.services import normalise_phone
 from backend.core import secretbox
 from backend.core.clock import utcnow
-from backend.core.db import upsert
+from backend.core.db import among, custom_plans, upsert
 from backend.core.errors import DomainError, Unauthenticated
 from backend.points import earning
 from backend.points.methodology import Methodology
@@ -105,6 +105,7 @@ def report(
     """Earn for a partner's batch; a phone that names nobody is an `unknown_user`, and one whose
     person has not given (or has withdrawn) their separate consent to precise travel data is
     `no_travel_consent`: nothing of it is kept."""
+    custom_plans(s)  # the batch's key lists are arrays (`among`)
     users = people(s, [a.phone for a in actions])
     consenting = consent.holders(s, users.values(), Document.travel)
     reports = [
@@ -127,7 +128,7 @@ def report(
 def people(s: Session, phones: list[str]) -> dict[str, int]:
     """User ids by phone as the partner wrote it. A phone found verbatim is a stored E.164
     number; only the others go through (the slower) normalisation."""
-    verbatim = select(User.phone, User.id).where(User.phone.in_(set(phones)))
+    verbatim = select(User.phone, User.id).where(among(s, User.phone, set(phones)))
     found = dict(s.execute(verbatim).all())
     normalised: dict[str, str] = {}
     for raw in set(phones) - found.keys():
@@ -138,7 +139,7 @@ def people(s: Session, phones: list[str]) -> dict[str, int]:
     if normalised:
         by_phone = dict(
             s.execute(
-                select(User.phone, User.id).where(User.phone.in_(set(normalised.values())))
+                select(User.phone, User.id).where(among(s, User.phone, set(normalised.values())))
             ).all()
         )
         found |= {raw: by_phone[e164] for raw, e164 in normalised.items() if e164 in by_phone}

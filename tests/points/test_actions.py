@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
+from marshmallow import ValidationError, fields
 from sqlalchemy import func, select
 
 from backend.core.clock import utcnow
 from backend.points import earning, ledger
 from backend.points.earning import CHENGDU
 from backend.points.models import GreenAction
+from backend.points.schemas import BatchSchema, _plain
 from tests import factories as f
 from tests.points.conftest import metro, new_venue
 
@@ -180,3 +183,71 @@ def test_the_methodology_response_is_described(client):
     body = client.get("/api/v1/points/methodology").get_json()
     assert set(body) == set(described)
     assert set(body["types"][0]) == set(doc["components"]["schemas"]["ActionType"]["properties"])
+
+
+REPORT = {
+    "external_id": "trip-1",
+    "phone": "+8613900000001",
+    "type": "metro",
+    "units": "2.5",
+    "started_at": "2026-05-17T08:00:00+08:00",
+    "ended_at": "2026-05-17T08:30:00+08:00",
+}
+
+
+def through_the_schema(reports: list[Any]) -> Any:
+    """What `ReportedActionSchema` makes of each report (the list without its fast path)."""
+    field = cast(fields.List[Any], BatchSchema().fields["actions"])
+    return fields.List._deserialize(field, reports, "actions", {})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"units": 3},
+        {"units": 1.25},
+        {"units": "1.0005"},  # rounded to the thousandth as the schema rounds it
+        {"units": " 7 "},
+        {"started_at": "2026-05-17T00:00:00Z", "ended_at": "2026-05-17T00:20:00.123456Z"},
+        {"venue": "锦城公园", "replaces": "car"},
+        {"type": "bike", "phone": "13900000001"},
+    ],
+)
+def test_the_fast_path_loads_what_the_schema_loads(changes):
+    item = {**REPORT, **changes}
+    assert _plain(item) is not None  # taken by the fast path
+    fast = BatchSchema().load({"actions": [item, REPORT]})
+    assert fast == through_the_schema([item, REPORT])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"units": True},
+        {"units": "NaN"},
+        {"units": "abc"},
+        {"units": "0.0004"},
+        {"units": 10**6 + 1},
+        {"units": "1e40"},
+        {"units": None},
+        {"started_at": "2026-05-17T08:00:00"},  # not aware
+        {"started_at": "17/05/2026"},
+        {"ended_at": None},
+        {"external_id": ""},
+        {"external_id": 7},
+        {"phone": "1" * 33},
+        {"venue": ""},
+        {"replaces": "x" * 17},
+        {"colour": "green"},
+    ],
+)
+def test_reports_the_fast_path_does_not_take_get_the_schemas_errors(changes):
+    item = {**REPORT, **changes}
+    assert _plain(item) is None
+    with pytest.raises(ValidationError) as fast:
+        BatchSchema().load({"actions": [REPORT, item]})
+    with pytest.raises(ValidationError) as schema:
+        through_the_schema([REPORT, item])
+    assert fast.value.messages == {"actions": schema.value.messages}
+    assert list(schema.value.messages) == [1]  # the second report, named by its index

@@ -2550,16 +2550,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The certificate as a PNG; `size` is the width (600-2480 px). Who may see it, and
-         *     what, as for its JSON. Cached, with an ETag.
+         * The certificate as a PNG; `size` is the width: 600, 1240 (default) or 2480 px. Who
+         *     may see it, and what, as for its JSON. Cached, with an ETag. Rendered in a bounded pool
+         *     of processes: when it is full, 503 with `Retry-After`.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description The check code printed on the certificate (`check_code`) */
                     k?: string;
-                    /** @description Width in pixels (A4 portrait); 2480 prints at 300 dpi */
-                    size?: number;
+                    /** @description Width in pixels (A4 portrait): 600 to share on a phone, 1240 for a screen (150 dpi), 2480 to print (300 dpi) */
+                    size?: 600 | 1240 | 2480;
                 };
                 header?: never;
                 path: {
@@ -2593,6 +2594,17 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Every render slot of the worker is taken (`temporarily-unavailable`); retry after the `Retry-After` seconds */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2658,6 +2670,17 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Every render slot of the worker is taken (`temporarily-unavailable`); retry after the `Retry-After` seconds */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2733,6 +2756,17 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Every render slot of the worker is taken (`temporarily-unavailable`); retry after the `Retry-After` seconds */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
