@@ -21,6 +21,8 @@ from backend.finance.pledge_schemas import (
     PledgeSchema,
     PledgeTransitionSchema,
 )
+from backend.idempotency.http import PARAMETER as IDEMPOTENCY_KEY
+from backend.idempotency.http import idempotent
 from backend.market import calendar
 from backend.market.rules import Rules
 from backend.web.blueprint import Blueprint
@@ -34,13 +36,15 @@ blp = Blueprint(
 
 
 @blp.route("/holdings/<int:holding_id>/pledges", methods=["POST"])
+@idempotent
 @blp.arguments(PledgeCreateSchema())
 @blp.response(201, PledgeSchema)
 @blp.alt_response(409, description="The holding has fewer tonnes (`registry.holding_too_small`)")
-@blp.doc(security=BEARER_AUTH)
+@blp.doc(security=BEARER_AUTH, parameters=[IDEMPOTENCY_KEY])
 def create_pledge(new: pledges.NewPledge, holding_id: int) -> Pledge:
     """Pledge a holding's first tonnes to an institution; they are frozen at once (the
-    holder's admins)."""
+    holder's admins). A retry with the same `Idempotency-Key` replays the pledge, freezing
+    nothing more."""
     return pledges.create(db.session(), current_principal(), holding_id, new)
 
 

@@ -3,6 +3,7 @@ institution's account), and API helpers."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -33,7 +34,7 @@ def pledge(client: FlaskClient, p: Party, pledgee_id: int, tonnes: int, **extra:
     return client.post(
         f"/api/v1/finance/holdings/{p.holding_id}/pledges",
         json={"pledgee_id": pledgee_id, "tonnes": tonnes, **LOAN, **extra},
-        headers=p.headers,
+        headers={**p.headers, "Idempotency-Key": str(uuid.uuid4())},
     )
 
 

@@ -42,7 +42,7 @@ def test_a_pledge_a_sale_and_a_retirement_race_for_the_same_units(app, committin
                 resp = c.post(
                     f"/api/v1/finance/holdings/{holder.holding_id}/pledges",
                     json={"pledgee_id": bank.participant_id, "tonnes": EACH_T, **LOAN},
-                    headers=holder.headers,
+                    headers={**holder.headers, "Idempotency-Key": "race-pledge"},
                 )
                 return "pledge", resp.status_code, resp.get_json()
             if i == 1:
@@ -91,7 +91,7 @@ def test_the_pledgee_registering_and_the_pledgor_withdrawing_at_once_one_wins(ap
         made = client.post(
             f"/api/v1/finance/holdings/{holder.holding_id}/pledges",
             json={"pledgee_id": bank.participant_id, "tonnes": EACH_T, **LOAN},
-            headers=holder.headers,
+            headers={**holder.headers, "Idempotency-Key": "made-pledge"},
         )
         assert made.status_code == 201, made.get_json()
         pid = made.get_json()["id"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import Membership, Role
@@ -115,6 +115,22 @@ def test_enforcement_gives_the_units_to_the_pledgee(client, db_session, holder, 
     sound(db_session)
 
 
+def test_a_retried_pledge_with_its_key_freezes_the_units_once(client, db_session, holder, bank):
+    url = f"/api/v1/finance/holdings/{holder.holding_id}/pledges"
+    body = {"pledgee_id": bank.participant_id, "tonnes": 100, **LOAN}
+    keyed = {**holder.headers, "Idempotency-Key": "pledge-once"}
+    first = client.post(url, json=body, headers=keyed)
+    again = client.post(url, json=body, headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert held(client, holder)[0]["tonnes"] == 900  # 100 t frozen, not 200
+    assert db_session.scalar(select(func.count()).select_from(Pledge)) == 1
+    unkeyed = client.post(url, json=body, headers=holder.headers)
+    assert unkeyed.status_code == 400
+    assert unkeyed.get_json()["code"] == "idempotency.key_required"
+    sound(db_session)
+
+
 def test_decline_and_withdraw_return_the_units(client, db_session, holder, bank):
     a = ok(pledge(client, holder, bank.participant_id, 100), 201)
     b = ok(pledge(client, holder, bank.participant_id, 100), 201)
@@ -183,7 +199,7 @@ def test_bad_input_is_a_422_naming_the_field(client, holder, bank, body, field):
     resp = client.post(
         f"/api/v1/finance/holdings/{holder.holding_id}/pledges",
         json={**base, **body},
-        headers=holder.headers,
+        headers={**holder.headers, "Idempotency-Key": f"bad-{field}-{len(str(body))}"},
     )
     assert resp.status_code == 422, resp.get_json()
     assert resp.mimetype == "application/problem+json"

@@ -1578,6 +1578,7 @@ MATRIX: list[Row] = [
                 "annual_rate_bps": 400,
                 "term_months": 12,
             },
+            headers=idem(),
         ),
     ),
     row(

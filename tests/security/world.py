@@ -616,7 +616,7 @@ def _pledges(client: FlaskClient, w: World) -> None:
         made = client.post(
             f"/api/v1/finance/holdings/{holding}/pledges",
             json={"pledgee_id": pledgee, "tonnes": tonnes, **loan},
-            headers=who,
+            headers={**who, "Idempotency-Key": f"world-pledge-{holding}-{pledgee}"},
         )
         return int(_ok(made, 201)["id"])
 

@@ -8215,12 +8215,16 @@ export interface paths {
         put?: never;
         /**
          * Pledge a holding's first tonnes to an institution; they are frozen at once (the
-         *     holder's admins).
+         *     holder's admins). A retry with the same `Idempotency-Key` replays the pledge, freezing
+         *     nothing more.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    /** @description A unique key per intended operation (a UUID is ideal), 1-255 printable ASCII characters. Retrying with the same key and body replays the stored response (`Idempotent-Replayed: true`) for 24 h; a different body gets 422; while the first request runs, 409. A failed request does not use up its key. */
+                    "Idempotency-Key": string;
+                };
                 path: {
                     holding_id: number;
                 };

@@ -4,8 +4,8 @@
 // institution sees the pledges to it and registers or declines (with a reason) a request,
 // releases a registered pledge or enforces it on default (with a reason), each confirmed first.
 // Any member sees them; only admins act (the API's rule).
-import { useState } from "preact/hooks";
-import { api } from "../../api/client";
+import { useEffect, useState } from "preact/hooks";
+import { api, newIdempotencyKey } from "../../api/client";
 import type { RegistryHolding } from "../../api/types";
 import { Empty } from "../../components/status";
 import { useLoad } from "../../components/useLoad";
@@ -100,6 +100,10 @@ function Holdings({ participantId, admin, version, onChange }: Props) {
 function PledgeFormView({ holding, banks, onDone }: { holding: RegistryHolding; banks: Institution[]; onDone: () => void }) {
   const [form, setForm] = useState<PledgeForm>({ pledgeeId: "", tonnes: "", loan: "", rate: "", term: "12", reference: "", disclose: false });
   const [error, setError] = useState<unknown>(undefined);
+  // One key per pledge, kept across retries of it (a repeated request freezes nothing more);
+  // a changed form is another pledge.
+  const [key, setKey] = useState(newIdempotencyKey);
+  useEffect(() => setKey(newIdempotencyKey()), [form]);
   const l = lang.value;
   const errors = fieldErrors(error, l);
   const n = tonnesFrom(form.tonnes);
@@ -109,11 +113,12 @@ function PledgeFormView({ holding, banks, onDone }: { holding: RegistryHolding; 
   const bank = banks.find((b) => String(b.participant_id) === form.pledgeeId);
   const send = async (): Promise<void> => {
     try {
-      await api("POST", `/finance/holdings/${holding.id}/pledges`, { body: pledgeBody(form) });
+      await api("POST", `/finance/holdings/${holding.id}/pledges`, { body: pledgeBody(form), idempotencyKey: key });
     } catch (e) {
       setError(e);
       throw e;
     }
+    setKey(newIdempotencyKey());
     onDone();
   };
   const field = (key: "tonnes" | "loan" | "rate" | "term" | "reference", name: string, label: string, extra: Record<string, unknown> = {}) => (
