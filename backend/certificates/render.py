@@ -514,9 +514,9 @@ RENDER_NICE = 10  # the children's niceness: requests served by the parent come 
 PRESET_WIDTHS = (MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH)
 
 
-def _setting(name: str, default: int) -> int:
+def _setting(value: str | None, default: int) -> int:
     try:
-        return max(0, int(os.environ.get(name) or default))
+        return max(0, int(value or default))
     except ValueError:
         return default
 
@@ -524,13 +524,13 @@ def _setting(name: str, default: int) -> int:
 def render_processes() -> int:
     """CERTIFICATE_RENDER_PROCESSES, read at each render: child processes per web worker
     (default 1; 0: renders run in the serving process, as the tests do)."""
-    return _setting(RENDER_PROCESSES_ENV, 1)
+    return _setting(os.environ.get(RENDER_PROCESSES_ENV), 1)
 
 
 def render_backlog() -> int:
     """CERTIFICATE_RENDER_BACKLOG, read at each render: renders that may wait for a busy child
     (default 1); one more is refused (`imaging.processes.PoolFull`, 503 at the API)."""
-    return _setting(RENDER_BACKLOG_ENV, 1)
+    return _setting(os.environ.get(RENDER_BACKLOG_ENV), 1)
 
 
 def warm_presets() -> None:
