@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -32,19 +32,11 @@ blp = Blueprint(
     description="绿蓉融: the database of green and climate-friendly enterprises and projects",
 )
 
-FORM_OVERHEAD = 64 * 1024  # bytes of a multipart body besides the file (boundaries, title)
-
 
 @blp.before_request
 def _upload_limit() -> None:
-    """An evidence file may be larger than other bodies, up to the registry's document limit; a
-    body announced larger is refused before it is read, naming the field."""
-    if request.endpoint != "finance_listings.ApplicationDocuments" or request.method != "POST":
-        return
-    limit = current_app.config["REGISTRY_DOCUMENT_MAX_BYTES"]
-    if (request.content_length or 0) > limit + FORM_OVERHEAD:
-        raise documents.FileTooLarge(limit)
-    request.max_content_length = limit + FORM_OVERHEAD
+    """An evidence file may be as large as a registry document."""
+    documents.limit_upload("finance_listings.ApplicationDocuments")
 
 
 @blp.route("/taxonomy")

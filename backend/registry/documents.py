@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from flask import current_app, request
 from sqlalchemy.orm import Session
 
 from backend.core import uow
@@ -109,3 +110,18 @@ def get(s: Session, project: RegistryProject, document_id: int) -> ProjectDocume
     if doc is None or doc.project_id != project.id:
         raise NotFound("registry.no_such_document")
     return doc
+
+
+FORM_OVERHEAD = 64 * 1024  # bytes of a multipart body besides the file (boundaries, title)
+
+
+def limit_upload(endpoint: str) -> None:
+    """For a blueprint's `before_request`: a POST to `endpoint` (a document upload) may be
+    larger than other bodies, up to `REGISTRY_DOCUMENT_MAX_BYTES`; a body announced larger is
+    refused before it is read, naming the field."""
+    if request.endpoint != endpoint or request.method != "POST":
+        return
+    limit = current_app.config["REGISTRY_DOCUMENT_MAX_BYTES"]
+    if (request.content_length or 0) > limit + FORM_OVERHEAD:
+        raise FileTooLarge(limit)
+    request.max_content_length = limit + FORM_OVERHEAD

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.accounts.auth import BEARER_AUTH, current_principal
@@ -69,8 +69,6 @@ blp = Blueprint(
     description="The CDCER registry: participants, projects, issuance, holdings",
 )
 
-FORM_OVERHEAD = 64 * 1024  # bytes of a multipart body besides the file (boundaries, title)
-
 
 @dataclass(frozen=True)
 class ProjectDetail:
@@ -88,14 +86,8 @@ class ReviewQueue:
 
 @blp.before_request
 def _upload_limit() -> None:
-    """A document upload may be larger than other bodies, up to the document limit; a body
-    announced larger is refused before it is read, naming the field."""
-    if request.endpoint != "registry.ProjectDocuments" or request.method != "POST":
-        return
-    limit = current_app.config["REGISTRY_DOCUMENT_MAX_BYTES"]
-    if (request.content_length or 0) > limit + FORM_OVERHEAD:
-        raise documents.FileTooLarge(limit)
-    request.max_content_length = limit + FORM_OVERHEAD
+    """A document upload may be larger than other bodies."""
+    documents.limit_upload("registry.ProjectDocuments")
 
 
 @blp.route("/methodologies")
