@@ -19,13 +19,10 @@ import sys
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from harness import prepared  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from harness import ROOT, prepared
+from sqlalchemy import event
 
 MEETING = {"kind": "meeting", "meeting": {"attendees": 50, "days": 1, "city": "成都"}}
 
@@ -63,7 +60,8 @@ def flow(client: Any, token: str, counts: Counts | None = None) -> None:
         if counts is not None:
             counts.step = step
         r = client.post(path, json=body, headers={**auth, **(extra or {})})
-        assert 200 <= r.status_code < 300, (step, r.status_code, r.get_data(as_text=True)[:300])
+        if not 200 <= r.status_code < 300:
+            raise SystemExit(f"{step}: {r.status_code} {r.get_data(as_text=True)[:300]}")
         return r.get_json()
 
     fp = post("footprint", "/api/v1/footprints", MEETING)
@@ -74,7 +72,8 @@ def flow(client: Any, token: str, counts: Counts | None = None) -> None:
         {"Idempotency-Key": str(uuid.uuid4())},
     )
     paid = post("confirm", f"/api/v1/orders/{order['id']}/confirm", {})
-    assert paid["status"] == "retired", paid
+    if paid["status"] != "retired":
+        raise SystemExit(f"confirm: status {paid['status']}")
     if counts is not None:
         counts.step = "after"
 
@@ -89,15 +88,13 @@ def main() -> None:
         raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database")
     _tmp, _url, env = prepared("dd-prof-", 1, 1)
     os.environ.update(env)
+    sys.path.insert(0, str(ROOT))  # this checkout's backend, not the one the venv installed
 
     from backend.app import create_app
     from backend.core import db
 
     app = create_app()
     client = app.test_client()
-    from harness import Client  # the sign-in body, through the test client below
-
-    del Client
     from backend.accounts import legal
 
     phone = "+8613900000001"
@@ -140,7 +137,9 @@ def main() -> None:
         flow(client, token)
     prof.disable()
     secs = time.perf_counter() - t0
-    print(f"\n{args.flows} flows in {secs:.2f} s in process: {secs / args.flows * 1000:.1f} ms a flow")
+    print(
+        f"\n{args.flows} flows in {secs:.2f} s in process: {secs / args.flows * 1000:.1f} ms a flow"
+    )
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
     stats.print_stats(args.top)
