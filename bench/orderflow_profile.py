@@ -35,6 +35,8 @@ class Counts:
         self.statements: Counter[str] = Counter()
         self.commits: Counter[str] = Counter()
         self.rollbacks: Counter[str] = Counter()
+        self.checkouts: Counter[str] = Counter()
+        self.resets: Counter[str] = Counter()
         self.kinds: Counter[tuple[str, str]] = Counter()
 
     def attach(self, engine: Any) -> None:
@@ -51,6 +53,16 @@ class Counts:
         @event.listens_for(engine, "rollback")
         def _rollback(_c: Any) -> None:
             self.rollbacks[self.step] += 1
+
+        @event.listens_for(engine.pool, "checkout")
+        def _checkout(*_a: Any) -> None:
+            self.checkouts[self.step] += 1
+
+        @event.listens_for(engine.pool, "reset")
+        def _reset(*_a: Any) -> None:
+            # the pool's rollback of a connection given back: a transaction to PostgreSQL when
+            # the session read something and did not commit (the engine's "rollback" misses it)
+            self.resets[self.step] += 1
 
 
 def flow(client: Any, token: str, counts: Counts | None = None) -> None:
@@ -115,12 +127,13 @@ def main() -> None:
         flow(client, token, counts)
     n = args.counted
     print(f"Per flow, mean of {n} flows (PostgreSQL, in process, warm):\n")
-    print("| step | statements | commits | rollbacks |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| step | statements | commits | rollbacks | pool checkouts | pool resets |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for step in ("footprint", "order", "confirm"):
         print(
             f"| {step} | {counts.statements[step] / n:.1f} | {counts.commits[step] / n:.1f} "
-            f"| {counts.rollbacks[step] / n:.1f} |"
+            f"| {counts.rollbacks[step] / n:.1f} | {counts.checkouts[step] / n:.1f} "
+            f"| {counts.resets[step] / n:.1f} |"
         )
     total = sum(counts.statements[s] for s in ("footprint", "order", "confirm")) / n
     tx = sum(counts.commits[s] + counts.rollbacks[s] for s in ("footprint", "order", "confirm"))
