@@ -68,7 +68,9 @@ class Counts:
 def flow(client: Any, token: str, counts: Counts | None = None) -> None:
     auth = {"Authorization": f"Bearer {token}"}
 
-    def post(step: str, path: str, body: dict[str, Any], extra: dict[str, str] | None = None):
+    def post(
+        step: str, path: str, body: dict[str, Any], extra: dict[str, str] | None = None
+    ) -> Any:
         if counts is not None:
             counts.step = step
         r = client.post(path, json=body, headers={**auth, **(extra or {})})
