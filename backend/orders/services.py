@@ -103,21 +103,11 @@ class SandboxDisabled(Forbidden):
     slug, title = "sandbox-disabled", "The sandbox payment is disabled"
 
 
-def create(
-    s: Session,
-    who: Principal,
-    req: OrderRequest,
-    provider: PaymentProvider,
-    settings: OrderSettings,
-    claim: idempotency.Claim | None = None,
-    *,
-    user_agent: str = "",
-    ip: str = "",
-) -> Order:
-    """Place the order, then start its payment (one order per idempotency claim). The way to
-    pay is settled first, so a way the provider cannot take is refused before anything is
-    written."""
-    return created(s, who, req, provider, settings, claim, user_agent=user_agent, ip=ip)[0]
+def create(s: Session, who: Principal, req: OrderRequest, *how: Any, **client: Any) -> Order:
+    """`created`'s order alone (`how`: the provider, the settings and the claim; `client`: the
+    user agent and the IP address)."""
+    order: Order = created(s, who, req, *how, **client)[0]
+    return order
 
 
 def created(
@@ -131,8 +121,11 @@ def created(
     user_agent: str = "",
     ip: str = "",
 ) -> tuple[Order, Payment | None]:
-    """`create`, with the payment when this transaction made it and nothing else changed it
-    since (a sandbox order placed now), so the response need not read it back; else None."""
+    """Place the order, then start its payment (one order per idempotency claim). The way to
+    pay is settled first, so a way the provider cannot take is refused before anything is
+    written. Returns the order, and its payment when this transaction made it and nothing
+    else changed it since (a sandbox order placed now), so the response need not read it back;
+    else None."""
     payer = settle_payer(s, who, provider, settings, Payer(req.channel, req.openid, user_agent, ip))
     if claim is not None and claim.resource_id is not None:
         return start_payment(s, get(s, who, claim.resource_id), provider, claim, payer), None
