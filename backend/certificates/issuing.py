@@ -200,8 +200,10 @@ def issue(
     """Number, describe and sign the retirement of `reservation_id` for its owner (a person or
     an organisation), and publish `CertificateIssued`; the caller commits."""
     year = china_date(now).year
-    seq, number = next_number(s, year)
     credits = credit_lines(s, reservation_id)
+    # the year's counter is one row every issuance locks until its transaction ends: taken
+    # after the credits are read, it is held one round trip less
+    seq, number = next_number(s, year)
     mass = sum(line["mass_g"] for line in credits)
     document = {
         "v": DOCUMENT_VERSION,

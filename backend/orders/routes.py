@@ -49,7 +49,7 @@ class Orders(MethodView):
         s, rails = db.session(), providers.rails()
         settings = services.OrderSettings.from_config(current_app.config)
         provider = rails.choose(req.provider)
-        order = services.create(
+        order, payment = services.created(
             s,
             current_principal(),
             req,
@@ -59,7 +59,7 @@ class Orders(MethodView):
             user_agent=request.user_agent.string,
             ip=request.remote_addr or "",
         )
-        view = services.view(s, order, rails, history=False)
+        view = services.view(s, order, rails, history=False, payment=payment)
         return view, 201, {"Location": f"/api/v1/orders/{order.id}"}
 
     @blp.arguments(OrderQuerySchema(), location="query")
@@ -114,5 +114,5 @@ def confirm_order(body: dict[str, Any], order_id: str) -> OrderView:
     s, rails = db.session(), providers.rails()
     succeed = body["outcome"] == "succeeded"
     sandbox = rails.get("sandbox")
-    order = services.confirm_sandbox(s, current_principal(), order_id, sandbox, succeed=succeed)
-    return services.view(s, order, rails)
+    order, payment = services.confirmed(s, current_principal(), order_id, sandbox, succeed=succeed)
+    return services.view(s, order, rails, payment=payment)

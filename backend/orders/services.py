@@ -103,7 +103,14 @@ class SandboxDisabled(Forbidden):
     slug, title = "sandbox-disabled", "The sandbox payment is disabled"
 
 
-def create(
+def create(s: Session, who: Principal, req: OrderRequest, *how: Any, **client: Any) -> Order:
+    """`created`'s order alone (`how`: the provider, the settings and the claim; `client`: the
+    user agent and the IP address)."""
+    order: Order = created(s, who, req, *how, **client)[0]
+    return order
+
+
+def created(
     s: Session,
     who: Principal,
     req: OrderRequest,
@@ -113,14 +120,18 @@ def create(
     *,
     user_agent: str = "",
     ip: str = "",
-) -> Order:
+) -> tuple[Order, Payment | None]:
     """Place the order, then start its payment (one order per idempotency claim). The way to
     pay is settled first, so a way the provider cannot take is refused before anything is
-    written."""
+    written. Returns the order, and its payment when this transaction made it and nothing
+    else changed it since (a sandbox order placed now), so the response need not read it back;
+    else None."""
     payer = settle_payer(s, who, provider, settings, Payer(req.channel, req.openid, user_agent, ip))
     if claim is not None and claim.resource_id is not None:
-        return start_payment(s, get(s, who, claim.resource_id), provider, claim, payer)
-    return start_payment(s, place(s, who, req, provider, settings), provider, claim, payer)
+        return start_payment(s, get(s, who, claim.resource_id), provider, claim, payer), None
+    order, payment = _place(s, who, req, provider, settings)
+    order = start_payment(s, order, provider, claim, payer)
+    return order, payment if provider.sandbox else None
 
 
 def settle_payer(
@@ -144,6 +155,16 @@ def place(
 ) -> Order:
     """Reserve the credits and freeze the price in the caller's transaction. A sandbox payment
     starts here too; a remote one starts in `start_payment`, once this is committed."""
+    return _place(s, who, req, provider, settings)[0]
+
+
+def _place(
+    s: Session,
+    who: Principal,
+    req: OrderRequest,
+    provider: PaymentProvider,
+    settings: OrderSettings,
+) -> tuple[Order, Payment]:
     user_id, org_id = _owner(who, req.organisation_id)
     prefs = inventory.Preferences.from_dict(req.preferences)
     footprint = _footprint(s, who, req.footprint_id)
@@ -202,7 +223,7 @@ def place(
     s.add_all([order, payment])
     s.add(OrderEvent(order_id=order_id, from_status=None, to_status=S.awaiting_payment, at=now))
     s.flush()
-    return order
+    return order, payment
 
 
 def _claim(s: Session, who: Principal, footprint_id: str, order_id: str, now: datetime) -> None:
@@ -456,11 +477,17 @@ def views(
     rails: Mapping[str, PaymentProvider],
     *,
     history: bool = False,
+    known: Sequence[Payment] = (),
 ) -> list[OrderView]:
     """The API's view of orders (their payments read in one query), with how to pay an unpaid
-    one through its provider, while that provider is configured."""
-    ids = [o.id for o in orders]
-    payments = {p.order_id: p for p in s.scalars(select(Payment).where(Payment.order_id.in_(ids)))}
+    one through its provider, while that provider is configured. `known` are payments as this
+    transaction left them (changed through the ORM only), which need no second read."""
+    payments = {p.order_id: p for p in known}
+    ids = [o.id for o in orders if o.id not in payments]
+    if ids:
+        payments.update(
+            (p.order_id, p) for p in s.scalars(select(Payment).where(Payment.order_id.in_(ids)))
+        )
     out = []
     for order in orders:
         p = payments[order.id]
@@ -487,9 +514,14 @@ class OrderPage:
 
 
 def view(
-    s: Session, order: Order, rails: Mapping[str, PaymentProvider], *, history: bool = True
+    s: Session,
+    order: Order,
+    rails: Mapping[str, PaymentProvider],
+    *,
+    history: bool = True,
+    payment: Payment | None = None,
 ) -> OrderView:
-    return views(s, [order], rails, history=history)[0]
+    return views(s, [order], rails, history=history, known=[payment] if payment else ())[0]
 
 
 class ProviderGone(Conflict):
@@ -565,21 +597,33 @@ def confirm_sandbox(
 ) -> Order:
     """Play the customer paying (when the sandbox is the payment rail): the order is paid, then
     retired at once, in one transaction (there is no remote money to record first)."""
+    return confirmed(s, who, order_id, sandbox, succeed=succeed)[0]
+
+
+def confirmed(
+    s: Session, who: Principal, order_id: str, sandbox: PaymentProvider | None, *, succeed: bool
+) -> tuple[Order, Payment]:
+    """`confirm_sandbox`, with the payment as it left it (changed through the ORM only).
+
+    The order and its payment are read once, locked, before the owner is checked (a caller who
+    may not see the order gets the same 404 as for one that does not exist, and holds the row
+    only for that answer)."""
     if sandbox is None or not sandbox.sandbox:
         raise SandboxDisabled("orders.sandbox_disabled")
-    order = get(s, who, order_id)
+    if who.anonymous:
+        raise Unauthenticated("orders.sign_in")
+    order, payment = settlement.lock(s, order_id)
+    who.authorize_owner(order.user_id, order.organisation_id, scope="orders:read")
     _require_write(who)
     if order.status in (S.paid, S.retired):
-        return order
+        return order, payment
     if order.status != S.awaiting_payment:
         raise IllegalTransition(order.id, order.status, S.paid)
     if not succeed:
-        payment = payment_of(s, order_id)
         payment.last_error, payment.updated_at = reasons.SANDBOX_DECLINED, utcnow()
-        return order
-    locked = settlement.capture(s, order_id, later=False)
-    settlement.settle(s, order_id, sandbox, locked=locked)
-    return order  # kept in step by the transitions, no second read
+        return order, payment
+    settlement.pay_and_settle(s, (order, payment), sandbox)
+    return order, payment  # kept in step by the transitions, no second read
 
 
 def note_certificate(s: Session, order_id: str, number: str) -> None:

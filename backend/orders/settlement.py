@@ -40,6 +40,11 @@ S = OrderStatus
 UNSETTLED = (S.paid, S.expired, S.cancelled)
 
 
+def lock(s: Session, order_id: str) -> tuple[Order, Payment]:
+    """The order and its payment, read afresh and locked (404 if there is no such order)."""
+    return _locked(s, order_id)
+
+
 def _locked(s: Session, order_id: str) -> tuple[Order, Payment]:
     row = s.execute(
         select(Order, Payment)
@@ -82,12 +87,18 @@ def _iso(at: datetime | None) -> str | None:
 
 
 def capture(
-    s: Session, order_id: str, now: datetime | None = None, *, later: bool = True
+    s: Session,
+    order_id: str,
+    now: datetime | None = None,
+    *,
+    later: bool = True,
+    locked: tuple[Order, Payment] | None = None,
 ) -> tuple[Order, Payment]:
     """Record that the order's money arrived; with `later`, a settle job makes sure it is
-    settled even if this process dies before it does. Returns the order and payment, locked."""
+    settled even if this process dies before it does. Returns the order and payment, locked
+    (`locked`: this transaction already holds them)."""
     now = now or utcnow()
-    order, payment = _locked(s, order_id)
+    order, payment = locked or _locked(s, order_id)
     if payment.status in (PaymentStatus.succeeded, PaymentStatus.refunded):
         return order, payment
     payment.status, payment.succeeded_at, payment.updated_at = PaymentStatus.succeeded, now, now
@@ -98,6 +109,24 @@ def capture(
     if later:
         queue.enqueue(s, SETTLE_JOB, order.id)
     return order, payment
+
+
+def pay_and_settle(
+    s: Session,
+    locked: tuple[Order, Payment],
+    provider: PaymentProvider,
+    now: datetime | None = None,
+) -> None:
+    """Capture and settle at once, in this transaction (the sandbox: no remote money to record
+    first), the order and payment locked by the caller. No settle job is written; and none can
+    exist to be finished when the payment is still pending under the lock, since the only one
+    that writes it (`capture` with `later`) marks the payment succeeded in the same
+    transaction."""
+    order, payment = locked
+    now = now or utcnow()
+    pending = payment.status not in (PaymentStatus.succeeded, PaymentStatus.refunded)
+    capture(s, order.id, now, later=False, locked=locked)
+    settle(s, order.id, provider, now, locked=locked, job=not pending)
 
 
 class _Refund(Exception):
@@ -115,16 +144,18 @@ def settle(
     now: datetime | None = None,
     *,
     locked: tuple[Order, Payment] | None = None,
+    job: bool = True,
 ) -> None:
     """Retire a paid order's credits (re-reserving if its hold expired), or refund it.
 
     `locked` is the order and payment this transaction already holds locked (from `capture`).
     A hold swept away under us is noticed before anything is written (the reservation's row
-    lock), so settling simply looks again."""
+    lock), so settling simply looks again. `job=False`: the caller knows no settle job exists
+    (see `pay_and_settle`), so none is marked done on retirement."""
     now = now or utcnow()
     for _ in range(3):
         try:
-            _settle_once(s, locked or _locked(s, order_id), now)
+            _settle_once(s, locked or _locked(s, order_id), now, job=job)
             return
         except inventory.ReservationClosed:
             locked = None  # the hold was swept under us: look again
@@ -134,13 +165,25 @@ def settle(
     raise RuntimeError(f"order {order_id} could not be settled")
 
 
-def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> None:
+def _settle_once(
+    s: Session, locked: tuple[Order, Payment], now: datetime, *, job: bool = True
+) -> None:
     order, payment = locked
     if payment.status != PaymentStatus.succeeded or order.status not in UNSETTLED:
         queue.finish(s, SETTLE_JOB, order.id, now)
         return
     if order.status == S.cancelled:
         raise _Refund(reasons.CANCELLED_BEFORE_PAYMENT)
+    if order.status == S.paid and order.reservation_id is not None:
+        # the common case: the hold is still active and not due. `allocate` locks and checks
+        # it before writing anything, so a closed or due hold costs only this attempt.
+        try:
+            inventory.allocate(s, order.reservation_id, now)
+        except inventory.ReservationClosed:
+            pass  # closed or due: look at it below
+        else:
+            _retired(s, order, now, job=job)
+            return
     hold = s.execute(
         select(Reservation.id, Reservation.expires_at).where(
             Reservation.id == order.reservation_id,
@@ -148,7 +191,7 @@ def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> No
         )
     ).first()
     if hold is not None and hold.expires_at > now and order.status == S.paid:
-        _retire(s, order, hold.id, now)
+        _retire(s, order, hold.id, now, job=job)
         return
     # a late payment: the order revives, which a domain above may refuse (a court case that no
     # longer needs it), so its writes are undone together with the retirement
@@ -158,7 +201,7 @@ def _settle_once(s: Session, locked: tuple[Order, Payment], now: datetime) -> No
         if hold is not None and hold.expires_at <= now:
             inventory.release(s, hold.id, ReservationStatus.expired, now)
             hold = None
-        _retire(s, order, hold.id if hold is not None else _hold_again(s, order, now), now)
+        _retire(s, order, hold.id if hold is not None else _hold_again(s, order, now), now, job=job)
 
 
 def _claim_again(s: Session, order: Order, now: datetime) -> None:
@@ -186,16 +229,24 @@ def _hold_again(s: Session, order: Order, now: datetime) -> int:
     return held.id
 
 
-def _retire(s: Session, order: Order, reservation_id: int, now: datetime) -> None:
+def _retire(
+    s: Session, order: Order, reservation_id: int, now: datetime, *, job: bool = True
+) -> None:
     """Allocate the held credits and mark the order retired (its row is locked). The
     certificate is issued by the `OrderRetired` handler, in this same transaction."""
     inventory.allocate(s, reservation_id, now)
+    _retired(s, order, now, job=job)
+
+
+def _retired(s: Session, order: Order, now: datetime, *, job: bool = True) -> None:
+    """Mark the order retired once its credits are allocated."""
     if order.status == S.expired:
         transition(s, order, S.paid, now, reasons.PAID_LATE, paid_at=now)
         announce(s, events.OrderPaid, order)
     transition(s, order, S.retired, now, reasons.CREDITS_RETIRED, retired_at=now)
     announce(s, events.OrderRetired, order)
-    queue.finish(s, SETTLE_JOB, order.id, now)
+    if job:
+        queue.finish(s, SETTLE_JOB, order.id, now)
 
 
 def refund(
