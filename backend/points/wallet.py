@@ -7,9 +7,9 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, or_, select
+from sqlalchemy import Select, Table, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -87,12 +87,7 @@ def statement(s: Session, user_id: int, limit: int, before_id: int | None) -> St
     )
     if not mine:
         return Statement(b.wallet, b.pending, [], None)
-    q = select(TRANSFERS).where(
-        or_(TRANSFERS.c.debit_account_id.in_(mine), TRANSFERS.c.credit_account_id.in_(mine))
-    )
-    if before_id is not None:
-        q = q.where(TRANSFERS.c.id < before_id)
-    rows = s.execute(q.order_by(TRANSFERS.c.id.desc()).limit(limit + 1)).all()
+    rows = s.execute(_newest(list(mine), limit + 1, before_id)).all()
     history = [
         Movement(
             id=r.id,
@@ -107,6 +102,21 @@ def statement(s: Session, user_id: int, limit: int, before_id: int | None) -> St
     ]
     nxt = rows[limit - 1].id if len(rows) > limit else None
     return Statement(b.wallet, b.pending, history, nxt)
+
+
+def _newest(accounts: list[int], n: int, before_id: int | None) -> Select[Any]:
+    """The `n` newest transfers touching `accounts`, before `before_id`: the newest `n` of each
+    side (each an index range scan of (account, id) read backwards), merged. One `OR` over both
+    sides made PostgreSQL gather and sort every transfer of the person, so the most active
+    people's first page grew with their history (bench/growth.py)."""
+    sides = []
+    for column in (TRANSFERS.c.debit_account_id, TRANSFERS.c.credit_account_id):
+        q = select(TRANSFERS).where(column.in_(accounts))
+        if before_id is not None:
+            q = q.where(TRANSFERS.c.id < before_id)
+        sides.append(select(q.order_by(TRANSFERS.c.id.desc()).limit(n).subquery()))
+    both = union(*sides).subquery()  # UNION: a transfer between the person's own accounts once
+    return select(both).order_by(both.c.id.desc()).limit(n)
 
 
 def actions(s: Session, user_id: int, limit: int, before: str | None) -> ActionPage:
