@@ -509,10 +509,10 @@ def table(results: list[SizeResult]) -> str:
 
 def plot(results: list[SizeResult], path: Path) -> str:
     try:
-        import matplotlib
+        import matplotlib  # type: ignore[import-not-found,unused-ignore]
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return "matplotlib is not importable in this virtualenv: no plot (the table is above)"
     sizes = [r.size for r in results]

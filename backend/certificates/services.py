@@ -552,9 +552,10 @@ def public_stats(s: Session) -> Stats:
     snap = s.get(StatsSnapshot, STATS_KEY)
     if snap is None:
         return stats(s)
-    raw = json.loads(snap.body)
-    tables = {k: [Row(**r) for r in raw.pop(k)] for k in _TABLES}
-    return Stats(**raw, **tables)
+    raw: dict[str, Any] = json.loads(snap.body)
+    for k in _TABLES:
+        raw[k] = [Row(**r) for r in raw[k]]
+    return Stats(**raw)
 
 
 def refresh_stats(s: Session, now: datetime | None = None) -> Stats:
