@@ -49,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from harness import Client, flask, pct, server, sign_in, sqlalchemy_url
+from harness import ROOT, Client, flask, pct, server, sign_in, sqlalchemy_url
 from orders import flow
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
@@ -393,6 +393,8 @@ def check_times(url: str) -> dict[str, Row]:
     the code has it, the worker's refresh of the `/stats` snapshot, which the server then reads."""
     os.environ.update(DATABASE_URL=url, SECRET_KEY=os.urandom(16).hex(), LOG_LEVEL="WARNING")
     os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="dd-growth-"))
+    if str(ROOT) not in sys.path:  # this checkout's backend, as the server (cwd) runs it
+        sys.path.insert(0, str(ROOT))
     from backend.app import create_app
     from backend.core import uow
     from backend.core.clock import utcnow
