@@ -27,6 +27,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from backend.accounts import memberships
+from backend.certificates import services as certificates
 from backend.core import db, uow
 from backend.core.events import bus
 from backend.core.jobs import queue
@@ -76,6 +77,7 @@ def sweeps() -> list[Periodic]:
         Periodic(3600, bus.purge),
         Periodic(60, earning.confirm_due),
         Periodic(24 * 3600, lambda s: wallet.expire_inactive(s, inactive_days)),
+        Periodic(current_app.config["STATS_REFRESH_S"], certificates.refresh_stats),
     ]
 
 

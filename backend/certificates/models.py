@@ -28,6 +28,8 @@ class Certificate(Base):
         UniqueConstraint("year", "seq"),
         Index("ix_certificates_user_issued", "user_id", "issued_at"),
         Index("ix_certificates_org_issued", "organisation_id", "issued_at"),
+        # `/ledger` pages newest first by (issued_at, id): read backwards, no sort of them all
+        Index("ix_certificates_issued", "issued_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,3 +73,14 @@ class NumberCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatsSnapshot(Base):
+    """`/stats` as last computed by the worker (`services.refresh_stats`), so the public figures
+    cost one row to read whatever the number of certificates; `key` is "stats"."""
+
+    __tablename__ = "certificate_stats_snapshots"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)  # the StatsSchema JSON
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

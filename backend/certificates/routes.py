@@ -253,5 +253,7 @@ class Ledger(MethodView):
 class Stats(MethodView):
     @blp.response(200, StatsSchema)
     def get(self) -> services.Stats:
-        """Public figures: neutralisations, and mass by standard, project type, province, month."""
-        return services.stats(db.session())
+        """Public figures: neutralisations, and mass by standard, project type, province, month.
+
+        As of the worker's last refresh (`STATS_REFRESH_S`, 60 s by default)."""
+        return services.public_stats(db.session())

@@ -197,6 +197,7 @@ class Config:
     PUBLIC_BASE_URL: str = ""  # unset (sandbox only): where the app is served (core/public_url)
     PORT: int = 8000  # gunicorn's; links use it outside a request when the above is unset
     POINTS_INACTIVE_DAYS: int = 365
+    STATS_REFRESH_S: int = 60  # how often the worker recomputes `/stats` (our choice)
     POINTS_VENUE_WINDOW_SECONDS: int = 60  # a venue code's life; the previous one is accepted
     POINTS_PER_FEN: int = 775  # a sponsor's fen funds what it buys of CDCER (docs/points.md)
     MAX_CONTENT_LENGTH: int = 2**20  # bytes of a request body; a 1,000-action batch is ~0.3 MiB
@@ -303,6 +304,7 @@ class Config:
             PUBLIC_BASE_URL=_str("PUBLIC_BASE_URL", ""),
             PORT=_int("PORT", 8000),
             POINTS_INACTIVE_DAYS=_int("POINTS_INACTIVE_DAYS", 365),
+            STATS_REFRESH_S=_int("STATS_REFRESH_S", 60),
             POINTS_VENUE_WINDOW_SECONDS=_int("POINTS_VENUE_WINDOW_SECONDS", 60),
             POINTS_PER_FEN=_int("POINTS_PER_FEN", 775),
             MAX_CONTENT_LENGTH=_int("MAX_REQUEST_BYTES", 2**20),

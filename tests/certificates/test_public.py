@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from backend.certificates import services
 from tests import factories as f
 
 ZH = {"Accept-Language": "zh-CN"}  # the verify page as a phone in China asks for it
@@ -57,6 +58,24 @@ def test_stats_count_valid_neutralisations_by_standard_type_province_and_month(
     )
     assert sum(r["mass_g"] for r in after["by_month"]) == after["mass_g"]
     assert sum(r["count"] for r in after["neutralisations_by_month"]) == after["neutralisations"]
+
+
+def test_stats_are_served_from_the_workers_snapshot_until_its_next_refresh(
+    client, db_session, certify
+):
+    certify(mass_g=1_000_000)
+    live = client.get("/api/v1/stats").get_json()  # no snapshot yet: computed
+    services.refresh_stats(db_session)
+    db_session.commit()
+    assert client.get("/api/v1/stats").get_json() == live  # the snapshot, the same figures
+    certify(mass_g=3_000_000)
+    assert client.get("/api/v1/stats").get_json() == live  # not yet refreshed
+    services.refresh_stats(db_session)
+    db_session.commit()
+    fresh = client.get("/api/v1/stats").get_json()
+    assert fresh["neutralisations"] == live["neutralisations"] + 1
+    assert fresh["mass_g"] == live["mass_g"] + 3_000_000
+    assert sum(r["count"] for r in fresh["neutralisations_by_month"]) == fresh["neutralisations"]
 
 
 def test_a_certificate_is_read_by_its_owner_or_with_its_check_code(

@@ -2881,7 +2881,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public figures: neutralisations, and mass by standard, project type, province, month. */
+        /**
+         * Public figures: neutralisations, and mass by standard, project type, province, month.
+         * @description As of the worker's last refresh (`STATS_REFRESH_S`, 60 s by default).
+         */
         get: {
             parameters: {
                 query?: never;
