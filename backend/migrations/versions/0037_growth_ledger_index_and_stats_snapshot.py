@@ -5,7 +5,7 @@ every certificate for each page. `/stats` aggregated every valid certificate's a
 request; the worker now stores its figures every STATS_REFRESH_S and the route reads that row
 (bench/growth.py, docs/scaling.md#growth).
 
-Revision ID: 0040
+Revision ID: 0037
 Revises: 0036
 Create Date: 2026-12-08 01:26:25.826403
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0040"
+revision: str = "0037"
 down_revision: Union[str, Sequence[str], None] = "0036"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
