@@ -231,7 +231,9 @@ def main() -> None:
             statuses: dict[str, int] = dict(
                 c.execute(text("SELECT status, count(*) FROM orders GROUP BY status")).all()
             )
-            open_jobs = c.execute(text("SELECT count(*) FROM jobs WHERE done_at IS NULL")).scalar()
+            open_jobs = c.execute(
+                text("SELECT count(*) FROM jobs WHERE kind = 'order.settle' AND done_at IS NULL")
+            ).scalar()
             running_keys = c.execute(
                 text("SELECT count(*) FROM idempotency_keys WHERE status <> 'done'")
             ).scalar()
