@@ -238,10 +238,31 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def cpu_by_role(st: Stack) -> tuple[float, float]:
-    """CPU seconds used so far by the web nodes (masters and workers) and by the workers."""
+def database_cpu(url: str) -> float:
+    """CPU seconds of the PostgreSQL backends now connected to this benchmark's database (its
+    processes' titles name it), when the server runs on this machine; the pools keep their
+    connections for the whole run."""
+    name = url.rsplit("/", 1)[-1].split("?")[0]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            title = (proc / "cmdline").read_bytes().decode(errors="replace")
+            if not title.startswith("postgres:") or f" {name} " not in title:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def cpu_by_role(st: Stack) -> tuple[float, float, float]:
+    """CPU seconds used so far by the web nodes (masters and workers), by the workers, and by
+    the database's backends."""
     web = sum(cpu_seconds(p.pid) for p in st.procs[: len(st.ports)])
-    return web, sum(cpu_seconds(p.pid) for p in st.procs[len(st.ports) :])
+    workers = sum(cpu_seconds(p.pid) for p in st.procs[len(st.ports) :])
+    return web, workers, database_cpu(st.url)
 
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -417,7 +438,8 @@ class Result:
     jobs_in_window: int
     job_ms: list[float]
     checks: dict[str, tuple[bool, str]]
-    cpu_ms_per_flow: tuple[float, float]  # web nodes, workers
+    cpu_ms_per_flow: tuple[float, float, float]  # web, workers (less idle polling), PostgreSQL
+    idle_ms_per_s: float  # the workers' CPU while idle
 
 
 def run_config(args: argparse.Namespace, nodes: int, receiver: Receiver) -> Result:
@@ -430,7 +452,11 @@ def run_config(args: argparse.Namespace, nodes: int, receiver: Receiver) -> Resu
             with Client(port) as reader:
                 keys.add(str(reader.call("GET", "/api/v1/certificates/keys")))
         processes = min(args.processes, args.clients)
+        idle_from, idle_cpu = time.time(), cpu_by_role(st)[1]
         base = load("healthz", st.ports, orgs, tokens, processes, 1, args.baseline_seconds)
+        # the workers poll their queues while idle (as during the baseline): that rate of CPU is
+        # taken off what the flows' jobs cost them
+        idle_rate = (cpu_by_role(st)[1] - idle_cpu) / (time.time() - idle_from)
         engine = create_engine(sqlalchemy_url(st.url))
         with engine.connect() as c:  # what the seed and the set-up made, left out below
             before = c.execute(
@@ -455,7 +481,9 @@ def run_config(args: argparse.Namespace, nodes: int, receiver: Receiver) -> Resu
                     drained_at = time.time()
                     break
             time.sleep(0.2)
-        worker_cpu = cpu_by_role(st)[1] - cpu_before[1]
+        cpu_after = cpu_by_role(st)
+        worker_cpu = cpu_after[1] - cpu_before[1] - idle_rate * (time.time() - began)
+        db_cpu = cpu_after[2] - cpu_before[2]  # a backend that closed meanwhile is left out
         time.sleep(1.5)  # pg_stat_database lags about a second
         with engine.connect() as c:
             xacts = int(c.execute(XACTS).scalar_one()) - xacts_before - 1
@@ -540,7 +568,10 @@ def run_config(args: argparse.Namespace, nodes: int, receiver: Receiver) -> Resu
             f"orders {statuses}; flows completed {res.flows_total}; certificates {certificates}",
         ),
         "no errors, no 5xx": (errors == 0, f"{errors} errors, {fives} of them 5xx"),
-        "flask credits check": (check_rc == 0, f"exit {check_rc}: {(out + err).strip()[:200]}"),
+        "flask credits check": (
+            check_rc == 0,
+            f"exit {check_rc}: {(out.strip() or err.strip())[:200]}",
+        ),
         "limits shared (Redis)": (
             limits == [202, 202, 202, 429],
             f"one phone's codes, alternating nodes: {limits}",
@@ -560,7 +591,9 @@ def run_config(args: argparse.Namespace, nodes: int, receiver: Receiver) -> Resu
         (
             1000 * web_cpu / max(res.flows_total, 1),
             1000 * worker_cpu / max(res.flows_total, 1),
+            1000 * db_cpu / max(res.flows_total, 1),
         ),
+        1000 * idle_rate,
     )
 
 
@@ -596,9 +629,10 @@ def main() -> None:
     print(
         "| web nodes + workers | /healthz req/s | flows/s | flow p50 ms | flow p99 ms "
         "| flow req/s ÷ /healthz | xacts/flow | jobs/s in window | job p50 / p99 ms "
-        "| drain s after load | CPU ms per flow: web / workers |"
+        "| drain s after load | CPU ms per flow: web / workers / PostgreSQL "
+        "| workers idle CPU ms/s |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |")
     for r in results:
         base_rps = r.base.done["healthz"] / r.base.window
         flows = r.res.done["flow"] / r.res.window
@@ -608,7 +642,9 @@ def main() -> None:
             f"| {pct(lat, 99):.1f} | {3 * flows / base_rps:.2f} | {r.xacts_per_flow:.1f} "
             f"| {r.jobs_in_window / args.seconds:.0f} "
             f"| {pct(r.job_ms, 50):.0f} / {pct(r.job_ms, 99):.0f} | {r.drain_s:.1f} "
-            f"| {r.cpu_ms_per_flow[0]:.0f} / {r.cpu_ms_per_flow[1]:.0f} |"
+            f"| {r.cpu_ms_per_flow[0]:.0f} / {r.cpu_ms_per_flow[1]:.0f} "
+            f"/ {r.cpu_ms_per_flow[2]:.0f} "
+            f"| {r.idle_ms_per_s:.0f} |"
         )
     print("\nPer step (p50 / p99 ms):")
     for r in results:
