@@ -3,8 +3,9 @@ nothing else that refers to the owner.
 
 Found by bench/nodes.py: sixteen staff ordering for one organisation deadlocked every second.
 An order took the organisation's row FOR UPDATE and then waited for the hot lot; a settlement
-held that lot and inserted a row referring to the organisation (its certificate), whose foreign
-key check takes FOR KEY SHARE on the organisation, which FOR UPDATE blocks.
+held that lot and marked its order retired, an update whose foreign key check (the order's row
+was written earlier in that transaction) takes FOR KEY SHARE on the organisation, which FOR
+UPDATE blocks.
 """
 
 from __future__ import annotations
