@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
@@ -41,10 +42,9 @@ def test_processes_starting_at_once_share_one_dev_secret(monkeypatch, tmp_path):
     make = secrets.token_urlsafe
 
     def slow(n: int) -> str:
-        try:  # both threads get here at once unless the first holds the other off
+        # both threads get here at once unless the first holds the other off
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_making.wait(timeout=0.5)
-        except threading.BrokenBarrierError:
-            pass
         return make(n)
 
     monkeypatch.setattr(secrets, "token_urlsafe", slow)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,7 +56,7 @@ def test_the_cap_lock_queues_orders_but_not_rows_referring_to_the_owner(committi
         another_order = text("SELECT id FROM organisations WHERE id = :id FOR NO KEY UPDATE")
         assert blocked(committing, another_order.bindparams(id=org_id))
         # ... but a row whose foreign key names the organisation does not
-        member = Membership.__table__.insert().values(
+        member = insert(Membership).values(
             user_id=user_id, organisation_id=org_id, role=Role.member, created_at=utcnow()
         )
         assert not blocked(committing, member)
