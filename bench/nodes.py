@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import http.client
 import http.server
 import multiprocessing
 import os
@@ -55,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import BIN, OPERATOR, ROOT, Client, flask, free_port, pct, prepared, sqlalchemy_url
-from orders import MEETING, Failed, Stats, post
+from orders import MEETING, Failed, Stats, attempt, post
 from sqlalchemy import create_engine, text
 
 BENEFICIARY = "张三"
@@ -361,25 +360,10 @@ def client_loop(
     work, bearer = (flow, token) if kind == "flow" else (healthz, None)
     mine = Stats()
     k = 0
-    while (now := time.time()) < t1:
+    while time.time() < t1:
         port = ports[(index + k) % len(ports)]
         k += 1
-        try:
-            with Client(port, bearer) as client:
-                began = time.perf_counter()
-                steps = work(client, org)
-                total = (time.perf_counter() - began) * 1000
-        except Failed as exc:
-            mine.failed(now >= t0, (exc.step, exc.what), exc.sample)
-            continue
-        except (OSError, http.client.HTTPException) as exc:
-            mine.failed(now >= t0, ("connection", type(exc).__name__), str(exc))
-            continue
-        mine.flows_total += 1
-        if t0 <= time.time() <= t1:
-            if kind == "flow":
-                steps.append(("flow", total))
-            mine.completed(steps)
+        attempt(mine, kind, Client(port, bearer), lambda c: work(c, org), t0, t1)
     return mine
 
 
