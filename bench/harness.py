@@ -87,18 +87,24 @@ def server(workers: int = 2, threads: int = 4) -> Iterator[tuple[int, str]]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(150):
-            try:
-                with Client(port, timeout=1) as probe:
-                    if probe.send("GET", "/healthz").status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
+        wait_ready(port)
         yield port, url
     finally:
         proc.terminate()
         proc.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_ready(port: int, tries: int = 150) -> bool:
+    """Whether `GET /healthz` answered 200 on `port` within `tries` × 0.1 s or so."""
+    for _ in range(tries):
+        try:
+            with Client(port, timeout=1) as probe:
+                if probe.send("GET", "/healthz").status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 def flask(url: str, *args: str) -> tuple[int, str, str]:

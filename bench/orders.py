@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,26 +135,40 @@ def client_loop(kind: str, port: int, token: str, t0: float, t1: float) -> Stats
     """One client: its workload over and over until `t1`; what completes in [t0, t1] counts."""
     work, bearer = (flow, token) if kind == "flow" else (healthz, None)
     mine = Stats()
-    while (now := time.time()) < t1:
-        # A connection per flow: gunicorn workers take connections as they come, and a few
-        # long-lived ones can all land on one worker for the whole run.
-        try:
-            with Client(port, bearer) as client:
-                began = time.perf_counter()
-                steps = work(client)
-                total = (time.perf_counter() - began) * 1000
-        except Failed as exc:
-            mine.failed(now >= t0, (exc.step, exc.what), exc.sample)
-            continue
-        except (OSError, http.client.HTTPException) as exc:
-            mine.failed(now >= t0, ("connection", type(exc).__name__), str(exc))
-            continue
-        mine.flows_total += 1
-        if t0 <= time.time() <= t1:
-            if kind == "flow":
-                steps.append(("flow", total))
-            mine.completed(steps)
+    while time.time() < t1:
+        attempt(mine, kind, Client(port, bearer), work, t0, t1)
     return mine
+
+
+def attempt(
+    mine: Stats,
+    kind: str,
+    client: Client,
+    work: Callable[[Client], list[tuple[str, float]]],
+    t0: float,
+    t1: float,
+) -> None:
+    """One unit of work (a flow, or its `/healthz` requests) on `client`, a new connection,
+    closed after it; recorded in `mine`, its latencies when it ends within [t0, t1]."""
+    now = time.time()
+    # A connection per flow: gunicorn workers take connections as they come, and a few
+    # long-lived ones can all land on one worker for the whole run.
+    try:
+        with client:
+            began = time.perf_counter()
+            steps = work(client)
+            total = (time.perf_counter() - began) * 1000
+    except Failed as exc:
+        mine.failed(now >= t0, (exc.step, exc.what), exc.sample)
+        return
+    except (OSError, http.client.HTTPException) as exc:
+        mine.failed(now >= t0, ("connection", type(exc).__name__), str(exc))
+        return
+    mine.flows_total += 1
+    if t0 <= time.time() <= t1:
+        if kind == "flow":
+            steps.append(("flow", total))
+        mine.completed(steps)
 
 
 def run_process(job: tuple[str, int, list[str], float, float, float]) -> Stats:

@@ -6,6 +6,7 @@ tests/core/test_config_docs.py fails when they disagree.
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import itertools
 import json
@@ -514,15 +515,21 @@ def _secure(url: str) -> bool:
 
 
 def dev_secret(instance: Path, name: str) -> str:
-    """A development secret kept in `instance/dev-secrets.json` so all workers share it."""
+    """A development secret kept in `instance/dev-secrets.json` so all workers share it.
+
+    Read, made and written under an exclusive lock on `dev-secrets.lock`: gunicorn's workers
+    (and the containers sharing an instance volume) start at once, and two that both found no
+    secret each made their own, signing with keys the others did not know."""
     instance.mkdir(parents=True, exist_ok=True)
     path = instance / "dev-secrets.json"
-    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    if name not in stored:
-        stored[name] = secrets.token_urlsafe(48)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stored, indent=2))
-        tmp.chmod(0o600)
-        tmp.replace(path)
-        log.warning("generated a development %s in %s (sandbox mode only)", name, path)
+    with (instance / "dev-secrets.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        if name not in stored:
+            stored[name] = secrets.token_urlsafe(48)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(stored, indent=2))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+            log.warning("generated a development %s in %s (sandbox mode only)", name, path)
     return stored[name]

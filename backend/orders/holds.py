@@ -62,7 +62,12 @@ def check_cap(
         mine = (Order.user_id == user_id) & Order.organisation_id.is_(None)
     # The owner's row first: one owner's orders queue there. The sums are read after the lock,
     # in a statement of their own, so they see what the order before this one committed.
-    s.execute(owner.with_for_update())
+    # FOR NO KEY UPDATE (key_share), not FOR UPDATE: a foreign key check on the owner (a row
+    # naming it inserted, or an order updated twice in one transaction) takes FOR KEY SHARE on
+    # it, which FOR UPDATE blocks; an order holding the owner while it waits for a hot lot, and
+    # a settlement holding that lot while it marks its order retired, deadlocked
+    # (bench/nodes.py, docs/scaling.md).
+    s.execute(owner.with_for_update(key_share=True))
     count, held = s.execute(
         select(func.count(), func.coalesce(func.sum(Order.mass_g), 0)).where(
             mine,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import secrets
+import threading
+
 import pytest
 
-from backend.core.config import Config, ConfigError, normalise_database_url
+from backend.core.config import Config, ConfigError, dev_secret, normalise_database_url
 from tests.accounts.fake_aliyun_sms import aliyun_settings
 
 
@@ -28,6 +33,31 @@ def test_dev_secret_is_generated_once_and_shared(tmp_path):
     assert a.SECRET_KEY == b.SECRET_KEY
     assert len(a.SECRET_KEY) >= 48
     assert (tmp_path / "dev-secrets.json").stat().st_mode & 0o077 == 0
+
+
+def test_processes_starting_at_once_share_one_dev_secret(monkeypatch, tmp_path):
+    """Two workers on a fresh instance directory: the second waits for the first's secret
+    instead of making its own (each would sign with a key the other rejects)."""
+    both_making = threading.Barrier(2)
+    make = secrets.token_urlsafe
+
+    def slow(n: int) -> str:
+        # both threads get here at once unless the first holds the other off
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_making.wait(timeout=0.5)
+        return make(n)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", slow)
+    got: list[str] = []
+    workers = [
+        threading.Thread(target=lambda: got.append(dev_secret(tmp_path, "SECRET_KEY")))
+        for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert got[0] == got[1] == json.loads((tmp_path / "dev-secrets.json").read_text())["SECRET_KEY"]
 
 
 def test_live_mode_refuses_missing_secret(tmp_path):
