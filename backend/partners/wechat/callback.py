@@ -1,6 +1,8 @@
 """The callback WeChat calls: check the signature and the time, open safe-mode messages, act
 once per message, and reply (encrypted when the message was). One transaction, the request's:
-the message is claimed first, so a concurrent retry waits for it and replays its reply.
+a message whose handling writes is claimed first, so a concurrent retry waits for it and
+replays its reply; one that only reads (积分, help) is recorded with its reply in one INSERT
+after it is answered, and a retry replays that reply (`dedup`).
 
 Plaintext mode signs only [token, timestamp, nonce]; compatibility and safe mode
 (`encrypt_type=aes`) sign the `Encrypt` text too (`msg_signature`), and we answer in kind.
@@ -116,12 +118,20 @@ def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -
         msg = dispatch.Message.read(_read(opened, settings, q, body, now))
     except dispatch.InvalidMessage as exc:
         raise BadMessage("partners.wechat.bad_message", params={"reason": str(exc)}) from exc
-    if dedup.claim(s, opened.account.id, msg.key, now):
+    account_id = opened.account.id
+    if not dispatch.writes(msg):
+        # Acting only reads: answer, then record the message with its reply in one INSERT; a
+        # retry (even a concurrent one, which waits on that INSERT) replays the first reply.
         answer = dispatch.handle(s, settings, opened.account, msg, now)
         reply = dispatch.to_xml(answer, msg, now) if answer else None
-        dedup.answered(s, opened.account.id, msg.key, reply)
+        if not dedup.record(s, account_id, msg.key, now, reply):
+            reply = dedup.replay(s, account_id, msg.key)
+    elif dedup.claim(s, account_id, msg.key, now):
+        answer = dispatch.handle(s, settings, opened.account, msg, now)
+        reply = dispatch.to_xml(answer, msg, now) if answer else None
+        dedup.answered(s, account_id, msg.key, reply)
     else:  # a retry: answer what the first delivery did, and do nothing again
-        reply = dedup.replay(s, opened.account.id, msg.key)
+        reply = dedup.replay(s, account_id, msg.key)
     if reply is None:
         return SUCCESS
     return _seal(opened, reply, now) if q.encrypt_type == "aes" else reply

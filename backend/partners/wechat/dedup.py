@@ -1,5 +1,7 @@
-"""Answering WeChat's retries once: a row per handled message, unique per account and key,
-claimed in the transaction that acts on the message, with the reply it got."""
+"""Answering WeChat's retries once: a row per handled message, unique per account and key, with
+the reply it got. A message whose handling writes is claimed before it is acted on, in the same
+transaction (`claim`, then `answered`); one whose handling only reads is recorded with its reply
+in one INSERT after it (`record`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,20 @@ def claim(s: Session, account_id: int, key: str, now: datetime) -> bool:
     inserted = s.execute(
         upsert(s, WechatMessage)
         .values(account_id=account_id, key=key, received_at=now, reply=None)
+        .on_conflict_do_nothing(index_elements=["account_id", "key"])
+        .returning(WechatMessage.id)
+    ).first()
+    return inserted is not None
+
+
+def record(s: Session, account_id: int, key: str, now: datetime, reply: str | None) -> bool:
+    """Record a message that was acted on by reading only, with its reply (None: `success`), in
+    one statement; False when it was recorded already (a retry: nothing to undo, replay the
+    first reply). On PostgreSQL a concurrent retry's INSERT waits for the first delivery's
+    transaction, as `claim` does."""
+    inserted = s.execute(
+        upsert(s, WechatMessage)
+        .values(account_id=account_id, key=key, received_at=now, reply=reply)
         .on_conflict_do_nothing(index_elements=["account_id", "key"])
         .returning(WechatMessage.id)
     ).first()

@@ -73,6 +73,24 @@ def _event(
     return None
 
 
+WRITING_EVENTS = frozenset({"subscribe", "SCAN", "unsubscribe"})
+
+
+def writes(msg: Message) -> bool:
+    """Whether acting on the message may write: following or unfollowing binds the follower,
+    and a certificate looked up is read through `certificates.read` (which may record the
+    check). Every other message only reads (积分, help, a meeting link)."""
+    if msg.type == "event":
+        event = msg.fields.get("Event", "")
+        if event == "CLICK":
+            command = commands.from_menu(msg.fields.get("EventKey", ""))
+            return isinstance(command, commands.Certificate)
+        return event in WRITING_EVENTS
+    if msg.type != "text":
+        return False
+    return isinstance(commands.parse(msg.fields.get("Content", "")), commands.Certificate)
+
+
 def handle(
     s: Session, settings: Settings, account: WechatAccount, msg: Message, now: datetime
 ) -> Reply | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.db import upsert
 from backend.partners.wechat.models import WechatFollower
+from backend.points import ledger
 
 MAX_SCENE = 64
 
@@ -51,6 +52,21 @@ def link(s: Session, account_id: int, openid: str, user_id: int, now: datetime) 
         {"account_id": account_id, "openid": openid, "bound_at": now},
         {"user_id": user_id, "linked_at": now},
     )
+
+
+def linked_balances(
+    s: Session, account_id: int, openid: str
+) -> tuple[int | None, ledger.Balances]:
+    """The user the follower is linked to (None if not) and that user's point balances, in one
+    statement (the follower LEFT JOIN the user's point accounts): the 积分 command's reads."""
+    rows = s.execute(
+        select(WechatFollower.user_id, ledger.ACCOUNTS.c.kind, ledger.ACCOUNTS.c.balance)
+        .outerjoin(ledger.ACCOUNTS, ledger.ACCOUNTS.c.user_id == WechatFollower.user_id)
+        .where(WechatFollower.account_id == account_id, WechatFollower.openid == openid)
+    ).all()
+    user_id = rows[0][0] if rows else None
+    kinds = {kind: balance for _, kind, balance in rows if kind is not None}
+    return user_id, ledger.Balances(int(kinds.get("wallet", 0)), int(kinds.get("pending", 0)))
 
 
 def linked_user(s: Session, account_id: int, openid: str) -> int | None:
