@@ -1,7 +1,8 @@
 """POST /api/v1/footprints through gunicorn, against GET /healthz on the same server and config.
 
-Goal (issue "Footprints"): meeting footprints at >= 0.8 of the trivial endpoint's requests/s.
-Uses wrk (`apt-get install wrk`) when installed, else the harness's Python client. BENCH_DATABASE_URL selects PostgreSQL; default is SQLite.
+Goal (issue 25): meeting footprints at >= 0.4 of the trivial endpoint's requests/s.
+Uses wrk (`apt-get install wrk`) when installed, else the harness's Python client (`pyload`).
+BENCH_DATABASE_URL selects PostgreSQL; default is SQLite.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from backend.partners.wechat.models import WechatAccount, WechatFollower, Wechat
 from backend.partners.wechat.settings import Settings
 from tests.partners.wechat.conftest import AES_KEY, APPID, ORIGINAL_ID, TOKEN, message_xml
 
-
 # A follower's first message of each kind: one that writes (following binds the follower) is
 # claimed before it is acted on; one that only reads (积分, from a follower not linked yet) is
 # recorded with its reply after it.
