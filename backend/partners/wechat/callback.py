@@ -13,8 +13,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
@@ -58,13 +60,21 @@ class Opened:
     follower: followers.Linked | None = None  # as the query's openid names it, read alongside
 
 
+@cache
+def _account_and_follower() -> Any:
+    """The statement `_open` runs for every callback, built once per process."""
+    stmt = select(WechatAccount, *followers.linked_columns()).where(
+        WechatAccount.slug == bindparam("slug")
+    )
+    return followers.with_linked(stmt, WechatAccount.id, bindparam("openid"))
+
+
 def _open(s: Session, settings: Settings, slug: str, openid: str = "") -> Opened:
     """The account by its slug; with `openid` (WeChat names the sender in the query), that
     follower's link and point balances in the same statement, so 积分 needs no other read. The
     message's own FromUserName decides: `follower` is used only when it is the same openid."""
     if openid:
-        stmt = select(WechatAccount, *followers.linked_columns()).where(WechatAccount.slug == slug)
-        rows = s.execute(followers.with_linked(stmt, WechatAccount.id, openid)).all()
+        rows = s.execute(_account_and_follower(), {"slug": slug, "openid": openid}).all()
         account = rows[0][0] if rows else None
         follower = followers.linked_from(openid, rows) if rows else None
     else:

@@ -71,9 +71,9 @@ def linked_columns() -> tuple[Any, ...]:
     return (WechatFollower.user_id, ledger.ACCOUNTS.c.kind, ledger.ACCOUNTS.c.balance)
 
 
-def with_linked(stmt: Any, account_id: Any, openid: str) -> Any:
-    """`stmt` (selecting `linked_columns()`) LEFT JOIN the follower `openid` of the account and
-    its user's point accounts."""
+def with_linked(stmt: Any, account_id: Any, openid: Any) -> Any:
+    """`stmt` (selecting `linked_columns()`) LEFT JOIN the follower `openid` (a value or a bound
+    parameter) of the account and its user's point accounts."""
     follower = and_(WechatFollower.account_id == account_id, WechatFollower.openid == openid)
     return stmt.outerjoin(WechatFollower, follower).outerjoin(
         ledger.ACCOUNTS, ledger.ACCOUNTS.c.user_id == WechatFollower.user_id
