@@ -1,13 +1,16 @@
 """POST /api/v1/footprints through gunicorn, against GET /healthz on the same server and config.
 
-Goal (issue "Footprints"): meeting footprints at >= 0.8 of the trivial endpoint's requests/s.
-Needs wrk (`apt-get install wrk`). BENCH_DATABASE_URL selects PostgreSQL; default is SQLite.
+Goal (issue 25): meeting footprints at >= 0.4 of the trivial endpoint's requests/s.
+Uses wrk (`apt-get install wrk`) when installed, else the harness's Python client (`pyload`).
+BENCH_DATABASE_URL selects PostgreSQL; default is SQLite.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 
 from harness import server, wrk
 
@@ -47,6 +50,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     args = ap.parse_args()
     rows = []
+    load_before = os.getloadavg()
     with server() as (port, url):
         wrk(port, "/healthz", seconds=2, connections=args.connections)  # warm up
         base = wrk(port, "/healthz", seconds=args.seconds, connections=args.connections)
@@ -67,10 +71,14 @@ def main() -> None:
                 connections=args.connections,
             )
             rows.append((f"POST {label}", res))
+    load_after = os.getloadavg()
     dialect = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    python = shutil.which("wrk") is None or os.environ.get("BENCH_LOADGEN") == "python"
+    client = "Python client (harness.pyload), 4 processes" if python else "wrk 2 threads"
     print(
-        f"\n{dialect}; gunicorn gthread 2 workers × 4 threads; wrk 2 threads, "
-        f"{args.connections} connections, {args.seconds} s per row\n"
+        f"\n{dialect}; gunicorn gthread 2 workers × 4 threads; {client}, "
+        f"{args.connections} connections, {args.seconds} s per row; "
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}\n"
     )
     print(f"{'request':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
     for label, r in rows:

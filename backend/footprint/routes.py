@@ -32,10 +32,13 @@ blp = Blueprint(
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, *BEARER_AUTH]
 
 
-def _document(footprint: Footprint, status: int = 200) -> Response:
+def _document(
+    footprint: Footprint, status: int = 200, stored: dict[str, Any] | None = None
+) -> Response:
     """The document frozen when the footprint was made, its words in the language of the
-    request (`trail_text`); one stored before that, with its English words, byte for byte."""
-    stored = footprint.content()
+    request (`trail_text`); one stored before that, with its English words, byte for byte.
+    `stored`: the document already parsed (a footprint just made)."""
+    stored = footprint.content() if stored is None else stored
     if trail_text.legacy(stored):
         body, lang = footprint.document, "en"
     else:
@@ -57,7 +60,8 @@ def _document(footprint: Footprint, status: int = 200) -> Response:
 @blp.doc(security=OPTIONAL_AUTH)
 def create_footprint(req: FootprintRequest) -> Response:
     """Calculate a footprint (anonymous allowed, rate-limited); it is stored and never changes."""
-    return _document(services.create(db.session(), current_principal(), req), 201)
+    footprint, stored = services.create_stored(db.session(), current_principal(), req)
+    return _document(footprint, 201, stored)
 
 
 @blp.route("/footprints/<string:footprint_id>")

@@ -21,8 +21,9 @@ from backend.footprint.calc import Category, Computation, Phase, Result, Text, f
 from backend.footprint.document import Document, FootprintRequest
 from backend.footprint.factors import Factor, FactorSet
 from backend.footprint.models import Footprint, FootprintPart, Kind
-from backend.footprint.schemas import FootprintCreateSchema, StoredFootprintSchema
+from backend.footprint.schemas import FootprintCreateSchema
 from backend.footprint.standards import Standard
+from backend.footprint.stored import stored_document
 
 Calculator = Callable[[Computation, dict[str, Any], str], None]
 CALCULATORS: dict[Kind, Calculator] = {
@@ -34,6 +35,8 @@ CALCULATORS: dict[Kind, Calculator] = {
 }
 TABLE = cast(Table, Footprint.__table__)
 PARTS = cast(Table, FootprintPart.__table__)
+INSERT_FOOTPRINT = insert(TABLE)
+INSERT_PART = insert(PARTS)
 
 
 @dataclass(frozen=True)
@@ -128,12 +131,20 @@ def _carry_over(comp: Computation, fp: Footprint) -> None:
 
 
 def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
-    """Calculate and store a footprint, owned by the caller when signed in.
+    """Calculate and store a footprint, owned by the caller when signed in (`create_stored`)."""
+    return create_stored(s, who, req)[0]
 
-    Its document (StoredFootprintSchema's dump) is frozen here; it is served with its words
-    rendered in the reader's language (`trail_text`), and its numbers never change.
-    An event records the footprints it includes, which must not overlap nor be claimed by a
-    neutralisation already (`claims`).
+
+def create_stored(
+    s: Session, who: Principal, req: FootprintRequest
+) -> tuple[Footprint, dict[str, Any]]:
+    """Calculate and store a footprint, owned by the caller when signed in: the row, and its
+    document as stored (parsed), so the route renders it without reading the JSON back.
+
+    Its document (StoredFootprintSchema's dump, built by `stored.stored_document`) is frozen
+    here; it is served with its words rendered in the reader's language (`trail_text`), and its
+    numbers never change. An event records the footprints it includes, which must not overlap
+    nor be claimed by a neutralisation already (`claims`).
     """
     fs = factor_set(req.factor_set)
     standard = standards.get(req.standard or standards.DEFAULT)
@@ -156,24 +167,25 @@ def create(s: Session, who: Principal, req: FootprintRequest) -> Footprint:
         breakdown=result,
         comparisons=comparisons,
     )
-    fp = Footprint(
-        id=doc.id,
-        kind=doc.kind,
-        name=doc.name,
-        factor_set=doc.factor_set,
-        mass_g=doc.mass_g,
-        user_id=user_id,
-        organisation_id=org_id,
-        created_at=doc.created_at,
-        document=json.dumps(
-            StoredFootprintSchema().dump(doc), ensure_ascii=False, separators=(",", ":")
-        ),
-    )
-    # One Core INSERT: no unit-of-work bookkeeping on this hot path.
-    s.execute(insert(TABLE), {c.key: getattr(fp, c.key) for c in TABLE.columns})
+    stored = stored_document(doc)
+    row = {
+        "id": doc.id,
+        "kind": doc.kind,
+        "name": doc.name,
+        "factor_set": doc.factor_set,
+        "mass_g": doc.mass_g,
+        "document": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+        "user_id": user_id,
+        "organisation_id": org_id,
+        "created_at": doc.created_at,
+    }
+    # One Core INSERT on the session's connection: no unit-of-work bookkeeping, and no ORM
+    # statement handling, on this hot path (the statement is compiled once, then cached).
+    conn = s.connection()
+    conn.execute(INSERT_FOOTPRINT, row)
     if referenced:
-        s.execute(insert(PARTS), [{"event_id": fp.id, "part_id": r.id} for r in referenced])
-    return fp
+        conn.execute(INSERT_PART, [{"event_id": doc.id, "part_id": r.id} for r in referenced])
+    return Footprint(**row), stored
 
 
 def _owner(who: Principal, org_id: int | None) -> tuple[int | None, int | None]:

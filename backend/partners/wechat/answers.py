@@ -17,7 +17,6 @@ from backend.partners.wechat import commands, followers, linking
 from backend.partners.wechat.commands import Command
 from backend.partners.wechat.models import WechatAccount
 from backend.partners.wechat.settings import Settings
-from backend.points import ledger
 
 MEETING_PATH = "/neutralise/meeting"
 PNG_WIDTH = 600  # the smallest certificate PNG: plenty for a news thumbnail
@@ -77,15 +76,23 @@ def _neutralise(settings: Settings, command: commands.NeutraliseMeeting) -> Text
     )
 
 
-def _wallet(s: Session, settings: Settings, account: WechatAccount, openid: str) -> Text:
-    user_id = followers.linked_user(s, account.id, openid)
-    if user_id is None:
+def _wallet(
+    s: Session,
+    settings: Settings,
+    account: WechatAccount,
+    openid: str,
+    known: followers.Linked | None,
+) -> Text:
+    """The follower's points; `known`: the follower read with the account already."""
+    linked = known if known and known.openid == openid else None
+    linked = linked or followers.linked_balances(s, account.id, openid)
+    b = linked.balances
+    if linked.user_id is None:
         url = linking.url(settings.base_url, linking.token(settings.secret_key, account.id, openid))
         return Text(
             f"请先{_link(url, '绑定点点账号')}（链接15分钟内有效），然后再发送“积分”。\n"
             "Link your Diandian account first (the link works for 15 minutes)."
         )
-    b = ledger.balances(s, user_id)
     return Text(
         f"我的碳积分：可用 {b.wallet} 分，待确认 {b.pending} 分。\n"
         f"My points: {b.wallet} available, {b.pending} pending."
@@ -125,14 +132,19 @@ def _certificate(
 
 
 def answer(
-    s: Session, settings: Settings, account: WechatAccount, openid: str, command: Command
+    s: Session,
+    settings: Settings,
+    account: WechatAccount,
+    openid: str,
+    command: Command,
+    known: followers.Linked | None = None,
 ) -> Reply:
-    """The reply to a follower's command."""
+    """The reply to a follower's command; `known`: the follower, if it was read already."""
     match command:
         case commands.NeutraliseMeeting():
             return _neutralise(settings, command)
         case commands.Wallet():
-            return _wallet(s, settings, account, openid)
+            return _wallet(s, settings, account, openid, known)
         case commands.Certificate():
             return _certificate(s, settings, account, openid, command)
         case commands.Help(problem):

@@ -1,6 +1,8 @@
 """The callback WeChat calls: check the signature and the time, open safe-mode messages, act
 once per message, and reply (encrypted when the message was). One transaction, the request's:
-the message is claimed first, so a concurrent retry waits for it and replays its reply.
+a message whose handling writes is claimed first, so a concurrent retry waits for it and
+replays its reply; one that only reads (积分, help) is recorded with its reply in one INSERT
+after it is answered, and a retry replays that reply (`dedup`).
 
 Plaintext mode signs only [token, timestamp, nonce]; compatibility and safe mode
 (`encrypt_type=aes`) sign the `Encrypt` text too (`msg_signature`), and we answer in kind.
@@ -11,13 +13,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
 from backend.core.errors import DomainError, Forbidden, NotFound
-from backend.partners.wechat import dedup, dispatch, registration, xmlcodec
+from backend.partners.wechat import dedup, dispatch, followers, registration, xmlcodec
 from backend.partners.wechat.crypto import CryptoError, MessageCrypt, signature, signed
 from backend.partners.wechat.models import WechatAccount
 from backend.partners.wechat.settings import Settings
@@ -53,14 +57,33 @@ class Opened:
     account: WechatAccount
     token: str
     crypt: MessageCrypt
+    follower: followers.Linked | None = None  # as the query's openid names it, read alongside
 
 
-def _open(s: Session, settings: Settings, slug: str) -> Opened:
-    account = s.scalar(select(WechatAccount).where(WechatAccount.slug == slug))
+@cache
+def _account_and_follower() -> Any:
+    """The statement `_open` runs for every callback, built once per process."""
+    stmt = select(WechatAccount, *followers.linked_columns()).where(
+        WechatAccount.slug == bindparam("slug")
+    )
+    return followers.with_linked(stmt, WechatAccount.id, bindparam("openid"))
+
+
+def _open(s: Session, settings: Settings, slug: str, openid: str = "") -> Opened:
+    """The account by its slug; with `openid` (WeChat names the sender in the query), that
+    follower's link and point balances in the same statement, so 积分 needs no other read. The
+    message's own FromUserName decides: `follower` is used only when it is the same openid."""
+    if openid:
+        rows = s.execute(_account_and_follower(), {"slug": slug, "openid": openid}).all()
+        account = rows[0][0] if rows else None
+        follower = followers.linked_from(openid, rows) if rows else None
+    else:
+        account = s.scalar(select(WechatAccount).where(WechatAccount.slug == slug))
+        follower = None
     if account is None:
         raise NotFound("partners.wechat.no_account")
     token, aes_key = registration.secrets_of(settings.secret_key, account)
-    return Opened(account, token, MessageCrypt(aes_key, account.appid))
+    return Opened(account, token, MessageCrypt(aes_key, account.appid), follower)
 
 
 def _check(opened: Opened, settings: Settings, q: Signed, now: datetime, *extra: str) -> None:
@@ -108,20 +131,31 @@ def _seal(opened: Opened, reply: str, now: datetime) -> str:
     )
 
 
-def receive(s: Session, settings: Settings, slug: str, q: Signed, body: bytes) -> str:
-    """Handle one call; the body to answer with (`success`, a reply, or its encrypted form)."""
+def receive(
+    s: Session, settings: Settings, slug: str, q: Signed, body: bytes, openid: str = ""
+) -> str:
+    """Handle one call; the body to answer with (`success`, a reply, or its encrypted form).
+    `openid`: the sender as the query names it (unsigned: only a hint for reading ahead)."""
     now = utcnow()
-    opened = _open(s, settings, slug)
+    opened = _open(s, settings, slug, openid)
     try:
         msg = dispatch.Message.read(_read(opened, settings, q, body, now))
     except dispatch.InvalidMessage as exc:
         raise BadMessage("partners.wechat.bad_message", params={"reason": str(exc)}) from exc
-    if dedup.claim(s, opened.account.id, msg.key, now):
+    account_id = opened.account.id
+    if not dispatch.writes(msg):
+        # Acting only reads: answer, then record the message with its reply in one INSERT; a
+        # retry (even a concurrent one, which waits on that INSERT) replays the first reply.
+        answer = dispatch.handle(s, settings, opened.account, msg, now, opened.follower)
+        reply = dispatch.to_xml(answer, msg, now) if answer else None
+        if not dedup.record(s, account_id, msg.key, now, reply):
+            reply = dedup.replay(s, account_id, msg.key)
+    elif dedup.claim(s, account_id, msg.key, now):
         answer = dispatch.handle(s, settings, opened.account, msg, now)
         reply = dispatch.to_xml(answer, msg, now) if answer else None
-        dedup.answered(s, opened.account.id, msg.key, reply)
+        dedup.answered(s, account_id, msg.key, reply)
     else:  # a retry: answer what the first delivery did, and do nothing again
-        reply = dedup.replay(s, opened.account.id, msg.key)
+        reply = dedup.replay(s, account_id, msg.key)
     if reply is None:
         return SUCCESS
     return _seal(opened, reply, now) if q.encrypt_type == "aes" else reply

@@ -1,11 +1,17 @@
-"""Answering WeChat's retries once: a row per handled message, unique per account and key,
-claimed in the transaction that acts on the message, with the reply it got."""
+"""Answering WeChat's retries once: a row per handled message, unique per account and key, with
+the reply it got. A message whose handling writes is claimed before it is acted on, in the same
+transaction (`claim`, then `answered`); one whose handling only reads is recorded with its reply
+in one INSERT after it (`record`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.core.clock import utcnow
@@ -27,6 +33,26 @@ def claim(s: Session, account_id: int, key: str, now: datetime) -> bool:
         .returning(WechatMessage.id)
     ).first()
     return inserted is not None
+
+
+def record(s: Session, account_id: int, key: str, now: datetime, reply: str | None) -> bool:
+    """Record a message that was acted on by reading only, with its reply (None: `success`), in
+    one statement; False when it was recorded already (a retry: nothing to undo, replay the
+    first reply). On PostgreSQL a concurrent retry's INSERT waits for the first delivery's
+    transaction, as `claim` does."""
+    values = {"account_id": account_id, "key": key, "received_at": now, "reply": reply}
+    return s.execute(_record(s.get_bind().dialect.name), values).first() is not None
+
+
+@cache
+def _record(dialect: str) -> Any:
+    """`record`'s INSERT … ON CONFLICT DO NOTHING RETURNING, built once per dialect."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(WechatMessage)
+        .on_conflict_do_nothing(index_elements=["account_id", "key"])
+        .returning(WechatMessage.id)
+    )
 
 
 def answered(s: Session, account_id: int, key: str, reply: str | None) -> None:

@@ -53,7 +53,12 @@ class Message:
 
 
 def _event(
-    s: Session, settings: Settings, account: WechatAccount, msg: Message, now: datetime
+    s: Session,
+    settings: Settings,
+    account: WechatAccount,
+    msg: Message,
+    now: datetime,
+    known: followers.Linked | None,
 ) -> Reply | None:
     event, key = msg.fields.get("Event", ""), msg.fields.get("EventKey", "")
     if event in {"subscribe", "SCAN"}:
@@ -69,18 +74,42 @@ def _event(
         followers.unbind(s, account.id, msg.from_user, now)
         return None
     if event == "CLICK":
-        return answer(s, settings, account, msg.from_user, commands.from_menu(key))
+        return answer(s, settings, account, msg.from_user, commands.from_menu(key), known)
     return None
 
 
-def handle(
-    s: Session, settings: Settings, account: WechatAccount, msg: Message, now: datetime
-) -> Reply | None:
-    """Act on a message (in the caller's transaction); None means nothing to say."""
+WRITING_EVENTS = frozenset({"subscribe", "SCAN", "unsubscribe"})
+
+
+def writes(msg: Message) -> bool:
+    """Whether acting on the message may write: following or unfollowing binds the follower,
+    and a certificate looked up is read through `certificates.read` (which may record the
+    check). Every other message only reads (积分, help, a meeting link)."""
     if msg.type == "event":
-        return _event(s, settings, account, msg, now)
+        event = msg.fields.get("Event", "")
+        if event == "CLICK":
+            command = commands.from_menu(msg.fields.get("EventKey", ""))
+            return isinstance(command, commands.Certificate)
+        return event in WRITING_EVENTS
+    if msg.type != "text":
+        return False
+    return isinstance(commands.parse(msg.fields.get("Content", "")), commands.Certificate)
+
+
+def handle(
+    s: Session,
+    settings: Settings,
+    account: WechatAccount,
+    msg: Message,
+    now: datetime,
+    known: followers.Linked | None = None,
+) -> Reply | None:
+    """Act on a message (in the caller's transaction); None means nothing to say. `known`: the
+    follower read with the account (used only if it is the sender)."""
+    if msg.type == "event":
+        return _event(s, settings, account, msg, now, known)
     command = commands.parse(msg.fields.get("Content", "")) if msg.type == "text" else None
-    return answer(s, settings, account, msg.from_user, command or commands.Help())
+    return answer(s, settings, account, msg.from_user, command or commands.Help(), known)
 
 
 def to_xml(reply: Reply, msg: Message, now: datetime) -> str:

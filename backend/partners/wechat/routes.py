@@ -120,7 +120,9 @@ class Callback(MethodView):
         signed = callback.Signed(
             q["signature"], q["timestamp"], q["nonce"], q["encrypt_type"], q["msg_signature"]
         )
-        out = callback.receive(db.session(), _settings(), account, signed, _body())
+        out = callback.receive(
+            db.session(), _settings(), account, signed, _body(), q.get("openid") or ""
+        )
         plain = out == callback.SUCCESS
         return Response(out, mimetype="text/plain" if plain else "application/xml")
 

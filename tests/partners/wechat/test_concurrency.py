@@ -7,6 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from backend.accounts.models import Organisation, OrgKind
@@ -18,8 +19,25 @@ from backend.partners.wechat.models import WechatAccount, WechatFollower, Wechat
 from backend.partners.wechat.settings import Settings
 from tests.partners.wechat.conftest import AES_KEY, APPID, ORIGINAL_ID, TOKEN, message_xml
 
+# A follower's first message of each kind: one that writes (following binds the follower) is
+# claimed before it is acted on; one that only reads (积分, from a follower not linked yet) is
+# recorded with its reply after it.
+SUBSCRIBE: dict[str, str | int] = {
+    "MsgType": "event",
+    "Event": "subscribe",
+    "EventKey": "qrscene_race",
+}
+WALLET: dict[str, str | int] = {"MsgType": "text", "Content": "积分", "MsgId": 4242}
 
-def test_concurrent_deliveries_of_one_event_act_once(app, committing):
+
+@pytest.mark.parametrize(
+    ("fields", "expected", "followers_after"),
+    [(SUBSCRIBE, "欢迎关注并发服务号", 1), (WALLET, "绑定点点账号", 0)],
+    ids=["subscribe", "wallet"],
+)
+def test_concurrent_deliveries_of_one_message_act_once(
+    app, committing, fields, expected, followers_after
+):
     setup = committing()
     org = Organisation(name="并发公司", kind=OrgKind.company)
     setup.add(org)
@@ -37,15 +55,13 @@ def test_concurrent_deliveries_of_one_event_act_once(app, committing):
     settings = Settings("test-secret", "http://x", 300, app.extensions["certificate_issuer"])
     now = str(int(time.time()))
     q = callback.Signed(signature(TOKEN, now, "n"), now, "n")
-    event: dict[str, str | int] = {
+    message: dict[str, str | int] = {
         "ToUserName": ORIGINAL_ID,
         "FromUserName": "o_race",
         "CreateTime": int(now),
-        "MsgType": "event",
-        "Event": "subscribe",
-        "EventKey": "qrscene_race",
+        **fields,
     }
-    body = message_xml(event).encode()
+    body = message_xml(message).encode()
     start = threading.Barrier(4)
 
     def deliver() -> str:
@@ -57,13 +73,13 @@ def test_concurrent_deliveries_of_one_event_act_once(app, committing):
         with ThreadPoolExecutor(4) as pool:
             replies = list(pool.map(lambda _: deliver(), range(4)))
         assert len(set(replies)) == 1
-        assert "欢迎关注并发服务号" in replies[0]
+        assert expected in replies[0]
         count = setup.scalar(select(func.count()).where(WechatMessage.account_id == account.id))
         assert count == 1
         followers = setup.scalar(
             select(func.count()).where(WechatFollower.account_id == account.id)
         )
-        assert followers == 1
+        assert followers == followers_after
     finally:
         setup.rollback()
         setup.execute(delete(Organisation).where(Organisation.id == org.id))
