@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectSameMessages } from "./catalogues";
-import { bpsFromPercent, percentOf, pledgeActions, pledgeBody, transitionBody } from "../src/app/staff/finance/pledgeForms";
+import { bpsFromPercent } from "../src/app/staff/finance/lendForms";
+import { percentOf, pledgeActions, pledgeBody, transitionBody } from "../src/app/staff/finance/pledgeForms";
 import { en, zh } from "../src/app/staff/finance/pledgeMessages";
 
 describe("a pledge's body", () => {

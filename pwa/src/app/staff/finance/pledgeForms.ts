@@ -4,6 +4,7 @@
 import type { components } from "../../api/schema";
 import { tonnesFrom } from "../registry/forms";
 import { fenFromYuan } from "../sponsorForms";
+import { bpsFromPercent } from "./lendForms";
 
 type S = components["schemas"];
 export type Pledge = S["Pledge"];
@@ -21,18 +22,6 @@ export interface PledgeForm {
   term: string;
   reference: string;
   disclose: boolean;
-}
-
-/** An annual rate typed in percent ("3.45", "3.45%", "４") as basis points, or null. */
-export function bpsFromPercent(text: string): number | null {
-  const plain = text
-    .trim()
-    .replace(/[%％]$/, "")
-    .replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10))
-    .replace("．", ".");
-  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(plain);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
 }
 
 /** Basis points as a percentage ("3.45%"). */
