@@ -71,5 +71,7 @@ def test_a_meeting_is_neutralised_from_the_deep_link_to_the_certificate(page: Pa
 
     # English is one tap away, and it sticks across a reload.
     page.get_by_role("button", name="Switch to English").click()
+    # the switch has taken (and been stored) before the reload, so the reload tests the keeping
+    expect(page.get_by_role("heading", name="My certificates")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="My certificates")).to_be_visible()
